@@ -1,0 +1,97 @@
+// Diagnostics for open YAML editors. Each open document is parsed with the shared
+// ParseCache and linted with a LintCache, so an edit re-parses and re-checks only
+// the documents (`---` sections) it touched. When an edit changes what other files
+// can see (a ServiceAccount, a ConfigMap), every other open editor is re-linted.
+
+import * as vscode from 'vscode';
+import { LintCache, lintFile, type RuleSet } from '../lint/engine';
+import type { Finding } from '../rules/types';
+import { toDiagnostic } from './convert';
+import type { LintSettings } from './settings';
+import { isYamlDocument, type WorkspaceManifests } from './workspace-manifests';
+
+export interface LintResult {
+  version: number;
+  findings: Finding[];
+}
+
+export class EditorLinter implements vscode.Disposable {
+  readonly diagnostics = vscode.languages.createDiagnosticCollection('wi-doctor');
+  private readonly results = new Map<string, LintResult>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly lintCache = new LintCache();
+  private readonly linted = new vscode.EventEmitter<vscode.Uri>();
+  /** Fires after a document's diagnostics were updated (tests wait on it). */
+  readonly onDidLint = this.linted.event;
+
+  constructor(
+    private readonly manifests: WorkspaceManifests,
+    private readonly rules: RuleSet,
+    private readonly settings: () => LintSettings,
+    private readonly docsUri: (ruleId: string) => vscode.Uri,
+  ) {}
+
+  shouldLint(doc: vscode.TextDocument): boolean {
+    return this.settings().enable && isYamlDocument(doc) && doc.uri.scheme !== 'output' && doc.uri.scheme !== 'git' && !this.manifests.isExcluded(doc.uri);
+  }
+
+  schedule(doc: vscode.TextDocument, delay = this.settings().debounceMs): void {
+    const key = doc.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.set(key, setTimeout(() => {
+      this.timers.delete(key);
+      this.lintNow(doc);
+    }, delay));
+  }
+
+  /** Lint synchronously and publish. Returns the findings (also kept for code actions). */
+  lintNow(doc: vscode.TextDocument): Finding[] {
+    const key = doc.uri.toString();
+    if (doc.isClosed || !this.shouldLint(doc)) {
+      this.forget(doc.uri);
+      return [];
+    }
+    const { file, changed } = this.manifests.updateFromDocument(doc);
+    const findings = lintFile(file, this.manifests.index, this.rules, { rules: this.settings().rules }, this.lintCache);
+    this.results.set(key, { version: doc.version, findings });
+    this.diagnostics.set(doc.uri, findings.map((f) => toDiagnostic(f, this.docsUri)));
+    this.linted.fire(doc.uri);
+    if (changed) this.relintOthers(doc);
+    return findings;
+  }
+
+  /** Findings for a document at its current version, linting first if they are stale. */
+  current(doc: vscode.TextDocument): Finding[] {
+    const r = this.results.get(doc.uri.toString());
+    if (r && r.version === doc.version) return r.findings;
+    return this.lintNow(doc);
+  }
+
+  relintOthers(except?: vscode.TextDocument): void {
+    for (const d of vscode.workspace.textDocuments) {
+      if (d !== except && this.shouldLint(d)) this.schedule(d, 0);
+    }
+  }
+
+  relintAll(): void {
+    for (const d of vscode.workspace.textDocuments) {
+      if (this.shouldLint(d)) this.schedule(d, 0);
+      else this.forget(d.uri);
+    }
+  }
+
+  forget(uri: vscode.Uri): void {
+    const key = uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+    this.results.delete(key);
+    this.lintCache.delete(key);
+    this.diagnostics.delete(uri);
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.diagnostics.dispose();
+    this.linted.dispose();
+  }
+}

@@ -1,0 +1,64 @@
+// Wires the linter into VS Code: document events, settings, the workspace index,
+// code actions and commands. Returns the pieces the extension's test API exposes.
+
+import * as vscode from 'vscode';
+import { RuleSet } from '../lint/engine';
+import { ParseCache } from '../manifests/document';
+import { WorkspaceIndex } from '../manifests/workspace-index';
+import { ALL_RULES } from '../rules';
+import { WorkloadIdentityCodeActions } from './code-actions';
+import { registerLintCommands } from './commands';
+import { EditorLinter } from './linting';
+import { readLintSettings, type LintSettings } from './settings';
+import { WorkspaceManifests } from './workspace-manifests';
+
+const SELECTOR: vscode.DocumentSelector = [
+  { language: 'yaml' },
+  { language: 'helm' },
+  { pattern: '**/*.{yaml,yml}' },
+];
+
+export function registerLinting(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): { linter: EditorLinter; manifests: WorkspaceManifests } {
+  const rules = new RuleSet(ALL_RULES);
+  let settings: LintSettings = readLintSettings();
+  const reportSettingsProblems = () => {
+    for (const p of settings.problems) {
+      log.warn(p);
+      void vscode.window.showWarningMessage(`Workload Identity Doctor: ${p}`);
+    }
+  };
+  reportSettingsProblems();
+
+  const manifests = new WorkspaceManifests(new WorkspaceIndex(), new ParseCache(), (m) => log.info(m));
+  manifests.setExclude(settings.exclude);
+  const docsUri = (id: string) => vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules', `${id}.md`);
+  const linter = new EditorLinter(manifests, rules, () => settings, docsUri);
+
+  context.subscriptions.push(
+    manifests,
+    linter,
+    vscode.languages.registerCodeActionsProvider(SELECTOR, new WorkloadIdentityCodeActions(linter, manifests, rules, () => settings), {
+      providedCodeActionKinds: WorkloadIdentityCodeActions.kinds,
+    }),
+    vscode.workspace.onDidOpenTextDocument((d) => linter.shouldLint(d) && linter.schedule(d, 0)),
+    vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length && linter.shouldLint(e.document) && linter.schedule(e.document)),
+    vscode.workspace.onDidCloseTextDocument((d) => {
+      linter.forget(d.uri);
+      void manifests.documentClosed(d);
+    }),
+    manifests.onDidChangeIndex(() => linter.relintAll()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('wiDoctor') && !e.affectsConfiguration('files.exclude')) return;
+      settings = readLintSettings();
+      reportSettingsProblems();
+      manifests.setExclude(settings.exclude);
+      if (e.affectsConfiguration('wiDoctor.lint.exclude') || e.affectsConfiguration('files.exclude')) void manifests.scan();
+      linter.relintAll();
+    }),
+  );
+  registerLintCommands(context, linter, manifests, docsUri);
+
+  for (const d of vscode.workspace.textDocuments) if (linter.shouldLint(d)) linter.lintNow(d);
+  void manifests.scan();
+  return { linter, manifests };
+}

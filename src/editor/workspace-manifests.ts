@@ -1,0 +1,128 @@
+// Feeds the core WorkspaceIndex from VS Code: every YAML file of the workspace
+// (honouring `files.exclude`, skipping node_modules and `wiDoctor.lint.exclude`),
+// kept current by a file watcher, with open editors' unsaved text taking precedence
+// over the disk. The index is what lets a Deployment in deploy.yaml be checked
+// against the ServiceAccount in sa.yaml.
+
+import * as vscode from 'vscode';
+import { minimatch } from 'minimatch';
+import { parseManifestFile, type ManifestFile, type ParseCache } from '../manifests/document';
+import type { WorkspaceIndex } from '../manifests/workspace-index';
+
+const YAML_GLOB = '**/*.{yaml,yml}';
+const MAX_BYTES = 4 * 1024 * 1024;
+
+export function isYamlDocument(doc: vscode.TextDocument): boolean {
+  return ['yaml', 'helm', 'yml'].includes(doc.languageId) || /\.ya?ml$/i.test(doc.uri.path);
+}
+
+export class WorkspaceManifests implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when the index changed in a way rules can see (another file's SA, ConfigMap...). */
+  readonly onDidChangeIndex = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private excludeGlobs: string[] = [];
+  private scanning: Promise<void> | undefined;
+
+  constructor(
+    readonly index: WorkspaceIndex,
+    readonly parseCache: ParseCache,
+    private readonly log: (msg: string) => void,
+  ) {
+    const watcher = vscode.workspace.createFileSystemWatcher(YAML_GLOB);
+    this.disposables.push(
+      watcher,
+      watcher.onDidCreate((u) => void this.refreshFromDisk(u)),
+      watcher.onDidChange((u) => void this.refreshFromDisk(u)),
+      watcher.onDidDelete((u) => this.forget(u)),
+    );
+  }
+
+  setExclude(globs: string[]): void {
+    this.excludeGlobs = globs;
+  }
+
+  /** Excluded by `files.exclude`, node_modules, or `wiDoctor.lint.exclude`. */
+  isExcluded(uri: vscode.Uri): boolean {
+    const rel = vscode.workspace.asRelativePath(uri, false);
+    if (/(^|\/)node_modules\//.test(rel)) return true;
+    const filesExclude = vscode.workspace.getConfiguration('files', uri).get<Record<string, boolean>>('exclude') ?? {};
+    const globs = [...this.excludeGlobs, ...Object.entries(filesExclude).filter(([, on]) => on === true).map(([g]) => g)];
+    return globs.some((g) => minimatch(rel, g, { dot: true }) || minimatch(rel, g.replace(/\/\*\*$/, '') + '/**', { dot: true }));
+  }
+
+  /** Index every YAML file of the workspace. Safe to call again (rescans). */
+  scan(): Promise<void> {
+    this.scanning = (async () => {
+      const started = Date.now();
+      const uris = await vscode.workspace.findFiles(YAML_GLOB, undefined);
+      let n = 0;
+      for (const uri of uris) {
+        if (this.isExcluded(uri) || this.isOpen(uri)) continue;
+        await this.readAndIndex(uri);
+        if (++n % 50 === 0) await new Promise((r) => setImmediate(r));
+      }
+      this.log(`Indexed ${n} YAML file(s) of the workspace in ${Date.now() - started} ms.`);
+      this.changed.fire();
+    })();
+    return this.scanning;
+  }
+
+  whenScanned(): Promise<void> {
+    return this.scanning ?? Promise.resolve();
+  }
+
+  private isOpen(uri: vscode.Uri): boolean {
+    const key = uri.toString();
+    return vscode.workspace.textDocuments.some((d) => d.uri.toString() === key);
+  }
+
+  private async readAndIndex(uri: vscode.Uri): Promise<boolean> {
+    try {
+      const stat = await vscode.workspace.fs.stat(uri);
+      if (stat.size > MAX_BYTES) {
+        this.log(`Skipped ${vscode.workspace.asRelativePath(uri)}: ${Math.round(stat.size / 1024)} KiB is larger than the ${MAX_BYTES / 1024 / 1024} MiB the index reads.`);
+        return false;
+      }
+      const text = new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));
+      return this.index.update(parseManifestFile(uri.toString(), text, this.parseCache));
+    } catch (e) {
+      this.log(`Could not read ${vscode.workspace.asRelativePath(uri)}: ${(e as Error).message}`);
+      return this.index.remove(uri.toString());
+    }
+  }
+
+  private async refreshFromDisk(uri: vscode.Uri): Promise<void> {
+    if (this.isOpen(uri)) return; // the editor's text wins over the disk
+    if (this.isExcluded(uri)) {
+      if (this.index.remove(uri.toString())) this.changed.fire();
+      return;
+    }
+    if (await this.readAndIndex(uri)) this.changed.fire();
+  }
+
+  private forget(uri: vscode.Uri): void {
+    this.parseCache.delete(uri.toString());
+    if (this.index.remove(uri.toString())) this.changed.fire();
+  }
+
+  /** Index an open document's current text. Returns the parse and whether the index changed. */
+  updateFromDocument(doc: vscode.TextDocument): { file: ManifestFile; changed: boolean } {
+    const file = parseManifestFile(doc.uri.toString(), doc.getText(), this.parseCache);
+    return { file, changed: this.index.update(file) };
+  }
+
+  /** An editor closed: its unsaved text no longer counts; go back to what is on disk. */
+  async documentClosed(doc: vscode.TextDocument): Promise<void> {
+    if (doc.uri.scheme === 'untitled') {
+      this.forget(doc.uri);
+      return;
+    }
+    if (this.isExcluded(doc.uri)) return;
+    if (await this.readAndIndex(doc.uri)) this.changed.fire();
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,61 @@
+// Fix-all (the CLI's --fix and VS Code's source.fixAll.wiDoctor): apply every
+// SAFE fix, re-lint, and repeat until nothing changes, as eslint does. Only fixes
+// whose edits all stay in the file being fixed are applied; fixes in one pass must
+// not overlap (a later pass picks up the rest). Suggestions are never applied.
+
+import { parseManifestFile, type ParseCache } from '../manifests/document';
+import { applyEdits, comparePositions, type TextEdit } from '../manifests/text';
+import type { WorkspaceIndex } from '../manifests/workspace-index';
+import { lintFile, type LintOptions, type RuleSet } from './engine';
+
+const MAX_PASSES = 10;
+
+function overlaps(a: TextEdit, b: TextEdit): boolean {
+  return comparePositions(a.range.start, b.range.end) < 0 && comparePositions(b.range.start, a.range.end) < 0 ||
+    (comparePositions(a.range.start, b.range.start) === 0);
+}
+
+export interface FixAllResult {
+  text: string;
+  /** How many fixes were applied in total. */
+  applied: number;
+}
+
+export function fixAll(file: string, text: string, index: WorkspaceIndex, rules: RuleSet, options: LintOptions = {}, cache?: ParseCache): FixAllResult {
+  let current = text;
+  let applied = 0;
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const parsed = parseManifestFile(file, current, cache);
+    index.update(parsed);
+    const chosen: TextEdit[] = [];
+    let n = 0;
+    for (const f of lintFile(parsed, index, rules, options)) {
+      const fix = f.fixes.find((x) => x.safe && x.edits.length > 0 && x.edits.every((e) => e.file === file));
+      if (!fix) continue;
+      if (fix.edits.some((e) => chosen.some((c) => overlaps(c, e)))) continue;
+      chosen.push(...fix.edits);
+      n++;
+    }
+    if (n === 0) break;
+    const next = applyEdits(current, chosen);
+    if (next === current) break;
+    current = next;
+    applied += n;
+  }
+  if (current !== text) index.update(parseManifestFile(file, current, cache));
+  return { text: current, applied };
+}
+
+/** The smallest single edit turning `before` into `after` (common prefix/suffix trimmed). */
+export function minimalReplacement(before: string, after: string): { start: number; end: number; text: string } | undefined {
+  if (before === after) return undefined;
+  let s = 0;
+  while (s < before.length && s < after.length && before[s] === after[s]) s++;
+  let eb = before.length;
+  let ea = after.length;
+  while (eb > s && ea > s && before[eb - 1] === after[ea - 1]) {
+    eb--;
+    ea--;
+  }
+  return { start: s, end: eb, text: after.slice(s, ea) };
+}

@@ -1,0 +1,173 @@
+// Splits a YAML file into its documents and parses each one on its own, so that
+// (1) a document that does not parse is skipped while the others are linted, and
+// (2) the editor can re-parse only the documents an edit touched (see ParseCache).
+//
+// Helm template expressions are masked before parsing with text of the SAME
+// length, so every offset the parser reports is an offset into the real text.
+
+import { Document, LineCounter, parseDocument } from 'yaml';
+import type { Position, Range } from './text';
+
+export interface ManifestDoc {
+  readonly file: string;
+  /** Position of this document in the file (0-based). */
+  readonly index: number;
+  /** First line of the document's chunk in the file. */
+  readonly startLine: number;
+  /** The chunk's original text (not masked). */
+  readonly text: string;
+  /** Undefined when the chunk is empty or does not parse. */
+  readonly yaml: Document.Parsed | undefined;
+  readonly lines: LineCounter;
+  readonly parseError: boolean;
+  /** True when Helm expressions were masked in this chunk. */
+  readonly templated: boolean;
+}
+
+export interface ManifestFile {
+  readonly file: string;
+  readonly text: string;
+  readonly docs: readonly ManifestDoc[];
+}
+
+export interface Chunk {
+  startLine: number;
+  text: string;
+}
+
+const DOC_START = /^---(?:[ \t]|$)/;
+const DOC_END = /^\.\.\.(?:[ \t]|$)/;
+
+/** Cuts a file into document chunks at `---` / `...` markers at column 0. Chunks keep the marker line. */
+export function splitDocuments(text: string): Chunk[] {
+  const chunks: Chunk[] = [];
+  let chunkStart = 0;
+  let chunkLine = 0;
+  let line = 0;
+  let pos = 0;
+  while (pos <= text.length) {
+    const nl = text.indexOf('\n', pos);
+    const end = nl === -1 ? text.length : nl;
+    if (text.charCodeAt(pos) === 45 /* - */ || text.charCodeAt(pos) === 46 /* . */) {
+      const lineText = text.slice(pos, end);
+      if (DOC_START.test(lineText) && pos > chunkStart) {
+        chunks.push({ startLine: chunkLine, text: text.slice(chunkStart, pos) });
+        chunkStart = pos;
+        chunkLine = line;
+      } else if (DOC_END.test(lineText)) {
+        // "..." ends a document: blank it out of the chunk by cutting after it.
+        const after = nl === -1 ? text.length : nl + 1;
+        chunks.push({ startLine: chunkLine, text: text.slice(chunkStart, after) });
+        chunkStart = after;
+        chunkLine = line + 1;
+      }
+    }
+    if (nl === -1) break;
+    pos = nl + 1;
+    line++;
+  }
+  if (chunkStart < text.length || chunks.length === 0) chunks.push({ startLine: chunkLine, text: text.slice(chunkStart) });
+  return chunks;
+}
+
+const HELM = /\{\{[\s\S]*?\}\}/g;
+
+/**
+ * Replaces Helm/Go-template expressions with same-length text: an expression that
+ * is alone on its line (a control directive such as `{{- if }}`) becomes spaces;
+ * one inside a value becomes `__hhhh__`, which `isPlaceholder` recognises.
+ */
+export function maskTemplates(text: string): string {
+  if (!text.includes('{{')) return text;
+  return text.replace(HELM, (expr, offset: number) => {
+    const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+    const endIdx = offset + expr.length;
+    const nl = text.indexOf('\n', endIdx);
+    const lineEnd = nl === -1 ? text.length : nl;
+    const before = text.slice(lineStart, offset);
+    const after = text.slice(endIdx, lineEnd);
+    const standalone = /^[\s-]*$/.test(before) && /^\s*(#.*)?$/.test(after);
+    if (standalone || expr.includes('\n')) return expr.replace(/[^\n]/g, ' ');
+    if (expr.length < 5) return 'x'.repeat(expr.length);
+    return '__' + 'h'.repeat(expr.length - 4) + '__';
+  });
+}
+
+/** Parses one chunk. Pure; the result depends only on (file, index, startLine, text). */
+export function parseChunk(file: string, index: number, chunk: Chunk): ManifestDoc {
+  const masked = maskTemplates(chunk.text);
+  const lines = new LineCounter();
+  let yaml: Document.Parsed | undefined;
+  let parseError = false;
+  if (/[^\s]/.test(stripComments(masked))) {
+    try {
+      const d = parseDocument(masked, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: false });
+      if (d.errors.length > 0) parseError = true;
+      else yaml = d;
+    } catch {
+      // The yaml library reports problems in `errors`; a throw here means input it
+      // cannot represent at all. Either way the document is skipped, not the file.
+      parseError = true;
+    }
+  }
+  return { file, index, startLine: chunk.startLine, text: chunk.text, yaml, lines, parseError, templated: masked !== chunk.text };
+}
+
+function stripComments(text: string): string {
+  if (!text.includes('#') && !text.includes('---')) return text;
+  return text.replace(/^\s*#.*$/gm, '').replace(/^(---|\.\.\.)\s*$/gm, '');
+}
+
+export function parseManifestFile(file: string, text: string, cache?: ParseCache): ManifestFile {
+  const chunks = splitDocuments(text);
+  const docs = chunks.map((c, i) => (cache ? cache.get(file, i, c) : parseChunk(file, i, c)));
+  cache?.endFile(file);
+  return { file, text, docs };
+}
+
+/**
+ * Keeps the parse of each chunk of a file, keyed by its text, so an edit re-parses
+ * only the chunks it changed. Positions inside a ManifestDoc are relative to its
+ * chunk; a chunk that only moved is reused with its new start line.
+ */
+export class ParseCache {
+  private files = new Map<string, Map<string, ManifestDoc>>();
+  private pending = new Map<string, Map<string, ManifestDoc>>();
+  hits = 0;
+  misses = 0;
+
+  get(file: string, index: number, chunk: Chunk): ManifestDoc {
+    const old = this.files.get(file)?.get(chunk.text);
+    let doc: ManifestDoc;
+    if (old) {
+      this.hits++;
+      doc = old.startLine === chunk.startLine && old.index === index ? old : { ...old, startLine: chunk.startLine, index };
+    } else {
+      this.misses++;
+      doc = parseChunk(file, index, chunk);
+    }
+    let next = this.pending.get(file);
+    if (!next) this.pending.set(file, (next = new Map()));
+    next.set(chunk.text, doc);
+    return doc;
+  }
+
+  endFile(file: string): void {
+    this.files.set(file, this.pending.get(file) ?? new Map());
+    this.pending.delete(file);
+  }
+
+  delete(file: string): void {
+    this.files.delete(file);
+  }
+}
+
+/** Absolute position in the file of an offset inside the document's chunk. */
+export function docPosition(doc: ManifestDoc, offset: number): Position {
+  const p = doc.lines.linePos(offset); // 1-based line and col
+  return { line: doc.startLine + p.line - 1, character: p.col - 1 };
+}
+
+export function docRange(doc: ManifestDoc, start: number, end: number): Range {
+  return { start: docPosition(doc, start), end: docPosition(doc, end) };
+}

@@ -1,0 +1,503 @@
+// Runs a real VS Code for end-to-end tests: code-server 4.100.3 (= VS Code 1.100.3, installed
+// into <repo>/.code-server by scripts/ensure-code-server.sh) driven by Debian's headless
+// Chromium through playwright-core. This machine cannot download VS Code builds, so
+// @vscode/test-electron is not an option; see shared/vscode-e2e-recipe.md for why each flag
+// and setting is here.
+//
+// Every server and browser started here is registered for cleanup, so Ctrl-C (SIGINT),
+// SIGTERM or an uncaught error still kills code-server's whole process group and removes the
+// temp folders.
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const CODE_SERVER_VERSION = '4.100.3';
+export const CODE_SERVER_ENTRY =
+  process.env.WI_CODE_SERVER_ENTRY ??
+  path.join(REPO_ROOT, '.code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+export const CHROMIUM_PATH = process.env.WI_CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const TEST_LINE_TAG = '[wi-test] ';
+
+const HOST = '127.0.0.1';
+const verbose = () => process.env.WI_E2E_VERBOSE === '1';
+
+export const BASE_USER_SETTINGS = Object.freeze({
+  'workbench.startupEditor': 'none',
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.tips.enabled': false,
+  'files.autoSave': 'off', // the web build auto-saves by default: tests would write to disk
+  'security.workspace.trust.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'update.mode': 'none',
+  'git.enabled': false,
+  'git.autoRepositoryDetection': false,
+});
+
+export const CHROMIUM_ARGS = Object.freeze([
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+]);
+
+// ---------------------------------------------------------------------------------------------
+// Cleanup on every way out of the process.
+
+// Each entry stays registered until its own asynchronous cleanup has finished, so a
+// process.exit() in the middle still runs the synchronous part (kill -9 the group, rm -rf).
+/** @type {Set<{ async: () => Promise<void>, sync: () => void }>} */
+const cleanups = new Set();
+let signalHandlersInstalled = false;
+/** The signal that is ending this process, if any. */
+let interruptedBy;
+export const interrupted = () => interruptedBy;
+
+function registerCleanup(entry) {
+  cleanups.add(entry);
+  if (!signalHandlersInstalled) {
+    signalHandlersInstalled = true;
+    for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
+      process.on(signal, () => {
+        if (interruptedBy) return;
+        interruptedBy = signal;
+        process.exitCode = code;
+        process.stderr.write(`\n[e2e] ${signal}: stopping code-server and the browser\n`);
+        void cleanupAll().finally(() => process.exit(code));
+      });
+    }
+    process.on('exit', () => {
+      for (const c of [...cleanups]) c.sync();
+      cleanups.clear();
+      // Whoever calls process.exit() while a signal is being handled, the signal's code wins.
+      if (interruptedBy) process.exitCode = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 }[interruptedBy];
+    });
+  }
+  return () => cleanups.delete(entry);
+}
+
+async function cleanupAll() {
+  await withTimeout(Promise.allSettled([...cleanups].map((c) => c.async())), 8000);
+}
+
+function delay(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Resolves with the promise's value, or with `fallback` after ms; the timer never outlives it. */
+function withTimeout(promise, ms, fallback = undefined) {
+  let timer;
+  return Promise.race([
+    promise,
+    new Promise((resolve) => (timer = setTimeout(() => resolve(fallback), ms))),
+  ]).finally(() => clearTimeout(timer));
+}
+
+// ---------------------------------------------------------------------------------------------
+// playwright-core: from the repo's node_modules (a devDependency), else PLAYWRIGHT_CORE_PATH
+// (the package folder, or a folder whose node_modules holds it).
+
+let playwrightCache;
+export function loadPlaywright() {
+  if (playwrightCache) return playwrightCache;
+  const attempts = [];
+  const candidates = [[path.join(REPO_ROOT, 'package.json'), 'playwright-core']];
+  const envPath = process.env.PLAYWRIGHT_CORE_PATH;
+  if (envPath) {
+    candidates.push([path.join(path.resolve(envPath), 'package.json'), path.resolve(envPath)]);
+    candidates.push([path.join(path.resolve(envPath), 'package.json'), 'playwright-core']);
+  }
+  for (const [from, id] of candidates) {
+    try {
+      playwrightCache = createRequire(from)(id);
+      return playwrightCache;
+    } catch (err) {
+      attempts.push(`${id} from ${from}: ${err.code ?? err.message}`);
+    }
+  }
+  throw new Error(
+    `playwright-core not found (npm install in the repo, or set PLAYWRIGHT_CORE_PATH). Tried:\n  ${attempts.join('\n  ')}`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// code-server
+
+/** A free TCP port on 127.0.0.1 (the OS picks it; there is a small race until code-server binds). */
+export function getFreePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, HOST, () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function httpStatus(url, timeoutMs) {
+  return new Promise((resolve) => {
+    const req = http.get(url, { timeout: timeoutMs }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(0));
+  });
+}
+
+/** Encodes an absolute POSIX path for a URI path (each segment percent-encoded). */
+function uriPath(absPath) {
+  return path
+    .resolve(absPath)
+    .split('/')
+    .map((s) => encodeURIComponent(s))
+    .join('/');
+}
+
+/**
+ * Starts code-server on a free port with a fresh user-data dir.
+ *
+ * @param {object} opts
+ * @param {string} [opts.workspace] folder opened by default (also the default of url())
+ * @param {string} [opts.extensionDevelopmentPath] added to url()'s payload as a vscode-remote URI
+ * @param {string} [opts.extensionsDir] defaults to a fresh temp folder
+ * @param {Record<string, unknown>} [opts.userSettings] merged over BASE_USER_SETTINGS
+ * @param {number} [opts.startTimeoutMs] default 60 s
+ * @returns {Promise<{ port: number, baseUrl: string, pid: number, userDataDir: string,
+ *   extensionsDir: string, remoteUri(absPath: string): string,
+ *   url(folder?: string, payload?: Array<[string, string]>): string,
+ *   logs(): string[], exited: Promise<number|null>, stop(): Promise<void> }>}
+ */
+export async function startCodeServer(opts = {}) {
+  const { workspace, extensionDevelopmentPath, userSettings = {}, startTimeoutMs = 60_000, port: preferredPort } = opts;
+  if (!fs.existsSync(CODE_SERVER_ENTRY)) {
+    throw new Error(`code-server is not installed (${CODE_SERVER_ENTRY}); run scripts/ensure-code-server.sh`);
+  }
+  const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'wi-code-server-'));
+  const userDataDir = path.join(tmpRoot, 'user-data');
+  const extensionsDir = opts.extensionsDir ? path.resolve(opts.extensionsDir) : path.join(tmpRoot, 'extensions');
+  fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+  fs.mkdirSync(extensionsDir, { recursive: true });
+  fs.writeFileSync(
+    path.join(userDataDir, 'User', 'settings.json'),
+    JSON.stringify({ ...BASE_USER_SETTINGS, ...userSettings }, null, 2),
+  );
+  // A config file of our own, so code-server does not write ~/.config/code-server/config.yaml.
+  const configPath = path.join(tmpRoot, 'config.yaml');
+  fs.writeFileSync(configPath, 'auth: none\ncert: false\n');
+
+  let lastError;
+  // The free port can be taken between picking and binding: try a few.
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const port = attempt === 1 && preferredPort ? preferredPort : await getFreePort();
+    try {
+      return await spawnAndWait({ port, tmpRoot, userDataDir, extensionsDir, configPath, workspace, extensionDevelopmentPath, startTimeoutMs });
+    } catch (err) {
+      lastError = err;
+      if (!err.portInUse) break;
+    }
+  }
+  fs.rmSync(tmpRoot, { recursive: true, force: true });
+  throw lastError;
+}
+
+async function spawnAndWait({ port, tmpRoot, userDataDir, extensionsDir, configPath, workspace, extensionDevelopmentPath, startTimeoutMs }) {
+  const args = [
+    CODE_SERVER_ENTRY,
+    '--config', configPath,
+    '--auth', 'none',
+    '--bind-addr', `${HOST}:${port}`,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+    '--user-data-dir', userDataDir,
+    '--extensions-dir', extensionsDir,
+  ];
+  if (workspace) args.push(path.resolve(workspace));
+
+  // Own process group (detached), so stop() can kill code-server with its extension host,
+  // pty host and file watcher in one go.
+  const child = spawn(process.execPath, args, {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: process.env,
+  });
+  const logLines = [];
+  const onData = (chunk) => {
+    for (const line of chunk.toString().split(/\r?\n/)) {
+      if (!line) continue;
+      logLines.push(line);
+      if (logLines.length > 500) logLines.shift();
+      if (verbose()) process.stderr.write(`[code-server] ${line}\n`);
+    }
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+
+  const killGroup = (signal) => {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      /* already gone */
+    }
+  };
+  const removeTmp = () => {
+    try {
+      fs.rmSync(tmpRoot, { recursive: true, force: true });
+    } catch {
+      /* a dying child may still write into it; best effort */
+    }
+  };
+  let stopping;
+  const stop = () =>
+    (stopping ??= (async () => {
+      killGroup('SIGTERM');
+      const gone = await withTimeout(exited.then(() => true), 5000, false);
+      // Children of the group (extension host, watchers) may outlive the main process briefly.
+      killGroup('SIGKILL');
+      if (!gone) await withTimeout(exited, 2000);
+      removeTmp();
+      unregister();
+    })());
+  const unregister = registerCleanup({
+    async: stop,
+    sync: () => {
+      killGroup('SIGKILL');
+      removeTmp();
+    },
+  });
+
+  const baseUrl = `http://${HOST}:${port}`;
+  const deadline = Date.now() + startTimeoutMs;
+  let exitCode;
+  exited.then((c) => (exitCode = c));
+  for (;;) {
+    if (exitCode !== undefined) {
+      unregister();
+      const out = logLines.slice(-30).join('\n');
+      const err = new Error(`code-server exited (${exitCode}) before it answered on ${baseUrl}:\n${out}`);
+      err.portInUse = /EADDRINUSE/.test(out);
+      killGroup('SIGKILL');
+      throw err;
+    }
+    const status = await httpStatus(`${baseUrl}/healthz`, 2000);
+    if (status >= 200 && status < 500) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`code-server did not answer on ${baseUrl}/healthz within ${startTimeoutMs} ms:\n${logLines.slice(-30).join('\n')}`);
+    }
+    await delay(100);
+  }
+
+  const remoteUri = (absPath) => `vscode-remote://${HOST}:${port}${uriPath(absPath)}`;
+  const url = (folder = workspace, payload = []) => {
+    const entries = [...payload];
+    if (extensionDevelopmentPath && !entries.some(([k]) => k === 'extensionDevelopmentPath')) {
+      entries.unshift(['extensionDevelopmentPath', remoteUri(extensionDevelopmentPath)]);
+    }
+    const params = [];
+    if (folder) params.push(`folder=${encodeURIComponent(path.resolve(folder))}`);
+    if (entries.length) params.push(`payload=${encodeURIComponent(JSON.stringify(entries))}`);
+    return `${baseUrl}/${params.length ? `?${params.join('&')}` : ''}`;
+  };
+
+  return {
+    port,
+    baseUrl,
+    pid: child.pid,
+    userDataDir,
+    extensionsDir,
+    remoteUri,
+    url,
+    logs: () => [...logLines],
+    exited,
+    stop,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Browser
+
+/** Headless Debian Chromium through playwright-core (never `npx playwright install`). */
+export async function launchBrowser(options = {}) {
+  const { chromium } = loadPlaywright();
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [...CHROMIUM_ARGS],
+    ...options,
+  });
+  const unregister = registerCleanup({
+    async: () => browser.close().catch(() => {}),
+    sync: () => {
+      /* playwright kills its own browser process group on exit */
+    },
+  });
+  browser.once('disconnected', unregister);
+  return browser;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Integration suite inside the extension host (the @vscode/test-electron contract: a module
+// exporting run(): Promise<void>), started through the web workbench's `payload` parameter.
+
+/**
+ * The suite's own output in a log message: everything from the first TEST_LINE_TAG on, tag
+ * removed (a tagged message may go on over several lines, e.g. an assertion diff). [] if untagged.
+ */
+function taggedLines(text) {
+  const i = text.indexOf(TEST_LINE_TAG);
+  if (i < 0) return [];
+  const lines = text
+    .slice(i)
+    .split(/\r?\n/)
+    .map((l) => (l.startsWith(TEST_LINE_TAG) ? l.slice(TEST_LINE_TAG.length) : l));
+  while (lines.length > 1 && lines[lines.length - 1].trim() === '') lines.pop();
+  return lines;
+}
+
+// Known noise of an offline code-server: never shown in a failure summary.
+const NOISE = /open-vsx\.org|vsda|status of 404|ERR_NAME_NOT_RESOLVED|ENOTFOUND/;
+
+function formatLogArgs(args) {
+  const list = Array.isArray(args) ? args : [args];
+  return list
+    .map((a) => {
+      if (typeof a === 'string') return a;
+      try {
+        return JSON.stringify(a);
+      } catch {
+        return String(a);
+      }
+    })
+    .join(' ');
+}
+
+/**
+ * Runs an extension's integration suite in a real VS Code and resolves with its exit code
+ * (0 = passed). Prints the suite's `[wi-test] ` lines without the tag; everything else only with
+ * WI_E2E_VERBOSE=1 (the last errors VS Code logged are shown when the run fails). Rejects on
+ * timeout, on a browser crash and when code-server dies; always stops the browser and server.
+ *
+ * @param {object} opts
+ * @param {string} opts.extensionDevelopmentPath folder with the extension's package.json
+ * @param {string} opts.extensionTestsPath compiled JS module exporting run()
+ * @param {string} opts.workspace folder to open
+ * @param {number} [opts.timeoutMs] default 5 minutes
+ * @param {Record<string, unknown>} [opts.userSettings]
+ * @param {(line: string) => void} [opts.print] where test lines go (default stdout)
+ * @returns {Promise<number>}
+ */
+export async function runExtensionTests(opts) {
+  const {
+    extensionDevelopmentPath,
+    extensionTestsPath,
+    workspace,
+    timeoutMs = 5 * 60_000,
+    userSettings,
+    print = (line) => process.stdout.write(`${line}\n`),
+  } = opts;
+  for (const [name, p] of Object.entries({ extensionDevelopmentPath, extensionTestsPath, workspace })) {
+    if (!p) throw new Error(`runExtensionTests: ${name} is required`);
+    if (!fs.existsSync(p)) throw new Error(`runExtensionTests: ${name} does not exist: ${p}`);
+  }
+  const started = Date.now();
+  // The last warnings and errors from VS Code (first line each), shown when the run fails.
+  const recent = [];
+  const other = (type, text) => {
+    if (verbose()) process.stderr.write(`[vscode] ${type}: ${text}\n`);
+    if ((type === 'error' || type === 'warn' || type === 'pageerror') && !NOISE.test(text)) {
+      recent.push(`${type}: ${text.split(/\r?\n/)[0]}`);
+      if (recent.length > 10) recent.shift();
+    }
+  };
+  const showRecent = () => {
+    if (!verbose() && recent.length) {
+      process.stderr.write(`[e2e] last VS Code errors (WI_E2E_VERBOSE=1 shows the whole log):\n${recent.map((l) => `  ${l}`).join('\n')}\n`);
+    }
+  };
+
+  let server;
+  let browser;
+  let timer;
+  try {
+    server = await startCodeServer({ workspace, userSettings });
+    browser = await launchBrowser();
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+
+    let finish;
+    let fail;
+    const result = new Promise((resolve, reject) => {
+      finish = resolve;
+      fail = reject;
+    });
+    // Late failures (the browser disconnecting during cleanup) must not become unhandled.
+    result.catch(() => {});
+    await page.exposeFunction('codeAutomationLog', (type, args) => {
+      const text = formatLogArgs(args);
+      const tagged = taggedLines(text);
+      if (tagged.length) for (const l of tagged) print(l);
+      else other(type, text);
+    });
+    await page.exposeFunction('codeAutomationExit', (code) => {
+      const n = Number(code);
+      finish(Number.isInteger(n) ? n : 1); // anything but a clean integer is a failure
+    });
+    // The workbench log arrives through codeAutomationLog; the page console repeats it and adds
+    // the browser's own messages (failed resource loads): only worth seeing when verbose.
+    page.on('console', (msg) => {
+      if (verbose()) process.stderr.write(`[browser] ${msg.type()}: ${msg.text()}\n`);
+    });
+    page.on('pageerror', (err) => other('pageerror', err.message));
+    page.on('crash', () => fail(new Error('the browser page crashed')));
+    browser.once('disconnected', () => fail(new Error('the browser disconnected')));
+    server.exited.then((code) => fail(new Error(`code-server exited (${code}) during the tests`)));
+
+    const url = server.url(workspace, [
+      ['extensionDevelopmentPath', server.remoteUri(extensionDevelopmentPath)],
+      ['extensionTestsPath', server.remoteUri(extensionTestsPath)],
+      ['skipWelcome', 'true'],
+      ['skipReleaseNotes', 'true'],
+    ]);
+    if (verbose()) process.stderr.write(`[e2e] ${url}\n`);
+    const remaining = timeoutMs - (Date.now() - started);
+    timer = setTimeout(
+      () =>
+        fail(
+          new Error(
+            `extension tests did not finish within ${timeoutMs} ms (set WI_E2E_TIMEOUT_MS to change; WI_E2E_VERBOSE=1 shows VS Code's log)`,
+          ),
+        ),
+      Math.max(remaining, 1),
+    );
+    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: Math.max(remaining, 1) });
+    const code = await result;
+    if (code !== 0) showRecent();
+    return code;
+  } catch (err) {
+    if (interruptedBy) throw new Error(`interrupted by ${interruptedBy}`);
+    showRecent();
+    throw err;
+  } finally {
+    clearTimeout(timer);
+    if (browser) await withTimeout(browser.close().catch(() => {}), 10_000);
+    if (server) await server.stop();
+  }
+}
