@@ -5,7 +5,7 @@
 // against the ServiceAccount in sa.yaml.
 
 import * as vscode from 'vscode';
-import { minimatch } from 'minimatch';
+import { compileExclude } from '../lint/config';
 import { parseManifestFile, type ManifestFile, type ParseCache } from '../manifests/document';
 import type { WorkspaceIndex } from '../manifests/workspace-index';
 
@@ -21,7 +21,7 @@ export class WorkspaceManifests implements vscode.Disposable {
   /** Fires when the index changed in a way rules can see (another file's SA, ConfigMap...). */
   readonly onDidChangeIndex = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
-  private excludeGlobs: string[] = [];
+  private excluded: (rel: string) => boolean = () => false;
   private scanning: Promise<void> | undefined;
 
   constructor(
@@ -39,16 +39,17 @@ export class WorkspaceManifests implements vscode.Disposable {
   }
 
   setExclude(globs: string[]): void {
-    this.excludeGlobs = globs;
+    this.excluded = compileExclude(globs);
   }
 
   /** Excluded by `files.exclude`, node_modules, or `wiDoctor.lint.exclude`. */
   isExcluded(uri: vscode.Uri): boolean {
     const rel = vscode.workspace.asRelativePath(uri, false);
     if (/(^|\/)node_modules\//.test(rel)) return true;
-    const filesExclude = vscode.workspace.getConfiguration('files', uri).get<Record<string, boolean>>('exclude') ?? {};
-    const globs = [...this.excludeGlobs, ...Object.entries(filesExclude).filter(([, on]) => on === true).map(([g]) => g)];
-    return globs.some((g) => minimatch(rel, g, { dot: true }) || minimatch(rel, g.replace(/\/\*\*$/, '') + '/**', { dot: true }));
+    if (this.excluded(rel)) return true;
+    // files.exclude: findFiles honours it already; this covers watcher events and open editors.
+    const filesExclude = vscode.workspace.getConfiguration('files', uri).get<Record<string, unknown>>('exclude') ?? {};
+    return compileExclude(Object.entries(filesExclude).filter(([, on]) => on === true).map(([g]) => g))(rel);
   }
 
   /** Index every YAML file of the workspace. Safe to call again (rescans). */

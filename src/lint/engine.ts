@@ -40,9 +40,16 @@ export class RuleSet {
       }
     }
   }
+  /** Rules for a kind: those naming it, then those declaring `'*'` (every object, custom resources included). */
   forKind(kind: string): readonly Rule[] {
-    return this.byKind.get(kind) ?? [];
+    let list = this.cache.get(kind);
+    if (!list) {
+      list = [...(this.byKind.get(kind) ?? []), ...(kind === '*' ? [] : this.byKind.get('*') ?? [])];
+      this.cache.set(kind, list);
+    }
+    return list;
   }
+  private cache = new Map<string, Rule[]>();
   get(id: string): Rule | undefined {
     return this.rules.find((r) => r.meta.id === id);
   }

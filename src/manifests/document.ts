@@ -35,8 +35,9 @@ export interface Chunk {
   text: string;
 }
 
-const DOC_START = /^---(?:[ \t]|$)/;
-const DOC_END = /^\.\.\.(?:[ \t]|$)/;
+// `\r?`: the line text still has its `\r` in a CRLF file (found by test/unit/fuzz.test.ts).
+const DOC_START = /^---(?:[ \t]|\r?$)/;
+const DOC_END = /^\.\.\.(?:[ \t]|\r?$)/;
 
 /** Cuts a file into document chunks at `---` / `...` markers at column 0. Chunks keep the marker line. */
 export function splitDocuments(text: string): Chunk[] {

@@ -58,7 +58,9 @@ function trimEnd(text: string, end: number, floor: number): number {
 export function replaceNode(doc: ManifestDoc, node: unknown, newText: string): TextEdit[] {
   const r = rangeOf(node);
   if (!r) return [];
-  return [edit(doc, r[0], r[1], newText)];
+  // A block scalar's (or block collection's) range runs past its line break: keep that
+  // break, or the next line joins the new text (found by test/unit/fuzz.test.ts).
+  return [edit(doc, r[0], trimEnd(src(doc), r[1], r[0]), newText)];
 }
 
 export function replaceKey(doc: ManifestDoc, pair: Pair, newKey: string): TextEdit[] {
@@ -241,7 +243,7 @@ export function removePair(doc: ManifestDoc, map: YAMLMap, pair: Pair, parent?: 
   }
   if (map.items.length === 1) {
     const r = rangeOf(map)!;
-    return [edit(doc, r[0], r[1], '{}')];
+    return [edit(doc, r[0], trimEnd(text, r[1], r[0]), '{}')];
   }
   if (aloneBefore(text, start) && aloneAfter(text, end)) return [removeLines(doc, start, end)];
   // `- key: v` (first pair of a sequence item): keep the dash, move the next key up.
@@ -268,7 +270,7 @@ export function removeSeqItem(doc: ManifestDoc, seq: YAMLSeq, item: unknown, par
   }
   if (seq.items.length === 1) {
     const sr = rangeOf(seq)!;
-    return [edit(doc, sr[0], sr[1], '[]')];
+    return [edit(doc, sr[0], trimEnd(text, sr[1], sr[0]), '[]')];
   }
   // The dash sits before the item on the item's first line.
   const ls = lineStart(text, r[0]);

@@ -45,7 +45,7 @@ export interface RuleMeta {
   /** One sentence: what the rule catches, for docs, the README table and SARIF. */
   description: string;
   defaultSeverity: Severity;
-  /** Kinds whose objects `check` is called for. */
+  /** Kinds whose objects `check` is called for; `'*'` for every object (custom resources included). */
   kinds: readonly string[];
   /** The line of the facts sheet the rule rests on (quoted in its docs page). */
   fact: string;

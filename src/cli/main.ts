@@ -1,0 +1,21 @@
+// The `wi-doctor` executable (bundled to dist/cli.js): everything happens in run();
+// this only binds it to the process. process.exitCode rather than process.exit()
+// lets piped output drain before the process ends.
+
+import { run } from './run';
+
+// `wi-doctor lint | head` closes the pipe early: stop quietly instead of crashing.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
+run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`wi-doctor: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+    process.exitCode = 2;
+  },
+);

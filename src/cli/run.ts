@@ -1,0 +1,328 @@
+// The command-line tool: argument parsing and orchestration, with the process
+// (argv, streams, cwd, environment) passed in so tests run it in-process.
+//
+//   wi-doctor lint [paths or globs...] [--format text|json|sarif] [--rule id=severity]...
+//                  [--max-warnings N] [--exclude glob]... [--fix] [--quiet] [--no-color]
+//   wi-doctor rules [--format text|json]
+//   wi-doctor --help | --version
+//
+// Exit codes: 0 nothing at error level (and warnings within --max-warnings);
+// 1 an error finding, or too many warnings; 2 bad usage or unreadable input.
+// User mistakes print one `wi-doctor: ...` line on stderr, never a stack trace.
+//
+// All files are read, parsed and put into one WorkspaceIndex before any is
+// linted, so cross-file rules (a Deployment here, its ServiceAccount there) see
+// everything they were given.
+
+import { promises as fs } from 'node:fs';
+import { version as packageVersion } from '../../package.json';
+import { parseManifestFile, ParseCache, type ManifestFile } from '../manifests/document';
+import { WorkspaceIndex } from '../manifests/workspace-index';
+import { compileExclude, parseRuleSetting, validateRuleSettings } from '../lint/config';
+import { lintFile, RuleSet, type LintOptions } from '../lint/engine';
+import { fixAll } from '../lint/fix-all';
+import { ALL_RULES } from '../rules';
+import type { Finding, Rule, SeveritySetting } from '../rules/types';
+import { renderJson, type LintReport, type ReportFile } from '../render/json';
+import { renderSarif } from '../render/sarif';
+import { countSeverities, renderRulesText, renderText } from '../render/text';
+import { describeFsError, displayPath, expandInputs, InputError } from './files';
+
+export interface Output {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+}
+
+export interface CliIO {
+  stdout: Output;
+  stderr: Output;
+  cwd: string;
+  /** Defaults to process.env (read for NO_COLOR). */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** Seams for tests; the real CLI passes none. */
+export interface RunDeps {
+  rules?: readonly Rule[];
+  version?: string;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
+
+const FORMATS = ['text', 'json', 'sarif'] as const;
+type Format = (typeof FORMATS)[number];
+
+export const HELP = `Usage: wi-doctor <command> [options]
+
+Finds Azure Workload Identity mistakes in Kubernetes manifests.
+
+Commands:
+  lint [paths or globs...]        Lint YAML files; directories are searched for *.yaml
+                                  and *.yml (default: the current directory)
+  rules                           List the rules: id, default severity, title
+
+Options for lint:
+  -f, --format <text|json|sarif>  Output format (default: text)
+  --rule <id>=<severity>          Set a rule's severity: off, hint, info, warning or
+                                  error (repeatable; or comma-separated)
+  --max-warnings <n>              Exit 1 when there are more than n warnings
+  --exclude <glob>                Skip paths matching the glob, relative to the current
+                                  directory; a folder excludes all below it (repeatable)
+  --fix                           Apply the safe fixes in place, then report what remains
+  --quiet                         Report errors only
+  --no-color                      No colours in text output (also when NO_COLOR is set)
+
+Options for rules:
+  -f, --format <text|json>        Output format (default: text)
+
+  -h, --help                      Show this help
+  -v, --version                   Show the version
+
+Exit codes: 0 no errors (and warnings within --max-warnings); 1 errors, or more
+warnings than --max-warnings; 2 bad usage or unreadable input.
+
+Examples:
+  wi-doctor lint k8s/
+  wi-doctor lint 'deploy/**/*.yaml' --exclude 'deploy/charts' --rule use-label-value=warning
+  wi-doctor lint --format sarif > wi-doctor.sarif
+`;
+
+/** A mistake in the command line: exit 2, each message on its own `wi-doctor:` line. */
+class UsageError extends Error {
+  readonly messages: string[];
+  constructor(...messages: string[]) {
+    super(messages.join('; '));
+    this.messages = messages;
+  }
+}
+
+function say(io: CliIO, msg: string): void {
+  io.stderr.write(`wi-doctor: ${msg}\n`);
+}
+
+interface OptionSpec {
+  /** Takes a value (`--x v` or `--x=v`). */
+  value?: boolean;
+  repeat?: boolean;
+}
+
+interface ParsedArgs {
+  options: Map<string, string[]>;
+  flags: Set<string>;
+  positionals: string[];
+}
+
+const ALIASES: Record<string, string> = { '-f': '--format', '-h': '--help', '-v': '--version' };
+
+function parseArgs(argv: readonly string[], spec: Record<string, OptionSpec>): ParsedArgs {
+  const out: ParsedArgs = { options: new Map(), flags: new Set(), positionals: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      out.positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      out.positionals.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const rawName = arg.startsWith('--') && eq !== -1 ? arg.slice(0, eq) : arg;
+    const name = ALIASES[rawName] ?? rawName;
+    const s = spec[name];
+    if (!s) throw new UsageError(`unknown option ${rawName}`);
+    if (!s.value) {
+      if (eq !== -1 && arg.startsWith('--')) throw new UsageError(`option ${rawName} takes no value`);
+      out.flags.add(name);
+      continue;
+    }
+    let value: string;
+    if (arg.startsWith('--') && eq !== -1) value = arg.slice(eq + 1);
+    else if (i + 1 < argv.length) value = argv[++i];
+    else throw new UsageError(`option ${rawName} needs a value`);
+    const list = out.options.get(name) ?? [];
+    if (list.length && !s.repeat) throw new UsageError(`option ${rawName} given more than once`);
+    list.push(value);
+    out.options.set(name, list);
+  }
+  return out;
+}
+
+const LINT_SPEC: Record<string, OptionSpec> = {
+  '--format': { value: true },
+  '--rule': { value: true, repeat: true },
+  '--max-warnings': { value: true },
+  '--exclude': { value: true, repeat: true },
+  '--fix': {},
+  '--quiet': {},
+  '--no-color': {},
+  '--help': {},
+};
+
+const RULES_SPEC: Record<string, OptionSpec> = { '--format': { value: true }, '--help': {} };
+
+export async function run(argv: readonly string[], io: CliIO, deps: RunDeps = {}): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    if (command === undefined) {
+      io.stderr.write(HELP);
+      return EXIT_USAGE;
+    }
+    if (command === '--help' || command === '-h' || command === 'help') {
+      io.stdout.write(HELP);
+      return EXIT_OK;
+    }
+    if (command === '--version' || command === '-v') {
+      io.stdout.write(`${deps.version ?? packageVersion}\n`);
+      return EXIT_OK;
+    }
+    if (command === 'lint') return await lintCommand(rest, io, deps);
+    if (command === 'rules') return rulesCommand(rest, io, deps);
+    throw new UsageError(command.startsWith('-') ? `unknown option ${command}` : `unknown command "${command}" (commands: lint, rules)`);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      for (const m of e.messages) say(io, m);
+      io.stderr.write('Run "wi-doctor --help" for usage.\n');
+      return EXIT_USAGE;
+    }
+    if (e instanceof InputError) {
+      say(io, e.message);
+      return EXIT_USAGE;
+    }
+    // A bug, not a user mistake: this is where a stack trace helps.
+    say(io, `internal error: ${(e as Error)?.stack ?? String(e)}`);
+    return EXIT_USAGE;
+  }
+}
+
+function formatOf(parsed: ParsedArgs, allowed: readonly string[]): string {
+  const f = parsed.options.get('--format')?.[0] ?? 'text';
+  if (!allowed.includes(f)) throw new UsageError(`invalid --format "${f}": expected one of ${allowed.join(', ')}`);
+  return f;
+}
+
+function rulesCommand(argv: readonly string[], io: CliIO, deps: RunDeps): number {
+  const parsed = parseArgs(argv, RULES_SPEC);
+  if (parsed.flags.has('--help')) {
+    io.stdout.write(HELP);
+    return EXIT_OK;
+  }
+  if (parsed.positionals.length) throw new UsageError(`unexpected argument "${parsed.positionals[0]}" for rules`);
+  const format = formatOf(parsed, ['text', 'json']);
+  const rules = deps.rules ?? ALL_RULES;
+  if (format === 'json') {
+    const list = rules.map((r) => ({ id: r.meta.id, title: r.meta.title, description: r.meta.description, defaultSeverity: r.meta.defaultSeverity, kinds: r.meta.kinds, fixable: r.meta.fixable ?? null }));
+    io.stdout.write(JSON.stringify({ rules: list }, null, 2) + '\n');
+  } else {
+    io.stdout.write(renderRulesText(rules));
+  }
+  return EXIT_OK;
+}
+
+function ruleSettings(values: readonly string[], rules: readonly Rule[]): Record<string, SeveritySetting> {
+  const record: Record<string, string> = {};
+  const problems: string[] = [];
+  for (const v of values.flatMap((x) => x.split(',')).filter((x) => x.trim() !== '')) {
+    const p = parseRuleSetting(v);
+    if (p.ok) record[p.id] = p.severity;
+    else problems.push(p.problem);
+  }
+  const validated = validateRuleSettings(record, rules);
+  problems.push(...validated.problems);
+  if (problems.length) throw new UsageError(...problems.map((p) => `--rule: ${p}`));
+  return validated.rules;
+}
+
+async function lintCommand(argv: readonly string[], io: CliIO, deps: RunDeps): Promise<number> {
+  const parsed = parseArgs(argv, LINT_SPEC);
+  if (parsed.flags.has('--help')) {
+    io.stdout.write(HELP);
+    return EXIT_OK;
+  }
+  const format = formatOf(parsed, FORMATS) as Format;
+  const rules = deps.rules ?? ALL_RULES;
+  const settings = ruleSettings(parsed.options.get('--rule') ?? [], rules);
+  const maxText = parsed.options.get('--max-warnings')?.[0];
+  if (maxText !== undefined && !/^\d+$/.test(maxText)) throw new UsageError(`invalid --max-warnings "${maxText}": expected a whole number (0 or more)`);
+  const maxWarnings = maxText === undefined ? undefined : Number(maxText);
+  const fix = parsed.flags.has('--fix');
+  const quiet = parsed.flags.has('--quiet');
+  const env = io.env ?? process.env;
+  const color = io.stdout.isTTY === true && !parsed.flags.has('--no-color') && !env.NO_COLOR;
+
+  const files = await expandInputs(parsed.positionals, { cwd: io.cwd, isExcluded: compileExclude(parsed.options.get('--exclude') ?? []) });
+  // Not an error (an empty folder is a valid workspace), but worth a word: a wrong
+  // path in CI would otherwise pass silently.
+  if (files.length === 0) say(io, 'no YAML files to lint (folders are searched for *.yaml and *.yml)');
+
+  // Read and index everything first: cross-file rules need the whole set.
+  const texts = new Map<string, string>();
+  for (const file of files) {
+    try {
+      texts.set(file, await fs.readFile(file, 'utf8'));
+    } catch (e) {
+      throw new InputError(`cannot read ${displayPath(file, io.cwd)}: ${describeFsError(e)}`);
+    }
+  }
+  const ruleSet = new RuleSet(rules);
+  const options: LintOptions = { rules: settings };
+  const index = new WorkspaceIndex();
+  const cache = new ParseCache();
+  for (const [file, text] of texts) index.update(parseManifestFile(file, text, cache));
+
+  const applied = new Map<string, number>();
+  if (fix) {
+    for (const [file, text] of texts) {
+      const result = fixAll(file, text, index, ruleSet, options, cache);
+      if (result.text === text) continue;
+      try {
+        await fs.writeFile(file, result.text, 'utf8');
+      } catch (e) {
+        throw new InputError(`cannot write ${displayPath(file, io.cwd)}: ${describeFsError(e)}`);
+      }
+      texts.set(file, result.text);
+      applied.set(file, result.applied);
+    }
+  }
+
+  const parsedFiles: ManifestFile[] = [...texts].map(([file, text]) => parseManifestFile(file, text, cache));
+  for (const p of parsedFiles) index.update(p);
+  const reportFiles: ReportFile[] = parsedFiles.map((p) => {
+    const findings = lintFile(p, index, ruleSet, options).map((f) => toDisplay(f, io.cwd));
+    return {
+      path: displayPath(p.file, io.cwd),
+      text: p.text,
+      documents: p.docs.filter((d) => d.yaml || d.parseError).length,
+      skippedDocuments: p.docs.filter((d) => d.parseError).length,
+      fixesApplied: applied.get(p.file) ?? 0,
+      findings,
+    };
+  });
+
+  const counts = countSeverities(reportFiles.flatMap((f) => f.findings));
+  const shown = quiet ? reportFiles.map((f) => ({ ...f, findings: f.findings.filter((x) => x.severity === 'error') })) : reportFiles;
+  const report: LintReport = { files: shown, rules, settings, toolVersion: deps.version ?? packageVersion };
+  if (format === 'json') io.stdout.write(renderJson(report));
+  else if (format === 'sarif') io.stdout.write(renderSarif(report));
+  else io.stdout.write(renderText(report, { color, quiet, fixed: fix }));
+
+  if (counts.error > 0) return EXIT_FINDINGS;
+  if (maxWarnings !== undefined && counts.warning > maxWarnings) {
+    say(io, `${counts.warning} warning${counts.warning === 1 ? '' : 's'}, more than --max-warnings ${maxWarnings} allows`);
+    return EXIT_FINDINGS;
+  }
+  return EXIT_OK;
+}
+
+/** The finding with every path (its own, related locations', fix edits') relative to cwd. */
+function toDisplay(f: Finding, cwd: string): Finding {
+  const d = (file: string): string => displayPath(file, cwd);
+  return {
+    ...f,
+    file: d(f.file),
+    related: f.related.map((r) => ({ ...r, file: d(r.file) })),
+    fixes: f.fixes.map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, file: d(e.file) })) })),
+  };
+}

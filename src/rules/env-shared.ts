@@ -1,0 +1,211 @@
+// What the env rules share: walking a pod template's containers (init containers
+// included) with what the webhook does to each one, their `env` entries and their
+// `envFrom` sources resolved through the workspace index, and removing env items
+// as minimal text edits.
+//
+// A container is "injected" when the pod template carries the trigger label and
+// the container is not named in `azure.workload.identity/skip-containers`: the
+// webhook then adds AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE
+// and AZURE_AUTHORITY_HOST to its env unless the env already names them.
+
+import { isMap, isScalar, isSeq, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import type { ManifestDoc } from '../manifests/document';
+import { docRange } from '../manifests/document';
+import { removePair, removeSeqItem } from '../manifests/edits';
+import { findPair, getMap, getNode, getString, items, pairs, scalarText, stringValue } from '../manifests/nodes';
+import { containers, podTemplate, type K8sObject, type PodTemplate } from '../manifests/objects';
+import type { TextEdit } from '../manifests/text';
+import type { WorkspaceIndex } from '../manifests/workspace-index';
+import { SKIP_CONTAINERS, templateHasUseLabel } from '../manifests/workload-identity';
+
+export interface ContainerRef {
+  readonly list: 'containers' | 'initContainers';
+  readonly node: YAMLMap;
+  readonly name: string | undefined;
+  /** For messages and fix titles: `container api`, `init container setup`, `container #2`. */
+  readonly label: string;
+  /** The webhook injects into this container: a WI pod, and not listed in skip-containers. */
+  readonly injected: boolean;
+  /** Listed in skip-containers of a WI pod. */
+  readonly skipped: boolean;
+}
+
+export interface PodContainers {
+  readonly t: PodTemplate;
+  /** The pod template carries `azure.workload.identity/use` (any value). */
+  readonly wi: boolean;
+  readonly containers: ContainerRef[];
+}
+
+/** `;`-separated names; a `,`-separated list is one unknown name, as the webhook reads it. */
+export function skipContainerNames(t: PodTemplate): Set<string> {
+  const v = getString(t.annotations, SKIP_CONTAINERS);
+  return new Set((v ?? '').split(';').map((s) => s.trim()).filter(Boolean));
+}
+
+export function podContainers(obj: K8sObject): PodContainers | undefined {
+  const t = podTemplate(obj);
+  if (!t?.spec) return undefined;
+  const wi = templateHasUseLabel(t);
+  const skip = skipContainerNames(t);
+  const counts = { containers: 0, initContainers: 0 };
+  const out: ContainerRef[] = containers(t).map((c) => {
+    const n = ++counts[c.list];
+    const kind = c.list === 'initContainers' ? 'init container' : 'container';
+    const skipped = wi && c.name !== undefined && skip.has(c.name);
+    return { ...c, label: `${kind} ${c.name ?? `#${n}`}`, injected: wi && !skipped, skipped };
+  });
+  return { t, wi, containers: out };
+}
+
+export interface EnvEntry {
+  readonly container: ContainerRef;
+  readonly seq: YAMLSeq;
+  /** The container's `env:` pair, so an emptied list can go with its last item. */
+  readonly envPair: Pair;
+  readonly item: YAMLMap;
+  readonly name: string;
+  /** The `name` value: where findings point. */
+  readonly nameNode: Scalar;
+  /** The `value` node, when there is one. */
+  readonly valueNode: unknown;
+  /** The literal value as text (numbers and booleans as written); undefined for valueFrom or no value. */
+  readonly literal: string | undefined;
+  readonly hasValueFrom: boolean;
+}
+
+export function envEntries(c: ContainerRef): EnvEntry[] {
+  const envPair = findPair(c.node, 'env');
+  const seq = envPair?.value;
+  if (!envPair || !isSeq(seq)) return [];
+  const out: EnvEntry[] = [];
+  for (const item of seq.items) {
+    if (!isMap(item)) continue;
+    const namePair = findPair(item, 'name');
+    const nameNode = namePair?.value;
+    const name = stringValue(nameNode);
+    if (!name || !isScalar(nameNode)) continue;
+    const valueNode = getNode(item, 'value');
+    out.push({
+      container: c,
+      seq,
+      envPair,
+      item,
+      name,
+      nameNode,
+      valueNode,
+      literal: valueNode === undefined ? undefined : (scalarText(valueNode) ?? ''),
+      hasValueFrom: findPair(item, 'valueFrom') !== undefined,
+    });
+  }
+  return out;
+}
+
+/** The entry that defines `name` (the last one wins, as in the kubelet). */
+export function findEnv(c: ContainerRef, name: string): EnvEntry | undefined {
+  const all = envEntries(c).filter((e) => e.name === name);
+  return all[all.length - 1];
+}
+
+/** An entry that sets a non-empty value: `valueFrom`, or a non-empty literal (the SDKs treat empty as unset). */
+export function setsValue(e: EnvEntry): boolean {
+  return e.hasValueFrom || (e.literal !== undefined && e.literal !== '');
+}
+
+export interface EnvFromKey {
+  /** The variable name the container sees (prefix + key). */
+  readonly varName: string;
+  readonly key: string;
+  /** The key's pair in the ConfigMap/Secret. */
+  readonly pair: Pair;
+  /** The value is an empty string (the variable is set, but empty). */
+  readonly empty: boolean;
+}
+
+export interface EnvFromSource {
+  readonly container: ContainerRef;
+  readonly kind: 'ConfigMap' | 'Secret';
+  readonly name: string;
+  /** The configMapRef/secretRef `name` value: where findings point. */
+  readonly nameNode: Scalar;
+  readonly prefix: string;
+  /** The ConfigMap/Secret from the workspace index (same namespace), if found. */
+  readonly object: K8sObject | undefined;
+  readonly keys: EnvFromKey[];
+}
+
+const SOURCE_MAPS: Record<'ConfigMap' | 'Secret', string[]> = { ConfigMap: ['data', 'binaryData'], Secret: ['data', 'stringData'] };
+
+export function envFromSources(c: ContainerRef, namespace: string, index: WorkspaceIndex): EnvFromSource[] {
+  const out: EnvFromSource[] = [];
+  for (const item of items(getNode(c.node, 'envFrom'))) {
+    if (!isMap(item)) continue;
+    const prefix = getString(item, 'prefix') ?? '';
+    for (const [refKey, kind] of [['configMapRef', 'ConfigMap'], ['secretRef', 'Secret']] as const) {
+      const nameNode = getNode(getMap(item, refKey), 'name');
+      const name = stringValue(nameNode);
+      if (!name || !isScalar(nameNode)) continue;
+      const object = kind === 'ConfigMap' ? index.configMap(name, namespace) : index.secret(name, namespace);
+      const keys: EnvFromKey[] = [];
+      if (object) {
+        for (const section of SOURCE_MAPS[kind]) {
+          for (const p of pairs(getMap(object.map, section))) {
+            const key = scalarText(p.key);
+            if (!key) continue;
+            keys.push({ varName: prefix + key, key, pair: p as Pair, empty: scalarText(p.value) === '' });
+          }
+        }
+      }
+      out.push({ container: c, kind, name, nameNode, prefix, object, keys });
+    }
+  }
+  return out;
+}
+
+/** Edits removing `entries` (all of one container) from its env list; an emptied list removes `env:` too. */
+export function removeEnvEntries(doc: ManifestDoc, entries: readonly EnvEntry[]): TextEdit[] {
+  if (entries.length === 0) return [];
+  const { seq, envPair, container } = entries[0];
+  return removeSeqItems(doc, seq, entries.map((e) => e.item), { map: container.node, pair: envPair });
+}
+
+/**
+ * Removes several items of one sequence as non-overlapping edits. All of them:
+ * the parent pair goes (or the list becomes `[]`). Block items each lose their
+ * own lines; in a flow list each run of removed items goes with the separator
+ * after it, or before it when the run ends the list.
+ */
+export function removeSeqItems(doc: ManifestDoc, seq: YAMLSeq, remove: readonly unknown[], parent?: { map: YAMLMap; pair: Pair }): TextEdit[] {
+  const idx = [...new Set(remove.map((r) => seq.items.indexOf(r as never)).filter((i) => i >= 0))].sort((a, b) => a - b);
+  if (idx.length === 0) return [];
+  if (idx.length === seq.items.length) {
+    if (parent) return removePair(doc, parent.map, parent.pair);
+    const r = rangeOf(seq);
+    return r ? [{ file: doc.file, range: docRange(doc, r[0], r[1]), newText: '[]' }] : [];
+  }
+  if (idx.length === 1 || !seq.flow) return idx.flatMap((i) => removeSeqItem(doc, seq, seq.items[i]));
+  const out: TextEdit[] = [];
+  let i = 0;
+  while (i < idx.length) {
+    let j = i;
+    while (j + 1 < idx.length && idx[j + 1] === idx[j] + 1) j++;
+    const a = idx[i];
+    const b = idx[j];
+    const start = b < seq.items.length - 1 ? rangeOf(seq.items[a])?.[0] : rangeOf(seq.items[a - 1])?.[1];
+    const end = b < seq.items.length - 1 ? rangeOf(seq.items[b + 1])?.[0] : rangeOf(seq.items[b])?.[1];
+    if (start === undefined || end === undefined) return [];
+    out.push({ file: doc.file, range: docRange(doc, start, end), newText: '' });
+    i = j + 1;
+  }
+  return out;
+}
+
+function rangeOf(node: unknown): [number, number, number] | undefined {
+  return (node as { range?: [number, number, number] } | null | undefined)?.range ?? undefined;
+}
+
+/** "A", "A and B", "A, B and C". */
+export function listWords(words: readonly string[]): string {
+  if (words.length <= 1) return words.join('');
+  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}

@@ -1,0 +1,70 @@
+import { insertPair, quote, replaceNode } from '../manifests/edits';
+import type { ManifestDoc } from '../manifests/document';
+import { findPair, getMap, getNode, isScalar } from '../manifests/nodes';
+import { podTemplate, serviceAccountName, type K8sObject } from '../manifests/objects';
+import { isPlaceholder } from '../manifests/placeholders';
+import type { TextEdit } from '../manifests/text';
+import { WORKLOADS } from './shared';
+import type { Fix, Rule } from './types';
+
+export const serviceAccountNamespaceMismatch: Rule = {
+  meta: {
+    id: 'service-account-namespace-mismatch',
+    title: 'ServiceAccount exists only in another namespace',
+    description: 'A workload names a ServiceAccount that the workspace defines only in other namespaces; the ServiceAccount must exist in the pod\'s own namespace, so the pod is rejected.',
+    defaultSeverity: 'error',
+    kinds: WORKLOADS,
+    fact: 'The ServiceAccount named by `spec.serviceAccountName` (or `default`) must exist when the pod is created, else the pod is rejected (400).',
+    fixable: 'suggestion',
+  },
+  check(obj, ctx) {
+    const t = podTemplate(obj);
+    if (!t) return;
+    const name = serviceAccountName(t);
+    // `default` is created in every namespace by Kubernetes itself.
+    if (!name || name === 'default' || isPlaceholder(name)) return;
+    if (obj.namespaceExplicit && isPlaceholder(obj.namespace)) return;
+    if (ctx.index.serviceAccounts(name, obj.namespace).length > 0) return;
+    const elsewhere = ctx.index.serviceAccounts(name).filter((sa) => sa.namespace !== obj.namespace && !isPlaceholder(sa.namespace));
+    if (elsewhere.length === 0) return;
+    // Both namespaces implicit would be the same (`default`); when only one is implicit,
+    // `kubectl apply -n` or a kustomization may still put both in one namespace: a warning.
+    const certain = obj.namespaceExplicit && elsewhere.every((sa) => sa.namespaceExplicit);
+    const namespaces = [...new Set(elsewhere.map((sa) => sa.namespace))].sort();
+    const fixes: Fix[] = [];
+    for (const ns of namespaces) {
+      const edits = setNamespaceEdits(ctx.doc, obj, ns);
+      if (edits.length) fixes.push({ title: `Set metadata.namespace of this ${obj.kind} to ${ns}`, safe: false, edits });
+    }
+    const saNode = getNode(t.spec, 'serviceAccountName') ?? getNode(t.spec, 'serviceAccount');
+    const where = obj.namespaceExplicit ? `namespace ${obj.namespace}` : `namespace ${obj.namespace} (no metadata.namespace)`;
+    ctx.report({
+      at: isScalar(saNode) && typeof saNode.value === 'string' ? saNode : (findPair(t.spec, 'serviceAccountName') ?? findPair(t.spec, 'serviceAccount')),
+      severity: certain ? undefined : 'warning',
+      message: `${obj.name ? `${obj.kind} ${obj.name}` : `This ${obj.kind}`} in ${where} runs as ServiceAccount ${name}, which the workspace defines only in ${namespaces.length === 1 ? `namespace ${namespaces[0]}` : `namespaces ${list(namespaces)}`}; the ServiceAccount must exist in the pod's own namespace, or the pod is rejected.`,
+      related: elsewhere.map((sa) => ({ file: sa.doc.file, range: ctx.rangeOf(getNode(sa.map, 'metadata', 'name') ?? sa.map, sa.doc), message: `ServiceAccount ${name} in namespace ${sa.namespace}` })),
+      fixes,
+    });
+  },
+};
+
+/** Change the workload's metadata.namespace value, or add it at the end of metadata. */
+function setNamespaceEdits(doc: ManifestDoc, obj: K8sObject, ns: string): TextEdit[] {
+  const metadata = getMap(obj.map, 'metadata');
+  if (!metadata) return [];
+  const value = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns) && !/^[0-9]+$|^(true|false|null|yes|no|on|off|y|n)$/i.test(ns) ? ns : quote(doc, ns);
+  const pair = findPair(metadata, 'namespace');
+  if (!pair) return insertPair(doc, metadata, 'namespace', value);
+  const v = pair.value;
+  if (isScalar(v) && v.range && v.range[0] < v.range[1]) {
+    // Keep the author's quoting.
+    const src = doc.text.slice(v.range[0], v.range[1]);
+    const q = src.startsWith('"') ? '"' : src.startsWith("'") ? "'" : '';
+    return replaceNode(doc, v, q ? `${q}${ns}${q}` : value);
+  }
+  return [];
+}
+
+function list(xs: string[]): string {
+  return xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`;
+}

@@ -1,0 +1,167 @@
+import { removePair, replaceKey } from '../manifests/edits';
+import { findPair, getMap, keyOf, pairs, type Pair, type YAMLMap } from '../manifests/nodes';
+import { podTemplate, type K8sObject } from '../manifests/objects';
+import { isPlaceholder } from '../manifests/placeholders';
+import { KNOWN_KEYS, PREFIX } from '../manifests/workload-identity';
+import type { Fix, Rule } from './types';
+
+// The webhook reads a handful of exact keys; anything else under its prefix (or a
+// near-miss of the prefix) is silently ignored. The intended key is found by
+// normalising both sides (case, `_`, camelCase, separators) and then, in order:
+// equality, a small edit distance, or the key's words being part of a known key's.
+
+/** Every object: a Workload Identity key can land on any kind by mistake, custom resources included. */
+export const METADATA_KINDS: readonly string[] = ['*'];
+
+/**
+ * Keys under the prefix that the webhook reads but the facts sheet (v0.1.0 to v1.6.0) does
+ * not list: `use-identity-binding` is AKS identity bindings (preview, newer webhooks).
+ */
+const NOT_REPORTED = new Set([`${PREFIX}use-identity-binding`]);
+
+const KNOWN_SUFFIXES: readonly string[] = KNOWN_KEYS.map((k) => k.slice(PREFIX.length));
+
+/** `clientID` -> [client, id]; `tenant_id` -> [tenant, id]. */
+export function words(s: string): string[] {
+  return s
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1-$2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+}
+
+/** Levenshtein distance, for near-miss names. */
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** Words that are the same, or share a long stem (`expiry`/`expiration`, `container`/`containers`). */
+function sameWord(a: string, b: string): boolean {
+  if (a === b) return true;
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  return n >= 5;
+}
+
+/** `part` occurs in `whole` in order (not necessarily adjacent). */
+function within(part: string[], whole: string[]): boolean {
+  let i = 0;
+  for (const w of whole) if (i < part.length && sameWord(part[i], w)) i++;
+  return part.length > 0 && i === part.length;
+}
+
+/** The known suffixes (`client-id`, ...) a mistyped suffix probably means. */
+export function intendedSuffixes(suffix: string): string[] {
+  const w = words(suffix);
+  const n = w.join('');
+  if (!n) return [];
+  const exact = KNOWN_SUFFIXES.filter((k) => words(k).join('') === n);
+  if (exact.length) return exact;
+  // Short names (`use`) only by their words: `user` is not a typo of `use`.
+  const near = KNOWN_SUFFIXES.filter((k) => {
+    const kn = words(k).join('');
+    return kn.length >= 6 && editDistance(n, kn) <= 2;
+  });
+  if (near.length) return near;
+  return KNOWN_SUFFIXES.filter((k) => {
+    const kw = words(k);
+    // `token-expiration` in `service-account-token-expiration`; `use` at the start of `use-label`.
+    return within(w, kw) || (kw.length < w.length && kw.every((x, i) => sameWord(x, w[i])));
+  });
+}
+
+/** For a key under the prefix or a near-miss of it: whether the prefix is right, and its suffix. Else undefined. */
+export function splitKey(key: string): { exactPrefix: boolean; suffix: string } | undefined {
+  const slash = key.indexOf('/');
+  if (slash <= 0) return undefined;
+  const prefix = key.slice(0, slash);
+  const norm = prefix.toLowerCase().replace(/[^a-z0-9]/g, '');
+  if (norm !== 'azureworkloadidentity' && norm !== 'azureworkloadidentityio') return undefined;
+  return { exactPrefix: prefix + '/' === PREFIX, suffix: key.slice(slash + 1) };
+}
+
+interface Place {
+  map: YAMLMap;
+  /** The `labels:`/`annotations:` pair and its map, so an emptied map goes too. */
+  parent: { map: YAMLMap; pair: Pair } | undefined;
+  kind: 'label' | 'annotation';
+  where: string;
+}
+
+function named(o: K8sObject): string {
+  return `${o.kind} ${o.name ? `"${o.name}"` : '(unnamed)'}`;
+}
+
+function places(obj: K8sObject): Place[] {
+  const out: Place[] = [];
+  const add = (meta: YAMLMap | undefined, where: string) => {
+    for (const kind of ['label', 'annotation'] as const) {
+      const key = kind === 'label' ? 'labels' : 'annotations';
+      const map = getMap(meta, key);
+      const pair = findPair(meta, key);
+      if (map && meta && pair && !out.some((p) => p.map === map)) out.push({ map, parent: { map: meta, pair }, kind, where });
+    }
+  };
+  add(getMap(obj.map, 'metadata'), named(obj));
+  if (obj.kind === 'CronJob') add(getMap(obj.map, 'spec', 'jobTemplate', 'metadata'), `the job template of ${named(obj)}`);
+  const t = podTemplate(obj);
+  if (t && obj.kind !== 'Pod') add(t.metadata, `the pod template of ${named(obj)}`);
+  return out;
+}
+
+export const unknownAnnotation: Rule = {
+  meta: {
+    id: 'unknown-annotation',
+    title: 'Unknown Workload Identity label or annotation key',
+    description: 'A label or annotation key under `azure.workload.identity/` (or a near-miss of that prefix) that the webhook does not read, such as `client_id`, `clientId` or `token-expiration`, so it is silently ignored.',
+    defaultSeverity: 'error',
+    kinds: METADATA_KINDS,
+    fact: 'Not validated by the webhook: a typo in the key (`client_id`, `clientId`) or the annotation on a `Service` instead of the `ServiceAccount` silently yields no `AZURE_CLIENT_ID`.',
+    fixable: 'safe',
+  },
+  check(obj, ctx) {
+    for (const place of places(obj)) {
+      const found: { pair: Pair; key: string; exactPrefix: boolean; intended: string[] }[] = [];
+      for (const pair of pairs(place.map)) {
+        const key = keyOf(pair);
+        if (key === undefined || (KNOWN_KEYS as readonly string[]).includes(key) || NOT_REPORTED.has(key)) continue;
+        const split = splitKey(key);
+        // A templated key (`azure.workload.identity/{{ .Values.k }}`) cannot be judged.
+        if (!split || isPlaceholder(split.suffix)) continue;
+        found.push({ pair, key, exactPrefix: split.exactPrefix, intended: intendedSuffixes(split.suffix).map((s) => PREFIX + s) });
+      }
+      for (const f of found) {
+        const existing = new Set(pairs(place.map).map((p) => keyOf(p)));
+        // Two typos of the same key in one map: renaming both would duplicate it.
+        const rivals = found.filter((o) => o !== f && o.intended.length === 1 && f.intended.length === 1 && o.intended[0] === f.intended[0]);
+        const fixes: Fix[] = [];
+        if (f.intended.length === 1) {
+          const target = f.intended[0];
+          if (existing.has(target)) {
+            fixes.push({ title: `Remove ${f.key} (${target} is already set)`, safe: false, edits: removePair(ctx.doc, place.map, f.pair, place.parent) });
+          } else {
+            fixes.push({ title: `Rename to ${target}`, safe: rivals.length === 0, edits: replaceKey(ctx.doc, f.pair, target) });
+          }
+        } else {
+          for (const target of f.intended) if (!existing.has(target)) fixes.push({ title: `Rename to ${target}`, safe: false, edits: replaceKey(ctx.doc, f.pair, target) });
+        }
+        ctx.report({ at: f.pair, message: message(f, place), fixes: fixes.filter((x) => x.edits.length > 0) });
+      }
+    }
+  },
+};
+
+function message(f: { key: string; exactPrefix: boolean; intended: string[] }, place: Place): string {
+  const head = `The ${place.kind} key "${f.key}" on ${place.where}`;
+  const why = f.exactPrefix ? 'is not one the Workload Identity webhook reads, so it is silently ignored' : 'has the wrong prefix (the webhook reads only azure.workload.identity/), so it is silently ignored';
+  if (f.intended.length === 1) return `${head} ${why}; the intended key is probably "${f.intended[0]}".`;
+  if (f.intended.length > 1) return `${head} ${why}; it may be meant as ${f.intended.map((k) => `"${k}"`).join(' or ')}.`;
+  return `${head} ${why}; the keys it reads are ${KNOWN_SUFFIXES.join(', ')} (under azure.workload.identity/).`;
+}

@@ -1,0 +1,86 @@
+import type { Pair } from 'yaml';
+import { removePair } from '../manifests/edits';
+import { findPair, getMap, getNode, isScalar } from '../manifests/nodes';
+import { podTemplate, type K8sObject } from '../manifests/objects';
+import type { TextEdit } from '../manifests/text';
+import { USE_LABEL } from '../manifests/workload-identity';
+import type { WorkloadSummary } from '../manifests/workspace-index';
+import { addUseLabelEdits } from './shared';
+import type { Fix, RelatedLocation, Rule } from './types';
+
+export const useLabelOnServiceAccount: Rule = {
+  meta: {
+    id: 'use-label-on-service-account',
+    title: 'Workload Identity label on a ServiceAccount',
+    description: 'The `azure.workload.identity/use` label or annotation sits on a ServiceAccount, where it has had no effect since webhook v1.0; only the pod label counts.',
+    defaultSeverity: 'warning',
+    kinds: ['ServiceAccount'],
+    fact: 'On the ServiceAccount (label or annotation) it has had no effect since v1.0.0 (v0.4 to v0.15 keyed on it).',
+    fixable: 'safe',
+  },
+  check(obj, ctx) {
+    const metadata = getMap(obj.map, 'metadata');
+    if (!metadata) return;
+    const users = obj.name ? ctx.index.workloadsUsing(obj.name, obj.namespace) : [];
+    // A workload whose template has the label with any value already states its intent
+    // (a wrong value is use-label-value's finding); adding a second key would break it.
+    const lacking = users.filter((w) => !w.wantsWorkloadIdentity);
+    const sa = `ServiceAccount ${obj.name ?? '(unnamed)'}`;
+    for (const what of ['labels', 'annotations'] as const) {
+      const map = getMap(metadata, what);
+      const pair = findPair(map, USE_LABEL);
+      if (!map || !pair) continue;
+      const kind = what === 'labels' ? 'label' : 'annotation';
+      const remove = removePair(ctx.doc, map, pair as Pair, { map: metadata, pair: findPair(metadata, what) as Pair });
+      const head = `${sa} carries the ${USE_LABEL} ${kind}, which has had no effect since webhook v1.0: only the pod template's label counts`;
+      if (users.length > 0 && lacking.length === 0) {
+        ctx.report({
+          at: pair,
+          severity: 'info',
+          message: `${head}, and the pods of ${list(users)} already carry it.`,
+          fixes: [{ title: `Remove the ${kind} from the ServiceAccount`, safe: true, edits: remove }],
+        });
+        continue;
+      }
+      const fixes: Fix[] = [];
+      const adds = lacking.map((w) => {
+        const t = podTemplate(w.obj);
+        return t ? addUseLabelEdits(t) : [];
+      });
+      if (lacking.length > 0 && adds.every((e) => e.length > 0)) {
+        const edits: TextEdit[] = [...adds.flat(), ...remove];
+        fixes.push({ title: `Move the ${kind} to the pod template of ${list(lacking)}`, safe: false, edits });
+      }
+      fixes.push({ title: `Remove the ${kind} from the ServiceAccount`, safe: false, edits: remove });
+      ctx.report({
+        at: pair,
+        message: lacking.length > 0
+          ? `${head}; the pod ${lacking.length > 1 ? 'templates' : 'template'} of ${list(lacking)}, which ${lacking.length > 1 ? 'run' : 'runs'} as it, ${lacking.length > 1 ? 'do' : 'does'} not have it.`
+          : `${head}; put it on the pod templates of the workloads that run as this ServiceAccount.`,
+        related: lacking.map((w) => relatedFor(w, ctx.rangeOf(reportNode(w.obj), w.obj.doc))),
+        fixes,
+      });
+    }
+  },
+};
+
+function list(ws: readonly WorkloadSummary[]): string {
+  const names = ws.map((w) => `${w.obj.kind} ${w.obj.name ?? '(unnamed)'}`);
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+function relatedFor(w: WorkloadSummary, range: RelatedLocation['range']): RelatedLocation {
+  return { file: w.obj.doc.file, range, message: `${w.obj.kind} ${w.obj.name ?? '(unnamed)'} runs as this ServiceAccount without the ${USE_LABEL} pod label` };
+}
+
+/** The workload's serviceAccountName value, else its name. */
+function reportNode(obj: K8sObject): unknown {
+  const t = podTemplate(obj);
+  for (const key of ['serviceAccountName', 'serviceAccount']) {
+    const v = getNode(t?.spec, key);
+    if (isScalar(v) && typeof v.value === 'string' && v.value !== '') return v;
+  }
+  const name = getNode(obj.map, 'metadata', 'name');
+  return isScalar(name) ? name : getNode(obj.map, 'kind');
+}
+

@@ -1,0 +1,290 @@
+import { runRuleTests } from '../rule-tester';
+import { credentialEnv } from '../../../src/rules/credential-env';
+
+// A WI Deployment whose one container has the given env block (indented for `env:` under the container).
+const deploy = (env: string, labels = '        azure.workload.identity/use: "true"\n') => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  template:
+    metadata:
+      labels:
+${labels}    spec:
+      serviceAccountName: api
+      containers:
+        - name: api
+          image: api:1
+${env}`;
+
+const WI_MSG = 'so DefaultAzureCredential picks EnvironmentCredential and never tries Workload Identity.';
+
+runRuleTests(credentialEnv, {
+  valid: [
+    deploy('          env:\n            - name: LOG_LEVEL\n              value: debug\n'),
+    { name: 'AZURE_USERNAME without AZURE_PASSWORD', code: deploy('          env:\n            - name: AZURE_USERNAME\n              value: svc@contoso.com\n') },
+    { name: 'an empty literal is unset for the SDK', code: deploy('          env:\n            - name: AZURE_CLIENT_SECRET\n              value: ""\n') },
+    { name: 'envFrom of a ConfigMap not in the workspace', code: deploy('          envFrom:\n            - configMapRef:\n                name: elsewhere\n') },
+    {
+      name: 'envFrom of a Secret in another namespace',
+      code: deploy('          envFrom:\n            - secretRef:\n                name: creds\n'),
+      files: { 'secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\n  namespace: other\nstringData:\n  AZURE_CLIENT_SECRET: x\n' },
+    },
+    {
+      name: 'an empty env value masks the envFrom key',
+      code: deploy('          env:\n            - name: AZURE_CLIENT_SECRET\n              value: ""\n          envFrom:\n            - secretRef:\n                name: creds\n'),
+      files: { 'secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\nstringData:\n  AZURE_CLIENT_SECRET: x\n' },
+    },
+    {
+      name: 'the key lacks the prefix the container adds',
+      code: deploy('          envFrom:\n            - prefix: APP_\n              secretRef:\n                name: creds\n'),
+      files: { 'secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\nstringData:\n  AZURE_CLIENT_SECRET: x\n' },
+    },
+  ],
+  invalid: [
+    {
+      name: 'valueFrom in a WI pod: error, safe removal of the entry',
+      code: deploy(`          env:
+            - name: LOG_LEVEL
+              value: debug
+            - name: AZURE_CLIENT_SECRET # left over from the service principal
+              valueFrom:
+                secretKeyRef:
+                  name: sp
+                  key: secret
+            - name: PORT
+              value: "8080"
+`),
+      errors: [{
+        line: 18, column: 21, endColumn: 40, severity: 'error',
+        message: `Container api sets AZURE_CLIENT_SECRET in its env, ${WI_MSG}`,
+        suggestions: [{ title: 'Remove AZURE_CLIENT_SECRET from container api', output: deploy(`          env:
+            - name: LOG_LEVEL
+              value: debug
+            - name: PORT
+              value: "8080"
+`) }],
+      }],
+      output: deploy(`          env:
+            - name: LOG_LEVEL
+              value: debug
+            - name: PORT
+              value: "8080"
+`),
+    },
+    {
+      name: 'the only env entry: env goes with it, and the value is never shown',
+      code: deploy('          env:\n            - name: AZURE_CLIENT_SECRET\n              value: s3cr3t-value\n          ports:\n            - containerPort: 80\n'),
+      errors: [{ line: 16, column: 21, message: /^(?!.*s3cr3t)/ }],
+      output: deploy('          ports:\n            - containerPort: 80\n'),
+    },
+    {
+      name: 'a placeholder value is info only, and the fix still applies',
+      code: deploy('          env:\n            - name: AZURE_CLIENT_SECRET\n              value: "${CLIENT_SECRET}"\n            - name: B\n              value: c\n'),
+      errors: [{ line: 16, column: 21, severity: 'info', message: `Container api sets AZURE_CLIENT_SECRET in its env from a placeholder, ${WI_MSG}` }],
+      output: deploy('          env:\n            - name: B\n              value: c\n'),
+    },
+    {
+      name: 'pod without WI: warning and a suggestion only',
+      code: `apiVersion: v1
+kind: Pod
+metadata:
+  name: tool
+spec:
+  containers:
+    - name: tool
+      image: tool:1
+      env:
+        - name: AZURE_CLIENT_CERTIFICATE_PATH
+          value: /certs/sp.pem
+`,
+      errors: [{
+        line: 10, column: 17, severity: 'warning',
+        message: 'Container tool sets AZURE_CLIENT_CERTIFICATE_PATH in its env, a long-lived credential for EnvironmentCredential where Workload Identity needs none.',
+        suggestions: [{ title: 'Remove AZURE_CLIENT_CERTIFICATE_PATH from container tool', output: `apiVersion: v1
+kind: Pod
+metadata:
+  name: tool
+spec:
+  containers:
+    - name: tool
+      image: tool:1
+` }],
+      }],
+      output: null,
+    },
+    {
+      name: 'flow env list, name not the first key',
+      code: deploy('          env: [{name: A, value: b}, {value: /certs/sp.pem, name: AZURE_CLIENT_CERTIFICATE_PATH}]\n'),
+      errors: [{ line: 15, column: 67, severity: 'error' }],
+      output: deploy('          env: [{name: A, value: b}]\n'),
+    },
+    {
+      name: 'block item whose name is not the first key',
+      code: deploy('          env:\n            - valueFrom:\n                secretKeyRef: {name: sp, key: secret}\n              name: AZURE_CLIENT_SECRET\n            - name: B\n              value: c\n'),
+      errors: [{ line: 18, column: 21 }],
+      output: deploy('          env:\n            - name: B\n              value: c\n'),
+    },
+    {
+      name: 'AZURE_USERNAME with AZURE_PASSWORD: two findings, one fix that removes both',
+      code: deploy('          env:\n            - name: AZURE_USERNAME\n              value: svc@contoso.com\n            - name: AZURE_PASSWORD\n              valueFrom:\n                secretKeyRef: {name: svc, key: password}\n'),
+      errors: [
+        { line: 16, column: 21, message: `Container api sets AZURE_USERNAME in its env, together with AZURE_PASSWORD, ${WI_MSG}`, suggestions: [{ title: 'Remove AZURE_USERNAME and AZURE_PASSWORD from container api', output: deploy('') }] },
+        { line: 18, column: 21, message: `Container api sets AZURE_PASSWORD in its env, together with AZURE_USERNAME, ${WI_MSG}` },
+      ],
+      output: deploy(''),
+    },
+    {
+      name: 'CronJob init container',
+      code: `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: nightly
+spec:
+  schedule: "0 0 * * *"
+  jobTemplate:
+    spec:
+      template:
+        metadata:
+          labels: {azure.workload.identity/use: "true"}
+        spec:
+          initContainers:
+            - name: fetch
+              image: fetch:1
+              env:
+                - {name: AZURE_CLIENT_SECRET, value: x}
+                - {name: MODE, value: init}
+          containers:
+            - name: job
+              image: job:1
+`,
+      errors: [{ line: 17, column: 26, severity: 'error', message: `Init container fetch sets AZURE_CLIENT_SECRET in its env, ${WI_MSG}`, suggestions: [{ title: 'Remove AZURE_CLIENT_SECRET from init container fetch' }] }],
+      output: `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: nightly
+spec:
+  schedule: "0 0 * * *"
+  jobTemplate:
+    spec:
+      template:
+        metadata:
+          labels: {azure.workload.identity/use: "true"}
+        spec:
+          initContainers:
+            - name: fetch
+              image: fetch:1
+              env:
+                - {name: MODE, value: init}
+          containers:
+            - name: job
+              image: job:1
+`,
+    },
+    {
+      name: 'a container in skip-containers is not injected: warning, suggestion',
+      code: `apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  labels:
+    azure.workload.identity/use: "true"
+  annotations:
+    azure.workload.identity/skip-containers: "legacy;sidecar"
+spec:
+  containers:
+    - name: app
+      image: app:1
+    - name: legacy
+      image: legacy:1
+      env:
+        - name: AZURE_CLIENT_SECRET
+          valueFrom: {secretKeyRef: {name: sp, key: secret}}
+`,
+      errors: [{ line: 16, column: 17, severity: 'warning', message: 'Container legacy sets AZURE_CLIENT_SECRET in its env, a long-lived credential for EnvironmentCredential in a container the Workload Identity webhook skips.' }],
+      output: null,
+    },
+    {
+      name: 'envFrom of a Secret in another file, with a prefix: finding at secretRef name, related key, no fix',
+      code: deploy('          envFrom:\n            - configMapRef:\n                name: settings\n            - prefix: AZURE_\n              secretRef:\n                name: sp-creds\n'),
+      files: {
+        'config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  LOG_LEVEL: debug\n',
+        'secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: sp-creds\n  namespace: default\ntype: Opaque\ndata:\n  CLIENT_ID: MTIz\n  CLIENT_SECRET: c2VjcmV0\n',
+      },
+      errors: [{
+        line: 20, column: 23, severity: 'error',
+        message: `Container api gets AZURE_CLIENT_SECRET through envFrom of Secret sp-creds, ${WI_MSG}`,
+        related: [{ file: 'secret.yaml', line: 9 }],
+        suggestions: [],
+      }],
+      output: null,
+    },
+    {
+      name: 'AZURE_USERNAME in env, AZURE_PASSWORD from a ConfigMap in the same file',
+      code: `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: login
+data:
+  AZURE_PASSWORD: hunter2
+---
+${deploy('          env:\n            - name: AZURE_USERNAME\n              value: svc@contoso.com\n          envFrom:\n            - configMapRef: {name: login}\n')}`,
+      errors: [
+        { line: 23, column: 21, message: `Container api sets AZURE_USERNAME in its env, together with AZURE_PASSWORD from ConfigMap login, ${WI_MSG}`, suggestions: [{ title: 'Remove AZURE_USERNAME from container api' }] },
+        { line: 26, column: 36, message: `Container api gets AZURE_PASSWORD (with AZURE_USERNAME from its env) through envFrom of ConfigMap login, ${WI_MSG}`, related: [{ file: 'test.yaml', line: 6 }] },
+      ],
+      output: `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: login
+data:
+  AZURE_PASSWORD: hunter2
+---
+${deploy('          envFrom:\n            - configMapRef: {name: login}\n')}`,
+    },
+    {
+      name: 'a Deployment inside a kind: List',
+      code: `apiVersion: v1
+kind: List
+items:
+  - apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: api
+    spec:
+      template:
+        metadata:
+          labels:
+            azure.workload.identity/use: "true"
+        spec:
+          containers:
+            - name: api
+              env:
+                - name: AZURE_CLIENT_SECRET
+                  value: x
+                - name: B
+                  value: c
+`,
+      errors: [{ line: 17, column: 25, severity: 'error' }],
+      output: `apiVersion: v1
+kind: List
+items:
+  - apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: api
+    spec:
+      template:
+        metadata:
+          labels:
+            azure.workload.identity/use: "true"
+        spec:
+          containers:
+            - name: api
+              env:
+                - name: B
+                  value: c
+`,
+    },
+  ],
+});

@@ -1,0 +1,220 @@
+import { runRuleTests } from '../rule-tester';
+import { hardcodedClientIdEnv } from '../../../src/rules/hardcoded-client-id-env';
+
+const ID = '11111111-2222-3333-4444-555555555555';
+const OTHER = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
+
+const sa = (id: string | undefined, name = 'api') => `apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: ${name}
+${id === undefined ? '' : `  annotations:\n    azure.workload.identity/client-id: "${id}"\n`}`;
+
+// A WI Deployment running as ServiceAccount api; `env` is the container's env block.
+const deploy = (env: string, extra = '') => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  template:
+    metadata:
+      labels:
+        azure.workload.identity/use: "true"
+${extra}    spec:
+      serviceAccountName: api
+      containers:
+        - name: api
+          image: api:1
+${env}`;
+
+const idEnv = (value: string) => `          env:\n            - name: AZURE_CLIENT_ID\n              value: ${value}\n            - name: PORT\n              value: "80"\n`;
+const noIdEnv = '          env:\n            - name: PORT\n              value: "80"\n';
+
+runRuleTests(hardcodedClientIdEnv, {
+  valid: [
+    { code: deploy(noIdEnv), files: { 'sa.yaml': sa(ID) } },
+    { name: 'a pod without the WI label', code: deploy(idEnv(`"${OTHER}"`)).replace('        azure.workload.identity/use: "true"\n', '        app: api\n'), files: { 'sa.yaml': sa(ID) } },
+    { name: 'the container is in skip-containers', code: deploy(idEnv(`"${OTHER}"`), '      annotations:\n        azure.workload.identity/skip-containers: api\n'), files: { 'sa.yaml': sa(ID) } },
+    { name: 'envFrom is not consulted by the webhook', code: deploy('          envFrom:\n            - configMapRef: {name: ids}\n'), files: { 'sa.yaml': sa(ID), 'cm.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ids\ndata:\n  AZURE_CLIENT_ID: "${OTHER}"\n` } },
+  ],
+  invalid: [
+    {
+      name: 'differs from the ServiceAccount in another file: error, two suggestions',
+      code: deploy(idEnv(`"${OTHER}"`)),
+      files: { 'sa.yaml': sa(ID) },
+      errors: [{
+        line: 17, column: 22, endColumn: 60, severity: 'error',
+        message: `Container api hard-codes AZURE_CLIENT_ID ${OTHER}, which overrides the client-id annotation ${ID} of ServiceAccount api, so the pod authenticates as a different identity.`,
+        related: [{ file: 'sa.yaml', line: 6 }],
+        suggestions: [
+          { title: 'Remove the hard-coded AZURE_CLIENT_ID', output: deploy(noIdEnv) },
+          { title: 'Use this client ID on ServiceAccount api', outputs: { 'sa.yaml': sa(OTHER) } },
+        ],
+      }],
+      output: null,
+    },
+    {
+      name: 'equal to the annotation (other case): info, safe removal',
+      code: deploy(idEnv(ID.toUpperCase())),
+      files: { 'sa.yaml': sa(ID) },
+      errors: [{ line: 17, column: 22, severity: 'info', message: /same value as the client-id annotation of ServiceAccount api/, related: [{ file: 'sa.yaml', line: 6 }], suggestions: [{ title: 'Remove the hard-coded AZURE_CLIENT_ID', output: deploy(noIdEnv) }] }],
+      output: deploy(noIdEnv),
+    },
+    {
+      name: 'ServiceAccount not in the workspace: warning',
+      code: deploy(idEnv(ID)),
+      errors: [{ line: 17, column: 22, severity: 'warning', message: `Container api hard-codes AZURE_CLIENT_ID ${ID}, which overrides the webhook's injection, and ServiceAccount api (namespace default) is not in the workspace to compare it with.`, related: [], suggestions: [{ title: 'Remove the hard-coded AZURE_CLIENT_ID' }] }],
+      output: null,
+    },
+    {
+      name: 'ServiceAccount without the annotation, same file: move the ID there',
+      code: `${sa(undefined)}---\n${deploy(idEnv(`'${ID}'`))}`,
+      errors: [{
+        line: 22, column: 22, severity: 'warning',
+        message: `Container api hard-codes AZURE_CLIENT_ID ${ID}, which overrides the webhook's injection, and ServiceAccount api has no azure.workload.identity/client-id annotation to compare it with.`,
+        suggestions: [
+          { title: 'Remove the hard-coded AZURE_CLIENT_ID', output: `${sa(undefined)}---\n${deploy(noIdEnv)}` },
+          { title: 'Use this client ID on ServiceAccount api', output: `${sa(undefined)}  annotations:\n    azure.workload.identity/client-id: "${ID}"\n---\n${deploy(idEnv(`'${ID}'`))}` },
+        ],
+      }],
+      output: null,
+    },
+    {
+      name: 'valueFrom still overrides: warning at the name',
+      code: deploy('          env:\n            - name: AZURE_CLIENT_ID\n              valueFrom:\n                configMapKeyRef: {name: ids, key: client}\n'),
+      files: { 'sa.yaml': sa(ID) },
+      errors: [{
+        line: 16, column: 21, severity: 'warning',
+        message: 'Container api sets AZURE_CLIENT_ID through valueFrom, which still overrides the client-id annotation of ServiceAccount api.',
+        related: [{ file: 'sa.yaml', line: 6 }],
+        suggestions: [{ title: 'Remove the hard-coded AZURE_CLIENT_ID', output: deploy('') }],
+      }],
+      output: null,
+    },
+    {
+      name: 'a name without a value blocks the injection: error, safe removal when the annotation exists',
+      code: deploy('          env:\n            - name: AZURE_CLIENT_ID\n            - name: PORT\n              value: "80"\n'),
+      files: { 'sa.yaml': sa(ID) },
+      errors: [{ line: 16, column: 21, severity: 'error', message: 'Container api names AZURE_CLIENT_ID with an empty value, so the webhook does not inject the client-id annotation of ServiceAccount api and the SDK gets none.', related: [{ file: 'sa.yaml', line: 6 }] }],
+      output: deploy(noIdEnv),
+    },
+    {
+      name: 'an empty value, ServiceAccount not in the workspace: suggestion only',
+      code: deploy(idEnv('""')),
+      errors: [{ line: 16, column: 21, severity: 'error', message: /does not inject a client ID and the SDK gets none\.$/, suggestions: [{ title: 'Remove the hard-coded AZURE_CLIENT_ID', output: deploy(noIdEnv) }] }],
+      output: null,
+    },
+    {
+      name: 'the annotation is empty: fill it in',
+      code: deploy(idEnv(ID)),
+      files: { 'sa.yaml': sa('') },
+      errors: [{
+        line: 17, column: 22, severity: 'warning', message: /ServiceAccount api has an empty azure.workload.identity\/client-id annotation/,
+        suggestions: [{ title: 'Remove the hard-coded AZURE_CLIENT_ID' }, { title: 'Use this client ID on ServiceAccount api', outputs: { 'sa.yaml': sa(ID) } }],
+      }],
+      output: null,
+    },
+    {
+      name: 'a placeholder is info only',
+      code: deploy(idEnv('"${CLIENT_ID}"')),
+      files: { 'sa.yaml': sa(ID) },
+      errors: [{ line: 17, column: 22, severity: 'info', message: /one of the two is a placeholder/ }],
+      output: null,
+    },
+    {
+      name: 'CronJob init container, flow env, equal value: fix-all removes it',
+      code: `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: nightly
+  namespace: jobs
+spec:
+  schedule: "@daily"
+  jobTemplate:
+    spec:
+      template:
+        metadata:
+          labels: {azure.workload.identity/use: "true"}
+        spec:
+          serviceAccountName: runner
+          initContainers:
+            - name: prep
+              env: [{name: AZURE_CLIENT_ID, value: "${ID}"}]
+          containers:
+            - name: job
+`,
+      files: { 'sa.yaml': `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: runner\n  namespace: jobs\n  annotations: {azure.workload.identity/client-id: ${ID}}\n` },
+      errors: [{ line: 17, column: 52, severity: 'info', message: /^Init container prep hard-codes AZURE_CLIENT_ID/, related: [{ file: 'sa.yaml', line: 6 }] }],
+      output: `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: nightly
+  namespace: jobs
+spec:
+  schedule: "@daily"
+  jobTemplate:
+    spec:
+      template:
+        metadata:
+          labels: {azure.workload.identity/use: "true"}
+        spec:
+          serviceAccountName: runner
+          initContainers:
+            - name: prep
+          containers:
+            - name: job
+`,
+    },
+    {
+      name: 'in a kind: List, name not the first key',
+      code: `apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: ServiceAccount
+    metadata:
+      name: default
+      annotations:
+        azure.workload.identity/client-id: ${ID}
+  - apiVersion: v1
+    kind: Pod
+    metadata:
+      name: p
+      labels:
+        azure.workload.identity/use: "true"
+    spec:
+      containers:
+        - name: app
+          env:
+            - value: ${OTHER}
+              name: AZURE_CLIENT_ID
+`,
+      errors: [{ line: 20, column: 22, severity: 'error', related: [{ file: 'test.yaml', line: 9 }], suggestions: [
+        { title: 'Remove the hard-coded AZURE_CLIENT_ID' },
+        { title: 'Use this client ID on ServiceAccount default', output: `apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: ServiceAccount
+    metadata:
+      name: default
+      annotations:
+        azure.workload.identity/client-id: "${OTHER}"
+  - apiVersion: v1
+    kind: Pod
+    metadata:
+      name: p
+      labels:
+        azure.workload.identity/use: "true"
+    spec:
+      containers:
+        - name: app
+          env:
+            - value: ${OTHER}
+              name: AZURE_CLIENT_ID
+` },
+      ] }],
+      output: null,
+    },
+  ],
+});

@@ -1,0 +1,146 @@
+import { runRuleTests } from '../rule-tester';
+import { proxySidecarPort } from '../../../src/rules/proxy-sidecar-port';
+
+const KEY = 'azure.workload.identity/proxy-sidecar-port';
+
+const deploy = (value: string, inject = true) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: legacy
+spec:
+  template:
+    metadata:
+      annotations:
+${inject ? '        azure.workload.identity/inject-proxy-sidecar: "true"\n' : ''}        ${KEY}: ${value}
+    spec:
+      containers:
+        - name: app
+`;
+
+runRuleTests(proxySidecarPort, {
+  valid: [deploy('"8080"'), deploy("'1'"), deploy('"65535"', false), deploy('"+8000"')],
+  invalid: [
+    {
+      name: 'unquoted number: safe fix quotes it',
+      code: deploy('8080'),
+      errors: [
+        {
+          line: 10,
+          column: 53,
+          endColumn: 57,
+          severity: 'error',
+          message: `The ${KEY} value 8080 on the pod template of Deployment "legacy" is a YAML number, but annotation values must be strings, so the API server rejects the object; quote it.`,
+          suggestions: [{ title: 'Quote the value as "8080"', output: deploy('"8080"') }],
+        },
+      ],
+      output: deploy('"8080"'),
+    },
+    {
+      name: 'not a number: the pod is rejected; removal is a suggestion',
+      code: deploy('"http"'),
+      errors: [
+        {
+          line: 10,
+          column: 53,
+          severity: 'error',
+          message: `The ${KEY} value "http" on the pod template of Deployment "legacy" is not a port number, so the webhook rejects the pod.`,
+          suggestions: [{ title: 'Remove the proxy-sidecar-port annotation (the default port 8000 applies)', output: deploy('x').replace(`        ${KEY}: x\n`, '') }],
+        },
+      ],
+      output: null,
+    },
+    {
+      name: 'out of the port range',
+      code: deploy('"70000"'),
+      errors: [{ line: 10, column: 53, message: /"70000" .* is not a port number from 1 to 65535, so the webhook rejects the pod\.$/ }],
+      output: null,
+    },
+    {
+      name: 'white space the webhook does not trim: safe fix',
+      code: deploy('" 8080 "'),
+      errors: [{ line: 10, column: 53, message: /has white space around the number, which the webhook does not trim/, suggestions: [{ title: 'Set to "8080"', output: deploy('"8080"') }] }],
+      output: deploy('"8080"'),
+    },
+    {
+      name: 'empty value',
+      code: deploy('""'),
+      errors: [{ line: 10, column: 53, message: /value "" .* is empty, which the webhook cannot parse as a port, so the webhook rejects the pod\.$/ }],
+      output: null,
+    },
+    {
+      name: 'without inject-proxy-sidecar the port is not read: a warning; the only annotation goes with template metadata',
+      code: deploy('"none"', false),
+      errors: [
+        {
+          line: 9,
+          column: 53,
+          severity: 'warning',
+          message: `The ${KEY} value "none" on the pod template of Deployment "legacy" is not a port number, so the webhook would reject the pod once inject-proxy-sidecar is added (it reads the port only then).`,
+          suggestions: [{ title: /^Remove the proxy-sidecar-port annotation/, output: 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: legacy\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n' }],
+        },
+      ],
+      output: null,
+    },
+    {
+      name: 'placeholder is info only',
+      code: deploy('{{ .Values.proxyPort }}'),
+      errors: [{ line: 10, column: 53, severity: 'info', message: `The ${KEY} value {{ .Values.proxyPort }} on the pod template of Deployment "legacy" is a placeholder, so it cannot be checked until filled in; it must become a port number from 1 to 65535.` }],
+      output: null,
+    },
+    {
+      name: 'CronJob flow map and a Pod in a kind: List',
+      code: `apiVersion: v1
+kind: List
+items:
+  - apiVersion: batch/v1
+    kind: CronJob
+    metadata: {name: nightly}
+    spec:
+      schedule: "0 0 * * *"
+      jobTemplate:
+        spec:
+          template:
+            metadata:
+              annotations: {azure.workload.identity/inject-proxy-sidecar: "true", "${KEY}": 9000}
+            spec:
+              containers: [{name: app}]
+  - apiVersion: v1
+    kind: Pod
+    metadata:
+      name: p
+      annotations:
+        ${KEY}: 0
+    spec:
+      containers: [{name: app}]
+`,
+      errors: [
+        { line: 13, column: 129, message: /value 9000 on the pod template of CronJob "nightly" is a YAML number/ },
+        { line: 21, column: 53, severity: 'error', message: /value 0 on Pod "p" is an unquoted number that is not a port from 1 to 65535/ },
+      ],
+      output: `apiVersion: v1
+kind: List
+items:
+  - apiVersion: batch/v1
+    kind: CronJob
+    metadata: {name: nightly}
+    spec:
+      schedule: "0 0 * * *"
+      jobTemplate:
+        spec:
+          template:
+            metadata:
+              annotations: {azure.workload.identity/inject-proxy-sidecar: "true", "${KEY}": "9000"}
+            spec:
+              containers: [{name: app}]
+  - apiVersion: v1
+    kind: Pod
+    metadata:
+      name: p
+      annotations:
+        ${KEY}: 0
+    spec:
+      containers: [{name: app}]
+`,
+    },
+  ],
+});

@@ -1,0 +1,146 @@
+import { runRuleTests } from '../rule-tester';
+import { skipContainersFormat } from '../../../src/rules/skip-containers-format';
+
+const KEY = 'azure.workload.identity/skip-containers';
+
+const deploy = (value: string, extra = '') => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  template:
+    metadata:
+      annotations:
+        ${KEY}: ${value}
+${extra}    spec:
+      initContainers:
+        - name: istio-init
+      containers:
+        - name: api
+        - name: istio-proxy
+        - name: linkerd-proxy
+`;
+
+runRuleTests(skipContainersFormat, {
+  valid: [
+    deploy('istio-init'),
+    deploy('"istio-init;istio-proxy"'),
+    deploy("'istio-proxy; linkerd-proxy;'"),
+    // The proxy containers the webhook adds may be skipped too.
+    deploy('"azwi-proxy;api"', '        azure.workload.identity/inject-proxy-sidecar: "true"\n'),
+    // Placeholders: nothing to say.
+    deploy('{{ .Values.skipContainers }}'),
+    deploy('"${SKIP}"'),
+    // Container names that are themselves templated: cannot be checked.
+    'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    azure.workload.identity/skip-containers: sidecar\nspec:\n  containers:\n    - name: {{ .Values.name }}\n',
+  ],
+  invalid: [
+    {
+      name: 'commas: safe fix to ";" with names trimmed',
+      code: deploy('"istio-proxy, linkerd-proxy"'),
+      errors: [
+        {
+          line: 9,
+          column: 50,
+          endColumn: 78,
+          severity: 'warning',
+          message: `The ${KEY} value "istio-proxy, linkerd-proxy" on the pod template of Deployment "api" separates container names with ",", but the webhook splits only on ";", so none of "istio-proxy", "linkerd-proxy" is skipped.`,
+          suggestions: [{ title: "Separate container names with ';'", output: deploy('"istio-proxy;linkerd-proxy"') }],
+        },
+      ],
+      output: deploy('"istio-proxy;linkerd-proxy"'),
+    },
+    {
+      name: 'a typo: replaced by the nearest container name',
+      code: deploy("'istio-init; linkerd-prxy'"),
+      errors: [
+        {
+          line: 9,
+          column: 50,
+          message: `The ${KEY} annotation on the pod template of Deployment "api" names a container the pod does not have ("linkerd-prxy"), which the webhook ignores silently; its containers (init containers included) are "istio-init", "api", "istio-proxy", "linkerd-proxy".`,
+          suggestions: [{ title: 'Replace "linkerd-prxy" with "linkerd-proxy"', output: deploy("'istio-init; linkerd-proxy'") }],
+        },
+      ],
+      output: null,
+    },
+    {
+      name: 'commas and unknown names: two findings; fix-all only separates',
+      code: deploy('istio-proxy,linkerd-prxy,nginx'),
+      errors: [
+        { line: 9, column: 50, message: /separates container names with ","/, suggestions: [{ title: "Separate container names with ';'", output: deploy('istio-proxy;linkerd-prxy;nginx') }] },
+        {
+          line: 9,
+          column: 50,
+          message: /names containers the pod does not have \("linkerd-prxy", "nginx"\)/,
+          suggestions: [
+            { title: 'Replace "linkerd-prxy" with "linkerd-proxy"', output: deploy('istio-proxy;linkerd-proxy;nginx') },
+            { title: 'Remove "nginx"', output: deploy('istio-proxy;linkerd-prxy') },
+          ],
+        },
+      ],
+      output: deploy('istio-proxy;linkerd-prxy;nginx'),
+    },
+    {
+      name: 'the only name is unknown: the annotation goes (with its emptied map)',
+      code: `apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  labels:
+    azure.workload.identity/use: "true"
+  annotations:
+    ${KEY}: "nginx-sidecar"
+spec:
+  containers:
+    - name: app
+`,
+      errors: [
+        {
+          line: 8,
+          column: 46,
+          message: /on Pod "p" names a container the pod does not have \("nginx-sidecar"\), .* are "app"\.$/,
+          suggestions: [{ title: 'Remove the skip-containers annotation', output: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels:\n    azure.workload.identity/use: "true"\nspec:\n  containers:\n    - name: app\n' }],
+        },
+      ],
+      output: null,
+    },
+    {
+      name: 'CronJob, flow-style annotations in a kind: List',
+      code: `apiVersion: v1
+kind: List
+items:
+  - apiVersion: batch/v1
+    kind: CronJob
+    metadata: {name: nightly}
+    spec:
+      schedule: "0 0 * * *"
+      jobTemplate:
+        spec:
+          template:
+            metadata:
+              annotations: {"${KEY}": "vault-agent,app"}
+            spec:
+              initContainers: [{name: vault-agent}]
+              containers: [{name: app}]
+`,
+      errors: [{ line: 13, column: 72, message: /on the pod template of CronJob "nightly" separates container names with ","/ }],
+      output: `apiVersion: v1
+kind: List
+items:
+  - apiVersion: batch/v1
+    kind: CronJob
+    metadata: {name: nightly}
+    spec:
+      schedule: "0 0 * * *"
+      jobTemplate:
+        spec:
+          template:
+            metadata:
+              annotations: {"${KEY}": "vault-agent;app"}
+            spec:
+              initContainers: [{name: vault-agent}]
+              containers: [{name: app}]
+`,
+    },
+  ],
+});
