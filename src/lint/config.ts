@@ -5,6 +5,7 @@
 // is allowed, and the nearest rule id when it looks like a typo.
 
 import { minimatch } from 'minimatch';
+import { editDistance } from '../util/edit-distance';
 import { ALL_RULES } from '../rules';
 import { SEVERITIES, type Rule, type SeveritySetting } from '../rules/types';
 
@@ -77,16 +78,6 @@ function nearest(id: string, ids: readonly string[]): string | undefined {
     }
   }
   return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
 }
 
 /**

@@ -4,7 +4,8 @@
 // workspace index, so LintCache can keep them across edits of other documents.
 
 import { isPair } from 'yaml';
-import { docRange, parseManifestFile, type ManifestDoc, type ManifestFile, type ParseCache } from '../manifests/document';
+import { docRange, isCurrent, parseManifestFile, rangeOrigin, templateSpans, type ManifestDoc, type ManifestFile, type ParseCache } from '../manifests/document';
+import { comparePositions } from '../manifests/text';
 import { objectsOfDoc } from '../manifests/objects';
 import type { Range } from '../manifests/text';
 import type { WorkspaceIndex } from '../manifests/workspace-index';
@@ -23,10 +24,33 @@ function isRange(t: unknown): t is { range: Range } {
 
 export function targetRange(doc: ManifestDoc, target: Target): Range {
   if (isRange(target)) return target.range;
-  // A Pair points at its key; any other node at its value span.
+  // A Pair points at its key; any other node at its value span (without the line break
+  // a block scalar's or block collection's range runs on to).
   const node = isPair(target) ? target.key : target;
   const r = (node as { range?: [number, number, number] } | null)?.range;
-  return r ? docRange(doc, r[0], r[1]) : docRange(doc, 0, 0);
+  if (!r) return docRange(doc, 0, 0);
+  let end = r[1];
+  while (end > r[0] && /\s/.test(doc.text[end - 1])) end--;
+  return docRange(doc, r[0], end);
+}
+
+/**
+ * Fixes never edit inside a Helm expression: what it renders to is unknown, and an edit
+ * there would corrupt the template (or repeat on every fix-all pass).
+ */
+function dropFixesInTemplates(doc: ManifestDoc, findings: Finding[], from: number): void {
+  if (!doc.templated) return;
+  const spans = templateSpans(doc.text).map(([s, e]) => docRange(doc, s, e));
+  const within = (p: Range['start'], sp: Range) => comparePositions(p, sp.start) > 0 && comparePositions(p, sp.end) < 0;
+  // Harmful: an edit boundary strictly inside an expression, or an expression replaced by
+  // literal text. Deleting whole expressions (with the entry they sit in) is fine.
+  const harms = (e: { range: Range; newText: string }) =>
+    spans.some((sp) => within(e.range.start, sp) || within(e.range.end, sp) || (e.newText !== '' && comparePositions(e.range.start, sp.start) <= 0 && comparePositions(e.range.end, sp.end) >= 0));
+  for (let i = from; i < findings.length; i++) {
+    const f = findings[i];
+    const kept = f.fixes.filter((fix) => !fix.edits.some((e) => e.file === doc.file && harms(e)));
+    if (kept.length !== f.fixes.length) findings[i] = { ...f, fixes: kept };
+  }
 }
 
 export class RuleSet {
@@ -94,6 +118,7 @@ export function lintDoc(doc: ManifestDoc, index: WorkspaceIndex, rules: RuleSet)
       }
     }
   }
+  dropFixesInTemplates(doc, out, 0);
   return out;
 }
 
@@ -109,32 +134,70 @@ export function applyOptions(findings: Finding[], file: ManifestFile, options: L
   return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
 
-/** Keeps raw findings per document between runs (the editor's incremental re-lint). */
+interface CacheEntry {
+  findings: Finding[];
+  /** The index keys the rules read, with their versions at the time. */
+  deps: [string, number][];
+  /** Other documents the findings point into (related locations, fix edits). */
+  points: ManifestDoc[];
+}
+
+/**
+ * Keeps raw findings per document between runs (the editor's incremental re-lint).
+ * An entry holds while its document is the same parse (ParseCache hands back the same
+ * ManifestDoc for untouched text), the index keys its rules read are unchanged, and
+ * the documents its findings point into have not moved or changed.
+ */
 export class LintCache {
-  private files = new Map<string, Map<string, Finding[]>>();
+  private entries = new WeakMap<ManifestDoc, CacheEntry>();
   hits = 0;
   misses = 0;
+
   lint(file: ManifestFile, index: WorkspaceIndex, rules: RuleSet): Finding[] {
-    const old = this.files.get(file.file);
-    const next = new Map<string, Finding[]>();
     const out: Finding[] = [];
     for (const doc of file.docs) {
-      const key = `${index.version}\u0000${doc.startLine}\u0000${doc.text}`;
-      let f = old?.get(key);
-      if (f) this.hits++;
-      else {
+      let e = this.entries.get(doc);
+      if (e && valid(e, index)) {
+        this.hits++;
+      } else {
         this.misses++;
-        f = lintDoc(doc, index, rules);
+        index.startRecording();
+        let findings: Finding[] = [];
+        let keys: string[] = [];
+        try {
+          findings = lintDoc(doc, index, rules); // rule errors are caught inside, per rule
+        } finally {
+          keys = index.stopRecording();
+        }
+        e = { findings, deps: keys.map((k) => [k, index.keyVersion(k)]), points: pointsInto(findings, doc) };
+        this.entries.set(doc, e);
       }
-      next.set(key, f);
-      out.push(...f);
+      for (const f of e.findings) out.push(f);
     }
-    this.files.set(file.file, next);
     return out;
   }
-  delete(file: string): void {
-    this.files.delete(file);
+
+  /** Kept for callers that forget a file; entries die with their documents. */
+  delete(_file: string): void {}
+}
+
+function valid(e: CacheEntry, index: WorkspaceIndex): boolean {
+  for (let i = 0; i < e.deps.length; i++) if (index.keyVersion(e.deps[i][0]) !== e.deps[i][1]) return false;
+  for (let i = 0; i < e.points.length; i++) if (!isCurrent(e.points[i])) return false;
+  return true;
+}
+
+function pointsInto(findings: Finding[], self: ManifestDoc): ManifestDoc[] {
+  const docs = new Set<ManifestDoc>();
+  const note = (r: Range) => {
+    const o = rangeOrigin(r);
+    if (o && o !== self) docs.add(o);
+  };
+  for (const f of findings) {
+    for (const r of f.related) note(r.range);
+    for (const fix of f.fixes) for (const e of fix.edits) note(e.range);
   }
+  return [...docs];
 }
 
 export function lintFile(file: ManifestFile, index: WorkspaceIndex, rules: RuleSet, options: LintOptions = {}, cache?: LintCache): Finding[] {

@@ -3,7 +3,7 @@
 // whose edits all stay in the file being fixed are applied; fixes in one pass must
 // not overlap (a later pass picks up the rest). Suggestions are never applied.
 
-import { parseManifestFile, type ParseCache } from '../manifests/document';
+import { parseManifestFile, type ManifestFile, type ParseCache } from '../manifests/document';
 import { applyEdits, comparePositions, type TextEdit } from '../manifests/text';
 import type { WorkspaceIndex } from '../manifests/workspace-index';
 import { lintFile, type LintOptions, type RuleSet } from './engine';
@@ -29,21 +29,35 @@ export function fixAll(file: string, text: string, index: WorkspaceIndex, rules:
     index.update(parsed);
     const chosen: TextEdit[] = [];
     let n = 0;
+    let first: readonly TextEdit[] = [];
     for (const f of lintFile(parsed, index, rules, options)) {
       const fix = f.fixes.find((x) => x.safe && x.edits.length > 0 && x.edits.every((e) => e.file === file));
       if (!fix) continue;
       if (fix.edits.some((e) => chosen.some((c) => overlaps(c, e)))) continue;
+      if (n === 0) first = fix.edits;
       chosen.push(...fix.edits);
       n++;
     }
     if (n === 0) break;
-    const next = applyEdits(current, chosen);
+    let next = applyEdits(current, chosen);
+    // Fixes that do not overlap can still conflict (one adds the `use` label, another
+    // renames `azure.workload.identity/Use` to it: a duplicate key). When a pass breaks a
+    // document that parsed, apply only its first fix; the next pass re-lints (found by
+    // test/unit/fuzz.test.ts).
+    if (n > 1 && parseFailures(parseManifestFile(file, next, cache)) > parseFailures(parsed)) {
+      next = applyEdits(current, first);
+      n = 1;
+    }
     if (next === current) break;
     current = next;
     applied += n;
   }
   if (current !== text) index.update(parseManifestFile(file, current, cache));
   return { text: current, applied };
+}
+
+function parseFailures(file: ManifestFile): number {
+  return file.docs.filter((d) => d.parseError).length;
 }
 
 /** The smallest single edit turning `before` into `after` (common prefix/suffix trimmed). */

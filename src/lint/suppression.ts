@@ -5,7 +5,7 @@
 // `all` is accepted in place of ids for the comment forms, as in eslint.
 
 import { isMap } from 'yaml';
-import type { ManifestFile } from '../manifests/document';
+import type { ManifestDoc, ManifestFile } from '../manifests/document';
 import { docRange } from '../manifests/document';
 import { objectsOfDoc } from '../manifests/objects';
 import { comparePositions, LineIndex, type Range } from '../manifests/text';
@@ -25,10 +25,16 @@ function idList(text: string): Set<string> {
   return new Set(text.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean));
 }
 
-export function collectSuppressions(file: ManifestFile): Suppressions {
-  const s: Suppressions = { file: new Set(), lines: new Map(), objects: [] };
-  if (file.text.includes('wi-doctor-disable')) {
-    const index = new LineIndex(file.text);
+const perDoc = new WeakMap<ManifestDoc, Suppressions | null>();
+
+/** One document's directives and ignore annotations (null: none), cached with the parse. */
+function docSuppressions(doc: ManifestDoc): Suppressions | null {
+  const cached = perDoc.get(doc);
+  if (cached !== undefined) return cached;
+  let s = null as Suppressions | null;
+  const make = (): Suppressions => (s ??= { file: new Set(), lines: new Map(), objects: [] });
+  if (doc.text.includes('wi-doctor-disable')) {
+    const index = new LineIndex(doc.text);
     for (let line = 0; line < index.lineCount; line++) {
       const text = index.lineText(line);
       if (!text.includes('wi-doctor-disable')) continue;
@@ -37,26 +43,42 @@ export function collectSuppressions(file: ManifestFile): Suppressions {
       const ids = idList(m[2]);
       if (ids.size === 0) continue; // by id only: a bare directive suppresses nothing
       if (m[1] === 'disable') {
-        for (const id of ids) s.file.add(id);
+        for (const id of ids) make().file.add(id);
         continue;
       }
       let target = line + 1;
       while (target < index.lineCount && /^\s*(#.*)?$/.test(index.lineText(target))) target++;
-      const set = s.lines.get(target) ?? new Set<string>();
+      const abs = doc.startLine + target;
+      const set = make().lines.get(abs) ?? new Set<string>();
       for (const id of ids) set.add(id);
-      s.lines.set(target, set);
+      make().lines.set(abs, set);
     }
   }
-  if (file.text.includes(IGNORE_ANNOTATION)) {
-    for (const doc of file.docs) {
-      for (const o of objectsOfDoc(doc)) {
-        const v = getString(o.map, 'metadata', 'annotations', IGNORE_ANNOTATION);
-        const r = (o.map as { range?: [number, number, number] }).range;
-        if (v && r && isMap(o.map)) s.objects.push({ range: docRange(doc, r[0], r[1]), ids: idList(v) });
-      }
+  if (doc.text.includes(IGNORE_ANNOTATION)) {
+    for (const o of objectsOfDoc(doc)) {
+      const v = getString(o.map, 'metadata', 'annotations', IGNORE_ANNOTATION);
+      const r = (o.map as { range?: [number, number, number] }).range;
+      if (v && r && isMap(o.map)) make().objects.push({ range: docRange(doc, r[0], r[1]), ids: idList(v) });
     }
   }
+  perDoc.set(doc, s);
   return s;
+}
+
+export function collectSuppressions(file: ManifestFile): Suppressions {
+  const all: Suppressions = { file: new Set(), lines: new Map(), objects: [] };
+  for (const doc of file.docs) {
+    const s = docSuppressions(doc);
+    if (!s) continue;
+    for (const id of s.file) all.file.add(id);
+    for (const [line, ids] of s.lines) {
+      const set = all.lines.get(line) ?? new Set<string>();
+      for (const id of ids) set.add(id);
+      all.lines.set(line, set);
+    }
+    all.objects.push(...s.objects);
+  }
+  return all;
 }
 
 function has(ids: Set<string> | undefined, id: string): boolean {

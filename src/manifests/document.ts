@@ -78,6 +78,11 @@ const HELM = /\{\{[\s\S]*?\}\}/g;
  * is alone on its line (a control directive such as `{{- if }}`) becomes spaces;
  * one inside a value becomes `__hhhh__`, which `isPlaceholder` recognises.
  */
+export function templateSpans(text: string): [number, number][] {
+  if (!text.includes('{{')) return [];
+  return [...text.matchAll(HELM)].map((m) => [m.index!, m.index! + m[0].length]);
+}
+
 export function maskTemplates(text: string): string {
   if (!text.includes('{{')) return text;
   return text.replace(HELM, (expr, offset: number) => {
@@ -88,7 +93,10 @@ export function maskTemplates(text: string): string {
     const before = text.slice(lineStart, offset);
     const after = text.slice(endIdx, lineEnd);
     const standalone = /^[\s-]*$/.test(before) && /^\s*(#.*)?$/.test(after);
-    if (standalone || expr.includes('\n')) return expr.replace(/[^\n]/g, ' ');
+    if (standalone) return expr.replace(/[^\n]/g, ' ');
+    // In a value, even across lines: `__`…`__` with white space kept, so the value reads
+    // as a (multi-line plain) placeholder scalar rather than as empty.
+    if (expr.includes('\n')) return '__' + expr.slice(2, -2).replace(/[^\s]/g, 'h') + '__';
     if (expr.length < 5) return 'x'.repeat(expr.length);
     return '__' + 'h'.repeat(expr.length - 4) + '__';
   });
@@ -121,44 +129,61 @@ function stripComments(text: string): string {
 
 export function parseManifestFile(file: string, text: string, cache?: ParseCache): ManifestFile {
   const chunks = splitDocuments(text);
-  const docs = chunks.map((c, i) => (cache ? cache.get(file, i, c) : parseChunk(file, i, c)));
-  cache?.endFile(file);
+  const docs = cache ? cache.parse(file, chunks) : chunks.map((c, i) => parseChunk(file, i, c));
   return { file, text, docs };
 }
 
+/** ManifestDocs that no longer describe their file (its text changed, or the document moved). */
+const superseded = new WeakSet<ManifestDoc>();
+
+/** False once the ParseCache replaced this document (edited, moved, or its file closed/deleted). */
+export function isCurrent(doc: ManifestDoc): boolean {
+  return !superseded.has(doc);
+}
+
 /**
- * Keeps the parse of each chunk of a file, keyed by its text, so an edit re-parses
- * only the chunks it changed. Positions inside a ManifestDoc are relative to its
- * chunk; a chunk that only moved is reused with its new start line.
+ * Keeps the parse of each chunk of a file so an edit re-parses only the chunks it
+ * changed. Chunks are matched to the previous parse by position first (a string
+ * comparison, no hashing of the whole file on every keystroke), then by text. A chunk
+ * that only moved is reused with its new start line, as a new ManifestDoc.
  */
 export class ParseCache {
-  private files = new Map<string, Map<string, ManifestDoc>>();
-  private pending = new Map<string, Map<string, ManifestDoc>>();
+  private files = new Map<string, ManifestDoc[]>();
   hits = 0;
   misses = 0;
 
-  get(file: string, index: number, chunk: Chunk): ManifestDoc {
-    const old = this.files.get(file)?.get(chunk.text);
-    let doc: ManifestDoc;
-    if (old) {
-      this.hits++;
-      doc = old.startLine === chunk.startLine && old.index === index ? old : { ...old, startLine: chunk.startLine, index };
-    } else {
-      this.misses++;
-      doc = parseChunk(file, index, chunk);
+  /** The documents of `chunks`, reusing the previous parse of `file` where a chunk's text is unchanged. */
+  parse(file: string, chunks: readonly Chunk[]): ManifestDoc[] {
+    const old = this.files.get(file) ?? [];
+    const out: ManifestDoc[] = new Array(chunks.length);
+    // Common prefix and suffix by position: one string comparison per chunk, no hashing.
+    let head = 0;
+    while (head < chunks.length && head < old.length && old[head].text === chunks[head].text) head++;
+    let tail = 0;
+    while (tail < chunks.length - head && tail < old.length - head && old[old.length - 1 - tail].text === chunks[chunks.length - 1 - tail].text) tail++;
+    // The changed middle: look chunks up by text among the old middle (a moved or duplicated document).
+    const middle = new Map<string, ManifestDoc>();
+    for (let i = head; i < old.length - tail; i++) middle.set(old[i].text, old[i]);
+    for (let i = 0; i < chunks.length; i++) {
+      const c = chunks[i];
+      const prev = i < head ? old[i] : i >= chunks.length - tail ? old[old.length - chunks.length + i] : middle.get(c.text);
+      if (prev) {
+        this.hits++;
+        out[i] = prev.startLine === c.startLine && prev.index === i ? prev : { ...prev, startLine: c.startLine, index: i };
+      } else {
+        this.misses++;
+        out[i] = parseChunk(file, i, c);
+      }
     }
-    let next = this.pending.get(file);
-    if (!next) this.pending.set(file, (next = new Map()));
-    next.set(chunk.text, doc);
-    return doc;
-  }
-
-  endFile(file: string): void {
-    this.files.set(file, this.pending.get(file) ?? new Map());
-    this.pending.delete(file);
+    // Outside the common prefix, old documents not reused as they are no longer describe the file.
+    const kept = new Set(out.slice(head));
+    for (let i = head; i < old.length; i++) if (!kept.has(old[i])) superseded.add(old[i]);
+    this.files.set(file, out);
+    return out;
   }
 
   delete(file: string): void {
+    for (const d of this.files.get(file) ?? []) superseded.add(d);
     this.files.delete(file);
   }
 }
@@ -169,6 +194,15 @@ export function docPosition(doc: ManifestDoc, offset: number): Position {
   return { line: doc.startLine + p.line - 1, character: p.col - 1 };
 }
 
+/** The document each range was computed in (for LintCache: findings that point into other documents). */
+const origins = new WeakMap<Range, ManifestDoc>();
+
+export function rangeOrigin(r: Range): ManifestDoc | undefined {
+  return origins.get(r);
+}
+
 export function docRange(doc: ManifestDoc, start: number, end: number): Range {
-  return { start: docPosition(doc, start), end: docPosition(doc, end) };
+  const r = { start: docPosition(doc, start), end: docPosition(doc, end) };
+  origins.set(r, doc);
+  return r;
 }

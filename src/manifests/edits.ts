@@ -60,7 +60,10 @@ export function replaceNode(doc: ManifestDoc, node: unknown, newText: string): T
   if (!r) return [];
   // A block scalar's (or block collection's) range runs past its line break: keep that
   // break, or the next line joins the new text (found by test/unit/fuzz.test.ts).
-  return [edit(doc, r[0], trimEnd(src(doc), r[1], r[0]), newText)];
+  // An empty value (`key:` then nothing) is a zero-width node right after the `:`: add the space.
+  const end = trimEnd(src(doc), r[1], r[0]);
+  const sep = end === r[0] && r[0] > 0 && !/\s/.test(src(doc)[r[0] - 1]) ? ' ' : '';
+  return [edit(doc, r[0], end, sep + newText)];
 }
 
 export function replaceKey(doc: ManifestDoc, pair: Pair, newKey: string): TextEdit[] {
@@ -118,7 +121,14 @@ function renderValue(value: NewValue, indent: string, unit: string): string {
 
 /** The column at which a block map's keys sit. */
 export function mapIndent(doc: ManifestDoc, map: YAMLMap): number | undefined {
-  const first = map.items[0];
+  // An explicit key (`? key`) sits after its indicator: measure a plain key when there is
+  // one (found by test/unit/fuzz.test.ts).
+  const text = src(doc);
+  const plain = map.items.find((p) => {
+    const k = rangeOf(p.key);
+    return k && !/\?[ \t]*$/.test(text.slice(lineStart(text, k[0]), k[0]));
+  });
+  const first = plain ?? map.items[0];
   const r = first && rangeOf(first.key);
   return r ? column(doc, r[0]) : undefined;
 }

@@ -5,7 +5,7 @@
 
 import { isMap, YAMLMap } from 'yaml';
 import type { ManifestDoc, ManifestFile } from './document';
-import { getMap, getNode, getSeq, getString, items } from './nodes';
+import { getMap, getNode, getSeq, getString, items, stringValue } from './nodes';
 
 export interface K8sObject {
   readonly doc: ManifestDoc;
@@ -38,11 +38,21 @@ function toObject(doc: ManifestDoc, map: YAMLMap, listItem?: number): K8sObject 
     map,
     apiVersion,
     kind,
-    name: getString(map, 'metadata', 'name'),
+    name: original(doc, getNode(map, 'metadata', 'name')) ?? getString(map, 'metadata', 'name'),
     namespace: ns && ns.length > 0 ? ns : 'default',
     namespaceExplicit: !!ns,
     listItem,
   };
+}
+
+/** In a Helm template, a masked value's original source (`{{ include "x" . }}`), so messages show what the user wrote. */
+function original(doc: ManifestDoc, node: unknown): string | undefined {
+  if (!doc.templated) return undefined;
+  const v = stringValue(node);
+  const r = (node as { range?: [number, number, number] } | undefined)?.range;
+  if (v === undefined || !r || !/__h+__|x{1,4}/.test(v)) return undefined;
+  const text = doc.text.slice(r[0], r[1]);
+  return text.includes('{{') ? text.replace(/^["']|["']$/g, '') : undefined;
 }
 
 export function objectsOfDoc(doc: ManifestDoc): K8sObject[] {

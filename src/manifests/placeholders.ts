@@ -8,6 +8,7 @@ const PATTERNS: RegExp[] = [
   /(^|[^$\w])\$[A-Za-z_][A-Za-z0-9_]*/, // $VAR
   /<[^<>\s][^<>]*>/, // <client-id>
   /__[A-Za-z0-9_.-]*__/, // __TOKEN__ (and masked Helm expressions)
+  /^__[\s\S]*__$/, // a masked Helm expression that spans lines
   /#\{[^}]*\}#?/, // #{token}# (Azure DevOps replace-tokens)
   /\{\{.*?\}\}/, // {{ .Values.x }} when not masked
   /%[A-Za-z_][A-Za-z0-9_]*%/, // %VAR%

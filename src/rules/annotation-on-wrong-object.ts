@@ -117,6 +117,8 @@ function moveFixes(
   dest: { doc: ManifestDoc; root: YAMLMap; path: string[]; label: string; showOld: boolean; atStart?: boolean },
 ): { fixes: Fix[]; existing: Pair | undefined; same: boolean } {
   const existing = findPair(getMap(dest.root, ...dest.path), key) as Pair | undefined;
+  // Only a scalar value can be moved as text onto one line of the ServiceAccount.
+  if (!isScalar(pair.value)) return { fixes: [], existing, same: false };
   const removal = removePair(ctx.doc, place.map, pair, place.parent);
   if (!removal.length) return { fixes: [], existing, same: false };
   if (!existing) {

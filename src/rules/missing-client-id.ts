@@ -5,6 +5,7 @@ import { isPlaceholder } from '../manifests/placeholders';
 import type { TextEdit } from '../manifests/text';
 import { CLIENT_ID, USE_LABEL } from '../manifests/workload-identity';
 import type { Fix, Rule } from './types';
+import { serviceAccountNameNode } from './shared';
 
 const PLACEHOLDER = '<managed-identity-client-id>';
 
@@ -35,7 +36,7 @@ export const missingClientId: Rule = {
       // The chart may add annotations from its values (`toYaml .Values...`), which the linter cannot see.
       severity: obj.doc.templated ? 'info' : undefined,
       message: `ServiceAccount ${obj.name} has no ${CLIENT_ID} annotation, but ${names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`} ${names.length === 1 ? 'runs' : 'run'} as it with the ${USE_LABEL} label, so the webhook gives ${names.length === 1 ? 'its' : 'their'} pods no AZURE_CLIENT_ID.`,
-      related: users.map((w) => ({ file: w.obj.doc.file, range: ctx.rangeOf(workloadTarget(w.obj), w.obj.doc), message: `${w.obj.kind} ${w.obj.name ?? '(unnamed)'} runs as ServiceAccount ${obj.name} with Workload Identity` })),
+      related: users.map((w) => ({ file: w.obj.doc.file, range: ctx.rangeOf(serviceAccountNameNode(w.obj), w.obj.doc), message: `${w.obj.kind} ${w.obj.name ?? '(unnamed)'} runs as ServiceAccount ${obj.name} with Workload Identity` })),
       fixes,
     });
   },
@@ -50,16 +51,6 @@ function needsAnnotation(w: K8sObject): boolean {
   if (!t || scalarText(getNode(t.labels, USE_LABEL))?.toLowerCase() === 'false') return false;
   const cs = containers(t);
   return !(cs.length > 0 && cs.every((c) => items(getSeq(c.node, 'env')).some((e) => getString(e, 'name') === 'AZURE_CLIENT_ID')));
-}
-
-function workloadTarget(obj: K8sObject): unknown {
-  const t = podTemplate(obj);
-  for (const key of ['serviceAccountName', 'serviceAccount']) {
-    const v = getNode(t?.spec, key);
-    if (isScalar(v) && typeof v.value === 'string' && v.value !== '') return v;
-  }
-  const name = getNode(obj.map, 'metadata', 'name');
-  return isScalar(name) ? name : getNode(obj.map, 'kind');
 }
 
 /** The VS Code snippet form of an edit: the placeholder value becomes tab stop 1, the rest is escaped. */

@@ -1,9 +1,11 @@
 // Helpers several rules share: the one place that knows how to add the trigger
 // label to a pod template, and the kinds each family of rules looks at.
 
+import { isMap, isScalar, isSeq } from 'yaml';
+import type { ManifestDoc } from '../manifests/document';
 import { ensurePathAndInsert, quote } from '../manifests/edits';
-import type { PodTemplate } from '../manifests/objects';
-import { WORKLOAD_KINDS } from '../manifests/objects';
+import { getNode } from '../manifests/nodes';
+import { podTemplate, WORKLOAD_KINDS, type K8sObject, type PodTemplate } from '../manifests/objects';
 import type { TextEdit } from '../manifests/text';
 import { USE_LABEL } from '../manifests/workload-identity';
 
@@ -17,4 +19,30 @@ export function addUseLabelEdits(t: PodTemplate): TextEdit[] {
   const doc = t.owner.doc;
   if (!t.template) return [];
   return ensurePathAndInsert(doc, t.template, ['metadata', 'labels'], USE_LABEL, quote(doc, 'true'), { atStart: true });
+}
+
+/** Where a finding about a workload's ServiceAccount points: its serviceAccountName value, else its name, else its kind. */
+export function serviceAccountNameNode(obj: K8sObject): unknown {
+  const t = podTemplate(obj);
+  for (const key of ['serviceAccountName', 'serviceAccount']) {
+    const v = getNode(t?.spec, key);
+    if (isScalar(v) && typeof v.value === 'string' && v.value !== '') return v;
+  }
+  const name = getNode(obj.map, 'metadata', 'name');
+  return isScalar(name) ? name : getNode(obj.map, 'kind');
+}
+
+/**
+ * A value as the user wrote it, for messages: the original source (so a Helm expression
+ * shows as `{{ … }}`, not as its mask), on one line and clipped; `empty`, `a mapping`
+ * or `a list` where there is no scalar to show.
+ */
+export function shownValue(doc: ManifestDoc, node: unknown): string {
+  if (isMap(node)) return 'a mapping';
+  if (isSeq(node)) return 'a list';
+  const r = (node as { range?: [number, number, number] } | null)?.range;
+  const raw = r ? doc.text.slice(r[0], r[1]).trim() : '';
+  if (!raw || (isScalar(node) && node.value === null)) return 'empty';
+  const one = raw.replace(/\s*[\r\n]+\s*/g, ' ');
+  return one.length > 60 ? one.slice(0, 57) + '…' : one;
 }

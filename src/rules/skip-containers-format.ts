@@ -8,7 +8,7 @@ import { INJECT_PROXY_SIDECAR, SKIP_CONTAINERS } from '../manifests/workload-ide
 import { podAnnotationParents } from './proxy-sidecar';
 import { WORKLOADS } from './shared';
 import type { Fix, Rule } from './types';
-import { editDistance } from './unknown-annotation';
+import { editDistance } from '../util/edit-distance';
 
 // The webhook splits the value on `;` and trims each name; a name that matches no
 // container is ignored without a word. So `a,b` skips nothing (no container can be

@@ -43,9 +43,12 @@ function named(o: K8sObject): string {
   return `${o.kind} ${o.name ? `"${o.name}"` : '(unnamed)'}`;
 }
 
+/** The value as the user wrote it when it fits on one line (`3600`, `"1h"`), else its string value quoted. */
 function written(doc: ManifestDoc, node: unknown): string {
   const r = (node as { range?: [number, number, number] } | null)?.range;
-  return r ? doc.text.slice(r[0], r[1]) : '';
+  const raw = r ? doc.text.slice(r[0], r[1]).trim() : '';
+  if (raw && !/[\r\n]/.test(raw) && !/^[|>]/.test(raw)) return raw;
+  return JSON.stringify(isScalar(node) ? String(node.value ?? '') : raw);
 }
 
 /** "Set to "3600" (1 hour)" suggestions: the parsed value when valid, else the nearer bound first. */

@@ -2,6 +2,7 @@ import { removePair, replaceKey } from '../manifests/edits';
 import { findPair, getMap, keyOf, pairs, type Pair, type YAMLMap } from '../manifests/nodes';
 import { podTemplate, type K8sObject } from '../manifests/objects';
 import { isPlaceholder } from '../manifests/placeholders';
+import { editDistance } from '../util/edit-distance';
 import { KNOWN_KEYS, PREFIX } from '../manifests/workload-identity';
 import type { Fix, Rule } from './types';
 
@@ -29,17 +30,6 @@ export function words(s: string): string[] {
     .toLowerCase()
     .split(/[^a-z0-9]+/)
     .filter(Boolean);
-}
-
-/** Levenshtein distance, for near-miss names. */
-export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
 }
 
 /** Words that are the same, or share a long stem (`expiry`/`expiration`, `container`/`containers`). */

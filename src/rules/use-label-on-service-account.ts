@@ -1,11 +1,11 @@
 import type { Pair } from 'yaml';
 import { removePair } from '../manifests/edits';
-import { findPair, getMap, getNode, isScalar } from '../manifests/nodes';
-import { podTemplate, type K8sObject } from '../manifests/objects';
+import { findPair, getMap } from '../manifests/nodes';
+import { podTemplate } from '../manifests/objects';
 import type { TextEdit } from '../manifests/text';
 import { USE_LABEL } from '../manifests/workload-identity';
 import type { WorkloadSummary } from '../manifests/workspace-index';
-import { addUseLabelEdits } from './shared';
+import { addUseLabelEdits, serviceAccountNameNode } from './shared';
 import type { Fix, RelatedLocation, Rule } from './types';
 
 export const useLabelOnServiceAccount: Rule = {
@@ -57,7 +57,7 @@ export const useLabelOnServiceAccount: Rule = {
         message: lacking.length > 0
           ? `${head}; the pod ${lacking.length > 1 ? 'templates' : 'template'} of ${list(lacking)}, which ${lacking.length > 1 ? 'run' : 'runs'} as it, ${lacking.length > 1 ? 'do' : 'does'} not have it.`
           : `${head}; put it on the pod templates of the workloads that run as this ServiceAccount.`,
-        related: lacking.map((w) => relatedFor(w, ctx.rangeOf(reportNode(w.obj), w.obj.doc))),
+        related: lacking.map((w) => relatedFor(w, ctx.rangeOf(serviceAccountNameNode(w.obj), w.obj.doc))),
         fixes,
       });
     }
@@ -71,16 +71,5 @@ function list(ws: readonly WorkloadSummary[]): string {
 
 function relatedFor(w: WorkloadSummary, range: RelatedLocation['range']): RelatedLocation {
   return { file: w.obj.doc.file, range, message: `${w.obj.kind} ${w.obj.name ?? '(unnamed)'} runs as this ServiceAccount without the ${USE_LABEL} pod label` };
-}
-
-/** The workload's serviceAccountName value, else its name. */
-function reportNode(obj: K8sObject): unknown {
-  const t = podTemplate(obj);
-  for (const key of ['serviceAccountName', 'serviceAccount']) {
-    const v = getNode(t?.spec, key);
-    if (isScalar(v) && typeof v.value === 'string' && v.value !== '') return v;
-  }
-  const name = getNode(obj.map, 'metadata', 'name');
-  return isScalar(name) ? name : getNode(obj.map, 'kind');
 }
 

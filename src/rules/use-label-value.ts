@@ -4,7 +4,7 @@ import { findPair } from '../manifests/nodes';
 import { podTemplate } from '../manifests/objects';
 import { isPlaceholder } from '../manifests/placeholders';
 import { USE_LABEL } from '../manifests/workload-identity';
-import { WORKLOADS } from './shared';
+import { shownValue, WORKLOADS } from './shared';
 import type { Rule } from './types';
 
 export const useLabelValue: Rule = {
@@ -26,11 +26,11 @@ export const useLabelValue: Rule = {
     if (isScalar(v) && typeof v.value === 'string') {
       if (v.value === 'true' || v.value === 'false') return;
       if (isPlaceholder(v.value)) {
-        ctx.report({ at: target, severity: 'info', message: `The label value "${v.value}" is a placeholder; it must become exactly the string "true" for the webhook to inject.` });
+        ctx.report({ at: target, severity: 'info', message: `The label value ${shownValue(ctx.doc, v)} is a placeholder; it must become exactly the string "true" for the webhook to inject.` });
         return;
       }
     }
-    const shown = isScalar(v) ? (v.source ?? String(v.value)) : 'empty';
+    const shown = shownValue(ctx.doc, v);
     if (isScalar(v) && typeof v.value === 'boolean') {
       const word = v.value ? 'true' : 'false';
       ctx.report({
@@ -42,7 +42,7 @@ export const useLabelValue: Rule = {
     }
     ctx.report({
       at: target,
-      message: `The label value ${isScalar(v) && typeof v.value === 'string' ? `"${v.value}"` : shown} does not match the webhook's selector, which requires exactly the string "true".`,
+      message: shown === 'empty' ? 'The label has no value; the webhook\'s selector requires exactly the string "true".' : `The label value ${shown} does not match the webhook's selector, which requires exactly the string "true".`,
       fixes: v && isScalar(v) && v.range ? [{ title: 'Set the label value to "true"', safe: true, edits: replaceNode(ctx.doc, v, quote(ctx.doc, 'true')) }] : [],
     });
   },

@@ -96,6 +96,20 @@ export function registerLintingTests(): void {
       await waitFor('use-label-value to disappear', () => !wiDiagnostics(uri).some((d) => codeOf(d) === 'use-label-value'));
     });
 
+    it('"Show documentation" opens the page of the rule', async () => {
+      const uri = workspaceUri('broken.yaml');
+      await open(uri);
+      const diag = await waitFor('use-label-value', () => wiDiagnostics(uri).find((d) => codeOf(d) === 'use-label-value'));
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diag.range, vscode.CodeActionKind.QuickFix.value);
+      const docs = actions.find((a) => a.title === 'Show documentation for use-label-value');
+      assert.ok(docs?.command, 'the action runs a command');
+      await vscode.commands.executeCommand(docs.command.command, ...(docs.command.arguments ?? []));
+      const tab = await waitFor('a tab showing docs/rules/use-label-value.md', () =>
+        vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => /use-label-value\.md/.test(t.label)),
+      );
+      assert.ok(tab);
+    });
+
     it('fixes every safe problem on save with source.fixAll.wiDoctor', async () => {
       const config = vscode.workspace.getConfiguration('editor', { languageId: 'yaml' });
       await config.update('codeActionsOnSave', { 'source.fixAll.wiDoctor': 'explicit' }, vscode.ConfigurationTarget.Workspace, true);

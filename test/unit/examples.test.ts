@@ -1,0 +1,231 @@
+// The example workspace (examples/workspace, what `npm start` opens) is documentation
+// that runs, so this test keeps it honest. It lints the whole folder in-process (dot-folders
+// such as .github/ included, as the editor does) and checks that:
+//   - every rule in ALL_RULES fires somewhere, so a new rule without an example fails here,
+//     and every rule that declares fixes offers one there;
+//   - the correct manifests, the GitHub workflow and the compose file have no findings, and
+//     the Helm chart has no error or warning;
+//   - the suppression comment silences its finding (and the finding is there without it);
+//   - no finding is an "Internal error" (a rule that threw);
+//   - each file's header comment and the README's table name the rules that fire in it;
+//   - the CLI (`run`, --format json) reports the same; fix-all leaves every file parseable;
+//   - nothing that looks like a real secret is in the folder.
+//
+//   node scripts/run-unit-tests.mjs examples
+
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { describe, it } from 'node:test';
+import { run, type CliIO } from '../../src/cli/run';
+import { lintFile, RuleSet } from '../../src/lint/engine';
+import { fixAll } from '../../src/lint/fix-all';
+import { parseManifestFile } from '../../src/manifests/document';
+import { WorkspaceIndex } from '../../src/manifests/workspace-index';
+import { isFixable } from '../../src/render/json';
+import { ALL_RULES } from '../../src/rules';
+import type { Finding } from '../../src/rules/types';
+
+const ROOT = join(__dirname, '..', '..');
+const WORKSPACE = join(ROOT, 'examples', 'workspace');
+const RULE_IDS = ALL_RULES.map((r) => r.meta.id);
+
+/** Files that must lint clean (paths relative to the workspace). */
+const CLEAN = [
+  '00-namespaces.yaml',
+  '00-working-example.yaml',
+  '03-label-missing-on-pods-serviceaccount.yaml',
+  '06-service-account-without-client-id-deployment.yaml',
+  '23-silencing-a-finding.yaml',
+  '.github/workflows/deploy.yaml',
+  'docker-compose.yaml',
+  'charts/orders/Chart.yaml',
+  'charts/orders/values.yaml',
+];
+const CHART = 'charts/orders/';
+const SUPPRESSION_FILE = '23-silencing-a-finding.yaml';
+const SUPPRESSED_RULE = 'proxy-sidecar';
+
+/** Every file below `dir` (dot-folders included), as workspace-relative paths with `/`. */
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? walk(p) : [relative(WORKSPACE, p).split(sep).join('/')];
+  });
+}
+
+const ALL_FILES = walk(WORKSPACE).sort();
+const YAML_FILES = ALL_FILES.filter((f) => /\.ya?ml$/i.test(f));
+const TEXTS = new Map(YAML_FILES.map((f) => [f, readFileSync(join(WORKSPACE, f), 'utf8')]));
+
+const abs = (rel: string): string => join(WORKSPACE, rel);
+const rel = (file: string): string => relative(WORKSPACE, file).split(sep).join('/');
+
+/** Lints the workspace as one index, the way the CLI and the editor do; `override` replaces some texts. */
+function lintWorkspace(override: Record<string, string> = {}): Map<string, Finding[]> {
+  const texts = new Map(TEXTS);
+  for (const [f, t] of Object.entries(override)) texts.set(f, t);
+  const index = new WorkspaceIndex();
+  const parsed = [...texts].map(([f, t]) => parseManifestFile(abs(f), t));
+  for (const p of parsed) index.update(p);
+  const rules = new RuleSet(ALL_RULES);
+  return new Map(parsed.map((p) => [rel(p.file), lintFile(p, index, rules)]));
+}
+
+const FINDINGS = lintWorkspace();
+const ALL_FINDINGS = [...FINDINGS.values()].flat();
+
+function describeFindings(findings: readonly Finding[]): string {
+  return findings.map((f) => `  ${rel(f.file)}:${f.range.start.line + 1} ${f.severity} [${f.ruleId}] ${f.message}`).join('\n');
+}
+
+/** The `#` comment lines a file starts with. */
+function headerComment(text: string): string {
+  const lines = text.split(/\r?\n/);
+  const end = lines.findIndex((l) => !l.startsWith('#'));
+  return lines.slice(0, end === -1 ? lines.length : end).join('\n');
+}
+
+describe('examples/workspace', () => {
+  it('holds the files this test relies on', () => {
+    for (const f of [...CLEAN, 'README.md', `${CHART}templates/deployment.yaml`, `${CHART}templates/serviceaccount.yaml`]) {
+      assert.ok(ALL_FILES.includes(f), `examples/workspace/${f} is missing`);
+    }
+    assert.ok(YAML_FILES.length >= 20, `only ${YAML_FILES.length} YAML files found`);
+  });
+
+  it('has a finding for every rule in ALL_RULES', () => {
+    const fired = new Set(ALL_FINDINGS.map((f) => f.ruleId));
+    const missing = RULE_IDS.filter((id) => !fired.has(id));
+    assert.deepEqual(missing, [], `no example in examples/workspace makes these rules fire: ${missing.join(', ')}. Add a numbered file that shows the mistake (and a row in its README).`);
+  });
+
+  it('lets every rule that declares fixes show one', () => {
+    for (const rule of ALL_RULES) {
+      const { id, fixable } = rule.meta;
+      if (!fixable) continue;
+      const own = ALL_FINDINGS.filter((f) => f.ruleId === id);
+      if (fixable === 'safe') {
+        assert.ok(own.some((f) => f.fixes.some((x) => x.safe && x.edits.length > 0)), `rule ${id} declares safe fixes, but none of its findings in examples/workspace offers one:\n${describeFindings(own)}`);
+      } else {
+        assert.ok(own.some((f) => f.fixes.some((x) => x.edits.length > 0)), `rule ${id} declares suggestions, but none of its findings in examples/workspace offers one:\n${describeFindings(own)}`);
+      }
+    }
+  });
+
+  it('reports nothing in the correct manifests, the GitHub workflow and the compose file', () => {
+    for (const f of CLEAN) {
+      const found = FINDINGS.get(f) ?? [];
+      assert.equal(found.length, 0, `${f} should lint clean:\n${describeFindings(found)}`);
+    }
+  });
+
+  it('reports no error or warning in the Helm chart', () => {
+    const chartFiles = YAML_FILES.filter((f) => f.startsWith(CHART));
+    assert.ok(chartFiles.some((f) => f.startsWith(`${CHART}templates/`)), 'the chart has templates');
+    for (const f of chartFiles) {
+      assert.ok(/\{\{.*\}\}/.test(TEXTS.get(f)!) || !f.includes('/templates/'), `${f} should use {{ }} templating`);
+      const serious = (FINDINGS.get(f) ?? []).filter((x) => x.severity === 'error' || x.severity === 'warning');
+      assert.equal(serious.length, 0, `${f}:\n${describeFindings(serious)}`);
+    }
+  });
+
+  it('honours the suppression comment, and the finding is there without it', () => {
+    const text = TEXTS.get(SUPPRESSION_FILE)!;
+    const directive = `# wi-doctor-disable-next-line ${SUPPRESSED_RULE}`;
+    const directiveLine = text.split('\n').find((l) => l.trim() === directive);
+    assert.ok(directiveLine, `${SUPPRESSION_FILE} has a line "${directive}"`);
+    assert.ok(!(FINDINGS.get(SUPPRESSION_FILE) ?? []).some((f) => f.ruleId === SUPPRESSED_RULE), `${SUPPRESSED_RULE} is suppressed in ${SUPPRESSION_FILE}`);
+    // Blank the directive (same line count): the rule must now fire on the line below it.
+    const without = text.replace(directiveLine, directiveLine.replace(/\S.*/, '# (directive removed)'));
+    const unsuppressed = (lintWorkspace({ [SUPPRESSION_FILE]: without }).get(SUPPRESSION_FILE) ?? []).filter((f) => f.ruleId === SUPPRESSED_RULE);
+    assert.equal(unsuppressed.length, 1, `without the comment, ${SUPPRESSED_RULE} fires once in ${SUPPRESSION_FILE}`);
+    const lines = text.split('\n');
+    assert.equal(lines[unsuppressed[0].range.start.line - 1], directiveLine, 'the comment sits right above the finding');
+  });
+
+  it('has no "Internal error" finding', () => {
+    const internal = ALL_FINDINGS.filter((f) => /internal error/i.test(f.message));
+    assert.equal(internal.length, 0, describeFindings(internal));
+  });
+
+  it('starts every YAML file with a comment that names the rules firing in it', () => {
+    for (const f of YAML_FILES) {
+      const header = headerComment(TEXTS.get(f)!);
+      assert.ok(header.length > 0, `${f} starts with a comment saying what it shows`);
+      for (const id of new Set((FINDINGS.get(f) ?? []).map((x) => x.ruleId))) {
+        assert.ok(new RegExp(`(^|[^\\w-])${id}([^\\w-]|$)`).test(header), `${f}: rule ${id} fires in the file but its header comment does not name it`);
+      }
+    }
+  });
+
+  it('README table lists every YAML file and the rules that report errors or warnings in it', () => {
+    const readme = readFileSync(join(WORKSPACE, 'README.md'), 'utf8');
+    const covered = new Set<string>();
+    const rows = readme.split('\n').filter((l) => l.startsWith('| `'));
+    assert.ok(rows.length > 0, 'README.md has a table of files');
+    for (const row of rows) {
+      const [fileCell, , rulesCell] = row.split('|').slice(1, -1);
+      const names = [...fileCell.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+      const base = names[0].replace(/\.ya?ml$/, '');
+      const files = names.flatMap((n) => {
+        const p = n.startsWith('-') ? base + n : n;
+        return p.endsWith('/') ? YAML_FILES.filter((y) => y.startsWith(p)) : [p];
+      });
+      for (const f of files) {
+        assert.ok(TEXTS.has(f), `README.md names ${f}, which is not a YAML file of the workspace`);
+        covered.add(f);
+      }
+      const listed = new Set(rulesCell.replace(/\([^)]*\)/g, '').split(/[\s,]+/).filter((w) => RULE_IDS.includes(w)));
+      const actual = new Set(files.flatMap((f) => FINDINGS.get(f) ?? []).filter((x) => x.severity === 'error' || x.severity === 'warning').map((x) => x.ruleId));
+      assert.deepEqual([...listed].sort(), [...actual].sort(), `README.md row for ${names.join(', ')}`);
+    }
+    const uncovered = YAML_FILES.filter((f) => !covered.has(f));
+    assert.deepEqual(uncovered, [], 'every YAML file of the workspace has a row in README.md');
+  });
+
+  it('contains only obviously fake secrets', () => {
+    for (const f of ALL_FILES.filter((x) => !x.endsWith('.tpl'))) {
+      const text = readFileSync(join(WORKSPACE, f), 'utf8');
+      for (const m of text.matchAll(/\b(AccountKey|SharedAccessKey|Password|Pwd)\s*=\s*([^;"'\s]*)/gi)) {
+        assert.ok(m[2] === '' || m[2].startsWith('EXAMPLEONLY'), `${f}: ${m[1]}= must be followed by an EXAMPLEONLY... value`);
+      }
+      for (const m of text.matchAll(/^\s*AZURE_CLIENT_SECRET:\s*(\S+)/gm)) {
+        assert.ok(m[1].includes('EXAMPLEONLY'), `${f}: AZURE_CLIENT_SECRET must hold an EXAMPLEONLY... value`);
+      }
+    }
+  });
+
+  it('gives the same findings through the CLI (lint --format json), exit code 1', async () => {
+    let stdout = '';
+    let stderr = '';
+    const io: CliIO = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd: ROOT, env: {} };
+    const code = await run(['lint', 'examples/workspace', '--format', 'json'], io);
+    assert.equal(code, 1, `exit 1: the workspace has errors on purpose\n${stderr}`);
+    assert.equal(stderr, '');
+    const { findings } = JSON.parse(stdout) as { findings: { ruleId: string; file: string; message: string }[] };
+    assert.deepEqual([...new Set(findings.map((f) => f.ruleId))].sort(), [...RULE_IDS].sort(), 'every rule fires in the CLI run too');
+    assert.ok(!findings.some((f) => /internal error/i.test(f.message)));
+    // The CLI skips dot-folders such as .github/ when it walks a folder; otherwise the same findings per file.
+    const count = (list: { file: string }[]): Record<string, number> => list.reduce<Record<string, number>>((acc, f) => ((acc[f.file] = (acc[f.file] ?? 0) + 1), acc), {});
+    const direct = ALL_FINDINGS.filter((f) => !rel(f.file).startsWith('.')).map((f) => ({ file: `examples/workspace/${rel(f.file)}` }));
+    assert.deepEqual(count(findings), count(direct));
+  });
+
+  it('survives fix-all: every file still parses and no safe fix is left over', () => {
+    const index = new WorkspaceIndex();
+    const rules = new RuleSet(ALL_RULES);
+    for (const [f, t] of TEXTS) index.update(parseManifestFile(abs(f), t));
+    let applied = 0;
+    for (const [f, t] of TEXTS) {
+      const result = fixAll(abs(f), t, index, rules);
+      applied += result.applied;
+      const parsed = parseManifestFile(abs(f), result.text);
+      assert.ok(!parsed.docs.some((d) => d.parseError), `${f} still parses after fix-all`);
+      const left = lintFile(parsed, index, rules);
+      assert.ok(!left.some((x) => /internal error/i.test(x.message)), f);
+      assert.deepEqual(left.filter(isFixable).map((x) => x.ruleId), [], `${f}: fix-all leaves no safe in-file fix behind`);
+    }
+    assert.ok(applied >= 10, `fix-all applies the workspace's safe fixes (${applied})`);
+  });
+});

@@ -1,0 +1,108 @@
+// The editor's incremental path (ParseCache + WorkspaceIndex key versions + LintCache)
+// must give exactly what a from-scratch lint gives, after any sequence of edits:
+// typing in a value, inserting and deleting lines (documents move), editing a
+// ServiceAccount in another file, deleting an annotation, adding and removing documents.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { parseManifestFile, ParseCache } from '../../src/manifests/document';
+import { WorkspaceIndex } from '../../src/manifests/workspace-index';
+import { LintCache, lintFile, RuleSet } from '../../src/lint/engine';
+import { ALL_RULES } from '../../src/rules';
+import type { Finding } from '../../src/rules/types';
+import { generateCorpus } from '../../scripts/bench/generate';
+
+const rules = new RuleSet(ALL_RULES);
+
+function snapshot(findings: Finding[]): string {
+  return JSON.stringify(findings.map((f) => [f.ruleId, f.severity, f.message, f.range, f.related, f.fixes]));
+}
+
+function fromScratch(files: Map<string, string>): Map<string, string> {
+  const index = new WorkspaceIndex();
+  const parsed = [...files].map(([name, text]) => parseManifestFile(name, text));
+  for (const p of parsed) index.update(p);
+  return new Map(parsed.map((p) => [p.file, snapshot(lintFile(p, index, rules))]));
+}
+
+type Edit = { file: number; kind: 'char' | 'insert-line' | 'delete-line' | 'drop-annotation' | 'duplicate-doc' | 'drop-doc'; at: number };
+
+function applyEdit(text: string, e: Edit): string {
+  const lines = text.split('\n');
+  const i = e.at % Math.max(1, lines.length - 1);
+  switch (e.kind) {
+    case 'char':
+      lines[i] = lines[i].length ? lines[i].slice(0, -1) + (lines[i].endsWith('x') ? 'y' : 'x') : 'x';
+      break;
+    case 'insert-line':
+      lines.splice(i, 0, '# inserted');
+      break;
+    case 'delete-line':
+      lines.splice(i, 1);
+      break;
+    case 'drop-annotation': {
+      const j = lines.findIndex((l, k) => k >= i && /client-id|azure\.workload\.identity\/use/.test(l));
+      if (j !== -1) lines.splice(j, 1);
+      break;
+    }
+    case 'duplicate-doc':
+    case 'drop-doc': {
+      const docs = text.split('\n---\n');
+      const d = e.at % docs.length;
+      if (e.kind === 'duplicate-doc') docs.splice(d, 0, docs[d]);
+      else if (docs.length > 1) docs.splice(d, 1);
+      return docs.join('\n---\n');
+    }
+  }
+  return lines.join('\n');
+}
+
+test('incremental re-lint equals a from-scratch lint after any sequence of edits', () => {
+  const corpus = generateCorpus(60, 7, 20); // 3 files; apps span files, so the index crosses them
+  const edit = fc.record({
+    file: fc.integer({ min: 0, max: corpus.length - 1 }),
+    kind: fc.constantFrom<Edit['kind']>('char', 'insert-line', 'delete-line', 'drop-annotation', 'duplicate-doc', 'drop-doc'),
+    at: fc.nat(2000),
+  });
+  fc.assert(
+    fc.property(fc.array(edit, { minLength: 1, maxLength: 12 }), (edits) => {
+      const files = new Map(corpus.map((f) => [f.name, f.text]));
+      const index = new WorkspaceIndex();
+      const parseCache = new ParseCache();
+      const lintCache = new LintCache();
+      const lintAll = () => {
+        const parsed = [...files].map(([name, text]) => parseManifestFile(name, text, parseCache));
+        for (const p of parsed) index.update(p);
+        return new Map(parsed.map((p) => [p.file, snapshot(lintFile(p, index, rules, {}, lintCache))]));
+      };
+      lintAll();
+      for (const e of edits) {
+        const name = corpus[e.file].name;
+        files.set(name, applyEdit(files.get(name)!, e));
+        assert.deepEqual(lintAll(), fromScratch(files));
+      }
+    }),
+    { seed: Number(process.env.FUZZ_SEED ?? 4242), numRuns: Number(process.env.FUZZ_RUNS ?? 40) },
+  );
+});
+
+test('a one-character edit re-parses one document and re-lints it and its ServiceAccount only', () => {
+  const [file] = generateCorpus(200, 3, 200);
+  const index = new WorkspaceIndex();
+  const parseCache = new ParseCache();
+  const lintCache = new LintCache();
+  const run = (text: string) => {
+    const p = parseManifestFile(file.name, text, parseCache);
+    index.update(p);
+    return lintFile(p, index, rules, {}, lintCache);
+  };
+  run(file.text);
+  const line = file.text.split('\n').findIndex((l) => /^\s+image: /.test(l));
+  const edited = file.text.split('\n').map((l, i) => (i === line ? l + 'x' : l)).join('\n');
+  const [pm, lm] = [parseCache.misses, lintCache.misses];
+  run(edited);
+  assert.equal(parseCache.misses - pm, 1, 'documents re-parsed');
+  // The Deployment, and the ServiceAccount it runs as (its rules read the workloads using it).
+  assert.ok(lintCache.misses - lm <= 2, `documents re-linted: ${lintCache.misses - lm}`);
+});
