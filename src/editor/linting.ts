@@ -5,6 +5,7 @@
 
 import * as vscode from 'vscode';
 import { LintCache, lintFile, type RuleSet } from '../lint/engine';
+import { accumulateChanges, type EditedSpan } from '../manifests/document';
 import type { Finding } from '../rules/types';
 import { toDiagnostic } from './convert';
 import type { LintSettings } from './settings';
@@ -20,6 +21,9 @@ export class EditorLinter implements vscode.Disposable {
   private readonly results = new Map<string, LintResult>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly lintCache = new LintCache();
+  /** Per document: the text last parsed, and the span edited since (for the ParseCache). */
+  private readonly parsedText = new Map<string, string>();
+  private readonly edited = new Map<string, EditedSpan | 'unknown'>();
   private readonly linted = new vscode.EventEmitter<vscode.Uri>();
   /** Fires after a document's diagnostics were updated (tests wait on it). */
   readonly onDidLint = this.linted.event;
@@ -33,6 +37,17 @@ export class EditorLinter implements vscode.Disposable {
 
   shouldLint(doc: vscode.TextDocument): boolean {
     return this.settings().enable && isYamlDocument(doc) && doc.uri.scheme !== 'output' && doc.uri.scheme !== 'git' && !this.manifests.isExcluded(doc.uri);
+  }
+
+  /**
+   * Accumulates the span an edit event changed, relative to the text last parsed, so the
+   * next parse skips every untouched document without comparing its text.
+   */
+  noteChange(e: vscode.TextDocumentChangeEvent): void {
+    const key = e.document.uri.toString();
+    if (!this.parsedText.has(key) || this.edited.get(key) === 'unknown') return;
+    const span = accumulateChanges(this.edited.get(key) as EditedSpan | undefined, e.contentChanges.map((c) => ({ rangeOffset: c.rangeOffset, rangeLength: c.rangeLength, textLength: c.text.length })));
+    if (span) this.edited.set(key, span);
   }
 
   schedule(doc: vscode.TextDocument, delay = this.settings().debounceMs): void {
@@ -51,7 +66,13 @@ export class EditorLinter implements vscode.Disposable {
       this.forget(doc.uri);
       return [];
     }
-    const { file, changed } = this.manifests.updateFromDocument(doc);
+    const text = doc.getText();
+    const base = this.parsedText.get(key);
+    const span = this.edited.get(key);
+    const hint = base !== undefined && span && span !== 'unknown' ? { base, ...span } : undefined;
+    const { file, changed } = this.manifests.updateFromDocument(doc, text, hint);
+    this.parsedText.set(key, text);
+    this.edited.delete(key);
     const findings = lintFile(file, this.manifests.index, this.rules, { rules: this.settings().rules }, this.lintCache);
     this.results.set(key, { version: doc.version, findings });
     this.diagnostics.set(doc.uri, findings.map((f) => toDiagnostic(f, this.docsUri)));
@@ -86,6 +107,8 @@ export class EditorLinter implements vscode.Disposable {
     this.timers.delete(key);
     this.results.delete(key);
     this.lintCache.delete(key);
+    this.parsedText.delete(key);
+    this.edited.delete(key);
     this.diagnostics.delete(uri);
   }
 

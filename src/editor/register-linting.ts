@@ -41,7 +41,11 @@ export function registerLinting(context: vscode.ExtensionContext, log: vscode.Lo
       providedCodeActionKinds: WorkloadIdentityCodeActions.kinds,
     }),
     vscode.workspace.onDidOpenTextDocument((d) => linter.shouldLint(d) && linter.schedule(d, 0)),
-    vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length && linter.shouldLint(e.document) && linter.schedule(e.document)),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (!e.contentChanges.length || !linter.shouldLint(e.document)) return;
+      linter.noteChange(e);
+      linter.schedule(e.document);
+    }),
     vscode.workspace.onDidCloseTextDocument((d) => {
       linter.forget(d.uri);
       void manifests.documentClosed(d);

@@ -6,7 +6,7 @@
 
 import * as vscode from 'vscode';
 import { compileExclude } from '../lint/config';
-import { parseManifestFile, type ManifestFile, type ParseCache } from '../manifests/document';
+import { parseManifestFile, type ChangeHint, type ManifestFile, type ParseCache } from '../manifests/document';
 import type { WorkspaceIndex } from '../manifests/workspace-index';
 
 const YAML_GLOB = '**/*.{yaml,yml}';
@@ -108,8 +108,8 @@ export class WorkspaceManifests implements vscode.Disposable {
   }
 
   /** Index an open document's current text. Returns the parse and whether the index changed. */
-  updateFromDocument(doc: vscode.TextDocument): { file: ManifestFile; changed: boolean } {
-    const file = parseManifestFile(doc.uri.toString(), doc.getText(), this.parseCache);
+  updateFromDocument(doc: vscode.TextDocument, text = doc.getText(), change?: ChangeHint): { file: ManifestFile; changed: boolean } {
+    const file = parseManifestFile(doc.uri.toString(), text, this.parseCache, change);
     return { file, changed: this.index.update(file) };
   }
 

@@ -32,7 +32,21 @@ export interface ManifestFile {
 
 export interface Chunk {
   startLine: number;
+  /** Offset of the chunk's first character in the file. */
+  offset?: number;
   text: string;
+}
+
+/**
+ * What an edit changed, from the editor: the text the cache last parsed (`base`), and
+ * the edited span — [start, oldEnd) of `base` became [start, newEnd) of the new text.
+ * Chunks outside the span are matched by offset without comparing their text.
+ */
+export interface ChangeHint {
+  base: string;
+  start: number;
+  oldEnd: number;
+  newEnd: number;
 }
 
 // `\r?`: the line text still has its `\r` in a CRLF file (found by test/unit/fuzz.test.ts).
@@ -52,13 +66,13 @@ export function splitDocuments(text: string): Chunk[] {
     if (text.charCodeAt(pos) === 45 /* - */ || text.charCodeAt(pos) === 46 /* . */) {
       const lineText = text.slice(pos, end);
       if (DOC_START.test(lineText) && pos > chunkStart) {
-        chunks.push({ startLine: chunkLine, text: text.slice(chunkStart, pos) });
+        chunks.push({ startLine: chunkLine, offset: chunkStart, text: text.slice(chunkStart, pos) });
         chunkStart = pos;
         chunkLine = line;
       } else if (DOC_END.test(lineText)) {
         // "..." ends a document: blank it out of the chunk by cutting after it.
         const after = nl === -1 ? text.length : nl + 1;
-        chunks.push({ startLine: chunkLine, text: text.slice(chunkStart, after) });
+        chunks.push({ startLine: chunkLine, offset: chunkStart, text: text.slice(chunkStart, after) });
         chunkStart = after;
         chunkLine = line + 1;
       }
@@ -67,7 +81,7 @@ export function splitDocuments(text: string): Chunk[] {
     pos = nl + 1;
     line++;
   }
-  if (chunkStart < text.length || chunks.length === 0) chunks.push({ startLine: chunkLine, text: text.slice(chunkStart) });
+  if (chunkStart < text.length || chunks.length === 0) chunks.push({ startLine: chunkLine, offset: chunkStart, text: text.slice(chunkStart) });
   return chunks;
 }
 
@@ -127,9 +141,48 @@ function stripComments(text: string): string {
   return text.replace(/^\s*#.*$/gm, '').replace(/^(---|\.\.\.)\s*$/gm, '');
 }
 
-export function parseManifestFile(file: string, text: string, cache?: ParseCache): ManifestFile {
+export interface EditedSpan {
+  start: number;
+  oldEnd: number;
+  newEnd: number;
+}
+
+/**
+ * Grows the span edited since the last parse by one editor event's changes
+ * (`rangeOffset`, `rangeLength`, inserted text length), all relative to the text
+ * before that event. Outside the result, the last parsed text and the current text agree.
+ */
+export function accumulateChanges(span: EditedSpan | undefined, changes: readonly { rangeOffset: number; rangeLength: number; textLength: number }[]): EditedSpan | undefined {
+  // Applied from the end, each change leaves the offsets of the ones before it valid.
+  for (const c of [...changes].sort((a, b) => b.rangeOffset - a.rangeOffset)) {
+    const r = c.rangeOffset;
+    const l = c.rangeLength;
+    const n = c.textLength;
+    if (!span) span = { start: r, oldEnd: r + l, newEnd: r + n };
+    else {
+      const end = Math.max(span.newEnd, r + l);
+      span = { start: Math.min(span.start, r), oldEnd: end - (span.newEnd - span.oldEnd), newEnd: end + n - l };
+    }
+  }
+  return span;
+}
+
+/** The edited span between two texts (for callers that have no editor events: tests, the bench). */
+export function diffHint(base: string, next: string): ChangeHint {
+  let start = 0;
+  while (start < base.length && start < next.length && base.charCodeAt(start) === next.charCodeAt(start)) start++;
+  let oldEnd = base.length;
+  let newEnd = next.length;
+  while (oldEnd > start && newEnd > start && base.charCodeAt(oldEnd - 1) === next.charCodeAt(newEnd - 1)) {
+    oldEnd--;
+    newEnd--;
+  }
+  return { base, start, oldEnd, newEnd };
+}
+
+export function parseManifestFile(file: string, text: string, cache?: ParseCache, change?: ChangeHint): ManifestFile {
   const chunks = splitDocuments(text);
-  const docs = cache ? cache.parse(file, chunks) : chunks.map((c, i) => parseChunk(file, i, c));
+  const docs = cache ? cache.parse(file, chunks, text, change) : chunks.map((c, i) => parseChunk(file, i, c));
   return { file, text, docs };
 }
 
@@ -148,42 +201,68 @@ export function isCurrent(doc: ManifestDoc): boolean {
  * that only moved is reused with its new start line, as a new ManifestDoc.
  */
 export class ParseCache {
-  private files = new Map<string, ManifestDoc[]>();
+  private files = new Map<string, { docs: ManifestDoc[]; offsets: number[]; text: string }>();
   hits = 0;
   misses = 0;
 
-  /** The documents of `chunks`, reusing the previous parse of `file` where a chunk's text is unchanged. */
-  parse(file: string, chunks: readonly Chunk[]): ManifestDoc[] {
-    const old = this.files.get(file) ?? [];
+  /** The documents of `chunks` (of `text`), reusing the previous parse of `file` where a chunk is unchanged. */
+  parse(file: string, chunks: readonly Chunk[], text?: string, change?: ChangeHint): ManifestDoc[] {
+    const prev = this.files.get(file);
+    const old = prev?.docs ?? [];
     const out: ManifestDoc[] = new Array(chunks.length);
-    // Common prefix and suffix by position: one string comparison per chunk, no hashing.
-    let head = 0;
-    while (head < chunks.length && head < old.length && old[head].text === chunks[head].text) head++;
-    let tail = 0;
-    while (tail < chunks.length - head && tail < old.length - head && old[old.length - 1 - tail].text === chunks[chunks.length - 1 - tail].text) tail++;
-    // The changed middle: look chunks up by text among the old middle (a moved or duplicated document).
-    const middle = new Map<string, ManifestDoc>();
-    for (let i = head; i < old.length - tail; i++) middle.set(old[i].text, old[i]);
-    for (let i = 0; i < chunks.length; i++) {
+    const reuse = (i: number, prevDoc: ManifestDoc) => {
+      this.hits++;
       const c = chunks[i];
-      const prev = i < head ? old[i] : i >= chunks.length - tail ? old[old.length - chunks.length + i] : middle.get(c.text);
-      if (prev) {
-        this.hits++;
-        out[i] = prev.startLine === c.startLine && prev.index === i ? prev : { ...prev, startLine: c.startLine, index: i };
-      } else {
-        this.misses++;
-        out[i] = parseChunk(file, i, c);
+      out[i] = prevDoc.startLine === c.startLine && prevDoc.index === i ? prevDoc : { ...prevDoc, startLine: c.startLine, index: i };
+    };
+    const fresh = (i: number) => {
+      this.misses++;
+      out[i] = parseChunk(file, i, chunks[i]);
+    };
+    // The hint holds only for the text this cache saw last (a string identity check when it is).
+    const hint = change && prev && change.base === prev.text && chunks.every((c) => c.offset !== undefined) ? change : undefined;
+    if (hint && prev) {
+      const byOffset = new Map<number, number>();
+      prev.offsets.forEach((o, i) => byOffset.set(o, i));
+      const delta = hint.newEnd - hint.oldEnd;
+      const middle = new Map<string, ManifestDoc>();
+      for (let i = 0; i < old.length; i++) {
+        const end = prev.offsets[i] + old[i].text.length;
+        if (end > hint.start && prev.offsets[i] < hint.oldEnd + 1) middle.set(old[i].text, old[i]);
+      }
+      for (let i = 0; i < chunks.length; i++) {
+        const c = chunks[i];
+        const start = c.offset!;
+        const end = start + c.text.length;
+        const j = end <= hint.start ? byOffset.get(start) : start >= hint.newEnd ? byOffset.get(start - delta) : undefined;
+        const candidate = j !== undefined ? old[j] : middle.get(c.text);
+        if (candidate && candidate.text.length === c.text.length) reuse(i, candidate);
+        else fresh(i);
+      }
+    } else {
+      // No (usable) hint: common prefix and suffix by position, one string comparison per chunk.
+      let head = 0;
+      while (head < chunks.length && head < old.length && old[head].text === chunks[head].text) head++;
+      let tail = 0;
+      while (tail < chunks.length - head && tail < old.length - head && old[old.length - 1 - tail].text === chunks[chunks.length - 1 - tail].text) tail++;
+      // The changed middle: look chunks up by text among the old middle (a moved or duplicated document).
+      const middle = new Map<string, ManifestDoc>();
+      for (let i = head; i < old.length - tail; i++) middle.set(old[i].text, old[i]);
+      for (let i = 0; i < chunks.length; i++) {
+        const p = i < head ? old[i] : i >= chunks.length - tail ? old[old.length - chunks.length + i] : middle.get(chunks[i].text);
+        if (p) reuse(i, p);
+        else fresh(i);
       }
     }
-    // Outside the common prefix, old documents not reused as they are no longer describe the file.
-    const kept = new Set(out.slice(head));
-    for (let i = head; i < old.length; i++) if (!kept.has(old[i])) superseded.add(old[i]);
-    this.files.set(file, out);
+    // Old documents not reused as they are no longer describe the file.
+    const kept = new Set(out);
+    for (const d of old) if (!kept.has(d)) superseded.add(d);
+    this.files.set(file, { docs: out, offsets: chunks.map((c) => c.offset ?? -1), text: text ?? '' });
     return out;
   }
 
   delete(file: string): void {
-    for (const d of this.files.get(file) ?? []) superseded.add(d);
+    for (const d of this.files.get(file)?.docs ?? []) superseded.add(d);
     this.files.delete(file);
   }
 }

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { parseManifestFile, ParseCache } from '../../src/manifests/document';
+import { accumulateChanges, diffHint, parseManifestFile, ParseCache, type EditedSpan } from '../../src/manifests/document';
 import { WorkspaceIndex } from '../../src/manifests/workspace-index';
 import { LintCache, lintFile, RuleSet } from '../../src/lint/engine';
 import { ALL_RULES } from '../../src/rules';
@@ -66,13 +66,18 @@ test('incremental re-lint equals a from-scratch lint after any sequence of edits
     at: fc.nat(2000),
   });
   fc.assert(
-    fc.property(fc.array(edit, { minLength: 1, maxLength: 12 }), (edits) => {
+    fc.property(fc.array(edit, { minLength: 1, maxLength: 12 }), fc.boolean(), (edits, withHints) => {
       const files = new Map(corpus.map((f) => [f.name, f.text]));
+      const parsedText = new Map<string, string>();
       const index = new WorkspaceIndex();
       const parseCache = new ParseCache();
       const lintCache = new LintCache();
       const lintAll = () => {
-        const parsed = [...files].map(([name, text]) => parseManifestFile(name, text, parseCache));
+        const parsed = [...files].map(([name, text]) => {
+          const base = parsedText.get(name);
+          parsedText.set(name, text);
+          return parseManifestFile(name, text, parseCache, withHints && base !== undefined ? diffHint(base, text) : undefined);
+        });
         for (const p of parsed) index.update(p);
         return new Map(parsed.map((p) => [p.file, snapshot(lintFile(p, index, rules, {}, lintCache))]));
       };
@@ -105,4 +110,36 @@ test('a one-character edit re-parses one document and re-lints it and its Servic
   assert.equal(parseCache.misses - pm, 1, 'documents re-parsed');
   // The Deployment, and the ServiceAccount it runs as (its rules read the workloads using it).
   assert.ok(lintCache.misses - lm <= 2, `documents re-linted: ${lintCache.misses - lm}`);
+});
+
+test('the edited span accumulated from editor events bounds every change', () => {
+  const change = fc.record({ at: fc.nat(400), del: fc.nat(20), ins: fc.string({ maxLength: 12 }) });
+  fc.assert(
+    fc.property(fc.string({ minLength: 0, maxLength: 300 }), fc.array(fc.array(change, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 8 }), (base, events) => {
+      let text = base;
+      let span: EditedSpan | undefined;
+      for (const ev of events) {
+        // One event: non-overlapping changes, all relative to the text before it.
+        const sorted = ev.map((c) => ({ ...c, at: Math.min(c.at, text.length) })).sort((a, b) => a.at - b.at);
+        const changes: { rangeOffset: number; rangeLength: number; text: string }[] = [];
+        let floor = 0;
+        for (const c of sorted) {
+          const at = Math.max(c.at, floor);
+          const len = Math.min(c.del, text.length - at);
+          if (at > text.length) break;
+          changes.push({ rangeOffset: at, rangeLength: Math.max(0, len), text: c.ins });
+          floor = at + Math.max(0, len) + 1;
+        }
+        let next = text;
+        for (const c of [...changes].sort((a, b) => b.rangeOffset - a.rangeOffset)) next = next.slice(0, c.rangeOffset) + c.text + next.slice(c.rangeOffset + c.rangeLength);
+        span = accumulateChanges(span, changes.map((c) => ({ rangeOffset: c.rangeOffset, rangeLength: c.rangeLength, textLength: c.text.length })));
+        text = next;
+      }
+      if (!span) return;
+      assert.equal(base.slice(0, span.start), text.slice(0, span.start), 'prefix');
+      assert.equal(base.slice(span.oldEnd), text.slice(span.newEnd), 'suffix');
+      assert.equal(base.length - span.oldEnd, text.length - span.newEnd);
+    }),
+    { seed: 99, numRuns: 500 },
+  );
 });
