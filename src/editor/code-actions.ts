@@ -16,6 +16,7 @@ import type { WorkspaceManifests } from './workspace-manifests';
 
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('wiDoctor');
 export const SHOW_DOCS_COMMAND = 'wiDoctor.showRuleDocumentation';
+const FIX_ALL_TITLE = 'Fix all safe Workload Identity problems in this file';
 
 export class WorkloadIdentityCodeActions implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix, FIX_ALL_KIND];
@@ -26,6 +27,14 @@ export class WorkloadIdentityCodeActions implements vscode.CodeActionProvider {
     private readonly rules: RuleSet,
     private readonly settings: () => LintSettings,
   ) {}
+
+  private readonly pending = new WeakMap<vscode.CodeAction, vscode.TextDocument>();
+
+  resolveCodeAction(action: vscode.CodeAction): vscode.CodeAction {
+    const doc = this.pending.get(action);
+    if (doc && !doc.isClosed) action.edit = this.fixAllAction(doc)?.edit ?? new vscode.WorkspaceEdit();
+    return action;
+  }
 
   provideCodeActions(doc: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
     if (!this.linter.shouldLint(doc)) return [];
@@ -64,14 +73,17 @@ export class WorkloadIdentityCodeActions implements vscode.CodeActionProvider {
       disables.push(line, whole, docs);
     }
     if (findings.filter((f) => f.fixes.some((x) => x.safe && x.edits.every((e) => e.file === file))).length > 1 && actions.length) {
-      const all = this.fixAllAction(doc, vscode.CodeActionKind.QuickFix);
-      if (all) actions.push(all);
+      // The edit is computed in resolveCodeAction, only if the user picks it: fix-all
+      // re-lints the file until stable, too much work for every lightbulb request.
+      const all = new vscode.CodeAction(FIX_ALL_TITLE, vscode.CodeActionKind.QuickFix);
+      this.pending.set(all, doc);
+      actions.push(all);
     }
     void range;
     return [...actions, ...disables];
   }
 
-  private fixAllAction(doc: vscode.TextDocument, kind: vscode.CodeActionKind = FIX_ALL_KIND): vscode.CodeAction | undefined {
+  private fixAllAction(doc: vscode.TextDocument): vscode.CodeAction | undefined {
     const before = doc.getText();
     const file = doc.uri.toString();
     const result = fixAll(file, before, this.manifests.index, this.rules, { rules: this.settings().rules }, this.manifests.parseCache);
@@ -82,7 +94,7 @@ export class WorkloadIdentityCodeActions implements vscode.CodeActionProvider {
     const lines = new LineIndex(before);
     const s = lines.positionAt(change.start);
     const e = lines.positionAt(change.end);
-    const a = new vscode.CodeAction(`Fix all safe Workload Identity problems (${result.applied})`, kind);
+    const a = new vscode.CodeAction(`${FIX_ALL_TITLE} (${result.applied})`, FIX_ALL_KIND);
     a.edit = new vscode.WorkspaceEdit();
     a.edit.replace(doc.uri, new vscode.Range(s.line, s.character, e.line, e.character), change.text);
     return a;

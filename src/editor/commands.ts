@@ -28,7 +28,7 @@ export function registerLintCommands(context: vscode.ExtensionContext, linter: E
         return;
       }
       const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', editor.document.uri, new vscode.Range(0, 0, 0, 0), 'source.fixAll.wiDoctor');
-      const mine = actions?.find((a) => a.title.startsWith('Fix all safe Workload Identity'));
+      const mine = actions?.find((a) => a.title.startsWith('Fix all safe Workload Identity problems'));
       if (!mine?.edit) {
         void vscode.window.showInformationMessage('Workload Identity Doctor: nothing to fix safely in this file.');
         return;

@@ -96,6 +96,25 @@ export function registerLintingTests(): void {
       await waitFor('use-label-value to disappear', () => !wiDiagnostics(uri).some((d) => codeOf(d) === 'use-label-value'));
     });
 
+    it('offers "Fix all" among the quick fixes and computes it only when chosen', async () => {
+      const uri = workspaceUri('broken.yaml');
+      const editor = await open(uri);
+      const diag = await waitFor('two fixable findings', () => {
+        const d = wiDiagnostics(uri);
+        return d.length >= 2 && d.find((x) => codeOf(x) === 'use-label-value');
+      });
+      const unresolved = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diag.range, vscode.CodeActionKind.QuickFix.value);
+      const lazy = unresolved.find((a) => a.title === 'Fix all safe Workload Identity problems in this file');
+      assert.ok(lazy, unresolved.map((a) => a.title).join(' | '));
+      assert.equal(lazy.edit, undefined, 'the edit is not computed before it is chosen');
+      const resolved = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diag.range, vscode.CodeActionKind.QuickFix.value, 100);
+      const all = resolved.find((a) => a.title === 'Fix all safe Workload Identity problems in this file');
+      assert.ok(all?.edit, 'resolving computes the edit');
+      assert.ok(await vscode.workspace.applyEdit(all.edit));
+      await waitFor('both findings fixed', () => wiDiagnostics(uri).length === 0);
+      assert.match(editor.document.getText(), /        app: orders\n        azure\.workload\.identity\/use: "true"\n/);
+    });
+
     it('"Show documentation" opens the page of the rule', async () => {
       const uri = workspaceUri('broken.yaml');
       await open(uri);
