@@ -212,6 +212,17 @@ describe('examples/workspace', () => {
     assert.deepEqual(count(findings), count(direct));
   });
 
+  it('never prints a secret value, in any output format', async () => {
+    for (const format of ['text', 'json', 'sarif']) {
+      let out = '';
+      const io: CliIO = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (out += s) }, cwd: ROOT, env: {} };
+      await run(['lint', 'examples/workspace', '--format', format], io);
+      assert.ok(out.length > 0, `${format} output`);
+      // Every secret-looking value in the examples is EXAMPLEONLY-…; the findings name keys, never values.
+      assert.ok(!out.includes('EXAMPLEONLY'), `${format} output contains a secret value`);
+    }
+  });
+
   it('survives fix-all: every file still parses and no safe fix is left over', () => {
     const index = new WorkspaceIndex();
     const rules = new RuleSet(ALL_RULES);
