@@ -2,7 +2,7 @@
 
 import * as vscode from 'vscode';
 import type { Range, TextEdit } from '../manifests/text';
-import type { Finding, Fix, Severity } from '../rules/types';
+import type { Finding, Severity } from '../rules/types';
 
 export function toRange(r: Range): vscode.Range {
   return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
@@ -43,8 +43,4 @@ export function toWorkspaceEdit(edits: readonly TextEdit[], docUri?: vscode.Uri)
 export function sameFinding(d: vscode.Diagnostic, f: Finding): boolean {
   const code = typeof d.code === 'object' ? d.code.value : d.code;
   return code === f.ruleId && d.message === f.message && d.range.isEqual(toRange(f.range));
-}
-
-export function fixEditsFile(fix: Fix): string[] {
-  return [...new Set(fix.edits.map((e) => e.file))];
 }

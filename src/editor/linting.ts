@@ -106,7 +106,6 @@ export class EditorLinter implements vscode.Disposable {
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
     this.results.delete(key);
-    this.lintCache.delete(key);
     this.parsedText.delete(key);
     this.edited.delete(key);
     this.diagnostics.delete(uri);

@@ -22,6 +22,8 @@ export class WorkspaceManifests implements vscode.Disposable {
   readonly onDidChangeIndex = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private excluded: (rel: string) => boolean = () => false;
+  /** `files.exclude` compiled, recompiled only when the setting's globs change. */
+  private filesExclude: { key: string; match: (rel: string) => boolean } = { key: '', match: () => false };
   private scanning: Promise<void> | undefined;
 
   constructor(
@@ -48,8 +50,12 @@ export class WorkspaceManifests implements vscode.Disposable {
     if (/(^|\/)node_modules\//.test(rel)) return true;
     if (this.excluded(rel)) return true;
     // files.exclude: findFiles honours it already; this covers watcher events and open editors.
-    const filesExclude = vscode.workspace.getConfiguration('files', uri).get<Record<string, unknown>>('exclude') ?? {};
-    return compileExclude(Object.entries(filesExclude).filter(([, on]) => on === true).map(([g]) => g))(rel);
+    const globs = Object.entries(vscode.workspace.getConfiguration('files', uri).get<Record<string, unknown>>('exclude') ?? {})
+      .filter(([, on]) => on === true)
+      .map(([g]) => g);
+    const key = globs.join('\u0000');
+    if (key !== this.filesExclude.key) this.filesExclude = { key, match: compileExclude(globs) };
+    return this.filesExclude.match(rel);
   }
 
   /** Index every YAML file of the workspace. Safe to call again (rescans). */

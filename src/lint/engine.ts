@@ -176,9 +176,6 @@ export class LintCache {
     }
     return out;
   }
-
-  /** Kept for callers that forget a file; entries die with their documents. */
-  delete(_file: string): void {}
 }
 
 function valid(e: CacheEntry, index: WorkspaceIndex): boolean {

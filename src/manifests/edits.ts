@@ -3,15 +3,12 @@
 // key order outside the touched span stay exactly as the user wrote them.
 // Every builder returns edits with absolute file ranges (see docRange).
 
-import { isMap, isScalar, isSeq, Pair, YAMLMap, YAMLSeq } from 'yaml';
+import { isMap, isScalar, Pair, YAMLMap, YAMLSeq } from 'yaml';
 import { docPosition, docRange, type ManifestDoc } from './document';
 import type { TextEdit } from './text';
+import { nodeRange } from './nodes';
 
 export type NewValue = string | { readonly [key: string]: NewValue };
-
-function rangeOf(node: unknown): [number, number, number] | undefined {
-  return (node as { range?: [number, number, number] } | null | undefined)?.range ?? undefined;
-}
 
 function edit(doc: ManifestDoc, start: number, end: number, newText: string, snippet?: string): TextEdit {
   const e: TextEdit = { file: doc.file, range: docRange(doc, start, end), newText };
@@ -39,13 +36,13 @@ function src(doc: ManifestDoc): string {
 
 /** End offset of a pair: the end of its value, or of its key when the value is empty. */
 export function pairEnd(pair: Pair): number {
-  const k = rangeOf(pair.key);
-  const v = rangeOf(pair.value);
+  const k = nodeRange(pair.key);
+  const v = nodeRange(pair.value);
   return Math.max(k ? k[1] : 0, v && !(isScalar(pair.value) && pair.value.value === null && v[0] === v[1]) ? v[1] : 0);
 }
 
 export function pairStart(pair: Pair): number {
-  return rangeOf(pair.key)?.[0] ?? 0;
+  return nodeRange(pair.key)?.[0] ?? 0;
 }
 
 /** Block collections' ranges run to the start of the next line: step back over trailing white space. */
@@ -56,7 +53,7 @@ function trimEnd(text: string, end: number, floor: number): number {
 
 /** Replace a scalar (or any node) with new source text. */
 export function replaceNode(doc: ManifestDoc, node: unknown, newText: string): TextEdit[] {
-  const r = rangeOf(node);
+  const r = nodeRange(node);
   if (!r) return [];
   // A block scalar's (or block collection's) range runs past its line break: keep that
   // break, or the next line joins the new text (found by test/unit/fuzz.test.ts).
@@ -67,7 +64,7 @@ export function replaceNode(doc: ManifestDoc, node: unknown, newText: string): T
 }
 
 export function replaceKey(doc: ManifestDoc, pair: Pair, newKey: string): TextEdit[] {
-  const r = rangeOf(pair.key);
+  const r = nodeRange(pair.key);
   if (!r) return [];
   const old = src(doc).slice(r[0], r[1]);
   const q = old.startsWith('"') ? '"' : old.startsWith("'") ? "'" : '';
@@ -100,8 +97,8 @@ export function indentUnit(doc: ManifestDoc, root?: YAMLMap): number {
     if (!isMap(m) || m.flow) continue;
     for (const p of m.items) {
       if (isMap(p.value) && !p.value.flow && p.value.items.length > 0) {
-        const pk = rangeOf(p.key);
-        const ck = rangeOf(p.value.items[0].key);
+        const pk = nodeRange(p.key);
+        const ck = nodeRange(p.value.items[0].key);
         if (pk && ck) {
           const d = column(doc, ck[0]) - column(doc, pk[0]);
           if (d > 0 && d <= 8) return d;
@@ -125,11 +122,11 @@ export function mapIndent(doc: ManifestDoc, map: YAMLMap): number | undefined {
   // one (found by test/unit/fuzz.test.ts).
   const text = src(doc);
   const plain = map.items.find((p) => {
-    const k = rangeOf(p.key);
+    const k = nodeRange(p.key);
     return k && !/\?[ \t]*$/.test(text.slice(lineStart(text, k[0]), k[0]));
   });
   const first = plain ?? map.items[0];
-  const r = first && rangeOf(first.key);
+  const r = first && nodeRange(first.key);
   return r ? column(doc, r[0]) : undefined;
 }
 
@@ -143,7 +140,7 @@ export function insertPair(doc: ManifestDoc, map: YAMLMap, key: string, value: N
   const unit = ' '.repeat(indentUnit(doc));
   const k = quoteKeyIfNeeded(key);
   if (map.flow || map.items.length === 0) {
-    const r = rangeOf(map);
+    const r = nodeRange(map);
     if (!r) return [];
     // r[1] is just past this map's `}`; searching from r[1] itself would find the
     // `}` of an enclosing flow map that closes right after it (`{b: {c: 1}}`).
@@ -200,11 +197,11 @@ export function ensurePathAndInsert(doc: ManifestDoc, map: YAMLMap, path: readon
     }
     // `labels:` with no value, or `labels: null`: fill it in as a block.
     if (pair.value == null || (isScalar(pair.value) && (pair.value.value === null))) {
-      const keyR = rangeOf(pair.key);
+      const keyR = nodeRange(pair.key);
       if (!keyR) return [];
       const text = src(doc);
       const colon = text.indexOf(':', keyR[1]);
-      const end = pair.value && rangeOf(pair.value) ? Math.max(colon + 1, rangeOf(pair.value)![1]) : colon + 1;
+      const end = pair.value && nodeRange(pair.value) ? Math.max(colon + 1, nodeRange(pair.value)![1]) : colon + 1;
       let nested: NewValue = { [key]: value };
       for (let j = path.length - 1; j > i; j--) nested = { [path[j]]: nested };
       const indent = ' '.repeat(column(doc, keyR[0]));
@@ -245,14 +242,14 @@ export function removePair(doc: ManifestDoc, map: YAMLMap, pair: Pair, parent?: 
   if (map.flow) {
     const idx = map.items.indexOf(pair as never);
     if (map.items.length === 1) {
-      const r = rangeOf(map)!;
+      const r = nodeRange(map)!;
       return [edit(doc, r[0], r[1], '{}')];
     }
     if (idx < map.items.length - 1) return [edit(doc, start, pairStart(map.items[idx + 1]), '')];
     return [edit(doc, pairEnd(map.items[idx - 1]), end, '')];
   }
   if (map.items.length === 1) {
-    const r = rangeOf(map)!;
+    const r = nodeRange(map)!;
     return [edit(doc, r[0], trimEnd(text, r[1], r[0]), '{}')];
   }
   if (aloneBefore(text, start) && aloneAfter(text, end)) return [removeLines(doc, start, end)];
@@ -266,20 +263,20 @@ export function removePair(doc: ManifestDoc, map: YAMLMap, pair: Pair, parent?: 
 export function removeSeqItem(doc: ManifestDoc, seq: YAMLSeq, item: unknown, parent?: { map: YAMLMap; pair: Pair }): TextEdit[] {
   const text = src(doc);
   if (seq.items.length === 1 && parent) return removePair(doc, parent.map, parent.pair);
-  const found = rangeOf(item);
+  const found = nodeRange(item);
   if (!found) return [];
   const r: [number, number] = [found[0], found[1]];
   const idx = seq.items.indexOf(item as never);
   if (seq.flow) {
     if (seq.items.length === 1) {
-      const sr = rangeOf(seq)!;
+      const sr = nodeRange(seq)!;
       return [edit(doc, sr[0], sr[1], '[]')];
     }
-    if (idx < seq.items.length - 1) return [edit(doc, r[0], rangeOf(seq.items[idx + 1])![0], '')];
-    return [edit(doc, rangeOf(seq.items[idx - 1])![1], r[1], '')];
+    if (idx < seq.items.length - 1) return [edit(doc, r[0], nodeRange(seq.items[idx + 1])![0], '')];
+    return [edit(doc, nodeRange(seq.items[idx - 1])![1], r[1], '')];
   }
   if (seq.items.length === 1) {
-    const sr = rangeOf(seq)!;
+    const sr = nodeRange(seq)!;
     return [edit(doc, sr[0], trimEnd(text, sr[1], sr[0]), '[]')];
   }
   // The dash sits before the item on the item's first line.
@@ -292,20 +289,11 @@ export function removeSeqItem(doc: ManifestDoc, seq: YAMLSeq, item: unknown, par
   return [edit(doc, r[0], r[1], '')];
 }
 
-/** Insert a comment line above the line of `offset`, at that line's indentation. */
-export function insertCommentAbove(doc: ManifestDoc, offset: number, comment: string): TextEdit[] {
-  const text = src(doc);
-  const ls = lineStart(text, offset);
-  const indent = /^[ \t]*(- )?/.exec(text.slice(ls))?.[0].replace('- ', '  ') ?? '';
-  return [edit(doc, ls, ls, `${indent}# ${comment}\n`)];
-}
-
 /** Source text of a pair exactly as written, for moving it elsewhere. */
 export function pairSource(doc: ManifestDoc, pair: Pair): { key: string; value: string } {
   const text = src(doc);
-  const kr = rangeOf(pair.key)!;
-  const vr = rangeOf(pair.value);
+  const kr = nodeRange(pair.key)!;
+  const vr = nodeRange(pair.value);
   return { key: text.slice(kr[0], kr[1]), value: vr ? text.slice(vr[0], vr[1]) : '""' };
 }
 
-export { isMap, isSeq };

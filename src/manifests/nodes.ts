@@ -67,10 +67,9 @@ export function items(seq: unknown): unknown[] {
   return isSeq(seq) ? seq.items : [];
 }
 
-/** [start, end) of a node's value in its document's text (end excludes trailing comments/newline). */
-export function span(node: unknown): [number, number] | undefined {
-  const r = (node as { range?: [number, number, number] } | undefined)?.range;
-  return r ? [r[0], r[1]] : undefined;
+/** A node's source range [start, value end, node end] in its document's text, if it has one. */
+export function nodeRange(node: unknown): [number, number, number] | undefined {
+  return (node as { range?: [number, number, number] } | null | undefined)?.range ?? undefined;
 }
 
 export { isMap, isPair, isScalar, isSeq };

@@ -55,7 +55,16 @@ function original(doc: ManifestDoc, node: unknown): string | undefined {
   return text.includes('{{') ? text.replace(/^["']|["']$/g, '') : undefined;
 }
 
+const objectsCache = new WeakMap<ManifestDoc, K8sObject[]>();
+
+/** The objects of a document. A ManifestDoc never changes, so they are computed once (the index, the engine and suppressions all ask). */
 export function objectsOfDoc(doc: ManifestDoc): K8sObject[] {
+  let objs = objectsCache.get(doc);
+  if (!objs) objectsCache.set(doc, (objs = readObjects(doc)));
+  return objs;
+}
+
+function readObjects(doc: ManifestDoc): K8sObject[] {
   const root = doc.yaml?.contents;
   if (!isMap(root)) return [];
   const top = toObject(doc, root);

@@ -1,8 +1,7 @@
 // The Workload Identity vocabulary, in one place. Each constant cites the line of
 // ../shared/workload-identity-facts.md it comes from (section in brackets).
 
-import type { YAMLMap } from 'yaml';
-import { getNode, getString } from './nodes';
+import { getNode, scalarText } from './nodes';
 import type { PodTemplate } from './objects';
 
 export const PREFIX = 'azure.workload.identity/';
@@ -19,9 +18,6 @@ export const PROXY_SIDECAR_PORT = 'azure.workload.identity/proxy-sidecar-port';
 
 /** Every key the webhook reads, for the unknown-annotation rule. */
 export const KNOWN_KEYS = [USE_LABEL, CLIENT_ID, TENANT_ID, TOKEN_EXPIRATION, SKIP_CONTAINERS, INJECT_PROXY_SIDECAR, PROXY_SIDECAR_PORT] as const;
-
-/** [What the webhook injects] the env vars the webhook sets, in containers and init containers. */
-export const INJECTED_ENV = ['AZURE_CLIENT_ID', 'AZURE_TENANT_ID', 'AZURE_FEDERATED_TOKEN_FILE', 'AZURE_AUTHORITY_HOST'] as const;
 
 /** [The Azure SDK] variables that make DefaultAzureCredential pick EnvironmentCredential. */
 export const CREDENTIAL_ENV = ['AZURE_CLIENT_SECRET', 'AZURE_CLIENT_CERTIFICATE_PATH', 'AZURE_USERNAME', 'AZURE_PASSWORD'] as const;
@@ -40,11 +36,7 @@ export function templateHasUseLabel(t: PodTemplate | undefined): boolean {
   return !!t?.labels && getNode(t.labels, USE_LABEL) !== undefined;
 }
 
-/** The pod template carries exactly `azure.workload.identity/use: "true"`. */
-export function templateUsesWorkloadIdentity(t: PodTemplate | undefined): boolean {
-  return getString(t?.labels, USE_LABEL) === 'true';
-}
-
-export function annotation(map: YAMLMap | undefined, key: string): string | undefined {
-  return getString(map, 'metadata', 'annotations', key);
+/** The trigger label says `false` (quoted or not): a deliberate opt-out, not a mistake. */
+export function useLabelOptsOut(value: unknown): boolean {
+  return scalarText(value)?.toLowerCase() === 'false';
 }

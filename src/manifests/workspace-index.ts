@@ -155,14 +155,6 @@ export class WorkspaceIndex {
     return true;
   }
 
-  has(file: string): boolean {
-    return this.files.has(file);
-  }
-
-  get fileCount(): number {
-    return this.files.size;
-  }
-
   // Lookups are served from buckets (built on first use, then patched as documents
   // change), so a lookup costs O(1) in the number of files and an edit O(its documents).
   private byKindName: Map<string, K8sObject[]> | undefined;

@@ -8,6 +8,7 @@ import type { TextEdit } from '../manifests/text';
 import { CLIENT_ID, INJECT_PROXY_SIDECAR, PROXY_SIDECAR_PORT, SKIP_CONTAINERS, TENANT_ID, TOKEN_EXPIRATION } from '../manifests/workload-identity';
 import type { Fix, RelatedLocation, Rule, RuleContext } from './types';
 import { METADATA_KINDS } from './unknown-annotation';
+import { named } from './shared';
 
 // The webhook reads client-id and tenant-id from the ServiceAccount's annotations
 // only, and the pod-level keys from the pod's annotations only. Anywhere else they
@@ -30,10 +31,6 @@ interface Place {
   where: string;
   /** A workload's own (or a CronJob's job template) metadata: pod keys here belong in the pod template. */
   aboveTemplate: boolean;
-}
-
-function named(o: K8sObject): string {
-  return `${o.kind} ${o.name ? `"${o.name}"` : '(unnamed)'}`;
 }
 
 function places(obj: K8sObject): Place[] {

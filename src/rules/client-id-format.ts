@@ -5,6 +5,7 @@ import { findPair, getMap, keyOf, type Pair, type YAMLMap } from '../manifests/n
 import { isGuid, isPlaceholder } from '../manifests/placeholders';
 import { CLIENT_ID, TENANT_ID } from '../manifests/workload-identity';
 import type { Fix, Rule } from './types';
+import { restyle, sourceText } from './shared';
 
 // The webhook copies these two annotations into AZURE_CLIENT_ID / AZURE_TENANT_ID
 // without looking at them, so a malformed value only shows up at token time, as an
@@ -20,21 +21,6 @@ export function unwrapGuid(value: string): string | undefined {
     else break;
   }
   return t !== value && isGuid(t) ? t : undefined;
-}
-
-/** A value written in the style of `node` (single/double quoted, else plain when YAML reads it back as that string). */
-function restyle(doc: ManifestDoc, node: unknown, text: string): string {
-  const type = isScalar(node) ? node.type : undefined;
-  if (type === 'QUOTE_SINGLE' && !text.includes("'")) return `'${text}'`;
-  if (type === 'QUOTE_DOUBLE') return JSON.stringify(text);
-  if (type === 'PLAIN' && /^[0-9A-Za-z][0-9A-Za-z-]*$/.test(text)) return text;
-  return quote(doc, text);
-}
-
-/** The value exactly as written (Helm expressions unmasked), for messages. */
-function written(doc: ManifestDoc, node: unknown): string {
-  const r = (node as { range?: [number, number, number] } | null)?.range;
-  return r ? doc.text.slice(r[0], r[1]) : '';
 }
 
 /** Entra client secrets look like `abc8Q~...`: never echo one back in a message. */
@@ -107,7 +93,7 @@ export const clientIdFormat: Rule = {
       if (typeof value !== 'string') {
         ctx.report({
           at,
-          message: `The ${key} value ${written(ctx.doc, v)} on ${sa} is a YAML ${typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'boolean' : 'non-string'}, not a string, so the API server rejects the ServiceAccount; it must be the identity's ${what} (a GUID).`,
+          message: `The ${key} value ${sourceText(ctx.doc, v)} on ${sa} is a YAML ${typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'boolean' : 'non-string'}, not a string, so the API server rejects the ServiceAccount; it must be the identity's ${what} (a GUID).`,
         });
         continue;
       }
@@ -117,12 +103,12 @@ export const clientIdFormat: Rule = {
         ctx.report({
           at,
           message: `The ${key} value ${JSON.stringify(value)} on ${sa} wraps the GUID in ${/^\s|\s$/.test(value) ? 'white space' : /urn:uuid:/i.test(value) ? 'a urn:uuid: prefix' : /[{}]/.test(value) ? 'braces' : 'quotes'}, which the webhook passes on unchanged, so Entra does not recognise the ${what}.`,
-          fixes: [{ title: `Keep only the GUID ${guid}`, safe: true, edits: replaceNode(ctx.doc, v, restyle(ctx.doc, v, guid)) }],
+          fixes: [{ title: `Keep only the GUID ${guid}`, safe: true, edits: replaceNode(ctx.doc, v, restyle(ctx.doc, v, guid, /^[0-9A-Za-z][0-9A-Za-z-]*$/)) }],
         });
         continue;
       }
       if (isPlaceholder(value)) {
-        ctx.report({ at, severity: 'info', message: `The ${key} value ${written(ctx.doc, v)} on ${sa} is a placeholder, so it cannot be checked until filled in; it must become the ${what} (a GUID).` });
+        ctx.report({ at, severity: 'info', message: `The ${key} value ${sourceText(ctx.doc, v)} on ${sa} is a placeholder, so it cannot be checked until filled in; it must become the ${what} (a GUID).` });
         continue;
       }
       if (/^\/subscriptions\//i.test(value.trim())) {

@@ -12,7 +12,7 @@ import { isMap, isScalar, isSeq, type Pair, type Scalar, type YAMLMap, type YAML
 import type { ManifestDoc } from '../manifests/document';
 import { docRange } from '../manifests/document';
 import { removePair, removeSeqItem } from '../manifests/edits';
-import { findPair, getMap, getNode, getString, items, pairs, scalarText, stringValue } from '../manifests/nodes';
+import { findPair, getMap, getNode, getString, items, nodeRange, pairs, scalarText, stringValue } from '../manifests/nodes';
 import { containers, podTemplate, type K8sObject, type PodTemplate } from '../manifests/objects';
 import type { TextEdit } from '../manifests/text';
 import type { WorkspaceIndex } from '../manifests/workspace-index';
@@ -180,7 +180,7 @@ export function removeSeqItems(doc: ManifestDoc, seq: YAMLSeq, remove: readonly 
   if (idx.length === 0) return [];
   if (idx.length === seq.items.length) {
     if (parent) return removePair(doc, parent.map, parent.pair);
-    const r = rangeOf(seq);
+    const r = nodeRange(seq);
     return r ? [{ file: doc.file, range: docRange(doc, r[0], r[1]), newText: '[]' }] : [];
   }
   if (idx.length === 1 || !seq.flow) return idx.flatMap((i) => removeSeqItem(doc, seq, seq.items[i]));
@@ -191,17 +191,13 @@ export function removeSeqItems(doc: ManifestDoc, seq: YAMLSeq, remove: readonly 
     while (j + 1 < idx.length && idx[j + 1] === idx[j] + 1) j++;
     const a = idx[i];
     const b = idx[j];
-    const start = b < seq.items.length - 1 ? rangeOf(seq.items[a])?.[0] : rangeOf(seq.items[a - 1])?.[1];
-    const end = b < seq.items.length - 1 ? rangeOf(seq.items[b + 1])?.[0] : rangeOf(seq.items[b])?.[1];
+    const start = b < seq.items.length - 1 ? nodeRange(seq.items[a])?.[0] : nodeRange(seq.items[a - 1])?.[1];
+    const end = b < seq.items.length - 1 ? nodeRange(seq.items[b + 1])?.[0] : nodeRange(seq.items[b])?.[1];
     if (start === undefined || end === undefined) return [];
     out.push({ file: doc.file, range: docRange(doc, start, end), newText: '' });
     i = j + 1;
   }
   return out;
-}
-
-function rangeOf(node: unknown): [number, number, number] | undefined {
-  return (node as { range?: [number, number, number] } | null | undefined)?.range ?? undefined;
 }
 
 /** "A", "A and B", "A, B and C". */

@@ -1,7 +1,7 @@
-import { findPair, getMap, getNode, scalarText } from '../manifests/nodes';
+import { findPair, getMap, getNode } from '../manifests/nodes';
 import { podTemplate } from '../manifests/objects';
 import type { RelatedLocation, Rule } from './types';
-import { USE_LABEL } from '../manifests/workload-identity';
+import { USE_LABEL, useLabelOptsOut } from '../manifests/workload-identity';
 import { WORKLOADS } from './shared';
 
 export const excludedNamespace: Rule = {
@@ -17,7 +17,7 @@ export const excludedNamespace: Rule = {
     const t = podTemplate(obj);
     const label = findPair(t?.labels, USE_LABEL);
     // `false` (quoted or not) is an explicit opt-out.
-    if (!label || scalarText(label.value)?.toLowerCase() === 'false') return;
+    if (!label || useLabelOptsOut(label.value)) return;
     if (!obj.namespaceExplicit) return;
     const at = getNode(obj.map, 'metadata', 'namespace');
     const who = obj.name ? `${obj.kind} ${obj.name}` : `This ${obj.kind}`;

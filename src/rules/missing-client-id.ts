@@ -1,11 +1,11 @@
 import { ensurePathAndInsert, quote } from '../manifests/edits';
-import { findPair, getMap, getNode, getSeq, getString, isScalar, items, scalarText } from '../manifests/nodes';
-import { containers, podTemplate, type K8sObject } from '../manifests/objects';
+import { findPair, getMap, getNode, isScalar } from '../manifests/nodes';
+import { podTemplate, type K8sObject } from '../manifests/objects';
 import { isPlaceholder } from '../manifests/placeholders';
 import type { TextEdit } from '../manifests/text';
-import { CLIENT_ID, USE_LABEL } from '../manifests/workload-identity';
+import { CLIENT_ID, USE_LABEL, useLabelOptsOut } from '../manifests/workload-identity';
 import type { Fix, Rule } from './types';
-import { serviceAccountNameNode } from './shared';
+import { allContainersSetClientId, serviceAccountNameNode } from './shared';
 
 const PLACEHOLDER = '<managed-identity-client-id>';
 
@@ -48,9 +48,8 @@ export const missingClientId: Rule = {
  */
 function needsAnnotation(w: K8sObject): boolean {
   const t = podTemplate(w);
-  if (!t || scalarText(getNode(t.labels, USE_LABEL))?.toLowerCase() === 'false') return false;
-  const cs = containers(t);
-  return !(cs.length > 0 && cs.every((c) => items(getSeq(c.node, 'env')).some((e) => getString(e, 'name') === 'AZURE_CLIENT_ID')));
+  if (!t || useLabelOptsOut(getNode(t.labels, USE_LABEL))) return false;
+  return !allContainersSetClientId(t);
 }
 
 /** The VS Code snippet form of an edit: the placeholder value becomes tab stop 1, the rest is escaped. */

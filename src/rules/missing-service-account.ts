@@ -1,10 +1,10 @@
 import { insertPair, quote } from '../manifests/edits';
 import type { ManifestDoc } from '../manifests/document';
-import { findPair, getNode, getSeq, getString, isMap, items, scalarText } from '../manifests/nodes';
-import { containers, podTemplate, type PodTemplate } from '../manifests/objects';
+import { findPair, getNode, getString, isMap } from '../manifests/nodes';
+import { podTemplate } from '../manifests/objects';
 import { isPlaceholder } from '../manifests/placeholders';
-import { CLIENT_ID, USE_LABEL } from '../manifests/workload-identity';
-import { WORKLOADS } from './shared';
+import { CLIENT_ID, USE_LABEL, useLabelOptsOut } from '../manifests/workload-identity';
+import { allContainersSetClientId, WORKLOADS } from './shared';
 import type { Fix, Rule } from './types';
 
 export const missingServiceAccount: Rule = {
@@ -20,7 +20,7 @@ export const missingServiceAccount: Rule = {
   check(obj, ctx) {
     const t = podTemplate(obj);
     const label = findPair(t?.labels, USE_LABEL);
-    if (!t || !label || optsOut(label)) return;
+    if (!t || !label || useLabelOptsOut(label.value)) return;
     if (findPair(t.spec, 'serviceAccountName') || findPair(t.spec, 'serviceAccount')) return;
     // A `default` ServiceAccount annotated with a client ID is a deliberate, working setup;
     // so is a client ID hard-coded in every container's env (it wins over the annotation).
@@ -48,17 +48,6 @@ export const missingServiceAccount: Rule = {
     });
   },
 };
-
-/** `false` (quoted or not) is an explicit opt-out, not a request for Workload Identity. */
-function optsOut(label: { value: unknown }): boolean {
-  return scalarText(label.value)?.toLowerCase() === 'false';
-}
-
-/** Every container sets AZURE_CLIENT_ID in its env, which wins over the annotation. */
-function allContainersSetClientId(t: PodTemplate): boolean {
-  const cs = containers(t);
-  return cs.length > 0 && cs.every((c) => items(getSeq(c.node, 'env')).some((e) => getString(e, 'name') === 'AZURE_CLIENT_ID'));
-}
 
 /** A ServiceAccount name as a YAML scalar: plain unless YAML would read it as something else. */
 function scalar(doc: ManifestDoc, name: string): string {

@@ -1,12 +1,11 @@
 import { isScalar } from 'yaml';
-import type { ManifestDoc } from '../manifests/document';
 import { quote, removePair, replaceNode } from '../manifests/edits';
 import { findPair, type Pair } from '../manifests/nodes';
-import { podTemplate, type K8sObject } from '../manifests/objects';
+import { podTemplate } from '../manifests/objects';
 import { isPlaceholder } from '../manifests/placeholders';
 import { INJECT_PROXY_SIDECAR, PROXY_SIDECAR_PORT } from '../manifests/workload-identity';
 import { podAnnotationParents } from './proxy-sidecar';
-import { WORKLOADS } from './shared';
+import { named, sourceText, WORKLOADS } from './shared';
 import type { Fix, Rule } from './types';
 
 // The webhook parses the value with strconv.ParseInt(value, 10, 32): no trimming, so
@@ -14,15 +13,6 @@ import type { Fix, Rule } from './types';
 // is no port (0, 70000) becomes the proxy's containerPort, which pod validation
 // refuses. The webhook reads the key only when it injects the proxy
 // (inject-proxy-sidecar present): without that, a bad value is a warning.
-
-function named(o: K8sObject): string {
-  return `${o.kind} ${o.name ? `"${o.name}"` : '(unnamed)'}`;
-}
-
-function written(doc: ManifestDoc, node: unknown): string {
-  const r = (node as { range?: [number, number, number] } | null)?.range;
-  return r ? doc.text.slice(r[0], r[1]) : '';
-}
 
 const isPort = (n: number) => Number.isInteger(n) && n >= 1 && n <= 65535;
 
@@ -50,7 +40,7 @@ export const proxySidecarPort: Rule = {
       safe: false,
       edits: removePair(ctx.doc, t.annotations, pair, podAnnotationParents(t)),
     };
-    const shown = isScalar(v) && v.range && v.range[0] < v.range[1] ? written(ctx.doc, v) : 'empty';
+    const shown = isScalar(v) && v.range && v.range[0] < v.range[1] ? sourceText(ctx.doc, v) : 'empty';
     const at = isScalar(v) && v.range && v.range[0] < v.range[1] ? v : pair;
     const head = `The ${PROXY_SIDECAR_PORT} value ${shown} on ${where}`;
 

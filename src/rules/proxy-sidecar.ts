@@ -1,9 +1,9 @@
 import { isScalar } from 'yaml';
 import { removePair } from '../manifests/edits';
 import { findPair, type Pair, type YAMLMap } from '../manifests/nodes';
-import { podTemplate, type K8sObject, type PodTemplate } from '../manifests/objects';
+import { podTemplate, type PodTemplate } from '../manifests/objects';
 import { INJECT_PROXY_SIDECAR } from '../manifests/workload-identity';
-import { WORKLOADS } from './shared';
+import { named, WORKLOADS } from './shared';
 import type { Rule } from './types';
 
 // The webhook checks only whether the key exists (upstream issue 1210), so
@@ -20,10 +20,6 @@ export function podAnnotationParents(t: PodTemplate): { map: YAMLMap; pair: Pair
   if (!t.metadata || !annotations) return undefined;
   const metadata = t.owner.kind !== 'Pod' && t.template ? (findPair(t.template, 'metadata') as Pair | undefined) : undefined;
   return { map: t.metadata, pair: annotations, ...(metadata && t.template ? { parent: { map: t.template, pair: metadata } } : {}) };
-}
-
-function named(o: K8sObject): string {
-  return `${o.kind} ${o.name ? `"${o.name}"` : '(unnamed)'}`;
 }
 
 export const proxySidecar: Rule = {

@@ -4,8 +4,8 @@
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { ManifestDoc } from '../manifests/document';
 import { ensurePathAndInsert, quote } from '../manifests/edits';
-import { getNode } from '../manifests/nodes';
-import { podTemplate, WORKLOAD_KINDS, type K8sObject, type PodTemplate } from '../manifests/objects';
+import { getNode, getSeq, getString, items } from '../manifests/nodes';
+import { containers, podTemplate, WORKLOAD_KINDS, type K8sObject, type PodTemplate } from '../manifests/objects';
 import type { TextEdit } from '../manifests/text';
 import { USE_LABEL } from '../manifests/workload-identity';
 
@@ -45,4 +45,33 @@ export function shownValue(doc: ManifestDoc, node: unknown): string {
   if (!raw || (isScalar(node) && node.value === null)) return 'empty';
   const one = raw.replace(/\s*[\r\n]+\s*/g, ' ');
   return one.length > 60 ? one.slice(0, 57) + '…' : one;
+}
+
+/** `Deployment "api"`, or `Deployment (unnamed)`: how messages name an object. */
+export function named(o: K8sObject): string {
+  return `${o.kind} ${o.name ? `"${o.name}"` : '(unnamed)'}`;
+}
+
+/** A node's source text exactly as written (Helm expressions unmasked), for messages. */
+export function sourceText(doc: ManifestDoc, node: unknown): string {
+  const r = (node as { range?: [number, number, number] } | null)?.range;
+  return r ? doc.text.slice(r[0], r[1]) : '';
+}
+
+/**
+ * `text` as a replacement for scalar `node`, in the node's own quote style: single or
+ * double quotes as written, plain when it was plain and `plainOk` accepts the text.
+ */
+export function restyle(doc: ManifestDoc, node: unknown, text: string, plainOk: RegExp): string {
+  const type = isScalar(node) ? node.type : undefined;
+  if (type === 'QUOTE_SINGLE' && !text.includes("'")) return `'${text}'`;
+  if (type === 'QUOTE_DOUBLE') return JSON.stringify(text);
+  if (type === 'PLAIN' && plainOk.test(text)) return text;
+  return quote(doc, text);
+}
+
+/** Every container sets AZURE_CLIENT_ID in its env, which wins over the ServiceAccount's annotation. */
+export function allContainersSetClientId(t: PodTemplate): boolean {
+  const cs = containers(t);
+  return cs.length > 0 && cs.every((c) => items(getSeq(c.node, 'env')).some((e) => getString(e, 'name') === 'AZURE_CLIENT_ID'));
 }

@@ -1,12 +1,11 @@
 import { isScalar } from 'yaml';
-import type { ManifestDoc } from '../manifests/document';
-import { quote, removePair, replaceNode } from '../manifests/edits';
+import { removePair, replaceNode } from '../manifests/edits';
 import { findPair, type Pair } from '../manifests/nodes';
-import { containers, podTemplate, type K8sObject } from '../manifests/objects';
+import { containers, podTemplate } from '../manifests/objects';
 import { isPlaceholder } from '../manifests/placeholders';
 import { INJECT_PROXY_SIDECAR, SKIP_CONTAINERS } from '../manifests/workload-identity';
 import { podAnnotationParents } from './proxy-sidecar';
-import { WORKLOADS } from './shared';
+import { named, restyle, WORKLOADS } from './shared';
 import type { Fix, Rule } from './types';
 import { editDistance } from '../util/edit-distance';
 
@@ -16,19 +15,6 @@ import { editDistance } from '../util/edit-distance';
 
 /** Containers the webhook adds before it reads skip-containers (with inject-proxy-sidecar). */
 const PROXY_CONTAINERS = ['azwi-proxy-init', 'azwi-proxy'];
-
-function named(o: K8sObject): string {
-  return `${o.kind} ${o.name ? `"${o.name}"` : '(unnamed)'}`;
-}
-
-/** A string value written in the style of `node`. */
-function restyle(doc: ManifestDoc, node: unknown, text: string): string {
-  const type = isScalar(node) ? node.type : undefined;
-  if (type === 'QUOTE_SINGLE' && !text.includes("'")) return `'${text}'`;
-  if (type === 'QUOTE_DOUBLE') return JSON.stringify(text);
-  if (type === 'PLAIN' && /^[a-z0-9]([a-z0-9.;-]*[a-z0-9])?$/.test(text)) return text;
-  return quote(doc, text);
-}
 
 const list = (names: string[]) => names.map((n) => `"${n}"`).join(', ');
 
@@ -53,7 +39,7 @@ export const skipContainersFormat: Rule = {
     const names = value.split(/[;,]/).map((n) => n.trim()).filter(Boolean);
     // The comma fix writes bare `;`; other rewrites keep a `; ` the author already used.
     const sep = !value.includes(',') && /;[ \t]/.test(value) ? '; ' : ';';
-    const rewrite = (next: string[]) => replaceNode(ctx.doc, v, restyle(ctx.doc, v, next.join(sep)));
+    const rewrite = (next: string[]) => replaceNode(ctx.doc, v, restyle(ctx.doc, v, next.join(sep), /^[a-z0-9]([a-z0-9.;-]*[a-z0-9])?$/));
 
     if (value.includes(',')) {
       ctx.report({

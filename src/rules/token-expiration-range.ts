@@ -5,7 +5,7 @@ import { findPair, getMap, getNode, scalarText, type Pair, type YAMLMap } from '
 import { podTemplate, type K8sObject } from '../manifests/objects';
 import { isPlaceholder } from '../manifests/placeholders';
 import { TOKEN_EXPIRATION } from '../manifests/workload-identity';
-import { WORKLOADS } from './shared';
+import { named, WORKLOADS } from './shared';
 import type { Fix, RelatedLocation, Rule, RuleContext } from './types';
 
 // The webhook parses the value with strconv.ParseInt (base 10, no trimming) and
@@ -37,10 +37,6 @@ export function parseSeconds(text: string): number | undefined {
 
 function human(seconds: number): string {
   return seconds % 3600 === 0 ? `${seconds / 3600} hour${seconds === 3600 ? '' : 's'}` : `${seconds} seconds`;
-}
-
-function named(o: K8sObject): string {
-  return `${o.kind} ${o.name ? `"${o.name}"` : '(unnamed)'}`;
 }
 
 /** The value as the user wrote it when it fits on one line (`3600`, `"1h"`), else its string value quoted. */
