@@ -3,7 +3,7 @@
 // `--production` minifies and drops source maps (what the .vsix ships);
 // the default build keeps linked source maps for debugging.
 import * as esbuild from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -38,4 +38,7 @@ if (watch) {
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
   chmodSync('dist/cli.js', 0o755);
+  // The fake API server (bundled into the integration suite) reads its base cluster fixtures
+  // from `<its __dirname>/fixtures`, which in the bundle is dist/test/integration.
+  if (!production && existsSync('test/fake-kube/fixtures')) cpSync('test/fake-kube/fixtures', 'dist/test/integration/fixtures', { recursive: true });
 }

@@ -12,9 +12,9 @@
 // --incremental-docs 5000  --no-cli  --keep (leave the corpora in the temp dir).
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseAllDocuments } from 'yaml';
 import { diffHint, parseManifestFile, ParseCache, splitDocuments } from '../../src/manifests/document';
@@ -23,8 +23,8 @@ import { applyOptions, lintFile, LintCache, RuleSet } from '../../src/lint/engin
 import { collectSuppressions } from '../../src/lint/suppression';
 import { ALL_RULES } from '../../src/rules/index';
 import { generateCorpus, generateDocuments, joinDocuments, type CorpusFile } from './generate';
+import { ensureCli, fmt, ROOT, stats, type Stats } from './shared';
 
-const ROOT = resolve(__dirname, '..', '..');
 
 interface Options {
   sizes: number[];
@@ -52,20 +52,6 @@ function parseArgs(argv: string[]): Options {
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
-
-interface Stats {
-  median: number;
-  best: number;
-  worst: number;
-  samples: number[];
-}
-
-function stats(samples: number[]): Stats {
-  const s = [...samples].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  const median = s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-  return { median, best: s[0], worst: s[s.length - 1], samples };
-}
 
 /** One warm-up run, then `reps` timed runs (ms). A GC before each run keeps one run's garbage out of the next. */
 function measure(reps: number, run: () => void, setup?: () => void): Stats {
@@ -112,36 +98,6 @@ function fullLint(files: CorpusFile[]): LintPhases {
 
 // ---- CLI ----------------------------------------------------------------------
 
-interface CliInfo {
-  path?: string;
-  note: string;
-}
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/**
- * dist/cli.js, (re)built with esbuild.mjs when it is missing or older than src/ (a
- * stale bundle would measure old code); undefined, with the reason, when it cannot be had.
- */
-function ensureCli(): CliInfo {
-  const dist = join(ROOT, 'dist', 'cli.js');
-  if (!existsSync(join(ROOT, 'src', 'cli', 'main.ts'))) return { note: 'CLI not built (src/cli/main.ts does not exist yet)' };
-  const stale = existsSync(dist) && statSync(dist).mtimeMs < newestSource(join(ROOT, 'src'));
-  if (existsSync(dist) && !stale) return { path: dist, note: 'dist/cli.js' };
-  const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, encoding: 'utf8' });
-  if (r.status === 0 && existsSync(dist)) return { path: dist, note: `dist/cli.js (${stale ? 'older than src/, rebuilt' : 'built'} by this run with \`node esbuild.mjs\`)` };
-  const why = (r.stderr || r.stdout || '').split('\n').find((l) => l.trim())?.trim().slice(0, 160) ?? `exit ${r.status}`;
-  if (stale) return { path: dist, note: `dist/cli.js, STALE: older than src/ and \`node esbuild.mjs\` failed (${why})` };
-  return { note: `CLI not built (\`node esbuild.mjs\` failed: ${why})` };
-}
 
 interface CliRun {
   ms: Stats;
@@ -363,7 +319,6 @@ function incrementalSuite(docsCount: number, seed: number, reps: number): { docs
 
 // ---- report -----------------------------------------------------------------------
 
-const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const rate = (docs: number, ms: number) => fmt((docs / ms) * 1000);
 
 async function main(): Promise<void> {

@@ -26,6 +26,8 @@ import type { Finding, Rule, SeveritySetting } from '../rules/types';
 import { renderJson, type LintReport, type ReportFile } from '../render/json';
 import { renderSarif } from '../render/sarif';
 import { countSeverities, renderRulesText, renderText } from '../render/text';
+import { parseArgs, UsageError, type OptionSpec, type ParsedArgs } from './args';
+import { diagnoseCommand, type ConnectFn } from './diagnose';
 import { describeFsError, displayPath, expandInputs, InputError } from './files';
 
 export interface Output {
@@ -37,14 +39,18 @@ export interface CliIO {
   stdout: Output;
   stderr: Output;
   cwd: string;
-  /** Defaults to process.env (read for NO_COLOR). */
+  /** Defaults to process.env (read for NO_COLOR and KUBECONFIG). */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Aborted on Ctrl+C: a running diagnosis stops and prints what it has. */
+  signal?: AbortSignal;
 }
 
 /** Seams for tests; the real CLI passes none. */
 export interface RunDeps {
   rules?: readonly Rule[];
   version?: string;
+  /** Builds the cluster client for `diagnose` (tests count requests through it). */
+  connect?: ConnectFn;
 }
 
 export const EXIT_OK = 0;
@@ -62,6 +68,8 @@ Commands:
   lint [paths or globs...]        Lint YAML files; directories are searched for *.yaml
                                   and *.yml (default: the current directory)
   rules                           List the rules: id, default severity, title
+  diagnose [-n ns] <kind>/<name>  Check a live workload's Workload Identity chain against
+                                  the kubeconfig's cluster (see "wi-doctor diagnose --help")
 
 Options for lint:
   -f, --format <text|json|sarif>  Output format (default: text)
@@ -89,65 +97,8 @@ Examples:
   wi-doctor lint --format sarif > wi-doctor.sarif
 `;
 
-/** A mistake in the command line: exit 2, each message on its own `wi-doctor:` line. */
-class UsageError extends Error {
-  readonly messages: string[];
-  constructor(...messages: string[]) {
-    super(messages.join('; '));
-    this.messages = messages;
-  }
-}
-
 function say(io: CliIO, msg: string): void {
   io.stderr.write(`wi-doctor: ${msg}\n`);
-}
-
-interface OptionSpec {
-  /** Takes a value (`--x v` or `--x=v`). */
-  value?: boolean;
-  repeat?: boolean;
-}
-
-interface ParsedArgs {
-  options: Map<string, string[]>;
-  flags: Set<string>;
-  positionals: string[];
-}
-
-const ALIASES: Record<string, string> = { '-f': '--format', '-h': '--help', '-v': '--version' };
-
-function parseArgs(argv: readonly string[], spec: Record<string, OptionSpec>): ParsedArgs {
-  const out: ParsedArgs = { options: new Map(), flags: new Set(), positionals: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') {
-      out.positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith('-') || arg === '-') {
-      out.positionals.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const rawName = arg.startsWith('--') && eq !== -1 ? arg.slice(0, eq) : arg;
-    const name = ALIASES[rawName] ?? rawName;
-    const s = spec[name];
-    if (!s) throw new UsageError(`unknown option ${rawName}`);
-    if (!s.value) {
-      if (eq !== -1 && arg.startsWith('--')) throw new UsageError(`option ${rawName} takes no value`);
-      out.flags.add(name);
-      continue;
-    }
-    let value: string;
-    if (arg.startsWith('--') && eq !== -1) value = arg.slice(eq + 1);
-    else if (i + 1 < argv.length) value = argv[++i];
-    else throw new UsageError(`option ${rawName} needs a value`);
-    const list = out.options.get(name) ?? [];
-    if (list.length && !s.repeat) throw new UsageError(`option ${rawName} given more than once`);
-    list.push(value);
-    out.options.set(name, list);
-  }
-  return out;
 }
 
 const LINT_SPEC: Record<string, OptionSpec> = {
@@ -180,7 +131,8 @@ export async function run(argv: readonly string[], io: CliIO, deps: RunDeps = {}
     }
     if (command === 'lint') return await lintCommand(rest, io, deps);
     if (command === 'rules') return rulesCommand(rest, io, deps);
-    throw new UsageError(command.startsWith('-') ? `unknown option ${command}` : `unknown command "${command}" (commands: lint, rules)`);
+    if (command === 'diagnose') return await diagnoseCommand(rest, io, { version: deps.version ?? packageVersion, connect: deps.connect });
+    throw new UsageError(command.startsWith('-') ? `unknown option ${command}` : `unknown command "${command}" (commands: lint, rules, diagnose)`);
   } catch (e) {
     if (e instanceof UsageError) {
       for (const m of e.messages) say(io, m);

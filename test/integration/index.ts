@@ -5,6 +5,7 @@
 // `[wi-test] ` so the harness can pick them out of the workbench log.
 
 import Mocha from 'mocha';
+import { registerDiagnoseTests } from './diagnose.test';
 import { registerLintingTests } from './linting.test';
 
 const TAG = '[wi-test] ';
@@ -31,6 +32,7 @@ export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 30_000, reporter: TaggedReporter as unknown as Mocha.ReporterConstructor });
   mocha.suite.emit('pre-require', globalThis, 'integration', mocha);
   registerLintingTests();
+  registerDiagnoseTests();
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures ? reject(new Error(`${failures} integration test(s) failed`)) : resolve()));
   });

@@ -1,0 +1,438 @@
+// The live diagnosis benchmark (part of `npm run bench`; alone: `npx tsx scripts/bench/diagnose.ts`).
+// Not a test: it measures and prints, writes bench/results/diagnose.json (git-ignored), and with
+// --write puts its table in README.md between <!-- bench:diagnose:start --> and
+// <!-- bench:diagnose:end --> (inside the bench block, whose lint part it leaves alone).
+//
+// One fake AKS API server (test/fake-kube, scenario `healthy`: Deployment payments/api with 3
+// pods, ServiceAccount api-sa) with the same injected latency per request serves, in one run,
+// with their runs interleaved so drift on a busy machine hits every side alike:
+//
+//   1. `diagnose()` in-process, from connect() to the report (the editor's path);
+//   2. the CLI as a process, `node dist/cli.js diagnose -n payments deployment/api --format json`
+//      (Node's start-up included: the fair comparison with kubectl processes);
+//   3. the kubectl part of the seed's "Complete diagnosis script" (seed 001), verbatim, run by
+//      bash with every `kubectl` being `<kubectl> --kubeconfig <fake> --cache-dir <dir>`, the
+//      cache dir (and HOME) new for every run, so kubectl's discovery is part of each run;
+//   4. the same script with a warm cache dir (kept from its warm-up run), for reference.
+//
+// Requests are what the server saw (its request log, discovery included), not what a client
+// says it sent. Every side runs once to warm up, then --reps times; we report the median.
+// Options: --reps 5  --latency 50  --kubectl /usr/bin/kubectl  --no-cli  --no-kubectl  --write
+
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:https';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { clusterCheckpoints } from '../../src/checkpoints/index';
+import { diagnose } from '../../src/checkpoints/runner';
+import type { WorkloadRef } from '../../src/checkpoints/types';
+import { connect } from '../../src/cluster/connect';
+import { startFakeKube, type FakeKube, type RequestRecord } from '../../test/fake-kube/server';
+import { ensureCli, fmt, ROOT, stats, type Stats } from './shared';
+
+const README = join(ROOT, 'README.md');
+const START = '<!-- bench:diagnose:start -->';
+const END = '<!-- bench:diagnose:end -->';
+const BLOCK_END = '<!-- bench:end -->';
+
+/** The target of the `healthy` scenario, and the seed script's variables for it. */
+const NAMESPACE = 'payments';
+const SA_NAME = 'api-sa';
+const WORKLOAD = 'deployment/api';
+const TARGET_REQUESTS = 15;
+
+/**
+ * The kubectl part of seed 001's "Complete diagnosis script", verbatim: checkpoint 3
+ * (ServiceAccount annotation) and "Pod environment (checkpoint 2)". Its `az` parts (checkpoints
+ * 1, 4, 5, 6) are Azure calls, left out. Only the variables are set for the fake cluster.
+ */
+const SEED_KUBECTL_PART = String.raw`echo "=== Checkpoint 3: ServiceAccount annotation ==="
+kubectl get sa $SA_NAME -n $NAMESPACE \
+-o jsonpath='{.metadata.annotations.azure\.workload\.identity/client-id}'
+echo ""
+
+echo "=== Pod environment (checkpoint 2) ==="
+POD=$(kubectl get pods -n $NAMESPACE -l azure.workload.identity/use=true -o jsonpath='{.items[0].metadata.name}' 2>/dev/null)
+if [ -n "$POD" ]; then
+kubectl exec $POD -n $NAMESPACE -- env | grep -E "AZURE_|IDENTITY" 2>/dev/null || echo "Cannot exec into pod"
+else
+echo "No pod found with workload identity label"
+fi
+`;
+
+const SCRIPT = `NAMESPACE="${NAMESPACE}"
+SA_NAME="${SA_NAME}"
+kubectl() { "$BENCH_KUBECTL" --kubeconfig "$BENCH_KUBECONFIG" --cache-dir "$BENCH_CACHE_DIR" "$@"; }
+${SEED_KUBECTL_PART}`;
+
+interface Options {
+  reps: number;
+  latency: number;
+  kubectl: string;
+  cli: boolean;
+  runKubectl: boolean;
+  write: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { reps: 5, latency: 50, kubectl: '/usr/bin/kubectl', cli: true, runKubectl: true, write: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const v = () => argv[++i] ?? '';
+    if (a === '--reps') o.reps = Math.max(1, Number(v()));
+    else if (a === '--latency') o.latency = Math.max(0, Number(v()));
+    else if (a === '--kubectl') o.kubectl = v();
+    else if (a === '--no-cli') o.cli = false;
+    else if (a === '--no-kubectl') o.runKubectl = false;
+    else if (a === '--write') o.write = true;
+    else throw new Error(`unknown option ${a}`);
+  }
+  return o;
+}
+
+interface Proc {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** Spawns without blocking: the fake server answers from this process's event loop. */
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Proc> {
+  return new Promise((done) => {
+    const t0 = performance.now();
+    const c = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    c.stdout.on('data', (d: Buffer) => (stdout += d));
+    c.stderr.on('data', (d: Buffer) => (stderr += d));
+    c.on('error', (e) => done({ status: null, stdout, stderr: stderr + e.message, ms: performance.now() - t0 }));
+    c.on('close', (status) => done({ status, stdout, stderr, ms: performance.now() - t0 }));
+  });
+}
+
+// ---- CLI build (as in main.ts) ------------------------------------------------------
+
+
+// ---- the sides ----------------------------------------------------------------------
+
+type SideId = 'inprocess' | 'cli' | 'kubectl-fresh' | 'kubectl-warm';
+
+interface Sample {
+  ms: number;
+  requests: RequestRecord[];
+  /** What the side itself says (the report's `requests`), where it says anything. */
+  clientCount?: number;
+  ok: boolean;
+  note?: string;
+  /** Requests seen when each checkpoint started (in-process only). */
+  marks?: { id: string; at: number }[];
+  stdout?: string;
+  connections?: number;
+}
+
+interface Side {
+  id: SideId;
+  run(): Promise<Sample>;
+}
+
+/**
+ * TLS connections the server accepted: counted on the fake server's https.Server (a private
+ * field; the count is left out when it is not there).
+ */
+function connectionCounter(kube: FakeKube): { take(): number } | undefined {
+  const server = (kube as unknown as { server?: Server }).server;
+  if (!server || typeof server.on !== 'function') return undefined;
+  let n = 0;
+  server.on('secureConnection', () => n++);
+  return {
+    take() {
+      const v = n;
+      n = 0;
+      return v;
+    },
+  };
+}
+
+async function measure(kube: FakeKube, side: Side, conns: { take(): number } | undefined): Promise<Sample> {
+  kube.resetRequests();
+  conns?.take();
+  const s = await side.run();
+  s.requests = kube.requests.map((r) => ({ ...r, query: { ...r.query } }));
+  s.connections = conns?.take();
+  return s;
+}
+
+function inProcess(kubeconfig: string, target: WorkloadRef, kube: FakeKube): Side {
+  return {
+    id: 'inprocess',
+    async run() {
+      const marks: { id: string; at: number }[] = [];
+      const t0 = performance.now();
+      const cluster = connect({ kubeconfig });
+      const { report } = await diagnose({ cluster, target, checkpoints: clusterCheckpoints, hooks: { onStart: (c) => marks.push({ id: c.id, at: kube.requests.length }) } });
+      const ms = performance.now() - t0;
+      const bad = report.checkpoints.filter((c) => c.status !== 'pass');
+      return { ms, requests: [], clientCount: report.requests, marks, ok: !bad.length, note: bad.length ? `not all passed: ${bad.map((c) => `${c.id} ${c.status}`).join(', ')}` : undefined };
+    },
+  };
+}
+
+function cliSide(cli: string, kubeconfig: string, env: NodeJS.ProcessEnv): Side {
+  return {
+    id: 'cli',
+    async run() {
+      const p = await run(process.execPath, [cli, 'diagnose', '-n', NAMESPACE, WORKLOAD, '--kubeconfig', kubeconfig, '--format', 'json'], env);
+      let clientCount: number | undefined;
+      let note: string | undefined;
+      try {
+        const json = JSON.parse(p.stdout) as { requests?: number };
+        clientCount = json.requests;
+      } catch {
+        note = (p.stderr || p.stdout).split('\n').find((l) => l.trim())?.slice(0, 160) ?? 'no output';
+      }
+      if (p.status !== 0 && !note) note = `exit code ${p.status}`;
+      return { ms: p.ms, requests: [], clientCount, ok: p.status === 0, note };
+    },
+  };
+}
+
+function kubectlSide(id: 'kubectl-fresh' | 'kubectl-warm', kubectl: string, kubeconfig: string, work: string, env: NodeJS.ProcessEnv): Side {
+  let n = 0;
+  const warmCache = join(work, 'kubectl-warm', 'cache');
+  return {
+    id,
+    async run() {
+      // Fresh: a new HOME and --cache-dir for every run. Warm: one kept across runs (the warm-up fills it).
+      const home = id === 'kubectl-fresh' ? join(work, `kubectl-fresh-${n++}`) : join(work, 'kubectl-warm');
+      const cache = id === 'kubectl-fresh' ? join(home, 'cache') : warmCache;
+      mkdirSync(home, { recursive: true });
+      const p = await run('bash', ['-c', SCRIPT], { ...env, HOME: home, BENCH_KUBECTL: kubectl, BENCH_KUBECONFIG: kubeconfig, BENCH_CACHE_DIR: cache });
+      if (id === 'kubectl-fresh') rmSync(home, { recursive: true, force: true });
+      return { ms: p.ms, requests: [], ok: p.status === 0, stdout: p.stdout, note: p.status !== 0 ? `exit code ${p.status}: ${p.stderr.split('\n')[0]}` : undefined };
+    },
+  };
+}
+
+// ---- report -------------------------------------------------------------------------
+
+const uniq = <T>(xs: T[]) => [...new Set(xs)];
+const range = (xs: number[]) => (Math.min(...xs) === Math.max(...xs) ? fmt(xs[0]!) : `${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))}`);
+
+function describe(r: RequestRecord): string {
+  const q = Object.entries(r.query)
+    .filter(([k]) => k !== 'timeout')
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
+  return `${r.method} ${r.path}${q ? `?${q}` : ''} → ${r.status || 'no answer'}`;
+}
+
+/** Requests that arrived less than `latency` ms after the previous one: they overlapped it. */
+function overlapping(reqs: RequestRecord[], latency: number): number {
+  let n = 0;
+  for (let i = 1; i < reqs.length; i++) if (reqs[i]!.time - reqs[i - 1]!.time < latency) n++;
+  return n;
+}
+
+interface SideResult {
+  id: SideId;
+  label: string;
+  covers: string;
+  samples: Sample[];
+  ms: Stats;
+  requests: number[];
+  connections: number[];
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  const command = process.env.WI_BENCH_COMMAND ?? `npx tsx scripts/bench/diagnose.ts${process.argv.length > 2 ? ' ' + process.argv.slice(2).join(' ') : ''}`;
+  const machine = { nproc: availableParallelism(), cpu: cpus()[0]?.model.trim() ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}` };
+
+  const kube = await startFakeKube({ scenario: 'healthy', latencyMs: opts.latency });
+  const target = kube.scenario?.target as WorkloadRef | undefined;
+  if (!target || target.namespace !== NAMESPACE || `${target.kind.toLowerCase()}/${target.name}` !== WORKLOAD) throw new Error(`the healthy scenario's target is not ${NAMESPACE}/${WORKLOAD}`);
+  const pods = kube.store.list('pods', NAMESPACE).filter((p) => p.metadata.labels?.app === target.name).length;
+  const work = mkdtempSync(join(tmpdir(), 'wi-doctor-bench-diagnose-'));
+  const kubeconfig = kube.writeKubeconfig(join(work, 'kubeconfig.yaml'));
+  // Neither side may pick up the user's own kubeconfig, proxy or kubectl settings.
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, LANG: 'C', NO_COLOR: '1' };
+
+  const cli = opts.cli ? ensureCli() : { note: 'skipped (--no-cli)' };
+  let kubectlNote = opts.runKubectl ? '' : 'skipped (--no-kubectl)';
+  let kubectlVersion = '';
+  if (opts.runKubectl) {
+    const v = spawnSync(opts.kubectl, ['version', '--client', '-o', 'json'], { encoding: 'utf8', env: { ...env, HOME: work } });
+    if (v.status !== 0) kubectlNote = `${opts.kubectl} not runnable: ${(v.error?.message ?? v.stderr).split('\n')[0]}`;
+    else kubectlVersion = (JSON.parse(v.stdout) as { clientVersion: { gitVersion: string } }).clientVersion.gitVersion;
+  }
+
+  const sides: Side[] = [inProcess(kubeconfig, target, kube)];
+  if (cli.path) sides.push(cliSide(cli.path, kubeconfig, env));
+  if (!kubectlNote) sides.push(kubectlSide('kubectl-fresh', opts.kubectl, kubeconfig, work, env), kubectlSide('kubectl-warm', opts.kubectl, kubeconfig, work, env));
+
+  console.log(`Diagnosis benchmark — scenario healthy (${WORKLOAD} in ${NAMESPACE}, ${pods} pods), ${opts.latency} ms latency per request, ${opts.reps} reps after a warm-up`);
+  console.log(`node ${machine.node}, nproc ${machine.nproc}, ${machine.cpu}; CLI: ${cli.note}; kubectl: ${kubectlNote || `${opts.kubectl} (${kubectlVersion})`}`);
+
+  const samples = new Map<SideId, Sample[]>(sides.map((s) => [s.id, []]));
+  process.stdout.write('warm-up');
+  const conns = connectionCounter(kube);
+  for (const s of sides) await measure(kube, s, conns);
+  process.stdout.write(', runs');
+  for (let i = 0; i < opts.reps; i++) {
+    // Rotate the order each rep, so no side always runs right after the same other one.
+    for (let j = 0; j < sides.length; j++) {
+      const s = sides[(i + j) % sides.length]!;
+      samples.get(s.id)!.push(await measure(kube, s, conns));
+    }
+    process.stdout.write(` ${i + 1}`);
+  }
+  process.stdout.write('\n');
+  await kube.stop();
+  rmSync(work, { recursive: true, force: true });
+
+  const info: Record<SideId, { label: string; covers: string }> = {
+    cli: { label: `\`wi-doctor diagnose -n ${NAMESPACE} ${WORKLOAD} --format json\` (CLI process)`, covers: '8 checkpoints' },
+    inprocess: { label: '`diagnose()` in-process (the editor\'s path)', covers: '8 checkpoints' },
+    'kubectl-fresh': { label: 'seed 001 script, kubectl part, fresh kubectl cache each run', covers: '2–3 checks' },
+    'kubectl-warm': { label: 'same script, warm kubectl cache (reference)', covers: '2–3 checks' },
+  };
+  const order: SideId[] = ['cli', 'inprocess', 'kubectl-fresh', 'kubectl-warm'];
+  const results: SideResult[] = order
+    .filter((id) => samples.has(id))
+    .map((id) => {
+      const ss = samples.get(id)!;
+      return { id, ...info[id], samples: ss, ms: stats(ss.map((s) => s.ms)), requests: ss.map((s) => s.requests.length), connections: ss.flatMap((s) => (s.connections === undefined ? [] : [s.connections])) };
+    });
+  const get = (id: SideId) => results.find((r) => r.id === id);
+  const diag = get('inprocess')!;
+  const cliR = get('cli');
+  const fresh = get('kubectl-fresh');
+  const warm = get('kubectl-warm');
+  const base = fresh ?? diag;
+
+  // ---- per-request detail of one run of each ----------------------------------------
+  const one = diag.samples[0]!;
+  const byCheckpoint = one.marks!.map((m, i) => {
+    const end = one.marks![i + 1]?.at ?? one.requests.length;
+    return { id: m.id, requests: one.requests.slice(m.at, end) };
+  });
+  const problems: string[] = [];
+  for (const r of results) {
+    for (const s of r.samples) if (!s.ok) problems.push(`${r.id}: ${s.note ?? 'failed'}`);
+    for (const s of r.samples) if (s.clientCount !== undefined && s.clientCount !== s.requests.length) problems.push(`${r.id}: the client counted ${s.clientCount} requests, the server saw ${s.requests.length}`);
+  }
+  const diagOverlap = overlapping(one.requests, opts.latency);
+  const freshOne = fresh?.samples[0];
+  const dispatcher = freshOne ? freshOne.requests.filter((r) => r.userAgent.startsWith('kubectl-dispatcher')).length : 0;
+  const kubectlUa = freshOne ? uniq(freshOne.requests.map((r) => /^kubectl\/(v[^ ]+)/.exec(r.userAgent)?.[1]).filter((x): x is string => !!x)) : [];
+  const execReqs = freshOne ? freshOne.requests.filter((r) => r.path.endsWith('/exec')) : [];
+  const execFailed = freshOne ? /Cannot exec into pod/.test(freshOne.stdout ?? '') : false;
+  const discovery = freshOne ? freshOne.requests.filter((r) => r.path === '/api' || r.path === '/apis' || r.path.startsWith('/apis/') && r.path.split('/').length <= 4).length : 0;
+
+  console.log('\nRequests of one diagnosis (in-process), by checkpoint:');
+  for (const c of byCheckpoint) {
+    console.log(`  ${c.id} (${c.requests.length})`);
+    for (const r of c.requests) console.log(`    ${describe(r)}`);
+  }
+  if (freshOne) {
+    console.log('Requests of one run of the seed script (fresh cache):');
+    for (const r of freshOne.requests) console.log(`    ${describe(r)}  [${r.userAgent.split(' ')[0]}]`);
+    console.log(`  script output: ${JSON.stringify(freshOne.stdout)}`);
+  }
+
+  // ---- Markdown --------------------------------------------------------------------
+  const ratio = (r: SideResult) => (r === base ? '1.00×' : `${fmt(r.ms.median / base.ms.median, 2)}×`);
+  const out: string[] = [];
+  out.push(`**Live diagnosis** — requests and wall time of one diagnosis of \`${WORKLOAD}\` in \`${NAMESPACE}\` (${pods} pods) against the fake AKS API server of \`test/fake-kube\` (scenario \`healthy\`) with ${opts.latency} ms added to every request, side by side with the kubectl part of the seed's "complete diagnosis script" (001) run by bash against the same server, in one run: \`${command}\` on ${machine.platform}, nproc ${machine.nproc} (${machine.cpu}), node ${machine.node}; median of ${opts.reps} runs after a warm-up, the sides interleaved. Requests are counted by the server, discovery included.`, '');
+  const withConns = results.every((r) => r.connections.length);
+  out.push(`| what runs | API requests |${withConns ? ' TLS connections |' : ''} median (best–worst) | time vs. the script | checks |`);
+  out.push(`| --- | ---: |${withConns ? ' ---: |' : ''} ---: | ---: | --- |`);
+  for (const r of results) {
+    out.push(`| ${r.label} | ${range(r.requests)} |${withConns ? ` ${range(r.connections)} |` : ''} ${fmt(r.ms.median)} ms (${fmt(r.ms.best)}–${fmt(r.ms.worst)}) | ${ratio(r)} | ${r.covers} |`);
+  }
+  out.push('');
+  const perCp = byCheckpoint.map((c) => `${c.id} ${c.requests.length}`).join(', ');
+  out.push(`The diagnosis makes ${range(diag.requests)} requests for ${pods} pods (target ≤ ${TARGET_REQUESTS}: ${Math.max(...diag.requests) <= TARGET_REQUESTS ? 'met' : 'MISSED'}): ${perCp}. ${diagOverlap === 0 ? `It sends them one after another, so ${fmt(one.requests.length * opts.latency)} ms of its time is the injected latency` : `${diagOverlap} of them overlapped the one before`}. It runs 8 checkpoints: cluster connection, OIDC issuer and JWKS, the webhook, the pod label, the ServiceAccount, the SDK environment of all pods, a TokenRequest's claims, and the pods' logs (one request per container log, of at most 5 pods).`);
+  const diagConns = diag.connections.length ? Math.max(...diag.connections) : undefined;
+  if (diagConns !== undefined) {
+    out.push('');
+    out.push(`The server adds the latency to each request once it has arrived, not to each network round trip, so a new TLS connection costs nothing extra here; on a real link each one costs round trips of its own. The diagnosis opened ${diagConns === one.requests.length ? 'a new TLS connection for every request' : `${diagConns} TLS connections for its ${one.requests.length} requests`}${fresh?.connections.length ? `, the script ${range(fresh.connections)} for its ${freshOne?.requests.length} requests (one or more per kubectl process)` : ''}.`);
+  }
+  if (fresh && freshOne) {
+    out.push('');
+    out.push(`The script's kubectl part checks 2–3 things: the ServiceAccount's client-ID annotation, that a pod with the \`use\` label exists, and that pod's \`AZURE_*\` environment through \`kubectl exec\`. It ran with \`${opts.kubectl}\` (${kubectlVersion}), given \`--kubeconfig\` and a new \`--cache-dir\` (and HOME) every run, so each run includes kubectl's discovery (${discovery} requests)${warm ? `; with the cache kept from a previous run it makes ${range(warm.requests)} requests` : ''}.${dispatcher ? ` That kubectl is the Google Cloud SDK's dispatcher: before each of the 3 commands it asks \`GET /version\` (${dispatcher} of the ${freshOne.requests.length} requests) and then runs the kubectl binary that matches the server (${kubectlUa.join(', ') || 'unknown'}, by the User-Agent of the other requests).` : ''} ${execFailed ? `\`kubectl exec\` fails here: the fake server has no streaming endpoint, so kubectl's ${execReqs.length === 1 ? 'request' : `${execReqs.length} attempts`} (${execReqs.map((r) => `${r.method} → ${r.status}`).join(', ')}${execReqs.length === 2 && execReqs[0]!.method === 'GET' && execReqs[1]!.method === 'POST' ? ': the WebSocket request, then its SPDY fallback' : ''}) fail and the script prints "Cannot exec into pod"; on a real cluster exec would also run \`env\` in the container, which this time does not include.` : `\`kubectl exec\` ${execReqs.length ? `made ${execReqs.length} request(s) (${execReqs.map((r) => `${r.method} → ${r.status}`).join(', ')})` : 'made no request'}.`}`);
+  }
+  if (cliR && fresh) {
+    out.push('');
+    out.push(`In this run the CLI took ${fmt(cliR.ms.median / fresh.ms.median, 2)}× the script's time for ${fmt(Math.max(...cliR.requests) / Math.max(...fresh.requests), 2)}× its requests, and checks the 8 checkpoints instead of 2–3.`);
+  }
+  if (cli.note !== 'dist/cli.js') out.push('', `CLI: ${cli.note}.`);
+  if (kubectlNote) out.push('', `kubectl: ${kubectlNote}.`);
+  if (problems.length) out.push('', `Problems: ${uniq(problems).join('; ')}.`);
+  const table = out.map((l) => (l.startsWith('|') ? l : wrap(l, 100))).join('\n');
+  console.log('\n' + table + '\n');
+
+  const resultsDir = join(ROOT, 'bench', 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const json = {
+    date: new Date().toISOString(),
+    command,
+    machine,
+    options: opts,
+    kubectl: { path: opts.kubectl, version: kubectlVersion, note: kubectlNote },
+    cli: cli.note,
+    sides: results.map((r) => ({ id: r.id, label: r.label, ms: r.ms, requests: r.requests })),
+    oneDiagnosis: byCheckpoint.map((c) => ({ checkpoint: c.id, requests: c.requests.map(describe) })),
+    oneScriptRun: freshOne ? { requests: freshOne.requests.map((r) => `${describe(r)} [${r.userAgent}]`), stdout: freshOne.stdout } : undefined,
+    problems,
+    markdown: table,
+  };
+  writeFileSync(join(resultsDir, 'diagnose.json'), JSON.stringify(json, null, 2) + '\n');
+  console.log('Wrote bench/results/diagnose.json.');
+
+  if (opts.write) {
+    writeReadme(table);
+    console.log(`Updated README.md between ${START} and ${END}.`);
+  }
+  if (problems.length) process.exitCode = 1;
+}
+
+/** Wraps a paragraph at spaces, as the README's hand-written paragraphs are. */
+function wrap(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    // Never start a line with what Markdown would read as a list item, quote, heading or table.
+    const safe = !/^([-+*#>|]|\d+[.)])/.test(word);
+    if (line && safe && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.join('\n');
+}
+
+/** Replaces the diagnose subsection of the bench block; adds it at the block's end the first time. */
+function writeReadme(table: string): void {
+  const text = readFileSync(README, 'utf8');
+  const section = `${START}\n${table}\n${END}`;
+  let next: string;
+  const s = text.indexOf(START);
+  const e = text.indexOf(END);
+  if (s >= 0 && e > s) next = text.slice(0, s) + section + text.slice(e + END.length);
+  else {
+    const b = text.indexOf(BLOCK_END);
+    if (b < 0) throw new Error(`README.md has no ${BLOCK_END}`);
+    next = `${text.slice(0, b)}\n${section}\n${text.slice(b)}`;
+  }
+  writeFileSync(README, next);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

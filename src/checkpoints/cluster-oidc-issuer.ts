@@ -1,0 +1,68 @@
+// cluster-oidc-issuer: the API server's service-account issuer, from its own discovery document,
+// and that it serves the JWKS. Entra fetches both from the issuer URL to verify the pod's token,
+// and every federated credential must name this issuer character for character.
+
+import { ev, kubectl } from './shared';
+import type { Checkpoint, Evidence } from './types';
+
+interface OpenIdConfiguration {
+  issuer?: string;
+  jwks_uri?: string;
+}
+
+export const clusterOidcIssuer: Checkpoint = {
+  id: 'cluster-oidc-issuer',
+  title: 'Cluster OIDC issuer',
+  description: "The API server's service-account issuer, from its `/.well-known/openid-configuration`, is a public URL Entra can reach, and its signing keys are served at `/openid/v1/jwks`.",
+  side: 'cluster',
+  needs: ['cluster-connection'],
+  fact: 'Issuer must equal the token\'s `iss` character for character, case-sensitive, INCLUDING the\n  trailing `/` (AKS: `https://<region>.oic.prod-aks.azure.com/<tenant>/<guid>/`).',
+  async run(ctx) {
+    const r = await ctx.cluster.getPath<OpenIdConfiguration>('/.well-known/openid-configuration', ctx.signal);
+    if (!r.ok) {
+      if (r.failure.kind === 'forbidden') {
+        // The default RBAC binds issuer discovery to service accounts only; the token answers the same question.
+        return {
+          status: 'warn',
+          summary: 'You may not read the API server\'s discovery document (403); the issuer is taken from a token in "projected-token" instead.',
+          evidence: [ev('GET /.well-known/openid-configuration', 'HTTP 403', 'warn')],
+          remediation: [{ text: 'The ClusterRole system:service-account-issuer-discovery grants it; or compare with the issuer in Azure.', command: 'az aks show --resource-group <resource-group> --name <cluster> --query oidcIssuerProfile.issuerUrl -o tsv' }],
+        };
+      }
+      if (r.failure.kind === 'not-found') {
+        return {
+          status: 'fail',
+          summary: 'The API server does not serve /.well-known/openid-configuration: service-account issuer discovery is off, so Entra cannot verify the pod\'s token. On AKS, enable the OIDC issuer.',
+          evidence: [ev('GET /.well-known/openid-configuration', 'HTTP 404', 'fail')],
+          remediation: [{ text: 'Enable the OIDC issuer and Workload Identity on the cluster, then restart the workloads that use it.', command: 'az aks update --resource-group <resource-group> --name <cluster> --enable-oidc-issuer --enable-workload-identity' }],
+        };
+      }
+      ctx.must(r, 'OIDC discovery document', 'openid');
+    }
+    const issuer = r.ok ? r.value.issuer : undefined;
+    if (!issuer) {
+      return { status: 'fail', summary: 'The discovery document has no "issuer" field.', evidence: [ev('discovery', 'no issuer', 'fail')], remediation: [] };
+    }
+    ctx.state.issuer = issuer;
+    const evidence: Evidence[] = [ev('issuer', issuer), ev('trailing "/"', issuer.endsWith('/') ? 'yes (federated credentials must include it)' : 'no (federated credentials must not add one)', 'info')];
+    const internal = /\.svc(\.cluster\.local)?\/?$|^https?:\/\/kubernetes\.default/i.test(issuer) || !/^https:\/\//.test(issuer);
+    if (internal) {
+      return {
+        status: 'fail',
+        summary: `The cluster's issuer ${issuer} is the in-cluster default, which Entra cannot reach: the OIDC issuer is not enabled.`,
+        evidence,
+        remediation: [{ text: 'Enable the OIDC issuer (AKS publishes the discovery document at a public URL), then restart the workloads.', command: 'az aks update --resource-group <resource-group> --name <cluster> --enable-oidc-issuer' }],
+      };
+    }
+    const jwks = await ctx.cluster.getPath<{ keys?: unknown[] }>('/openid/v1/jwks', ctx.signal);
+    if (!jwks.ok) {
+      if (jwks.failure.kind === 'cancelled') ctx.must(jwks, 'JWKS');
+      evidence.push(ev('GET /openid/v1/jwks', jwks.failure.status ? `HTTP ${jwks.failure.status}` : jwks.failure.kind, 'fail'));
+      return { status: 'fail', summary: `The API server advertises the issuer ${issuer} but does not serve its signing keys at /openid/v1/jwks: ${jwks.failure.message}`, evidence, remediation: [{ text: 'Check the raw endpoint.', command: kubectl(ctx, 'get --raw /openid/v1/jwks', null) }] };
+    }
+    const keys = jwks.value.keys?.length ?? 0;
+    evidence.push(ev('signing keys (JWKS)', `${keys}`, keys ? 'ok' : 'fail'));
+    if (!keys) return { status: 'fail', summary: 'The JWKS at /openid/v1/jwks has no keys: Entra cannot verify any token of this cluster.', evidence, remediation: [] };
+    return { status: 'pass', summary: `The cluster's issuer is ${issuer}, and its signing keys are served.`, evidence, remediation: [] };
+  },
+};

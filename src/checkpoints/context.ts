@@ -1,0 +1,190 @@
+// What a checkpoint sees: the cluster, the target workload, and memoised reads of the objects
+// several checkpoints share (the workload, its pods, its ServiceAccount, the webhook), so a
+// diagnosis reads each object once. A read that fails ends the first checkpoint that needed it
+// as `fail` with the failure's sentence, and the later ones as `skipped` with the same reason
+// (the failure is reported once, where it first mattered).
+
+import { Resources, workloadType } from '../cluster/resources';
+import type { ClusterApi, KubeFailure, KubeObject, KubeResult, LabelSelector, Pod, PodTemplate } from '../cluster/types';
+import type { CheckpointId, CheckpointResult, WorkloadRef } from './types';
+
+/** Thrown inside run(): the checkpoint ends as `skipped` with this reason. */
+export class SkipCheckpoint extends Error {}
+
+/** Thrown inside run(): the checkpoint ends as `fail` with the failure's sentence (or `skipped` if already reported). */
+export class CheckpointReadFailure extends Error {
+  constructor(readonly failure: KubeFailure, readonly what: string, readonly firstReportedBy?: CheckpointId) {
+    super(failure.message);
+  }
+}
+
+export interface Workload {
+  ref: WorkloadRef;
+  object: KubeObject;
+  /** The pod template (for a Pod: the pod itself). */
+  template: PodTemplate;
+  /** Where the template lives, for messages and patches: `spec.template`, `spec.jobTemplate.spec.template`, or `` for a Pod. */
+  templatePath: string[];
+  serviceAccountName: string;
+}
+
+/** Values checkpoints establish for later ones (and for the Azure half). Never rendered whole. */
+export interface DiagnoseState {
+  /** The API server's service-account issuer from its discovery document. */
+  issuer?: string;
+  /** The ServiceAccount's client-id annotation, when it is a GUID. */
+  clientId?: string;
+  /** The tenant the pods will use: the SA's tenant-id annotation or the injected AZURE_TENANT_ID. */
+  tenantId?: string;
+  /** The projected token's claims as Entra will see them. */
+  tokenClaims?: { iss: string; sub: string; aud: string[]; exp: number };
+  /** The projected token itself, kept in memory only for a token exchange; never printed, logged or stored. */
+  token?: string;
+}
+
+export interface DiagnoseOptions {
+  /** Lines of each container's log to scan. Default 500. */
+  logTailLines?: number;
+  now?: () => Date;
+}
+
+export class DiagnoseContext {
+  readonly state: DiagnoseState = {};
+  /** Results so far, by id (set by the runner). */
+  readonly results = new Map<CheckpointId, CheckpointResult>();
+  /** The checkpoint now running (set by the runner). */
+  current: CheckpointId | undefined;
+  private readonly memo = new Map<string, Promise<KubeResult<unknown>>>();
+  private readonly reportedBy = new Map<string, CheckpointId>();
+
+  constructor(
+    readonly cluster: ClusterApi,
+    readonly target: WorkloadRef,
+    readonly signal: AbortSignal,
+    readonly options: DiagnoseOptions = {},
+  ) {}
+
+  now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
+  /** Memoises a read by key; the same key returns the same result for the whole diagnosis. */
+  read<T>(key: string, fetch: () => Promise<KubeResult<T>>): Promise<KubeResult<T>> {
+    let p = this.memo.get(key);
+    if (!p) {
+      p = fetch();
+      this.memo.set(key, p);
+    }
+    return p as Promise<KubeResult<T>>;
+  }
+
+  /** Forgets memoised reads (before re-running checkpoints after a fix). */
+  forget(): void {
+    this.memo.clear();
+    this.reportedBy.clear();
+  }
+
+  /** The value, or throw so that the runner ends the checkpoint (fail the first time, skipped after). */
+  must<T>(r: KubeResult<T>, what: string, key = what): T {
+    if (r.ok) return r.value;
+    const first = this.reportedBy.get(key);
+    if (!first && this.current) this.reportedBy.set(key, this.current);
+    throw new CheckpointReadFailure(r.failure, what, first);
+  }
+
+  async workload(): Promise<Workload> {
+    const { kind, namespace, name } = this.target;
+    const r = await this.read(`workload`, () => this.cluster.get(workloadType(kind), namespace, name, this.signal));
+    const object = this.must(r, `${kind} ${namespace}/${name}`, 'workload');
+    return toWorkload(this.target, object);
+  }
+
+  /** The workload's current pods (not those being deleted), oldest first. */
+  async pods(): Promise<Pod[]> {
+    const w = await this.workload();
+    const r = await this.read('pods', () => listPodsOf(this.cluster, w, this.signal));
+    const pods = this.must(r, `pods of ${w.ref.kind} ${w.ref.namespace}/${w.ref.name}`, 'pods');
+    return pods;
+  }
+
+  /** The workload's ServiceAccount, or null when it does not exist (404). */
+  async serviceAccount(): Promise<KubeObject | null> {
+    const w = await this.workload();
+    const r = await this.read(`sa`, () => this.cluster.get(Resources.serviceAccounts, w.ref.namespace, w.serviceAccountName, this.signal));
+    if (!r.ok && r.failure.kind === 'not-found') return null;
+    return this.must(r, `ServiceAccount ${w.ref.namespace}/${w.serviceAccountName}`, 'sa');
+  }
+
+  /** The target's Namespace object, or null when it cannot be read (its labels are a nicety). */
+  async namespaceObject(): Promise<KubeObject | null> {
+    const r = await this.read('namespace', () => this.cluster.get(Resources.namespaces, undefined, this.target.namespace, this.signal));
+    return r.ok ? r.value : null;
+  }
+}
+
+export function toWorkload(ref: WorkloadRef, object: KubeObject): Workload {
+  const spec = (object.spec ?? {}) as Record<string, unknown>;
+  let template: PodTemplate;
+  let templatePath: string[];
+  if (ref.kind === 'Pod') {
+    template = { metadata: object.metadata, spec: spec as unknown as PodTemplate['spec'] };
+    templatePath = [];
+  } else if (ref.kind === 'CronJob') {
+    const jt = (spec.jobTemplate ?? {}) as { spec?: { template?: PodTemplate } };
+    template = jt.spec?.template ?? { spec: { containers: [] } };
+    templatePath = ['spec', 'jobTemplate', 'spec', 'template'];
+  } else {
+    template = (spec.template as PodTemplate | undefined) ?? { spec: { containers: [] } };
+    templatePath = ['spec', 'template'];
+  }
+  template.spec ??= { containers: [] };
+  template.spec.containers ??= [];
+  const serviceAccountName = template.spec.serviceAccountName || template.spec.serviceAccount || 'default';
+  return { ref, object, template, templatePath, serviceAccountName };
+}
+
+/** `app=api,tier in (web)` from a LabelSelector. */
+export function selectorString(sel: LabelSelector | undefined): string {
+  if (!sel) return '';
+  const parts = Object.entries(sel.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
+  for (const e of sel.matchExpressions ?? []) {
+    if (e.operator === 'In') parts.push(`${e.key} in (${(e.values ?? []).join(',')})`);
+    else if (e.operator === 'NotIn') parts.push(`${e.key} notin (${(e.values ?? []).join(',')})`);
+    else if (e.operator === 'Exists') parts.push(e.key);
+    else parts.push(`!${e.key}`);
+  }
+  return parts.join(',');
+}
+
+/**
+ * The pods that belong to the workload: by its selector (one list call), then by owner, so a
+ * second Deployment with an overlapping selector does not lend its pods. A CronJob's pods are
+ * found through its Jobs' names (`job-name` label), one more list call.
+ */
+async function listPodsOf(cluster: ClusterApi, w: Workload, signal: AbortSignal): Promise<KubeResult<Pod[]>> {
+  const { namespace, name, kind } = w.ref;
+  if (kind === 'Pod') return { ok: true, value: [w.object as Pod] };
+  let selector: string;
+  let owned: (p: Pod) => boolean;
+  if (kind === 'CronJob') {
+    const jobs = await cluster.list(Resources.jobs, namespace, {}, signal);
+    if (!jobs.ok) return jobs;
+    const mine = jobs.value.filter((j) => j.metadata.ownerReferences?.some((o) => o.kind === 'CronJob' && o.name === name)).map((j) => j.metadata.name);
+    if (!mine.length) return { ok: true, value: [] };
+    selector = `job-name in (${mine.join(',')})`;
+    owned = () => true;
+  } else {
+    selector = selectorString((w.object.spec as { selector?: LabelSelector } | undefined)?.selector);
+    const uid = w.object.metadata.uid;
+    owned =
+      kind === 'Deployment'
+        ? (p) => p.metadata.ownerReferences?.some((o) => o.kind === 'ReplicaSet' && o.name.startsWith(`${name}-`)) ?? false
+        : (p) => p.metadata.ownerReferences?.some((o) => (uid ? o.uid === uid : o.name === name)) ?? false;
+  }
+  const r = await cluster.list<Pod>(Resources.pods, namespace, selector ? { labelSelector: selector } : {}, signal);
+  if (!r.ok) return r;
+  const pods = r.value
+    .filter((p) => owned(p) && !(p.metadata as { deletionTimestamp?: string }).deletionTimestamp)
+    .sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''));
+  return { ok: true, value: pods };
+}

@@ -1,0 +1,66 @@
+// Known error strings in application logs, each mapped to what it means and to the checkpoint
+// that explains it. AADSTS meanings follow the facts sheet's table (not the seed guides, some of
+// which attribute codes wrongly).
+
+import type { CheckpointId } from './types';
+
+export interface LogSignature {
+  id: string;
+  pattern: RegExp;
+  meaning: string;
+  /** The checkpoint whose result explains this error. */
+  explainedBy: CheckpointId;
+}
+
+export const LOG_SIGNATURES: readonly LogSignature[] = [
+  { id: 'AADSTS7002138', pattern: /AADSTS7002138\b/, meaning: 'the subject matches a federated credential only case-insensitively', explainedBy: 'federated-credential' },
+  { id: 'AADSTS700211', pattern: /AADSTS700211\b/, meaning: "no federated credential matches the token's issuer", explainedBy: 'federated-credential' },
+  { id: 'AADSTS700213', pattern: /AADSTS700213\b/, meaning: "no federated credential matches the token's subject", explainedBy: 'federated-credential' },
+  { id: 'AADSTS70021', pattern: /AADSTS70021\b/, meaning: "no federated credential matches the token's issuer/subject/audience (often the issuer's trailing \"/\", a namespace or ServiceAccount mismatch, or a credential created minutes ago)", explainedBy: 'federated-credential' },
+  { id: 'AADSTS700024', pattern: /AADSTS700024\b/, meaning: 'the presented token has expired: the app cached the token file instead of re-reading it', explainedBy: 'sdk-environment' },
+  { id: 'AADSTS700016', pattern: /AADSTS700016\b/, meaning: 'the client ID is not found in that tenant (wrong client ID or tenant)', explainedBy: 'service-account' },
+  { id: 'AADSTS90061', pattern: /AADSTS90061\b/, meaning: "Entra could not reach the issuer's discovery document or JWKS", explainedBy: 'cluster-oidc-issuer' },
+  { id: 'AADSTS7000215', pattern: /AADSTS7000215\b/, meaning: 'invalid client secret: a leftover AZURE_CLIENT_SECRET made the SDK use EnvironmentCredential', explainedBy: 'sdk-environment' },
+  { id: 'AADSTS90002', pattern: /AADSTS90002\b/, meaning: 'tenant not found: AZURE_TENANT_ID is wrong', explainedBy: 'service-account' },
+  { id: 'ManagedIdentityCredential unavailable', pattern: /ManagedIdentityCredential[^\n]{0,40}(authentication )?unavailable/i, meaning: "the webhook did not inject the environment and the SDK fell through to the node's IMDS (the pod may even get the node's identity)", explainedBy: 'sdk-environment' },
+  { id: 'WorkloadIdentityCredential unavailable', pattern: /WorkloadIdentityCredential[^\n]{0,60}(unavailable|not (be )?configured|missing)/i, meaning: 'AZURE_FEDERATED_TOKEN_FILE, AZURE_CLIENT_ID or AZURE_TENANT_ID is missing in the container', explainedBy: 'sdk-environment' },
+  { id: 'EnvironmentCredential', pattern: /EnvironmentCredential[^\n]{0,80}(failed|authentication failed)|ClientSecretCredential[^\n]{0,60}failed/i, meaning: 'a credential variable (AZURE_CLIENT_SECRET, ...) made the SDK use a secret instead of Workload Identity', explainedBy: 'sdk-environment' },
+  { id: 'DefaultAzureCredential failed', pattern: /DefaultAzureCredential failed to retrieve a token/i, meaning: 'every credential in the chain failed; the lines around it say which and why', explainedBy: 'sdk-environment' },
+  { id: 'ClientAssertionCredential failed', pattern: /ClientAssertionCredential authentication failed/i, meaning: 'the token exchange at Entra was refused; look for the AADSTS code', explainedBy: 'federated-credential' },
+  { id: 'AuthorizationFailed', pattern: /AuthorizationFailed|AuthorizationPermissionMismatch|\b403 Forbidden\b|Status: 403/, meaning: 'the token was issued, but the identity lacks a role on the resource', explainedBy: 'role-assignments' },
+];
+
+/** Secret-looking fragments blanked out of the excerpts shown (log lines can carry anything). */
+const SECRETISH = [
+  /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
+  /((?:client_secret|client_assertion|access_token|refresh_token|password|AccountKey|SharedAccessKey|sig)\s*[=:]\s*)[^\s&;,"']+/gi,
+  /[A-Za-z0-9_.~-]{3}\dQ~[A-Za-z0-9_.~-]{30,}/g,
+];
+
+export function redactLogLine(line: string): string {
+  let out = line;
+  for (const re of SECRETISH) out = out.replace(re, (m, p1?: string) => (typeof p1 === 'string' && m.startsWith(p1) ? `${p1}[redacted]` : '[redacted]'));
+  return out.length > 240 ? `${out.slice(0, 237)}...` : out;
+}
+
+export interface LogMatch {
+  signature: LogSignature;
+  excerpt: string;
+  count: number;
+}
+
+/** The signatures found in a log, most specific first, each once with a redacted excerpt. */
+export function scanLog(text: string): LogMatch[] {
+  const found = new Map<string, LogMatch>();
+  const lines = text.split('\n');
+  for (const line of lines) {
+    for (const s of LOG_SIGNATURES) {
+      if (!s.pattern.test(line)) continue;
+      const m = found.get(s.id);
+      if (m) m.count++;
+      else found.set(s.id, { signature: s, excerpt: redactLogLine(line.trim()), count: 1 });
+      if (s.id.startsWith('AADSTS')) break; // one code per line: AADSTS70021 inside AADSTS700211 is not a second match
+    }
+  }
+  return [...found.values()];
+}

@@ -1,0 +1,121 @@
+// Helpers the checkpoints share: kubectl commands with the real names filled in, and the three
+// certain fixes (pod-template label, ServiceAccount annotation, rollout restart) as FixPlans.
+
+import { Resources, workloadType } from '../cluster/resources';
+import type { Container, Pod } from '../cluster/types';
+import { CLIENT_ID, USE_LABEL } from '../manifests/workload-identity';
+import type { DiagnoseContext, Workload } from './context';
+import type { Evidence, FixPlan } from './types';
+
+/** Quotes an argument for a POSIX shell only when it needs it. */
+export function shq(s: string): string {
+  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `kubectl <args> -n <ns> --context <ctx>` with the diagnosis' context; `null` for a cluster-scoped command. */
+export function kubectl(ctx: DiagnoseContext, args: string, namespace: string | null = ctx.target.namespace): string {
+  const ns = namespace ? ` -n ${shq(namespace)}` : '';
+  return `kubectl ${args}${ns} --context ${shq(ctx.cluster.identity.context)}`;
+}
+
+/** `deployment/api` as kubectl names it. */
+export function kubectlRef(w: Workload): string {
+  return `${w.ref.kind.toLowerCase()}/${w.ref.name}`;
+}
+
+export function workloadLabel(w: Workload): string {
+  return `${w.ref.kind} ${w.ref.namespace}/${w.ref.name}`;
+}
+
+/** Nests `value` under `path` for a merge patch: ['spec','template'] + {x} → {spec:{template:{x}}}. */
+function nest(path: readonly string[], value: unknown): unknown {
+  return path.reduceRight<unknown>((acc, key) => ({ [key]: acc }), value);
+}
+
+export function addPodTemplateLabelFix(ctx: DiagnoseContext, w: Workload): FixPlan | undefined {
+  if (w.ref.kind === 'Pod') return undefined; // a pod's labels can change, but the webhook only acts at creation
+  const path = [...w.templatePath, 'metadata', 'labels'];
+  const patch = nest(path, { [USE_LABEL]: 'true' });
+  return {
+    id: 'add-pod-template-label',
+    title: `Add the label ${USE_LABEL}: "true" to the pod template of ${workloadLabel(w)}`,
+    changes: [`${workloadLabel(w)}: ${path.join('.')}["${USE_LABEL}"] = "true" (this changes the pod template, so ${w.ref.kind === 'CronJob' ? 'the next Job' : 'a rollout'} creates new pods)`],
+    target: { type: workloadType(w.ref.kind), namespace: w.ref.namespace, name: w.ref.name },
+    patchType: 'merge',
+    patch,
+    command: kubectl(ctx, `patch ${kubectlRef(w)} --type merge -p ${shq(JSON.stringify(patch))}`),
+    waitForRollout: w.ref.kind === 'Deployment' || w.ref.kind === 'StatefulSet' || w.ref.kind === 'DaemonSet',
+    rerun: ['pod-label'],
+  };
+}
+
+export function annotateServiceAccountFix(ctx: DiagnoseContext, w: Workload, clientId?: string, removeKey?: string): FixPlan {
+  const annotations: Record<string, string | null> = { [CLIENT_ID]: clientId ?? '' };
+  if (removeKey) annotations[removeKey] = null;
+  const sa = `ServiceAccount ${w.ref.namespace}/${w.serviceAccountName}`;
+  const changes = [`${sa}: metadata.annotations["${CLIENT_ID}"] = ${clientId ? `"${clientId}"` : '<the managed identity\'s client ID>'}`];
+  if (removeKey) changes.push(`${sa}: remove metadata.annotations["${removeKey}"]`);
+  changes.push('Pods created before this change keep their old environment: restart the rollout afterwards.');
+  return {
+    id: 'annotate-service-account',
+    title: `Annotate ServiceAccount ${w.serviceAccountName} with the managed identity's client ID`,
+    changes,
+    target: { type: Resources.serviceAccounts, namespace: w.ref.namespace, name: w.serviceAccountName },
+    patchType: 'merge',
+    patch: { metadata: { annotations } },
+    command: kubectl(ctx, `annotate serviceaccount ${shq(w.serviceAccountName)} ${CLIENT_ID}=${clientId ?? '<client-id>'} --overwrite`),
+    waitForRollout: false,
+    rerun: ['service-account', 'sdk-environment'],
+    input: clientId ? undefined : { prompt: `Client ID of the managed identity for ${sa}`, placeholder: '00000000-0000-0000-0000-000000000000', pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$', patchPath: ['metadata', 'annotations', CLIENT_ID] },
+  };
+}
+
+/** Restart = the same change `kubectl rollout restart` makes: a timestamp annotation on the pod template. */
+export function restartRolloutFix(ctx: DiagnoseContext, w: Workload): FixPlan | undefined {
+  if (w.ref.kind !== 'Deployment' && w.ref.kind !== 'StatefulSet' && w.ref.kind !== 'DaemonSet') return undefined;
+  const at = ctx.now().toISOString();
+  const patch = { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': at } } } } };
+  return {
+    id: 'restart-rollout',
+    title: `Restart the rollout of ${workloadLabel(w)}`,
+    changes: [`${workloadLabel(w)}: spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"] = "${at}" — the pods are replaced one by one and the webhook injects the new ones`],
+    target: { type: workloadType(w.ref.kind), namespace: w.ref.namespace, name: w.ref.name },
+    patchType: 'strategic',
+    patch,
+    command: kubectl(ctx, `rollout restart ${kubectlRef(w)}`),
+    waitForRollout: true,
+    rerun: ['pod-label', 'sdk-environment'],
+  };
+}
+
+/** How to recreate pods of kinds that have no rollout. */
+export function recreateAdvice(ctx: DiagnoseContext, w: Workload): { text: string; command?: string } {
+  if (w.ref.kind === 'Pod') return { text: 'A bare Pod is never re-admitted: delete and recreate it from its manifest.', command: kubectl(ctx, `delete pod ${shq(w.ref.name)}`) };
+  if (w.ref.kind === 'Job') return { text: 'A Job\'s pods are not restarted: delete the Job and apply it again.', command: kubectl(ctx, `delete job ${shq(w.ref.name)}`) };
+  if (w.ref.kind === 'CronJob') return { text: 'The next scheduled Job gets the new settings; to check now, start one by hand.', command: kubectl(ctx, `create job ${shq(`${w.ref.name}-wi-check`)} --from=cronjob/${w.ref.name}`) };
+  return { text: 'Restart the rollout so the webhook sees new pods.', command: kubectl(ctx, `rollout restart ${kubectlRef(w)}`) };
+}
+
+export function allContainers(p: { spec: Pod['spec'] }): Container[] {
+  return [...(p.spec.initContainers ?? []), ...(p.spec.containers ?? [])];
+}
+
+export function podAge(p: Pod, now: Date): string {
+  const t = Date.parse(p.metadata.creationTimestamp ?? '');
+  if (!Number.isFinite(t)) return 'unknown age';
+  const s = Math.max(0, Math.round((now.getTime() - t) / 1000));
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.round(s / 60)}m`;
+  if (s < 172800) return `${Math.round(s / 3600)}h`;
+  return `${Math.round(s / 86400)}d`;
+}
+
+export function ev(label: string, value: string, level?: Evidence['level']): Evidence {
+  return level ? { label, value, level } : { label, value };
+}
+
+/** "a, b and c". */
+export function listWords(words: readonly string[]): string {
+  if (words.length <= 1) return words.join('');
+  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}

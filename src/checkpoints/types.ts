@@ -1,0 +1,110 @@
+// The checkpoint contract. A checkpoint is data (id, title, what it needs, the fact it rests
+// on) plus a run() that looks at the cluster through the DiagnoseContext and returns its status,
+// the evidence it saw and the remediation. The runner (runner.ts) orders them, skips the
+// dependents of a failure with the reason, and honours cancellation; nothing here knows about
+// VS Code or the terminal.
+
+import type { PatchType, ResourceType } from '../cluster/types';
+import type { DiagnoseContext } from './context';
+
+export type CheckpointId =
+  | 'cluster-connection'
+  | 'cluster-oidc-issuer'
+  | 'webhook'
+  | 'pod-label'
+  | 'service-account'
+  | 'sdk-environment'
+  | 'projected-token'
+  | 'pod-logs'
+  // The Azure half (issue 4) plugs into the same runner with these ids.
+  | 'managed-identity'
+  | 'federated-credential'
+  | 'role-assignments'
+  | 'token-exchange';
+
+export type CheckpointStatus = 'pass' | 'warn' | 'fail' | 'skipped';
+
+/** One thing the checkpoint saw. `level` colours it; `info` is shown but changes nothing. */
+export interface Evidence {
+  label: string;
+  value: string;
+  level?: 'ok' | 'info' | 'warn' | 'fail';
+}
+
+/** What to do about a warn/fail: a sentence, optionally a command to copy, optionally a fix. */
+export interface Remediation {
+  text: string;
+  /** A `kubectl`/`az` command with the real names filled in. */
+  command?: string;
+  /** A fix the extension can apply (after confirmation, dry run first). */
+  fix?: FixPlan;
+}
+
+export type FixId = 'add-pod-template-label' | 'annotate-service-account' | 'restart-rollout';
+
+/** A certain fix: one patch to one object, shown to the user before it is applied. */
+export interface FixPlan {
+  id: FixId;
+  title: string;
+  /** What will change, one line each, e.g. `Deployment payments/api: spec.template.metadata.labels["azure.workload.identity/use"] = "true"`. */
+  changes: string[];
+  target: { type: ResourceType; namespace: string; name: string };
+  patchType: PatchType;
+  patch: unknown;
+  /** The kubectl command that does the same, for users who prefer to run it themselves. */
+  command: string;
+  /** Wait for the workload's rollout to finish before re-checking (restart, template change). */
+  waitForRollout: boolean;
+  /** The checkpoints to run again once applied (their dependents are re-run too). */
+  rerun: CheckpointId[];
+  /** When the fix needs a value the user supplies (the client ID), its prompt. */
+  input?: { prompt: string; placeholder: string; pattern: string; patchPath: string[] };
+}
+
+export interface CheckpointOutcome {
+  status: Exclude<CheckpointStatus, 'skipped'> | 'skipped';
+  /** One sentence: what is true, or exactly what is wrong. */
+  summary: string;
+  evidence: Evidence[];
+  remediation: Remediation[];
+}
+
+export interface CheckpointResult extends CheckpointOutcome {
+  id: CheckpointId;
+  title: string;
+  durationMs: number;
+}
+
+export interface Checkpoint {
+  id: CheckpointId;
+  title: string;
+  /** One sentence: what it establishes (the README table and the docs index show it). */
+  description: string;
+  side: 'cluster' | 'azure';
+  /** Earlier checkpoints whose failure (or skip) makes this one meaningless: it is then skipped with the reason. */
+  needs: CheckpointId[];
+  /** The facts-sheet line this checkpoint rests on, quoted verbatim (checked by scripts/check-rules.ts). */
+  fact: string;
+  run(ctx: DiagnoseContext): Promise<CheckpointOutcome>;
+}
+
+export interface WorkloadRef {
+  namespace: string;
+  kind: import('../cluster/resources').WorkloadKind;
+  name: string;
+}
+
+export interface DiagnosisReport {
+  tool: { name: string; version: string };
+  startedAt: string;
+  durationMs: number;
+  context: string;
+  server: string;
+  workload: WorkloadRef;
+  checkpoints: CheckpointResult[];
+  /** The first failing checkpoint: the first broken link in the chain. */
+  firstFailure?: CheckpointId;
+  /** HTTP requests made to the API server. */
+  requests: number;
+  cancelled: boolean;
+}

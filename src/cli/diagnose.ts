@@ -1,0 +1,99 @@
+// `wi-doctor diagnose`: the same runner and checkpoints as the editor's "Diagnose Workload
+// Identity", against the kubeconfig's context, printed as text, JSON or Markdown.
+//
+// Exit codes: 0 nothing failed; 1 a checkpoint failed; 2 the diagnosis could not run (bad
+// usage, no kubeconfig, the API server unreachable or refusing us, or cancelled).
+
+import { clusterCheckpoints } from '../checkpoints';
+import { diagnose } from '../checkpoints/runner';
+import { connect } from '../cluster/connect';
+import { parseWorkloadKind, WorkloadKinds } from '../cluster/resources';
+import type { ClusterApi } from '../cluster/types';
+import { renderReportJson } from '../render/report-json';
+import { renderReportMarkdown } from '../render/report-markdown';
+import { renderReportText } from '../render/report-text';
+import { parseArgs, UsageError, type OptionSpec } from './args';
+import type { CliIO } from './run';
+
+export type ConnectFn = (opts: { kubeconfig?: string; context?: string; timeoutMs: number; env: NodeJS.ProcessEnv }) => ClusterApi;
+
+const SPEC: Record<string, OptionSpec> = {
+  '--namespace': { value: true },
+  '--context': { value: true },
+  '--kubeconfig': { value: true },
+  '--format': { value: true },
+  '--timeout': { value: true },
+  '--no-color': {},
+  '--help': {},
+};
+
+export const DIAGNOSE_HELP = `Usage: wi-doctor diagnose [-n <namespace>] <kind>/<name> [options]
+
+Runs the Workload Identity checkpoints against the cluster of the kubeconfig's context:
+cluster connection, OIDC issuer, webhook, pod label, ServiceAccount, the pods' SDK
+environment, a projected token's claims, and the pods' logs.
+
+  <kind>/<name>                 deployment/api, statefulset/x, daemonset/x, job/x,
+                                cronjob/x or pod/x (kubectl's short names work too)
+  -n, --namespace <ns>          The workload's namespace (default: the context's)
+  --context <name>              A kubeconfig context other than the current one
+  --kubeconfig <path>           A kubeconfig file (default: KUBECONFIG, then ~/.kube/config)
+  -f, --format <text|json|markdown>  Output format (default: text)
+  --timeout <seconds>           Per-request timeout (default: 10)
+  --no-color                    No colours in text output
+
+Exit codes: 0 nothing failed; 1 a checkpoint failed; 2 the diagnosis could not run.
+Nothing is written to the cluster. Tokens and secret values are never printed.
+
+Example:
+  wi-doctor diagnose -n payments deployment/api --format json
+`;
+
+export async function diagnoseCommand(argv: readonly string[], io: CliIO, deps: { version: string; connect?: ConnectFn }): Promise<number> {
+  const parsed = parseArgs(argv.map((a) => (a === '-n' ? '--namespace' : a)), SPEC);
+  if (parsed.flags.has('--help')) {
+    io.stdout.write(DIAGNOSE_HELP);
+    return 0;
+  }
+  const format = parsed.options.get('--format')?.[0] ?? 'text';
+  if (!['text', 'json', 'markdown'].includes(format)) throw new UsageError(`unknown format "${format}" (formats: text, json, markdown)`);
+  if (parsed.positionals.length !== 1) throw new UsageError(parsed.positionals.length ? `expected one workload, got ${parsed.positionals.join(' ')}` : 'which workload? e.g. wi-doctor diagnose -n payments deployment/api');
+  const [kindText, name, extra] = parsed.positionals[0]!.split('/');
+  const kind = kindText ? parseWorkloadKind(kindText) : undefined;
+  if (!kind || !name || extra !== undefined) throw new UsageError(`"${parsed.positionals[0]}" is not <kind>/<name> with kind one of ${WorkloadKinds.map((k) => k.toLowerCase()).join(', ')}`);
+  const timeoutText = parsed.options.get('--timeout')?.[0];
+  const timeout = timeoutText === undefined ? 10 : Number(timeoutText);
+  if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--timeout must be a positive number of seconds, not "${timeoutText}"`);
+
+  const env = (io.env ?? process.env) as NodeJS.ProcessEnv;
+  const cluster = (deps.connect ?? connect)({
+    kubeconfig: parsed.options.get('--kubeconfig')?.[0],
+    context: parsed.options.get('--context')?.[0],
+    timeoutMs: timeout * 1000,
+    env,
+  });
+  const namespace = parsed.options.get('--namespace')?.[0] ?? cluster.identity.namespace;
+  const { report } = await diagnose({
+    cluster,
+    target: { namespace, kind, name },
+    checkpoints: clusterCheckpoints,
+    signal: io.signal,
+    tool: { name: 'wi-doctor', version: deps.version },
+  });
+  if (format === 'json') io.stdout.write(renderReportJson(report));
+  else if (format === 'markdown') io.stdout.write(renderReportMarkdown(report));
+  else {
+    const text = renderReportText(report);
+    const color = io.stdout.isTTY && !parsed.flags.has('--no-color') && !env.NO_COLOR;
+    io.stdout.write(color ? colorize(text) : text);
+  }
+  const connection = report.checkpoints.find((c) => c.id === 'cluster-connection');
+  if (report.cancelled || connection?.status !== 'pass') return 2;
+  return report.firstFailure ? 1 : 0;
+}
+
+const COLORS: Record<string, string> = { '[PASS]': '32', '[WARN]': '33', '[FAIL]': '31', '[SKIP]': '90' };
+
+function colorize(text: string): string {
+  return text.replace(/\[(PASS|WARN|FAIL|SKIP)\]/g, (m) => `\x1b[${COLORS[m]}m${m}\x1b[0m`);
+}

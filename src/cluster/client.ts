@@ -1,0 +1,251 @@
+// KubeClient: the ClusterApi over HTTPS. Authentication, TLS material, exec credential plugins
+// (kubelogin, az) and proxy-url come from @kubernetes/client-node's KubeConfig
+// (applyToHTTPSOptions); the request itself is made here so that every call has a timeout,
+// honours cancellation, retries 429 with backoff, is counted, and ends as a typed failure
+// instead of an exception.
+
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { cancelledFailure, httpFailure, networkFailure, timeoutFailure, type RequestDescription, type StatusBody } from './failures';
+import { qualifiedResource, resourcePath } from './resources';
+import {
+  err, ok,
+  type ClusterApi, type ClusterIdentity, type KubeFailure, type KubeObject, type KubeResult, type ListOptions,
+  type LogOptions, type PatchType, type ResourceType, type TokenRequestResult, type VersionInfo, type WriteOptions,
+} from './types';
+
+export interface KubeClientOptions {
+  /** Per-request timeout. Default 10 s. */
+  timeoutMs?: number;
+  /** Attempts on 429 before giving up (including the first). Default 4. */
+  maxAttempts?: number;
+  /** Upper bound of one wait between 429 retries, whatever Retry-After says. Default 5 s. */
+  maxRetryWaitMs?: number;
+  userAgent?: string;
+}
+
+const patchContentTypes: Record<PatchType, string> = {
+  merge: 'application/merge-patch+json',
+  strategic: 'application/strategic-merge-patch+json',
+  json: 'application/json-patch+json',
+};
+
+interface RawResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+export class KubeClient implements ClusterApi {
+  private count = 0;
+  /** One keep-alive agent per client, so a diagnosis reuses its TLS connection (client-node makes a new agent per call). */
+  private agent: https.Agent | undefined;
+  private readonly timeoutMs: number;
+  private readonly maxAttempts: number;
+  private readonly maxRetryWaitMs: number;
+
+  constructor(
+    private readonly kc: KubeConfig,
+    readonly identity: ClusterIdentity,
+    private readonly options: KubeClientOptions = {},
+  ) {
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.maxAttempts = options.maxAttempts ?? 4;
+    this.maxRetryWaitMs = options.maxRetryWaitMs ?? 5_000;
+  }
+
+  get requestCount(): number {
+    return this.count;
+  }
+
+  /** Closes idle keep-alive connections (they never keep the process alive). */
+  dispose(): void {
+    this.agent?.destroy();
+    this.agent = undefined;
+  }
+
+  async version(signal?: AbortSignal): Promise<KubeResult<VersionInfo>> {
+    return this.json<VersionInfo>('GET', '/version', undefined, { verb: 'get', resource: 'version' }, signal);
+  }
+
+  get<T = KubeObject>(type: ResourceType, namespace: string | undefined, name: string, signal?: AbortSignal): Promise<KubeResult<T>> {
+    return this.json<T>('GET', resourcePath(type, namespace, name), undefined, { verb: 'get', resource: qualifiedResource(type), namespace, name }, signal);
+  }
+
+  async list<T = KubeObject>(type: ResourceType, namespace: string | undefined, opts: ListOptions = {}, signal?: AbortSignal): Promise<KubeResult<T[]>> {
+    const items: T[] = [];
+    let cont: string | undefined;
+    const d: RequestDescription = { verb: 'list', resource: qualifiedResource(type), namespace };
+    do {
+      const q = new URLSearchParams();
+      if (opts.labelSelector) q.set('labelSelector', opts.labelSelector);
+      if (opts.fieldSelector) q.set('fieldSelector', opts.fieldSelector);
+      q.set('limit', String(opts.limit ?? 500));
+      if (cont) q.set('continue', cont);
+      const r = await this.json<{ items?: T[]; metadata?: { continue?: string } }>('GET', `${resourcePath(type, namespace)}?${q}`, undefined, d, signal);
+      if (!r.ok) return r;
+      items.push(...(r.value.items ?? []));
+      cont = r.value.metadata?.continue || undefined;
+    } while (cont);
+    return ok(items);
+  }
+
+  getPath<T = unknown>(path: string, signal?: AbortSignal): Promise<KubeResult<T>> {
+    return this.json<T>('GET', path, undefined, { verb: 'get', resource: path }, signal);
+  }
+
+  patch<T = KubeObject>(type: ResourceType, namespace: string | undefined, name: string, patchType: PatchType, body: unknown, opts: WriteOptions = {}, signal?: AbortSignal): Promise<KubeResult<T>> {
+    const q = new URLSearchParams();
+    if (opts.dryRun) q.set('dryRun', 'All');
+    q.set('fieldManager', opts.fieldManager ?? 'wi-doctor');
+    const path = `${resourcePath(type, namespace, name)}?${q}`;
+    return this.json<T>('PATCH', path, { contentType: patchContentTypes[patchType], body: JSON.stringify(body) }, { verb: 'patch', resource: qualifiedResource(type), namespace, name }, signal);
+  }
+
+  async createToken(namespace: string, serviceAccount: string, audiences: string[], expirationSeconds: number, signal?: AbortSignal): Promise<KubeResult<TokenRequestResult>> {
+    const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/serviceaccounts/${encodeURIComponent(serviceAccount)}/token`;
+    const body = { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { audiences, expirationSeconds } };
+    const r = await this.json<{ status?: { token?: string; expirationTimestamp?: string } }>(
+      'POST', path, { contentType: 'application/json', body: JSON.stringify(body) },
+      { verb: 'create', resource: 'serviceaccounts/token', namespace, name: serviceAccount }, signal,
+    );
+    if (!r.ok) return r;
+    const token = r.value.status?.token;
+    if (!token) return err({ kind: 'server', message: `The API server answered the TokenRequest for ServiceAccount "${serviceAccount}" without a token.` });
+    return ok({ token, expirationTimestamp: r.value.status?.expirationTimestamp });
+  }
+
+  async podLog(namespace: string, pod: string, opts: LogOptions, signal?: AbortSignal): Promise<KubeResult<string>> {
+    const q = new URLSearchParams({ container: opts.container });
+    if (opts.previous) q.set('previous', 'true');
+    if (opts.tailLines !== undefined) q.set('tailLines', String(opts.tailLines));
+    const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log?${q}`;
+    const r = await this.request('GET', path, undefined, { verb: 'get', resource: 'pods/log', namespace, name: pod }, signal, 'text/plain');
+    if (!r.ok) return r;
+    return ok(r.value.body);
+  }
+
+  private async json<T>(method: string, path: string, body: { contentType: string; body: string } | undefined, d: RequestDescription, signal?: AbortSignal): Promise<KubeResult<T>> {
+    const r = await this.request(method, path, body, d, signal, 'application/json');
+    if (!r.ok) return r;
+    try {
+      return ok(JSON.parse(r.value.body) as T);
+    } catch {
+      return err({ kind: 'server', message: `The API server ${this.identity.server} answered ${method} ${path.split('?')[0]} with something that is not JSON: is the kubeconfig pointing at a Kubernetes API server?`, status: r.value.status });
+    }
+  }
+
+  /** One logical request: auth, timeout, cancellation, 429 retries. Resolves, never rejects. */
+  private async request(
+    method: string, path: string, body: { contentType: string; body: string } | undefined,
+    d: RequestDescription, signal: AbortSignal | undefined, accept: string,
+  ): Promise<KubeResult<RawResponse>> {
+    for (let attempt = 1; ; attempt++) {
+      if (signal?.aborted) return err(cancelledFailure(d));
+      const r = await this.once(method, path, body, d, signal, accept);
+      if (!r.ok) return r;
+      const { status, headers } = r.value;
+      if (status === 429 && attempt < this.maxAttempts) {
+        const retryAfter = Number(headers['retry-after']);
+        const wait = Math.min(this.maxRetryWaitMs, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 200 * 2 ** (attempt - 1));
+        if (!(await delay(wait, signal))) return err(cancelledFailure(d));
+        continue;
+      }
+      if (status >= 200 && status < 300) return r;
+      let parsed: StatusBody | undefined;
+      try {
+        parsed = JSON.parse(r.value.body) as StatusBody;
+      } catch {
+        parsed = undefined;
+      }
+      return err(httpFailure(status, parsed, d, this.identity));
+    }
+  }
+
+  private async once(
+    method: string, path: string, body: { contentType: string; body: string } | undefined,
+    d: RequestDescription, signal: AbortSignal | undefined, accept: string,
+  ): Promise<KubeResult<RawResponse>> {
+    const opts: https.RequestOptions = { method, headers: {} };
+    try {
+      await this.kc.applyToHTTPSOptions(opts);
+    } catch (e) {
+      return err(execFailure(e as NodeJS.ErrnoException, this.identity));
+    }
+    if (!this.identity.proxyUrl && opts.agent instanceof https.Agent) {
+      // Same TLS material every time (exec plugins refresh tokens, which travel in headers, not in the agent).
+      this.agent ??= new https.Agent({ ...opts.agent.options, keepAlive: true, maxSockets: 6 });
+      opts.agent = this.agent;
+    }
+    const headers = (opts.headers ?? {}) as Record<string, string>;
+    headers.Accept = accept;
+    headers['User-Agent'] = this.options.userAgent ?? 'wi-doctor';
+    if (body) {
+      headers['Content-Type'] = body.contentType;
+      headers['Content-Length'] = String(Buffer.byteLength(body.body));
+    }
+    opts.headers = headers;
+    const url = new URL(this.identity.server.replace(/\/+$/, '') + path);
+    const mod = url.protocol === 'http:' ? http : https;
+    this.count++;
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = (r: KubeResult<RawResponse>) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        resolve(r);
+      };
+      const req = mod.request(url, opts, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => finish(ok({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') })));
+        res.on('error', (e) => finish(err(networkFailure(e as NodeJS.ErrnoException, d, this.identity))));
+      });
+      const timer = setTimeout(() => {
+        finish(err(timeoutFailure(this.timeoutMs, d, this.identity.server)));
+        req.destroy();
+      }, this.timeoutMs);
+      const onAbort = () => {
+        finish(err(cancelledFailure(d)));
+        req.destroy();
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      req.on('error', (e) => finish(err(networkFailure(e as NodeJS.ErrnoException, d, this.identity))));
+      if (body) req.write(body.body);
+      req.end();
+    });
+  }
+}
+
+function execFailure(e: NodeJS.ErrnoException, id: ClusterIdentity): KubeFailure {
+  const plugin = id.auth.startsWith('exec plugin ') ? id.auth.slice('exec plugin '.length) : 'the credential plugin';
+  if (e.code === 'ENOENT') {
+    const install = /kubelogin/.test(plugin) ? ' Install it with `az aks install-cli` (or from github.com/Azure/kubelogin)' : ' Install it';
+    return { kind: 'exec-plugin', message: `The kubeconfig of context "${id.context}" runs "${plugin}" to get credentials, but it is not on PATH.${install}, or, in VS Code, make sure the editor was started from a shell whose PATH has it.` };
+  }
+  // The plugin's stderr can be long (device-code prompts); its first line is the useful part.
+  const first = (e.message || String(e)).split('\n').find((l) => l.trim()) ?? 'unknown error';
+  return { kind: 'exec-plugin', message: `The credential plugin "${plugin}" of context "${id.context}" failed: ${first.slice(0, 300)}. Sign in again (e.g. \`az login\`) and retry.` };
+}
+
+/** Waits ms; false if cancelled first. */
+function delay(ms: number, signal?: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve(false);
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      resolve(false);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Loads the kubeconfig and builds a client, or says why it cannot. */
+export { loadKubeconfig } from './kubeconfig';

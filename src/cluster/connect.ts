@@ -1,0 +1,31 @@
+// Builds the ClusterApi for a kubeconfig + context. When the kubeconfig cannot be loaded, the
+// result is still a ClusterApi — one whose every call fails with the loading problem — so the
+// diagnosis runs, `cluster-connection` fails with that sentence and the rest are skipped.
+
+import { KubeClient, type KubeClientOptions } from './client';
+import { loadKubeconfig, type KubeconfigOptions } from './kubeconfig';
+import { err, type ClusterApi, type ClusterIdentity, type KubeFailure, type KubeResult } from './types';
+
+export function connect(opts: KubeconfigOptions & KubeClientOptions = {}): ClusterApi {
+  const loaded = loadKubeconfig(opts);
+  if (!loaded.ok) return new UnavailableCluster(loaded.failure, opts.context);
+  return new KubeClient(loaded.value.kc, loaded.value.identity, opts);
+}
+
+export class UnavailableCluster implements ClusterApi {
+  readonly identity: ClusterIdentity;
+  readonly requestCount = 0;
+  constructor(readonly failure: KubeFailure, context?: string) {
+    this.identity = { context: context ?? '(none)', cluster: '(none)', server: '(none)', namespace: 'default', auth: 'none', files: [] };
+  }
+  private fail<T>(): Promise<KubeResult<T>> {
+    return Promise.resolve(err(this.failure));
+  }
+  version = () => this.fail<never>();
+  get = () => this.fail<never>();
+  list = () => this.fail<never>();
+  getPath = () => this.fail<never>();
+  patch = () => this.fail<never>();
+  createToken = () => this.fail<never>();
+  podLog = () => this.fail<never>();
+}

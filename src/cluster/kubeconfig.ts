@@ -1,0 +1,118 @@
+// Loads the kubeconfig the way kubectl does: every file of KUBECONFIG (path-list separated) is
+// read, missing files are skipped, the first file to define a cluster/user/context name wins,
+// and the first non-empty current-context wins. @kubernetes/client-node's loadFromDefault
+// differs (it throws on a missing first file and on a duplicate name), so files are read one by
+// one with client-node (which also makes relative certificate paths absolute) and merged here.
+
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { homedir } from 'node:os';
+import { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterIdentity, KubeFailure } from './types';
+
+export interface KubeconfigOptions {
+  /** An explicit kubeconfig path (the CLI's --kubeconfig or the setting); wins over KUBECONFIG. */
+  kubeconfig?: string;
+  /** A context to use instead of current-context; the user's files are never rewritten. */
+  context?: string;
+  env?: NodeJS.ProcessEnv;
+  home?: string;
+}
+
+export interface LoadedKubeconfig {
+  kc: KubeConfig;
+  identity: ClusterIdentity;
+}
+
+export type KubeconfigResult = { ok: true; value: LoadedKubeconfig } | { ok: false; failure: KubeFailure };
+
+/** The kubeconfig files in the order kubectl reads them. */
+export function kubeconfigFiles(opts: KubeconfigOptions = {}): string[] {
+  if (opts.kubeconfig) return [opts.kubeconfig];
+  const env = opts.env ?? process.env;
+  if (env.KUBECONFIG) return env.KUBECONFIG.split(delimiter).filter(Boolean);
+  return [join(opts.home ?? homedir(), '.kube', 'config')];
+}
+
+function configFailure(message: string): KubeconfigResult {
+  return { ok: false, failure: { kind: 'config', message } };
+}
+
+export function loadKubeconfig(opts: KubeconfigOptions = {}): KubeconfigResult {
+  const files = kubeconfigFiles(opts);
+  const present = files.filter((f) => existsSync(f));
+  if (!present.length) {
+    const src = opts.kubeconfig ? '--kubeconfig' : (opts.env ?? process.env).KUBECONFIG ? 'KUBECONFIG' : 'the default location';
+    return configFailure(`No kubeconfig found (looked for ${files.join(', ')} from ${src}). Run \`az aks get-credentials --resource-group <rg> --name <cluster>\` or set KUBECONFIG.`);
+  }
+  const merged = { clusters: [] as KubeConfig['clusters'], users: [] as KubeConfig['users'], contexts: [] as KubeConfig['contexts'], currentContext: '' };
+  const seen = { clusters: new Set<string>(), users: new Set<string>(), contexts: new Set<string>() };
+  for (const file of present) {
+    const one = new KubeConfig();
+    try {
+      one.loadFromFile(file);
+    } catch (e) {
+      return configFailure(`The kubeconfig ${file} cannot be read: ${(e as Error).message.split('\n')[0]}`);
+    }
+    for (const key of ['clusters', 'users', 'contexts'] as const) {
+      for (const item of one[key] ?? []) {
+        if (seen[key].has(item.name)) continue;
+        seen[key].add(item.name);
+        (merged[key] as { name: string }[]).push(item);
+      }
+    }
+    if (!merged.currentContext && one.currentContext) merged.currentContext = one.currentContext;
+  }
+  const kc = new KubeConfig();
+  kc.loadFromOptions(merged);
+  const contextName = opts.context || merged.currentContext;
+  if (!contextName) {
+    return configFailure(`The kubeconfig (${present.join(', ')}) sets no current-context. Pick one with \`kubectl config use-context <name>\` or pass a context.`);
+  }
+  const ctx = kc.getContextObject(contextName);
+  if (!ctx) {
+    const known = kc.getContexts().map((c) => c.name);
+    return configFailure(`The context "${contextName}" is not in the kubeconfig (${present.join(', ')}). Known contexts: ${known.length ? known.join(', ') : 'none'}.`);
+  }
+  kc.setCurrentContext(contextName);
+  const cluster = kc.getCluster(ctx.cluster);
+  if (!cluster) return configFailure(`The context "${contextName}" names the cluster "${ctx.cluster}", which the kubeconfig does not define.`);
+  const user = kc.getUser(ctx.user);
+  return {
+    ok: true,
+    value: {
+      kc,
+      identity: {
+        context: contextName,
+        cluster: cluster.name,
+        server: cluster.server,
+        namespace: ctx.namespace || 'default',
+        auth: describeAuth(user),
+        files: present,
+        proxyUrl: cluster.proxyUrl,
+      },
+    },
+  };
+}
+
+/** The context names of the kubeconfig, for pickers; the current one first. */
+export function listContexts(opts: KubeconfigOptions = {}): { current?: string; names: string[] } {
+  const r = loadKubeconfig({ ...opts, context: undefined });
+  if (!r.ok) return { names: [] };
+  return { current: r.value.identity.context, names: r.value.kc.getContexts().map((c) => c.name) };
+}
+
+type User = ReturnType<KubeConfig['getCurrentUser']>;
+
+function describeAuth(user: User): string {
+  if (!user) return 'no user';
+  if (user.exec) {
+    const cmd = String(user.exec.command ?? '').split(/[\\/]/).pop() ?? 'exec';
+    return `exec plugin ${cmd}`;
+  }
+  if (user.authProvider) return `auth-provider ${user.authProvider.name}`;
+  if (user.token || user.authProvider) return 'token';
+  if (user.certFile || user.certData) return 'client certificate';
+  if (user.username) return 'basic auth';
+  return 'no credentials';
+}

@@ -1,0 +1,68 @@
+// The resource types the extension reads or writes, and the REST paths for them.
+
+import type { ResourceType } from './types';
+
+const t = (group: string, version: string, plural: string, kind: string, namespaced = true): ResourceType => ({ group, version, plural, kind, namespaced });
+
+export const Resources = {
+  namespaces: t('', 'v1', 'namespaces', 'Namespace', false),
+  pods: t('', 'v1', 'pods', 'Pod'),
+  serviceAccounts: t('', 'v1', 'serviceaccounts', 'ServiceAccount'),
+  services: t('', 'v1', 'services', 'Service'),
+  endpoints: t('', 'v1', 'endpoints', 'Endpoints'),
+  configMaps: t('', 'v1', 'configmaps', 'ConfigMap'),
+  secrets: t('', 'v1', 'secrets', 'Secret'),
+  events: t('', 'v1', 'events', 'Event'),
+  deployments: t('apps', 'v1', 'deployments', 'Deployment'),
+  replicaSets: t('apps', 'v1', 'replicasets', 'ReplicaSet'),
+  statefulSets: t('apps', 'v1', 'statefulsets', 'StatefulSet'),
+  daemonSets: t('apps', 'v1', 'daemonsets', 'DaemonSet'),
+  jobs: t('batch', 'v1', 'jobs', 'Job'),
+  cronJobs: t('batch', 'v1', 'cronjobs', 'CronJob'),
+  mutatingWebhookConfigurations: t('admissionregistration.k8s.io', 'v1', 'mutatingwebhookconfigurations', 'MutatingWebhookConfiguration', false),
+} as const;
+
+/** The workload kinds a diagnosis can target, by kind and by the names users type (`deploy/api`). */
+export const WorkloadKinds = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Pod'] as const;
+export type WorkloadKind = (typeof WorkloadKinds)[number];
+
+const workloadTypes: Record<WorkloadKind, ResourceType> = {
+  Deployment: Resources.deployments,
+  StatefulSet: Resources.statefulSets,
+  DaemonSet: Resources.daemonSets,
+  Job: Resources.jobs,
+  CronJob: Resources.cronJobs,
+  Pod: Resources.pods,
+};
+
+export function workloadType(kind: WorkloadKind): ResourceType {
+  return workloadTypes[kind];
+}
+
+const aliases: Record<string, WorkloadKind> = {
+  deployment: 'Deployment', deployments: 'Deployment', deploy: 'Deployment',
+  statefulset: 'StatefulSet', statefulsets: 'StatefulSet', sts: 'StatefulSet',
+  daemonset: 'DaemonSet', daemonsets: 'DaemonSet', ds: 'DaemonSet',
+  job: 'Job', jobs: 'Job',
+  cronjob: 'CronJob', cronjobs: 'CronJob', cj: 'CronJob',
+  pod: 'Pod', pods: 'Pod', po: 'Pod',
+};
+
+/** `deploy`, `Deployment`, `deployments.apps` → 'Deployment'; undefined for anything else. */
+export function parseWorkloadKind(s: string): WorkloadKind | undefined {
+  return aliases[s.toLowerCase().replace(/\.(apps|batch)$/, '')];
+}
+
+export function resourcePath(type: ResourceType, namespace?: string, name?: string, subresource?: string): string {
+  const base = type.group ? `/apis/${type.group}/${type.version}` : `/api/${type.version}`;
+  const ns = type.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+  const n = name ? `/${encodeURIComponent(name)}` : '';
+  const sub = subresource ? `/${subresource}` : '';
+  return `${base}${ns}/${type.plural}${n}${sub}`;
+}
+
+/** `deployments.apps`, `pods` — how kubectl and RBAC messages name a resource. */
+export function qualifiedResource(type: ResourceType, subresource?: string): string {
+  const r = type.group ? `${type.plural}.${type.group}` : type.plural;
+  return subresource ? `${r}/${subresource}` : r;
+}

@@ -1,0 +1,46 @@
+// "Diagnose Workload Identity" above each workload of a YAML file. Cheap on purpose: VS Code asks
+// again after every edit, so the lenses come from the linter's ParseCache (a keystroke re-parses
+// only the document it touched) and no cluster call is made until the lens is clicked.
+
+import * as vscode from 'vscode';
+import { parseManifestFile } from '../../manifests/document';
+import type { EditorLinter } from '../linting';
+import { isYamlDocument, type WorkspaceManifests } from '../workspace-manifests';
+import { manifestWorkloads } from './manifest-workloads';
+
+export const DIAGNOSE_COMMAND = 'wiDoctor.diagnose';
+
+export class DiagnoseCodeLens implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  constructor(
+    private readonly manifests: WorkspaceManifests,
+    private readonly linter: EditorLinter,
+    private readonly enabled: () => boolean,
+  ) {}
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+    if (!this.enabled() || !isYamlDocument(doc) || doc.uri.scheme === 'output' || doc.uri.scheme === 'git') return [];
+    // A file the linter skips (excluded, linting off) is parsed on its own, so it does not linger in the shared cache.
+    const cache = this.linter.shouldLint(doc) ? this.manifests.parseCache : undefined;
+    const file = parseManifestFile(doc.uri.toString(), doc.getText(), cache);
+    return manifestWorkloads(file).map((w) => {
+      const where = w.namespace ? `${w.namespace}/${w.name}` : `${w.name} (in the context's default namespace)`;
+      return new vscode.CodeLens(new vscode.Range(w.line, 0, w.line, 0), {
+        title: '$(pulse) Diagnose Workload Identity',
+        tooltip: `Check ${w.kind} ${where} in the cluster, link by link`,
+        command: DIAGNOSE_COMMAND,
+        arguments: [{ namespace: w.namespace, kind: w.kind, name: w.name }],
+      });
+    });
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

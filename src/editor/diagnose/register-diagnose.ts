@@ -1,0 +1,159 @@
+// Wires the live diagnosis into VS Code: the commands (diagnose, copy the report, apply a fix),
+// the CodeLens, the output channel and report view (through the Diagnoser), and the part of the
+// extension API the integration tests use. Design: the core (checkpoints, runner, renderers,
+// apply-fix) knows nothing of VS Code; everything here only adapts it.
+
+import * as vscode from 'vscode';
+import { clusterCheckpoints } from '../../checkpoints';
+import type { DiagnosisReport, WorkloadRef } from '../../checkpoints/types';
+import { parseWorkloadKind } from '../../cluster/resources';
+import { parseManifestFile } from '../../manifests/document';
+import type { EditorLinter } from '../linting';
+import { isYamlDocument, type WorkspaceManifests } from '../workspace-manifests';
+import { DIAGNOSE_COMMAND, DiagnoseCodeLens } from './code-lens';
+import { Diagnoser } from './diagnoser';
+import { manifestWorkloads, workloadAtLine } from './manifest-workloads';
+import { pickTarget } from './pick-target';
+import { PromptSeam, type DiagnosePrompts } from './prompts';
+import { readDiagnoseSettings } from './settings';
+
+export const COPY_MARKDOWN_COMMAND = 'wiDoctor.copyReportMarkdown';
+export const APPLY_FIX_COMMAND = 'wiDoctor.applyFix';
+
+/** A workload as the command takes it (from a CodeLens, the tree, a test). No namespace = the context's default. */
+export interface DiagnoseTarget {
+  namespace?: string;
+  kind: string;
+  name: string;
+  /** A kubeconfig context other than the configured one (the kubeconfig is not changed). */
+  context?: string;
+}
+
+/** `wiDoctor.applyFix`'s argument: a fix of the last report of that workload, by its id or its remediation index. */
+export interface ApplyFixArgs {
+  namespace: string;
+  kind: string;
+  name: string;
+  context?: string;
+  checkpoint: string;
+  fix: string | number;
+}
+
+export interface DiagnoseApi {
+  /** Fires after each diagnosis, and after the re-check that follows a fix. */
+  onDidDiagnose: vscode.Event<DiagnosisReport>;
+  /** Diagnoses a workload as the command does (progress, output, report view); rejects on a target it cannot understand. */
+  diagnose(target: DiagnoseTarget, options?: { signal?: AbortSignal }): Promise<DiagnosisReport>;
+  /**
+   * FOR TESTS: replaces the dialogs of the diagnose commands (quick picks, input boxes, the fix
+   * confirmation, error and information messages); `undefined` restores VS Code's own.
+   */
+  setPrompts(prompts: Partial<DiagnosePrompts> | undefined): void;
+}
+
+const SELECTOR: vscode.DocumentSelector = [{ language: 'yaml' }, { language: 'helm' }, { pattern: '**/*.{yaml,yml}' }];
+
+export function registerDiagnoseCommands(context: vscode.ExtensionContext, deps: { manifests: WorkspaceManifests; linter: EditorLinter }): DiagnoseApi {
+  const prompts = new PromptSeam();
+  const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0');
+  const diagnoser = new Diagnoser({
+    // Read at each run: the registry grows as checkpoints are added (and the Azure half plugs in).
+    checkpoints: () => clusterCheckpoints,
+    settings: readDiagnoseSettings,
+    prompts,
+    tool: { name: 'Workload Identity Doctor for VS Code', version },
+    iconPath: vscode.Uri.joinPath(context.extensionUri, 'media', 'wi-doctor.svg'),
+  });
+  const lenses = new DiagnoseCodeLens(deps.manifests, deps.linter, () => readDiagnoseSettings().codeLens);
+
+  const diagnoseTarget = async (t: DiagnoseTarget, signal?: AbortSignal): Promise<DiagnosisReport> => {
+    const kind = parseWorkloadKind(t.kind);
+    if (!kind) throw new Error(`"${t.kind}" is not a workload kind Workload Identity Doctor can diagnose (Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod).`);
+    if (!t.name) throw new Error('The workload has no name.');
+    const cluster = diagnoser.connect(t.context);
+    const target: WorkloadRef = { namespace: t.namespace || cluster.identity.namespace, kind, name: t.name };
+    return diagnoser.run(cluster, target, { signal, contextOverride: t.context });
+  };
+
+  const diagnoseCommand = async (arg?: unknown): Promise<DiagnosisReport | undefined> => {
+    const explicit = asTarget(arg);
+    if (explicit) {
+      try {
+        return await diagnoseTarget(explicit);
+      } catch (e) {
+        void prompts.current.error(`Workload Identity Doctor: ${(e as Error).message}`);
+        return undefined;
+      }
+    }
+    // From the palette (no argument) or the editor's context menu (the file's URI).
+    const cluster = diagnoser.connect();
+    const fromEditor = workloadInEditor(editorFor(arg), deps);
+    const target = fromEditor
+      ? { namespace: fromEditor.namespace ?? cluster.identity.namespace, kind: fromEditor.kind, name: fromEditor.name }
+      : await pickTarget(cluster, prompts.current);
+    return target ? diagnoser.run(cluster, target) : undefined;
+  };
+
+  const applyFixCommand = async (arg?: unknown): Promise<DiagnosisReport | undefined> => {
+    const a = arg as Partial<ApplyFixArgs> | undefined;
+    const kind = typeof a?.kind === 'string' ? parseWorkloadKind(a.kind) : undefined;
+    if (!a || !kind || typeof a.namespace !== 'string' || typeof a.name !== 'string' || typeof a.checkpoint !== 'string' || (typeof a.fix !== 'string' && typeof a.fix !== 'number')) {
+      void prompts.current.error('Workload Identity Doctor: apply a fix from the report view of a diagnosis.');
+      return undefined;
+    }
+    const entry = diagnoser.find({ namespace: a.namespace, kind, name: a.name, context: a.context });
+    if (!entry) {
+      void prompts.current.error(`Workload Identity Doctor: diagnose ${kind} ${a.namespace}/${a.name} before applying a fix.`);
+      return undefined;
+    }
+    return diagnoser.applyFix(entry, a.checkpoint, a.fix);
+  };
+
+  context.subscriptions.push(
+    diagnoser,
+    lenses,
+    vscode.languages.registerCodeLensProvider(SELECTOR, lenses),
+    vscode.commands.registerCommand(DIAGNOSE_COMMAND, diagnoseCommand),
+    vscode.commands.registerCommand(COPY_MARKDOWN_COMMAND, () => diagnoser.copyMarkdown()),
+    vscode.commands.registerCommand(APPLY_FIX_COMMAND, applyFixCommand),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('wiDoctor.diagnose.codeLens')) lenses.refresh();
+    }),
+  );
+
+  return {
+    onDidDiagnose: diagnoser.onDidDiagnose,
+    diagnose: (target, options) => diagnoseTarget(target, options?.signal),
+    setPrompts: (p) => prompts.set(p),
+  };
+}
+
+/** An explicit target argument; a URI (the editor's context menu) or nothing is not one. */
+function asTarget(arg: unknown): DiagnoseTarget | undefined {
+  if (!arg || typeof arg !== 'object' || arg instanceof vscode.Uri) return undefined;
+  const { namespace, kind, name, context } = arg as Record<string, unknown>;
+  if (typeof kind !== 'string' || typeof name !== 'string') return undefined;
+  return {
+    kind,
+    name,
+    namespace: typeof namespace === 'string' && namespace ? namespace : undefined,
+    context: typeof context === 'string' && context ? context : undefined,
+  };
+}
+
+function editorFor(arg: unknown): vscode.TextEditor | undefined {
+  if (arg instanceof vscode.Uri) {
+    const key = arg.toString();
+    return vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === key) ?? vscode.window.activeTextEditor;
+  }
+  return vscode.window.activeTextEditor;
+}
+
+/** The workload under the cursor of a YAML editor, or the file's only one. */
+function workloadInEditor(editor: vscode.TextEditor | undefined, deps: { manifests: WorkspaceManifests; linter: EditorLinter }) {
+  const doc = editor?.document;
+  if (!editor || !doc || !isYamlDocument(doc)) return undefined;
+  const cache = deps.linter.shouldLint(doc) ? deps.manifests.parseCache : undefined;
+  const file = parseManifestFile(doc.uri.toString(), doc.getText(), cache);
+  return workloadAtLine(manifestWorkloads(file), editor.selection.active.line);
+}

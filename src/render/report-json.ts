@@ -1,0 +1,36 @@
+// The diagnosis as JSON for CI pipelines (`wi-doctor diagnose --format json`). The shape is a
+// contract: {context, workload:{namespace,kind,name}, checkpoints:[{id,title,status,summary,
+// evidence,remediation}]} plus a few extra top-level fields. Fixes appear as what they would
+// change and the equivalent command; tokens never appear (checkpoints never put them in a
+// result; redactTokens is the last line of defence).
+
+import { redactTokens } from '../cluster/jwt';
+import type { DiagnosisReport } from '../checkpoints/types';
+
+export function renderReportJson(report: DiagnosisReport): string {
+  const out = {
+    tool: report.tool,
+    context: report.context,
+    server: report.server,
+    workload: report.workload,
+    startedAt: report.startedAt,
+    durationMs: report.durationMs,
+    requests: report.requests,
+    cancelled: report.cancelled,
+    firstFailure: report.firstFailure ?? null,
+    checkpoints: report.checkpoints.map((c) => ({
+      id: c.id,
+      title: c.title,
+      status: c.status,
+      summary: c.summary,
+      evidence: c.evidence,
+      remediation: c.remediation.map((r) => ({
+        text: r.text,
+        ...(r.command ? { command: r.command } : {}),
+        ...(r.fix ? { fix: { id: r.fix.id, title: r.fix.title, changes: r.fix.changes, command: r.fix.command } } : {}),
+      })),
+      durationMs: c.durationMs,
+    })),
+  };
+  return `${redactTokens(JSON.stringify(out, null, 2))}\n`;
+}

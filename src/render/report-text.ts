@@ -1,0 +1,44 @@
+// The diagnosis as plain text: for the editor's output channel (coloured there by the
+// `wi-doctor-report` grammar, syntaxes/wi-doctor-report.tmLanguage.json) and for the CLI.
+// The layout is what that grammar matches, so a change here is a change there:
+//
+//   [FAIL] pod-label  Pod label             status word, id, title
+//     <summary>                             two spaces
+//     ✗ label: value                        evidence: two spaces, a level marker, the label
+//     → <remediation text>
+//       $ kubectl ...                       a command to copy
+//       fix available: <title>              a fix the editor can apply
+//
+// and a last line naming the first broken link (or that all checks passed).
+
+import type { DiagnosisReport, Evidence } from '../checkpoints/types';
+import { clean, formatDuration, indentLines, STATUS_WORD, verdict, workloadName } from './report-common';
+
+/** A one-character level marker in front of each evidence line; no level is a blank. */
+const LEVEL_MARK: Record<NonNullable<Evidence['level']> | 'none', string> = { ok: '✓', warn: '!', fail: '✗', info: '·', none: ' ' };
+
+export function renderReportText(report: DiagnosisReport): string {
+  const lines: string[] = [];
+  const tool = report.tool.version ? `${report.tool.name} ${report.tool.version}` : report.tool.name;
+  lines.push(`Workload Identity diagnosis of ${clean(workloadName(report))} (${clean(tool)})`);
+  lines.push(`  context: ${clean(report.context)}`);
+  lines.push(`  server:  ${clean(report.server)}`);
+  lines.push(`  time:    ${clean(report.startedAt)} (took ${formatDuration(report.durationMs)}, ${report.requests} API request${report.requests === 1 ? '' : 's'})`);
+  for (const r of report.checkpoints) {
+    lines.push('');
+    lines.push(`[${STATUS_WORD[r.status]}] ${r.id}  ${clean(r.title)}`);
+    if (r.summary) lines.push(`  ${indentLines(clean(r.summary), '  ')}`);
+    for (const e of r.evidence) {
+      lines.push(`  ${LEVEL_MARK[e.level ?? 'none']} ${clean(e.label)}: ${indentLines(clean(e.value), '      ')}`);
+    }
+    for (const m of r.remediation) {
+      lines.push(`  → ${indentLines(clean(m.text), '    ')}`);
+      if (m.command) lines.push(`    $ ${indentLines(clean(m.command), '      ')}`);
+      if (m.fix) lines.push(`    fix available: ${clean(m.fix.title)}`);
+    }
+  }
+  lines.push('');
+  if (report.cancelled && report.firstFailure) lines.push('Cancelled before every check ran.');
+  lines.push(clean(verdict(report).text));
+  return lines.join('\n') + '\n';
+}

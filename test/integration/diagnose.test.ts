@@ -1,0 +1,282 @@
+// The live diagnosis in the real extension host, against the fake API server started in this
+// process (test/fake-kube): the first broken link of a scenario, the workload taken from the
+// open manifest and its CodeLens, the quick picks, a fix round-tripped through the prompts
+// seam (and nothing written when it is declined), a bad kubeconfig, and cancellation.
+// Every wait is on an event, a promise or a poll with a deadline, never a sleep.
+
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { DiagnosisReport } from '../../src/checkpoints/types';
+import type { WorkloadIdentityDoctorApi } from '../../src/extension';
+import { EXPECTATIONS } from '../fake-kube/expectations';
+import { startFakeKube, type FakeKube } from '../fake-kube/server';
+import { closeAll, EXTENSION_ID, open, waitFor, workspaceUri } from './helpers';
+
+
+const TARGET = { namespace: 'payments', kind: 'Deployment', name: 'api' };
+const USE_LABEL = 'azure.workload.identity/use';
+
+/** The same report the command returned, from the event (proves the event fires per run). */
+function nextReport(api: WorkloadIdentityDoctorApi): Promise<DiagnosisReport> {
+  return new Promise((resolve) => {
+    const sub = api.onDidDiagnose((r) => {
+      sub.dispose();
+      resolve(r);
+    });
+  });
+}
+
+function statusOf(report: DiagnosisReport | undefined, id: string): string | undefined {
+  return report?.checkpoints.find((c) => c.id === id)?.status;
+}
+
+function describeReport(report: DiagnosisReport | undefined): string {
+  return report ? report.checkpoints.map((c) => `${c.id}=${c.status}: ${c.summary}`).join('\n') : 'no report';
+}
+
+/** The PATCH requests the fake server saw (the only way a fix writes), as dry run or apply. */
+function patches(fake: FakeKube): ('dry-run' | 'apply')[] {
+  return fake.requests.filter((r) => r.method === 'PATCH').map((r) => (r.query.dryRun === 'All' ? 'dry-run' : 'apply'));
+}
+
+/** The pod-template labels of payments/api as the fake cluster stores them. */
+function templateLabels(fake: FakeKube): Record<string, string> | undefined {
+  const d = fake.store.get('Deployment', 'payments', 'api') as unknown as { spec?: { template?: { metadata?: { labels?: Record<string, string> } } } } | undefined;
+  return d?.spec?.template?.metadata?.labels;
+}
+
+export function registerDiagnoseTests(): void {
+  describe('diagnose workload identity', function () {
+    this.timeout(60_000);
+    let api: WorkloadIdentityDoctorApi;
+    let fake: FakeKube | undefined;
+    let tmp: string;
+    const config = () => vscode.workspace.getConfiguration('wiDoctor');
+
+    async function useScenario(scenario: string): Promise<FakeKube> {
+      fake = await startFakeKube({ scenario });
+      await useKubeconfig(fake.writeKubeconfig(join(tmp, `${scenario}.kubeconfig`)));
+      return fake;
+    }
+
+    async function useKubeconfig(file: string): Promise<void> {
+      await config().update('kubeconfig', file, vscode.ConfigurationTarget.Global);
+      await waitFor('the kubeconfig setting', () => config().get('kubeconfig') === file);
+    }
+
+    before(async () => {
+      const ext = vscode.extensions.getExtension<WorkloadIdentityDoctorApi>(EXTENSION_ID);
+      assert.ok(ext, `extension ${EXTENSION_ID} is not installed in the host`);
+      api = await ext.activate();
+      await api.whenIndexed();
+      tmp = mkdtempSync(join(tmpdir(), 'wi-diagnose-'));
+    });
+    afterEach(async () => {
+      api.setPrompts(undefined);
+      await fake?.stop();
+      fake = undefined;
+      for (const key of ['kubeconfig', 'context', 'diagnose.timeoutSeconds']) await config().update(key, undefined, vscode.ConfigurationTarget.Global);
+      await closeAll();
+    });
+    after(() => rmSync(tmp, { recursive: true, force: true }));
+
+    it('names the first broken link of a scenario, in the command result, the event and the output', async () => {
+      await useScenario('sa-not-annotated');
+      const fired = nextReport(api);
+      const report = await vscode.commands.executeCommand<DiagnosisReport>('wiDoctor.diagnose', TARGET);
+      assert.ok(report, 'the command returns the report');
+      assert.deepEqual(report.workload, TARGET);
+      assert.equal(report.cancelled, false);
+      assert.equal(statusOf(report, 'cluster-connection'), 'pass');
+      assert.equal(await fired, report);
+      const tab = await waitFor('the report view', () =>
+        vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Workload Identity: payments/api'),
+      );
+      assert.ok(tab);
+      const md = await vscode.commands.executeCommand<string>('wiDoctor.copyReportMarkdown');
+      assert.ok(md.startsWith('## Workload Identity diagnosis of `Deployment payments/api`\n'), md);
+      assert.ok(md.includes(`**First broken link:** \`${report.firstFailure}\``), md);
+      assert.equal(await vscode.env.clipboard.readText(), md);
+      assert.equal(report.firstFailure, 'service-account', describeReport(report));
+    });
+
+    // The same answers the CLI suite asserts (test/fake-kube/expectations.ts), through the command.
+    for (const x of EXPECTATIONS) {
+      it(`scenario ${x.scenario}: ${x.firstFailure ? `the first broken link is ${x.firstFailure}, with its remediation` : 'everything passes'}`, async () => {
+        await useScenario(x.scenario);
+        const report = await vscode.commands.executeCommand<DiagnosisReport>('wiDoctor.diagnose', x.target);
+        assert.ok(report, 'the command returns the report');
+        assert.equal(report.firstFailure, x.firstFailure, describeReport(report));
+        if (!x.firstFailure) return;
+        const failed = report.checkpoints.find((c) => c.id === x.firstFailure)!;
+        assert.match(failed.summary, x.summary!);
+        if (x.command) assert.ok(failed.remediation.some((r) => r.command === x.command), `no remediation command ${x.command}`);
+        if (x.fix) assert.ok(failed.remediation.some((r) => r.fix?.id === x.fix), `no fix ${x.fix}`);
+        for (const id of x.skipped ?? []) assert.equal(statusOf(report, id), 'skipped', id);
+      });
+    }
+
+    it('takes the workload under the cursor of an open manifest, and offers a CodeLens on it', async () => {
+      await useScenario('sa-not-annotated');
+      const uri = workspaceUri('diagnose', 'api.yaml');
+      const editor = await open(uri);
+      const kindLine = editor.document.getText().split('\n').findIndex((l) => l === 'kind: Deployment');
+      editor.selection = new vscode.Selection(kindLine + 6, 2, kindLine + 6, 2);
+      const report = await vscode.commands.executeCommand<DiagnosisReport>('wiDoctor.diagnose');
+      assert.deepEqual(report?.workload, TARGET);
+      assert.equal(statusOf(report, 'service-account'), 'fail', describeReport(report));
+
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+      const mine = lenses.filter((l) => l.command?.command === 'wiDoctor.diagnose');
+      assert.equal(mine.length, 1, 'one lens: the ServiceAccount is not a workload');
+      assert.equal(mine[0]!.range.start.line, kindLine);
+      assert.deepEqual(mine[0]!.command!.arguments, [TARGET]);
+      assert.equal(mine[0]!.command!.title, '$(pulse) Diagnose Workload Identity');
+    });
+
+    it('asks for the namespace, then the workload, when nothing else says which', async () => {
+      await useScenario('sa-not-annotated');
+      const asked: string[] = [];
+      api.setPrompts({
+        pick: async <T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions) => {
+          asked.push(`${options.title}: ${items.map((i) => `${i.label}${i.description ? ` (${i.description})` : ''}`).join(', ')}`);
+          return items.find((i) => i.label === (asked.length === 1 ? 'payments' : 'api'));
+        },
+      });
+      const report = await vscode.commands.executeCommand<DiagnosisReport>('wiDoctor.diagnose');
+      assert.deepEqual(report?.workload, TARGET, asked.join('\n'));
+      assert.equal(asked.length, 2, asked.join('\n'));
+      assert.match(asked[0]!, /namespace/);
+      assert.match(asked[1]!, /\bapi \(Deployment\)/);
+    });
+
+    it('applies a fix after confirmation, dry run first, and the re-check passes', async () => {
+      const f = await useScenario('label-on-deployment');
+      const first = await api.diagnose(TARGET);
+      assert.equal(statusOf(first, 'pod-label'), 'fail', describeReport(first));
+      const fix = first.checkpoints.find((c) => c.id === 'pod-label')?.remediation.find((r) => r.fix?.id === 'add-pod-template-label')?.fix;
+      assert.ok(fix, 'pod-label offers the add-pod-template-label fix');
+
+      const confirmations: { message: string; detail: string }[] = [];
+      api.setPrompts({
+        confirm: async (message, detail, action) => {
+          confirmations.push({ message, detail });
+          assert.equal(patches(f).length, 0, 'nothing is written before the confirmation');
+          return action;
+        },
+      });
+      const after = await vscode.commands.executeCommand<DiagnosisReport>('wiDoctor.applyFix', { ...TARGET, checkpoint: 'pod-label', fix: 'add-pod-template-label' });
+      assert.equal(confirmations.length, 1);
+      assert.match(confirmations[0]!.detail, /spec\.template\.metadata\.labels/);
+      assert.ok(confirmations[0]!.detail.includes(fix.command), 'the detail shows the equivalent kubectl command');
+      assert.equal(statusOf(after, 'pod-label'), 'pass', describeReport(after));
+      assert.equal(templateLabels(f)?.[USE_LABEL], 'true');
+      assert.deepEqual(patches(f), ['dry-run', 'apply'], 'a dry run, then the real patch');
+    });
+
+    it('asks for the client ID a fix needs, validating it, and the re-check passes', async () => {
+      const f = await useScenario('sa-not-annotated');
+      const first = await api.diagnose(TARGET);
+      assert.equal(statusOf(first, 'service-account'), 'fail', describeReport(first));
+      const clientId = '6f1c7d2a-3b4e-4c5d-9e8f-0a1b2c3d4e5f';
+      let validation: (string | undefined)[] = [];
+      let detail = '';
+      api.setPrompts({
+        input: async (options) => {
+          const check = (v: string) => options.validateInput?.(v) as string | undefined;
+          validation = [check('not-a-guid'), check(clientId)];
+          return clientId;
+        },
+        confirm: async (_message, d, action) => ((detail = d), action),
+      });
+      const after = await vscode.commands.executeCommand<DiagnosisReport>('wiDoctor.applyFix', { ...TARGET, checkpoint: 'service-account', fix: 'annotate-service-account' });
+      assert.match(validation[0] ?? '', /does not have the expected form/);
+      assert.equal(validation[1], undefined);
+      assert.ok(detail.includes(`azure.workload.identity/client-id=${clientId}`), detail);
+      assert.equal(statusOf(after, 'service-account'), 'pass', describeReport(after));
+      const sa = f.store.get('ServiceAccount', 'payments', 'api-sa') as unknown as { metadata: { annotations?: Record<string, string> } };
+      assert.equal(sa.metadata.annotations?.['azure.workload.identity/client-id'], clientId);
+    });
+
+    it('writes nothing when the confirmation is declined', async () => {
+      const f = await useScenario('label-on-deployment');
+      await api.diagnose(TARGET);
+      let asked = 0;
+      api.setPrompts({ confirm: async () => (asked++, undefined) });
+      const after = await vscode.commands.executeCommand<DiagnosisReport | undefined>('wiDoctor.applyFix', { ...TARGET, checkpoint: 'pod-label', fix: 'add-pod-template-label' });
+      assert.equal(asked, 1);
+      assert.equal(after, undefined);
+      assert.deepEqual(patches(f), []);
+      assert.equal(templateLabels(f)?.[USE_LABEL], undefined);
+    });
+
+    it('a kubeconfig that cannot be read fails cluster-connection with its sentence, and the pickers say so', async () => {
+      await useKubeconfig(join(tmp, 'does-not-exist.kubeconfig'));
+      const report = await api.diagnose(TARGET);
+      assert.equal(report.firstFailure, 'cluster-connection');
+      assert.match(report.checkpoints[0]!.summary, /No kubeconfig found/);
+      assert.ok(report.checkpoints.slice(1).every((c) => c.status === 'skipped'), describeReport(report));
+
+      const errors: string[] = [];
+      api.setPrompts({ error: async (m) => (errors.push(m), undefined) });
+      const none = await vscode.commands.executeCommand<DiagnosisReport | undefined>('wiDoctor.diagnose');
+      assert.equal(none, undefined);
+      assert.equal(errors.length, 1);
+      assert.match(errors[0]!, /^Workload Identity Doctor: Could not list the namespaces\. No kubeconfig found/);
+    });
+
+    it('cancellation stops promptly with cancelled: true, even while a request hangs', async () => {
+      // An API server that accepts the connection and never answers: without cancellation the
+      // diagnosis would wait for the request timeout.
+      const sockets: net.Socket[] = [];
+      const blackHole = net.createServer((s) => sockets.push(s));
+      await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
+      try {
+        const port = (blackHole.address() as net.AddressInfo).port;
+        const file = join(tmp, 'black-hole.kubeconfig');
+        writeFileSync(file, blackHoleKubeconfig(port));
+        await useKubeconfig(file);
+        await config().update('diagnose.timeoutSeconds', 60, vscode.ConfigurationTarget.Global);
+        const ac = new AbortController();
+        const pending = api.diagnose(TARGET, { signal: ac.signal });
+        await waitFor('the first request to reach the server', () => sockets.length > 0);
+        const started = Date.now();
+        ac.abort();
+        const report = await pending;
+        const took = Date.now() - started;
+        assert.equal(report.cancelled, true);
+        assert.ok(took < 2000, `returned ${took} ms after the cancel`);
+        assert.ok(report.checkpoints.every((c) => c.status === 'skipped'), describeReport(report));
+      } finally {
+        for (const s of sockets) s.destroy();
+        await new Promise((resolve) => blackHole.close(resolve));
+      }
+    });
+  });
+}
+
+function blackHoleKubeconfig(port: number): string {
+  return `apiVersion: v1
+kind: Config
+current-context: black-hole
+clusters:
+  - name: black-hole
+    cluster:
+      server: https://127.0.0.1:${port}
+      insecure-skip-tls-verify: true
+users:
+  - name: nobody
+    user:
+      token: not-a-real-token
+contexts:
+  - name: black-hole
+    context:
+      cluster: black-hole
+      user: nobody
+      namespace: payments
+`;
+}

@@ -1,0 +1,65 @@
+// The workloads of a YAML file as the CodeLens and "diagnose the workload under the cursor" see
+// them: kinds a diagnosis can target, the line of `kind:`, the lines each spans, namespaces
+// only when the manifest sets them, and no lens for names that are not real yet.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseManifestFile } from '../../src/manifests/document';
+import { manifestWorkloads, workloadAtLine } from '../../src/editor/diagnose/manifest-workloads';
+
+const TEXT = `apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: api
+---
+# the API
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  namespace: payments
+spec:
+  template:
+    spec:
+      containers: []
+---
+apiVersion: v1
+kind: List
+items:
+  - apiVersion: batch/v1
+    kind: CronJob
+    metadata:
+      name: nightly
+  - apiVersion: apps/v1
+    kind: ReplicaSet
+    metadata:
+      name: not-a-target
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: <pod-name>
+`;
+
+describe('manifestWorkloads', () => {
+  const list = manifestWorkloads(parseManifestFile('file:///w/a.yaml', TEXT));
+
+  it('lists the diagnosable workloads with the line of their kind and their span', () => {
+    assert.deepEqual(list, [
+      { kind: 'Deployment', name: 'api', namespace: 'payments', line: 7, startLine: 6, endLine: 14 },
+      { kind: 'CronJob', name: 'nightly', namespace: undefined, line: 20, startLine: 19, endLine: 22 },
+    ]);
+  });
+
+  it('finds the workload under the cursor, or the only one', () => {
+    assert.equal(workloadAtLine(list, 12)?.name, 'api');
+    assert.equal(workloadAtLine(list, 21)?.name, 'nightly');
+    assert.equal(workloadAtLine(list, 2), undefined, 'on the ServiceAccount, with two workloads in the file');
+    assert.equal(workloadAtLine(list.slice(0, 1), 2)?.name, 'api', 'a single workload is taken wherever the cursor is');
+  });
+});

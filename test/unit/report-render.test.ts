@@ -1,0 +1,224 @@
+// The diagnosis renderers on a small hand-made report: the exact text (whose line shapes the
+// output channel's grammar matches) and Markdown, the webview HTML's CSP and escaping, and
+// redaction of anything token-shaped in all three.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Resources } from '../../src/cluster/resources';
+import type { CheckpointResult, DiagnosisReport } from '../../src/checkpoints/types';
+import { renderReportHtml } from '../../src/render/report-html';
+import { renderReportMarkdown } from '../../src/render/report-markdown';
+import { renderReportText } from '../../src/render/report-text';
+import { verdict } from '../../src/render/report-common';
+
+// Built at run time so that no token-shaped literal sits in the repository.
+const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+const JWT = `${b64({ alg: 'RS256', kid: 'k1' })}.${b64({ iss: 'https://oidc.example/issuer', sub: 'system:serviceaccount:payments:api' })}.c2lnbmF0dXJlLXZhbHVlLWhlcmU`;
+
+function sampleReport(): DiagnosisReport {
+  return {
+    tool: { name: 'wi-doctor', version: '0.1.0' },
+    startedAt: '2026-11-22T10:00:00.000Z',
+    durationMs: 1234,
+    context: 'prod-aks',
+    server: 'https://prod.hcp.westeurope.azmk8s.io:443',
+    workload: { namespace: 'payments', kind: 'Deployment', name: 'api' },
+    requests: 7,
+    cancelled: false,
+    firstFailure: 'pod-label',
+    checkpoints: [
+      {
+        id: 'cluster-connection', title: 'Cluster connection', status: 'pass', durationMs: 5,
+        summary: 'The API server of context "prod-aks" answers (Kubernetes v1.30.3).',
+        evidence: [{ label: 'server', value: 'https://prod.hcp.westeurope.azmk8s.io:443' }, { label: 'version', value: 'v1.30.3', level: 'ok' }],
+        remediation: [],
+      },
+      {
+        id: 'pod-label', title: 'Pod label', status: 'fail', durationMs: 5,
+        summary: 'The pod template has no `azure.workload.identity/use` label.',
+        evidence: [{ label: 'label', value: 'missing', level: 'fail' }, { label: 'client-id', value: '11111111-2222-3333-4444-555555555555', level: 'info' }],
+        remediation: [
+          {
+            text: 'Add the label to the pod template.',
+            command: `kubectl patch deployment/api -n payments --context prod-aks --type merge -p '{"spec":{"template":{"metadata":{"labels":{"azure.workload.identity/use":"true"}}}}}'`,
+            fix: {
+              id: 'add-pod-template-label', title: 'Add the label to the pod template of Deployment payments/api', changes: [],
+              target: { type: Resources.deployments, namespace: 'payments', name: 'api' }, patchType: 'merge', patch: {}, command: 'kubectl patch ...',
+              waitForRollout: true, rerun: ['pod-label'],
+            },
+          },
+        ],
+      },
+      {
+        id: 'service-account', title: 'ServiceAccount', status: 'warn', durationMs: 1,
+        summary: 'The annotation of <sa> | has a stray space.',
+        evidence: [{ label: 'annotation', value: 'a\nb', level: 'warn' }],
+        remediation: [{ text: 'Check it.' }],
+      },
+      { id: 'pod-logs', title: 'Pod logs', status: 'skipped', durationMs: 0, summary: 'Needs "pod-label", which failed: no label.', evidence: [], remediation: [] },
+    ],
+  };
+}
+
+describe('renderReportText', () => {
+  it('renders the header, each checkpoint, evidence, remediation and the verdict', () => {
+    assert.equal(
+      renderReportText(sampleReport()),
+      [
+        'Workload Identity diagnosis of Deployment payments/api (wi-doctor 0.1.0)',
+        '  context: prod-aks',
+        '  server:  https://prod.hcp.westeurope.azmk8s.io:443',
+        '  time:    2026-11-22T10:00:00.000Z (took 1.2 s, 7 API requests)',
+        '',
+        '[PASS] cluster-connection  Cluster connection',
+        '  The API server of context "prod-aks" answers (Kubernetes v1.30.3).',
+        '    server: https://prod.hcp.westeurope.azmk8s.io:443',
+        '  ✓ version: v1.30.3',
+        '',
+        '[FAIL] pod-label  Pod label',
+        '  The pod template has no `azure.workload.identity/use` label.',
+        '  ✗ label: missing',
+        '  · client-id: 11111111-2222-3333-4444-555555555555',
+        '  → Add the label to the pod template.',
+        `    $ kubectl patch deployment/api -n payments --context prod-aks --type merge -p '{"spec":{"template":{"metadata":{"labels":{"azure.workload.identity/use":"true"}}}}}'`,
+        '    fix available: Add the label to the pod template of Deployment payments/api',
+        '',
+        '[WARN] service-account  ServiceAccount',
+        '  The annotation of <sa> | has a stray space.',
+        '  ! annotation: a',
+        '      b',
+        '  → Check it.',
+        '',
+        '[SKIP] pod-logs  Pod logs',
+        '  Needs "pod-label", which failed: no label.',
+        '',
+        'First broken link: pod-label — The pod template has no `azure.workload.identity/use` label.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('says all checks passed when nothing failed, warned or was skipped', () => {
+    const r = sampleReport();
+    r.checkpoints = [r.checkpoints[0]!];
+    r.firstFailure = undefined;
+    assert.match(renderReportText(r), /\nAll checks passed\.\n$/);
+    assert.equal(verdict(r).kind, 'pass');
+  });
+
+  it('names warnings, skips and cancellation in the verdict', () => {
+    const r = sampleReport();
+    const [pass, , warn, skip] = r.checkpoints as [CheckpointResult, CheckpointResult, CheckpointResult, CheckpointResult];
+    r.firstFailure = undefined;
+    r.checkpoints = [pass, warn];
+    assert.equal(verdict(r).text, 'All checks passed, with 1 warning: service-account.');
+    r.checkpoints = [pass, skip];
+    assert.equal(verdict(r).text, 'No check failed; 1 skipped: pod-logs.');
+    r.cancelled = true;
+    assert.equal(verdict(r).text, 'Cancelled: 1 of 2 checks ran, none failed.');
+  });
+});
+
+describe('renderReportMarkdown', () => {
+  it('renders a table, then sections with evidence and commands in sh blocks', () => {
+    assert.equal(
+      renderReportMarkdown(sampleReport()),
+      [
+        '## Workload Identity diagnosis of `Deployment payments/api`',
+        '',
+        '**First broken link:** `pod-label` — The pod template has no `azure.workload.identity/use` label.',
+        '',
+        '| | Checkpoint | Status | Summary |',
+        '|---|---|---|---|',
+        '| ✅ | `cluster-connection` Cluster connection | pass | The API server of context "prod-aks" answers (Kubernetes v1.30.3). |',
+        '| ❌ | `pod-label` Pod label | fail | The pod template has no `azure.workload.identity/use` label. |',
+        '| ⚠️ | `service-account` ServiceAccount | warn | The annotation of &lt;sa&gt; \\| has a stray space. |',
+        '| ⏭️ | `pod-logs` Pod logs | skipped | Needs "pod-label", which failed: no label. |',
+        '',
+        'Context `prod-aks` · server `https://prod.hcp.westeurope.azmk8s.io:443` · 2026-11-22T10:00:00.000Z · 1.2 s · 7 API requests · wi-doctor 0.1.0',
+        '',
+        '### ✅ Cluster connection (`cluster-connection`)',
+        '',
+        'The API server of context "prod-aks" answers (Kubernetes v1.30.3).',
+        '',
+        '- **server**: https://prod.hcp.westeurope.azmk8s.io:443',
+        '- ✓ **version**: v1.30.3',
+        '',
+        '### ❌ Pod label (`pod-label`)',
+        '',
+        'The pod template has no `azure.workload.identity/use` label.',
+        '',
+        '- ✗ **label**: missing',
+        '- **client-id**: 11111111-2222-3333-4444-555555555555',
+        '',
+        '**What to do**',
+        '',
+        '- Add the label to the pod template.',
+        '  ```sh',
+        `  kubectl patch deployment/api -n payments --context prod-aks --type merge -p '{"spec":{"template":{"metadata":{"labels":{"azure.workload.identity/use":"true"}}}}}'`,
+        '  ```',
+        '  Fix available in VS Code: Add the label to the pod template of Deployment payments/api',
+        '',
+        '### ⚠️ ServiceAccount (`service-account`)',
+        '',
+        'The annotation of &lt;sa&gt; | has a stray space.',
+        '',
+        '- ⚠ **annotation**: a  ',
+        '  b',
+        '',
+        '**What to do**',
+        '',
+        '- Check it.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('keeps a command with backticks inside its fence', () => {
+    const r = sampleReport();
+    r.checkpoints[1]!.remediation[0]!.command = 'echo ```x```';
+    assert.match(renderReportMarkdown(r), /\n {2}````sh\n {2}echo ```x```\n {2}````\n/);
+  });
+});
+
+describe('renderReportHtml', () => {
+  const opts = { nonce: 'bm9uY2U=', cspSource: 'https://webview.test' };
+
+  it('allows only the nonce-carrying style and script, and loads nothing', () => {
+    const html = renderReportHtml(sampleReport(), opts);
+    assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src https:\/\/webview\.test 'nonce-bm9uY2U='; script-src 'nonce-bm9uY2U=';">/);
+    assert.equal((html.match(/<script\b/g) ?? []).length, 1);
+    assert.match(html, /<script nonce="bm9uY2U=">/);
+    assert.doesNotMatch(html, /\b(src|href)="(https?:|\/\/)/);
+  });
+
+  it('escapes text, offers copy and fix buttons by index, and disables actions while busy', () => {
+    const html = renderReportHtml(sampleReport(), opts);
+    assert.match(html, /The annotation of &lt;sa&gt; \| has a stray space\./);
+    assert.match(html, /<p class="summary">The pod template has no <code>azure\.workload\.identity\/use<\/code> label\.<\/p>/);
+    assert.match(html, /data-action="copyCommand" data-checkpoint="pod-label" data-index="0"/);
+    assert.match(html, /<button type="button" class="fix" data-action="applyFix" data-checkpoint="pod-label" data-index="0">Fix: Add the label/);
+    assert.match(html, /data-action="copyMarkdown">Copy report as Markdown</);
+    assert.match(html, /data-action="rerun">Re-run</);
+    assert.match(html, /data-action="showOutput">Show output</);
+    assert.match(html, /First broken link: <a href="#cp-pod-label">Pod label<\/a>/);
+    const busy = renderReportHtml(sampleReport(), { ...opts, busy: 'Applying…' });
+    assert.match(busy, /data-action="applyFix" data-checkpoint="pod-label" data-index="0" disabled>/);
+    assert.match(busy, /data-action="rerun" disabled>/);
+    assert.match(busy, /<p class="busy" role="status" aria-live="polite">Applying…<\/p>/);
+  });
+});
+
+describe('redaction', () => {
+  it('no renderer prints a JWT-shaped string, wherever it hides', () => {
+    const r = sampleReport();
+    r.checkpoints[0]!.summary = `Leaked ${JWT} here`;
+    r.checkpoints[0]!.evidence.push({ label: 'token', value: JWT });
+    r.checkpoints[1]!.remediation[0]!.command = `curl -H "Authorization: Bearer ${JWT}" https://x`;
+    r.checkpoints[2]!.title = `Title ${JWT}`;
+    for (const out of [renderReportText(r), renderReportMarkdown(r), renderReportHtml(r, { nonce: 'n', cspSource: 's' })]) {
+      assert.ok(!out.includes(JWT.split('.')[1]!), 'the token payload is not printed');
+      assert.match(out, /\[token redacted\]/);
+    }
+  });
+});
