@@ -54,8 +54,8 @@ function checkCheckpoints(root: string, facts: string, readme: string): string[]
       for (const h of ['## Example', '## The fact it rests on']) if (!doc.includes(h)) problems.push(`checkpoint ${id}: docs page lacks "${h}"`);
       if (!doc.includes('workload-identity-facts.md')) problems.push(`checkpoint ${id}: docs page does not link the facts sheet`);
     }
-    const testPath = join(root, 'test/unit/checkpoints', `${id}.test.ts`);
-    if (!existsSync(testPath)) problems.push(`checkpoint ${id}: missing test test/unit/checkpoints/${id}.test.ts`);
+    const testPath = join(root, 'test/cluster/checkpoints', `${id}.test.ts`);
+    if (!existsSync(testPath)) problems.push(`checkpoint ${id}: missing test test/cluster/checkpoints/${id}.test.ts`);
   }
   const s = readme.indexOf(CP_START);
   const e = readme.indexOf(CP_END);

@@ -1,5 +1,7 @@
 // Runs every test/unit/**/*.test.ts with Node's own test runner (TypeScript via tsx).
 // Node 20's --test does not expand globs itself, so the files are listed here.
+//   node scripts/run-unit-tests.mjs [words...]                 test/unit: the everyday suite (seconds)
+//   node scripts/run-unit-tests.mjs --root test/cluster [...]  the suites against the local API server and the real kubectl
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -11,8 +13,12 @@ function find(dir) {
   });
 }
 
-const files = find('test/unit').sort();
-const filter = process.argv.slice(2);
+const args = process.argv.slice(2);
+const rootAt = args.indexOf('--root');
+const root = rootAt === -1 ? 'test/unit' : args[rootAt + 1];
+if (rootAt !== -1) args.splice(rootAt, 2);
+const files = find(root).sort();
+const filter = args;
 const chosen = filter.length ? files.filter((f) => filter.some((x) => f.includes(x))) : files;
 const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...chosen], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

@@ -2,6 +2,8 @@
 //   1. type-check (tsc --noEmit, strict)
 //   2. the rule registry check (docs page + table test per rule, README table, settings schema)
 //   3. unit tests (node:test: rules, model, fixes, fuzz, CLI, SARIF)       — seconds
+//   3b. cluster suites: checkpoints, diagnose scenarios and the fake API server, against the local
+//      Kubernetes API server of test/fake-kube, checked with the real kubectl
 //   4. build the bundles (esbuild)
 //   5. install code-server + Chromium if missing (apt as root, npm)      — once per machine
 //   6. integration tests inside the real VS Code 1.100 extension host   — about half a minute
@@ -12,6 +14,7 @@ const steps = [
   ['type-check', 'npx', ['tsc', '--noEmit', '-p', '.']],
   ['rule registry', 'npx', ['tsx', 'scripts/check-rules.ts']],
   ['unit tests', process.execPath, ['scripts/run-unit-tests.mjs']],
+  ['cluster suites (local Kubernetes API server, real kubectl)', process.execPath, ['scripts/run-unit-tests.mjs', '--root', 'test/cluster']],
   ['build', process.execPath, ['esbuild.mjs']],
   ['code-server', 'bash', ['scripts/ensure-code-server.sh']],
   ['integration tests (VS Code 1.100 extension host)', process.execPath, ['test/e2e/run-integration.mjs', '.', 'dist/test/integration/index.js', 'test/integration/workspace']],

@@ -45,7 +45,7 @@ export function addPodTemplateLabelFix(ctx: DiagnoseContext, w: Workload): FixPl
     patch,
     command: kubectl(ctx, `patch ${kubectlRef(w)} --type merge -p ${shq(JSON.stringify(patch))}`),
     waitForRollout: w.ref.kind === 'Deployment' || w.ref.kind === 'StatefulSet' || w.ref.kind === 'DaemonSet',
-    rerun: ['pod-label'],
+    rerun: ['pod-label', 'pod-logs'],
   };
 }
 
@@ -84,7 +84,7 @@ export function restartRolloutFix(ctx: DiagnoseContext, w: Workload): FixPlan | 
     patch,
     command: kubectl(ctx, `rollout restart ${kubectlRef(w)}`),
     waitForRollout: true,
-    rerun: ['pod-label', 'sdk-environment'],
+    rerun: ['pod-label', 'sdk-environment', 'pod-logs'],
   };
 }
 

@@ -1,6 +1,6 @@
 // What a diagnosis must say for each scenario: the first broken link, the words of its summary,
 // and the remediation it must offer (an exact command, a fix). Shared by the CLI scenario suite
-// (test/unit/diagnose-scenarios.test.ts) and the VS Code one (test/integration/diagnose.test.ts),
+// (test/cluster/diagnose-scenarios.test.ts) and the VS Code one (test/integration/diagnose.test.ts),
 // so both surfaces are held to the same answers.
 
 import type { CheckpointId, FixId } from '../../src/checkpoints/types';

@@ -22,7 +22,7 @@ describe('pod-label', () => {
     assert.equal(fix.id, 'add-pod-template-label');
     assert.deepEqual(fix.patch, { spec: { template: { metadata: { labels: { 'azure.workload.identity/use': 'true' } } } } });
     assert.equal(fix.patchType, 'merge');
-    assert.deepEqual(fix.rerun, ['pod-label']);
+    assert.deepEqual(fix.rerun, ['pod-label', 'pod-logs']);
     assert.equal(fix.waitForRollout, true);
   });
 
