@@ -200,6 +200,11 @@ async function diagnoseScreenshots(page) {
   await report.locator('button[data-action="showOutput"]').click();
   const outputView = page.locator('.part.panel .output-view');
   await outputView.waitFor();
+  await page.waitForFunction(
+    (channel) => [...document.querySelectorAll('.part.panel select')].some((s) => s.selectedOptions[0]?.textContent === channel),
+    OUTPUT_CHANNEL,
+    { timeout: 10_000 },
+  );
   // The channel scrolls to its end as it is written: show the report from its first line.
   await outputView.locator('.view-line', { hasText: 'First broken link' }).waitFor({ timeout: 30_000 });
   // The whole report in a maximized panel, in a window tall enough for it, scrolled to its top
