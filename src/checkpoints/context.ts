@@ -60,7 +60,8 @@ export class DiagnoseContext {
   constructor(
     readonly cluster: ClusterApi,
     readonly target: WorkloadRef,
-    readonly signal: AbortSignal,
+    /** Replaced when checkpoints are re-run after a fix, so that run can be cancelled on its own. */
+    public signal: AbortSignal,
     readonly options: DiagnoseOptions = {},
   ) {}
 

@@ -55,8 +55,9 @@ export async function diagnose(req: DiagnoseRequest): Promise<Diagnosis> {
  * Runs `ids` again, and every checkpoint that (transitively) needs one of them, with fresh
  * reads; the other results are kept. Used after a fix is applied.
  */
-export async function rerun(previous: Diagnosis, checkpoints: readonly Checkpoint[], ids: readonly CheckpointId[], hooks?: RunHooks): Promise<Diagnosis> {
+export async function rerun(previous: Diagnosis, checkpoints: readonly Checkpoint[], ids: readonly CheckpointId[], hooks?: RunHooks, signal?: AbortSignal): Promise<Diagnosis> {
   const ctx = previous.context;
+  if (signal) ctx.signal = signal;
   const again = dependentsOf(checkpoints, ids);
   ctx.forget();
   const started = Date.now();

@@ -219,7 +219,7 @@ export class Diagnoser implements vscode.Disposable {
           if (!rollout.ok) warning = `${rollout.message} Checked again anyway.`;
         }
         progress.report({ message: 'Checking again…' });
-        const diagnosis = await this.recheck(entry, plan.rerun, progressHooks(progress));
+        const diagnosis = await this.recheck(entry, plan.rerun, progressHooks(progress), controller.signal);
         return { diagnosis, warning };
       },
     );
@@ -235,12 +235,12 @@ export class Diagnoser implements vscode.Disposable {
   }
 
   /** Re-runs the fix's checkpoints with the first run's state; a cancelled first run has no usable state, so it runs whole. */
-  private recheck(entry: DiagnosisEntry, ids: readonly CheckpointId[], hooks: RunHooks): Promise<Diagnosis> {
+  private recheck(entry: DiagnosisEntry, ids: readonly CheckpointId[], hooks: RunHooks, signal: AbortSignal): Promise<Diagnosis> {
     const previous = entry.diagnosis;
     if (previous.report.cancelled) {
-      return diagnose({ cluster: previous.context.cluster, target: entry.target, checkpoints: this.deps.checkpoints(), hooks, tool: this.deps.tool });
+      return diagnose({ cluster: previous.context.cluster, target: entry.target, checkpoints: this.deps.checkpoints(), hooks, signal, tool: this.deps.tool });
     }
-    return rerun(previous, this.deps.checkpoints(), ids, hooks);
+    return rerun(previous, this.deps.checkpoints(), ids, hooks, signal);
   }
 
   dispose(): void {
