@@ -22,6 +22,8 @@ const common = {
 const builds = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The Azure half (Azure SDK packages), loaded by src/azure/load.ts only when an Azure checkpoint runs.
+  { ...common, entryPoints: ['src/azure/entry.ts'], outfile: 'dist/azure.js' },
 ];
 if (!production) {
   builds.push({

@@ -1,8 +1,13 @@
 // The composition root: builds the parts and registers them. Logic lives in the
-// core (manifests, rules, lint) and the editor adapters (src/editor).
+// core (manifests, rules, lint, checkpoints) and the editor adapters (src/editor).
+// Nothing here loads an Azure SDK: the Azure half (dist/azure.js) is loaded on first use.
 
 import * as vscode from 'vscode';
+import { AzureAccess } from './editor/azure/azure-access';
+import { registerPickIdentity } from './editor/azure/pick-identity';
 import { registerDiagnoseCommands, type DiagnoseApi } from './editor/diagnose/register-diagnose';
+import { PromptSeam } from './editor/diagnose/prompts';
+import { readDiagnoseSettings } from './editor/diagnose/settings';
 import { registerLinting } from './editor/register-linting';
 
 /** What the extension returns from activate(): used by the integration tests to wait on events instead of sleeping. */
@@ -15,7 +20,11 @@ export function activate(context: vscode.ExtensionContext): WorkloadIdentityDoct
   const log = vscode.window.createOutputChannel('Workload Identity Doctor', { log: true });
   context.subscriptions.push(log);
   const { linter, manifests } = registerLinting(context, log);
-  const diagnosis = registerDiagnoseCommands(context, { linter, manifests });
+  // One prompts seam and one Azure access for every command, so a test's replacements reach them all.
+  const prompts = new PromptSeam();
+  const azure = new AzureAccess();
+  const diagnosis = registerDiagnoseCommands(context, { linter, manifests, prompts, azure });
+  registerPickIdentity(context, { azure, prompts, linter, manifests, timeoutMs: () => readDiagnoseSettings().timeoutMs });
   return { ...diagnosis, onDidLint: linter.onDidLint, whenIndexed: () => manifests.whenScanned() };
 }
 

@@ -3,7 +3,11 @@
 // and every federated credential must name this issuer character for character.
 
 import { ev, kubectl } from './shared';
-import type { Checkpoint, Evidence } from './types';
+import { Resources } from '../cluster/resources';
+import type { KubeObject } from '../cluster/types';
+import type { DiagnoseContext } from './context';
+import { WEBHOOK_CONFIGURATION } from './webhook';
+import type { Checkpoint, Evidence, Remediation } from './types';
 
 interface OpenIdConfiguration {
   issuer?: string;
@@ -63,6 +67,57 @@ export const clusterOidcIssuer: Checkpoint = {
     const keys = jwks.value.keys?.length ?? 0;
     evidence.push(ev('signing keys (JWKS)', `${keys}`, keys ? 'ok' : 'fail'));
     if (!keys) return { status: 'fail', summary: 'The JWKS at /openid/v1/jwks has no keys: Entra cannot verify any token of this cluster.', evidence, remediation: [] };
-    return { status: 'pass', summary: `The cluster's issuer is ${issuer}, and its signing keys are served.`, evidence, remediation: [] };
+    const aks = await azurePart(ctx, issuer, evidence);
+    if (aks.problem) return { status: 'fail', summary: aks.problem, evidence, remediation: aks.remediation };
+    return { status: 'pass', summary: `The cluster's issuer is ${issuer}, and its signing keys are served${aks.cluster ? `; AKS cluster ${aks.cluster} has the OIDC issuer and Workload Identity enabled` : ''}.`, evidence, remediation: [] };
   },
 };
+
+/**
+ * The Azure part, when Azure is available without asking: the AKS resource whose
+ * oidcIssuerProfile.issuerUrl is this issuer has the OIDC issuer and Workload Identity enabled,
+ * and its issuerUrl equals the API server's character for character.
+ */
+async function azurePart(ctx: DiagnoseContext, issuer: string, evidence: Evidence[]): Promise<{ cluster?: string; problem?: string; remediation: Remediation[] }> {
+  const azure = await ctx.azureIfAvailable();
+  if (!azure) {
+    evidence.push(ev('AKS resource', 'not checked (Azure not available)', 'info'));
+    return { remediation: [] };
+  }
+  const r = await azure.findClusterByIssuer(issuer, ctx.signal);
+  if (!r.ok) {
+    evidence.push(ev('AKS resource', r.failure.message, 'warn'));
+    return { remediation: [] };
+  }
+  const c = r.value;
+  if (!c) {
+    evidence.push(ev('AKS resource', 'no AKS cluster with this issuer among the subscriptions you can read (not AKS, or another subscription)', 'info'));
+    return { remediation: [] };
+  }
+  const where = `--resource-group ${c.resourceGroup} --name ${c.name} --subscription ${c.subscriptionId}`;
+  evidence.push(ev('AKS resource', `${c.name} (resource group ${c.resourceGroup}, subscription ${c.subscriptionId})`, 'ok'));
+  evidence.push(ev('oidcIssuerProfile.enabled', String(c.oidcIssuerEnabled), c.oidcIssuerEnabled ? 'ok' : 'fail'));
+  evidence.push(ev('securityProfile.workloadIdentity.enabled', String(c.workloadIdentityEnabled), c.workloadIdentityEnabled ? 'ok' : 'fail'));
+  if (c.issuerUrl !== undefined) evidence.push(ev('oidcIssuerProfile.issuerUrl', c.issuerUrl, c.issuerUrl === issuer ? 'ok' : 'fail'));
+  if (c.oidcIssuerEnabled && !c.workloadIdentityEnabled) {
+    // The AKS flag installs the add-on webhook; a self-installed (Helm) webhook works without it.
+    const cfg = await ctx.cluster.get<{ webhooks?: { clientConfig?: { service?: { namespace?: string } } }[] } & KubeObject>(Resources.mutatingWebhookConfigurations, undefined, WEBHOOK_CONFIGURATION, ctx.signal);
+    const ns = cfg.ok ? cfg.value.webhooks?.[0]?.clientConfig?.service?.namespace : undefined;
+    if (ns && ns !== 'kube-system') {
+      evidence.push(ev('webhook', `self-installed in "${ns}", so the AKS Workload Identity flag is not needed`, 'info'));
+      return { cluster: c.name, remediation: [] };
+    }
+  }
+  if (!c.oidcIssuerEnabled || !c.workloadIdentityEnabled) {
+    const flags = [!c.oidcIssuerEnabled ? '--enable-oidc-issuer' : '', !c.workloadIdentityEnabled ? '--enable-workload-identity' : ''].filter(Boolean).join(' ');
+    return {
+      cluster: c.name,
+      problem: `AKS cluster ${c.name} has ${!c.oidcIssuerEnabled ? 'the OIDC issuer' : ''}${!c.oidcIssuerEnabled && !c.workloadIdentityEnabled ? ' and ' : ''}${!c.workloadIdentityEnabled ? 'Workload Identity' : ''} disabled.`,
+      remediation: [{ text: 'Enable it, then restart the workloads that use Workload Identity.', command: `az aks update ${where} ${flags}` }],
+    };
+  }
+  if (c.issuerUrl !== undefined && c.issuerUrl !== issuer) {
+    return { cluster: c.name, problem: `AKS reports the issuer ${JSON.stringify(c.issuerUrl)}, but the API server's is ${JSON.stringify(issuer)}: federated credentials must use the API server's, character for character.`, remediation: [{ text: 'Compare both.', command: `az aks show ${where} --query oidcIssuerProfile.issuerUrl -o tsv` }] };
+  }
+  return { cluster: c.name, remediation: [] };
+}

@@ -6,10 +6,18 @@
 
 import { Resources, workloadType } from '../cluster/resources';
 import type { ClusterApi, KubeFailure, KubeObject, KubeResult, LabelSelector, Pod, PodTemplate } from '../cluster/types';
-import type { CheckpointId, CheckpointResult, WorkloadRef } from './types';
+import type { AppRegistration, AzureApi, ManagedIdentity } from '../azure/types';
+import type { CheckpointId, CheckpointResult, Remediation, WorkloadRef } from './types';
 
-/** Thrown inside run(): the checkpoint ends as `skipped` with this reason. */
-export class SkipCheckpoint extends Error {}
+/** How the diagnosis gets at Azure: loaded only when an Azure checkpoint asks (activation loads no Azure SDK). */
+export type AzureProvider = () => Promise<{ api: AzureApi } | { unavailable: string; signIn: boolean; anonymous?: AzureApi }>;
+
+/** Thrown inside run(): the checkpoint ends as `skipped` with this reason (and, optionally, what to do). */
+export class SkipCheckpoint extends Error {
+  constructor(message: string, readonly remediation: Remediation[] = []) {
+    super(message);
+  }
+}
 
 /** Thrown inside run(): the checkpoint ends as `fail` with the failure's sentence (or `skipped` if already reported). */
 export class CheckpointReadFailure extends Error {
@@ -40,12 +48,23 @@ export interface DiagnoseState {
   tokenClaims?: { iss: string; sub: string; aud: string[]; exp: number };
   /** The projected token itself, kept in memory only for a token exchange; never printed, logged or stored. */
   token?: string;
+  /** AZURE_TENANT_ID as injected into the pods (the tenant the SDK will ask). */
+  podTenantId?: string;
+  /** The managed identity (or app registration) the client ID belongs to. */
+  identity?: ManagedIdentity;
+  app?: AppRegistration;
 }
 
 export interface DiagnoseOptions {
   /** Lines of each container's log to scan. Default 500. */
   logTailLines?: number;
   now?: () => Date;
+  /** Azure access; without it the Azure checkpoints are skipped with a sentence. */
+  azure?: AzureProvider;
+  /** Whether token-exchange may run: always, never, or ask through confirmTokenExchange. Default ask. */
+  tokenExchange?: 'ask' | 'always' | 'never';
+  /** Asked before a real token exchange when tokenExchange is `ask`; no answer means no. */
+  confirmTokenExchange?: (what: string) => Promise<boolean>;
 }
 
 export class DiagnoseContext {
@@ -91,6 +110,40 @@ export class DiagnoseContext {
     const first = this.reportedBy.get(key);
     if (!first && this.current) this.reportedBy.set(key, this.current);
     throw new CheckpointReadFailure(r.failure, what, first);
+  }
+
+  private azureP: ReturnType<AzureProvider> | undefined;
+
+  /** The Azure API, or throws SkipCheckpoint with the reason (not signed in, Azure checks off). */
+  async azure(): Promise<AzureApi> {
+    if (!this.options.azure) throw new SkipCheckpoint('Skipped: Azure checks are off.');
+    this.azureP ??= this.options.azure();
+    const a = await this.azureP;
+    if ('api' in a) return a.api;
+    const signIn: Remediation[] = a.signIn ? [{ text: 'Sign in to Azure to run the Azure checks (the cluster checks ran without it).', command: 'az login', action: 'sign-in-azure' }] : [];
+    throw new SkipCheckpoint(`Skipped: ${a.unavailable}`, signIn);
+  }
+
+  /**
+   * For the token exchange, which needs no Azure sign-in (the pod's token is the credential): the
+   * signed-in API, or one that can only talk to Entra's token endpoint.
+   */
+  async azureForExchange(): Promise<AzureApi> {
+    if (!this.options.azure) throw new SkipCheckpoint('Skipped: Azure checks are off.');
+    this.azureP ??= this.options.azure();
+    const a = await this.azureP;
+    if ('api' in a) return a.api;
+    if (a.anonymous) return a.anonymous;
+    return this.azure();
+  }
+
+  /** The Azure API when it is already available, without asking anyone; undefined otherwise. */
+  async azureIfAvailable(): Promise<AzureApi | undefined> {
+    try {
+      return await this.azure();
+    } catch {
+      return undefined;
+    }
   }
 
   async workload(): Promise<Workload> {

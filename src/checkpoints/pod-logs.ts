@@ -28,6 +28,11 @@ export const podLogs: Checkpoint = {
     const pods = (await ctx.pods()).slice(-MAX_PODS);
     if (!pods.length) return { status: 'skipped', summary: 'No pod of the workload is running, so there are no logs to read.', evidence: [], remediation: [] };
     const tail = ctx.options.logTailLines ?? 500;
+    /** Whether the checkpoint that explains a signature ran (an Azure one is skipped without a sign-in). */
+    const ran = (id: CheckpointId) => {
+      const r = ctx.results.get(id);
+      return !!r && r.status !== 'skipped';
+    };
     const evidence: Evidence[] = [];
     const matches: { where: string; pod: string; m: LogMatch }[] = [];
     let read = 0;
@@ -52,7 +57,7 @@ export const podLogs: Checkpoint = {
     const order = (x: { m: LogMatch }) => (x.m.signature.id.startsWith('AADSTS') ? 0 : 1);
     matches.sort((a, b) => order(a) - order(b));
     for (const { where, m } of matches) {
-      evidence.push(ev(where, `${m.signature.id}${m.count > 1 ? ` ×${m.count}` : ''}: ${m.signature.meaning} → see "${m.signature.explainedBy}"${ctx.results.has(m.signature.explainedBy) ? '' : ' (an Azure-side check)'}. Excerpt: ${m.excerpt}`, 'fail'));
+      evidence.push(ev(where, `${m.signature.id}${m.count > 1 ? ` ×${m.count}` : ''}: ${m.signature.meaning} → see "${m.signature.explainedBy}"${ran(m.signature.explainedBy) ? '' : ' (not run here)'}. Excerpt: ${m.excerpt}`, 'fail'));
     }
     if (matches.length) {
       const first = matches[0]!.m.signature;
@@ -63,7 +68,7 @@ export const podLogs: Checkpoint = {
         evidence,
         remediation: [
           { text: 'Read the logs around the error.', command: kubectl(ctx, `logs ${shq(matches[0]!.pod)} --all-containers --tail=200${matches[0]!.where.endsWith('(previous)') ? ' --previous' : ''}`) },
-          ...explainers.filter((id) => !ctx.results.has(id)).map((id) => ({ text: `"${id}" is checked on the Azure side: ${AZURE_HINTS[id] ?? 'check the managed identity in Azure.'}` })),
+          ...explainers.filter((id) => !ran(id)).map((id) => ({ text: `"${id}" did not run here (it needs an Azure sign-in): ${AZURE_HINTS[id] ?? 'check the managed identity in Azure.'}` })),
         ],
       };
     }

@@ -102,6 +102,7 @@ async function runCheckpoints(checkpoints: readonly Checkpoint[], ctx: DiagnoseC
             : blocker.summary.startsWith('Skipped: ')
               ? skipped(blocker.summary)
               : skipped(`Skipped: needs "${blocker.id}", which was skipped: ${blocker.summary}`);
+        // Only the first of a chain of skips offers the way out (e.g. "Sign in to Azure"), not every dependent.
       } else {
         hooks?.onStart?.(c, i, checkpoints.length);
         ctx.current = c.id;
@@ -123,7 +124,7 @@ async function runOne(c: Checkpoint, ctx: DiagnoseContext): Promise<CheckpointOu
     if (ctx.signal.aborted && o.status !== 'pass') return skipped('Cancelled while this checkpoint ran.');
     return o;
   } catch (e) {
-    if (e instanceof SkipCheckpoint) return skipped(e.message);
+    if (e instanceof SkipCheckpoint) return { ...skipped(e.message), remediation: e.remediation };
     if (e instanceof CheckpointReadFailure) {
       if (e.failure.kind === 'cancelled') return skipped('Cancelled while this checkpoint ran.');
       if (e.firstReportedBy && e.firstReportedBy !== c.id) {

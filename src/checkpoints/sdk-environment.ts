@@ -54,6 +54,8 @@ export const sdkEnvironment: Checkpoint = {
         continue;
       }
       const tokenFile = containers.flatMap((c) => c.env ?? []).find((e) => e.name === 'AZURE_FEDERATED_TOKEN_FILE')?.value;
+      // The tenant the SDK will ask for a token (not a secret): the Azure checkpoints compare it with the identity's.
+      ctx.state.podTenantId ??= containers.flatMap((c) => c.env ?? []).find((e) => e.name === 'AZURE_TENANT_ID')?.value;
       const mounted = volume && containers.some((c) => c.volumeMounts?.some((m) => m.name === volume.name && tokenFile?.startsWith(m.mountPath.replace(/\/?$/, '/'))));
       const bits = [`AZURE_FEDERATED_TOKEN_FILE=${tokenFile ?? '(unset)'}`, volume ? `volume ${volume.name} (audience ${volume.audience})` : 'no token volume'];
       if (missing.has('AZURE_CLIENT_ID') && saClientId) {

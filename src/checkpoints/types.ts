@@ -38,6 +38,10 @@ export interface Remediation {
   command?: string;
   /** A fix the extension can apply (after confirmation, dry run first). */
   fix?: FixPlan;
+  /** A fix in Azure the extension can apply (after confirmation). */
+  azureFix?: AzureFixPlan;
+  /** An action the UI offers instead of a fix, e.g. signing in to Azure. */
+  action?: 'sign-in-azure';
 }
 
 export type FixId = 'add-pod-template-label' | 'annotate-service-account' | 'restart-rollout';
@@ -59,6 +63,19 @@ export interface FixPlan {
   rerun: CheckpointId[];
   /** When the fix needs a value the user supplies (the client ID), its prompt. */
   input?: { prompt: string; placeholder: string; pattern: string; patchPath: string[] };
+}
+
+/** A fix in Azure (not a cluster patch): the editor confirms it, shows the az command, then applies it through the AzureApi. */
+export interface AzureFixPlan {
+  id: 'create-federated-credential';
+  title: string;
+  /** What will change, one line each. */
+  changes: string[];
+  /** The az command that does the same. */
+  command: string;
+  identity: import('../azure/types').ManagedIdentity;
+  credential: import('../azure/types').FederatedCredential;
+  rerun: CheckpointId[];
 }
 
 export interface CheckpointOutcome {

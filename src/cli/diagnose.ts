@@ -4,7 +4,11 @@
 // Exit codes: 0 nothing failed; 1 a checkpoint failed; 2 the diagnosis could not run (bad
 // usage, no kubeconfig, the API server unreachable or refusing us, or cancelled).
 
-import { clusterCheckpoints } from '../checkpoints';
+import { allCheckpoints, clusterCheckpoints } from '../checkpoints';
+import type { AzureProvider } from '../checkpoints/context';
+import { loadAzure } from '../azure/load';
+import { azureProvider } from '../azure/provider';
+import { CLOUDS, type AzureCloudName } from '../azure/types';
 import { diagnose } from '../checkpoints/runner';
 import { connect } from '../cluster/connect';
 import { parseWorkloadKind, WorkloadKinds } from '../cluster/resources';
@@ -17,21 +21,39 @@ import type { CliIO } from './run';
 
 export type ConnectFn = (opts: { kubeconfig?: string; context?: string; timeoutMs: number; env: NodeJS.ProcessEnv }) => ClusterApi;
 
+/** How the CLI reaches Azure; tests pass one pointed at the local fake Azure. */
+export type AzureFn = (opts: { cloud: AzureCloudName; timeoutMs: number }) => AzureProvider;
+
+const defaultAzure: AzureFn = ({ cloud, timeoutMs }) => {
+  const endpoints = CLOUDS[cloud];
+  return azureProvider({
+    endpoints,
+    timeoutMs,
+    anonymousExchange: true,
+    notSignedIn: 'Not signed in to Azure: run `az login` (or set AZURE_TENANT_ID, AZURE_CLIENT_ID and a credential in the environment); the cluster checks ran without it.',
+    credential: async () => (await loadAzure()).cliCredential(endpoints),
+  });
+};
+
 const SPEC: Record<string, OptionSpec> = {
   '--namespace': { value: true },
   '--context': { value: true },
   '--kubeconfig': { value: true },
   '--format': { value: true },
   '--timeout': { value: true },
+  '--cloud': { value: true },
+  '--token-exchange': { value: true },
+  '--no-azure': {},
   '--no-color': {},
   '--help': {},
 };
 
 export const DIAGNOSE_HELP = `Usage: wi-doctor diagnose [-n <namespace>] <kind>/<name> [options]
 
-Runs the Workload Identity checkpoints against the cluster of the kubeconfig's context:
-cluster connection, OIDC issuer, webhook, pod label, ServiceAccount, the pods' SDK
-environment, a projected token's claims, and the pods' logs.
+Runs the Workload Identity checkpoints against the cluster of the kubeconfig's context and
+Azure: cluster connection, OIDC issuer, webhook, pod label, ServiceAccount, the pods' SDK
+environment, a projected token's claims, the managed identity, its federated credentials,
+its role assignments, a real token exchange (with consent), and the pods' logs.
 
   <kind>/<name>                 deployment/api, statefulset/x, daemonset/x, job/x,
                                 cronjob/x or pod/x (kubectl's short names work too)
@@ -40,7 +62,14 @@ environment, a projected token's claims, and the pods' logs.
   --kubeconfig <path>           A kubeconfig file (default: KUBECONFIG, then ~/.kube/config)
   -f, --format <text|json|markdown>  Output format (default: text)
   --timeout <seconds>           Per-request timeout (default: 10)
+  --cloud <name>                AzureCloud (default), AzureUSGovernment or AzureChinaCloud
+  --token-exchange <mode>       ask (default: asks on a terminal, skips otherwise), always or
+                                never: exchange the pod's token at Entra ID to prove the chain
+  --no-azure                    Only the cluster checks (no Azure sign-in needed)
   --no-color                    No colours in text output
+
+Azure: the Azure CLI's sign-in (az login), then AZURE_* variables of the environment. Without
+a sign-in the Azure checks are skipped and the cluster checks still run.
 
 Exit codes: 0 nothing failed; 1 a checkpoint failed; 2 the diagnosis could not run.
 Nothing is written to the cluster. Tokens and secret values are never printed.
@@ -49,7 +78,7 @@ Example:
   wi-doctor diagnose -n payments deployment/api --format json
 `;
 
-export async function diagnoseCommand(argv: readonly string[], io: CliIO, deps: { version: string; connect?: ConnectFn }): Promise<number> {
+export async function diagnoseCommand(argv: readonly string[], io: CliIO, deps: { version: string; connect?: ConnectFn; azure?: AzureFn; ask?: (question: string) => Promise<boolean> }): Promise<number> {
   const parsed = parseArgs(argv.map((a) => (a === '-n' ? '--namespace' : a)), SPEC);
   if (parsed.flags.has('--help')) {
     io.stdout.write(DIAGNOSE_HELP);
@@ -65,6 +94,11 @@ export async function diagnoseCommand(argv: readonly string[], io: CliIO, deps: 
   const timeout = timeoutText === undefined ? 10 : Number(timeoutText);
   if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--timeout must be a positive number of seconds, not "${timeoutText}"`);
 
+  const cloud = (parsed.options.get('--cloud')?.[0] ?? 'AzureCloud') as AzureCloudName;
+  if (!(cloud in CLOUDS)) throw new UsageError(`unknown cloud "${cloud}" (clouds: ${Object.keys(CLOUDS).join(', ')})`);
+  const exchange = parsed.options.get('--token-exchange')?.[0] ?? 'ask';
+  if (exchange !== 'ask' && exchange !== 'always' && exchange !== 'never') throw new UsageError(`--token-exchange must be ask, always or never, not "${exchange}"`);
+  const noAzure = parsed.flags.has('--no-azure');
   const env = (io.env ?? process.env) as NodeJS.ProcessEnv;
   const cluster = (deps.connect ?? connect)({
     kubeconfig: parsed.options.get('--kubeconfig')?.[0],
@@ -76,9 +110,14 @@ export async function diagnoseCommand(argv: readonly string[], io: CliIO, deps: 
   const { report } = await diagnose({
     cluster,
     target: { namespace, kind, name },
-    checkpoints: clusterCheckpoints,
+    checkpoints: noAzure ? clusterCheckpoints : allCheckpoints,
     signal: io.signal,
     tool: { name: 'wi-doctor', version: deps.version },
+    options: {
+      azure: noAzure ? undefined : (deps.azure ?? defaultAzure)({ cloud, timeoutMs: timeout * 1000 }),
+      tokenExchange: exchange,
+      confirmTokenExchange: deps.ask,
+    },
   });
   if (format === 'json') io.stdout.write(renderReportJson(report));
   else if (format === 'markdown') io.stdout.write(renderReportMarkdown(report));

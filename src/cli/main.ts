@@ -17,7 +17,7 @@ process.on('SIGINT', () => {
   interrupt.abort();
 });
 
-run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), signal: interrupt.signal }).then(
+run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), signal: interrupt.signal, stdin: process.stdin.isTTY ? process.stdin : undefined }).then(
   (code) => {
     process.exitCode = code;
   },

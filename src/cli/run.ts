@@ -27,7 +27,7 @@ import { renderJson, type LintReport, type ReportFile } from '../render/json';
 import { renderSarif } from '../render/sarif';
 import { countSeverities, renderRulesText, renderText } from '../render/text';
 import { parseArgs, UsageError, type OptionSpec, type ParsedArgs } from './args';
-import { diagnoseCommand, type ConnectFn } from './diagnose';
+import { diagnoseCommand, type AzureFn, type ConnectFn } from './diagnose';
 import { describeFsError, displayPath, expandInputs, InputError } from './files';
 
 export interface Output {
@@ -43,6 +43,24 @@ export interface CliIO {
   env?: Readonly<Record<string, string | undefined>>;
   /** Aborted on Ctrl+C: a running diagnosis stops and prints what it has. */
   signal?: AbortSignal;
+  /** A terminal to ask yes/no questions on (main.ts passes process.stdin when it is a TTY). */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
+}
+
+/** Asks on the terminal; anything but y/yes is no. */
+function terminalQuestion(io: CliIO): (question: string) => Promise<boolean> {
+  return async (question) => {
+    io.stderr.write(`${question} [y/N] `);
+    const line = await new Promise<string>((resolve) => {
+      const onData = (d: Buffer | string) => {
+        io.stdin!.removeListener('data', onData);
+        (io.stdin as NodeJS.ReadStream).pause?.();
+        resolve(String(d));
+      };
+      io.stdin!.on('data', onData);
+    });
+    return /^\s*y(es)?\s*$/i.test(line);
+  };
 }
 
 /** Seams for tests; the real CLI passes none. */
@@ -51,6 +69,10 @@ export interface RunDeps {
   version?: string;
   /** Builds the cluster client for `diagnose` (tests count requests through it). */
   connect?: ConnectFn;
+  /** Reaches Azure for `diagnose` (tests point it at the local fake Azure). */
+  azure?: AzureFn;
+  /** Answers a yes/no question (the token exchange consent); default: the terminal, when there is one. */
+  ask?: (question: string) => Promise<boolean>;
 }
 
 export const EXIT_OK = 0;
@@ -131,7 +153,7 @@ export async function run(argv: readonly string[], io: CliIO, deps: RunDeps = {}
     }
     if (command === 'lint') return await lintCommand(rest, io, deps);
     if (command === 'rules') return rulesCommand(rest, io, deps);
-    if (command === 'diagnose') return await diagnoseCommand(rest, io, { version: deps.version ?? packageVersion, connect: deps.connect });
+    if (command === 'diagnose') return await diagnoseCommand(rest, io, { version: deps.version ?? packageVersion, connect: deps.connect, azure: deps.azure, ask: deps.ask ?? (io.stdin ? terminalQuestion(io) : undefined) });
     throw new UsageError(command.startsWith('-') ? `unknown option ${command}` : `unknown command "${command}" (commands: lint, rules, diagnose)`);
   } catch (e) {
     if (e instanceof UsageError) {

@@ -4,14 +4,16 @@
 // from the theme's CSS variables; every control is a <button> or <details>, so the page works
 // from the keyboard. Buttons post `{ type, checkpoint?, index? }` messages (ReportMessage); the
 // extension looks the command or fix up by index in its own copy of the report, so the page
-// never sends back text to copy or a patch to apply.
+// never sends back text to copy or a patch to apply. An Azure fix (`azureFix`) uses the same
+// `applyFix` message as a cluster fix; a skipped Azure checkpoint's "Sign in to Azure" entry
+// (`action: 'sign-in-azure'`) posts `signInAzure`.
 
 import type { CheckpointResult, CheckpointStatus, DiagnosisReport, Evidence } from '../checkpoints/types';
 import { clean, formatDuration, plural, verdict, workloadName, type Verdict } from './report-common';
 
 /** What the page can ask of the extension. */
 export type ReportMessage =
-  | { type: 'copyMarkdown' | 'rerun' | 'showOutput' }
+  | { type: 'copyMarkdown' | 'rerun' | 'showOutput' | 'signInAzure' }
   | { type: 'copyCommand' | 'applyFix'; checkpoint: string; index: number };
 
 export interface HtmlOptions {
@@ -88,11 +90,14 @@ function checkpointHtml(r: CheckpointResult, disabled: string): string {
   const remediation = r.remediation.length
     ? `<h3>What to do</h3><ol class="remediation">${r.remediation
         .map((m, i) => {
-          const cmd = m.command
-            ? `<div class="command"><pre><code>${h(m.command)}</code></pre><button type="button" class="secondary" data-action="copyCommand" data-checkpoint="${id}" data-index="${i}" aria-label="Copy the command">Copy</button></div>`
+          const command = m.command ?? m.azureFix?.command;
+          const cmd = command
+            ? `<div class="command"><pre><code>${h(command)}</code></pre><button type="button" class="secondary" data-action="copyCommand" data-checkpoint="${id}" data-index="${i}" aria-label="Copy the command">Copy</button></div>`
             : '';
-          const fix = m.fix ? `<button type="button" class="fix" data-action="applyFix" data-checkpoint="${id}" data-index="${i}"${disabled}>Fix: ${h(m.fix.title)}</button>` : '';
-          return `<li><p>${prose(m.text)}</p>${cmd}${fix}</li>`;
+          const plan = m.fix ?? m.azureFix;
+          const fix = plan ? `<button type="button" class="fix" data-action="applyFix" data-checkpoint="${id}" data-index="${i}"${disabled}>Fix: ${h(plan.title)}</button>` : '';
+          const action = m.action === 'sign-in-azure' ? `<button type="button" class="fix" data-action="signInAzure"${disabled}>Sign in to Azure</button>` : '';
+          return `<li><p>${prose(m.text)}</p>${cmd}${fix}${action}</li>`;
         })
         .join('')}</ol>`
     : '';

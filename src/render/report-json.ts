@@ -28,6 +28,8 @@ export function renderReportJson(report: DiagnosisReport): string {
         text: r.text,
         ...(r.command ? { command: r.command } : {}),
         ...(r.fix ? { fix: { id: r.fix.id, title: r.fix.title, changes: r.fix.changes, command: r.fix.command } } : {}),
+        ...(r.azureFix ? { azureFix: { id: r.azureFix.id, title: r.azureFix.title, changes: r.azureFix.changes, command: r.azureFix.command } } : {}),
+        ...(r.action ? { action: r.action } : {}),
       })),
       durationMs: c.durationMs,
     })),

@@ -54,6 +54,7 @@ function section(r: CheckpointResult): string[] {
       out.push(`- ${text(m.text).replace(/\n/g, '  \n  ')}`);
       if (m.command) out.push(...fence(m.command, 'sh').map((l) => `  ${l}`));
       if (m.fix) out.push(`  Fix available in VS Code: ${text(m.fix.title)}`);
+      if (m.azureFix) out.push(`  Fix available in VS Code: ${text(m.azureFix.title)}`);
     }
   }
   return out;

@@ -35,6 +35,7 @@ export function renderReportText(report: DiagnosisReport): string {
       lines.push(`  → ${indentLines(clean(m.text), '    ')}`);
       if (m.command) lines.push(`    $ ${indentLines(clean(m.command), '      ')}`);
       if (m.fix) lines.push(`    fix available: ${clean(m.fix.title)}`);
+      if (m.azureFix) lines.push(`    fix available: ${clean(m.azureFix.title)}`);
     }
   }
   lines.push('');

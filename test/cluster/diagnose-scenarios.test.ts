@@ -50,7 +50,7 @@ describe('diagnose scenarios (CLI, JSON)', () => {
   for (const x of EXPECTATIONS) {
     it(`${x.scenario}: ${x.firstFailure ? `first broken link is ${x.firstFailure}` : 'everything passes'}`, async () => {
       const { kube, kubeconfig } = await serve({ scenario: x.scenario });
-      const { code, out } = await cli(['diagnose', ...targetArgs(x.target), '--kubeconfig', kubeconfig, '--format', 'json']);
+      const { code, out } = await cli(['diagnose', '--no-azure', ...targetArgs(x.target), '--kubeconfig', kubeconfig, '--format', 'json']);
       const r = JSON.parse(out) as JsonReport;
       assert.equal(r.context, 'fake-aks');
       assert.deepEqual(r.workload, x.target);
@@ -77,7 +77,7 @@ describe('diagnose scenarios (CLI, JSON)', () => {
     for (const scenario of ['client-secret-set', 'logs-aadsts', 'healthy']) {
       const { kube, kubeconfig } = await serve({ scenario });
       for (const format of ['json', 'text', 'markdown']) {
-        const { out, err } = await cli(['diagnose', '-n', 'payments', 'deployment/api', '--kubeconfig', kubeconfig, '--format', format]);
+        const { out, err } = await cli(['diagnose', '--no-azure', '-n', 'payments', 'deployment/api', '--kubeconfig', kubeconfig, '--format', format]);
         for (const secret of [LEAKED_CLIENT_SECRET, LEAKED_STORAGE_KEY, kube.token]) {
           assert.ok(!out.includes(secret) && !err.includes(secret), `${scenario}/${format} printed a secret`);
         }
@@ -91,7 +91,7 @@ describe('diagnose when the cluster misbehaves (CLI)', () => {
   it('unreachable: cluster-connection fails with the sentence, the rest are skipped, exit 2', async () => {
     const { kube, kubeconfig } = await serve({ scenario: 'healthy' });
     await kube.stop();
-    const { code, out } = await cli(['diagnose', '-n', 'payments', 'deploy/api', '--kubeconfig', kubeconfig, '--format', 'json']);
+    const { code, out } = await cli(['diagnose', '--no-azure', '-n', 'payments', 'deploy/api', '--kubeconfig', kubeconfig, '--format', 'json']);
     const r = JSON.parse(out) as JsonReport;
     assert.equal(code, 2);
     assert.match(r.checkpoints[0]!.summary, /^Cannot reach the API server https:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
@@ -101,7 +101,7 @@ describe('diagnose when the cluster misbehaves (CLI)', () => {
   it('401: says the login expired and how to renew it', async () => {
     const { kube } = await serve({ scenario: 'healthy' });
     const kubeconfig = kube.writeKubeconfig(join(dir, 'expired.yaml'), { token: 'expired-token' });
-    const { code, out } = await cli(['diagnose', '-n', 'payments', 'deploy/api', '--kubeconfig', kubeconfig, '--format', 'json']);
+    const { code, out } = await cli(['diagnose', '--no-azure', '-n', 'payments', 'deploy/api', '--kubeconfig', kubeconfig, '--format', 'json']);
     assert.equal(code, 2);
     const r = JSON.parse(out) as JsonReport;
     assert.match(r.checkpoints[0]!.summary, /rejected the credentials \(401 Unauthorized\): the login has expired or is missing/);
@@ -110,7 +110,7 @@ describe('diagnose when the cluster misbehaves (CLI)', () => {
 
   it('403 on listing pods: names the verb, resource and namespace; the checkpoints that need no pods still run', async () => {
     const { kubeconfig } = await serve({ scenario: 'healthy', forbid: [{ verb: 'list', resource: 'pods', namespace: 'payments' }] });
-    const { code, out } = await cli(['diagnose', '-n', 'payments', 'deploy/api', '--kubeconfig', kubeconfig, '--format', 'json']);
+    const { code, out } = await cli(['diagnose', '--no-azure', '-n', 'payments', 'deploy/api', '--kubeconfig', kubeconfig, '--format', 'json']);
     assert.equal(code, 1);
     const r = JSON.parse(out) as JsonReport;
     const byId = Object.fromEntries(r.checkpoints.map((c) => [c.id, c]));
@@ -124,7 +124,7 @@ describe('diagnose when the cluster misbehaves (CLI)', () => {
 
   it('404: a workload that does not exist', async () => {
     const { kubeconfig } = await serve({ scenario: 'healthy' });
-    const { code, out } = await cli(['diagnose', '-n', 'payments', 'deploy/nope', '--kubeconfig', kubeconfig, '--format', 'json']);
+    const { code, out } = await cli(['diagnose', '--no-azure', '-n', 'payments', 'deploy/nope', '--kubeconfig', kubeconfig, '--format', 'json']);
     assert.equal(code, 1);
     const r = JSON.parse(out) as JsonReport;
     const label = r.checkpoints.find((c) => c.id === 'pod-label')!;
@@ -135,7 +135,7 @@ describe('diagnose when the cluster misbehaves (CLI)', () => {
 
   it('429: retried with backoff, then the diagnosis completes', async () => {
     const { kube, kubeconfig } = await serve({ scenario: 'healthy', faults: [{ path: /\/serviceaccounts\/api-sa$/, status: 429, retryAfterSeconds: 0, times: 2 }] });
-    const { code } = await cli(['diagnose', '-n', 'payments', 'deploy/api', '--kubeconfig', kubeconfig, '--format', 'json']);
+    const { code } = await cli(['diagnose', '--no-azure', '-n', 'payments', 'deploy/api', '--kubeconfig', kubeconfig, '--format', 'json']);
     assert.equal(code, 0);
     assert.equal(kube.requests.filter((q) => q.path.endsWith('/serviceaccounts/api-sa')).length, 3);
   });
@@ -143,7 +143,7 @@ describe('diagnose when the cluster misbehaves (CLI)', () => {
   it('a hanging request ends at the timeout with a sentence; the rest still run', async () => {
     const { kubeconfig } = await serve({ scenario: 'healthy', faults: [{ path: '/openid/v1/jwks', hang: true }] });
     const t0 = Date.now();
-    const { out } = await cli(['diagnose', '-n', 'payments', 'deploy/api', '--kubeconfig', kubeconfig, '--format', 'json', '--timeout', '0.3']);
+    const { out } = await cli(['diagnose', '--no-azure', '-n', 'payments', 'deploy/api', '--kubeconfig', kubeconfig, '--format', 'json', '--timeout', '0.3']);
     assert.ok(Date.now() - t0 < 5000);
     const r = JSON.parse(out) as JsonReport;
     const oidc = r.checkpoints.find((c) => c.id === 'cluster-oidc-issuer')!;
@@ -157,7 +157,7 @@ describe('diagnose when the cluster misbehaves (CLI)', () => {
     const ac = new AbortController();
     void kube.waitForRequest((q) => q.path === '/.well-known/openid-configuration').then(() => ac.abort());
     const t0 = Date.now();
-    const { code, out } = await cli(['diagnose', '-n', 'payments', 'deploy/api', '--kubeconfig', kubeconfig, '--format', 'json'], ac.signal);
+    const { code, out } = await cli(['diagnose', '--no-azure', '-n', 'payments', 'deploy/api', '--kubeconfig', kubeconfig, '--format', 'json'], ac.signal);
     assert.ok(Date.now() - t0 < 1500, `took ${Date.now() - t0} ms`);
     assert.equal(code, 2);
     const r = JSON.parse(out) as JsonReport & { cancelled: boolean };

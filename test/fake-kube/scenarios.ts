@@ -85,7 +85,17 @@ interface AppOptions {
   podStatus?: (i: number) => Partial<RunningOptions>;
   /** Log lines of every pod's app container (default: a healthy start-up). */
   logs?: string;
+  /**
+   * Configure the app for the Azure resources the fake cloud (test/fake-azure) holds: env
+   * AZURE_KEYVAULT_URL=https://kv-prod.vault.azure.net/ instead of KEY_VAULT_URL, and a ConfigMap
+   * `<name>-config` (imported with envFrom) with the blob endpoint of storage account stpaymentsprod.
+   */
+  azure?: boolean;
 }
+
+/** The Azure resources an `azure` app names (they exist in test/fake-azure's cloud). */
+export const AZURE_APP_KEYVAULT_URL = 'https://kv-prod.vault.azure.net/';
+export const AZURE_APP_STORAGE_URL = 'https://stpaymentsprod.blob.core.windows.net/';
 
 const USE = { 'azure.workload.identity/use': 'true' };
 
@@ -98,10 +108,10 @@ function logTime(t: number): string {
   return new Date(t).toISOString();
 }
 
-function healthyLogs(name: string, started: number): string {
+function healthyLogs(name: string, started: number, keyVault = 'https://kv-contoso-prod.vault.azure.net/'): string {
   return [
     `{"level":"info","time":"${logTime(started + 900)}","msg":"starting ${name}","version":"2.14.3","pid":1}`,
-    `{"level":"info","time":"${logTime(started + 1400)}","msg":"config loaded","keyVault":"https://kv-contoso-prod.vault.azure.net/"}`,
+    `{"level":"info","time":"${logTime(started + 1400)}","msg":"config loaded","keyVault":"${keyVault}"}`,
     `{"level":"info","time":"${logTime(started + 2100)}","msg":"acquired token","credential":"WorkloadIdentityCredential","scope":"https://vault.azure.net/.default"}`,
     `{"level":"info","time":"${logTime(started + 2300)}","msg":"listening","addr":":8080"}`,
     `{"level":"info","time":"${logTime(started + 65_000)}","msg":"GET /healthz","status":200,"durationMs":1}`,
@@ -114,10 +124,10 @@ function appContainer(o: AppOptions): ContainerSpec {
     image: `contosoprod.azurecr.io/${o.ns}/${o.name}:2.14.3`,
     env: [
       { name: 'LOG_LEVEL', value: 'info' },
-      { name: 'KEY_VAULT_URL', value: 'https://kv-contoso-prod.vault.azure.net/' },
+      o.azure ? { name: 'AZURE_KEYVAULT_URL', value: AZURE_APP_KEYVAULT_URL } : { name: 'KEY_VAULT_URL', value: 'https://kv-contoso-prod.vault.azure.net/' },
       ...(o.env ?? []),
     ],
-    ...(o.envFrom ? { envFrom: o.envFrom } : {}),
+    ...(o.envFrom || o.azure ? { envFrom: [...(o.azure ? [{ configMapRef: { name: `${o.name}-config` } }] : []), ...(o.envFrom ?? [])] } : {}),
     ports: [{ containerPort: 8080, name: 'http', protocol: 'TCP' }],
     readinessProbe: { failureThreshold: 3, httpGet: { path: '/healthz', port: 'http', scheme: 'HTTP' }, periodSeconds: 10, successThreshold: 1, timeoutSeconds: 1 },
     resources: { limits: { memory: '512Mi' }, requests: { cpu: '250m', memory: '256Mi' } },
@@ -132,6 +142,7 @@ function app(b: ClusterBuilder, o: AppOptions): BuiltDeployment {
   const label = o.label ?? 'template';
   b.namespace(o.ns, created - HOUR, o.nsLabels);
   b.serviceAccount(o.ns, sa, created, o.saAnnotations ?? { 'azure.workload.identity/client-id': CLIENT_ID });
+  if (o.azure) b.configMap(o.ns, `${o.name}-config`, { STORAGE_ACCOUNT_URL: AZURE_APP_STORAGE_URL, REPORTS_CONTAINER: 'settlement-reports', HTTP_PORT: '8080' }, created);
   const built = b.deployment({
     namespace: o.ns,
     name: o.name,
@@ -146,7 +157,7 @@ function app(b: ClusterBuilder, o: AppOptions): BuiltDeployment {
     ...(o.podStatus ? { podStatus: o.podStatus } : {}),
   });
   b.service(o.ns, o.name, { selector: { app: o.name }, ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 'http' }], clusterIP: clusterIP(`${o.ns}/${o.name}`), created });
-  for (const p of built.pods) b.store.setLog(o.ns, p.metadata.name, o.name, o.logs ?? healthyLogs(o.name, Date.parse(p.status.startTime)), { endTime: new Date(Date.parse(p.status.startTime) + 65_000) });
+  for (const p of built.pods) b.store.setLog(o.ns, p.metadata.name, o.name, o.logs ?? healthyLogs(o.name, Date.parse(p.status.startTime), o.azure ? AZURE_APP_KEYVAULT_URL : undefined), { endTime: new Date(Date.parse(p.status.startTime) + 65_000) });
   return built;
 }
 
@@ -443,6 +454,17 @@ export const SCENARIOS: readonly Scenario[] = [
     target: PAYMENTS_API,
     failingCheckpoint: 'pod-logs',
     build: (b) => logsAadsts(b, 'payments', 'api', DEFAULT_ISSUER),
+  },
+  {
+    name: 'azure-wired',
+    description: 'Like healthy, and the app names the Azure resources of the fake cloud: AZURE_KEYVAULT_URL (kv-prod), a ConfigMap with a blob URL (stpaymentsprod). The cluster of every test/fake-azure scenario.',
+    base: 'aks-addon',
+    target: PAYMENTS_API,
+    failingCheckpoint: null,
+    build: (b) => {
+      app(b, { ns: 'payments', name: 'api', sa: 'api-sa', azure: true });
+      nightlyJob(b, 'payments', 'api-sa');
+    },
   },
   {
     name: 'helm-healthy',

@@ -5,6 +5,7 @@
 // `[wi-test] ` so the harness can pick them out of the workbench log.
 
 import Mocha from 'mocha';
+import { registerDiagnoseAzureTests } from './diagnose-azure.test';
 import { registerDiagnoseTests } from './diagnose.test';
 import { registerLintingTests } from './linting.test';
 
@@ -33,6 +34,7 @@ export function run(): Promise<void> {
   mocha.suite.emit('pre-require', globalThis, 'integration', mocha);
   registerLintingTests();
   registerDiagnoseTests();
+  registerDiagnoseAzureTests();
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures ? reject(new Error(`${failures} integration test(s) failed`)) : resolve()));
   });

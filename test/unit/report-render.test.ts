@@ -207,6 +207,44 @@ describe('renderReportHtml', () => {
     assert.match(busy, /data-action="rerun" disabled>/);
     assert.match(busy, /<p class="busy" role="status" aria-live="polite">Applying…<\/p>/);
   });
+
+  it('offers an Azure fix with its az command to copy, and "Sign in to Azure" on a skipped Azure checkpoint', () => {
+    const r = sampleReport();
+    const identity = { id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-api', name: 'id-api', resourceGroup: 'rg', subscriptionId: 's', tenantId: 't', clientId: 'c', principalId: 'p' };
+    const command = `az identity federated-credential create --name fic-payments-api-sa --identity-name id-api --resource-group rg --subscription s --issuer 'https://oidc.example/issuer/' --subject system:serviceaccount:payments:api-sa --audiences api://AzureADTokenExchange`;
+    r.checkpoints.push(
+      {
+        id: 'federated-credential', title: 'Federated credential', status: 'fail', durationMs: 3,
+        summary: 'No federated credential of managed identity id-api matches the token.',
+        evidence: [],
+        remediation: [
+          { text: 'Look at the identity.' },
+          {
+            text: 'Create federated credential "fic-payments-api-sa" on id-api with the exact values of the token.',
+            azureFix: {
+              id: 'create-federated-credential', title: 'Create federated credential "fic-payments-api-sa" on id-api', changes: ['a new credential'], command,
+              identity, credential: { name: 'fic-payments-api-sa', issuer: 'https://oidc.example/issuer/', subject: 'system:serviceaccount:payments:api-sa', audiences: ['api://AzureADTokenExchange'] },
+              rerun: ['federated-credential', 'token-exchange'],
+            },
+          },
+        ],
+      },
+      {
+        id: 'managed-identity', title: 'Managed identity', status: 'skipped', durationMs: 0,
+        summary: 'Skipped: Not signed in to Azure in VS Code: choose "Sign in to Azure".',
+        evidence: [],
+        remediation: [{ text: 'Sign in to Azure to run the Azure checks (the cluster checks ran without it).', command: 'az login', action: 'sign-in-azure' }],
+      },
+    );
+    const html = renderReportHtml(r, opts);
+    assert.match(html, /<button type="button" class="fix" data-action="applyFix" data-checkpoint="federated-credential" data-index="1">Fix: Create federated credential &quot;fic-payments-api-sa&quot; on id-api<\/button>/);
+    assert.ok(html.includes(`<pre><code>${command.replace(/'/g, '&#39;')}</code></pre><button type="button" class="secondary" data-action="copyCommand" data-checkpoint="federated-credential" data-index="1"`), 'the az command is shown with its Copy button');
+    assert.doesNotMatch(html, /data-checkpoint="federated-credential" data-index="0"/);
+    assert.match(html, /<button type="button" class="fix" data-action="signInAzure">Sign in to Azure<\/button>/);
+    const busy = renderReportHtml(r, { ...opts, busy: 'Applying…' });
+    assert.match(busy, /data-action="signInAzure" disabled>/);
+    assert.match(busy, /data-action="applyFix" data-checkpoint="federated-credential" data-index="1" disabled>/);
+  });
 });
 
 describe('redaction', () => {

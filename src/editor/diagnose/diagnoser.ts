@@ -1,17 +1,21 @@
 // Runs diagnoses and fixes for the editor: a cancellable progress notification around the core
 // runner, the text report in the output channel, the report view, and the event the tests wait
 // on. It keeps the last Diagnosis of each workload, because a fix re-runs only the checkpoints
-// it affects, with the state the first run established.
+// it affects, with the state the first run established — and the AzureApi that run used, since
+// an Azure fix (a federated credential) must be written through the same sign-in it was found with.
 
 import * as vscode from 'vscode';
 import { applyFix, describeRollout, resolveFix, waitForRollout } from '../../checkpoints/apply-fix';
 import { diagnose, rerun, type Diagnosis, type RunHooks } from '../../checkpoints/runner';
-import type { Checkpoint, CheckpointId, DiagnosisReport, FixPlan, WorkloadRef } from '../../checkpoints/types';
+import type { AzureApi } from '../../azure/types';
+import type { DiagnoseOptions } from '../../checkpoints/context';
+import type { AzureFixPlan, Checkpoint, CheckpointId, DiagnosisReport, FixPlan, WorkloadRef } from '../../checkpoints/types';
 import { connect } from '../../cluster/connect';
 import type { ClusterApi } from '../../cluster/types';
 import type { ReportMessage } from '../../render/report-html';
 import { renderReportMarkdown } from '../../render/report-markdown';
 import { renderReportText } from '../../render/report-text';
+import { reportSignInFailure, type AzureAccess } from '../azure/azure-access';
 import type { PromptSeam } from './prompts';
 import { ReportPanels } from './report-panel';
 import type { DiagnoseSettings } from './settings';
@@ -19,13 +23,26 @@ import type { DiagnoseSettings } from './settings';
 /** How long a fix waits for the rollout it started before re-checking anyway. */
 const ROLLOUT_TIMEOUT_MS = 5 * 60_000;
 
+export const EXCHANGE_ACTION = 'Exchange';
+export const CREATE_ACTION = 'Create';
+const EXCHANGE_DETAIL =
+  'This proves the chain from the pod to Azure end to end: Entra ID is asked for a token of a harmless scope, which is discarded at once. ' +
+  'Set wiDoctor.diagnose.tokenExchange to "always" or "never" to stop being asked.';
+
 export interface DiagnoserDeps {
   checkpoints: () => readonly Checkpoint[];
   settings: () => DiagnoseSettings;
   prompts: PromptSeam;
   tool: { name: string; version: string };
+  /** Azure access for the Azure checkpoints, the sign-in and the Azure fixes. */
+  azure: AzureAccess;
   /** The report view's tab icon. */
   iconPath?: vscode.Uri;
+}
+
+/** The AzureApi a diagnosis got from its provider, kept for the Azure fixes of its report. */
+export interface AzureHandle {
+  api?: AzureApi;
 }
 
 export interface DiagnosisEntry {
@@ -34,6 +51,7 @@ export interface DiagnosisEntry {
   /** The context the user asked for (an argument), kept so Re-run asks for the same one. */
   contextOverride?: string;
   diagnosis: Diagnosis;
+  azure: AzureHandle;
   busy: boolean;
 }
 
@@ -71,21 +89,64 @@ export class Diagnoser implements vscode.Disposable {
     opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
     if (opts.signal?.aborted) controller.abort();
     try {
+      const azure: AzureHandle = {};
       const diagnosis = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, cancellable: true, title: `Diagnosing ${target.namespace}/${target.kind}/${target.name}` },
         (progress, token) => {
           token.onCancellationRequested(() => controller.abort());
-          return diagnose({ cluster, target, checkpoints: this.deps.checkpoints(), signal: controller.signal, hooks: progressHooks(progress), tool: this.deps.tool });
+          return diagnose({ cluster, target, checkpoints: this.deps.checkpoints(), signal: controller.signal, hooks: progressHooks(progress), tool: this.deps.tool, options: this.options(azure) });
         },
       );
       const key = workloadKey(cluster.identity.context, target);
-      const entry: DiagnosisEntry = { key, target, contextOverride: opts.contextOverride, diagnosis, busy: false };
+      const entry: DiagnosisEntry = { key, target, contextOverride: opts.contextOverride, diagnosis, azure, busy: false };
       this.entries.set(key, entry);
       this.publish(entry);
       return diagnosis.report;
     } finally {
       opts.signal?.removeEventListener('abort', onOuterAbort);
     }
+  }
+
+  /**
+   * The Azure side of one diagnosis: a silent provider (asked only when an Azure checkpoint runs)
+   * that keeps the AzureApi it hands out in `azure`, the token-exchange setting, and the consent
+   * asked through the prompts seam (read when asked, so a re-check uses the prompts then in force).
+   */
+  private options(azure: AzureHandle): DiagnoseOptions {
+    const s = this.deps.settings();
+    const provider = this.deps.azure.provider(s.timeoutMs);
+    return {
+      azure: async () => {
+        const r = await provider();
+        if ('api' in r) azure.api = r.api;
+        return r;
+      },
+      tokenExchange: s.tokenExchange,
+      confirmTokenExchange: async (what) => (await this.deps.prompts.current.confirm(what, EXCHANGE_DETAIL, EXCHANGE_ACTION)) === EXCHANGE_ACTION,
+    };
+  }
+
+  /** Re-runs a diagnosis from scratch (new reads, a new Azure provider), as the Re-run button does. */
+  rerunEntry(entry: DiagnosisEntry): Promise<DiagnosisReport> {
+    return this.run(this.connect(entry.contextOverride), entry.target, { contextOverride: entry.contextOverride });
+  }
+
+  /**
+   * VS Code's Microsoft sign-in (the only place it is interactive), then the diagnosis again —
+   * of `entry`, else of the last workload diagnosed. Resolves to the new report, or undefined.
+   */
+  async signInToAzure(entry: DiagnosisEntry | undefined = this.last): Promise<DiagnosisReport | undefined> {
+    const prompts = this.deps.prompts.current;
+    const r = await this.deps.azure.signIn();
+    if (!r.ok) {
+      await reportSignInFailure(prompts, r);
+      return undefined;
+    }
+    if (!entry) {
+      void prompts.info(`Workload Identity Doctor: signed in to Azure${r.account ? ` as ${r.account}` : ''}. Run "Diagnose Workload Identity" on a workload to check its Azure side.`);
+      return undefined;
+    }
+    return this.rerunEntry(entry);
   }
 
   private publish(entry: DiagnosisEntry, notice?: { level: 'info' | 'error'; text: string }): void {
@@ -126,10 +187,14 @@ export class Diagnoser implements vscode.Disposable {
         this.output.show(true);
         return;
       case 'rerun':
-        await this.run(this.connect(entry.contextOverride), entry.target, { contextOverride: entry.contextOverride });
+        await this.rerunEntry(entry);
+        return;
+      case 'signInAzure':
+        await this.signInToAzure(entry);
         return;
       case 'copyCommand': {
-        const command = entry.diagnosis.report.checkpoints.find((c) => c.id === m.checkpoint)?.remediation[m.index]?.command;
+        const r = entry.diagnosis.report.checkpoints.find((c) => c.id === m.checkpoint)?.remediation[m.index];
+        const command = r?.command ?? r?.azureFix?.command;
         if (command) await vscode.env.clipboard.writeText(command);
         return;
       }
@@ -143,12 +208,14 @@ export class Diagnoser implements vscode.Disposable {
    * The fix of a checkpoint's remediation entry (by index, or the first with a fix of `fixId`):
    * the value it needs, a modal confirmation showing the changes and the kubectl equivalent, a
    * dry run, the patch, the rollout, and a re-check. Nothing is written unless the user chose
-   * Apply. Resolves to the new report, or undefined when nothing was applied.
+   * Apply. An Azure fix goes to applyAzureFix. Resolves to the new report, or undefined when
+   * nothing was applied.
    */
   async applyFix(entry: DiagnosisEntry, checkpoint: string, which: number | string): Promise<DiagnosisReport | undefined> {
     const prompts = this.deps.prompts.current;
     const result = entry.diagnosis.report.checkpoints.find((c) => c.id === checkpoint);
-    const remediation = typeof which === 'number' ? result?.remediation[which] : result?.remediation.find((r) => r.fix?.id === which);
+    const remediation = typeof which === 'number' ? result?.remediation[which] : result?.remediation.find((r) => r.fix?.id === which || r.azureFix?.id === which);
+    if (remediation?.azureFix) return this.applyAzureFix(entry, remediation.azureFix);
     const plan = remediation?.fix;
     if (!plan) {
       void prompts.error(`Workload Identity Doctor: the report of ${entry.target.namespace}/${entry.target.name} has no such fix for "${checkpoint}"; run the diagnosis again.`);
@@ -234,11 +301,62 @@ export class Diagnoser implements vscode.Disposable {
     return outcome.diagnosis.report;
   }
 
+  /**
+   * An Azure fix (a new federated credential): a modal confirmation listing the changes and the az
+   * command, the write through the AzureApi the diagnosis used, and a re-check of `plan.rerun`.
+   * Nothing is written unless the user chose Create; a refusal (403 naming the role, 409) becomes
+   * a notice in the report view and an error message.
+   */
+  private async applyAzureFix(entry: DiagnosisEntry, plan: AzureFixPlan): Promise<DiagnosisReport | undefined> {
+    const prompts = this.deps.prompts.current;
+    const api = entry.azure.api;
+    if (!api) {
+      void prompts.error(`Workload Identity Doctor: the diagnosis of ${entry.target.namespace}/${entry.target.name} has no Azure sign-in to apply "${plan.title}" with; run it again.`);
+      return undefined;
+    }
+    if (entry.busy) {
+      void prompts.info('Workload Identity Doctor: a fix for this workload is already being applied.');
+      return undefined;
+    }
+    const detail = [...plan.changes, '', 'The same with the Azure CLI:', plan.command, '', `Nothing is written in Azure unless you choose ${CREATE_ACTION}.`].join('\n');
+    const answer = await prompts.confirm(`${plan.title}?`, detail, CREATE_ACTION);
+    if (answer !== CREATE_ACTION) return undefined;
+    entry.busy = true;
+    try {
+      this.panels.setBusy(entry.key, `Applying: ${plan.title}…`);
+      const outcome = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, cancellable: true, title: plan.title },
+        async (progress, token): Promise<{ error: string } | { diagnosis: Diagnosis }> => {
+          const controller = new AbortController();
+          token.onCancellationRequested(() => controller.abort());
+          progress.report({ message: 'Writing to Azure…' });
+          const created = await api.createFederatedCredential(plan.identity, plan.credential, controller.signal);
+          if (!created.ok) return { error: `${plan.title} failed: ${created.failure.message}` };
+          progress.report({ message: 'Checking again…' });
+          return { diagnosis: await this.recheck(entry, plan.rerun, progressHooks(progress), controller.signal) };
+        },
+      );
+      if ('error' in outcome) {
+        this.output.appendLine(`${outcome.error}\n`);
+        this.panels.setBusy(entry.key, undefined, { level: 'error', text: outcome.error });
+        void prompts.error(`Workload Identity Doctor: ${outcome.error}`);
+        return undefined;
+      }
+      entry.diagnosis = outcome.diagnosis;
+      this.output.appendLine(`Applied: ${plan.title}\n`);
+      this.publish(entry, { level: 'info', text: `Applied: ${plan.title}. Entra can take a few minutes to use a new credential.` });
+      return outcome.diagnosis.report;
+    } finally {
+      entry.busy = false;
+    }
+  }
+
   /** Re-runs the fix's checkpoints with the first run's state; a cancelled first run has no usable state, so it runs whole. */
   private recheck(entry: DiagnosisEntry, ids: readonly CheckpointId[], hooks: RunHooks, signal: AbortSignal): Promise<Diagnosis> {
     const previous = entry.diagnosis;
     if (previous.report.cancelled) {
-      return diagnose({ cluster: previous.context.cluster, target: entry.target, checkpoints: this.deps.checkpoints(), hooks, signal, tool: this.deps.tool });
+      entry.azure = {};
+      return diagnose({ cluster: previous.context.cluster, target: entry.target, checkpoints: this.deps.checkpoints(), hooks, signal, tool: this.deps.tool, options: this.options(entry.azure) });
     }
     return rerun(previous, this.deps.checkpoints(), ids, hooks, signal);
   }

@@ -1,24 +1,26 @@
-// Wires the live diagnosis into VS Code: the commands (diagnose, copy the report, apply a fix),
-// the CodeLens, the output channel and report view (through the Diagnoser), and the part of the
-// extension API the integration tests use. Design: the core (checkpoints, runner, renderers,
+// Wires the live diagnosis into VS Code: the commands (diagnose, copy the report, apply a fix,
+// sign in to Azure), the CodeLens, the output channel and report view (through the Diagnoser),
+// and the part of the extension API the integration tests use. Design: the core (checkpoints, runner, renderers,
 // apply-fix) knows nothing of VS Code; everything here only adapts it.
 
 import * as vscode from 'vscode';
-import { clusterCheckpoints } from '../../checkpoints';
+import { allCheckpoints } from '../../checkpoints';
 import type { DiagnosisReport, WorkloadRef } from '../../checkpoints/types';
 import { parseWorkloadKind } from '../../cluster/resources';
 import { parseManifestFile } from '../../manifests/document';
+import type { AzureAccess, AzureOverride } from '../azure/azure-access';
 import type { EditorLinter } from '../linting';
 import { isYamlDocument, type WorkspaceManifests } from '../workspace-manifests';
 import { DIAGNOSE_COMMAND, DiagnoseCodeLens } from './code-lens';
 import { Diagnoser } from './diagnoser';
 import { manifestWorkloads, workloadAtLine } from './manifest-workloads';
 import { pickTarget } from './pick-target';
-import { PromptSeam, type DiagnosePrompts } from './prompts';
+import type { DiagnosePrompts, PromptSeam } from './prompts';
 import { readDiagnoseSettings } from './settings';
 
 export const COPY_MARKDOWN_COMMAND = 'wiDoctor.copyReportMarkdown';
 export const APPLY_FIX_COMMAND = 'wiDoctor.applyFix';
+export const SIGN_IN_COMMAND = 'wiDoctor.signInToAzure';
 
 /** A workload as the command takes it (from a CodeLens, the tree, a test). No namespace = the context's default. */
 export interface DiagnoseTarget {
@@ -49,18 +51,31 @@ export interface DiagnoseApi {
    * confirmation, error and information messages); `undefined` restores VS Code's own.
    */
   setPrompts(prompts: Partial<DiagnosePrompts> | undefined): void;
+  /**
+   * FOR TESTS: the Azure endpoints and credential to use instead of VS Code's Microsoft account
+   * (diagnoses, "Sign in to Azure", "Pick a managed identity from Azure"); `undefined` restores it.
+   */
+  setAzure(override: AzureOverride | undefined): void;
 }
 
 const SELECTOR: vscode.DocumentSelector = [{ language: 'yaml' }, { language: 'helm' }, { pattern: '**/*.{yaml,yml}' }];
 
-export function registerDiagnoseCommands(context: vscode.ExtensionContext, deps: { manifests: WorkspaceManifests; linter: EditorLinter }): DiagnoseApi {
-  const prompts = new PromptSeam();
+export interface DiagnoseDeps {
+  manifests: WorkspaceManifests;
+  linter: EditorLinter;
+  prompts: PromptSeam;
+  azure: AzureAccess;
+}
+
+export function registerDiagnoseCommands(context: vscode.ExtensionContext, deps: DiagnoseDeps): DiagnoseApi {
+  const { prompts, azure } = deps;
   const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0');
   const diagnoser = new Diagnoser({
-    // Read at each run: the registry grows as checkpoints are added (and the Azure half plugs in).
-    checkpoints: () => clusterCheckpoints,
+    // Cluster and Azure: without an Azure sign-in the Azure checkpoints are skipped, offering one.
+    checkpoints: () => allCheckpoints,
     settings: readDiagnoseSettings,
     prompts,
+    azure,
     tool: { name: 'Workload Identity Doctor for VS Code', version },
     iconPath: vscode.Uri.joinPath(context.extensionUri, 'media', 'wi-doctor.svg'),
   });
@@ -116,6 +131,8 @@ export function registerDiagnoseCommands(context: vscode.ExtensionContext, deps:
     vscode.commands.registerCommand(DIAGNOSE_COMMAND, diagnoseCommand),
     vscode.commands.registerCommand(COPY_MARKDOWN_COMMAND, () => diagnoser.copyMarkdown()),
     vscode.commands.registerCommand(APPLY_FIX_COMMAND, applyFixCommand),
+    // From the palette: sign in, then diagnose the last workload again (if any).
+    vscode.commands.registerCommand(SIGN_IN_COMMAND, () => diagnoser.signInToAzure()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('wiDoctor.diagnose.codeLens')) lenses.refresh();
     }),
@@ -125,6 +142,7 @@ export function registerDiagnoseCommands(context: vscode.ExtensionContext, deps:
     onDidDiagnose: diagnoser.onDidDiagnose,
     diagnose: (target, options) => diagnoseTarget(target, options?.signal),
     setPrompts: (p) => prompts.set(p),
+    setAzure: (o) => azure.setOverride(o),
   };
 }
 

@@ -80,7 +80,7 @@ export class ReportPanels implements vscode.Disposable {
 function asMessage(m: unknown): ReportMessage | undefined {
   if (!m || typeof m !== 'object') return undefined;
   const { type, checkpoint, index } = m as Record<string, unknown>;
-  if (type === 'copyMarkdown' || type === 'rerun' || type === 'showOutput') return { type };
+  if (type === 'copyMarkdown' || type === 'rerun' || type === 'showOutput' || type === 'signInAzure') return { type };
   if ((type === 'copyCommand' || type === 'applyFix') && typeof checkpoint === 'string' && typeof index === 'number' && Number.isInteger(index) && index >= 0) {
     return { type, checkpoint, index };
   }

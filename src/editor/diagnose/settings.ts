@@ -1,7 +1,8 @@
 // The `wiDoctor.*` settings of the live diagnosis. The kubeconfig and context settings only choose
 // what to read: the user's kubeconfig is never written (no `kubectl config use-context`).
 // A kubeconfig can run programs (exec credential plugins), so in an untrusted workspace the
-// workspace's own value of `wiDoctor.kubeconfig`/`wiDoctor.context` is ignored: only the user's.
+// workspace's own value of `wiDoctor.kubeconfig`/`wiDoctor.context` is ignored: only the user's; the
+// same for `wiDoctor.diagnose.tokenExchange`, so a workspace cannot skip the consent.
 
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
@@ -14,7 +15,11 @@ export interface DiagnoseSettings {
   context?: string;
   timeoutMs: number;
   codeLens: boolean;
+  /** Whether the token-exchange checkpoint may exchange a pod's token at Entra ID: ask each time, always, or never. */
+  tokenExchange: 'ask' | 'always' | 'never';
 }
+
+const EXCHANGE_MODES = ['ask', 'always', 'never'] as const;
 
 export function readDiagnoseSettings(): DiagnoseSettings {
   const c = vscode.workspace.getConfiguration('wiDoctor');
@@ -29,6 +34,8 @@ export function readDiagnoseSettings(): DiagnoseSettings {
     context: userOnly('context').trim() || undefined,
     timeoutMs: Math.round(Math.max(1, Math.min(300, Number.isFinite(seconds) ? seconds : 10)) * 1000),
     codeLens: c.get<boolean>('diagnose.codeLens') ?? true,
+    // An untrusted workspace must not turn the consent off for you: only your own setting counts there.
+    tokenExchange: EXCHANGE_MODES.find((m) => m === userOnly('diagnose.tokenExchange')) ?? 'ask',
   };
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_ISSUER } from '../../fake-kube/scenarios';
-import { diagnoseWith, evidence } from './harness';
+import { diagnoseCloud, diagnoseWith, evidence } from './harness';
 
 describe('cluster-oidc-issuer', () => {
   it('reads the issuer from the discovery document and checks the JWKS', async () => {
@@ -9,7 +9,7 @@ describe('cluster-oidc-issuer', () => {
     const c = byId['cluster-oidc-issuer'];
     assert.equal(c.status, 'pass');
     assert.equal(c.summary, `The cluster's issuer is ${DEFAULT_ISSUER}, and its signing keys are served.`);
-    assert.deepEqual(evidence(c), [`- issuer: ${DEFAULT_ISSUER}`, 'info trailing "/": yes (federated credentials must include it)', 'ok signing keys (JWKS): 1']);
+    assert.deepEqual(evidence(c), [`- issuer: ${DEFAULT_ISSUER}`, 'info trailing "/": yes (federated credentials must include it)', 'ok signing keys (JWKS): 1', 'info AKS resource: not checked (Azure not available)']);
     assert.equal(diagnosis.context.state.issuer, DEFAULT_ISSUER);
   });
 
@@ -38,5 +38,14 @@ describe('cluster-oidc-issuer', () => {
     const { byId } = await diagnoseWith({ scenario: 'healthy', faults: [{ path: '/openid/v1/jwks', status: 500 }] });
     assert.equal(byId['cluster-oidc-issuer'].status, 'fail');
     assert.match(byId['cluster-oidc-issuer'].summary, /advertises the issuer .* but does not serve its signing keys at \/openid\/v1\/jwks: The API server failed to get \/openid\/v1\/jwks \(HTTP 500/);
+  });
+
+  it('with Azure: the AKS resource has the OIDC issuer and Workload Identity on, and the same issuer', async () => {
+    const { byId } = await diagnoseCloud({ scenario: 'azure-healthy' });
+    assert.equal(byId['cluster-oidc-issuer'].status, 'pass');
+    assert.match(byId['cluster-oidc-issuer'].summary, /; AKS cluster aks-prod has the OIDC issuer and Workload Identity enabled\.$/);
+    const disabled = await diagnoseCloud({ scenario: 'aks-workload-identity-disabled' });
+    assert.equal(disabled.byId['cluster-oidc-issuer'].status, 'fail');
+    assert.ok(evidence(disabled.byId['cluster-oidc-issuer']).includes('fail securityProfile.workloadIdentity.enabled: false'));
   });
 });

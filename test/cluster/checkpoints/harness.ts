@@ -44,3 +44,31 @@ export async function diagnoseWith(opts: FakeKubeOptions | FakeKube, target: Wor
 export function evidence(r: CheckpointResult): string[] {
   return r.evidence.map((e) => `${e.level ?? '-'} ${e.label}: ${e.value}`);
 }
+
+// ---- the Azure half ---------------------------------------------------------------------
+
+import { allCheckpoints } from '../../../src/checkpoints';
+import type { DiagnoseOptions } from '../../../src/checkpoints/context';
+import { azureProvider } from '../../../src/azure/provider';
+import { startFakeCloud, type FakeCloud, type FakeCloudOptions } from '../../fake-azure/cloud';
+
+const clouds: FakeCloud[] = [];
+after(async () => {
+  await Promise.all(clouds.map((c) => c.stop()));
+});
+
+export interface CloudRun extends Omit<Run, 'kube'> {
+  cloud: FakeCloud;
+}
+
+/** The whole chain (cluster and Azure) against the fake cloud; the token exchange allowed unless options say otherwise. */
+export async function diagnoseCloud(opts: FakeCloudOptions | FakeCloud, options: DiagnoseOptions = {}): Promise<CloudRun> {
+  const existing = 'endpoints' in opts;
+  const cloud = existing ? (opts as FakeCloud) : await startFakeCloud(opts as FakeCloudOptions);
+  if (!existing) clouds.push(cloud);
+  const kubeconfig = cloud.kube.writeKubeconfig(join(dir, `cloud-${clouds.length}-${Math.random().toString(36).slice(2)}.yaml`));
+  const azure = azureProvider({ endpoints: cloud.endpoints, credential: async () => cloud.signIn(), notSignedIn: 'Not signed in to Azure (test).', timeoutMs: 5000 });
+  const diagnosis = await diagnose({ cluster: connect({ kubeconfig, timeoutMs: 5000 }), target: API, checkpoints: allCheckpoints, options: { azure, tokenExchange: 'always', ...options } });
+  const byId = Object.fromEntries(diagnosis.report.checkpoints.map((c) => [c.id, c])) as Record<CheckpointId, CheckpointResult>;
+  return { cloud, diagnosis, byId };
+}

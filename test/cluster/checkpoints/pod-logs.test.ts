@@ -17,9 +17,9 @@ describe('pod-logs', () => {
     const c = byId['pod-logs'];
     assert.equal(c.status, 'fail');
     assert.ok(kube.requests.some((r) => r.path.endsWith('/log') && r.query.previous === 'true'));
-    assert.ok(c.evidence.some((e) => /^AADSTS70021.*→ see "federated-credential" \(an Azure-side check\)\. Excerpt: .*AADSTS70021/.test(e.value)));
+    assert.ok(c.evidence.some((e) => /^AADSTS70021.*→ see "federated-credential" \(not run here\)\. Excerpt: .*AADSTS70021/.test(e.value)));
     assert.ok(c.evidence.some((e) => e.label.endsWith('(previous)') && /DefaultAzureCredential failed/.test(e.value)));
-    assert.ok(c.remediation.some((r) => /^"federated-credential" is checked on the Azure side: compare the federated credentials/.test(r.text)));
+    assert.ok(c.remediation.some((r) => /^"federated-credential" did not run here \(it needs an Azure sign-in\): compare the federated credentials/.test(r.text)));
   });
 
   it('403 on pods/log fails with the sentence; other unreadable logs are warnings', async () => {

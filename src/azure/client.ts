@@ -1,0 +1,257 @@
+// AzureClient: the AzureApi over the Azure SDK. Managed identities and their federated
+// credentials go through @azure/arm-msi; Resource Graph (one query finds an identity or a cluster
+// across every subscription the user can read), Microsoft Graph and Entra's token endpoint go
+// through the SDK's HTTP pipeline (retries with Retry-After on 429, TLS options, cancellation).
+// Every call ends as a value or an AzureFailure; nothing here throws for an HTTP problem.
+
+import type { TokenCredential } from '@azure/core-auth';
+import { ManagedServiceIdentityClient } from '@azure/arm-msi';
+import {
+  bearerTokenAuthenticationPolicy, createDefaultHttpClient, createPipelineFromOptions, createPipelineRequest,
+  type HttpClient, type Pipeline, type PipelinePolicy,
+} from '@azure/core-rest-pipeline';
+import { armError, toAzureFailure, type AzureCall } from './failures';
+import { identityFromRow, Queries } from './queries';
+import {
+  azErr, azOk,
+  type AksCluster, type AppRegistration, type AzureApi, type AzureClientOptions, type AzureEndpoints, type AzureResource,
+  type AzureResult, type ExchangeResult, type FederatedCredential, type ManagedIdentity, type RoleAssignment,
+} from './types';
+
+const RESOURCE_GRAPH_API = '2022-10-01';
+
+export class AzureClient implements AzureApi {
+  readonly endpoints: AzureEndpoints;
+  readonly account?: { tenantId?: string; user?: string };
+  private count = 0;
+  private readonly credential: TokenCredential | undefined;
+  private readonly timeoutMs: number;
+  private readonly http: HttpClient = createDefaultHttpClient();
+  private readonly counting: PipelinePolicy = {
+    name: 'wiDoctorCount',
+    sendRequest: (req, next) => {
+      this.count++;
+      return next(req);
+    },
+  };
+  private readonly pipelines = new Map<string, Pipeline>();
+  private readonly msi = new Map<string, ManagedServiceIdentityClient>();
+
+  constructor(opts: AzureClientOptions) {
+    this.endpoints = opts.endpoints;
+    this.credential = opts.credential;
+    this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.account = opts.account;
+  }
+
+  get requestCount(): number {
+    return this.count;
+  }
+
+  private tls() {
+    return this.endpoints.ca ? { tlsOptions: { ca: this.endpoints.ca } } : {};
+  }
+
+  /** A pipeline that authenticates for `scope` (or not at all), retries 429/5xx and counts requests. */
+  private pipeline(scope: string | undefined): Pipeline {
+    const key = scope ?? '';
+    let p = this.pipelines.get(key);
+    if (!p) {
+      p = createPipelineFromOptions({ ...this.tls(), retryOptions: { maxRetries: 3, maxRetryDelayInMs: 5000 }, userAgentOptions: { userAgentPrefix: 'wi-doctor' } });
+      if (scope && this.credential) p.addPolicy(bearerTokenAuthenticationPolicy({ credential: this.credential, scopes: scope }));
+      p.addPolicy(this.counting, { phase: 'Retry' });
+      this.pipelines.set(key, p);
+    }
+    return p;
+  }
+
+  private msiClient(subscriptionId: string): ManagedServiceIdentityClient {
+    let c = this.msi.get(subscriptionId);
+    if (!c) {
+      c = new ManagedServiceIdentityClient(this.credential!, subscriptionId, {
+        endpoint: this.endpoints.arm,
+        credentialScopes: [`${this.endpoints.arm}/.default`],
+        retryOptions: { maxRetries: 3, maxRetryDelayInMs: 5000 },
+        ...this.tls(),
+      });
+      c.pipeline.addPolicy(this.counting, { phase: 'Retry' });
+      this.msi.set(subscriptionId, c);
+    }
+    return c;
+  }
+
+  private notSignedIn<T>(call: AzureCall): AzureResult<T> | undefined {
+    if (this.credential) return undefined;
+    return azErr({ kind: 'not-signed-in', message: `Not signed in to Azure, so could not ${call.what}.` });
+  }
+
+  /** One JSON request through a pipeline; a non-2xx answer becomes a failure with ARM's code. */
+  private async send<T>(call: AzureCall, scope: string | undefined, req: { url: string; method: 'GET' | 'POST'; body?: string; form?: boolean }, signal?: AbortSignal): Promise<AzureResult<{ status: number; json: T; text: string }>> {
+    const r = createPipelineRequest({
+      url: req.url,
+      method: req.method,
+      body: req.body,
+      abortSignal: signal,
+      timeout: this.timeoutMs,
+    });
+    r.headers.set('Accept', 'application/json');
+    if (req.body) r.headers.set('Content-Type', req.form ? 'application/x-www-form-urlencoded' : 'application/json');
+    try {
+      const res = await this.pipeline(scope).sendRequest(this.http, r);
+      const text = res.bodyAsText ?? '';
+      let json: T;
+      try {
+        json = (text ? JSON.parse(text) : {}) as T;
+      } catch {
+        json = {} as T;
+      }
+      if (res.status >= 200 && res.status < 300) return azOk({ status: res.status, json, text });
+      const { code, message } = armError(text);
+      return azErr(toAzureFailure({ statusCode: res.status, code, message: message ?? `HTTP ${res.status}` }, call, this.endpoints.cloud, signal));
+    } catch (e) {
+      return azErr(toAzureFailure(e, call, this.endpoints.cloud, signal));
+    }
+  }
+
+  /** A Resource Graph query across every subscription the user can read, all pages. */
+  async query<T>(query: string, call: AzureCall, signal?: AbortSignal): Promise<AzureResult<T[]>> {
+    const none = this.notSignedIn<T[]>(call);
+    if (none) return none;
+    const rows: T[] = [];
+    let skipToken: string | undefined;
+    do {
+      const body = JSON.stringify({ query, options: { $top: 1000, ...(skipToken ? { $skipToken: skipToken } : {}) } });
+      const r = await this.send<{ data?: T[]; $skipToken?: string }>(call, `${this.endpoints.arm}/.default`, { url: `${this.endpoints.arm}/providers/Microsoft.ResourceGraph/resources?api-version=${RESOURCE_GRAPH_API}`, method: 'POST', body }, signal);
+      if (!r.ok) return r;
+      rows.push(...(r.value.json.data ?? []));
+      skipToken = r.value.json.$skipToken || undefined;
+    } while (skipToken);
+    return azOk(rows);
+  }
+
+  async findIdentityByClientId(clientId: string, signal?: AbortSignal): Promise<AzureResult<ManagedIdentity | undefined>> {
+    const r = await this.query<Record<string, unknown>>(Queries.identityByClientId(clientId), { what: 'search the managed identities with Resource Graph', role: 'Reader' }, signal);
+    if (!r.ok) return r;
+    return azOk(r.value.map(identityFromRow)[0]);
+  }
+
+  async listIdentities(signal?: AbortSignal): Promise<AzureResult<ManagedIdentity[]>> {
+    const r = await this.query<Record<string, unknown>>(Queries.identities(), { what: 'list the managed identities with Resource Graph', role: 'Reader' }, signal);
+    if (!r.ok) return r;
+    return azOk(r.value.map(identityFromRow).sort((a, b) => a.name.localeCompare(b.name)));
+  }
+
+  async findClusterByIssuer(issuer: string, signal?: AbortSignal): Promise<AzureResult<AksCluster | undefined>> {
+    const r = await this.query<Record<string, unknown>>(Queries.clusterByIssuer(issuer), { what: 'search the AKS clusters with Resource Graph', role: 'Reader' }, signal);
+    if (!r.ok) return r;
+    const row = r.value[0];
+    if (!row) return azOk(undefined);
+    return azOk({
+      id: String(row.id),
+      name: String(row.name),
+      resourceGroup: String(row.resourceGroup),
+      subscriptionId: String(row.subscriptionId),
+      oidcIssuerEnabled: row.oidcIssuerEnabled === true || row.oidcIssuerEnabled === 'true',
+      issuerUrl: typeof row.issuerUrl === 'string' && row.issuerUrl ? row.issuerUrl : undefined,
+      workloadIdentityEnabled: row.workloadIdentityEnabled === true || row.workloadIdentityEnabled === 'true',
+    });
+  }
+
+  async listFederatedCredentials(identity: ManagedIdentity, signal?: AbortSignal): Promise<AzureResult<FederatedCredential[]>> {
+    const call = { what: `list the federated credentials of managed identity ${identity.name}`, role: 'Reader' };
+    const none = this.notSignedIn<FederatedCredential[]>(call);
+    if (none) return none;
+    try {
+      const out: FederatedCredential[] = [];
+      for await (const fc of this.msiClient(identity.subscriptionId).federatedIdentityCredentials.list(identity.resourceGroup, identity.name, { abortSignal: signal, requestOptions: { timeout: this.timeoutMs } })) {
+        out.push({ id: fc.id, name: fc.name ?? '', issuer: fc.issuer ?? '', subject: fc.subject ?? '', audiences: fc.audiences ?? [], createdAt: fc.systemData?.createdAt?.toISOString() });
+      }
+      return azOk(out);
+    } catch (e) {
+      return azErr(toAzureFailure(e, call, this.endpoints.cloud, signal));
+    }
+  }
+
+  async createFederatedCredential(identity: ManagedIdentity, fc: FederatedCredential, signal?: AbortSignal): Promise<AzureResult<FederatedCredential>> {
+    const call = { what: `create a federated credential on managed identity ${identity.name}`, role: 'Managed Identity Contributor' };
+    const none = this.notSignedIn<FederatedCredential>(call);
+    if (none) return none;
+    try {
+      const r = await this.msiClient(identity.subscriptionId).federatedIdentityCredentials.createOrUpdate(
+        identity.resourceGroup, identity.name, fc.name,
+        { issuer: fc.issuer, subject: fc.subject, audiences: fc.audiences },
+        { abortSignal: signal, requestOptions: { timeout: this.timeoutMs } },
+      );
+      return azOk({ id: r.id, name: r.name ?? fc.name, issuer: r.issuer ?? fc.issuer, subject: r.subject ?? fc.subject, audiences: r.audiences ?? fc.audiences, createdAt: r.systemData?.createdAt?.toISOString() });
+    } catch (e) {
+      return azErr(toAzureFailure(e, call, this.endpoints.cloud, signal));
+    }
+  }
+
+  async listRoleAssignments(principalId: string, signal?: AbortSignal): Promise<AzureResult<RoleAssignment[]>> {
+    const call = { what: 'list the identity\'s role assignments with Resource Graph', role: 'Reader' };
+    const r = await this.query<{ id: string; scope: string; roleDefinitionId: string }>(Queries.roleAssignments(principalId), call, signal);
+    if (!r.ok) return r;
+    const ids = [...new Set(r.value.map((a) => a.roleDefinitionId.split('/').pop()!.toLowerCase()))];
+    const names = new Map<string, string>();
+    if (ids.length) {
+      const d = await this.query<{ name: string; roleName: string }>(Queries.roleDefinitions(ids), { what: 'read role definitions with Resource Graph', role: 'Reader' }, signal);
+      if (!d.ok) return d;
+      for (const row of d.value) names.set(row.name.toLowerCase(), row.roleName);
+    }
+    return azOk(r.value.map((a) => ({ id: a.id, scope: a.scope, roleDefinitionId: a.roleDefinitionId, roleName: names.get(a.roleDefinitionId.split('/').pop()!.toLowerCase()) })));
+  }
+
+  async findResources(byType: { type: string; names: string[] }[], signal?: AbortSignal): Promise<AzureResult<AzureResource[]>> {
+    const wanted = byType.filter((t) => t.names.length);
+    if (!wanted.length) return azOk([]);
+    const r = await this.query<AzureResource>(Queries.resourcesByName(wanted), { what: 'find the Azure resources the workload uses with Resource Graph', role: 'Reader' }, signal);
+    return r;
+  }
+
+  async findAppRegistration(clientId: string, signal?: AbortSignal): Promise<AzureResult<AppRegistration | undefined>> {
+    const call = { what: 'look the client ID up among app registrations (Microsoft Graph)', role: 'Application.Read.All (Microsoft Graph) or the app\'s owner' };
+    const none = this.notSignedIn<AppRegistration | undefined>(call);
+    if (none) return none;
+    const r = await this.send<{ id?: string; appId?: string; displayName?: string }>(call, `${this.endpoints.graph}/.default`, { url: `${this.endpoints.graph}/v1.0/applications(appId='${encodeURIComponent(clientId)}')?$select=id,appId,displayName`, method: 'GET' }, signal);
+    if (!r.ok) return r.failure.kind === 'not-found' ? azOk(undefined) : r;
+    return azOk({ objectId: r.value.json.id ?? '', appId: r.value.json.appId ?? clientId, displayName: r.value.json.displayName ?? '' });
+  }
+
+  async listAppFederatedCredentials(app: AppRegistration, signal?: AbortSignal): Promise<AzureResult<FederatedCredential[]>> {
+    const call = { what: `list the federated credentials of app registration ${app.displayName}`, role: 'Application.Read.All (Microsoft Graph) or the app\'s owner' };
+    const r = await this.send<{ value?: { id?: string; name?: string; issuer?: string; subject?: string; audiences?: string[] }[] }>(call, `${this.endpoints.graph}/.default`, { url: `${this.endpoints.graph}/v1.0/applications/${encodeURIComponent(app.objectId)}/federatedIdentityCredentials`, method: 'GET' }, signal);
+    if (!r.ok) return r;
+    return azOk((r.value.json.value ?? []).map((f) => ({ id: f.id, name: f.name ?? '', issuer: f.issuer ?? '', subject: f.subject ?? '', audiences: f.audiences ?? [] })));
+  }
+
+  async exchangeToken(args: { tenantId: string; clientId: string; assertion: string; scope: string }, signal?: AbortSignal): Promise<AzureResult<ExchangeResult>> {
+    const call = { what: 'exchange the token at Microsoft Entra ID', role: '' };
+    const body = new URLSearchParams({
+      client_id: args.clientId,
+      scope: args.scope,
+      grant_type: 'client_credentials',
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: args.assertion,
+    }).toString();
+    const url = `${this.endpoints.authorityHost.replace(/\/+$/, '')}/${encodeURIComponent(args.tenantId)}/oauth2/v2.0/token`;
+    const r = createPipelineRequest({ url, method: 'POST', body, abortSignal: signal, timeout: this.timeoutMs });
+    r.headers.set('Content-Type', 'application/x-www-form-urlencoded');
+    r.headers.set('Accept', 'application/json');
+    try {
+      const res = await this.pipeline(undefined).sendRequest(this.http, r);
+      let json: { access_token?: string; expires_in?: number; error?: string; error_description?: string; error_codes?: number[] } = {};
+      try {
+        json = JSON.parse(res.bodyAsText ?? '{}');
+      } catch {
+        json = {};
+      }
+      if (res.status === 200 && json.access_token) return azOk({ ok: true, expiresIn: json.expires_in });
+      const description = (json.error_description ?? `HTTP ${res.status}`).split(/\r?\n/)[0]!.replace(/\s*Trace ID:.*$/, '');
+      const code = json.error_codes?.[0] !== undefined ? `AADSTS${json.error_codes[0]}` : description.match(/AADSTS\d+/)?.[0];
+      return azOk({ ok: false, status: res.status, aadsts: code, error: json.error, description });
+    } catch (e) {
+      return azErr(toAzureFailure(e, call, this.endpoints.cloud, signal));
+    }
+  }
+}

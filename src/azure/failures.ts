@@ -1,0 +1,83 @@
+// Turns what went wrong talking to Azure into one sentence: which call, which role is missing,
+// how to sign in again. Used by client.ts; no SDK types leak out of here.
+
+import type { AzureFailure } from './types';
+
+export interface AzureCall {
+  /** "read managed identities (Resource Graph)", "list the federated credentials of id-x" */
+  what: string;
+  /** The built-in role that grants it, for 403s. */
+  role: string;
+}
+
+interface ErrorLike {
+  name?: string;
+  message?: string;
+  statusCode?: number;
+  code?: string;
+  details?: unknown;
+}
+
+/** ARM's and Graph's error bodies: { error: { code, message } }. */
+export function armError(body: string): { code?: string; message?: string } {
+  try {
+    const j = JSON.parse(body) as { error?: { code?: string; message?: string } | string; error_description?: string };
+    if (typeof j.error === 'object' && j.error) return { code: j.error.code, message: j.error.message };
+    if (typeof j.error === 'string') return { code: j.error, message: j.error_description };
+  } catch {
+    // not JSON: the status alone speaks
+  }
+  return {};
+}
+
+export function signInHint(cloud: string): string {
+  return cloud === 'custom' ? 'Sign in to Azure again.' : 'Sign in to Azure again (in VS Code: "Sign in to Azure" in the report; on the command line: `az login`).';
+}
+
+export function toAzureFailure(e: unknown, call: AzureCall, cloud: string, signal?: AbortSignal): AzureFailure {
+  const err = (e ?? {}) as ErrorLike;
+  const name = err.name ?? '';
+  const message = (err.message ?? String(e)).split('\n')[0]!.slice(0, 400);
+  if (signal?.aborted) return { kind: 'cancelled', message: 'Cancelled.' };
+  // Not ours, so the pipeline's own per-request timeout aborted it.
+  if (name === 'AbortError' || err.code === 'REQUEST_ABORTED') return { kind: 'timeout', message: `No answer from Azure in time while trying to ${call.what}.` };
+  if (name === 'AggregateAuthenticationError') {
+    // A chain (Azure CLI, then the environment) where every credential failed: unavailable ones mean nobody is signed in.
+    const errors = (e as { errors?: { name?: string }[] }).errors ?? [];
+    const kind = errors.every((x) => x.name === 'CredentialUnavailableError') ? 'not-signed-in' : 'expired';
+    return { kind, message: kind === 'not-signed-in' ? `Not signed in to Azure, so could not ${call.what}. ${signInHint(cloud)}` : `The Azure sign-in was refused, so could not ${call.what}. ${signInHint(cloud)}` };
+  }
+  if (name === 'CredentialUnavailableError') return { kind: 'not-signed-in', message: `Not signed in to Azure, so could not ${call.what}. ${signInHint(cloud)}` };
+  if (name === 'AuthenticationRequiredError' || name === 'AuthenticationError') {
+    return { kind: 'expired', message: `The Azure sign-in has expired or was refused, so could not ${call.what}. ${signInHint(cloud)}` };
+  }
+  const status = err.statusCode;
+  const code = err.code;
+  switch (status) {
+    case 401:
+      return { kind: 'expired', status, code, message: `Azure refused the sign-in (401${code ? ` ${code}` : ''}) while trying to ${call.what}: the session has expired. ${signInHint(cloud)}` };
+    case 403:
+      return {
+        kind: 'forbidden', status, code,
+        message: call.role.includes('Microsoft Graph')
+          ? `Forbidden (403${code ? ` ${code}` : ''}): you may not ${call.what}. It needs ${call.role}.`
+          : `Forbidden (403${code ? ` ${code}` : ''}): you may not ${call.what}. Ask for the "${call.role}" role on the subscription or resource group, or have someone who holds it run the diagnosis.`,
+      };
+    case 404:
+      return { kind: 'not-found', status, code, message: `Not found while trying to ${call.what} (404${code ? ` ${code}` : ''}): ${message}` };
+    case 409:
+      return { kind: 'conflict', status, code, message: `Conflict while trying to ${call.what} (409${code ? ` ${code}` : ''}): ${message}` };
+    case 429:
+      return { kind: 'throttled', status, code, message: `Azure kept throttling (429) while trying to ${call.what}; gave up after retrying. Try again in a minute.` };
+    case 400:
+      return { kind: 'invalid', status, code, message: `Azure refused to ${call.what} (400${code ? ` ${code}` : ''}): ${message}` };
+    default:
+      break;
+  }
+  if (status && status >= 500) return { kind: 'server', status, code, message: `Azure failed to ${call.what} (HTTP ${status}${code ? ` ${code}` : ''}).` };
+  if (/timed? ?out|ETIMEDOUT|timeout/i.test(message) || code === 'ETIMEDOUT') return { kind: 'timeout', message: `No answer from Azure in time while trying to ${call.what}.` };
+  if (/ENOTFOUND|ECONNREFUSED|ECONNRESET|EAI_AGAIN|certificate|self.signed|REQUEST_SEND_ERROR/i.test(`${code ?? ''} ${message}`)) {
+    return { kind: 'unreachable', code, message: `Cannot reach Azure while trying to ${call.what} (${code ?? message}). Check the network or proxy.` };
+  }
+  return { kind: 'server', status, code, message: `Could not ${call.what}: ${message}` };
+}

@@ -1,0 +1,58 @@
+// The AzureProvider the diagnosis asks when its first Azure checkpoint runs: it loads the Azure
+// half, gets one token to learn whether anyone is signed in (and to which tenant), and answers
+// with the API or with the sentence that explains why Azure is not available.
+
+import type { TokenCredential } from '@azure/core-auth';
+import type { AzureProvider } from '../checkpoints/context';
+import { jwtClaims } from '../cluster/jwt';
+import { toAzureFailure } from './failures';
+import { loadAzure } from './load';
+import type { AzureEndpoints } from './types';
+
+export interface ProviderOptions {
+  endpoints: AzureEndpoints;
+  /** The credential, or undefined when nobody is signed in; may load @azure/identity (CLI). */
+  credential: () => Promise<TokenCredential | undefined>;
+  /** Said when no credential exists, e.g. 'Not signed in to Azure: run `az login`.' */
+  notSignedIn: string;
+  timeoutMs?: number;
+  /**
+   * Without a sign-in, still allow the token exchange (the pod's token is its credential). The CLI
+   * does (a CI job can prove the chain with --token-exchange always and no Azure login); the
+   * editor does not, so a diagnosis without a sign-in asks nothing and contacts nothing in Azure.
+   */
+  anonymousExchange?: boolean;
+}
+
+export function azureProvider(opts: ProviderOptions): AzureProvider {
+  return async () => {
+    const credential = await opts.credential().catch(() => undefined);
+    // Without a sign-in, the token exchange can still run: Entra's token endpoint needs only the pod's token.
+    const anonymous = async () => (opts.anonymousExchange ? (await loadAzure()).createAzureClient({ endpoints: opts.endpoints, credential: undefined, timeoutMs: opts.timeoutMs }) : undefined);
+    if (!credential) return { unavailable: opts.notSignedIn, signIn: true, anonymous: await anonymous() };
+    let tenantId: string | undefined;
+    let user: string | undefined;
+    const limit = opts.timeoutMs ?? 30_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), limit);
+    });
+    try {
+      // A sign-in that never answers (a hung `az`, a dead network) must not hang the diagnosis.
+      const t = await Promise.race([credential.getToken(`${opts.endpoints.arm}/.default`), timedOut]);
+      if (t === 'timeout') return { unavailable: `The Azure sign-in did not answer within ${Math.round(limit / 1000)} s; the Azure checks were skipped.`, signIn: false, anonymous: await anonymous() };
+      if (!t) return { unavailable: opts.notSignedIn, signIn: true, anonymous: await anonymous() };
+      // Who is signed in, from the token's claims (the token itself goes nowhere).
+      const claims = jwtClaims(t.token);
+      tenantId = typeof claims?.tid === 'string' ? claims.tid : undefined;
+      user = typeof claims?.upn === 'string' ? claims.upn : typeof claims?.unique_name === 'string' ? claims.unique_name : undefined;
+    } catch (e) {
+      const f = toAzureFailure(e, { what: 'get an Azure token', role: '' }, opts.endpoints.cloud);
+      return { unavailable: f.kind === 'not-signed-in' || f.kind === 'expired' ? opts.notSignedIn : f.message, signIn: true, anonymous: await anonymous() };
+    } finally {
+      clearTimeout(timer);
+    }
+    const { createAzureClient } = await loadAzure();
+    return { api: createAzureClient({ endpoints: opts.endpoints, credential, timeoutMs: opts.timeoutMs, account: { tenantId, user } }) };
+  };
+}

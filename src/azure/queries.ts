@@ -1,0 +1,32 @@
+// The Resource Graph queries, in one place. Values are quoted for KQL (backslash escapes; a doubled
+// quote would join two strings in KQL), never concatenated raw.
+
+import type { ManagedIdentity } from './types';
+
+const q = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+const list = (xs: readonly string[]) => `(${xs.map(q).join(', ')})`;
+
+const IDENTITY_PROJECTION = 'project id, name, resourceGroup, subscriptionId, location, tenantId, clientId = tostring(properties.clientId), principalId = tostring(properties.principalId)';
+
+export const Queries = {
+  identities: () => `Resources | where type =~ 'microsoft.managedidentity/userassignedidentities' | ${IDENTITY_PROJECTION}`,
+  identityByClientId: (clientId: string) =>
+    `Resources | where type =~ 'microsoft.managedidentity/userassignedidentities' | where tostring(properties.clientId) =~ ${q(clientId)} | ${IDENTITY_PROJECTION}`,
+  /** The issuer with and without its trailing slash: a cluster found through the other spelling is the finding.
+   *  ARM's property is `issuerURL` (the az CLI shows it as issuerUrl); KQL property access is case-sensitive. */
+  clusterByIssuer: (issuer: string) => {
+    const bare = issuer.replace(/\/+$/, '');
+    return `Resources | where type =~ 'microsoft.containerservice/managedclusters' | where tostring(properties.oidcIssuerProfile.issuerURL) in~ ${list([bare, `${bare}/`])} | project id, name, resourceGroup, subscriptionId, oidcIssuerEnabled = properties.oidcIssuerProfile.enabled, issuerUrl = tostring(properties.oidcIssuerProfile.issuerURL), workloadIdentityEnabled = properties.securityProfile.workloadIdentity.enabled`;
+  },
+  roleAssignments: (principalId: string) =>
+    `AuthorizationResources | where type =~ 'microsoft.authorization/roleassignments' | where tostring(properties.principalId) =~ ${q(principalId)} | project id, scope = tostring(properties.scope), roleDefinitionId = tostring(properties.roleDefinitionId)`,
+  roleDefinitions: (guids: readonly string[]) =>
+    `AuthorizationResources | where type =~ 'microsoft.authorization/roledefinitions' | where name in~ ${list(guids)} | project id, name, roleName = tostring(properties.roleName)`,
+  resourcesByName: (byType: readonly { type: string; names: readonly string[] }[]) =>
+    `Resources | where ${byType.map((t) => `(type =~ ${q(t.type)} and name in~ ${list(t.names)})`).join(' or ')} | project id, name, type, enableRbacAuthorization = properties.enableRbacAuthorization`,
+};
+
+export function identityFromRow(row: Record<string, unknown>): ManagedIdentity {
+  const s = (k: string) => (row[k] === undefined || row[k] === null ? '' : String(row[k]));
+  return { id: s('id'), name: s('name'), resourceGroup: s('resourceGroup'), subscriptionId: s('subscriptionId'), location: s('location') || undefined, tenantId: s('tenantId'), clientId: s('clientId'), principalId: s('principalId') };
+}

@@ -1,0 +1,140 @@
+// The whole chain, cluster and Azure, through the CLI (in-process, JSON) against the local
+// Kubernetes API server and the local ARM / Resource Graph / Entra / Graph servers: one scenario
+// per Azure failure mode, the exact difference and remediation, Entra's own AADSTS code from a
+// real exchange — and the ways Azure can refuse (no sign-in, expired, 403, 429, hang).
+
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import type { TokenCredential } from '@azure/core-auth';
+import { run, type CliIO, type RunDeps } from '../../src/cli/run';
+import { azureProvider } from '../../src/azure/provider';
+import { AZURE_EXPECTATIONS } from '../fake-azure/expectations';
+import { startFakeCloud, type FakeCloud, type FakeCloudOptions } from '../fake-azure/cloud';
+
+const dir = mkdtempSync(join(tmpdir(), 'wi-azure-'));
+const clouds: FakeCloud[] = [];
+after(async () => {
+  await Promise.all(clouds.map((c) => c.stop()));
+});
+
+async function cloud(opts: FakeCloudOptions): Promise<{ c: FakeCloud; kubeconfig: string }> {
+  const c = await startFakeCloud(opts);
+  clouds.push(c);
+  return { c, kubeconfig: c.kube.writeKubeconfig(join(dir, `kc-${clouds.length}.yaml`)) };
+}
+
+function azureOf(c: FakeCloud, credential: (() => TokenCredential | undefined) = () => c.signIn(), timeoutMs = 5000): RunDeps['azure'] {
+  return () => azureProvider({ endpoints: c.endpoints, credential: async () => credential(), notSignedIn: 'Not signed in to Azure (test).', timeoutMs, anonymousExchange: true });
+}
+
+interface Json {
+  firstFailure: string | null;
+  checkpoints: { id: string; status: string; summary: string; evidence: { label: string; value: string }[]; remediation: { text: string; command?: string; fix?: unknown; azureFix?: unknown }[] }[];
+}
+
+async function diagnose(kubeconfig: string, deps: RunDeps, extra: string[] = []): Promise<{ code: number; out: string; json: Json }> {
+  let out = '';
+  const io: CliIO = { stdout: { write: (s: string) => (out += s) }, stderr: { write: () => true }, cwd: dir, env: {} };
+  const code = await run(['diagnose', '-n', 'payments', 'deployment/api', '--kubeconfig', kubeconfig, '--format', 'json', ...(extra.includes('--token-exchange') ? [] : ['--token-exchange', 'always']), ...extra], io, deps);
+  return { code, out, json: JSON.parse(out) as Json };
+}
+
+const show = (j: Json) => j.checkpoints.map((c) => `${c.id}=${c.status}: ${c.summary}`).join('\n');
+
+describe('diagnose with Azure (CLI, JSON)', () => {
+  for (const x of AZURE_EXPECTATIONS) {
+    it(`${x.scenario}: ${x.firstFailure ? `first broken link is ${x.firstFailure}` : 'no failure'}`, async () => {
+      const { c, kubeconfig } = await cloud({ scenario: x.scenario });
+      const { code, json } = await diagnose(kubeconfig, { azure: azureOf(c) });
+      assert.equal(json.firstFailure ?? undefined, x.firstFailure, show(json));
+      assert.equal(code, x.firstFailure ? 1 : 0);
+      const byId = Object.fromEntries(json.checkpoints.map((cp) => [cp.id, cp]));
+      for (const [id, status] of Object.entries(x.statuses ?? {})) assert.equal(byId[id]?.status, status, `${id}\n${show(json)}`);
+      if (x.firstFailure) {
+        const f = byId[x.firstFailure]!;
+        assert.match(f.summary, x.summary!);
+        if (x.command) assert.ok(f.remediation.some((r) => r.command && x.command!.test(r.command)), `no command like ${x.command}\n${JSON.stringify(f.remediation, null, 1)}`);
+        if (x.azureFix) assert.ok(f.remediation.some((r) => (r.azureFix as { id?: string } | undefined)?.id === x.azureFix), 'no azure fix');
+      }
+      if (x.aadsts) {
+        const ex = byId['token-exchange']!;
+        assert.equal(ex.status, 'fail', show(json));
+        assert.ok(ex.evidence.some((e) => e.value.includes(x.aadsts!)) || ex.summary.includes(x.aadsts), `${x.aadsts} not in ${ex.summary}`);
+      }
+      // Nothing was written to Azure.
+      assert.deepEqual(c.requests().filter((r) => r.method === 'PUT' || r.method === 'DELETE' || r.method === 'PATCH').map((r) => `${r.method} ${r.path}`), []);
+    });
+  }
+
+  it('never prints a token (the pod\'s, an Azure access token) in any format', async () => {
+    const { c, kubeconfig } = await cloud({ scenario: 'azure-healthy' });
+    for (const format of ['json', 'text', 'markdown']) {
+      let out = '';
+      const io: CliIO = { stdout: { write: (s: string) => (out += s) }, stderr: { write: () => true }, cwd: dir, env: {} };
+      await run(['diagnose', '-n', 'payments', 'deployment/api', '--kubeconfig', kubeconfig, '--format', format, '--token-exchange', 'always'], io, { azure: azureOf(c) });
+      assert.ok(!/eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\./.test(out), `${format} printed a JWT`);
+    }
+  });
+});
+
+describe('diagnose when Azure refuses (CLI)', () => {
+  it('no sign-in: the Azure checkpoints are skipped with "az login"; the cluster ones pass; exit 0', async () => {
+    const { c, kubeconfig } = await cloud({ scenario: 'azure-healthy' });
+    const { code, json } = await diagnose(kubeconfig, { azure: azureOf(c, () => undefined) });
+    assert.equal(code, 0);
+    const mi = json.checkpoints.find((x) => x.id === 'managed-identity')!;
+    assert.equal(mi.status, 'skipped');
+    assert.equal(mi.summary, 'Skipped: Not signed in to Azure (test).');
+    assert.equal(mi.remediation[0]!.command, 'az login');
+    assert.equal(json.checkpoints.find((x) => x.id === 'pod-label')!.status, 'pass');
+    // The exchange needs no Azure sign-in: the pod's token is the credential.
+    assert.equal(json.checkpoints.find((x) => x.id === 'token-exchange')!.status, 'pass', show(json));
+  });
+
+  it('an expired sign-in says so', async () => {
+    const { c, kubeconfig } = await cloud({ scenario: 'azure-healthy' });
+    const { json } = await diagnose(kubeconfig, { azure: azureOf(c, () => c.expiredCredential()) });
+    const mi = json.checkpoints.find((x) => x.id === 'managed-identity')!;
+    assert.equal(mi.status, 'skipped', show(json));
+    assert.match(mi.summary, /sign-in has expired|Not signed in|refused/i);
+  });
+
+  it('403 on Resource Graph names the role needed', async () => {
+    const { c, kubeconfig } = await cloud({ scenario: 'azure-healthy', forbid: [{ service: 'resourcegraph' }] as FakeCloudOptions['forbid'] });
+    const { json } = await diagnose(kubeconfig, { azure: azureOf(c) });
+    const mi = json.checkpoints.find((x) => x.id === 'managed-identity')!;
+    assert.equal(mi.status, 'fail', show(json));
+    assert.match(mi.summary, /Forbidden \(403 AuthorizationFailed\): you may not search the managed identities with Resource Graph\. Ask for the "Reader" role/);
+  });
+
+  it('429 is retried, then the diagnosis completes', async () => {
+    const { c, kubeconfig } = await cloud({ scenario: 'azure-healthy', faults: [{ service: 'resourcegraph', status: 429, retryAfterSeconds: 0, times: 2 }] as FakeCloudOptions['faults'] });
+    const { json } = await diagnose(kubeconfig, { azure: azureOf(c) });
+    assert.equal(json.checkpoints.find((x) => x.id === 'managed-identity')!.status, 'pass', show(json));
+  });
+
+  it('a hanging Azure ends at the timeout with a sentence; nothing hangs', async () => {
+    const { c, kubeconfig } = await cloud({ scenario: 'azure-healthy', faults: [{ service: 'resourcegraph', hang: true }] as FakeCloudOptions['faults'] });
+    const t0 = Date.now();
+    const { json } = await diagnose(kubeconfig, { azure: azureOf(c, () => c.signIn(), 1000) }, ['--timeout', '1']);
+    assert.ok(Date.now() - t0 < 20_000, `took ${Date.now() - t0} ms`);
+    const mi = json.checkpoints.find((x) => x.id === 'managed-identity')!;
+    assert.equal(mi.status, 'fail', show(json));
+    assert.match(mi.summary, /No answer from Azure in time while trying to search the managed identities with Resource Graph/);
+  });
+
+  it('--token-exchange never, and ask without a terminal, skip the exchange', async () => {
+    const { c, kubeconfig } = await cloud({ scenario: 'azure-healthy' });
+    const never = await diagnose(kubeconfig, { azure: azureOf(c) }, ['--token-exchange', 'never']);
+    assert.match(never.json.checkpoints.find((x) => x.id === 'token-exchange')!.summary, /turned off/);
+    let out = '';
+    const io: CliIO = { stdout: { write: (s: string) => (out += s) }, stderr: { write: () => true }, cwd: dir, env: {} };
+    await run(['diagnose', '-n', 'payments', 'deployment/api', '--kubeconfig', kubeconfig, '--format', 'json'], io, { azure: azureOf(c) });
+    assert.match((JSON.parse(out) as Json).checkpoints.find((x) => x.id === 'token-exchange')!.summary, /was not allowed/);
+    const assertionGrants = c.requests().filter((r) => r.service === 'entra' && r.path.endsWith('/oauth2/v2.0/token') && JSON.stringify(r.body ?? {}).includes('client_assertion'));
+    assert.deepEqual(assertionGrants, [], 'no exchange was attempted');
+  });
+});

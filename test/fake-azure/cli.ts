@@ -1,0 +1,67 @@
+// Run the fake cloud (the fake AKS cluster plus fake ARM, Resource Graph, Entra ID, Graph and
+// the cluster's OIDC issuer) from the command line, for demos and manual poking:
+//
+//   npx tsx test/fake-azure/cli.ts --scenario fic-case --kubeconfig /tmp/kc.yaml --ca-file /tmp/fake-ca.pem
+//   kubectl --kubeconfig /tmp/kc.yaml get pods -n payments
+//
+// Prints one line for people and one JSON line for scripts (URLs, the CA file, the test
+// principal to sign in with: fake, test-only credentials), and stops on SIGINT/SIGTERM.
+
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { startFakeCloud } from './cloud';
+import { AZURE_SCENARIOS, getAzureScenario, SUBSCRIPTION_ID } from './scenarios';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      scenario: { type: 'string', default: 'azure-healthy' },
+      kubeconfig: { type: 'string' },
+      'ca-file': { type: 'string' },
+      latency: { type: 'string', default: '0' },
+      'kube-latency': { type: 'string', default: '0' },
+      propagation: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log('usage: cli.ts [--scenario NAME] [--kubeconfig PATH] [--ca-file PATH] [--latency MS] [--kube-latency MS] [--propagation SECONDS]');
+    console.log(`scenarios:\n${AZURE_SCENARIOS.map((s) => `  ${s.name.padEnd(32)}${s.description}`).join('\n')}`);
+    return;
+  }
+  const scenario = getAzureScenario(values.scenario!);
+  const cloud = await startFakeCloud({
+    scenario,
+    latencyMs: Number(values.latency),
+    kube: { latencyMs: Number(values['kube-latency']) },
+    ...(values.propagation !== undefined ? { propagationSeconds: Number(values.propagation) } : {}),
+  });
+  if (values.kubeconfig) cloud.kube.writeKubeconfig(values.kubeconfig);
+  if (values['ca-file']) writeFileSync(values['ca-file'], cloud.caPem);
+  const { ca: _ca, ...endpoints } = cloud.endpoints;
+  console.log(`fake-azure: scenario ${scenario.name}: kube ${cloud.kube.url}, ARM ${endpoints.arm}, Entra ${endpoints.authorityHost}, Graph ${endpoints.graph}${values.kubeconfig ? `, kubeconfig ${values.kubeconfig}` : ''}`);
+  console.log(
+    JSON.stringify({
+      scenario: scenario.name,
+      target: scenario.target,
+      failingCheckpoint: scenario.failingCheckpoint,
+      exchange: scenario.exchange,
+      kube: { url: cloud.kube.url, issuer: cloud.kube.issuer, kubeconfig: values.kubeconfig ?? null },
+      endpoints,
+      caFile: values['ca-file'] ?? null,
+      tenantId: cloud.tenantId,
+      subscriptionId: SUBSCRIPTION_ID,
+      signIn: { tenantId: cloud.principal.tenantId, clientId: cloud.principal.clientId, clientSecret: cloud.principal.secret },
+    }),
+  );
+  const shutdown = (): void => {
+    void cloud.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

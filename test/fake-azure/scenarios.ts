@@ -1,0 +1,476 @@
+// Named Azure worlds for tests and demos, each beside the fake-kube cluster `azure-wired` (the
+// healthy payments/api app, configured for kv-prod and storage account stpaymentsprod). Every
+// scenario says which workload a doctor should look at (`target`), which Azure checkpoint should
+// fail (or warn) there and why, and what Entra answers when the target's token is exchanged.
+//
+// The base world: tenant Contoso (fake-kube's TENANT_ID) with subscription contoso-prod;
+// resource group rg-payments holds identity id-payments-api (client ID = fake-kube's CLIENT_ID),
+// Key Vault kv-prod, storage account stpaymentsprod and Service Bus namespace sb-payments-prod;
+// rg-contoso-prod holds the AKS cluster aks-prod whose OIDC issuer is the fake cluster's. Other
+// identities, clusters and vaults sit beside them so that queries have something to filter out.
+// A second tenant, Fabrikam, has its own subscription. The test principal `wi-doctor-test`
+// (signIn()) reads the home tenant.
+
+import { CLIENT_ID, TENANT_ID, type ScenarioTarget } from '../fake-kube/scenarios';
+import { ROLE, type ArmResource, type CloudState } from './state';
+
+export { CLIENT_ID, TENANT_ID };
+
+/**
+ * The checkpoints of the Azure half of a diagnosis (ids mirrored from src/checkpoints, to keep the
+ * fake cloud independent of the code under test):
+ *   cluster-oidc-issuer    AKS knows the cluster: OIDC issuer enabled, its URL the token's issuer, workload identity enabled
+ *   managed-identity       the ServiceAccount's client ID is a managed identity (or app registration) the signed-in user can see, in the pod's tenant
+ *   federated-credential   one federated credential matches the token's issuer, subject and audience exactly
+ *   role-assignments       the identity holds a role on each Azure resource the workload uses (and no broad role it should not)
+ *   token-exchange         Entra exchanges the service-account token for an access token
+ */
+export type AzureCheckpoint = 'cluster-oidc-issuer' | 'managed-identity' | 'federated-credential' | 'role-assignments' | 'token-exchange';
+
+export const HOME_TENANT = { id: TENANT_ID, displayName: 'Contoso', domain: 'contoso.onmicrosoft.com' };
+export const OTHER_TENANT = { id: '3c9f1e7a-5d2b-4a8c-9e6f-0b1d2c3e4f5a', displayName: 'Fabrikam', domain: 'fabrikam.onmicrosoft.com' };
+export const SUBSCRIPTION_ID = '00000000-1111-2222-3333-444444444444';
+export const OTHER_SUBSCRIPTION_ID = '7e5d4c3b-2a19-4f08-8e7d-6c5b4a392817';
+export const RESOURCE_GROUP = 'rg-payments';
+export const CLUSTER_RESOURCE_GROUP = 'rg-contoso-prod';
+export const IDENTITY_NAME = 'id-payments-api';
+/** The managed identity's object (principal) ID, which role assignments name. */
+export const PRINCIPAL_ID = 'b7d4c9e2-8f3a-4d1b-9c6e-2a5f8e1d3c70';
+export const IDENTITY_ID = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${RESOURCE_GROUP}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${IDENTITY_NAME}`;
+export const CLUSTER_NAME = 'aks-prod';
+export const CLUSTER_ID = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${CLUSTER_RESOURCE_GROUP}/providers/Microsoft.ContainerService/managedClusters/${CLUSTER_NAME}`;
+export const KEYVAULT_NAME = 'kv-prod';
+export const KEYVAULT_ID = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${RESOURCE_GROUP}/providers/Microsoft.KeyVault/vaults/${KEYVAULT_NAME}`;
+export const STORAGE_ACCOUNT_NAME = 'stpaymentsprod';
+export const STORAGE_ACCOUNT_ID = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${RESOURCE_GROUP}/providers/Microsoft.Storage/storageAccounts/${STORAGE_ACCOUNT_NAME}`;
+export const SERVICEBUS_NAME = 'sb-payments-prod';
+export const SERVICEBUS_ID = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${RESOURCE_GROUP}/providers/Microsoft.ServiceBus/namespaces/${SERVICEBUS_NAME}`;
+export const AUDIENCE = 'api://AzureADTokenExchange';
+export const SUBJECT = 'system:serviceaccount:payments:api-sa';
+/** The healthy federated credential's name. */
+export const FIC_NAME = 'aks-prod-payments-api-sa';
+/** The app registration of scenario app-registration (its appId is CLIENT_ID). */
+export const APP_OBJECT_ID = 'a1e2b3c4-d5f6-4a7b-8c9d-0e1f2a3b4c5d';
+export const APP_SP_ID = 'c4d5e6f7-a8b9-4c0d-9e1f-2a3b4c5d6e7f';
+
+/** The principal tests sign in as (a service principal with a client secret; fake, test-only values). */
+export const TEST_PRINCIPAL = {
+  clientId: '0d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+  objectId: 'e3f4a5b6-c7d8-4e9f-a0b1-c2d3e4f5a6b7',
+  tenantId: TENANT_ID,
+  displayName: 'wi-doctor-test',
+  secret: 'fake-azure~test-secret.not-a-real-credential',
+};
+/** The same person's guest principal in the other tenant. */
+export const OTHER_TENANT_PRINCIPAL = {
+  clientId: '5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d',
+  objectId: 'f1e2d3c4-b5a6-4978-8695-a4b3c2d1e0f9',
+  tenantId: OTHER_TENANT.id,
+  displayName: 'wi-doctor-test (Fabrikam)',
+  secret: 'fake-azure~fabrikam-secret.not-a-real-credential',
+};
+
+export interface BuildContext {
+  state: CloudState;
+  /** The cluster's OIDC issuer (the discovery document's, with AKS's trailing slash). */
+  issuer: string;
+  now: number;
+}
+
+export interface AzureScenario {
+  name: string;
+  description: string;
+  /** The fake-kube scenario beside it. */
+  kubeScenario: string;
+  target: ScenarioTarget;
+  /** The Azure checkpoint a doctor should report on the target; null when all pass. */
+  failingCheckpoint: AzureCheckpoint | null;
+  /** 'warn' when that checkpoint should warn rather than fail (default 'fail'). */
+  severity?: 'fail' | 'warn';
+  /** What Entra answers when the target's service-account token is exchanged: null for an access token, else the AADSTS code. */
+  exchange: number | null;
+  /** Entra: a federated credential younger than this is not seen yet (default 0). */
+  propagationSeconds?: number;
+  /** The cluster's OIDC issuer documents cannot be fetched. */
+  issuerDown?: boolean;
+  build(c: BuildContext): void;
+}
+
+const MIN = 60_000;
+const DAY = 86_400_000;
+const PAYMENTS_API: ScenarioTarget = { namespace: 'payments', kind: 'Deployment', name: 'api' };
+
+// ---- The base world ----------------------------------------------------------------------------------
+
+/** Another AKS cluster's issuer (staging), for noise and for the twenty-credentials scenario. */
+const STAGING_ISSUER = `https://westeurope.oic.prod-aks.azure.com/${TENANT_ID}/9a8b7c6d-5e4f-4321-8a9b-0c1d2e3f4a5b/`;
+const DR_ISSUER = `https://westus3.oic.prod-aks.azure.com/${TENANT_ID}/2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e/`;
+
+function cluster(state: CloudState, o: { name: string; rg: string; issuer: string; oidc?: boolean; wi?: boolean; location?: string }): ArmResource {
+  const location = o.location ?? 'eastus';
+  return state.addResource({
+    name: o.name,
+    type: 'Microsoft.ContainerService/ManagedClusters',
+    location,
+    subscriptionId: SUBSCRIPTION_ID,
+    resourceGroup: o.rg,
+    sku: { name: 'Base', tier: 'Standard' },
+    identity: { type: 'SystemAssigned', principalId: '6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d', tenantId: TENANT_ID },
+    id: `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${o.rg}/providers/Microsoft.ContainerService/managedClusters/${o.name}`,
+    properties: {
+      provisioningState: 'Succeeded',
+      powerState: { code: 'Running' },
+      kubernetesVersion: '1.30.6',
+      currentKubernetesVersion: '1.30.6',
+      dnsPrefix: `${o.name}-dns`,
+      fqdn: `${o.name}-dns-4f8c2b1a.hcp.${location}.azmk8s.io`,
+      azurePortalFQDN: `${o.name}-dns-4f8c2b1a.portal.hcp.${location}.azmk8s.io`,
+      agentPoolProfiles: [{ name: 'nodepool1', count: 3, vmSize: 'Standard_D4s_v5', osType: 'Linux', osSKU: 'Ubuntu', mode: 'System', type: 'VirtualMachineScaleSets', orchestratorVersion: '1.30.6', provisioningState: 'Succeeded', powerState: { code: 'Running' } }],
+      nodeResourceGroup: `MC_${o.rg}_${o.name}_${location}`,
+      enableRBAC: true,
+      networkProfile: { networkPlugin: 'azure', networkPluginMode: 'overlay', networkPolicy: 'none', serviceCidr: '10.0.0.0/16', dnsServiceIP: '10.0.0.10', podCidr: '10.244.0.0/16', outboundType: 'loadBalancer' },
+      aadProfile: { managed: true, enableAzureRBAC: false, tenantID: TENANT_ID },
+      // ARM's (and so Resource Graph's) spelling is issuerURL; `az aks show` prints issuerUrl.
+      oidcIssuerProfile: { enabled: o.oidc ?? true, ...(o.oidc === false ? {} : { issuerURL: o.issuer }) },
+      securityProfile: { workloadIdentity: { enabled: o.wi ?? true } },
+      storageProfile: { diskCSIDriver: { enabled: true }, fileCSIDriver: { enabled: true }, snapshotController: { enabled: true } },
+    },
+  });
+}
+
+function base(c: BuildContext, o: { clusterWorkloadIdentity?: boolean } = {}): void {
+  const s = c.state;
+  s.addTenant(HOME_TENANT);
+  s.addTenant(OTHER_TENANT);
+  s.addSubscription({ subscriptionId: SUBSCRIPTION_ID, tenantId: TENANT_ID, displayName: 'contoso-prod' });
+  s.addSubscription({ subscriptionId: OTHER_SUBSCRIPTION_ID, tenantId: OTHER_TENANT.id, displayName: 'fabrikam-payments' });
+  s.addPrincipal({ ...TEST_PRINCIPAL });
+  s.addPrincipal({ ...OTHER_TENANT_PRINCIPAL });
+
+  cluster(s, { name: CLUSTER_NAME, rg: CLUSTER_RESOURCE_GROUP, issuer: c.issuer, wi: o.clusterWorkloadIdentity ?? true });
+  cluster(s, { name: 'aks-staging', rg: 'rg-contoso-staging', issuer: STAGING_ISSUER, location: 'westeurope' });
+
+  s.addResource({
+    name: KEYVAULT_NAME,
+    type: 'Microsoft.KeyVault/vaults',
+    location: 'eastus',
+    subscriptionId: SUBSCRIPTION_ID,
+    resourceGroup: RESOURCE_GROUP,
+    properties: { sku: { family: 'A', name: 'standard' }, tenantId: TENANT_ID, accessPolicies: [], enabledForDeployment: false, enableSoftDelete: true, softDeleteRetentionInDays: 90, enableRbacAuthorization: true, enablePurgeProtection: true, vaultUri: `https://${KEYVAULT_NAME}.vault.azure.net/`, provisioningState: 'Succeeded', publicNetworkAccess: 'Enabled' },
+  });
+  s.addResource({
+    name: 'kv-shared-platform',
+    type: 'Microsoft.KeyVault/vaults',
+    location: 'eastus',
+    subscriptionId: SUBSCRIPTION_ID,
+    resourceGroup: 'rg-platform',
+    properties: { sku: { family: 'A', name: 'standard' }, tenantId: TENANT_ID, accessPolicies: [], enableRbacAuthorization: true, vaultUri: 'https://kv-shared-platform.vault.azure.net/', provisioningState: 'Succeeded', publicNetworkAccess: 'Enabled' },
+  });
+  s.addResource({
+    name: STORAGE_ACCOUNT_NAME,
+    type: 'Microsoft.Storage/storageAccounts',
+    kind: 'StorageV2',
+    sku: { name: 'Standard_ZRS', tier: 'Standard' },
+    location: 'eastus',
+    subscriptionId: SUBSCRIPTION_ID,
+    resourceGroup: RESOURCE_GROUP,
+    properties: {
+      provisioningState: 'Succeeded',
+      allowSharedKeyAccess: false,
+      minimumTlsVersion: 'TLS1_2',
+      allowBlobPublicAccess: false,
+      supportsHttpsTrafficOnly: true,
+      accessTier: 'Hot',
+      primaryEndpoints: { blob: `https://${STORAGE_ACCOUNT_NAME}.blob.core.windows.net/`, queue: `https://${STORAGE_ACCOUNT_NAME}.queue.core.windows.net/`, table: `https://${STORAGE_ACCOUNT_NAME}.table.core.windows.net/`, file: `https://${STORAGE_ACCOUNT_NAME}.file.core.windows.net/`, dfs: `https://${STORAGE_ACCOUNT_NAME}.dfs.core.windows.net/`, web: `https://${STORAGE_ACCOUNT_NAME}.z13.web.core.windows.net/` },
+      primaryLocation: 'eastus',
+      statusOfPrimary: 'available',
+    },
+  });
+  s.addResource({
+    name: SERVICEBUS_NAME,
+    type: 'Microsoft.ServiceBus/namespaces',
+    sku: { name: 'Standard', tier: 'Standard' },
+    location: 'eastus',
+    subscriptionId: SUBSCRIPTION_ID,
+    resourceGroup: RESOURCE_GROUP,
+    properties: { provisioningState: 'Succeeded', status: 'Active', serviceBusEndpoint: `https://${SERVICEBUS_NAME}.servicebus.windows.net:443/`, disableLocalAuth: true, minimumTlsVersion: '1.2', publicNetworkAccess: 'Enabled' },
+  });
+
+  // Neighbours: other teams' identities, federated with this cluster for their own namespaces.
+  const checkout = s.addIdentity({ subscriptionId: SUBSCRIPTION_ID, resourceGroup: 'rg-checkout', name: 'id-checkout-cart', clientId: '1e2d3c4b-5a69-4788-9a0b-1c2d3e4f5a6b', principalId: '2f3e4d5c-6b7a-4899-8a1b-2c3d4e5f6a7b' });
+  s.addFic(checkout, { name: 'aks-prod-checkout-cart', issuer: c.issuer, subject: 'system:serviceaccount:checkout:cart-sa', audiences: [AUDIENCE] });
+  s.addRoleAssignment({ scope: `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg-platform/providers/Microsoft.KeyVault/vaults/kv-shared-platform`, principalId: '2f3e4d5c-6b7a-4899-8a1b-2c3d4e5f6a7b', role: 'Key Vault Secrets User' });
+  const reports = s.addIdentity({ subscriptionId: SUBSCRIPTION_ID, resourceGroup: RESOURCE_GROUP, name: 'id-payments-reports', clientId: '8d7c6b5a-4938-4271-8605-f4e3d2c1b0a9', principalId: '9e8d7c6b-5a49-4382-9716-05f4e3d2c1b0' });
+  s.addFic(reports, { name: 'aks-staging-payments-reports', issuer: STAGING_ISSUER, subject: 'system:serviceaccount:payments:reports-sa', audiences: [AUDIENCE] });
+  s.addRoleAssignment({ scope: STORAGE_ACCOUNT_ID, principalId: '9e8d7c6b-5a49-4382-9716-05f4e3d2c1b0', role: 'Storage Blob Data Contributor' });
+
+  // The signed-in principal can read the subscription and manage identities of rg-payments.
+  s.addRoleAssignment({ scope: `/subscriptions/${SUBSCRIPTION_ID}`, principalId: TEST_PRINCIPAL.objectId, role: 'Reader' });
+  s.addRoleAssignment({ scope: `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${RESOURCE_GROUP}`, principalId: TEST_PRINCIPAL.objectId, role: 'Managed Identity Contributor' });
+}
+
+/** id-payments-api in rg-payments; with `fic`, its one federated credential (default: the right one). */
+function paymentsIdentity(c: BuildContext, fic?: { issuer?: string; subject?: string; audience?: string; createdAt?: number } | false): ArmResource {
+  const id = c.state.addIdentity({ subscriptionId: SUBSCRIPTION_ID, resourceGroup: RESOURCE_GROUP, name: IDENTITY_NAME, clientId: CLIENT_ID, principalId: PRINCIPAL_ID, tags: { team: 'payments', env: 'prod' } });
+  if (fic !== false) {
+    c.state.addFic(id, {
+      name: FIC_NAME,
+      issuer: fic?.issuer ?? c.issuer,
+      subject: fic?.subject ?? SUBJECT,
+      audiences: [fic?.audience ?? AUDIENCE],
+      ...(fic?.createdAt !== undefined ? { createdAt: fic.createdAt } : {}),
+    });
+  }
+  return id;
+}
+
+/** The roles the app needs: Key Vault Secrets User on kv-prod, Storage Blob Data Reader on stpaymentsprod. */
+function workloadRoles(c: BuildContext, principalId = PRINCIPAL_ID): void {
+  c.state.addRoleAssignment({ scope: KEYVAULT_ID, principalId, role: 'Key Vault Secrets User' });
+  c.state.addRoleAssignment({ scope: STORAGE_ACCOUNT_ID, principalId, role: 'Storage Blob Data Reader' });
+}
+
+function healthy(c: BuildContext): void {
+  base(c);
+  paymentsIdentity(c);
+  workloadRoles(c);
+}
+
+const common = { kubeScenario: 'azure-wired', target: PAYMENTS_API } as const;
+
+export const AZURE_SCENARIOS: readonly AzureScenario[] = [
+  /** Everything right: identity found, one exact federated credential, the roles the app's resources need, token exchanged. No checkpoint fails. */
+  {
+    name: 'azure-healthy',
+    description: 'Identity id-payments-api with one exact federated credential, Key Vault Secrets User on kv-prod and Storage Blob Data Reader on stpaymentsprod; the cluster has OIDC and workload identity on.',
+    ...common,
+    failingCheckpoint: null,
+    exchange: null,
+    build: healthy,
+  },
+  /** federated-credential fails: the credential's issuer lacks the trailing "/" the token's iss has (Entra: AADSTS700211). */
+  {
+    name: 'fic-trailing-slash',
+    description: "The federated credential's issuer lacks AKS's trailing slash, so it matches no token: AADSTS700211.",
+    ...common,
+    failingCheckpoint: 'federated-credential',
+    exchange: 700211,
+    build: (c) => {
+      base(c);
+      paymentsIdentity(c, { issuer: c.issuer.replace(/\/+$/, '') });
+      workloadRoles(c);
+    },
+  },
+  /** federated-credential fails: the subject names namespace default, the pods run in payments (AADSTS700213). */
+  {
+    name: 'fic-wrong-namespace',
+    description: 'The federated credential names system:serviceaccount:default:api-sa; the pods run in namespace payments: AADSTS700213.',
+    ...common,
+    failingCheckpoint: 'federated-credential',
+    exchange: 700213,
+    build: (c) => {
+      base(c);
+      paymentsIdentity(c, { subject: 'system:serviceaccount:default:api-sa' });
+      workloadRoles(c);
+    },
+  },
+  /** federated-credential fails: the subject names the Deployment (api), not its ServiceAccount (api-sa) (AADSTS700213). */
+  {
+    name: 'fic-wrong-sa',
+    description: 'The federated credential names the Deployment, system:serviceaccount:payments:api, not the ServiceAccount api-sa: AADSTS700213.',
+    ...common,
+    failingCheckpoint: 'federated-credential',
+    exchange: 700213,
+    build: (c) => {
+      base(c);
+      paymentsIdentity(c, { subject: 'system:serviceaccount:payments:api' });
+      workloadRoles(c);
+    },
+  },
+  /** federated-credential fails: the subject differs only in case (Payments); Entra matches case-sensitively (AADSTS7002138). */
+  {
+    name: 'fic-case',
+    description: 'The federated credential says system:serviceaccount:Payments:api-sa; matching is case-sensitive: AADSTS7002138.',
+    ...common,
+    failingCheckpoint: 'federated-credential',
+    exchange: 7002138,
+    build: (c) => {
+      base(c);
+      paymentsIdentity(c, { subject: 'system:serviceaccount:Payments:api-sa' });
+      workloadRoles(c);
+    },
+  },
+  /** federated-credential fails: the audience is api://AzureADTokenExchange/ (trailing slash); tokens carry api://AzureADTokenExchange (AADSTS70021). */
+  {
+    name: 'fic-wrong-audience',
+    description: 'The federated credential expects audience api://AzureADTokenExchange/ (with a slash); the projected token has api://AzureADTokenExchange: AADSTS70021.',
+    ...common,
+    failingCheckpoint: 'federated-credential',
+    exchange: 70021,
+    build: (c) => {
+      base(c);
+      paymentsIdentity(c, { audience: `${AUDIENCE}/` });
+      workloadRoles(c);
+    },
+  },
+  /** federated-credential fails: the subject was pasted with a trailing space, invisible in the portal (AADSTS700213). */
+  {
+    name: 'fic-whitespace',
+    description: "The federated credential's subject ends with a space (pasted from a document): 'system:serviceaccount:payments:api-sa ': AADSTS700213.",
+    ...common,
+    failingCheckpoint: 'federated-credential',
+    exchange: 700213,
+    build: (c) => {
+      base(c);
+      paymentsIdentity(c, { subject: `${SUBJECT} ` });
+      workloadRoles(c);
+    },
+  },
+  /**
+   * managed-identity fails: the identity was created in the Fabrikam tenant, while the pod's
+   * AZURE_TENANT_ID and the signed-in user are Contoso's, so Resource Graph does not see it and
+   * Entra (Contoso) does not know the client ID (AADSTS700016). signIn({ tenantId: OTHER_TENANT.id }) finds it.
+   */
+  {
+    name: 'identity-other-tenant',
+    description: "The identity lives in tenant Fabrikam; the pod's AZURE_TENANT_ID and the signed-in user are Contoso's: Resource Graph finds nothing, Entra answers AADSTS700016.",
+    ...common,
+    failingCheckpoint: 'managed-identity',
+    exchange: 700016,
+    build: (c) => {
+      base(c);
+      const id = c.state.addIdentity({ subscriptionId: OTHER_SUBSCRIPTION_ID, resourceGroup: 'rg-fabrikam-payments', name: IDENTITY_NAME, clientId: CLIENT_ID, principalId: PRINCIPAL_ID, location: 'eastus' });
+      c.state.addFic(id, { name: FIC_NAME, issuer: c.issuer, subject: SUBJECT, audiences: [AUDIENCE] });
+    },
+  },
+  /** role-assignments fails: the identity has no role on kv-prod (nor on the storage account), only Reader on the resource group. The exchange itself works. */
+  {
+    name: 'no-keyvault-role',
+    description: 'The identity holds only Reader on rg-payments: no data role on kv-prod (or stpaymentsprod), so secret reads get 403 although the token exchange works.',
+    ...common,
+    failingCheckpoint: 'role-assignments',
+    exchange: null,
+    build: (c) => {
+      base(c);
+      paymentsIdentity(c);
+      c.state.addRoleAssignment({ scope: `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${RESOURCE_GROUP}`, principalId: PRINCIPAL_ID, role: 'Reader' });
+    },
+  },
+  /** role-assignments warns: on top of the right roles, the identity is Owner of the whole subscription (far more than the workload needs). */
+  {
+    name: 'owner-at-subscription',
+    description: 'Healthy, but the identity is also Owner at /subscriptions/...: a pod compromise owns the subscription.',
+    ...common,
+    failingCheckpoint: 'role-assignments',
+    severity: 'warn',
+    exchange: null,
+    build: (c) => {
+      healthy(c);
+      c.state.addRoleAssignment({ scope: `/subscriptions/${SUBSCRIPTION_ID}`, principalId: PRINCIPAL_ID, role: 'Owner' });
+    },
+  },
+  /**
+   * federated-credential fails: the identity already has the maximum of 20 federated credentials
+   * (other namespaces of this cluster, the same app on two other clusters), none for payments/api-sa
+   * here, and ARM refuses a 21st (400): one must be deleted or another identity used (AADSTS700213).
+   */
+  {
+    name: 'twenty-credentials',
+    description: 'The identity has 20 federated credentials (the limit), none for this cluster and payments/api-sa; creating one more fails with 400: AADSTS700213.',
+    ...common,
+    failingCheckpoint: 'federated-credential',
+    exchange: 700213,
+    build: (c) => {
+      base(c);
+      const id = paymentsIdentity(c, false);
+      const namespaces = ['checkout', 'inventory', 'billing', 'orders', 'notifications', 'search', 'analytics', 'ledger', 'fraud', 'refunds', 'payouts', 'reports'];
+      namespaces.forEach((ns, i) => c.state.addFic(id, { name: `aks-prod-${ns}`, issuer: c.issuer, subject: `system:serviceaccount:${ns}:${ns}-sa`, audiences: [AUDIENCE], createdAt: c.now - (90 - i) * DAY }));
+      ['staging', 'dr'].forEach((env, j) => {
+        const issuer = env === 'staging' ? STAGING_ISSUER : DR_ISSUER;
+        ['api-sa', 'worker-sa', 'settlement-sa', 'reports-sa'].forEach((sa, k) =>
+          c.state.addFic(id, { name: `aks-${env}-payments-${sa}`, issuer, subject: `system:serviceaccount:payments:${sa}`, audiences: [AUDIENCE], createdAt: c.now - (60 - j * 4 - k) * DAY }),
+        );
+      });
+      workloadRoles(c);
+    },
+  },
+  /**
+   * token-exchange fails: the federated credential is exactly right but was created a minute ago,
+   * and Entra has not caught up (propagationSeconds 300): AADSTS70021 until it does.
+   * federated-credential should pass, perhaps with a note that it is new.
+   */
+  {
+    name: 'propagation-delay',
+    description: 'The right federated credential was created 1 minute ago; Entra has not propagated it yet (5 minutes here): AADSTS70021 meanwhile.',
+    ...common,
+    failingCheckpoint: 'token-exchange',
+    exchange: 70021,
+    propagationSeconds: 300,
+    build: (c) => {
+      base(c);
+      paymentsIdentity(c, { createdAt: c.now - MIN });
+      workloadRoles(c);
+    },
+  },
+  /**
+   * No checkpoint fails: the client ID belongs to an app registration (payments-api), not a
+   * managed identity; its federated credential lives in Microsoft Graph, its service principal
+   * holds the roles. managed-identity should say so (and pass), the exchange works.
+   */
+  {
+    name: 'app-registration',
+    description: 'The client ID is an app registration (payments-api) with its federated credential in Microsoft Graph and the roles on its service principal; no managed identity.',
+    ...common,
+    failingCheckpoint: null,
+    exchange: null,
+    build: (c) => {
+      base(c);
+      const app = c.state.addApp({ tenantId: TENANT_ID, appId: CLIENT_ID, displayName: 'payments-api', objectId: APP_OBJECT_ID, servicePrincipalId: APP_SP_ID });
+      c.state.addAppFic(app, { name: FIC_NAME, issuer: c.issuer, subject: SUBJECT, audiences: [AUDIENCE], description: 'payments/api-sa on aks-prod' });
+      workloadRoles(c, APP_SP_ID);
+    },
+  },
+  /** managed-identity fails: nothing in the tenant has the ServiceAccount's client ID (the identity was deleted; its role assignments linger): AADSTS700016. */
+  {
+    name: 'identity-deleted',
+    description: 'No managed identity or app registration has the client ID any more (deleted; its role assignments remain, orphaned): AADSTS700016.',
+    ...common,
+    failingCheckpoint: 'managed-identity',
+    exchange: 700016,
+    build: (c) => {
+      base(c);
+      workloadRoles(c);
+    },
+  },
+  /** cluster-oidc-issuer fails: AKS has the OIDC issuer on but securityProfile.workloadIdentity.enabled false (the exchange itself still works). */
+  {
+    name: 'aks-workload-identity-disabled',
+    description: 'Cluster aks-prod has the OIDC issuer enabled but workload identity disabled (securityProfile.workloadIdentity.enabled false).',
+    ...common,
+    failingCheckpoint: 'cluster-oidc-issuer',
+    exchange: null,
+    build: (c) => {
+      base(c, { clusterWorkloadIdentity: false });
+      paymentsIdentity(c);
+      workloadRoles(c);
+    },
+  },
+  /** token-exchange fails: everything is configured right, but the issuer's discovery document cannot be fetched by Entra (AADSTS90061). */
+  {
+    name: 'oidc-issuer-unreachable',
+    description: "Everything is configured right, but Entra cannot fetch the cluster issuer's discovery document (deleted or rotated issuer): AADSTS90061.",
+    ...common,
+    failingCheckpoint: 'token-exchange',
+    exchange: 90061,
+    issuerDown: true,
+    build: healthy,
+  },
+];
+
+export function getAzureScenario(name: string): AzureScenario {
+  const s = AZURE_SCENARIOS.find((x) => x.name === name);
+  if (!s) throw new Error(`fake-azure: unknown scenario "${name}" (known: ${AZURE_SCENARIOS.map((x) => x.name).join(', ')})`);
+  return s;
+}
+
+export { ROLE };
