@@ -135,8 +135,9 @@ export class AzureClient implements AzureApi {
     return azOk(r.value.map(identityFromRow)[0]);
   }
 
-  async listIdentities(signal?: AbortSignal): Promise<AzureResult<ManagedIdentity[]>> {
-    const r = await this.query<Record<string, unknown>>(Queries.identities(), { what: 'list the managed identities with Resource Graph', role: 'Reader' }, signal);
+  async listIdentities(signal?: AbortSignal, inGroup?: { subscriptionId: string; resourceGroup: string }): Promise<AzureResult<ManagedIdentity[]>> {
+    const query = inGroup ? Queries.identitiesInGroup(inGroup.subscriptionId, inGroup.resourceGroup) : Queries.identities();
+    const r = await this.query<Record<string, unknown>>(query, { what: 'list the managed identities with Resource Graph', role: 'Reader' }, signal);
     if (!r.ok) return r;
     return azOk(r.value.map(identityFromRow).sort((a, b) => a.name.localeCompare(b.name)));
   }

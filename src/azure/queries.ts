@@ -10,6 +10,8 @@ const IDENTITY_PROJECTION = 'project id, name, resourceGroup, subscriptionId, lo
 
 export const Queries = {
   identities: () => `Resources | where type =~ 'microsoft.managedidentity/userassignedidentities' | ${IDENTITY_PROJECTION}`,
+  identitiesInGroup: (subscriptionId: string, resourceGroup: string) =>
+    `Resources | where type =~ 'microsoft.managedidentity/userassignedidentities' | where subscriptionId =~ ${q(subscriptionId)} and resourceGroup =~ ${q(resourceGroup)} | ${IDENTITY_PROJECTION}`,
   identityByClientId: (clientId: string) =>
     `Resources | where type =~ 'microsoft.managedidentity/userassignedidentities' | where tostring(properties.clientId) =~ ${q(clientId)} | ${IDENTITY_PROJECTION}`,
   /** The issuer with and without its trailing slash: a cluster found through the other spelling is the finding.

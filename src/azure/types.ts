@@ -121,8 +121,8 @@ export interface AzureApi {
   /** The signed-in account's tenant, when the credential tells. */
   readonly account?: { tenantId?: string; user?: string };
   findIdentityByClientId(clientId: string, signal?: AbortSignal): Promise<AzureResult<ManagedIdentity | undefined>>;
-  /** Every user-assigned identity you can read (for "Pick a managed identity from Azure"). */
-  listIdentities(signal?: AbortSignal): Promise<AzureResult<ManagedIdentity[]>>;
+  /** Every user-assigned identity you can read (for "Pick a managed identity from Azure"), or those of one resource group. */
+  listIdentities(signal?: AbortSignal, inGroup?: { subscriptionId: string; resourceGroup: string }): Promise<AzureResult<ManagedIdentity[]>>;
   findAppRegistration(clientId: string, signal?: AbortSignal): Promise<AzureResult<AppRegistration | undefined>>;
   findClusterByIssuer(issuer: string, signal?: AbortSignal): Promise<AzureResult<AksCluster | undefined>>;
   listFederatedCredentials(identity: ManagedIdentity, signal?: AbortSignal): Promise<AzureResult<FederatedCredential[]>>;

@@ -7,7 +7,9 @@
 import type { FederatedCredential } from '../azure/types';
 import { azureFailed } from './azure-shared';
 import { SkipCheckpoint } from './context';
-import { ev, listWords, shq } from './shared';
+import type { AzureApi, ManagedIdentity } from '../azure/types';
+import type { DiagnoseContext } from './context';
+import { annotateServiceAccountFix, ev, listWords, shq } from './shared';
 import type { AzureFixPlan, Checkpoint, Evidence, Remediation } from './types';
 
 const MAX_CREDENTIALS = 20;
@@ -91,6 +93,13 @@ export const federatedCredential: Checkpoint = {
     } else {
       remediation.push({ text: `Add a federated credential to app registration "${app!.displayName}" with the token's exact values.`, command: `az ad app federated-credential create --id ${app!.appId} --parameters '${JSON.stringify({ name: `fic-${ctx.target.namespace}`, issuer: want.issuer, subject: want.subject, audiences: ['api://AzureADTokenExchange'] })}'` });
     }
+    const other = identity ? await identityWithMatch(ctx, azure, identity, want) : undefined;
+    if (other) {
+      const w = await ctx.workload();
+      const fix = annotateServiceAccountFix(ctx, w, other.clientId);
+      evidence.push(ev('another identity', `${other.name} (client ID ${other.clientId}) has a federated credential that matches the token exactly`, 'info'));
+      remediation.push({ text: `Or point the ServiceAccount at ${other.name}, which already trusts this token: annotate it with client ID ${other.clientId}.`, command: fix.command, fix });
+    }
     const summary = nearest
       ? `No federated credential of ${owner} matches the token. The nearest, "${nearest.c.name}", differs: ${listWords(nearest.diffs)}.`
       : `${owner} has no federated credential at all, so Entra trusts no Kubernetes token for it.`;
@@ -128,4 +137,23 @@ function describeSubject(have: string, want: string): string {
     if (parts.length) return `names ${parts.join(' and ')}`;
   }
   return `is ${JSON.stringify(have)}, not ${JSON.stringify(want)}`;
+}
+
+/** Identities searched for one that already trusts the token (the ServiceAccount may name the wrong one). */
+const MAX_SIBLINGS = 10;
+
+/**
+ * Another identity of the same resource group with a credential that matches the token exactly:
+ * then the annotation, not the credential, is what is wrong. One Resource Graph query and at most
+ * MAX_SIBLINGS credential lists, sent together; any failure just means no suggestion.
+ */
+async function identityWithMatch(ctx: DiagnoseContext, azure: AzureApi, identity: ManagedIdentity, want: { issuer: string; subject: string; audience: string }): Promise<ManagedIdentity | undefined> {
+  const group = await azure.listIdentities(ctx.signal, { subscriptionId: identity.subscriptionId, resourceGroup: identity.resourceGroup });
+  if (!group.ok) return undefined;
+  const siblings = group.value.filter((i) => i.clientId.toLowerCase() !== identity.clientId.toLowerCase()).slice(0, MAX_SIBLINGS);
+  const lists = await Promise.all(siblings.map((s) => azure.listFederatedCredentials(s, ctx.signal)));
+  return siblings.find((_, i) => {
+    const l = lists[i]!;
+    return l.ok && l.value.some((c) => c.issuer === want.issuer && c.subject === want.subject && c.audiences.length === 1 && c.audiences[0] === want.audience);
+  });
 }

@@ -62,4 +62,20 @@ describe('federated-credential', () => {
     const again = await diagnoseCloud(cloud);
     assert.notEqual(again.byId['federated-credential'].status, 'fail', again.byId['federated-credential'].summary);
   });
+
+  it('when another identity of the resource group already trusts the token, offers to point the ServiceAccount at it', async () => {
+    const { startFakeCloud } = await import('../../fake-azure/cloud');
+    const cloud = await startFakeCloud({ scenario: 'fic-wrong-namespace' });
+    try {
+      const sibling = cloud.state.identities().find((i) => i.name === 'id-payments-reports')!;
+      cloud.state.addFic(sibling, { name: 'payments-api-on-aks-prod', issuer: cloud.kube.issuer, subject: 'system:serviceaccount:payments:api-sa', audiences: ['api://AzureADTokenExchange'] });
+      const { byId } = await diagnoseCloud(cloud);
+      const r = byId['federated-credential'].remediation.find((x) => x.fix)!;
+      assert.equal(r.fix?.id, 'annotate-service-account');
+      assert.match(r.text, /^Or point the ServiceAccount at id-payments-reports, which already trusts this token: annotate it with client ID 8d7c6b5a-4938-4271-8605-f4e3d2c1b0a9\.$/);
+      assert.equal(r.command, 'kubectl annotate serviceaccount api-sa azure.workload.identity/client-id=8d7c6b5a-4938-4271-8605-f4e3d2c1b0a9 --overwrite -n payments --context fake-aks');
+    } finally {
+      await cloud.stop();
+    }
+  });
 });
