@@ -552,20 +552,7 @@ export class FakeArm extends FakeAzureServer {
 
   private roleAssignmentJson(ra: RoleAssignment): Json {
     return {
-      properties: {
-        roleDefinitionId: this.state.roleDefinitionId(ra.roleDefinition, ra.scope),
-        principalId: ra.principalId,
-        principalType: ra.principalType,
-        scope: ra.scope,
-        condition: null,
-        conditionVersion: null,
-        createdOn: ra.createdOn,
-        updatedOn: ra.createdOn,
-        createdBy: null,
-        updatedBy: null,
-        delegatedManagedIdentityResourceId: null,
-        description: null,
-      },
+      properties: this.state.roleAssignmentProperties(ra),
       id: this.state.roleAssignmentId(ra),
       type: 'Microsoft.Authorization/roleAssignments',
       name: ra.name,
@@ -627,17 +614,7 @@ export class FakeArm extends FakeAzureServer {
   private roleDefinitions(ctx: Ctx, claims: AccessTokenClaims, scope: string, guid: string | undefined): void {
     this.authorize(claims, 'arm', 'Microsoft.Authorization/roleDefinitions/read', scope);
     const json = (d: RoleDefinition): Json => ({
-      properties: {
-        roleName: d.roleName,
-        type: 'BuiltInRole',
-        description: d.description,
-        assignableScopes: ['/'],
-        permissions: [{ actions: d.actions, notActions: d.notActions ?? [], dataActions: d.dataActions ?? [], notDataActions: [] }],
-        createdOn: '2015-02-02T21:55:09.8806423Z',
-        updatedOn: '2024-04-15T13:26:52.6035023Z',
-        createdBy: null,
-        updatedBy: null,
-      },
+      properties: { ...this.state.roleDefinitionProperties(d), createdBy: null, updatedBy: null },
       id: this.state.roleDefinitionId(d.guid, scope),
       type: 'Microsoft.Authorization/roleDefinitions',
       name: d.guid,

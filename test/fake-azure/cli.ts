@@ -9,6 +9,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { runMain, stopOnSignals } from '../fake-common/cli';
 import { startFakeCloud } from './cloud';
 import { AZURE_SCENARIOS, getAzureScenario, SUBSCRIPTION_ID } from './scenarios';
 
@@ -54,14 +55,7 @@ async function main(): Promise<void> {
       signIn: { tenantId: cloud.principal.tenantId, clientId: cloud.principal.clientId, clientSecret: cloud.principal.secret },
     }),
   );
-  const shutdown = (): void => {
-    void cloud.stop().then(() => process.exit(0));
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  stopOnSignals(cloud);
 }
 
-main().catch((e: unknown) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
-});
+runMain(main);

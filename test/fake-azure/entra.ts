@@ -10,8 +10,9 @@
 // audience (AADSTS70021), and not younger than `propagationSeconds` (AADSTS70021). Errors carry
 // Entra's body: error, error_description with Trace ID / Correlation ID / Timestamp, error_codes.
 
-import { createPublicKey, randomUUID, verify, type JsonWebKey } from 'node:crypto';
+import { createPublicKey, randomUUID, type JsonWebKey } from 'node:crypto';
 import { request as httpsRequest } from 'node:https';
+import { signatureValid } from '../fake-common/jwt';
 import type { FakeKubeCerts } from '../fake-kube/certs';
 import { FakeAzureServer, HttpError, type AzureService, type Ctx, type ServerOptions } from './http';
 import type { ArmResource, AppRegistration, CloudState, FicRecord, Tenant } from './state';
@@ -277,7 +278,7 @@ export class FakeEntra extends FakeAzureServer {
       jwt.header.alg === 'RS256' &&
       candidates.some((k) => {
         try {
-          return verify('sha256', Buffer.from(jwt.signingInput), createPublicKey({ key: k as JsonWebKey, format: 'jwk' }), jwt.signature);
+          return signatureValid(jwt, createPublicKey({ key: k as JsonWebKey, format: 'jwk' }));
         } catch {
           return false;
         }

@@ -1,11 +1,11 @@
 // What the fake Azure servers share: HTTPS on 127.0.0.1 with the fake-kube CA's server
 // certificate, a request log, latency, faults (status codes with Retry-After, hangs, resets) and
 // errors thrown as HttpError. Each service (ARM with Resource Graph, Entra ID, Microsoft Graph,
-// the AKS OIDC issuer) subclasses FakeAzureServer with its routes and its own error bodies.
+// the AKS OIDC issuer) subclasses FakeAzureServer with its routes and its own error bodies. The
+// HTTPS plumbing under it (../fake-common/https.ts) is fake-kube's too.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createServer, type Server } from 'node:https';
-import type { Socket } from 'node:net';
+import { FakeHttpsServer, type HttpCtx, type HttpFault, type HttpServerOptions } from '../fake-common/https';
 import type { FakeKubeCerts } from '../fake-kube/certs';
 
 type Json = Record<string, any>;
@@ -18,20 +18,11 @@ export type AzureService = 'arm' | 'resourcegraph' | 'entra' | 'graph' | 'oidc';
  * the paths below it (case-insensitively, as ARM paths are); a RegExp is tested against the path
  * and against the path with its query.
  */
-export interface AzureFault {
+export interface AzureFault extends HttpFault {
   /** Only this service (default: every service of the server it is given to). */
   service?: AzureService;
-  method?: string;
-  path?: RegExp | string;
   /** Default 500. 429 and 503 carry Retry-After (retryAfterSeconds, default 1) and the service's throttling headers. */
   status?: number;
-  retryAfterSeconds?: number;
-  /** Fire this many times, then stop (default: always). */
-  times?: number;
-  /** Never answer (the client's timeout must fire). */
-  hang?: boolean;
-  /** Destroy the connection without an answer. */
-  reset?: boolean;
   /** Answer with this body instead of the service's own error body. */
   body?: unknown;
 }
@@ -64,33 +55,16 @@ export class HttpError extends Error {
   }
 }
 
-export interface Ctx {
-  req: IncomingMessage;
-  res: ServerResponse;
-  url: URL;
+export interface Ctx extends HttpCtx<AzureRequestRecord> {
   /** The path without trailing slashes. */
   path: string;
   method: string;
   service: AzureService;
-  record: AzureRequestRecord;
-  body: Buffer;
   /** Extra headers for the answer (set by routes: rate-limit counters, request IDs). */
   headers: Record<string, string | number>;
 }
 
-export interface ServerOptions {
-  latencyMs?: number;
-  faults?: AzureFault[];
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
+export type ServerOptions = HttpServerOptions<AzureFault>;
 
 export function faultMatches(f: AzureFault, service: AzureService, method: string, path: string, search: string): boolean {
   if (f.service && f.service !== service) return false;
@@ -107,32 +81,9 @@ export function faultMatches(f: AzureFault, service: AzureService, method: strin
   return f.path.test(`${path}${search}`);
 }
 
-export abstract class FakeAzureServer {
-  readonly requests: AzureRequestRecord[] = [];
-  port = 0;
-
-  private server: Server | undefined;
-  private readonly sockets = new Set<Socket>();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly waiters = new Set<() => void>();
-  private readonly faultHits = new WeakMap<AzureFault, number>();
-  protected faults: AzureFault[];
-  protected latencyMs: number;
-
-  constructor(
-    protected readonly certs: FakeKubeCerts,
-    opts: ServerOptions,
-  ) {
-    this.faults = opts.faults ?? [];
-    this.latencyMs = opts.latencyMs ?? 0;
-  }
-
-  get url(): string {
-    return `https://127.0.0.1:${this.port}`;
-  }
-
-  get caPem(): string {
-    return this.certs.caPem;
+export abstract class FakeAzureServer extends FakeHttpsServer<AzureRequestRecord, AzureFault, Ctx> {
+  constructor(certs: FakeKubeCerts, opts: ServerOptions) {
+    super(certs, opts, 'fake-azure');
   }
 
   /** Which service a path belongs to (the ARM server also answers for Resource Graph). */
@@ -145,82 +96,14 @@ export abstract class FakeAzureServer {
     return {};
   }
 
-  async listen(port = 0): Promise<void> {
-    const server = createServer({ cert: this.certs.serverCertPem, key: this.certs.serverKeyPem }, (req, res) => void this.handle(req, res));
-    server.on('connection', (s: Socket) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    server.on('tlsClientError', () => undefined);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    this.server = server;
-    this.port = (server.address() as { port: number }).port;
-  }
-
   async stop(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    for (const s of this.sockets) s.destroy();
-    this.sockets.clear();
-    for (const w of [...this.waiters]) w();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    const closed = this.close();
+    // Waiters look at the records once more as the servers stop (a route may fill in its record without answering).
+    this.notify();
+    await closed;
   }
 
-  setFaults(faults: AzureFault[]): void {
-    this.faults = faults;
-  }
-
-  setLatency(ms: number): void {
-    this.latencyMs = ms;
-  }
-
-  resetRequests(): void {
-    this.requests.length = 0;
-  }
-
-  /** Resolve with the first request (past or future) matching `pred`; reject after `timeoutMs`. */
-  waitForRequest(pred: (r: AzureRequestRecord) => boolean, timeoutMs = 5000): Promise<AzureRequestRecord> {
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        const hit = this.requests.find(pred);
-        if (!hit) return;
-        this.waiters.delete(check);
-        clearTimeout(timer);
-        resolve(hit);
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(check);
-        reject(new Error(`fake-azure: no matching request within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.waiters.add(check);
-      check();
-    });
-  }
-
-  protected notify(): void {
-    for (const w of [...this.waiters]) w();
-  }
-
-  protected delay(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(() => {
-        this.timers.delete(t);
-        resolve();
-      }, ms);
-      this.timers.add(t);
-    });
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+  protected begin(req: IncomingMessage, res: ServerResponse, url: URL): Ctx {
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const method = (req.method ?? 'GET').toUpperCase();
     const service = this.serviceOf(path);
@@ -233,38 +116,31 @@ export abstract class FakeAzureServer {
       time: Date.now(),
       userAgent: req.headers['user-agent'] ?? '',
     };
-    this.requests.push(record);
-    this.notify();
-    const ctx: Ctx = { req, res, url, path, method, service, record, body: Buffer.alloc(0), headers: {} };
-    try {
-      ctx.body = await readBody(req);
-      if (this.latencyMs > 0) await this.delay(this.latencyMs);
-      if (this.applyFault(ctx)) return;
-      await this.route(ctx);
-      if (!res.headersSent && !res.destroyed) throw new HttpError(500, { error: { code: 'InternalServerError', message: 'fake-azure: the route did not answer' } });
-    } catch (e) {
-      if (e instanceof HttpError) return this.send(ctx, e.status, e.body, e.headers);
-      console.error('fake-azure: internal error', e);
-      this.send(ctx, 500, { error: { code: 'InternalServerError', message: `Encountered internal server error. Diagnostic information: ${(e as Error).message}` } });
-    }
+    return { req, res, url, path, method, service, record, body: Buffer.alloc(0), headers: {} };
   }
 
-  private applyFault(ctx: Ctx): boolean {
-    const f = this.faults.find((x) => faultMatches(x, ctx.service, ctx.method, ctx.path, ctx.url.search) && (x.times === undefined || (this.faultHits.get(x) ?? 0) < x.times));
-    if (!f) return false;
-    this.faultHits.set(f, (this.faultHits.get(f) ?? 0) + 1);
-    if (f.hang) return true;
-    if (f.reset) {
-      ctx.req.socket.destroy();
-      return true;
-    }
+  protected async serve(ctx: Ctx): Promise<void> {
+    await this.route(ctx);
+    if (!ctx.res.headersSent && !ctx.res.destroyed) throw new HttpError(500, { error: { code: 'InternalServerError', message: 'fake-azure: the route did not answer' } });
+  }
+
+  protected answerError(ctx: Ctx, e: unknown): void {
+    if (e instanceof HttpError) return this.send(ctx, e.status, e.body, e.headers);
+    console.error('fake-azure: internal error', e);
+    this.send(ctx, 500, { error: { code: 'InternalServerError', message: `Encountered internal server error. Diagnostic information: ${(e as Error).message}` } });
+  }
+
+  protected faultMatches(f: AzureFault, ctx: Ctx): boolean {
+    return faultMatches(f, ctx.service, ctx.method, ctx.path, ctx.url.search);
+  }
+
+  protected answerFault(ctx: Ctx, f: AzureFault): void {
     const status = f.status ?? 500;
     const retryAfter = f.retryAfterSeconds ?? 1;
     const own = this.faultAnswer(ctx, status, retryAfter);
     const headers: Record<string, string | number> = { ...own.headers };
     if (status === 429 || status === 503) headers['Retry-After'] = retryAfter;
     this.send(ctx, status, f.body ?? own.body, headers);
-    return true;
   }
 
   protected send(ctx: Ctx, status: number, body: unknown, headers: Record<string, string | number> = {}): void {

@@ -238,19 +238,19 @@ class Parser {
   }
 
   expr(): Expr {
-    let l = this.and();
-    while (this.isWord('or')) {
-      this.next();
-      l = { k: 'or', l, r: this.and() };
-    }
-    return l;
+    return this.chain('or', () => this.and());
   }
 
   private and(): Expr {
-    let l = this.comparison();
-    while (this.isWord('and')) {
+    return this.chain('and', () => this.comparison());
+  }
+
+  /** `operand (word operand)*`, grouped from the left. */
+  private chain(word: 'and' | 'or', operand: () => Expr): Expr {
+    let l = operand();
+    while (this.isWord(word)) {
       this.next();
-      l = { k: 'and', l, r: this.comparison() };
+      l = { k: word, l, r: operand() };
     }
     return l;
   }
@@ -284,13 +284,14 @@ class Parser {
     return l;
   }
 
-  private list(): Expr[] {
+  /** `(a, b, ...)`, possibly empty. */
+  private list(item: () => Expr = () => this.primary()): Expr[] {
     this.expectOp('(');
     const out: Expr[] = [];
     if (!this.isOp(')')) {
       do {
         if (out.length) this.next();
-        out.push(this.primary());
+        out.push(item());
       } while (this.isOp(','));
     }
     this.expectOp(')');
@@ -329,18 +330,9 @@ class Parser {
         return { k: 'lit', v: null };
       }
       if (this.isOp('(', 1)) {
-        this.next();
-        this.next();
         if (!FUNCTIONS.has(t.value)) throw new KqlError(`Unknown function: '${t.value}'.`, 'UnknownFunction', t.pos, t.value);
-        const args: Expr[] = [];
-        if (!this.isOp(')')) {
-          do {
-            if (args.length) this.next();
-            args.push(this.expr());
-          } while (this.isOp(','));
-        }
-        this.expectOp(')');
-        return { k: 'call', fn: t.value, args, pos: t.pos };
+        this.next();
+        return { k: 'call', fn: t.value, args: this.list(() => this.expr()), pos: t.pos };
       }
       this.next();
       const segs: string[] = [];

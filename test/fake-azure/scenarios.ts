@@ -209,8 +209,16 @@ function base(c: BuildContext, o: { clusterWorkloadIdentity?: boolean } = {}): v
   s.addRoleAssignment({ scope: `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${RESOURCE_GROUP}`, principalId: TEST_PRINCIPAL.objectId, role: 'Managed Identity Contributor' });
 }
 
+/** How a scenario's federated credential differs from the right one. */
+interface FicChanges {
+  issuer?: string;
+  subject?: string;
+  audience?: string;
+  createdAt?: number;
+}
+
 /** id-payments-api in rg-payments; with `fic`, its one federated credential (default: the right one). */
-function paymentsIdentity(c: BuildContext, fic?: { issuer?: string; subject?: string; audience?: string; createdAt?: number } | false): ArmResource {
+function paymentsIdentity(c: BuildContext, fic?: FicChanges | false): ArmResource {
   const id = c.state.addIdentity({ subscriptionId: SUBSCRIPTION_ID, resourceGroup: RESOURCE_GROUP, name: IDENTITY_NAME, clientId: CLIENT_ID, principalId: PRINCIPAL_ID, tags: { team: 'payments', env: 'prod' } });
   if (fic !== false) {
     c.state.addFic(id, {
@@ -230,9 +238,10 @@ function workloadRoles(c: BuildContext, principalId = PRINCIPAL_ID): void {
   c.state.addRoleAssignment({ scope: STORAGE_ACCOUNT_ID, principalId, role: 'Storage Blob Data Reader' });
 }
 
-function healthy(c: BuildContext): void {
+/** The healthy world; `fic` changes what its federated credential says. */
+function healthy(c: BuildContext, fic?: FicChanges): void {
   base(c);
-  paymentsIdentity(c);
+  paymentsIdentity(c, fic);
   workloadRoles(c);
 }
 
@@ -255,11 +264,7 @@ export const AZURE_SCENARIOS: readonly AzureScenario[] = [
     ...common,
     failingCheckpoint: 'federated-credential',
     exchange: 700211,
-    build: (c) => {
-      base(c);
-      paymentsIdentity(c, { issuer: c.issuer.replace(/\/+$/, '') });
-      workloadRoles(c);
-    },
+    build: (c) => healthy(c, { issuer: c.issuer.replace(/\/+$/, '') }),
   },
   /** federated-credential fails: the subject names namespace default, the pods run in payments (AADSTS700213). */
   {
@@ -268,11 +273,7 @@ export const AZURE_SCENARIOS: readonly AzureScenario[] = [
     ...common,
     failingCheckpoint: 'federated-credential',
     exchange: 700213,
-    build: (c) => {
-      base(c);
-      paymentsIdentity(c, { subject: 'system:serviceaccount:default:api-sa' });
-      workloadRoles(c);
-    },
+    build: (c) => healthy(c, { subject: 'system:serviceaccount:default:api-sa' }),
   },
   /** federated-credential fails: the subject names the Deployment (api), not its ServiceAccount (api-sa) (AADSTS700213). */
   {
@@ -281,11 +282,7 @@ export const AZURE_SCENARIOS: readonly AzureScenario[] = [
     ...common,
     failingCheckpoint: 'federated-credential',
     exchange: 700213,
-    build: (c) => {
-      base(c);
-      paymentsIdentity(c, { subject: 'system:serviceaccount:payments:api' });
-      workloadRoles(c);
-    },
+    build: (c) => healthy(c, { subject: 'system:serviceaccount:payments:api' }),
   },
   /** federated-credential fails: the subject differs only in case (Payments); Entra matches case-sensitively (AADSTS7002138). */
   {
@@ -294,11 +291,7 @@ export const AZURE_SCENARIOS: readonly AzureScenario[] = [
     ...common,
     failingCheckpoint: 'federated-credential',
     exchange: 7002138,
-    build: (c) => {
-      base(c);
-      paymentsIdentity(c, { subject: 'system:serviceaccount:Payments:api-sa' });
-      workloadRoles(c);
-    },
+    build: (c) => healthy(c, { subject: 'system:serviceaccount:Payments:api-sa' }),
   },
   /** federated-credential fails: the audience is api://AzureADTokenExchange/ (trailing slash); tokens carry api://AzureADTokenExchange (AADSTS70021). */
   {
@@ -307,11 +300,7 @@ export const AZURE_SCENARIOS: readonly AzureScenario[] = [
     ...common,
     failingCheckpoint: 'federated-credential',
     exchange: 70021,
-    build: (c) => {
-      base(c);
-      paymentsIdentity(c, { audience: `${AUDIENCE}/` });
-      workloadRoles(c);
-    },
+    build: (c) => healthy(c, { audience: `${AUDIENCE}/` }),
   },
   /** federated-credential fails: the subject was pasted with a trailing space, invisible in the portal (AADSTS700213). */
   {
@@ -320,11 +309,7 @@ export const AZURE_SCENARIOS: readonly AzureScenario[] = [
     ...common,
     failingCheckpoint: 'federated-credential',
     exchange: 700213,
-    build: (c) => {
-      base(c);
-      paymentsIdentity(c, { subject: `${SUBJECT} ` });
-      workloadRoles(c);
-    },
+    build: (c) => healthy(c, { subject: `${SUBJECT} ` }),
   },
   /**
    * managed-identity fails: the identity was created in the Fabrikam tenant, while the pod's
@@ -406,11 +391,7 @@ export const AZURE_SCENARIOS: readonly AzureScenario[] = [
     failingCheckpoint: 'token-exchange',
     exchange: 70021,
     propagationSeconds: 300,
-    build: (c) => {
-      base(c);
-      paymentsIdentity(c, { createdAt: c.now - MIN });
-      workloadRoles(c);
-    },
+    build: (c) => healthy(c, { createdAt: c.now - MIN }),
   },
   /**
    * No checkpoint fails: the client ID belongs to an app registration (payments-api), not a

@@ -300,6 +300,37 @@ export class CloudState {
     return `${ra.scope === '/' ? '' : ra.scope}/providers/Microsoft.Authorization/roleAssignments/${ra.name}`;
   }
 
+  /** A role assignment's `properties`, as ARM and the `AuthorizationResources` table both have them. */
+  roleAssignmentProperties(ra: RoleAssignment): Json {
+    return {
+      roleDefinitionId: this.roleDefinitionId(ra.roleDefinition, ra.scope),
+      principalId: ra.principalId,
+      principalType: ra.principalType,
+      scope: ra.scope,
+      condition: null,
+      conditionVersion: null,
+      createdOn: ra.createdOn,
+      updatedOn: ra.createdOn,
+      createdBy: null,
+      updatedBy: null,
+      delegatedManagedIdentityResourceId: null,
+      description: null,
+    };
+  }
+
+  /** A built-in role definition's `properties` (ARM adds createdBy and updatedBy). */
+  roleDefinitionProperties(d: RoleDefinition): Json {
+    return {
+      roleName: d.roleName,
+      type: 'BuiltInRole',
+      description: d.description,
+      assignableScopes: ['/'],
+      permissions: [{ actions: d.actions, notActions: d.notActions ?? [], dataActions: d.dataActions ?? [], notDataActions: [] }],
+      createdOn: '2015-02-02T21:55:09.8806423Z',
+      updatedOn: '2024-04-15T13:26:52.6035023Z',
+    };
+  }
+
   // ---- Resource Graph tables ----------------------------------------------------------------------
 
   /** The `Resources` table: every resource, with the columns Resource Graph has. */
@@ -342,20 +373,7 @@ export class CloudState {
         managedBy: '',
         sku: null,
         plan: null,
-        properties: {
-          roleDefinitionId: this.roleDefinitionId(ra.roleDefinition, ra.scope),
-          principalId: ra.principalId,
-          principalType: ra.principalType,
-          scope: ra.scope,
-          condition: null,
-          conditionVersion: null,
-          createdOn: ra.createdOn,
-          updatedOn: ra.createdOn,
-          createdBy: null,
-          updatedBy: null,
-          delegatedManagedIdentityResourceId: null,
-          description: null,
-        },
+        properties: this.roleAssignmentProperties(ra),
         tags: null,
         identity: null,
         zones: null,
@@ -374,15 +392,7 @@ export class CloudState {
       managedBy: '',
       sku: null,
       plan: null,
-      properties: {
-        roleName: d.roleName,
-        type: 'BuiltInRole',
-        description: d.description,
-        assignableScopes: ['/'],
-        permissions: [{ actions: d.actions, notActions: d.notActions ?? [], dataActions: d.dataActions ?? [], notDataActions: [] }],
-        createdOn: '2015-02-02T21:55:09.8806423Z',
-        updatedOn: '2024-04-15T13:26:52.6035023Z',
-      },
+      properties: this.roleDefinitionProperties(d),
       tags: null,
       identity: null,
       zones: null,

@@ -2,27 +2,13 @@
 // Entra's v1 access tokens (what ARM and Graph get), and their verification by the fake ARM and
 // Graph servers, which accept only tokens signed here.
 
-import { createHash, generateKeyPairSync, randomUUID, sign, verify, type KeyObject } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { decodeJwt, keyOnFirstUse, signatureValid, signJwt, type RsaSigningKey } from '../fake-common/jwt';
 
-export interface EntraKey {
-  kid: string;
-  privateKey: KeyObject;
-  publicKey: KeyObject;
-}
+export type EntraKey = RsaSigningKey;
 
-let cached: EntraKey | undefined;
-
-export function entraKey(): EntraKey {
-  if (!cached) {
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const der = publicKey.export({ type: 'spki', format: 'der' });
-    // Entra's kid is the certificate thumbprint, base64url (27 characters).
-    cached = { kid: createHash('sha1').update(der).digest('base64url'), privateKey, publicKey };
-  }
-  return cached;
-}
-
-const b64 = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
+// Entra's kid is the certificate thumbprint, base64url (27 characters).
+export const entraKey: () => EntraKey = keyOnFirstUse('sha1');
 
 export interface AccessTokenClaims {
   aud: string;
@@ -78,9 +64,7 @@ export function issueAccessToken(o: IssueOptions): { token: string; claims: Acce
     ver: '1.0',
     ...o.extra,
   };
-  const header = { typ: 'JWT', alg: 'RS256', x5t: key.kid, kid: key.kid };
-  const input = `${b64(header)}.${b64(claims)}`;
-  const token = `${input}.${sign('sha256', Buffer.from(input), key.privateKey).toString('base64url')}`;
+  const token = signJwt({ typ: 'JWT', alg: 'RS256', x5t: key.kid, kid: key.kid }, claims, key);
   return { token, claims, expiresIn: exp - now };
 }
 
@@ -90,18 +74,11 @@ export type VerifyResult =
 
 /** Check a bearer token: signed by this fake Entra, within its lifetime (no clock skew allowed past exp). */
 export function verifyAccessToken(token: string, now = Date.now()): VerifyResult {
-  const parts = token.split('.');
-  if (parts.length !== 3) return { ok: false, reason: 'malformed' };
-  let claims: AccessTokenClaims;
-  let header: Record<string, unknown>;
-  try {
-    header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8'));
-    claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
-  } catch {
-    return { ok: false, reason: 'malformed' };
-  }
-  if (!claims || typeof claims !== 'object' || header.alg !== 'RS256') return { ok: false, reason: 'malformed' };
-  const ok = verify('sha256', Buffer.from(`${parts[0]}.${parts[1]}`), entraKey().publicKey, Buffer.from(parts[2]!, 'base64url'));
+  const jwt = decodeJwt(token);
+  if (!jwt) return { ok: false, reason: 'malformed' };
+  const claims = jwt.payload as AccessTokenClaims;
+  if (!claims || typeof claims !== 'object' || jwt.header.alg !== 'RS256') return { ok: false, reason: 'malformed' };
+  const ok = signatureValid(jwt, entraKey().publicKey);
   if (!ok) return { ok: false, reason: 'signature', claims };
   if (typeof claims.exp !== 'number' || claims.exp * 1000 <= now) return { ok: false, reason: 'expired', claims };
   if (typeof claims.nbf === 'number' && claims.nbf * 1000 > now + 5 * 60_000) return { ok: false, reason: 'not-yet-valid', claims };
@@ -127,18 +104,5 @@ export function entraTime(ms = Date.now()): string {
   return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
 }
 
-/** Decode without checking (for assertions and tests). */
-export function decodeJwt(token: string): { header: Record<string, any>; payload: Record<string, any>; signingInput: string; signature: Buffer } | undefined {
-  const parts = token.split('.');
-  if (parts.length !== 3 || !parts[0] || !parts[1]) return undefined;
-  try {
-    return {
-      header: JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8')),
-      payload: JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')),
-      signingInput: `${parts[0]}.${parts[1]}`,
-      signature: Buffer.from(parts[2] ?? '', 'base64url'),
-    };
-  } catch {
-    return undefined;
-  }
-}
+// Tests decode tokens with this (fake-common's, unchecked).
+export { decodeJwt };

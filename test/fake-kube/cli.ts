@@ -6,6 +6,7 @@
 // Prints the URL (and one JSON line with the details, for scripts), stops on SIGINT/SIGTERM.
 
 import { parseArgs } from 'node:util';
+import { runMain, stopOnSignals } from '../fake-common/cli';
 import { SCENARIOS } from './scenarios';
 import { startFakeKube } from './server';
 
@@ -41,14 +42,7 @@ async function main(): Promise<void> {
   }
   console.log(`fake-kube: scenario ${values.scenario} listening on ${kube.url}${values.kubeconfig ? `, kubeconfig ${values.kubeconfig}` : ''}`);
   console.log(JSON.stringify({ url: kube.url, port: kube.port, scenario: values.scenario, kubeconfig: values.kubeconfig ?? null, issuer: kube.issuer, target: kube.scenario?.target ?? null }));
-  const shutdown = (): void => {
-    void kube.stop().then(() => process.exit(0));
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  stopOnSignals(kube);
 }
 
-main().catch((e: unknown) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
-});
+runMain(main);

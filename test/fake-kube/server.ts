@@ -9,13 +9,14 @@
 //   kube.writeKubeconfig('/tmp/kubeconfig');      // then: kubectl --kubeconfig /tmp/kubeconfig ...
 //   await kube.stop();
 
-import { randomUUID, verify } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
+import type { ServerOptions as TlsServerOptions } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { parse as parseYaml } from 'yaml';
+import { FakeHttpsServer, type HttpCtx, type HttpFault } from '../fake-common/https';
+import { signatureValid } from '../fake-common/jwt';
 import { admitPod } from './admission';
 import { CLIENT_CERT_USER, getCerts, type FakeKubeCerts } from './certs';
 import { Controllers } from './controllers';
@@ -63,18 +64,9 @@ type Json = Record<string, any>;
  * Make matching requests fail. `path`: a string matches that path and the paths below it; a
  * RegExp matches if it matches the path alone or the path with its query (`/pods\?.*watch=true/`).
  */
-export interface Fault {
-  method?: string;
-  path?: RegExp | string;
+export interface Fault extends HttpFault {
   /** Answer with this status (a real Status body; 429 gets Retry-After). Default 500. */
   status?: number;
-  retryAfterSeconds?: number;
-  /** Fire this many times, then stop (default: always). */
-  times?: number;
-  /** Never answer (the client's timeout must fire). */
-  hang?: boolean;
-  /** Destroy the connection without an answer. */
-  reset?: boolean;
 }
 
 /** Deny a verb on a resource (`pods`, `pods/log`, `deployments`, `*`), in one namespace or everywhere. */
@@ -169,13 +161,8 @@ const PUBLIC_PATHS = new Set(['/version', '/healthz', '/livez', '/readyz']);
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
-interface Ctx {
-  req: IncomingMessage;
-  res: ServerResponse;
-  url: URL;
-  record: RequestRecord;
+interface Ctx extends HttpCtx<RequestRecord> {
   user: string;
-  body: Buffer;
   accept: string;
 }
 
@@ -184,15 +171,6 @@ interface Target {
   namespace: string | undefined;
   name: string | undefined;
   sub: string | undefined;
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 function parseJson(body: Buffer): any {
@@ -215,31 +193,22 @@ function selectorString(sel: Json | undefined): string {
     .join(',');
 }
 
-class FakeKubeServer implements FakeKube {
-  readonly requests: RequestRecord[] = [];
+class FakeKubeServer extends FakeHttpsServer<RequestRecord, Fault, Ctx> implements FakeKube {
   readonly store: Store;
   readonly scenario: Scenario | undefined;
   readonly issuer: string;
   readonly tokenIssuer: string;
   readonly token: string;
-  port = 0;
 
-  private server: Server | undefined;
-  private readonly sockets = new Set<Socket>();
-  private readonly streams = new Set<() => void>();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly waiters = new Set<() => void>();
-  private faults: Fault[];
-  private readonly faultHits = new WeakMap<Fault, number>();
   private forbid: Forbid[];
-  private latencyMs: number;
   private readonly tokens: string[];
   private readonly controllers: Controllers | undefined;
 
   constructor(
-    private readonly certs: FakeKubeCerts,
+    certs: FakeKubeCerts,
     private readonly opts: FakeKubeOptions,
   ) {
+    super(certs, opts, 'fake-kube');
     this.store = new Store({ ...(opts.historyLimit ? { historyLimit: opts.historyLimit } : {}) });
     const scenarioOpt = opts.scenario ?? (opts.objects ? undefined : 'healthy');
     this.scenario = typeof scenarioOpt === 'string' ? getScenario(scenarioOpt) : scenarioOpt;
@@ -249,9 +218,7 @@ class FakeKubeServer implements FakeKube {
     this.tokenIssuer = opts.tokenIssuer ?? this.scenario?.options?.tokenIssuer ?? this.issuer;
     this.tokens = opts.auth?.tokens ?? [DEFAULT_TOKEN];
     this.token = this.tokens[0] ?? DEFAULT_TOKEN;
-    this.faults = opts.faults ?? [];
     this.forbid = opts.forbid ?? [];
-    this.latencyMs = opts.latencyMs ?? 0;
     signingKey(); // generate now, not on the first TokenRequest
     if (opts.controllers !== false) {
       this.controllers = new Controllers(this.store, { ...(opts.podStartDelayMs !== undefined ? { podStartDelayMs: opts.podStartDelayMs } : {}) });
@@ -259,47 +226,11 @@ class FakeKubeServer implements FakeKube {
     }
   }
 
-  get url(): string {
-    return `https://127.0.0.1:${this.port}`;
-  }
-
-  get caPem(): string {
-    return this.certs.caPem;
-  }
-
   // ---- Lifecycle -----------------------------------------------------------------------------
 
-  async listen(port: number): Promise<void> {
-    const server = createServer(
-      { cert: this.certs.serverCertPem, key: this.certs.serverKeyPem, ca: this.certs.caPem, requestCert: true, rejectUnauthorized: false },
-      (req, res) => void this.handle(req, res),
-    );
-    server.on('connection', (s: Socket) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    // Clients that give up mid-handshake are not the server's problem.
-    server.on('tlsClientError', () => undefined);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    this.server = server;
-    this.port = (server.address() as { port: number }).port;
-  }
-
-  private async close(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    for (const end of [...this.streams]) end();
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    for (const s of this.sockets) s.destroy();
-    this.sockets.clear();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  /** Client certificates from the CA are asked for (and checked in authenticate), not required. */
+  protected override tlsOptions(): TlsServerOptions {
+    return { ...super.tlsOptions(), ca: this.certs.caPem, requestCert: true, rejectUnauthorized: false };
   }
 
   async stop(): Promise<void> {
@@ -314,40 +245,6 @@ class FakeKubeServer implements FakeKube {
   }
 
   // ---- Test controls ---------------------------------------------------------------------------
-
-  resetRequests(): void {
-    this.requests.length = 0;
-  }
-
-  waitForRequest(pred: (r: RequestRecord) => boolean, timeoutMs = 5000): Promise<RequestRecord> {
-    return new Promise((resolve, reject) => {
-      const check = (): boolean => {
-        const hit = this.requests.find(pred);
-        if (!hit) return false;
-        this.waiters.delete(check);
-        clearTimeout(timer);
-        resolve(hit);
-        return true;
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(check);
-        reject(new Error(`fake-kube: no matching request within ${timeoutMs} ms`));
-      }, timeoutMs);
-      if (!check()) this.waiters.add(check);
-    });
-  }
-
-  private notify(): void {
-    for (const w of [...this.waiters]) w();
-  }
-
-  setFaults(faults: Fault[]): void {
-    this.faults = faults;
-  }
-
-  setLatency(ms: number): void {
-    this.latencyMs = ms;
-  }
 
   setForbid(forbid: Forbid[]): void {
     this.forbid = forbid;
@@ -364,18 +261,7 @@ class FakeKubeServer implements FakeKube {
 
   // ---- Request pipeline --------------------------------------------------------------------------
 
-  private delay(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(() => {
-        this.timers.delete(t);
-        resolve();
-      }, ms);
-      this.timers.add(t);
-    });
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+  protected begin(req: IncomingMessage, res: ServerResponse, url: URL): Ctx {
     const record: RequestRecord = {
       method: req.method ?? 'GET',
       path: url.pathname,
@@ -385,46 +271,36 @@ class FakeKubeServer implements FakeKube {
       accept: req.headers.accept ?? '',
       time: Date.now(),
     };
-    this.requests.push(record);
-    this.notify();
-    const ctx: Ctx = { req, res, url, record, user: '', body: Buffer.alloc(0), accept: record.accept };
-    try {
-      ctx.body = await readBody(req);
-      if (this.latencyMs > 0) await this.delay(this.latencyMs);
-      if (this.applyFault(ctx)) return;
-      if (!PUBLIC_PATHS.has(url.pathname)) {
-        ctx.user = this.authenticate(req);
-        record.user = ctx.user;
-      }
-      await this.route(ctx);
-    } catch (e) {
-      if (e instanceof ApiError) this.sendStatus(ctx, e);
-      else if (e instanceof PatchError) this.sendStatus(ctx, new ApiError(statusObject(422, 'Invalid', e.message)));
-      else {
-        console.error('fake-kube: internal error', e);
-        this.sendStatus(ctx, new ApiError(statusObject(500, 'InternalError', `Internal error occurred: ${(e as Error).message}`)));
-      }
+    return { req, res, url, record, user: '', body: Buffer.alloc(0), accept: record.accept };
+  }
+
+  protected async serve(ctx: Ctx): Promise<void> {
+    if (!PUBLIC_PATHS.has(ctx.url.pathname)) {
+      ctx.user = this.authenticate(ctx.req);
+      ctx.record.user = ctx.user;
+    }
+    await this.route(ctx);
+  }
+
+  protected answerError(ctx: Ctx, e: unknown): void {
+    if (e instanceof ApiError) this.sendStatus(ctx, e);
+    else if (e instanceof PatchError) this.sendStatus(ctx, new ApiError(statusObject(422, 'Invalid', e.message)));
+    else {
+      console.error('fake-kube: internal error', e);
+      this.sendStatus(ctx, new ApiError(statusObject(500, 'InternalError', `Internal error occurred: ${(e as Error).message}`)));
     }
   }
 
-  private applyFault(ctx: Ctx): boolean {
+  protected faultMatches(f: Fault, ctx: Ctx): boolean {
     const full = ctx.url.pathname + ctx.url.search;
-    const fault = this.faults.find((f) => {
-      if ((this.faultHits.get(f) ?? 0) >= (f.times ?? Infinity)) return false;
-      if (f.method && f.method.toUpperCase() !== ctx.record.method) return false;
-      if (f.path instanceof RegExp) return f.path.test(ctx.url.pathname) || f.path.test(full);
-      if (typeof f.path === 'string') return ctx.url.pathname === f.path || ctx.url.pathname.startsWith(f.path.replace(/\/$/, '') + '/');
-      return true;
-    });
-    if (!fault) return false;
-    this.faultHits.set(fault, (this.faultHits.get(fault) ?? 0) + 1);
-    if (fault.reset) {
-      ctx.req.socket.destroy();
-      return true;
-    }
-    if (fault.hang) return true; // the socket stays open until the client gives up or the server stops
-    this.sendStatus(ctx, faultStatus(fault.status ?? 500, fault.retryAfterSeconds));
+    if (f.method && f.method.toUpperCase() !== ctx.record.method) return false;
+    if (f.path instanceof RegExp) return f.path.test(ctx.url.pathname) || f.path.test(full);
+    if (typeof f.path === 'string') return ctx.url.pathname === f.path || ctx.url.pathname.startsWith(f.path.replace(/\/$/, '') + '/');
     return true;
+  }
+
+  protected answerFault(ctx: Ctx, fault: Fault): void {
+    this.sendStatus(ctx, faultStatus(fault.status ?? 500, fault.retryAfterSeconds));
   }
 
   private authenticate(req: IncomingMessage): string {
@@ -1110,9 +986,8 @@ class FakeKubeServer implements FakeKube {
   private reviewToken(token: string, audiences: string[]): Json {
     if (this.tokens.includes(token)) return { authenticated: true, user: { username: this.opts.auth?.user ?? DEFAULT_USER, groups: ['system:masters', 'system:authenticated'] }, audiences: [API_AUDIENCE] };
     const jwt = decodeJwt(token);
-    const parts = token.split('.');
-    if (!jwt || parts.length !== 3) return { authenticated: false, error: 'invalid bearer token' };
-    const ok = verify('sha256', Buffer.from(`${parts[0]}.${parts[1]}`), signingKey().publicKey, Buffer.from(parts[2]!, 'base64url'));
+    if (!jwt) return { authenticated: false, error: 'invalid bearer token' };
+    const ok = signatureValid(jwt, signingKey().publicKey);
     const p = jwt.payload as Json;
     if (!ok || p.iss !== this.tokenIssuer) return { authenticated: false, error: 'invalid bearer token, square/go-jose: error in cryptographic primitive' };
     if (typeof p.exp === 'number' && p.exp * 1000 < Date.now()) return { authenticated: false, error: 'invalid bearer token, token has expired' };

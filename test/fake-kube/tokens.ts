@@ -2,27 +2,13 @@
 // kube-apiserver issues for a TokenRequest, and the JWKS / OIDC discovery documents it
 // serves. One key per process (RSA generation is the slow part of starting a server).
 
-import { createHash, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { keyOnFirstUse, signJwt as signWith, type RsaSigningKey } from '../fake-common/jwt';
 
-export interface SigningKey {
-  kid: string;
-  privateKey: KeyObject;
-  publicKey: KeyObject;
-}
-
-let cachedKey: SigningKey | undefined;
+export type SigningKey = RsaSigningKey;
 
 /** The process-wide signing key; kid is the base64url SHA-256 of the public key's DER, as Kubernetes computes it. */
-export function signingKey(): SigningKey {
-  if (!cachedKey) {
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const der = publicKey.export({ type: 'spki', format: 'der' });
-    cachedKey = { kid: createHash('sha256').update(der).digest('base64url'), privateKey, publicKey };
-  }
-  return cachedKey;
-}
-
-const b64url = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
+export const signingKey: () => SigningKey = keyOnFirstUse('sha256');
 
 export interface ServiceAccountTokenClaims {
   issuer: string;
@@ -38,8 +24,7 @@ export interface ServiceAccountTokenClaims {
 }
 
 export function signJwt(header: Record<string, unknown>, payload: Record<string, unknown>, key: SigningKey = signingKey()): string {
-  const input = `${b64url(header)}.${b64url(payload)}`;
-  return `${input}.${sign('sha256', Buffer.from(input), key.privateKey).toString('base64url')}`;
+  return signWith(header, payload, key);
 }
 
 /** A service-account token: `{ token, expirationTimestamp }` as TokenRequest status carries them. */
@@ -82,13 +67,5 @@ export function openidConfiguration(issuer: string): Record<string, unknown> {
   };
 }
 
-/** Decode a JWT without checking it (for the server's own TokenReview). */
-export function decodeJwt(token: string): { header: Record<string, unknown>; payload: Record<string, unknown> } | undefined {
-  const parts = token.split('.');
-  if (parts.length !== 3) return undefined;
-  try {
-    return { header: JSON.parse(Buffer.from(parts[0]!, 'base64url').toString()), payload: JSON.parse(Buffer.from(parts[1]!, 'base64url').toString()) };
-  } catch {
-    return undefined;
-  }
-}
+// Decoding a JWT without checking it (for the server's own TokenReview) is fake-common's.
+export { decodeJwt } from '../fake-common/jwt';
