@@ -24,6 +24,8 @@ const builds = [
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // The Azure half (Azure SDK packages), loaded by src/azure/load.ts only when an Azure checkpoint runs.
   { ...common, entryPoints: ['src/azure/entry.ts'], outfile: 'dist/azure.js' },
+  // The Kubernetes client (@kubernetes/client-node), loaded by src/cluster/connect.ts on the first diagnosis.
+  { ...common, entryPoints: ['src/cluster/kube-entry.ts'], outfile: 'dist/kube.js' },
 ];
 if (!production) {
   builds.push({

@@ -2,11 +2,31 @@
 // result is still a ClusterApi — one whose every call fails with the loading problem — so the
 // diagnosis runs, `cluster-connection` fails with that sentence and the rest are skipped.
 
-import { KubeClient, type KubeClientOptions } from './client';
-import { loadKubeconfig, type KubeconfigOptions } from './kubeconfig';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KubeClientOptions } from './client';
+import type * as KubeEntry from './kube-entry';
+import type { KubeconfigOptions } from './kubeconfig';
 import { err, type ClusterApi, type ClusterIdentity, type KubeFailure, type KubeResult } from './types';
 
+let kube: typeof KubeEntry | undefined;
+
+/**
+ * The client-node half, loaded on first use: in the bundles it is dist/kube.js next to the
+ * extension and the CLI (a path esbuild does not follow, so activation does not parse it); from
+ * the sources (tests under tsx) it is ./kube-entry.
+ */
+function kubeModule(): typeof KubeEntry {
+  if (!kube) {
+    const bundled = join(__dirname, 'kube.js');
+    const sources = './kube-entry';
+    kube = (existsSync(bundled) ? require(bundled) : require(sources)) as typeof KubeEntry;
+  }
+  return kube;
+}
+
 export function connect(opts: KubeconfigOptions & KubeClientOptions = {}): ClusterApi {
+  const { loadKubeconfig, KubeClient } = kubeModule();
   const loaded = loadKubeconfig(opts);
   if (!loaded.ok) return new UnavailableCluster(loaded.failure, opts.context);
   return new KubeClient(loaded.value.kc, loaded.value.identity, opts);

@@ -1,0 +1,5 @@
+// The Kubernetes client's own bundle (dist/kube.js): @kubernetes/client-node and what uses it,
+// loaded by connect.ts on the first diagnosis, so activating the extension does not load it.
+
+export { KubeClient } from './client';
+export { loadKubeconfig, listContexts } from './kubeconfig';
