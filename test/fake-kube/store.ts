@@ -255,7 +255,8 @@ export class Store {
    */
   eventsSince(resourceVersion: number): StoreEvent[] | undefined {
     if (resourceVersion < this.compactedAt) return undefined;
-    return this.history.filter((e) => e.resourceVersion > resourceVersion).map(clone);
+    // Copies of the objects, but the same resource type: watchers compare types by identity.
+    return this.history.filter((e) => e.resourceVersion > resourceVersion).map((e) => ({ ...clone(e), resource: e.resource }));
   }
 
   /** The oldest resourceVersion a watch can still resume from. */
