@@ -8,6 +8,7 @@ import { Resources, workloadType } from '../cluster/resources';
 import type { ClusterApi, KubeFailure, KubeObject, KubeResult, LabelSelector, Pod, PodTemplate } from '../cluster/types';
 import type { AppRegistration, AzureApi, ManagedIdentity } from '../azure/types';
 import type { CheckpointId, CheckpointResult, Remediation, WorkloadRef } from './types';
+import { selectorMatches } from './evaluate';
 
 /** How the diagnosis gets at Azure: loaded only when an Azure checkpoint asks (activation loads no Azure SDK). */
 export type AzureProvider = () => Promise<{ api: AzureApi } | { unavailable: string; signIn: boolean; anonymous?: AzureApi }>;
@@ -223,22 +224,64 @@ async function listPodsOf(cluster: ClusterApi, w: Workload, signal: AbortSignal)
   if (kind === 'CronJob') {
     const jobs = await cluster.list(Resources.jobs, namespace, {}, signal);
     if (!jobs.ok) return jobs;
-    const mine = jobs.value.filter((j) => j.metadata.ownerReferences?.some((o) => o.kind === 'CronJob' && o.name === name)).map((j) => j.metadata.name);
+    const mine = cronJobJobNames(name, jobs.value);
     if (!mine.length) return { ok: true, value: [] };
     selector = `job-name in (${mine.join(',')})`;
     owned = () => true;
   } else {
-    selector = selectorString((w.object.spec as { selector?: LabelSelector } | undefined)?.selector);
-    const uid = w.object.metadata.uid;
-    owned =
-      kind === 'Deployment'
-        ? (p) => p.metadata.ownerReferences?.some((o) => o.kind === 'ReplicaSet' && o.name.startsWith(`${name}-`)) ?? false
-        : (p) => p.metadata.ownerReferences?.some((o) => (uid ? o.uid === uid : o.name === name)) ?? false;
+    selector = selectorString(workloadSelector(w));
+    owned = ownedBy(w);
   }
   const r = await cluster.list<Pod>(Resources.pods, namespace, selector ? { labelSelector: selector } : {}, signal);
   if (!r.ok) return r;
-  const pods = r.value
+  return { ok: true, value: currentPods(r.value, owned) };
+}
+
+function workloadSelector(w: Workload): LabelSelector | undefined {
+  return (w.object.spec as { selector?: LabelSelector } | undefined)?.selector;
+}
+
+/** The names of the Jobs a CronJob made. */
+function cronJobJobNames(cronJob: string, jobs: readonly KubeObject[]): string[] {
+  return jobs.filter((j) => j.metadata.ownerReferences?.some((o) => o.kind === 'CronJob' && o.name === cronJob)).map((j) => j.metadata.name);
+}
+
+/** Whether a pod (already matched by the selector) belongs to the workload by its owner references. */
+function ownedBy(w: Workload): (p: Pod) => boolean {
+  const { name, kind } = w.ref;
+  const uid = w.object.metadata.uid;
+  return kind === 'Deployment'
+    ? (p) => p.metadata.ownerReferences?.some((o) => o.kind === 'ReplicaSet' && o.name.startsWith(`${name}-`)) ?? false
+    : (p) => p.metadata.ownerReferences?.some((o) => (uid ? o.uid === uid : o.name === name)) ?? false;
+}
+
+/** Owned pods not being deleted, oldest first. */
+function currentPods(pods: readonly Pod[], owned: (p: Pod) => boolean): Pod[] {
+  return pods
     .filter((p) => owned(p) && !(p.metadata as { deletionTimestamp?: string }).deletionTimestamp)
     .sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''));
-  return { ok: true, value: pods };
+}
+
+/**
+ * The same pods listPodsOf finds, from pods already at hand (an informer's cache): the
+ * namespace's pods and, for a CronJob, its namespace's Jobs (without them, the Jobs are
+ * recognised by name, `<cronjob>-<n>`, from the pods' `job-name` label).
+ */
+export function podsOf(w: Workload, podsOfNamespace: readonly Pod[], jobsOfNamespace?: readonly KubeObject[]): Pod[] {
+  const { namespace, name, kind } = w.ref;
+  const here = podsOfNamespace.filter((p) => p.metadata.namespace === undefined || p.metadata.namespace === namespace);
+  if (kind === 'Pod') return [w.object as Pod];
+  if (kind === 'CronJob') {
+    const jobNames = jobsOfNamespace ? new Set(cronJobJobNames(name, jobsOfNamespace.filter((j) => j.metadata.namespace === undefined || j.metadata.namespace === namespace))) : undefined;
+    const mine = (p: Pod): boolean => {
+      const job = p.metadata.labels?.['job-name'];
+      if (job === undefined) return false;
+      return jobNames ? jobNames.has(job) : job.startsWith(`${name}-`) && /^\d+$/.test(job.slice(name.length + 1));
+    };
+    return currentPods(here, mine);
+  }
+  const sel = workloadSelector(w);
+  const owned = ownedBy(w);
+  // An empty or missing selector lists every pod of the namespace, as listPodsOf does.
+  return currentPods(here.filter((p) => !sel || selectorMatches(sel, p.metadata.labels ?? {})), owned);
 }

@@ -5,6 +5,7 @@
 import { USE_LABEL } from '../manifests/workload-identity';
 import { addPodTemplateLabelFix, ev, kubectl, kubectlRef, listWords, restartRolloutFix, workloadLabel, recreateAdvice } from './shared';
 import type { Checkpoint, Evidence, Remediation } from './types';
+import { unlabelledPods, useLabelState } from './evaluate';
 
 export const podLabel: Checkpoint = {
   id: 'pod-label',
@@ -16,20 +17,19 @@ export const podLabel: Checkpoint = {
   async run(ctx) {
     const w = await ctx.workload();
     const where = w.templatePath.length ? `${w.templatePath.join('.')}.metadata.labels` : 'metadata.labels';
-    const value = w.template.metadata?.labels?.[USE_LABEL];
+    const label = useLabelState(w);
     const evidence: Evidence[] = [ev('workload', workloadLabel(w))];
     const remediation: Remediation[] = [];
     const fix = addPodTemplateLabelFix(ctx, w);
-    if (value !== 'true') {
-      const onWorkload = w.ref.kind !== 'Pod' ? w.object.metadata.labels?.[USE_LABEL] : undefined;
-      const asAnnotation = w.template.metadata?.annotations?.[USE_LABEL];
+    if (label.state !== 'template') {
+      const value = label.state === 'wrong-value' ? label.value : undefined;
       evidence.push(ev(where, value === undefined ? `no "${USE_LABEL}"` : `"${USE_LABEL}": "${value}"`, 'fail'));
       let summary: string;
-      if (value !== undefined) summary = `The pod template's label ${USE_LABEL} is "${value}", not "true": the webhook's selector does not match it, so nothing is injected.`;
-      else if (onWorkload !== undefined) {
-        evidence.push(ev('metadata.labels', `"${USE_LABEL}": "${onWorkload}" (on the ${w.ref.kind} itself)`, 'warn'));
+      if (label.state === 'wrong-value') summary = `The pod template's label ${USE_LABEL} is "${label.value}", not "true": the webhook's selector does not match it, so nothing is injected.`;
+      else if (label.state === 'workload-only') {
+        evidence.push(ev('metadata.labels', `"${USE_LABEL}": "${label.value}" (on the ${w.ref.kind} itself)`, 'warn'));
         summary = `The label ${USE_LABEL} is on the ${w.ref.kind}'s own metadata, not on its pod template: the webhook only reads pod labels, so nothing is injected.`;
-      } else if (asAnnotation !== undefined) {
+      } else if (label.state === 'annotation') {
         evidence.push(ev(`${w.templatePath.join('.')}.metadata.annotations`, `"${USE_LABEL}" (an annotation, not a label)`, 'warn'));
         summary = `${USE_LABEL} is a pod annotation here, but the webhook only matches it as a label: nothing is injected.`;
       } else summary = `The pod template has no ${USE_LABEL}: "true" label, so the webhook never injects the token, client ID or tenant ID.`;
@@ -43,7 +43,7 @@ export const podLabel: Checkpoint = {
     if (w.ref.kind === 'Pod') return { status: 'pass', summary: 'The pod carries the label azure.workload.identity/use: "true".', evidence, remediation };
 
     const pods = await ctx.pods();
-    const unlabelled = pods.filter((p) => p.metadata.labels?.[USE_LABEL] !== 'true').map((p) => p.metadata.name);
+    const unlabelled = unlabelledPods(pods);
     evidence.push(ev('running pods with the label', `${pods.length - unlabelled.length}/${pods.length}`, unlabelled.length ? 'warn' : pods.length ? 'ok' : 'info'));
     if (inSelector) evidence.push(ev('spec.selector.matchLabels', `contains "${USE_LABEL}" (the selector is immutable: removing it later needs a delete and re-create)`, 'warn'));
     if (unlabelled.length) {

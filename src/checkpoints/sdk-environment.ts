@@ -5,13 +5,13 @@
 // DefaultAzureCredential pick EnvironmentCredential and never try Workload Identity.
 
 import { Resources } from '../cluster/resources';
-import type { EnvFromSource, KubeObject, Pod } from '../cluster/types';
-import { CLIENT_ID, CREDENTIAL_ENV, SKIP_CONTAINERS } from '../manifests/workload-identity';
+import type { EnvFromSource, KubeObject } from '../cluster/types';
+import { CLIENT_ID } from '../manifests/workload-identity';
 import type { DiagnoseContext, Workload } from './context';
-import { allContainers, ev, kubectl, listWords, podAge, recreateAdvice, restartRolloutFix, shq } from './shared';
+import { ev, kubectl, listWords, podAge, recreateAdvice, restartRolloutFix, shq } from './shared';
 import type { Checkpoint, Evidence, Remediation } from './types';
+import { isCredentialEnv, overridesClientId, podInjection, templateContainers } from './evaluate';
 
-const INJECTED = ['AZURE_CLIENT_ID', 'AZURE_TENANT_ID', 'AZURE_FEDERATED_TOKEN_FILE', 'AZURE_AUTHORITY_HOST'] as const;
 const AUDIENCE = 'api://AzureADTokenExchange';
 
 export const sdkEnvironment: Checkpoint = {
@@ -42,13 +42,9 @@ export const sdkEnvironment: Checkpoint = {
     const noClientId: string[] = [];
     const incomplete: string[] = [];
     for (const pod of pods) {
-      const skip = skipped(pod);
-      const containers = allContainers(pod).filter((c) => !skip.has(c.name));
-      const missing = new Set<string>();
-      for (const c of containers) for (const n of INJECTED) if (!c.env?.some((e) => e.name === n)) missing.add(n);
-      const volume = tokenVolume(pod);
+      const { state, missing, volume, containers } = podInjection(pod, !!saClientId);
       const age = podAge(pod, ctx.now());
-      if (!volume && missing.has('AZURE_FEDERATED_TOKEN_FILE')) {
+      if (state === 'not-injected') {
         notInjected.push(pod.metadata.name);
         evidence.push(ev(`pod ${pod.metadata.name}`, `created ${age} ago — not injected: no ${listWords([...missing])}, no projected token volume`, 'fail'));
         continue;
@@ -58,7 +54,7 @@ export const sdkEnvironment: Checkpoint = {
       ctx.state.podTenantId ??= containers.flatMap((c) => c.env ?? []).find((e) => e.name === 'AZURE_TENANT_ID')?.value;
       const mounted = volume && containers.some((c) => c.volumeMounts?.some((m) => m.name === volume.name && tokenFile?.startsWith(m.mountPath.replace(/\/?$/, '/'))));
       const bits = [`AZURE_FEDERATED_TOKEN_FILE=${tokenFile ?? '(unset)'}`, volume ? `volume ${volume.name} (audience ${volume.audience})` : 'no token volume'];
-      if (missing.has('AZURE_CLIENT_ID') && saClientId) {
+      if (state === 'injected-without-client-id') {
         noClientId.push(pod.metadata.name);
         evidence.push(ev(`pod ${pod.metadata.name}`, `created ${age} ago — injected without AZURE_CLIENT_ID (before the ServiceAccount was annotated); ${bits.join(', ')}`, 'fail'));
       } else if (volume && !mounted) {
@@ -85,16 +81,15 @@ export const sdkEnvironment: Checkpoint = {
     if (!pods.length) evidence.push(ev('pods', 'none running: only the pod template was checked', 'warn'));
 
     // 2. Credential variables and a hard-coded client ID, from the template (the pods' env is the same plus injection).
-    const skip = skipped({ metadata: w.template.metadata ?? { name: '' } });
-    for (const c of allContainers(w.template).filter((c) => !skip.has(c.name))) {
+    for (const c of templateContainers(w.template)) {
       for (const e of c.env ?? []) {
-        if ((CREDENTIAL_ENV as readonly string[]).includes(e.name)) {
+        if (isCredentialEnv(e.name)) {
           const how = e.valueFrom?.secretKeyRef ? `from Secret ${e.valueFrom.secretKeyRef.name} key ${e.valueFrom.secretKeyRef.key}` : e.valueFrom?.configMapKeyRef ? `from ConfigMap ${e.valueFrom.configMapKeyRef.name}` : 'set by value';
           evidence.push(ev(`container ${c.name}`, `${e.name} ${how}`, 'fail'));
           problems.push(credentialProblem(e.name, c.name));
           remediation.push({ text: `Remove ${e.name} from container ${c.name}; Workload Identity needs no secret.`, command: kubectl(ctx, `set env ${w.ref.kind.toLowerCase()}/${w.ref.name} -c ${shq(c.name)} ${e.name}-`) });
         }
-        if (e.name === 'AZURE_CLIENT_ID' && e.value !== undefined && saClientId && e.value.trim().toLowerCase() !== saClientId.trim().toLowerCase()) {
+        if (overridesClientId(e, saClientId)) {
           evidence.push(ev(`container ${c.name}`, `AZURE_CLIENT_ID hard-coded to ${e.value}, but the ServiceAccount says ${saClientId}`, 'fail'));
           problems.push(`container ${c.name} hard-codes AZURE_CLIENT_ID=${e.value}, which wins over the ServiceAccount's ${saClientId}`);
           remediation.push({ text: `Remove the hard-coded AZURE_CLIENT_ID from container ${c.name} (the webhook fills it from the ServiceAccount).`, command: kubectl(ctx, `set env ${w.ref.kind.toLowerCase()}/${w.ref.name} -c ${shq(c.name)} AZURE_CLIENT_ID-`) });
@@ -133,20 +128,6 @@ function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-function skipped(p: { metadata?: { annotations?: Record<string, string> } }): Set<string> {
-  const v = p.metadata?.annotations?.[SKIP_CONTAINERS];
-  return new Set((v ?? '').split(';').map((s) => s.trim()).filter(Boolean));
-}
-
-/** The projected serviceAccountToken volume the webhook adds (any name: it changed in v1.6.0). */
-function tokenVolume(pod: Pod): { name: string; audience: string } | undefined {
-  for (const v of pod.spec.volumes ?? []) {
-    const src = v.projected?.sources?.find((s) => s.serviceAccountToken?.audience);
-    if (src?.serviceAccountToken) return { name: v.name, audience: src.serviceAccountToken.audience ?? '' };
-  }
-  return undefined;
-}
-
 /** The credential variable names an envFrom source would set. Reads only the keys, never the values. */
 async function credentialKeysIn(ctx: DiagnoseContext, w: Workload, src: EnvFromSource): Promise<{ keys: string[]; error?: string }> {
   const ref = src.secretRef ?? src.configMapRef;
@@ -159,6 +140,6 @@ async function credentialKeysIn(ctx: DiagnoseContext, w: Workload, src: EnvFromS
     return { keys: [], error: `envFrom ${kind} ${ref.name}: its keys could not be checked (${r.failure.message})` };
   }
   const names = Object.keys(r.value.data ?? {}).map((k) => `${src.prefix ?? ''}${k}`);
-  return { keys: names.filter((n) => (CREDENTIAL_ENV as readonly string[]).includes(n)) };
+  return { keys: names.filter(isCredentialEnv) };
 }
 

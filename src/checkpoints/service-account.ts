@@ -4,9 +4,9 @@
 
 import { isGuid } from '../manifests/placeholders';
 import { CLIENT_ID, TENANT_ID, USE_LABEL } from '../manifests/workload-identity';
-import { editDistance } from '../util/edit-distance';
 import { annotateServiceAccountFix, ev, kubectl, shq } from './shared';
 import type { Checkpoint, Evidence, Remediation } from './types';
+import { clientIdState } from './evaluate';
 
 export const serviceAccount: Checkpoint = {
   id: 'service-account',
@@ -36,30 +36,29 @@ export const serviceAccount: Checkpoint = {
     const remediation: Remediation[] = [];
     const problems: string[] = [];
 
+    const cid = clientIdState(sa);
     const clientId = annotations[CLIENT_ID];
-    if (clientId === undefined) {
-      const typo = Object.keys(annotations).find((k) => k !== CLIENT_ID && looksLikeClientIdKey(k));
-      if (typo) {
-        const value = annotations[typo]!;
-        evidence.push(ev(`annotation "${typo}"`, value, 'fail'));
-        problems.push(`it has the annotation "${typo}" instead of "${CLIENT_ID}"; the webhook does not know that key, so pods get no AZURE_CLIENT_ID`);
-        const fix = annotateServiceAccountFix(ctx, w, isGuid(value.trim()) ? value.trim() : undefined, typo);
-        remediation.push({ text: `Rename the annotation to ${CLIENT_ID}.`, command: `${fix.command} && ${kubectl(ctx, `annotate serviceaccount ${shq(name)} ${typo}-`)}`, fix });
-      } else {
-        evidence.push(ev(`annotation "${CLIENT_ID}"`, 'missing', 'fail'));
-        problems.push(`it has no "${CLIENT_ID}" annotation, so pods get no AZURE_CLIENT_ID and the SDK cannot tell Entra which identity to use`);
-        const fix = annotateServiceAccountFix(ctx, w);
-        remediation.push({ text: 'Annotate it with the client ID of the managed identity (az identity show -g <rg> -n <identity> --query clientId -o tsv).', command: fix.command, fix });
-      }
-    } else if (!isGuid(clientId)) {
+    if (cid.state === 'typo') {
+      const { key: typo, value } = cid;
+      evidence.push(ev(`annotation "${typo}"`, value, 'fail'));
+      problems.push(`it has the annotation "${typo}" instead of "${CLIENT_ID}"; the webhook does not know that key, so pods get no AZURE_CLIENT_ID`);
+      const fix = annotateServiceAccountFix(ctx, w, isGuid(value.trim()) ? value.trim() : undefined, typo);
+      remediation.push({ text: `Rename the annotation to ${CLIENT_ID}.`, command: `${fix.command} && ${kubectl(ctx, `annotate serviceaccount ${shq(name)} ${typo}-`)}`, fix });
+    } else if (cid.state === 'missing') {
+      evidence.push(ev(`annotation "${CLIENT_ID}"`, 'missing', 'fail'));
+      problems.push(`it has no "${CLIENT_ID}" annotation, so pods get no AZURE_CLIENT_ID and the SDK cannot tell Entra which identity to use`);
+      const fix = annotateServiceAccountFix(ctx, w);
+      remediation.push({ text: 'Annotate it with the client ID of the managed identity (az identity show -g <rg> -n <identity> --query clientId -o tsv).', command: fix.command, fix });
+    } else if (cid.state === 'not-guid') {
+      const clientId = cid.value;
       evidence.push(ev(`annotation "${CLIENT_ID}"`, JSON.stringify(clientId), 'fail'));
       const trimmed = clientId.trim().replace(/^["'{]+|["'}]+$/g, '');
       problems.push(clientId.trim() === '' ? 'its client-id annotation is empty' : `its client-id annotation ${JSON.stringify(clientId)} is not a GUID (the webhook copies it into AZURE_CLIENT_ID as is)`);
       const fix = annotateServiceAccountFix(ctx, w, isGuid(trimmed) ? trimmed : undefined);
       remediation.push({ text: isGuid(trimmed) ? `Set it to the bare GUID ${trimmed}.` : 'Set it to the managed identity\'s client ID (a GUID, not a resource ID or a name).', command: fix.command, fix });
     } else {
-      evidence.push(ev(`annotation "${CLIENT_ID}"`, clientId, 'ok'));
-      ctx.state.clientId = clientId;
+      evidence.push(ev(`annotation "${CLIENT_ID}"`, cid.clientId, 'ok'));
+      ctx.state.clientId = cid.clientId;
     }
 
     const tenant = annotations[TENANT_ID];
@@ -83,12 +82,3 @@ export const serviceAccount: Checkpoint = {
     return { status: 'pass', summary: `ServiceAccount ${ns}/${name} is annotated with client ID ${clientId}${tenant && isGuid(tenant) ? ` and tenant ${tenant}` : ''}.`, evidence, remediation };
   },
 };
-
-/** `azure.workload.identity/client_id`, `.../clientId`, `azure.workload.identities/client-id`, `client-id` alone... */
-function looksLikeClientIdKey(key: string): boolean {
-  const k = key.toLowerCase();
-  if (editDistance(k, CLIENT_ID) <= 3) return true;
-  const [prefix, rest] = k.includes('/') ? [k.slice(0, k.indexOf('/') + 1), k.slice(k.indexOf('/') + 1)] : ['', k];
-  const normalized = rest.replace(/[_\s]/g, '-').replace(/clientid/, 'client-id');
-  return normalized === 'client-id' && (prefix === '' || editDistance(prefix, 'azure.workload.identity/') <= 3);
-}

@@ -2,7 +2,7 @@
 // certain fixes (pod-template label, ServiceAccount annotation, rollout restart) as FixPlans.
 
 import { Resources, workloadType } from '../cluster/resources';
-import type { Container, Pod } from '../cluster/types';
+import type { Pod } from '../cluster/types';
 import { CLIENT_ID, USE_LABEL } from '../manifests/workload-identity';
 import type { DiagnoseContext, Workload } from './context';
 import type { Evidence, FixPlan } from './types';
@@ -96,9 +96,7 @@ export function recreateAdvice(ctx: DiagnoseContext, w: Workload): { text: strin
   return { text: 'Restart the rollout so the webhook sees new pods.', command: kubectl(ctx, `rollout restart ${kubectlRef(w)}`) };
 }
 
-export function allContainers(p: { spec: Pod['spec'] }): Container[] {
-  return [...(p.spec.initContainers ?? []), ...(p.spec.containers ?? [])];
-}
+export { allContainers } from './evaluate';
 
 export function podAge(p: Pod, now: Date): string {
   const t = Date.parse(p.metadata.creationTimestamp ?? '');

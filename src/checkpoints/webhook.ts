@@ -6,6 +6,7 @@ import { Resources } from '../cluster/resources';
 import type { KubeEvent, KubeObject, LabelSelector } from '../cluster/types';
 import { ev, kubectl } from './shared';
 import type { Checkpoint, Evidence, Remediation } from './types';
+import { namespaceExcluded, selectorMatches } from './evaluate';
 
 export const WEBHOOK_CONFIGURATION = 'azure-wi-webhook-mutating-webhook-configuration';
 export const WEBHOOK_NAME = 'mutation.azure-workload-identity.io';
@@ -117,12 +118,12 @@ export const webhook: Checkpoint = {
 
     // Namespaces the webhook never mutates.
     const nsLabels = nsObj?.metadata.labels ?? {};
-    if (ctx.target.namespace === 'kube-system' || nsLabels['control-plane'] !== undefined) {
-      const why = ctx.target.namespace === 'kube-system' ? 'it is kube-system' : `it is labelled control-plane=${nsLabels['control-plane']}`;
+    const why = namespaceExcluded(ctx.target.namespace, nsLabels);
+    if (why !== undefined) {
       evidence.push(ev('namespace', `${ctx.target.namespace}: excluded (${why})`, 'fail'));
       problems.push(`AKS never sends pods of namespace "${ctx.target.namespace}" to the webhook (${why})`);
       remediation.push({ text: 'Run the workload in an ordinary namespace (or remove the control-plane label from this one).', command: ctx.target.namespace === 'kube-system' ? undefined : kubectl(ctx, `label namespace ${ctx.target.namespace} control-plane-`, null) });
-    } else if (hook?.namespaceSelector && nsObj && !selects(hook.namespaceSelector, nsLabels)) {
+    } else if (hook?.namespaceSelector && nsObj && !selectorMatches(hook.namespaceSelector, nsLabels)) {
       evidence.push(ev('namespace', `${ctx.target.namespace}: not matched by the webhook's namespaceSelector`, 'fail'));
       problems.push(`the webhook's namespaceSelector does not match namespace "${ctx.target.namespace}"`);
     } else if (!nsObj) {
@@ -140,16 +141,3 @@ export const webhook: Checkpoint = {
     return { status: 'pass', summary: `The webhook runs as ${where} and will mutate pods in "${ctx.target.namespace}".`, evidence, remediation };
   },
 };
-
-function selects(sel: LabelSelector, labels: Record<string, string>): boolean {
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (labels[k] !== v) return false;
-  for (const e of sel.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-    const v = labels[e.key];
-    if (e.operator === 'In' && !(has && e.values?.includes(v!))) return false;
-    if (e.operator === 'NotIn' && has && e.values?.includes(v!)) return false;
-    if (e.operator === 'Exists' && !has) return false;
-    if (e.operator === 'DoesNotExist' && has) return false;
-  }
-  return true;
-}

@@ -1,0 +1,173 @@
+// The sidebar tree's status per workload (src/tree/workload-status.ts), from the fake AKS
+// cluster's objects loaded into its store directly (no server): one status per scenario, the
+// same judgement the diagnosis reaches, without a request of its own.
+//
+//   node scripts/run-unit-tests.mjs workload-status
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { KubeObject, Pod } from '../../src/cluster/types';
+import { clientIdState, credentialEnv, namespaceExcluded, podInjection, selectorMatches } from '../../src/checkpoints/evaluate';
+import { podsOf, workloadStatus, type TreeWorkloadKind, type WorkloadStatus } from '../../src/tree/workload-status';
+import { getScenario, loadScenario } from '../fake-kube/scenarios';
+import { Store } from '../fake-kube/store';
+
+// loadScenario only writes the CA into kube-root-ca.crt ConfigMaps: any PEM-shaped string does.
+const CA = '-----BEGIN CERTIFICATE-----\nTEST\n-----END CERTIFICATE-----\n';
+
+const stores = new Map<string, Store>();
+function cluster(scenario: string): Store {
+  let s = stores.get(scenario);
+  if (!s) {
+    s = new Store();
+    loadScenario(s, getScenario(scenario), CA);
+    stores.set(scenario, s);
+  }
+  return s;
+}
+
+function podsIn(store: Store, namespace: string): Pod[] {
+  return store.list('Pod', namespace) as unknown as Pod[];
+}
+
+/** What the tree would compute from its caches for one workload. */
+function statusOf(scenario: string, namespace: string, name: string, kind: TreeWorkloadKind = 'Deployment'): WorkloadStatus & { pods: Pod[] } {
+  const store = cluster(scenario);
+  const raw = store.get(kind, namespace, name);
+  assert.ok(raw, `${scenario}: ${kind} ${namespace}/${name} exists`);
+  const template = kind === 'CronJob' ? raw.spec?.jobTemplate?.spec?.template : raw.spec?.template;
+  const workload = raw as KubeObject;
+  const saName: string = template?.spec?.serviceAccountName || 'default';
+  const pods = podsOf(workload, kind, podsIn(store, namespace), store.list('Job', namespace) as KubeObject[]);
+  const status = workloadStatus({
+    workload,
+    kind,
+    pods,
+    serviceAccount: (store.get('ServiceAccount', namespace, saName) as KubeObject | undefined) ?? null,
+    namespace: store.get('Namespace', undefined, namespace) as KubeObject,
+    webhookUp: true,
+  });
+  return { ...status, pods };
+}
+
+describe('workload status (the tree)', () => {
+  it('healthy: ok, injected', () => {
+    const s = statusOf('healthy', 'payments', 'api');
+    assert.equal(s.level, 'ok', JSON.stringify(s.findings));
+    assert.equal(s.short, 'injected');
+    assert.equal(s.pods.length, 3);
+    assert.ok(s.findings.every((f) => f.level === 'ok' || f.level === 'muted'));
+  });
+
+  it("healthy: the nightly CronJob is ok, its pod found through its Job", () => {
+    const s = statusOf('healthy', 'payments', 'settlement', 'CronJob');
+    assert.equal(s.pods.length, 1);
+    assert.equal(s.level, 'ok', JSON.stringify(s.findings));
+    // Without the Jobs, the pods are recognised by their job-name.
+    const store = cluster('healthy');
+    const cj = store.get('CronJob', 'payments', 'settlement')!;
+    assert.equal(podsOf(cj, 'CronJob', podsIn(store, 'payments')).length, 1);
+  });
+
+  it('label-on-deployment: warning, the label on the Deployment, not the template', () => {
+    const s = statusOf('label-on-deployment', 'payments', 'api');
+    assert.equal(s.level, 'warning', JSON.stringify(s.findings));
+    assert.equal(s.short, 'label on the Deployment, not the template');
+    assert.equal(s.findings.find((f) => f.level === 'warning')?.checkpoint, 'pod-label');
+  });
+
+  it('sa-not-annotated: error, SA has no client-id', () => {
+    const s = statusOf('sa-not-annotated', 'payments', 'api');
+    assert.equal(s.level, 'error');
+    assert.equal(s.short, 'SA has no client-id');
+    assert.equal(s.findings.find((f) => f.level === 'error')?.checkpoint, 'service-account');
+  });
+
+  it('annotation-typo: error naming the misspelt key', () => {
+    const s = statusOf('annotation-typo', 'payments', 'api');
+    assert.equal(s.level, 'error');
+    assert.equal(s.short, 'SA annotation typo: azure.workload.identity/client_id');
+    assert.equal(s.findings.find((f) => f.level === 'error')?.checkpoint, 'service-account');
+  });
+
+  it('pods-older-than-label: error, pods predate the label', () => {
+    const s = statusOf('pods-older-than-label', 'payments', 'api');
+    assert.equal(s.level, 'error');
+    assert.equal(s.short, 'pods predate the label');
+    assert.match(s.findings.find((f) => f.short === 'pods predate the label')!.message, /^3 of 3 pods/);
+  });
+
+  it('namespace-excluded: error, the namespace is labelled control-plane', () => {
+    const s = statusOf('namespace-excluded', 'platform-tools', 'cost-exporter');
+    assert.equal(s.level, 'error');
+    assert.equal(s.short, 'namespace excluded');
+    assert.match(s.findings[0]!.message, /control-plane=true/);
+    assert.equal(s.findings[0]!.checkpoint, 'webhook');
+  });
+
+  it('client-secret-set: error, AZURE_CLIENT_SECRET set (the envFrom Secret left to the diagnosis)', () => {
+    const s = statusOf('client-secret-set', 'payments', 'api');
+    assert.equal(s.level, 'error');
+    assert.equal(s.short, 'AZURE_CLIENT_SECRET set');
+    assert.ok(s.findings.some((f) => f.short === 'envFrom not checked' && f.level === 'muted'));
+  });
+
+  it('hardcoded-client-id: error, AZURE_CLIENT_ID hard-coded', () => {
+    const s = statusOf('hardcoded-client-id', 'payments', 'api');
+    assert.equal(s.level, 'error');
+    assert.equal(s.short, 'AZURE_CLIENT_ID hard-coded');
+    assert.equal(s.findings.find((f) => f.level === 'error')?.checkpoint, 'sdk-environment');
+  });
+
+  it('a workload without Workload Identity (kube-system coredns): muted, kube-system not reported', () => {
+    const s = statusOf('healthy', 'kube-system', 'coredns');
+    assert.equal(s.level, 'muted');
+    assert.equal(s.short, 'not using Workload Identity');
+    assert.ok(s.pods.length > 0);
+    assert.ok(!s.findings.some((f) => f.checkpoint === 'webhook'));
+  });
+
+  it('the webhook down, or the ServiceAccount missing: errors; an unknown ServiceAccount: judged on what is known', () => {
+    const store = cluster('healthy');
+    const workload = store.get('Deployment', 'payments', 'api')!;
+    const pods = podsOf(workload, 'Deployment', podsIn(store, 'payments'));
+    const sa = store.get('ServiceAccount', 'payments', 'api-sa')!;
+    assert.equal(workloadStatus({ workload, kind: 'Deployment', pods, serviceAccount: sa, webhookUp: false }).short, 'webhook down');
+    assert.equal(workloadStatus({ workload, kind: 'Deployment', pods, serviceAccount: null }).short, 'SA not found');
+    assert.equal(workloadStatus({ workload, kind: 'Deployment', pods, serviceAccount: undefined }).level, 'ok');
+  });
+});
+
+describe('evaluate (the predicates the checkpoints and the tree share)', () => {
+  const sa = (annotations: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'x', annotations } });
+
+  it('clientIdState', () => {
+    assert.deepEqual(clientIdState(sa({})), { state: 'missing' });
+    assert.equal(clientIdState(sa({ 'azure.workload.identity/clientId': 'a' })).state, 'typo');
+    assert.equal(clientIdState(sa({ 'azure.workload.identity/client-id': 'not-a-guid' })).state, 'not-guid');
+    assert.equal(clientIdState(sa({ 'azure.workload.identity/client-id': '6f1c7d2a-3b4e-4c5d-9e8f-0a1b2c3d4e5f' })).state, 'ok');
+  });
+
+  it('namespaceExcluded', () => {
+    assert.equal(namespaceExcluded('kube-system', {}), 'it is kube-system');
+    assert.equal(namespaceExcluded('tools', { 'control-plane': 'true' }), 'it is labelled control-plane=true');
+    assert.equal(namespaceExcluded('payments', {}), undefined);
+  });
+
+  it('podInjection and credentialEnv on the healthy and client-secret clusters', () => {
+    const pod = podsIn(cluster('healthy'), 'payments').find((p) => p.metadata.name.startsWith('api-'))!;
+    assert.equal(podInjection(pod, true).state, 'injected');
+    const bare: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c' }] } };
+    assert.equal(podInjection(bare, true).state, 'not-injected');
+    const d = cluster('client-secret-set').get('Deployment', 'payments', 'api')!;
+    const c = credentialEnv(d.spec.template);
+    assert.deepEqual(c.set.map((x) => x.name), ['AZURE_CLIENT_SECRET']);
+    assert.deepEqual(c.envFrom.map((x) => `${x.kind}/${x.name}`), ['Secret/api-env']);
+  });
+
+  it('selectorMatches', () => {
+    assert.ok(selectorMatches({ matchLabels: { app: 'a' } }, { app: 'a', x: 'y' }));
+    assert.ok(!selectorMatches({ matchExpressions: [{ key: 'tier', operator: 'In', values: ['web'] }] }, {}));
+    assert.ok(selectorMatches({ matchExpressions: [{ key: 'tier', operator: 'DoesNotExist' }] }, {}));
+  });
+});
