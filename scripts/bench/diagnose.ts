@@ -22,7 +22,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:https';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { clusterCheckpoints } from '../../src/checkpoints/index';
@@ -30,7 +30,7 @@ import { diagnose } from '../../src/checkpoints/runner';
 import type { WorkloadRef } from '../../src/checkpoints/types';
 import { connect } from '../../src/cluster/connect';
 import { startFakeKube, type FakeKube, type RequestRecord } from '../../test/fake-kube/server';
-import { ensureCli, fmt, ROOT, stats, type Stats } from './shared';
+import { ensureCli, fmt, machineInfo, ROOT, stats, writeResults, type Stats } from './shared';
 
 const README = join(ROOT, 'README.md');
 const START = '<!-- bench:diagnose:start -->';
@@ -249,7 +249,7 @@ interface SideResult {
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const command = process.env.WI_BENCH_COMMAND ?? `npx tsx scripts/bench/diagnose.ts${process.argv.length > 2 ? ' ' + process.argv.slice(2).join(' ') : ''}`;
-  const machine = { nproc: availableParallelism(), cpu: cpus()[0]?.model.trim() ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}` };
+  const machine = machineInfo();
 
   const kube = await startFakeKube({ scenario: 'healthy', latencyMs: opts.latency });
   const target = kube.scenario?.target as WorkloadRef | undefined;
@@ -375,8 +375,6 @@ async function main(): Promise<void> {
   const table = out.map((l) => (l.startsWith('|') ? l : wrap(l, 100))).join('\n');
   console.log('\n' + table + '\n');
 
-  const resultsDir = join(ROOT, 'bench', 'results');
-  mkdirSync(resultsDir, { recursive: true });
   const json = {
     date: new Date().toISOString(),
     command,
@@ -390,8 +388,7 @@ async function main(): Promise<void> {
     problems,
     markdown: table,
   };
-  writeFileSync(join(resultsDir, 'diagnose.json'), JSON.stringify(json, null, 2) + '\n');
-  console.log('Wrote bench/results/diagnose.json.');
+  console.log(`Wrote ${writeResults('diagnose.json', json)}.`);
 
   if (opts.write) {
     writeReadme(table);

@@ -13,7 +13,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseAllDocuments } from 'yaml';
@@ -23,7 +23,7 @@ import { applyOptions, lintFile, LintCache, RuleSet } from '../../src/lint/engin
 import { collectSuppressions } from '../../src/lint/suppression';
 import { ALL_RULES } from '../../src/rules/index';
 import { generateCorpus, generateDocuments, joinDocuments, type CorpusFile } from './generate';
-import { ensureCli, fmt, ROOT, stats, type Stats } from './shared';
+import { ensureCli, fmt, machineInfo, stats, writeResults, type Stats } from './shared';
 
 
 interface Options {
@@ -324,13 +324,7 @@ const rate = (docs: number, ms: number) => fmt((docs / ms) * 1000);
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const command = `npm run bench${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`;
-  const machine = {
-    nproc: availableParallelism(),
-    cpu: cpus()[0]?.model.trim() ?? 'unknown',
-    node: process.version,
-    platform: `${process.platform} ${process.arch}`,
-    gcBetweenRuns: !!gc,
-  };
+  const machine = { ...machineInfo(), gcBetweenRuns: !!gc };
   const rulesUsed = ALL_RULES.map((r) => r.meta.id);
   console.log(`Workload Identity Doctor benchmark — ${rulesUsed.length} rules, seed ${opts.seed}, ${opts.reps} reps after a warm-up`);
   console.log(`node ${machine.node}, nproc ${machine.nproc}, ${machine.cpu}\n`);
@@ -426,8 +420,6 @@ async function main(): Promise<void> {
   if (v.ms.median > 20) misses.push(`incremental one-character edit ${fmt(v.ms.median, 1)} ms > 20 ms`);
   console.log(misses.length ? `Targets missed: ${misses.join('; ')}.` : 'All targets met (lint/parse ≤ 1.3×, one-character re-lint ≤ 20 ms).');
 
-  const resultsDir = join(ROOT, 'bench', 'results');
-  mkdirSync(resultsDir, { recursive: true });
   const json = {
     date: new Date().toISOString(),
     command,
@@ -440,8 +432,7 @@ async function main(): Promise<void> {
     targetsMissed: misses,
     markdown: table,
   };
-  writeFileSync(join(resultsDir, 'latest.json'), JSON.stringify(json, null, 2) + '\n');
-  console.log(`Wrote bench/results/latest.json${opts.keep ? `; corpora kept in ${work}` : ''}.`);
+  console.log(`Wrote ${writeResults('latest.json', json)}${opts.keep ? `; corpora kept in ${work}` : ''}.`);
   if (!opts.keep) rmSync(work, { recursive: true, force: true });
 }
 

@@ -2,7 +2,8 @@
 // number formatting, and a CLI bundle that is never older than the sources it measures.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '..', '..');
@@ -51,4 +52,17 @@ export function ensureCli(): CliInfo {
   const why = (r.stderr || r.stdout || '').split('\n').find((l) => l.trim())?.trim().slice(0, 160) ?? `exit ${r.status}`;
   if (stale) return { path: dist, note: `dist/cli.js, STALE: older than src/ and \`node esbuild.mjs\` failed (${why})` };
   return { note: `CLI not built (\`node esbuild.mjs\` failed: ${why})` };
+}
+
+/** What a figure was measured on, for the README line and the results file. */
+export function machineInfo(): { nproc: number; cpu: string; node: string; platform: string } {
+  return { nproc: availableParallelism(), cpu: cpus()[0]?.model.trim() ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}` };
+}
+
+/** Writes bench/results/<name> (pretty JSON); returns its path relative to the project. */
+export function writeResults(name: string, json: unknown): string {
+  const dir = join(ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, name), JSON.stringify(json, null, 2) + '\n');
+  return `bench/results/${name}`;
 }

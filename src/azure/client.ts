@@ -206,8 +206,7 @@ export class AzureClient implements AzureApi {
   async findResources(byType: { type: string; names: string[] }[], signal?: AbortSignal): Promise<AzureResult<AzureResource[]>> {
     const wanted = byType.filter((t) => t.names.length);
     if (!wanted.length) return azOk([]);
-    const r = await this.query<AzureResource>(Queries.resourcesByName(wanted), { what: 'find the Azure resources the workload uses with Resource Graph', role: 'Reader' }, signal);
-    return r;
+    return this.query<AzureResource>(Queries.resourcesByName(wanted), { what: 'find the Azure resources the workload uses with Resource Graph', role: 'Reader' }, signal);
   }
 
   async findAppRegistration(clientId: string, signal?: AbortSignal): Promise<AzureResult<AppRegistration | undefined>> {

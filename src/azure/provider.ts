@@ -28,8 +28,12 @@ export function azureProvider(opts: ProviderOptions): AzureProvider {
   return async () => {
     const credential = await opts.credential().catch(() => undefined);
     // Without a sign-in, the token exchange can still run: Entra's token endpoint needs only the pod's token.
-    const anonymous = async () => (opts.anonymousExchange ? (await loadAzure()).createAzureClient({ endpoints: opts.endpoints, credential: undefined, timeoutMs: opts.timeoutMs }) : undefined);
-    if (!credential) return { unavailable: opts.notSignedIn, signIn: true, anonymous: await anonymous() };
+    const unavailable = async (reason: string, signIn: boolean) => ({
+      unavailable: reason,
+      signIn,
+      anonymous: opts.anonymousExchange ? (await loadAzure()).createAzureClient({ endpoints: opts.endpoints, credential: undefined, timeoutMs: opts.timeoutMs }) : undefined,
+    });
+    if (!credential) return unavailable(opts.notSignedIn, true);
     let tenantId: string | undefined;
     let user: string | undefined;
     const limit = opts.timeoutMs ?? 30_000;
@@ -40,15 +44,15 @@ export function azureProvider(opts: ProviderOptions): AzureProvider {
     try {
       // A sign-in that never answers (a hung `az`, a dead network) must not hang the diagnosis.
       const t = await Promise.race([credential.getToken(`${opts.endpoints.arm}/.default`), timedOut]);
-      if (t === 'timeout') return { unavailable: `The Azure sign-in did not answer within ${Math.round(limit / 1000)} s; the Azure checks were skipped.`, signIn: false, anonymous: await anonymous() };
-      if (!t) return { unavailable: opts.notSignedIn, signIn: true, anonymous: await anonymous() };
+      if (t === 'timeout') return unavailable(`The Azure sign-in did not answer within ${Math.round(limit / 1000)} s; the Azure checks were skipped.`, false);
+      if (!t) return unavailable(opts.notSignedIn, true);
       // Who is signed in, from the token's claims (the token itself goes nowhere).
       const claims = jwtClaims(t.token);
       tenantId = typeof claims?.tid === 'string' ? claims.tid : undefined;
       user = typeof claims?.upn === 'string' ? claims.upn : typeof claims?.unique_name === 'string' ? claims.unique_name : undefined;
     } catch (e) {
       const f = toAzureFailure(e, { what: 'get an Azure token', role: '' }, opts.endpoints.cloud);
-      return { unavailable: f.kind === 'not-signed-in' || f.kind === 'expired' ? opts.notSignedIn : f.message, signIn: true, anonymous: await anonymous() };
+      return unavailable(f.kind === 'not-signed-in' || f.kind === 'expired' ? opts.notSignedIn : f.message, true);
     } finally {
       clearTimeout(timer);
     }

@@ -1,7 +1,6 @@
 // cluster-connection: the kubeconfig loads (KUBECONFIG with several files, the context, proxy-url,
 // exec plugins) and the API server answers. Everything else needs it.
 
-import { Resources } from '../cluster/resources';
 import type { KubeFailure } from '../cluster/types';
 import { ev, shq } from './shared';
 import type { Checkpoint, Remediation } from './types';
@@ -33,7 +32,7 @@ export const clusterConnection: Checkpoint = {
     // target's Namespace (read once, the webhook checkpoint reuses it) does: 401 means expired
     // credentials, 403 still means authenticated, 404 means a namespace that does not exist.
     const ns = ctx.target.namespace;
-    const nsR = await ctx.read('namespace', () => ctx.cluster.get(Resources.namespaces, undefined, ns, ctx.signal));
+    const nsR = await ctx.namespaceRead();
     if (!nsR.ok) {
       const f = nsR.failure;
       if (f.kind === 'cancelled') ctx.must(nsR, 'namespace');

@@ -3,10 +3,8 @@
 // and every federated credential must name this issuer character for character.
 
 import { ev, kubectl } from './shared';
-import { Resources } from '../cluster/resources';
 import type { KubeObject } from '../cluster/types';
 import type { DiagnoseContext } from './context';
-import { WEBHOOK_CONFIGURATION } from './webhook';
 import type { Checkpoint, Evidence, Remediation } from './types';
 
 interface OpenIdConfiguration {
@@ -101,7 +99,7 @@ async function azurePart(ctx: DiagnoseContext, issuer: string, evidence: Evidenc
   if (c.issuerUrl !== undefined) evidence.push(ev('oidcIssuerProfile.issuerUrl', c.issuerUrl, c.issuerUrl === issuer ? 'ok' : 'fail'));
   if (c.oidcIssuerEnabled && !c.workloadIdentityEnabled) {
     // The AKS flag installs the add-on webhook; a self-installed (Helm) webhook works without it.
-    const cfg = await ctx.cluster.get<{ webhooks?: { clientConfig?: { service?: { namespace?: string } } }[] } & KubeObject>(Resources.mutatingWebhookConfigurations, undefined, WEBHOOK_CONFIGURATION, ctx.signal);
+    const cfg = await ctx.webhookConfiguration<{ webhooks?: { clientConfig?: { service?: { namespace?: string } } }[] } & KubeObject>();
     const ns = cfg.ok ? cfg.value.webhooks?.[0]?.clientConfig?.service?.namespace : undefined;
     if (ns && ns !== 'kube-system') {
       evidence.push(ev('webhook', `self-installed in "${ns}", so the AKS Workload Identity flag is not needed`, 'info'));

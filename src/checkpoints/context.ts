@@ -5,6 +5,7 @@
 // (the failure is reported once, where it first mattered).
 
 import { Resources, workloadType } from '../cluster/resources';
+import { WEBHOOK_CONFIGURATION } from '../manifests/workload-identity';
 import type { ClusterApi, KubeFailure, KubeObject, KubeResult, LabelSelector, Pod, PodTemplate } from '../cluster/types';
 import type { AppRegistration, AzureApi, ManagedIdentity } from '../azure/types';
 import type { CheckpointId, CheckpointResult, Remediation, WorkloadRef } from './types';
@@ -172,8 +173,18 @@ export class DiagnoseContext {
 
   /** The target's Namespace object, or null when it cannot be read (its labels are a nicety). */
   async namespaceObject(): Promise<KubeObject | null> {
-    const r = await this.read('namespace', () => this.cluster.get(Resources.namespaces, undefined, this.target.namespace, this.signal));
+    const r = await this.namespaceRead();
     return r.ok ? r.value : null;
+  }
+
+  /** The target's Namespace as the API answered (cluster-connection judges the answer; the rest reuse it). */
+  namespaceRead(): Promise<KubeResult<KubeObject>> {
+    return this.read('namespace', () => this.cluster.get(Resources.namespaces, undefined, this.target.namespace, this.signal));
+  }
+
+  /** The Workload Identity webhook's MutatingWebhookConfiguration, read once per diagnosis. */
+  webhookConfiguration<T = KubeObject>(): Promise<KubeResult<T>> {
+    return this.read('webhook-config', () => this.cluster.get<T>(Resources.mutatingWebhookConfigurations, undefined, WEBHOOK_CONFIGURATION, this.signal));
   }
 }
 

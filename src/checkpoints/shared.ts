@@ -112,8 +112,4 @@ export function ev(label: string, value: string, level?: Evidence['level']): Evi
   return level ? { label, value, level } : { label, value };
 }
 
-/** "a, b and c". */
-export function listWords(words: readonly string[]): string {
-  if (words.length <= 1) return words.join('');
-  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
-}
+export { listWords } from '../util/words';

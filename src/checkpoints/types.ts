@@ -79,7 +79,7 @@ export interface AzureFixPlan {
 }
 
 export interface CheckpointOutcome {
-  status: Exclude<CheckpointStatus, 'skipped'> | 'skipped';
+  status: CheckpointStatus;
   /** One sentence: what is true, or exactly what is wrong. */
   summary: string;
   evidence: Evidence[];

@@ -4,11 +4,11 @@
 
 import { Resources } from '../cluster/resources';
 import type { KubeEvent, KubeObject, LabelSelector } from '../cluster/types';
+import { WEBHOOK_CONFIGURATION } from '../manifests/workload-identity';
 import { ev, kubectl } from './shared';
 import type { Checkpoint, Evidence, Remediation } from './types';
 import { namespaceExcluded, selectorMatches } from './evaluate';
 
-export const WEBHOOK_CONFIGURATION = 'azure-wi-webhook-mutating-webhook-configuration';
 export const WEBHOOK_NAME = 'mutation.azure-workload-identity.io';
 const WEBHOOK_DEPLOYMENT = 'azure-wi-webhook-controller-manager';
 
@@ -39,7 +39,7 @@ export const webhook: Checkpoint = {
   needs: ['cluster-connection'],
   fact: 'When the webhook is down, pod creation fails (Fail policy): ReplicaSet `FailedCreate` events\n  with `failed calling webhook "mutation.azure-workload-identity.io"`.',
   async run(ctx) {
-    const cfgR = await ctx.cluster.get<WebhookConfiguration>(Resources.mutatingWebhookConfigurations, undefined, WEBHOOK_CONFIGURATION, ctx.signal);
+    const cfgR = await ctx.webhookConfiguration<WebhookConfiguration>();
     if (!cfgR.ok && cfgR.failure.kind === 'not-found') {
       return {
         status: 'fail',

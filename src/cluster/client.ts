@@ -167,25 +167,17 @@ export class KubeClient implements ClusterApi {
     method: string, path: string, body: { contentType: string; body: string } | undefined,
     d: RequestDescription, signal: AbortSignal | undefined, accept: string,
   ): Promise<KubeResult<RawResponse>> {
-    const opts: https.RequestOptions = { method, headers: {} };
-    try {
-      await this.kc.applyToHTTPSOptions(opts);
-    } catch (e) {
-      return err(execFailure(e as NodeJS.ErrnoException, this.identity));
-    }
-    if (!this.identity.proxyUrl && opts.agent instanceof https.Agent) {
-      // Same TLS material every time (exec plugins refresh tokens, which travel in headers, not in the agent).
-      this.agent ??= new https.Agent({ ...opts.agent.options, keepAlive: true, maxSockets: 6 });
-      opts.agent = this.agent;
-    }
-    const headers = (opts.headers ?? {}) as Record<string, string>;
-    headers.Accept = accept;
-    headers['User-Agent'] = this.options.userAgent ?? 'wi-doctor';
+    const prepared = await requestOptions(this.kc, this.identity, {
+      method, accept, userAgent: this.options.userAgent,
+      agent: (fresh) => (this.agent ??= new https.Agent({ ...fresh.options, keepAlive: true, maxSockets: 6 })),
+    });
+    if (!prepared.ok) return prepared;
+    const opts = prepared.value;
+    const headers = opts.headers as Record<string, string>;
     if (body) {
       headers['Content-Type'] = body.contentType;
       headers['Content-Length'] = String(Buffer.byteLength(body.body));
     }
-    opts.headers = headers;
     const url = new URL(this.identity.server.replace(/\/+$/, '') + path);
     const mod = url.protocol === 'http:' ? http : https;
     this.count++;
@@ -220,6 +212,30 @@ export class KubeClient implements ClusterApi {
   }
 }
 
+/**
+ * Request options with the kubeconfig's credentials applied through client-node (tokens, client
+ * certificates, exec plugins such as kubelogin, proxy-url), the Accept and User-Agent headers, and
+ * — without a proxy — the caller's keep-alive agent in place of the one client-node makes per call
+ * (same TLS material every time; refreshed exec tokens travel in headers, not in the agent).
+ */
+export async function requestOptions(
+  kc: KubeConfig, identity: ClusterIdentity,
+  o: { method: string; accept: string; userAgent?: string; agent?: (fresh: https.Agent) => https.Agent },
+): Promise<KubeResult<https.RequestOptions>> {
+  const opts: https.RequestOptions = { method: o.method, headers: {} };
+  try {
+    await kc.applyToHTTPSOptions(opts);
+  } catch (e) {
+    return err(execFailure(e as NodeJS.ErrnoException, identity));
+  }
+  if (o.agent && !identity.proxyUrl && opts.agent instanceof https.Agent) opts.agent = o.agent(opts.agent);
+  const headers = (opts.headers ?? {}) as Record<string, string>;
+  headers.Accept = o.accept;
+  headers['User-Agent'] = o.userAgent ?? 'wi-doctor';
+  opts.headers = headers;
+  return ok(opts);
+}
+
 function execFailure(e: NodeJS.ErrnoException, id: ClusterIdentity): KubeFailure {
   const plugin = id.auth.startsWith('exec plugin ') ? id.auth.slice('exec plugin '.length) : 'the credential plugin';
   if (e.code === 'ENOENT') {
@@ -247,5 +263,3 @@ function delay(ms: number, signal?: AbortSignal): Promise<boolean> {
   });
 }
 
-/** Loads the kubeconfig and builds a client, or says why it cannot. */
-export { loadKubeconfig } from './kubeconfig';

@@ -18,6 +18,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { StringDecoder } from 'node:string_decoder';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { requestOptions } from './client';
 import { cancelledFailure, httpFailure, networkFailure, timeoutFailure, type RequestDescription, type StatusBody } from './failures';
 import { qualifiedResource, resourcePath } from './resources';
 import { err, ok, type ClusterIdentity, type KubeFailure, type KubeFailureKind, type KubeObject, type KubeResult, type ResourceType } from './types';
@@ -62,7 +63,8 @@ export interface WatchStreamOptions {
   onOpen?: () => void;
   /** Called when the request is sent (for counting). */
   onRequest?: () => void;
-  agent?: https.Agent;
+  /** Supplies the keep-alive agent to use in place of client-node's per-call one (see requestOptions). */
+  agent?: (fresh: https.Agent) => https.Agent;
   userAgent?: string;
 }
 
@@ -83,7 +85,7 @@ export async function watchStream(
 ): Promise<KubeResult<void>> {
   const d = opts.description ?? { verb: 'watch', resource: path.split('?')[0]! };
   if (signal.aborted) return err(cancelledFailure(d));
-  const prepared = await prepare(kc, identity, opts.agent, opts.userAgent, 'application/json');
+  const prepared = await requestOptions(kc, identity, { method: 'GET', accept: 'application/json', userAgent: opts.userAgent, agent: opts.agent });
   if (!prepared.ok) return prepared;
   const reqOpts = prepared.value;
   const url = new URL(identity.server.replace(/\/+$/, '') + path);
@@ -167,23 +169,6 @@ function parseStatus(body: string): StatusBody | undefined {
   }
 }
 
-/** Request options with the kubeconfig's auth applied (as KubeClient.once does). */
-async function prepare(kc: KubeConfig, identity: ClusterIdentity, agent: https.Agent | undefined, userAgent: string | undefined, accept: string): Promise<KubeResult<https.RequestOptions>> {
-  const opts: https.RequestOptions = { method: 'GET', headers: {} };
-  try {
-    await kc.applyToHTTPSOptions(opts);
-  } catch (e) {
-    const first = ((e as Error).message || String(e)).split('\n').find((l) => l.trim()) ?? 'unknown error';
-    return err({ kind: 'exec-plugin', message: `Getting credentials for context "${identity.context}" failed: ${first.slice(0, 300)}. Sign in again (e.g. \`az login\`) and retry.` });
-  }
-  if (agent && !identity.proxyUrl && opts.agent instanceof https.Agent) opts.agent = agent;
-  const headers = (opts.headers ?? {}) as Record<string, string>;
-  headers.Accept = accept;
-  headers['User-Agent'] = userAgent ?? 'wi-doctor';
-  opts.headers = headers;
-  return ok(opts);
-}
-
 export interface KubeWatchSourceOptions {
   /** Per list request, and to get a watch's response headers. Default 10 s. */
   timeoutMs?: number;
@@ -218,18 +203,8 @@ export class KubeWatchSource implements WatchSource {
     this.agent = undefined;
   }
 
-  /** One keep-alive agent (no socket limit: every watch holds a connection) with the kubeconfig's TLS material. */
-  private async sharedAgent(): Promise<https.Agent | undefined> {
-    if (this.agent || this.identity.proxyUrl) return this.agent;
-    const opts: https.RequestOptions = {};
-    try {
-      await this.kc.applyToHTTPSOptions(opts);
-    } catch {
-      return undefined; // prepare() reports it
-    }
-    if (opts.agent instanceof https.Agent) this.agent ??= new https.Agent({ ...opts.agent.options, keepAlive: true });
-    return this.agent;
-  }
+  /** One keep-alive agent (no socket limit: every watch holds a connection), made from client-node's first one. */
+  private readonly keepAlive = (fresh: https.Agent): https.Agent => (this.agent ??= new https.Agent({ ...fresh.options, keepAlive: true }));
 
   async list(type: ResourceType, opts: { limit?: number }, signal?: AbortSignal): Promise<KubeResult<ListSnapshot>> {
     const d: RequestDescription = { verb: 'list', resource: qualifiedResource(type) };
@@ -266,7 +241,7 @@ export class KubeWatchSource implements WatchSource {
       connectTimeoutMs: this.timeoutMs,
       // A connection that died without a FIN would hang forever: give up a little after the server should have ended it.
       maxDurationMs: this.watchTimeoutSeconds * 1000 + this.timeoutMs,
-      agent: await this.sharedAgent(),
+      agent: this.keepAlive,
       onRequest: () => this.count++,
       ...(onOpen ? { onOpen } : {}),
       ...(this.options.userAgent ? { userAgent: this.options.userAgent } : {}),
@@ -275,7 +250,7 @@ export class KubeWatchSource implements WatchSource {
 
   private async getJson<T>(path: string, d: RequestDescription, signal?: AbortSignal): Promise<KubeResult<T>> {
     if (signal?.aborted) return err(cancelledFailure(d));
-    const prepared = await prepare(this.kc, this.identity, await this.sharedAgent(), this.options.userAgent, 'application/json');
+    const prepared = await requestOptions(this.kc, this.identity, { method: 'GET', accept: 'application/json', userAgent: this.options.userAgent, agent: this.keepAlive });
     if (!prepared.ok) return prepared;
     const url = new URL(this.identity.server.replace(/\/+$/, '') + path);
     const mod = url.protocol === 'http:' ? http : https;

@@ -111,7 +111,7 @@ function describeAuth(user: User): string {
     return `exec plugin ${cmd}`;
   }
   if (user.authProvider) return `auth-provider ${user.authProvider.name}`;
-  if (user.token || user.authProvider) return 'token';
+  if (user.token) return 'token';
   if (user.certFile || user.certData) return 'client certificate';
   if (user.username) return 'basic auth';
   return 'no credentials';

@@ -7,6 +7,9 @@ import type { PodTemplate } from './objects';
 export const PREFIX = 'azure.workload.identity/';
 /** [The trigger label] the pod label the webhook's objectSelector matches. */
 export const USE_LABEL = 'azure.workload.identity/use';
+
+/** The webhook's MutatingWebhookConfiguration (same name for the AKS add-on and the Helm chart). */
+export const WEBHOOK_CONFIGURATION = 'azure-wi-webhook-mutating-webhook-configuration';
 /** [ServiceAccount annotations] */
 export const CLIENT_ID = 'azure.workload.identity/client-id';
 export const TENANT_ID = 'azure.workload.identity/tenant-id';

@@ -200,8 +200,4 @@ export function removeSeqItems(doc: ManifestDoc, seq: YAMLSeq, remove: readonly 
   return out;
 }
 
-/** "A", "A and B", "A, B and C". */
-export function listWords(words: readonly string[]): string {
-  if (words.length <= 1) return words.join('');
-  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
-}
+export { listWords } from '../util/words';

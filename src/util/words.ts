@@ -1,0 +1,5 @@
+/** "a, b and c" — lists in messages, for the rules and the checkpoints alike. */
+export function listWords(words: readonly string[]): string {
+  if (words.length <= 1) return words.join('');
+  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}
