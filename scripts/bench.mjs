@@ -1,11 +1,14 @@
-// `npm run bench [-- options]`: runs both benchmarks, one after the other (TypeScript via tsx):
+// `npm run bench [-- options]`: runs the three benchmarks, one after the other (TypeScript via tsx):
 //   1. scripts/bench/main.ts, the linter's throughput, with --expose-gc so each timed run
 //      starts from a collected heap (options: see main.ts);
 //   2. scripts/bench/diagnose.ts, a live diagnosis's API requests and time against the fake
-//      API server, side by side with the seed's kubectl script (options: see diagnose.ts).
-// Options go to the benchmark that knows them: --reps and --no-cli to both; --write,
-// --latency, --kubectl and --no-kubectl to diagnose.ts; the rest to main.ts.
-// `--only lint` or `--only diagnose` runs one of them.
+//      API server, side by side with the seed's kubectl script (options: see diagnose.ts);
+//   3. scripts/bench/tree.ts, the sidebar tree of a generated cluster of 5,000 workloads, side by
+//      side with one kubectl process per folder expansion (options: see tree.ts; several minutes).
+// Options go to the benchmarks that know them: --reps to all; --no-cli to lint and diagnose;
+// --write, --latency, --kubectl and --no-kubectl to diagnose and tree; --namespaces, --workloads,
+// --pods, --concurrency, --kubectl-namespaces, --budget and --profile to tree; the rest to main.ts.
+// `--only lint`, `--only diagnose` or `--only tree` runs one of them.
 import { spawnSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,37 +16,54 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
 
-const SHARED = { '--reps': true, '--no-cli': false }; // option → takes a value
-const DIAGNOSE = { '--write': false, '--latency': true, '--kubectl': true, '--no-kubectl': false };
-const lintArgs = [];
-const diagnoseArgs = [];
+// option → takes a value
+const LINT = { '--reps': true, '--no-cli': false };
+const DIAGNOSE = { '--reps': true, '--no-cli': false, '--write': false, '--latency': true, '--kubectl': true, '--no-kubectl': false };
+const TREE = {
+  '--reps': true,
+  '--write': false,
+  '--latency': true,
+  '--kubectl': true,
+  '--no-kubectl': false,
+  '--namespaces': true,
+  '--workloads': true,
+  '--pods': true,
+  '--concurrency': true,
+  '--kubectl-namespaces': true,
+  '--budget': true,
+  '--profile': true,
+};
+const BENCHES = ['lint', 'diagnose', 'tree'];
+const args = { lint: [], diagnose: [], tree: [] };
 let only;
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
   if (a === '--only') {
     only = argv[++i];
-    if (only !== 'lint' && only !== 'diagnose') {
-      console.error(`--only takes lint or diagnose, not ${only}`);
+    if (!BENCHES.includes(only)) {
+      console.error(`--only takes ${BENCHES.join(', ')}, not ${only}`);
       process.exit(2);
     }
-  } else if (a in SHARED) {
-    const v = SHARED[a] ? [argv[++i]] : [];
-    lintArgs.push(a, ...v);
-    diagnoseArgs.push(a, ...v);
-  } else if (a in DIAGNOSE) diagnoseArgs.push(a, ...(DIAGNOSE[a] ? [argv[++i]] : []));
-  else lintArgs.push(a);
+    continue;
+  }
+  const known = a in DIAGNOSE || a in TREE;
+  const takesValue = known ? (a in DIAGNOSE ? DIAGNOSE[a] : TREE[a]) : false;
+  const v = takesValue ? [argv[++i]] : [];
+  if (!known || a in LINT) args.lint.push(a, ...v);
+  if (a in DIAGNOSE) args.diagnose.push(a, ...v);
+  if (a in TREE) args.tree.push(a, ...v);
 }
 
-// The command as typed, for the README line of diagnose.ts.
+// The command as typed, for the README lines of diagnose.ts and tree.ts.
 const env = { ...process.env, WI_BENCH_COMMAND: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}` };
 let status = 0;
-if (only !== 'diagnose') {
-  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'scripts/bench/main.ts', ...lintArgs], { cwd: root, stdio: 'inherit' });
+const run = (name, script, execArgv = []) => {
+  if (only && only !== name) return;
+  if (!only && name !== 'lint') console.log('');
+  const r = spawnSync(process.execPath, [...execArgv, '--import', 'tsx', script, ...args[name]], { cwd: root, stdio: 'inherit', env });
   status ||= r.status ?? 1;
-}
-if (only !== 'lint') {
-  if (only !== 'diagnose') console.log('');
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench/diagnose.ts', ...diagnoseArgs], { cwd: root, stdio: 'inherit', env });
-  status ||= r.status ?? 1;
-}
+};
+run('lint', 'scripts/bench/main.ts', ['--expose-gc']);
+run('diagnose', 'scripts/bench/diagnose.ts');
+run('tree', 'scripts/bench/tree.ts');
 process.exit(status);

@@ -2,8 +2,12 @@
 //  - linting: a manifest with squiggles and its hover, the quick-fix menu, the Problems panel;
 //  - live diagnosis, against the fake AKS API server of test/fake-kube (scenario
 //    label-on-deployment): the CodeLens above the Deployment, the report view, and the coloured
-//    report in the "Workload Identity Doctor: Diagnosis" output channel.
+//    report in the "Workload Identity Doctor: Diagnosis" output channel;
+//  - the sidebar, against a second fake API server (scenario demo: one namespace per failure
+//    mode) that the tree is switched to through the wiDoctor.kubeconfig user setting: the tree
+//    with a workload expanded, and the context menu of a broken workload.
 //   node esbuild.mjs && node scripts/screenshots.mjs [file-in-examples-workspace] [line:col]
+//   WI_SCREENSHOTS=tree node scripts/screenshots.mjs     only some steps (lint, diagnose, tree)
 // Writes media/screenshots/*.png. Waits on DOM states only.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,6 +23,8 @@ const out = path.join(REPO_ROOT, 'media', 'screenshots');
 fs.mkdirSync(out, { recursive: true });
 
 const SCENARIO = 'label-on-deployment';
+const TREE_SCENARIO = 'demo';
+const STEPS = new Set((process.env.WI_SCREENSHOTS ?? 'lint,diagnose,tree').split(',').map((s) => s.trim()));
 const MANIFEST = 'diagnose/api.yaml';
 const REPORT_TITLE = 'Workload Identity: payments/api';
 const OUTPUT_CHANNEL = 'Workload Identity Doctor: Diagnosis';
@@ -65,10 +71,11 @@ const extensionsDir = path.join(tmp, 'extensions');
 fs.mkdirSync(extensionsDir);
 fs.symlinkSync(REPO_ROOT, path.join(extensionsDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`), 'dir');
 const kubeconfig = path.join(tmp, 'kubeconfig.yaml');
+const treeKubeconfig = path.join(tmp, 'demo-kubeconfig.yaml');
 
-/** Starts the fake AKS API server in its own process group; resolves once it prints its JSON line. */
-function startFakeKube() {
-  const child = spawn('npx', ['tsx', 'test/fake-kube/cli.ts', '--scenario', SCENARIO, '--kubeconfig', kubeconfig], {
+/** Starts a fake AKS API server in its own process group; resolves once it prints its JSON line. */
+function startFakeKube(scenario, kubeconfig) {
+  const child = spawn('npx', ['tsx', 'test/fake-kube/cli.ts', '--scenario', scenario, '--kubeconfig', kubeconfig], {
     cwd: REPO_ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -84,10 +91,10 @@ function startFakeKube() {
   };
   process.on('exit', stop);
   const ready = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`fake-kube did not start within 60 s:\n${stderr}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`fake-kube (${scenario}) did not start within 60 s:\n${stderr}`)), 60_000);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`fake-kube exited (${code}) before it was ready:\n${stderr}`));
+      reject(new Error(`fake-kube (${scenario}) exited (${code}) before it was ready:\n${stderr}`));
     });
     readline.createInterface({ input: child.stdout }).on('line', (line) => {
       if (!line.startsWith('{')) return;
@@ -137,6 +144,20 @@ async function assertNoErrorToast(page, what) {
   if (errors) throw new Error(`${what}: an error notification is showing: ${await page.locator('.notifications-toasts').innerText()}`);
 }
 
+/**
+ * Scrolls an editor to its first line with the mouse wheel: one wheel event moves it a few lines
+ * only, whatever its delta, so wheel until the lines are at the top (more wheels there do nothing).
+ */
+async function scrollToTop(page, container) {
+  const box = await container.boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  const atTop = () => container.evaluate((el) => el.querySelector('.lines-content')?.style.top === '0px');
+  for (const deadline = Date.now() + 30_000; !(await atTop()); ) {
+    if (Date.now() > deadline) throw new Error('the editor did not scroll to its first line');
+    await page.mouse.wheel(0, -1000);
+  }
+}
+
 async function lintScreenshots(page) {
   await page.keyboard.press('Control+P');
   await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input');
@@ -181,8 +202,12 @@ async function diagnoseScreenshots(page) {
   await page.screenshot({ path: path.join(out, 'diagnose-codelens.png'), clip: { x: editorBox.x, y: editorBox.y, width: 760, height: 660 } });
 
   // Click it, as a user does: the report view opens beside the editor once the checks have run.
-  const lenses = await lens.count();
-  if (lenses !== 1) throw new Error(`expected one "Diagnose Workload Identity" CodeLens (the Deployment), found ${lenses}`);
+  // CodeLenses are drawn again as the document is linted: wait for exactly one, not a count at an instant.
+  await page
+    .waitForFunction(() => [...document.querySelectorAll('.monaco-editor .codelens-decoration a')].filter((a) => a.textContent.includes('Diagnose Workload Identity')).length === 1, undefined, { timeout: 10_000 })
+    .catch(async () => {
+      throw new Error(`expected one "Diagnose Workload Identity" CodeLens (the Deployment), found ${await lens.count()}`);
+    });
   await lens.click();
   await page.locator('.tabs-container .tab', { hasText: REPORT_TITLE }).waitFor({ timeout: 60_000 });
   const report = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
@@ -207,15 +232,18 @@ async function diagnoseScreenshots(page) {
   );
   // The channel scrolls to its end as it is written: show the report from its first line.
   await outputView.locator('.view-line', { hasText: 'First broken link' }).waitFor({ timeout: 30_000 });
-  // The whole report in a maximized panel, in a window tall enough for it, scrolled to its top
-  // with the wheel (a click would put the cursor in it and highlight the word under it).
+  // The whole report in a maximized panel, in a window tall enough for it (grown until its last
+  // line shows), scrolled to its top with the wheel (a click would put the cursor in it and
+  // highlight the word under it).
   await palette(page, 'View: Toggle Maximized Panel');
-  await page.setViewportSize({ width: 1400, height: 1400 });
-  // The output editor keeps to its last line while it is laid out again: scroll once it is tall.
-  await page.waitForFunction(() => (document.querySelector('.part.panel .output-view .monaco-editor')?.getBoundingClientRect().height ?? 0) > 1200);
-  const outputBox = await outputView.boundingBox();
-  await page.mouse.move(outputBox.x + outputBox.width / 2, outputBox.y + outputBox.height / 2);
-  await page.mouse.wheel(0, -100_000);
+  const lastLine = outputView.locator('.view-line', { hasText: 'First broken link' });
+  for (const height of [1400, 1600, 1800, 2000, 2200]) {
+    await page.setViewportSize({ width: 1400, height });
+    // The output editor keeps to its last line while it is laid out again: scroll once it is tall.
+    await page.waitForFunction((h) => (document.querySelector('.part.panel .output-view .monaco-editor')?.getBoundingClientRect().height ?? 0) > h - 200, height);
+    await scrollToTop(page, outputView);
+    if (await lastLine.isVisible()) break;
+  }
   for (const text of ['Workload Identity diagnosis of', '[FAIL] pod-label', '[SKIP] sdk-environment', 'First broken link']) {
     await outputView.locator('.view-line', { hasText: text }).waitFor({ timeout: 10_000 });
   }
@@ -224,12 +252,130 @@ async function diagnoseScreenshots(page) {
   await page.screenshot({ path: path.join(out, 'diagnose-output.png') });
 }
 
-const fakeKube = startFakeKube();
+const TREE_VIEWPORT = { width: 1440, height: 1000 };
+/** The sidebar's width in the tree screenshots: wide enough for the workloads' descriptions. */
+const SIDEBAR_WIDTH = 600;
+
+/**
+ * In the browser: the data-index of the row of the sidebar's tree at a path of labels below the
+ * root (the context node), or 0 while there is none. Rows are matched by level and position, so
+ * the "Deployments" of one namespace is not taken for another's.
+ */
+function treeRowIndex(labels) {
+  const rows = [...document.querySelectorAll('.part.sidebar .pane-body .monaco-list-row')]
+    .map((r) => ({ index: Number(r.dataset.index), level: Number(r.getAttribute('aria-level')), label: r.querySelector('.label-name')?.textContent ?? '' }))
+    .sort((x, y) => x.index - y.index);
+  let at = rows.find((r) => r.level === 1);
+  for (const label of labels) {
+    if (!at) return 0;
+    const parent = at;
+    const after = rows.filter((r) => r.index > parent.index);
+    const end = after.find((r) => r.level <= parent.level)?.index ?? Infinity;
+    at = after.find((r) => r.index < end && r.level === parent.level + 1 && r.label === label);
+  }
+  return at?.index ?? 0;
+}
+
+/** Waits for the tree row at a label path and returns its locator. */
+async function treeRow(page, labels) {
+  const index = await (await page.waitForFunction(treeRowIndex, labels, { timeout: 30_000 })).jsonValue();
+  return page.locator(`.part.sidebar .pane-body .monaco-list-row[data-index="${index}"]`);
+}
+
+/** Expands the tree rows along a label path, clicking each collapsed one as a user does. */
+async function expandTree(page, labels) {
+  for (let depth = 1; depth <= labels.length; depth++) {
+    const row = await treeRow(page, labels.slice(0, depth));
+    if ((await row.getAttribute('aria-expanded')) === 'true') continue;
+    await row.locator('.label-name').click();
+    // Expanded, with its first child drawn below it.
+    const index = Number(await row.getAttribute('data-index'));
+    await page.waitForFunction(
+      (i) => {
+        const at = (n) => document.querySelector(`.part.sidebar .pane-body .monaco-list-row[data-index="${n}"]`);
+        return at(i)?.getAttribute('aria-expanded') === 'true' && Number(at(i + 1)?.getAttribute('aria-level')) === Number(at(i).getAttribute('aria-level')) + 1;
+      },
+      index,
+      { timeout: 30_000 },
+    );
+  }
+}
+
+/** Drags the sash between the sidebar and the editor until the sidebar is `width` wide. */
+async function resizeSidebar(page, width) {
+  const sidebar = await page.locator('.part.sidebar').boundingBox();
+  const sashes = await page.locator('.monaco-sash.vertical:not(.disabled)').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON()));
+  const sash = sashes.find((r) => Math.abs(r.x + r.width / 2 - (sidebar.x + sidebar.width)) <= 4);
+  if (!sash) throw new Error(`no sash at the sidebar's right edge (x ${sidebar.x + sidebar.width})`);
+  const y = sash.y + sash.height / 2;
+  await page.mouse.move(sash.x + sash.width / 2, y);
+  await page.mouse.down();
+  await page.mouse.move(sidebar.x + width, y, { steps: 10 });
+  await page.mouse.up();
+  await page.waitForFunction((w) => Math.abs(document.querySelector('.part.sidebar').getBoundingClientRect().width - w) <= 2, width, { timeout: 10_000 });
+}
+
+/** Moves the mouse off the workbench's hover targets and waits until no hover is showing. */
+async function noHover(page) {
+  const editor = await page.locator('.part.editor').boundingBox();
+  await page.mouse.move(editor.x + editor.width - 40, editor.y + editor.height - 40);
+  await page.waitForFunction(() => ![...document.querySelectorAll('.workbench-hover, .monaco-hover:not(.hidden)')].some((e) => e.getBoundingClientRect().height > 0), undefined, { timeout: 10_000 });
+}
+
+async function treeScreenshots(page) {
+  // The view, from the activity bar as a user opens it: it starts watching the demo cluster.
+  await page.locator('.part.activitybar .action-label[aria-label^="Workload Identity"]').click();
+  await treeRow(page, ['billing']);
+  await resizeSidebar(page, SIDEBAR_WIDTH);
+  // A namespace of each state, with its workloads: ok, error, warning, muted; the last one
+  // expanded to its ServiceAccount, pods and findings.
+  for (const ns of ['analytics', 'billing', 'checkout', 'ingress-basic', 'notifications']) await expandTree(page, [ns, 'Deployments']);
+  await expandTree(page, ['notifications', 'Deployments', 'mailer']);
+  for (const text of ['ServiceAccount mailer-sa', 'AZURE_CLIENT_SECRET']) await page.locator('.part.sidebar .pane-body .monaco-list-row', { hasText: text }).first().waitFor();
+  await noHover(page);
+  await noToasts(page);
+  await assertNoErrorToast(page, 'tree');
+  // The activity bar and the sidebar: the editor area right of it is empty.
+  const sidebar = await page.locator('.part.sidebar').boundingBox();
+  await page.screenshot({ path: path.join(out, 'sidebar-tree.png'), clip: { x: 0, y: 0, width: Math.ceil(sidebar.x + sidebar.width) + 1, height: TREE_VIEWPORT.height } });
+
+  // The context menu of a broken workload: diagnose, live YAML, the subject, its fixes.
+  const invoicer = await treeRow(page, ['billing', 'Deployments', 'invoicer']);
+  // Right of its description, so the menu leaves the row readable.
+  const rowBox = await invoicer.boundingBox();
+  const description = await invoicer.locator('.label-description').boundingBox();
+  await invoicer.click({ button: 'right', position: { x: description.x + description.width + 12 - rowBox.x, y: rowBox.height / 2 } });
+  const menu = page.locator('.monaco-menu-container .monaco-menu');
+  const item = (title) => menu.locator('.action-item', { has: page.locator('.action-label', { hasText: title }) });
+  for (const title of ['Diagnose This Workload', 'Show Live YAML', 'Copy Federated Credential Subject', 'Fix: Annotate the ServiceAccount with a Client ID']) await item(title).waitFor({ timeout: 10_000 });
+  // Pointing at the fix, as a user about to choose it.
+  await item('Fix: Annotate').hover();
+  await page.waitForFunction(() => !!document.querySelector('.monaco-menu .action-item.focused'), undefined, { timeout: 10_000 });
+  // The menu fades in: wait until it and everything around it (through its shadow root) is opaque.
+  await page.waitForFunction(
+    (el) => {
+      for (let e = el; e; e = e.parentElement ?? e.getRootNode().host) if (getComputedStyle(e).opacity !== '1') return false;
+      return true;
+    },
+    await menu.elementHandle(),
+    { timeout: 10_000 },
+  );
+  await noToasts(page);
+  // The sidebar and the menu, below the title bar (its window title is centered in the window).
+  const box = await menu.boundingBox();
+  const right = Math.ceil(Math.max(box.x + box.width + 16, sidebar.x + sidebar.width + 1));
+  await page.screenshot({ path: path.join(out, 'sidebar-actions.png'), clip: { x: 0, y: sidebar.y, width: right, height: Math.ceil(box.y + box.height + 16 - sidebar.y) } });
+  await page.keyboard.press('Escape');
+}
+
+const fakeKube = startFakeKube(SCENARIO, kubeconfig);
+const treeKube = STEPS.has('tree') ? startFakeKube(TREE_SCENARIO, treeKubeconfig) : undefined;
 let server;
 let browser;
 try {
-  const kube = await fakeKube.ready;
+  const [kube, demo] = await Promise.all([fakeKube.ready, treeKube?.ready]);
   console.log(`fake-kube (${SCENARIO}) on ${kube.url}, target ${kube.target.namespace}/${kube.target.kind}/${kube.target.name}`);
+  if (demo) console.log(`fake-kube (${TREE_SCENARIO}) on ${demo.url}`);
   server = await startCodeServer({
     workspace,
     extensionsDir,
@@ -245,31 +391,46 @@ try {
     },
   });
   browser = await launchBrowser();
-  const open = async (viewport) => {
+  /** Opens a folder in a new page, runs the step, closes the page; keeps a screenshot of a failure. */
+  const step = async (name, folder, viewport, fn) => {
+    if (!STEPS.has(name)) return;
     const page = await browser.newPage({ viewport });
-    await page.goto(`${server.baseUrl}/?folder=${encodeURIComponent(workspace)}`);
-    await page.waitForSelector('.monaco-workbench .part.editor', { timeout: 60_000 });
-    await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60_000 });
-    return page;
+    try {
+      await page.goto(`${server.baseUrl}/?folder=${encodeURIComponent(folder)}`);
+      await page.waitForSelector('.monaco-workbench .part.editor', { timeout: 60_000 });
+      await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60_000 });
+      await fn(page);
+    } catch (e) {
+      const shot = path.join(os.tmpdir(), 'wi-shots-failure.png');
+      await page.screenshot({ path: shot }).catch(() => {});
+      console.error(`${name}: screen at the failure: ${shot}`);
+      throw e;
+    } finally {
+      await page.close();
+    }
   };
-  const lintPage = await open({ width: 1280, height: 760 });
-  await lintScreenshots(lintPage);
-  await lintPage.close();
+  await step('lint', workspace, { width: 1280, height: 760 }, lintScreenshots);
   // Added only now, so the lint screenshots show the example workspace as it is.
   fs.mkdirSync(path.join(workspace, path.dirname(MANIFEST)), { recursive: true });
   fs.writeFileSync(path.join(workspace, MANIFEST), API_MANIFEST);
-  const diagnosePage = await open({ width: 1400, height: 980 });
-  await diagnoseScreenshots(diagnosePage).catch(async (e) => {
-    const shot = path.join(os.tmpdir(), 'wi-shots-failure.png');
-    await diagnosePage.screenshot({ path: shot }).catch(() => {});
-    console.error(`screen at the failure: ${shot}`);
-    throw e;
-  });
+  await step('diagnose', workspace, { width: 1400, height: 980 }, diagnoseScreenshots);
+  // The tree follows the kubeconfig setting: point it at the demo cluster, as a user would in
+  // their settings.json, and open a folder of its own (no editors or layout restored from the
+  // steps before).
+  if (STEPS.has('tree')) {
+    const settingsFile = path.join(server.userDataDir, 'User', 'settings.json');
+    const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8'));
+    // No command center either: the screenshots are cropped to the sidebar and would cut it in two.
+    fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, 'wiDoctor.kubeconfig': treeKubeconfig, 'window.commandCenter': false }, null, 2));
+    const treeWorkspace = path.join(tmp, 'cluster');
+    fs.cpSync(path.join(REPO_ROOT, 'examples', 'workspace'), treeWorkspace, { recursive: true });
+    await step('tree', treeWorkspace, TREE_VIEWPORT, treeScreenshots);
+  }
   console.log(`screenshots written to ${path.relative(REPO_ROOT, out)}/`);
 } finally {
   await browser?.close();
   await server?.stop();
-  fakeKube.stop();
-  await Promise.race([fakeKube.exited, new Promise((r) => setTimeout(r, 5000).unref())]);
+  for (const k of [fakeKube, treeKube]) k?.stop();
+  await Promise.race([Promise.all([fakeKube.exited, treeKube?.exited]), new Promise((r) => setTimeout(r, 5000).unref())]);
   fs.rmSync(tmp, { recursive: true, force: true });
 }

@@ -9,9 +9,10 @@ import { registerDiagnoseCommands, type DiagnoseApi } from './editor/diagnose/re
 import { PromptSeam } from './editor/diagnose/prompts';
 import { readDiagnoseSettings } from './editor/diagnose/settings';
 import { registerLinting } from './editor/register-linting';
+import { registerTree, type TreeApi } from './editor/tree/register-tree';
 
 /** What the extension returns from activate(): used by the integration tests to wait on events instead of sleeping. */
-export interface WorkloadIdentityDoctorApi extends DiagnoseApi {
+export interface WorkloadIdentityDoctorApi extends DiagnoseApi, TreeApi {
   onDidLint: vscode.Event<vscode.Uri>;
   whenIndexed(): Promise<void>;
 }
@@ -25,7 +26,9 @@ export function activate(context: vscode.ExtensionContext): WorkloadIdentityDoct
   const azure = new AzureAccess();
   const diagnosis = registerDiagnoseCommands(context, { linter, manifests, prompts, azure });
   registerPickIdentity(context, { azure, prompts, linter, manifests, timeoutMs: () => readDiagnoseSettings().timeoutMs });
-  return { ...diagnosis, onDidLint: linter.onDidLint, whenIndexed: () => manifests.whenScanned() };
+  // The sidebar tree: it reads the cluster only once its view is shown.
+  const tree = registerTree(context, { prompts, version: String((context.extension.packageJSON as { version?: unknown }).version ?? '0') });
+  return { ...diagnosis, ...tree, onDidLint: linter.onDidLint, whenIndexed: () => manifests.whenScanned() };
 }
 
 export function deactivate(): void {}

@@ -19,8 +19,8 @@
 // says it sent. Every side runs once to warm up, then --reps times; we report the median.
 // Options: --reps 5  --latency 50  --kubectl /usr/bin/kubectl  --no-cli  --no-kubectl  --write
 
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,12 +30,10 @@ import { diagnose } from '../../src/checkpoints/runner';
 import type { WorkloadRef } from '../../src/checkpoints/types';
 import { connect } from '../../src/cluster/connect';
 import { startFakeKube, type FakeKube, type RequestRecord } from '../../test/fake-kube/server';
-import { ensureCli, fmt, machineInfo, ROOT, stats, writeResults, type Stats } from './shared';
+import { ensureCli, fmt, machineInfo, printReport, resultsHead, runProcess, stats, writeReadmeSection, writeResults, type Stats } from './shared';
 
-const README = join(ROOT, 'README.md');
 const START = '<!-- bench:diagnose:start -->';
 const END = '<!-- bench:diagnose:end -->';
-const BLOCK_END = '<!-- bench:end -->';
 
 /** The target of the `healthy` scenario, and the seed script's variables for it. */
 const NAMESPACE = 'payments';
@@ -91,30 +89,6 @@ function parseArgs(argv: string[]): Options {
   }
   return o;
 }
-
-interface Proc {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-/** Spawns without blocking: the fake server answers from this process's event loop. */
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Proc> {
-  return new Promise((done) => {
-    const t0 = performance.now();
-    const c = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    c.stdout.on('data', (d: Buffer) => (stdout += d));
-    c.stderr.on('data', (d: Buffer) => (stderr += d));
-    c.on('error', (e) => done({ status: null, stdout, stderr: stderr + e.message, ms: performance.now() - t0 }));
-    c.on('close', (status) => done({ status, stdout, stderr, ms: performance.now() - t0 }));
-  });
-}
-
-// ---- CLI build (as in main.ts) ------------------------------------------------------
-
 
 // ---- the sides ----------------------------------------------------------------------
 
@@ -184,7 +158,7 @@ function cliSide(cli: string, kubeconfig: string, env: NodeJS.ProcessEnv): Side 
   return {
     id: 'cli',
     async run() {
-      const p = await run(process.execPath, [cli, 'diagnose', '-n', NAMESPACE, WORKLOAD, '--kubeconfig', kubeconfig, '--format', 'json'], env);
+      const p = await runProcess(process.execPath, [cli, 'diagnose', '-n', NAMESPACE, WORKLOAD, '--kubeconfig', kubeconfig, '--format', 'json'], env);
       let clientCount: number | undefined;
       let note: string | undefined;
       try {
@@ -209,7 +183,7 @@ function kubectlSide(id: 'kubectl-fresh' | 'kubectl-warm', kubectl: string, kube
       const home = id === 'kubectl-fresh' ? join(work, `kubectl-fresh-${n++}`) : join(work, 'kubectl-warm');
       const cache = id === 'kubectl-fresh' ? join(home, 'cache') : warmCache;
       mkdirSync(home, { recursive: true });
-      const p = await run('bash', ['-c', SCRIPT], { ...env, HOME: home, BENCH_KUBECTL: kubectl, BENCH_KUBECONFIG: kubeconfig, BENCH_CACHE_DIR: cache });
+      const p = await runProcess('bash', ['-c', SCRIPT], { ...env, HOME: home, BENCH_KUBECTL: kubectl, BENCH_KUBECONFIG: kubeconfig, BENCH_CACHE_DIR: cache });
       if (id === 'kubectl-fresh') rmSync(home, { recursive: true, force: true });
       return { ms: p.ms, requests: [], ok: p.status === 0, stdout: p.stdout, note: p.status !== 0 ? `exit code ${p.status}: ${p.stderr.split('\n')[0]}` : undefined };
     },
@@ -372,14 +346,10 @@ async function main(): Promise<void> {
   if (cli.note !== 'dist/cli.js') out.push('', `CLI: ${cli.note}.`);
   if (kubectlNote) out.push('', `kubectl: ${kubectlNote}.`);
   if (problems.length) out.push('', `Problems: ${uniq(problems).join('; ')}.`);
-  const table = out.map((l) => (l.startsWith('|') ? l : wrap(l, 100))).join('\n');
-  console.log('\n' + table + '\n');
+  const table = printReport(out);
 
   const json = {
-    date: new Date().toISOString(),
-    command,
-    machine,
-    options: opts,
+    ...resultsHead(command, machine, opts),
     kubectl: { path: opts.kubectl, version: kubectlVersion, note: kubectlNote },
     cli: cli.note,
     sides: results.map((r) => ({ id: r.id, label: r.label, ms: r.ms, requests: r.requests })),
@@ -391,42 +361,10 @@ async function main(): Promise<void> {
   console.log(`Wrote ${writeResults('diagnose.json', json)}.`);
 
   if (opts.write) {
-    writeReadme(table);
+    writeReadmeSection(START, END, table);
     console.log(`Updated README.md between ${START} and ${END}.`);
   }
   if (problems.length) process.exitCode = 1;
-}
-
-/** Wraps a paragraph at spaces, as the README's hand-written paragraphs are. */
-function wrap(text: string, width: number): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    // Never start a line with what Markdown would read as a list item, quote, heading or table.
-    const safe = !/^([-+*#>|]|\d+[.)])/.test(word);
-    if (line && safe && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) lines.push(line);
-  return lines.join('\n');
-}
-
-/** Replaces the diagnose subsection of the bench block; adds it at the block's end the first time. */
-function writeReadme(table: string): void {
-  const text = readFileSync(README, 'utf8');
-  const section = `${START}\n${table}\n${END}`;
-  let next: string;
-  const s = text.indexOf(START);
-  const e = text.indexOf(END);
-  if (s >= 0 && e > s) next = text.slice(0, s) + section + text.slice(e + END.length);
-  else {
-    const b = text.indexOf(BLOCK_END);
-    if (b < 0) throw new Error(`README.md has no ${BLOCK_END}`);
-    next = `${text.slice(0, b)}\n${section}\n${text.slice(b)}`;
-  }
-  writeFileSync(README, next);
 }
 
 main().catch((e: unknown) => {

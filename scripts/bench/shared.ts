@@ -1,10 +1,12 @@
-// What both benchmarks (lint: main.ts, live diagnosis: diagnose.ts) need: sample statistics,
-// number formatting, and a CLI bundle that is never older than the sources it measures.
+// What the benchmarks (lint: main.ts, live diagnosis: diagnose.ts, sidebar tree: tree.ts) need:
+// sample statistics, number formatting, a CLI bundle that is never older than the sources it
+// measures, processes run without blocking, and their sections of the README.
 
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 
 export const ROOT = resolve(__dirname, '..', '..');
 
@@ -59,10 +61,83 @@ export function machineInfo(): { nproc: number; cpu: string; node: string; platf
   return { nproc: availableParallelism(), cpu: cpus()[0]?.model.trim() ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}` };
 }
 
+/** The Markdown of a report (paragraphs wrapped, table rows and blank lines as they are), printed too. */
+export function printReport(lines: string[]): string {
+  const text = lines.map((l) => (l.startsWith('|') ? l : wrap(l))).join('\n').replace(/\n+$/, '');
+  console.log('\n' + text + '\n');
+  return text;
+}
+
+/** What every results file starts with: when, with which command, on what, with which options. */
+export function resultsHead<O>(command: string, machine: ReturnType<typeof machineInfo>, options: O): { date: string; command: string; machine: ReturnType<typeof machineInfo>; options: O } {
+  return { date: new Date().toISOString(), command, machine, options };
+}
+
 /** Writes bench/results/<name> (pretty JSON); returns its path relative to the project. */
 export function writeResults(name: string, json: unknown): string {
   const dir = join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, name), JSON.stringify(json, null, 2) + '\n');
   return `bench/results/${name}`;
+}
+
+export interface Proc {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** Spawns without blocking (a fake server may be answering from this process's event loop). */
+export function runProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Proc> {
+  return new Promise((done) => {
+    const t0 = performance.now();
+    const c = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    c.stdout.on('data', (d: Buffer) => (stdout += d));
+    c.stderr.on('data', (d: Buffer) => (stderr += d));
+    c.on('error', (e) => done({ status: null, stdout, stderr: stderr + e.message, ms: performance.now() - t0 }));
+    c.on('close', (status) => done({ status, stdout, stderr, ms: performance.now() - t0 }));
+  });
+}
+
+/** Wraps a paragraph at spaces, as the README's hand-written paragraphs are. */
+export function wrap(text: string, width = 100): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    // Never start a line with what Markdown would read as a list item, quote, heading or table.
+    const safe = !/^([-+*#>|]|\d+[.)])/.test(word);
+    if (line && safe && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.join('\n');
+}
+
+const BLOCK_END = '<!-- bench:end -->';
+
+/**
+ * Replaces the README's section between `start` and `end`; the first time, adds it right after
+ * the `after` marker when there is one, else at the end of the bench block.
+ */
+export function writeReadmeSection(start: string, end: string, body: string, after?: string): void {
+  const file = join(ROOT, 'README.md');
+  const text = readFileSync(file, 'utf8');
+  const section = `${start}\n${body}\n${end}`;
+  let next: string;
+  const s = text.indexOf(start);
+  const e = text.indexOf(end);
+  const a = after ? text.indexOf(after) : -1;
+  if (s >= 0 && e > s) next = text.slice(0, s) + section + text.slice(e + end.length);
+  else if (a >= 0) next = `${text.slice(0, a + after!.length)}\n${section}${text.slice(a + after!.length)}`;
+  else {
+    const b = text.indexOf(BLOCK_END);
+    if (b < 0) throw new Error(`README.md has no ${BLOCK_END}`);
+    next = `${text.slice(0, b)}\n${section}\n${text.slice(b)}`;
+  }
+  writeFileSync(file, next);
 }

@@ -262,7 +262,8 @@ function ownedBy(w: Workload): (p: Pod) => boolean {
   const { name, kind } = w.ref;
   const uid = w.object.metadata.uid;
   return kind === 'Deployment'
-    ? (p) => p.metadata.ownerReferences?.some((o) => o.kind === 'ReplicaSet' && o.name.startsWith(`${name}-`)) ?? false
+    ? // `<deployment>-<hash>`: a ReplicaSet of `web-canary` is not one of `web`'s (their selectors often overlap).
+      (p) => p.metadata.ownerReferences?.some((o) => o.kind === 'ReplicaSet' && o.name.startsWith(`${name}-`) && !o.name.slice(name.length + 1).includes('-')) ?? false
     : (p) => p.metadata.ownerReferences?.some((o) => (uid ? o.uid === uid : o.name === name)) ?? false;
 }
 

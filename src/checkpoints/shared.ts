@@ -12,8 +12,18 @@ export function shq(s: string): string {
   return /^[A-Za-z0-9_./:=@%+,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
+/**
+ * What a kubectl command and a fix plan need to know: the context, the target's namespace, the
+ * time. A DiagnoseContext is one; the sidebar tree makes one from a node without a diagnosis.
+ */
+export interface CommandScope {
+  cluster: { identity: { context: string } };
+  target: { namespace: string };
+  now(): Date;
+}
+
 /** `kubectl <args> -n <ns> --context <ctx>` with the diagnosis' context; `null` for a cluster-scoped command. */
-export function kubectl(ctx: DiagnoseContext, args: string, namespace: string | null = ctx.target.namespace): string {
+export function kubectl(ctx: CommandScope, args: string, namespace: string | null = ctx.target.namespace): string {
   const ns = namespace ? ` -n ${shq(namespace)}` : '';
   return `kubectl ${args}${ns} --context ${shq(ctx.cluster.identity.context)}`;
 }
@@ -32,8 +42,9 @@ function nest(path: readonly string[], value: unknown): unknown {
   return path.reduceRight<unknown>((acc, key) => ({ [key]: acc }), value);
 }
 
-export function addPodTemplateLabelFix(ctx: DiagnoseContext, w: Workload): FixPlan | undefined {
+export function addPodTemplateLabelFix(ctx: CommandScope, w: Workload): FixPlan | undefined {
   if (w.ref.kind === 'Pod') return undefined; // a pod's labels can change, but the webhook only acts at creation
+  if (w.ref.kind === 'Job') return undefined; // a Job's pod template is immutable: the Job must be recreated (recreateAdvice)
   const path = [...w.templatePath, 'metadata', 'labels'];
   const patch = nest(path, { [USE_LABEL]: 'true' });
   return {
@@ -49,7 +60,8 @@ export function addPodTemplateLabelFix(ctx: DiagnoseContext, w: Workload): FixPl
   };
 }
 
-export function annotateServiceAccountFix(ctx: DiagnoseContext, w: Workload, clientId?: string, removeKey?: string): FixPlan {
+/** `w`: a workload (its namespace and ServiceAccount), or just the ServiceAccount's namespace and name in that shape. */
+export function annotateServiceAccountFix(ctx: CommandScope, w: Pick<Workload, 'serviceAccountName'> & { ref: { namespace: string } }, clientId?: string, removeKey?: string): FixPlan {
   const annotations: Record<string, string | null> = { [CLIENT_ID]: clientId ?? '' };
   if (removeKey) annotations[removeKey] = null;
   const sa = `ServiceAccount ${w.ref.namespace}/${w.serviceAccountName}`;
@@ -71,7 +83,7 @@ export function annotateServiceAccountFix(ctx: DiagnoseContext, w: Workload, cli
 }
 
 /** Restart = the same change `kubectl rollout restart` makes: a timestamp annotation on the pod template. */
-export function restartRolloutFix(ctx: DiagnoseContext, w: Workload): FixPlan | undefined {
+export function restartRolloutFix(ctx: CommandScope, w: Workload): FixPlan | undefined {
   if (w.ref.kind !== 'Deployment' && w.ref.kind !== 'StatefulSet' && w.ref.kind !== 'DaemonSet') return undefined;
   const at = ctx.now().toISOString();
   const patch = { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': at } } } } };

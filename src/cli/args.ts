@@ -57,3 +57,22 @@ export function parseArgs(argv: readonly string[], spec: Record<string, OptionSp
   return out;
 }
 
+
+/** The options every command that reads a cluster takes (diagnose, workloads). */
+export const CLUSTER_OPTIONS: Record<string, OptionSpec> = {
+  '--namespace': { value: true },
+  '--context': { value: true },
+  '--kubeconfig': { value: true },
+  '--format': { value: true },
+  '--timeout': { value: true },
+  '--no-color': {},
+  '--help': {},
+};
+
+/** `--timeout <seconds>` (default 10), checked. */
+export function timeoutSeconds(parsed: ParsedArgs): number {
+  const text = parsed.options.get('--timeout')?.[0];
+  const timeout = text === undefined ? 10 : Number(text);
+  if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--timeout must be a positive number of seconds, not "${text}"`);
+  return timeout;
+}

@@ -16,7 +16,7 @@ import type { ClusterApi } from '../cluster/types';
 import { renderReportJson } from '../render/report-json';
 import { renderReportMarkdown } from '../render/report-markdown';
 import { renderReportText } from '../render/report-text';
-import { parseArgs, UsageError, type OptionSpec } from './args';
+import { CLUSTER_OPTIONS, parseArgs, timeoutSeconds, UsageError, type OptionSpec } from './args';
 import type { CliIO } from './run';
 
 export type ConnectFn = (opts: { kubeconfig?: string; context?: string; timeoutMs: number; env: NodeJS.ProcessEnv }) => ClusterApi;
@@ -36,16 +36,10 @@ const defaultAzure: AzureFn = ({ cloud, timeoutMs }) => {
 };
 
 const SPEC: Record<string, OptionSpec> = {
-  '--namespace': { value: true },
-  '--context': { value: true },
-  '--kubeconfig': { value: true },
-  '--format': { value: true },
-  '--timeout': { value: true },
+  ...CLUSTER_OPTIONS,
   '--cloud': { value: true },
   '--token-exchange': { value: true },
   '--no-azure': {},
-  '--no-color': {},
-  '--help': {},
 };
 
 export const DIAGNOSE_HELP = `Usage: wi-doctor diagnose [-n <namespace>] <kind>/<name> [options]
@@ -90,9 +84,7 @@ export async function diagnoseCommand(argv: readonly string[], io: CliIO, deps: 
   const [kindText, name, extra] = parsed.positionals[0]!.split('/');
   const kind = kindText ? parseWorkloadKind(kindText) : undefined;
   if (!kind || !name || extra !== undefined) throw new UsageError(`"${parsed.positionals[0]}" is not <kind>/<name> with kind one of ${WorkloadKinds.map((k) => k.toLowerCase()).join(', ')}`);
-  const timeoutText = parsed.options.get('--timeout')?.[0];
-  const timeout = timeoutText === undefined ? 10 : Number(timeoutText);
-  if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--timeout must be a positive number of seconds, not "${timeoutText}"`);
+  const timeout = timeoutSeconds(parsed);
 
   const cloud = (parsed.options.get('--cloud')?.[0] ?? 'AzureCloud') as AzureCloudName;
   if (!(cloud in CLOUDS)) throw new UsageError(`unknown cloud "${cloud}" (clouds: ${Object.keys(CLOUDS).join(', ')})`);

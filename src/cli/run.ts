@@ -4,6 +4,8 @@
 //   wi-doctor lint [paths or globs...] [--format text|json|sarif] [--rule id=severity]...
 //                  [--max-warnings N] [--exclude glob]... [--fix] [--quiet] [--no-color]
 //   wi-doctor rules [--format text|json]
+//   wi-doctor diagnose [-n ns] <kind>/<name> ...   (src/cli/diagnose.ts)
+//   wi-doctor workloads [-n ns] ...                (src/cli/workloads.ts)
 //   wi-doctor --help | --version
 //
 // Exit codes: 0 nothing at error level (and warnings within --max-warnings);
@@ -28,6 +30,7 @@ import { renderSarif } from '../render/sarif';
 import { countSeverities, renderRulesText, renderText } from '../render/text';
 import { parseArgs, UsageError, type OptionSpec, type ParsedArgs } from './args';
 import { diagnoseCommand, type AzureFn, type ConnectFn } from './diagnose';
+import { workloadsCommand } from './workloads';
 import { describeFsError, displayPath, expandInputs, InputError } from './files';
 
 export interface Output {
@@ -92,6 +95,8 @@ Commands:
   rules                           List the rules: id, default severity, title
   diagnose [-n ns] <kind>/<name>  Check a live workload's Workload Identity chain against
                                   the kubeconfig's cluster (see "wi-doctor diagnose --help")
+  workloads [-n ns]               Every workload's Workload Identity state, as the editor's
+                                  sidebar shows it (see "wi-doctor workloads --help")
 
 Options for lint:
   -f, --format <text|json|sarif>  Output format (default: text)
@@ -154,7 +159,8 @@ export async function run(argv: readonly string[], io: CliIO, deps: RunDeps = {}
     if (command === 'lint') return await lintCommand(rest, io, deps);
     if (command === 'rules') return rulesCommand(rest, io, deps);
     if (command === 'diagnose') return await diagnoseCommand(rest, io, { version: deps.version ?? packageVersion, connect: deps.connect, azure: deps.azure, ask: deps.ask ?? (io.stdin ? terminalQuestion(io) : undefined) });
-    throw new UsageError(command.startsWith('-') ? `unknown option ${command}` : `unknown command "${command}" (commands: lint, rules, diagnose)`);
+    if (command === 'workloads') return await workloadsCommand(rest, io);
+    throw new UsageError(command.startsWith('-') ? `unknown option ${command}` : `unknown command "${command}" (commands: lint, rules, diagnose, workloads)`);
   } catch (e) {
     if (e instanceof UsageError) {
       for (const m of e.messages) say(io, m);

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeClientOptions } from './client';
+import type { KubeWatchSourceOptions, WatchSource } from './informer';
 import type * as KubeEntry from './kube-entry';
 import type { KubeconfigOptions } from './kubeconfig';
 import { err, type ClusterApi, type ClusterIdentity, type KubeFailure, type KubeResult } from './types';
@@ -30,6 +31,19 @@ export function connect(opts: KubeconfigOptions & KubeClientOptions = {}): Clust
   const loaded = loadKubeconfig(opts);
   if (!loaded.ok) return new UnavailableCluster(loaded.failure, opts.context);
   return new KubeClient(loaded.value.kc, loaded.value.identity, opts);
+}
+
+/** A list + watch source for the sidebar's informers, or why the kubeconfig cannot give one. */
+export function watchSource(opts: KubeconfigOptions & KubeWatchSourceOptions = {}): KubeResult<{ source: WatchSource & { dispose(): void }; identity: ClusterIdentity }> {
+  const { loadKubeconfig, KubeWatchSource } = kubeModule();
+  const loaded = loadKubeconfig(opts);
+  if (!loaded.ok) return loaded;
+  return { ok: true, value: { source: new KubeWatchSource(loaded.value.kc, loaded.value.identity, opts), identity: loaded.value.identity } };
+}
+
+/** The contexts of the kubeconfig (every file of KUBECONFIG), and the current one. */
+export function kubeContexts(opts: KubeconfigOptions = {}): { current?: string; names: string[] } {
+  return kubeModule().listContexts(opts);
 }
 
 export class UnavailableCluster implements ClusterApi {

@@ -41,15 +41,15 @@ export interface ListSnapshot {
 export interface WatchSource {
   /** HTTP requests sent so far. */
   readonly requestCount: number;
-  /** A complete cluster-wide list (following `continue`), with its resourceVersion. */
-  list(type: ResourceType, opts: { limit?: number }, signal?: AbortSignal): Promise<KubeResult<ListSnapshot>>;
+  /** A complete list (following `continue`), cluster-wide or of one namespace, with its resourceVersion. */
+  list(type: ResourceType, opts: { limit?: number; namespace?: string; keep?: (o: KubeObject) => KubeObject }, signal?: AbortSignal): Promise<KubeResult<ListSnapshot>>;
   /**
    * Watch from `resourceVersion` until the stream ends. Resolves ok when the server (or the
    * client-side deadline) ends it cleanly, or a failure; `failure.status === 410` means the
    * resourceVersion is too old and the caller must list again. `onOpen` runs once the server
    * has accepted the watch (200).
    */
-  watch(type: ResourceType, resourceVersion: string, onEvent: (e: WatchEvent) => void, signal: AbortSignal, onOpen?: () => void): Promise<KubeResult<void>>;
+  watch(type: ResourceType, resourceVersion: string, onEvent: (e: WatchEvent) => void, signal: AbortSignal, onOpen?: () => void, namespace?: string): Promise<KubeResult<void>>;
 }
 
 export interface WatchStreamOptions {
@@ -206,8 +206,9 @@ export class KubeWatchSource implements WatchSource {
   /** One keep-alive agent (no socket limit: every watch holds a connection), made from client-node's first one. */
   private readonly keepAlive = (fresh: https.Agent): https.Agent => (this.agent ??= new https.Agent({ ...fresh.options, keepAlive: true }));
 
-  async list(type: ResourceType, opts: { limit?: number }, signal?: AbortSignal): Promise<KubeResult<ListSnapshot>> {
-    const d: RequestDescription = { verb: 'list', resource: qualifiedResource(type) };
+  /** `keep` runs on each page as it arrives, so a long list never holds every full object at once. */
+  async list(type: ResourceType, opts: { limit?: number; namespace?: string; keep?: (o: KubeObject) => KubeObject }, signal?: AbortSignal): Promise<KubeResult<ListSnapshot>> {
+    const d: RequestDescription = { verb: 'list', resource: qualifiedResource(type), ...(opts.namespace ? { namespace: opts.namespace } : {}) };
     // An expired continue token (410) restarts the list from the beginning, once.
     for (let attempt = 1; ; attempt++) {
       const items: KubeObject[] = [];
@@ -217,7 +218,7 @@ export class KubeWatchSource implements WatchSource {
       do {
         const q = new URLSearchParams({ limit: String(opts.limit ?? 500) });
         if (cont) q.set('continue', cont);
-        const r = await this.getJson<{ items?: KubeObject[]; metadata?: { continue?: string; resourceVersion?: string } }>(`${resourcePath(type)}?${q}`, d, signal);
+        const r = await this.getJson<{ items?: KubeObject[]; metadata?: { continue?: string; resourceVersion?: string } }>(`${resourcePath(type, opts.namespace)}?${q}`, d, signal);
         if (!r.ok) {
           if (cont && r.failure.status === 410 && attempt < 2) {
             expired = true;
@@ -225,7 +226,7 @@ export class KubeWatchSource implements WatchSource {
           }
           return r;
         }
-        items.push(...(r.value.items ?? []));
+        for (const o of r.value.items ?? []) items.push(opts.keep ? opts.keep(o) : o);
         cont = r.value.metadata?.continue || undefined;
         rv = r.value.metadata?.resourceVersion ?? rv;
       } while (cont);
@@ -234,10 +235,10 @@ export class KubeWatchSource implements WatchSource {
     }
   }
 
-  async watch(type: ResourceType, resourceVersion: string, onEvent: (e: WatchEvent) => void, signal: AbortSignal, onOpen?: () => void): Promise<KubeResult<void>> {
+  async watch(type: ResourceType, resourceVersion: string, onEvent: (e: WatchEvent) => void, signal: AbortSignal, onOpen?: () => void, namespace?: string): Promise<KubeResult<void>> {
     const q = new URLSearchParams({ watch: '1', resourceVersion, allowWatchBookmarks: 'true', timeoutSeconds: String(this.watchTimeoutSeconds) });
-    return watchStream(this.kc, this.identity, `${resourcePath(type)}?${q}`, signal, onEvent, {
-      description: { verb: 'watch', resource: qualifiedResource(type) },
+    return watchStream(this.kc, this.identity, `${resourcePath(type, namespace)}?${q}`, signal, onEvent, {
+      description: { verb: 'watch', resource: qualifiedResource(type), ...(namespace ? { namespace } : {}) },
       connectTimeoutMs: this.timeoutMs,
       // A connection that died without a FIN would hang forever: give up a little after the server should have ended it.
       maxDurationMs: this.watchTimeoutSeconds * 1000 + this.timeoutMs,
@@ -288,9 +289,10 @@ export class KubeWatchSource implements WatchSource {
         finish(err(cancelledFailure(d)));
         req.destroy();
       };
+      // The error listener first: destroying a request emits 'error', and unheard it would crash the host.
+      req.on('error', (e) => finish(err(networkFailure(e as NodeJS.ErrnoException, d, this.identity))));
       signal?.addEventListener('abort', onAbort, { once: true });
       if (signal?.aborted) return onAbort();
-      req.on('error', (e) => finish(err(networkFailure(e as NodeJS.ErrnoException, d, this.identity))));
       req.end();
     });
   }
@@ -353,6 +355,10 @@ export interface ResourceCacheOptions {
   jitter?: number;
   /** A watch that ends cleanly sooner than this is followed by a backoff wait (no hot loop). Default 1 s. */
   minWatchMs?: number;
+  /** List and watch namespaced kinds in this namespace only (when the user may not list them cluster-wide). Default: cluster-wide. */
+  namespace?: string;
+  /** What to keep of each object (after `slim`): a cache of thousands of pods need not keep their status conditions. */
+  keep?: (type: ResourceType, o: KubeObject) => KubeObject;
 }
 
 /** `deployments.apps/payments/api`; cluster-scoped: `namespaces/payments`. */
@@ -372,23 +378,54 @@ function emitTo<T>(listeners: Set<Listener<T>>, value: T): void {
   }
 }
 
+/**
+ * What a cache keeps of an object: all of it but `metadata.managedFields` and kubectl's
+ * last-applied-configuration annotation (a JSON copy of the whole manifest) — on a real cluster
+ * often half of every object's size, and read by nothing here.
+ */
+export function slim(o: KubeObject): KubeObject {
+  const m = o.metadata as KubeObject['metadata'] & { managedFields?: unknown };
+  const lastApplied = m.annotations?.[LAST_APPLIED];
+  if (m.managedFields === undefined && lastApplied === undefined) return o;
+  const { managedFields: _mf, ...metadata } = m;
+  if (lastApplied !== undefined) {
+    const { [LAST_APPLIED]: _la, ...annotations } = m.annotations!;
+    metadata.annotations = annotations;
+  }
+  return { ...o, metadata };
+}
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
 /** One kind's list + watch loop. */
 class KindInformer {
   readonly objects = new Map<string, KubeObject>();
   resourceVersion = '';
   state: CacheState = { state: 'syncing' };
+  /** A complete list has been received at least once. */
+  listed = false;
   private backoffMs = 0;
 
   constructor(
     readonly type: ResourceType,
     private readonly cache: ResourceCache,
     private readonly source: WatchSource,
-    private readonly opts: Required<ResourceCacheOptions>,
+    private readonly opts: ResourceCache['opts'],
     private readonly signal: AbortSignal,
   ) {}
 
   private key(o: KubeObject): string {
     return objectKey(this.type, o.metadata.namespace, o.metadata.name);
+  }
+
+  private keep(o: KubeObject): KubeObject {
+    const slimmed = slim(o);
+    return this.opts.keep ? this.opts.keep(this.type, slimmed) : slimmed;
+  }
+
+  /** The namespace scope of a namespaced kind; cluster-scoped kinds are always listed whole. */
+  private get namespace(): string | undefined {
+    return this.type.namespaced ? this.opts.namespace : undefined;
   }
 
   private setState(s: CacheState): void {
@@ -413,10 +450,19 @@ class KindInformer {
     return this.cache.delay(ms);
   }
 
-  /** Replace everything with a fresh list; report the difference. */
+  /**
+   * Replace everything with a fresh list; report the difference. The first list is announced by
+   * the kind's state becoming synced, not as thousands of additions that would make every
+   * listener redo what it just did.
+   */
   private replace(items: KubeObject[]): void {
     const next = new Map<string, KubeObject>();
-    for (const o of items) next.set(this.key(o), o);
+    for (const o of items) next.set(this.key(o), this.keep(o));
+    if (!this.listed) {
+      this.objects.clear();
+      for (const [k, o] of next) this.objects.set(k, o);
+      return;
+    }
     for (const [k, o] of this.objects) {
       if (!next.has(k)) this.cache.changed(k, 'deleted');
       else if (next.get(k)!.metadata.resourceVersion !== o.metadata.resourceVersion) this.cache.changed(k, 'modified');
@@ -437,8 +483,25 @@ class KindInformer {
     }
     const had = this.objects.get(k);
     if (had && had.metadata.resourceVersion === rv) return;
-    this.objects.set(k, e.object);
+    this.objects.set(k, this.keep(e.object));
     this.cache.changed(k, had ? 'modified' : 'added');
+  }
+
+  /**
+   * One complete list into the cache. Its own frame, so the list's items are garbage once kept:
+   * awaited inline in run(), the result would stay alive through every watch that follows.
+   */
+  private async listOnce(): Promise<boolean> {
+    const r = await this.source.list(this.type, { limit: this.opts.pageSize, ...(this.namespace ? { namespace: this.namespace } : {}), keep: (o) => this.keep(o) }, this.signal);
+    if (this.signal.aborted) return false;
+    if (!r.ok) {
+      this.fail(r.failure);
+      return false;
+    }
+    this.replace(r.value.items);
+    this.listed = true;
+    this.resourceVersion = r.value.resourceVersion;
+    return true;
   }
 
   async run(): Promise<void> {
@@ -447,15 +510,12 @@ class KindInformer {
       if (needList) {
         if (this.state.state !== 'stale') this.setState({ state: 'syncing' });
         this.cache.stats.lists++;
-        const r = await this.source.list(this.type, { limit: this.opts.pageSize }, this.signal);
+        const listed = await this.listOnce();
         if (this.signal.aborted) return;
-        if (!r.ok) {
-          this.fail(r.failure);
+        if (!listed) {
           if (!(await this.wait())) return;
           continue;
         }
-        this.replace(r.value.items);
-        this.resourceVersion = r.value.resourceVersion;
         needList = false;
         this.backoffMs = 0;
         this.setState({ state: 'synced' });
@@ -467,7 +527,7 @@ class KindInformer {
         opened = true;
         this.backoffMs = 0;
         this.setState({ state: 'synced' });
-      });
+      }, this.namespace);
       if (this.signal.aborted) return;
       if (!r.ok) {
         if (r.failure.status === 410) {
@@ -504,7 +564,7 @@ export class ResourceCache {
   private lastState: CacheState = { state: 'syncing' };
   private started = false;
   private running: Promise<void> | undefined;
-  private readonly opts: Required<ResourceCacheOptions>;
+  private readonly opts: Required<Omit<ResourceCacheOptions, 'namespace' | 'keep'>> & Pick<ResourceCacheOptions, 'namespace' | 'keep'>;
 
   constructor(
     private readonly source: WatchSource,
@@ -518,6 +578,8 @@ export class ResourceCache {
       maxBackoffMs: options.maxBackoffMs ?? 30_000,
       jitter: options.jitter ?? 0.2,
       minWatchMs: options.minWatchMs ?? 1000,
+      namespace: options.namespace,
+      keep: options.keep,
     };
     this.informers = types.map((t) => new KindInformer(t, this, source, this.opts, this.controller.signal));
   }
@@ -573,6 +635,7 @@ export class ResourceCache {
     return () => this.changeListeners.delete(listener);
   }
 
+  /** Called whenever a kind's state changes, with the cache's (aggregate) state, which may be the same as before. */
   onDidChangeState(listener: Listener<CacheState>): () => void {
     this.stateListeners.add(listener);
     return () => this.stateListeners.delete(listener);
@@ -588,6 +651,16 @@ export class ResourceCache {
       if (o) return o as T;
     }
     return undefined;
+  }
+
+  /** The cached objects of a kind, unsorted (cheap: no copy is sorted). */
+  values<T extends KubeObject = KubeObject>(type: ResourceType): IterableIterator<T> {
+    return (this.informer(type)?.objects.values() ?? new Map<string, KubeObject>().values()) as IterableIterator<T>;
+  }
+
+  /** Whether a kind has been listed completely at least once (its objects are known, even if stale now). */
+  hasSynced(type: ResourceType): boolean {
+    return this.informer(type)?.listed ?? false;
   }
 
   /** The cached objects of a kind, in one namespace or all, sorted by namespace then name. */
@@ -625,7 +698,8 @@ export class ResourceCache {
     const states = this.informers.map((i) => i.state);
     const stale = states.find((s) => s.state === 'stale');
     const next: CacheState = stale ?? (states.some((s) => s.state === 'syncing') ? { state: 'syncing' } : { state: 'synced' });
-    if (next.state === this.lastState.state && next.reason?.message === this.lastState.reason?.message) return;
+    // Notified even when the aggregate stays the same (one kind stale while another finishes its list):
+    // listeners that read kindState()/hasSynced() per kind must hear of it.
     this.lastState = next;
     emitTo(this.stateListeners, next);
   }

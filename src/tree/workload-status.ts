@@ -92,7 +92,7 @@ export function workloadStatus(input: WorkloadStatusInput): WorkloadStatus {
   // service-account.
   if (sa === null) add('error', 'service-account', 'SA not found', `ServiceAccount ${saName} does not exist: new pods are rejected.`);
   else if (cid?.state === 'missing') add('error', 'service-account', 'SA has no client-id', `ServiceAccount ${saName} has no ${CLIENT_ID} annotation, so pods get no AZURE_CLIENT_ID.`);
-  else if (cid?.state === 'typo') add('error', 'service-account', `SA annotation typo: ${cid.key}`, `ServiceAccount ${saName} has "${cid.key}" instead of "${CLIENT_ID}": the webhook ignores it.`);
+  else if (cid?.state === 'typo') add('error', 'service-account', `SA annotation typo: ${cid.key.split('/').pop()}`, `ServiceAccount ${saName} has "${cid.key}" instead of "${CLIENT_ID}": the webhook ignores it.`);
   else if (cid?.state === 'not-guid') add('error', 'service-account', 'SA client-id is not a GUID', `ServiceAccount ${saName}'s client-id ${JSON.stringify(cid.value)} is not a GUID.`);
   else if (cid?.state === 'ok') add('ok', 'service-account', 'SA annotated', `ServiceAccount ${saName} has client-id ${cid.clientId}.`);
 

@@ -4,6 +4,7 @@
 // nodes, with statuses to match. Used by the fixture generator and by the scenarios.
 
 import { admitPod } from './admission';
+import type { WebhookState } from './wi-webhook';
 import { applyDefaults } from './defaults';
 import type { KubeObject, Store } from './store';
 import {
@@ -55,6 +56,11 @@ export interface DeploymentBuild extends DeploymentSpec {
 export class ClusterBuilder {
   private nextNode = 0;
   private readonly ipCounters = NODES.map(() => 10);
+  /**
+   * The webhook's state for every pod admitted from now on, when the caller knows it stays the
+   * same (a large generated cluster); unset, admission reads it from the store for each pod.
+   */
+  webhookState: WebhookState | undefined;
 
   constructor(
     readonly store: Store,
@@ -145,17 +151,26 @@ export class ClusterBuilder {
     owner: KubeObject,
     template: Json,
     count: number,
-    o: { created: Date | number; webhook?: boolean; names?: string[]; extraLabels?: Record<string, string>; podStatus?: (i: number) => Partial<RunningOptions>; node?: (i: number) => number },
+    o: {
+      created: Date | number;
+      webhook?: boolean;
+      names?: string[];
+      /** Labels added to every pod, or per pod index (a StatefulSet's pod-name). */
+      extraLabels?: Record<string, string> | ((i: number) => Record<string, string>);
+      podStatus?: (i: number) => Partial<RunningOptions>;
+      node?: (i: number) => number;
+    },
   ): KubeObject[] {
     const out: KubeObject[] = [];
     for (let i = 0; i < count; i++) {
       const name = o.names?.[i] ?? `${owner.metadata.name}-${safeString(`${owner.metadata.name}/${i}`, 5)}`;
       const draft = podFromTemplate(owner, template, name);
-      draft.metadata.labels = { ...(draft.metadata.labels ?? {}), ...(o.extraLabels ?? {}) };
+      const extra = typeof o.extraLabels === 'function' ? o.extraLabels(i) : o.extraLabels;
+      draft.metadata.labels = { ...(draft.metadata.labels ?? {}), ...(extra ?? {}) };
       const created = new Date(o.created).getTime() + i * 1500;
       draft.metadata.uid = stableUid(`pod/${owner.metadata.namespace}/${name}`);
       draft.metadata.creationTimestamp = iso(created);
-      const admitted = admitPod(this.store, draft, { webhook: o.webhook ?? true });
+      const admitted = admitPod(this.store, draft, { webhook: o.webhook ?? true, ...(this.webhookState ? { webhookState: this.webhookState } : {}) });
       if (!admitted.allowed) throw new Error(`fake-kube: scenario pod ${name} refused: ${admitted.message}`);
       const pod = admitted.pod;
       const where = this.placement(o.node?.(i));
@@ -209,6 +224,8 @@ export class ClusterBuilder {
     serviceAccountName?: string;
     containers: ContainerSpec[];
     podLabels?: Record<string, string>;
+    /** The CronJob's own labels. */
+    labels?: Record<string, string>;
     created: Date | number;
     /** When the last run was scheduled; it took a minute and succeeded. */
     lastRun: number;
@@ -216,7 +233,7 @@ export class ClusterBuilder {
     const cj: KubeObject = {
       apiVersion: 'batch/v1',
       kind: 'CronJob',
-      metadata: { name: s.name, namespace: s.namespace, uid: stableUid(`cj/${s.namespace}/${s.name}`), generation: 1, creationTimestamp: iso(s.created) },
+      metadata: { name: s.name, namespace: s.namespace, uid: stableUid(`cj/${s.namespace}/${s.name}`), generation: 1, creationTimestamp: iso(s.created), ...(s.labels ? { labels: s.labels } : {}) },
       spec: {
         schedule: s.schedule,
         concurrencyPolicy: 'Forbid',
@@ -235,39 +252,58 @@ export class ClusterBuilder {
     };
     applyDefaults(cj);
     const cronJob = this.put(cj);
-    const jobName = `${s.name}-${Math.floor(s.lastRun / MINUTE)}`;
-    const jobUid = stableUid(`job/${s.namespace}/${jobName}`);
-    const ids = { 'batch.kubernetes.io/controller-uid': jobUid, 'batch.kubernetes.io/job-name': jobName, 'controller-uid': jobUid, 'job-name': jobName };
-    const template = structuredClone(cronJob.spec.jobTemplate.spec.template) as Json;
-    template.metadata.labels = { ...ids, ...template.metadata.labels };
+    const { job, pod } = this.job({
+      namespace: s.namespace,
+      name: `${s.name}-${Math.floor(s.lastRun / MINUTE)}`,
+      jobSpec: cronJob.spec.jobTemplate.spec,
+      started: s.lastRun,
+      owner: cronJob,
+      annotations: { 'batch.kubernetes.io/cronjob-scheduled-timestamp': iso(s.lastRun) },
+    });
+    return { cronJob, job, pod };
+  }
+
+  /**
+   * A Job (a CronJob's when `owner` is given) and its one pod: finished a minute after `started`
+   * and Succeeded, or still running (`running`).
+   */
+  job(s: { namespace: string; name: string; jobSpec: Json; started: number; owner?: KubeObject; annotations?: Record<string, string>; labels?: Record<string, string>; running?: boolean }): { job: KubeObject; pod: KubeObject } {
+    const jobUid = stableUid(`job/${s.namespace}/${s.name}`);
+    const ids = { 'batch.kubernetes.io/controller-uid': jobUid, 'batch.kubernetes.io/job-name': s.name, 'controller-uid': jobUid, 'job-name': s.name };
+    const template = structuredClone(s.jobSpec.template) as Json;
+    template.metadata = { ...(template.metadata ?? {}), labels: { ...ids, ...(template.metadata?.labels ?? {}) } };
+    const done = s.started + MINUTE;
     const j: KubeObject = {
       apiVersion: 'batch/v1',
       kind: 'Job',
       metadata: {
-        name: jobName,
+        name: s.name,
         namespace: s.namespace,
         uid: jobUid,
         generation: 1,
-        creationTimestamp: iso(s.lastRun),
-        labels: { ...ids, ...(template.metadata.labels ?? {}) },
-        annotations: { 'batch.kubernetes.io/cronjob-scheduled-timestamp': iso(s.lastRun) },
-        ownerReferences: [controllerRef(cronJob)],
+        creationTimestamp: iso(s.started),
+        labels: { ...ids, ...(template.metadata.labels ?? {}), ...(s.labels ?? {}) },
+        ...(s.annotations ? { annotations: s.annotations } : {}),
+        ...(s.owner ? { ownerReferences: [controllerRef(s.owner)] } : {}),
       },
-      spec: { ...structuredClone(cronJob.spec.jobTemplate.spec), selector: { matchLabels: { 'batch.kubernetes.io/controller-uid': jobUid } }, template },
-      status: {
-        completionTime: iso(s.lastRun + MINUTE),
-        conditions: [{ lastProbeTime: iso(s.lastRun + MINUTE), lastTransitionTime: iso(s.lastRun + MINUTE), status: 'True', type: 'Complete' }],
-        ready: 0,
-        startTime: iso(s.lastRun),
-        succeeded: 1,
-        terminating: 0,
-        uncountedTerminatedPods: {},
-      },
+      spec: { ...structuredClone(s.jobSpec), selector: { matchLabels: { 'batch.kubernetes.io/controller-uid': jobUid } }, template },
+      status: s.running
+        ? { active: 1, ready: 1, startTime: iso(s.started), terminating: 0, uncountedTerminatedPods: {} }
+        : {
+            completionTime: iso(done),
+            conditions: [{ lastProbeTime: iso(done), lastTransitionTime: iso(done), status: 'True', type: 'Complete' }],
+            ready: 0,
+            startTime: iso(s.started),
+            succeeded: 1,
+            terminating: 0,
+            uncountedTerminatedPods: {},
+          },
     };
     applyDefaults(j);
     const job = this.put(j);
-    const [pod] = this.pods(job, job.spec.template, 1, { created: s.lastRun });
-    pod!.status = succeededStatus(pod!, { node: pod!.spec.nodeName, podIP: pod!.status.podIP, hostIP: pod!.status.hostIP, started: s.lastRun + 3000, finished: s.lastRun + 55_000 });
-    return { cronJob, job, pod: this.put(pod!) };
+    const [pod] = this.pods(job, job.spec.template, 1, { created: s.started });
+    if (s.running) return { job, pod: pod! };
+    pod!.status = succeededStatus(pod!, { node: pod!.spec.nodeName, podIP: pod!.status.podIP, hostIP: pod!.status.hostIP, started: s.started + 3000, finished: s.started + 55_000 });
+    return { job, pod: this.put(pod!) };
   }
 }

@@ -31,10 +31,11 @@ import {
   NODES,
   pendingStatus,
   podFromTemplate,
+  podSetRevision,
+  podSetStatus,
   replicaSetFor,
   replicaSetStatus,
   runningStatus,
-  safeString,
   templatesEqual,
   type EventSpec,
 } from './workloads';
@@ -322,7 +323,7 @@ export class Controllers {
   private syncPodSet(kind: 'StatefulSet' | 'DaemonSet', ns: string, name: string, ev?: StoreEvent): void {
     const set = this.store.get(kind, ns, name);
     if (!set) return;
-    const revision = `${name}-${safeString(JSON.stringify(set.spec.template), 10)}`;
+    const revision = podSetRevision(set);
     const old = ev?.oldObject;
     const templateChanged = ev?.type === 'ADDED' || (!!old && !templatesEqual(old.spec?.template, set.spec.template));
     let pods = this.podsOf(set);
@@ -349,12 +350,7 @@ export class Controllers {
     }
     const latest = this.store.get(kind, ns, name);
     if (!latest) return;
-    const now = this.podsOf(latest);
-    const ready = now.filter(isPodReady).length;
-    const status: Json =
-      kind === 'StatefulSet'
-        ? { availableReplicas: ready, collisionCount: 0, currentReplicas: now.length, currentRevision: revision, observedGeneration: latest.metadata.generation, readyReplicas: ready, replicas: now.length, updateRevision: revision, updatedReplicas: now.length }
-        : { currentNumberScheduled: now.length, desiredNumberScheduled: NODES.length, numberAvailable: ready, numberMisscheduled: 0, numberReady: ready, observedGeneration: latest.metadata.generation, updatedNumberScheduled: now.length };
+    const status = podSetStatus(latest, this.podsOf(latest), revision);
     if (!isDeepStrictEqual(status, latest.status)) {
       latest.status = status;
       this.store.update(latest, { checkResourceVersion: false });

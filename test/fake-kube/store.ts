@@ -65,6 +65,17 @@ export interface StoreOptions {
   initialResourceVersion?: number;
 }
 
+/** Which objects of a kind a page holds (see Store.page). */
+export interface PageOptions {
+  namespace?: string;
+  /** Sees the stored object: it must only read it. */
+  match?: (o: KubeObject) => boolean;
+  /** The `namespace/name` key the page starts after (a continue token's). */
+  after?: string;
+  /** 0 or absent: all. */
+  limit?: number;
+}
+
 /** A kind (`Deployment`), plural (`deployments`) or short name (`deploy`). */
 export type KindRef = string | ResourceType;
 
@@ -84,6 +95,10 @@ function specOf(o: KubeObject): Record<string, unknown> {
 
 export class Store {
   private readonly objects = new Map<string, Map<string, KubeObject>>();
+  /** A stored object's JSON as a list item; stored objects are replaced, never changed, so it never goes stale. */
+  private readonly itemJson = new WeakMap<KubeObject, string>();
+  /** Per bucket, its keys in byte order; dropped when a key comes or goes (an update keeps it). */
+  private readonly sortedKeys = new Map<Map<string, KubeObject>, string[]>();
   private readonly listeners = new Set<StoreListener>();
   private readonly history: StoreEvent[] = [];
   private readonly historyLimit: number;
@@ -132,12 +147,68 @@ export class Store {
 
   /** Objects of a kind, in one namespace or all, sorted by namespace then name (etcd key order). */
   list(kind: KindRef, namespace?: string): KubeObject[] {
+    return this.page(kind, namespace === undefined ? {} : { namespace }).items;
+  }
+
+  /**
+   * One page of a list, in key order (`namespace/name`, byte order, as continue tokens compare
+   * them): the objects of a kind in one namespace or all, after the key `after`, that `match`
+   * accepts, at most `limit` of them (0: all). Only the page is copied, so paging through a
+   * large kind costs a page, not the whole kind, per request. `remaining`: how many more match;
+   * `last`: the key of the page's last object.
+   */
+  page(kind: KindRef, opts: PageOptions): { items: KubeObject[]; remaining: number; last?: string } {
+    return this.scan(kind, opts, clone);
+  }
+
+  /**
+   * The same page as the JSON text of each object as a list response's item (no kind and
+   * apiVersion), made once per stored version of an object: a list of 15,000 pods is then mostly
+   * string concatenation, not 15,000 copies and serializations per request.
+   */
+  pageJson(kind: KindRef, opts: PageOptions): { items: string[]; remaining: number; last?: string } {
+    return this.scan(kind, opts, (o) => {
+      let text = this.itemJson.get(o);
+      if (text === undefined) {
+        const { kind: _k, apiVersion: _a, ...item } = o;
+        this.itemJson.set(o, (text = JSON.stringify(item)));
+      }
+      return text;
+    });
+  }
+
+  private scan<T>(kind: KindRef, opts: PageOptions, out: (stored: KubeObject) => T): { items: T[]; remaining: number; last?: string } {
     const r = this.resource(kind);
-    const out: KubeObject[] = [];
-    for (const o of this.bucket(r).values()) if (namespace === undefined || o.metadata.namespace === namespace) out.push(clone(o));
-    // Byte order, not locale order: continue tokens compare keys with `>`.
-    const key = (o: KubeObject): string => Store.key(o.metadata.namespace, o.metadata.name);
-    return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    const b = this.bucket(r);
+    // Cluster-scoped objects are in no namespace.
+    if (!r.namespaced && opts.namespace !== undefined) return { items: [], remaining: 0 };
+    const keys = this.keysOf(b);
+    // A namespace's keys are contiguous: from `ns/` up to the first key past that prefix.
+    const prefix = r.namespaced && opts.namespace !== undefined ? `${opts.namespace}/` : '';
+    let i = lowerBound(keys, prefix);
+    if (opts.after !== undefined && opts.after >= prefix) i = upperBound(keys, opts.after);
+    const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
+    const items: T[] = [];
+    let remaining = 0;
+    let last: string | undefined;
+    for (; i < keys.length; i++) {
+      const k = keys[i]!;
+      if (prefix && !k.startsWith(prefix)) break;
+      const o = b.get(k)!;
+      // The matcher sees the stored object: it must only read it.
+      if (opts.match && !opts.match(o)) continue;
+      if (items.length < limit) {
+        items.push(out(o));
+        last = k;
+      } else remaining++;
+    }
+    return { items, remaining, ...(last !== undefined ? { last } : {}) };
+  }
+
+  private keysOf(b: Map<string, KubeObject>): string[] {
+    let keys = this.sortedKeys.get(b);
+    if (!keys) this.sortedKeys.set(b, (keys = [...b.keys()].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0))));
+    return keys;
   }
 
   /** Every object of every kind (for dumps and tests). */
@@ -172,6 +243,7 @@ export class Store {
     if (b.has(key)) throw alreadyExists(r, o.metadata.name);
     o.metadata.resourceVersion = String(++this.rv);
     b.set(key, o);
+    this.sortedKeys.delete(b);
     this.emit({ type: 'ADDED', resource: r, object: clone(o), resourceVersion: this.rv });
     return clone(o);
   }
@@ -237,6 +309,7 @@ export class Store {
     const old = b.get(key);
     if (!old) return undefined;
     b.delete(key);
+    this.sortedKeys.delete(b);
     const gone = clone(old);
     gone.metadata.resourceVersion = String(++this.rv);
     this.emit({ type: 'DELETED', resource: r, object: clone(gone), oldObject: clone(old), resourceVersion: this.rv });
@@ -345,6 +418,30 @@ export class Store {
     set.add(onLine);
     return () => set.delete(onLine);
   }
+}
+
+/** The first index whose key is >= `key` (keys sorted in byte order). */
+function lowerBound(keys: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (keys[mid]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The first index whose key is > `key`. */
+function upperBound(keys: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (keys[mid]! <= key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';

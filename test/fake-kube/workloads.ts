@@ -372,6 +372,20 @@ export function replicaSetStatus(rs: KubeObject, pods: KubeObject[]): Json {
   };
 }
 
+/** The controller-revision-hash of a StatefulSet's or DaemonSet's current pod template. */
+export function podSetRevision(set: KubeObject): string {
+  return `${set.metadata.name}-${safeString(JSON.stringify(set.spec.template), 10)}`;
+}
+
+/** A StatefulSet's or DaemonSet's status, from its pods (all of `revision`). */
+export function podSetStatus(set: KubeObject, pods: KubeObject[], revision: string): Json {
+  const ready = pods.filter(isPodReady).length;
+  const generation = set.metadata.generation;
+  return set.kind === 'StatefulSet'
+    ? { availableReplicas: ready, collisionCount: 0, currentReplicas: pods.length, currentRevision: revision, observedGeneration: generation, readyReplicas: ready, replicas: pods.length, updateRevision: revision, updatedReplicas: pods.length }
+    : { currentNumberScheduled: pods.length, desiredNumberScheduled: NODES.length, numberAvailable: ready, numberMisscheduled: 0, numberReady: ready, observedGeneration: generation, updatedNumberScheduled: pods.length };
+}
+
 export function isPodReady(p: KubeObject): boolean {
   return !p.metadata.deletionTimestamp && ((p.status?.conditions as Json[] | undefined) ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 }

@@ -8,6 +8,7 @@ import Mocha from 'mocha';
 import { registerDiagnoseAzureTests } from './diagnose-azure.test';
 import { registerDiagnoseTests } from './diagnose.test';
 import { registerLintingTests } from './linting.test';
+import { registerTreeTests } from './tree.test';
 
 const TAG = '[wi-test] ';
 const out = (line: string) => console.log(TAG + line);
@@ -30,11 +31,14 @@ class TaggedReporter {
 }
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', timeout: 30_000, reporter: TaggedReporter as unknown as Mocha.ReporterConstructor });
+  // WI_TEST_GREP: run only the tests whose full title matches (a local loop; CI runs them all).
+  const grep = process.env.WI_TEST_GREP;
+  const mocha = new Mocha({ ui: 'bdd', timeout: 30_000, reporter: TaggedReporter as unknown as Mocha.ReporterConstructor, ...(grep ? { grep } : {}) });
   mocha.suite.emit('pre-require', globalThis, 'integration', mocha);
   registerLintingTests();
   registerDiagnoseTests();
   registerDiagnoseAzureTests();
+  registerTreeTests();
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures ? reject(new Error(`${failures} integration test(s) failed`)) : resolve()));
   });

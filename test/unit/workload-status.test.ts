@@ -9,22 +9,8 @@ import { describe, it } from 'node:test';
 import type { KubeObject, Pod } from '../../src/cluster/types';
 import { clientIdState, credentialEnv, namespaceExcluded, podInjection, selectorMatches } from '../../src/checkpoints/evaluate';
 import { podsOf, workloadStatus, type TreeWorkloadKind, type WorkloadStatus } from '../../src/tree/workload-status';
-import { getScenario, loadScenario } from '../fake-kube/scenarios';
-import { Store } from '../fake-kube/store';
-
-// loadScenario only writes the CA into kube-root-ca.crt ConfigMaps: any PEM-shaped string does.
-const CA = '-----BEGIN CERTIFICATE-----\nTEST\n-----END CERTIFICATE-----\n';
-
-const stores = new Map<string, Store>();
-function cluster(scenario: string): Store {
-  let s = stores.get(scenario);
-  if (!s) {
-    s = new Store();
-    loadScenario(s, getScenario(scenario), CA);
-    stores.set(scenario, s);
-  }
-  return s;
-}
+import type { Store } from '../fake-kube/store';
+import { scenarioStore as cluster } from './tree-helpers';
 
 function podsIn(store: Store, namespace: string): Pod[] {
   return store.list('Pod', namespace) as unknown as Pod[];
@@ -86,7 +72,7 @@ describe('workload status (the tree)', () => {
   it('annotation-typo: error naming the misspelt key', () => {
     const s = statusOf('annotation-typo', 'payments', 'api');
     assert.equal(s.level, 'error');
-    assert.equal(s.short, 'SA annotation typo: azure.workload.identity/client_id');
+    assert.equal(s.short, 'SA annotation typo: client_id');
     assert.equal(s.findings.find((f) => f.level === 'error')?.checkpoint, 'service-account');
   });
 

@@ -16,7 +16,7 @@ import type { ReportMessage } from '../../render/report-html';
 import { renderReportMarkdown } from '../../render/report-markdown';
 import { renderReportText } from '../../render/report-text';
 import { reportSignInFailure, type AzureAccess } from '../azure/azure-access';
-import type { PromptSeam } from './prompts';
+import type { DiagnosePrompts, PromptSeam } from './prompts';
 import { ReportPanels } from './report-panel';
 import type { DiagnoseSettings } from './settings';
 
@@ -225,36 +225,9 @@ export class Diagnoser implements vscode.Disposable {
       void prompts.info('Workload Identity Doctor: a fix for this workload is already being applied.');
       return undefined;
     }
-    let value: string | undefined;
-    if (plan.input) {
-      const input = plan.input;
-      value = await prompts.input({
-        title: plan.title,
-        prompt: input.prompt,
-        placeHolder: input.placeholder,
-        ignoreFocusOut: true,
-        validateInput: (v) => {
-          const r = resolveFix(plan, v);
-          return r.ok ? undefined : r.message;
-        },
-      });
-      if (value === undefined) return undefined;
-    }
-    const resolved = resolveFix(plan, value);
-    if (!resolved.ok) {
-      void prompts.error(`Workload Identity Doctor: ${resolved.message}`);
-      return undefined;
-    }
-    const detail = [
-      ...resolved.value.changes,
-      '',
-      'The same with kubectl:',
-      resolved.value.command,
-      '',
-      'A server-side dry run is made first: if the API server refuses it, nothing is written.',
-    ].join('\n');
-    const answer = await prompts.confirm(`${plan.title}?`, detail, 'Apply');
-    if (answer !== 'Apply') return undefined;
+    const confirmed = await confirmFix(prompts, plan);
+    if (!confirmed) return undefined;
+    const value = confirmed.value;
     entry.busy = true;
     try {
       return await this.applyConfirmed(entry, plan, value);
@@ -272,26 +245,16 @@ export class Diagnoser implements vscode.Disposable {
       async (progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
-        progress.report({ message: 'Dry run, then apply…' });
-        const applied = await applyFix(cluster, plan, { value, signal: controller.signal });
-        if (!applied.ok) return { error: applied.message };
-        let warning: string | undefined;
-        if (plan.waitForRollout) {
-          progress.report({ message: 'Waiting for the rollout…' });
-          const rollout = await waitForRollout(cluster, plan.target, {
-            timeoutMs: ROLLOUT_TIMEOUT_MS,
-            signal: controller.signal,
-            onStatus: (s) => progress.report({ message: `Rollout: ${describeRollout(s)}` }),
-          });
-          if (!rollout.ok) warning = `${rollout.message} Checked again anyway.`;
-        }
+        const ran = await runFix(cluster, plan, value, progress, controller.signal);
+        if ('error' in ran) return ran;
+        const warning = ran.warning ? `${ran.warning} Checked again anyway.` : undefined;
         progress.report({ message: 'Checking again…' });
         const diagnosis = await this.recheck(entry, plan.rerun, progressHooks(progress), controller.signal);
         return { diagnosis, warning };
       },
     );
     if ('error' in outcome) {
-      this.panels.setBusy(entry.key, undefined, { level: 'error', text: outcome.error! });
+      this.panels.setBusy(entry.key, undefined, { level: 'error', text: outcome.error });
       void prompts.error(`Workload Identity Doctor: ${outcome.error}`);
       return undefined;
     }
@@ -366,6 +329,66 @@ export class Diagnoser implements vscode.Disposable {
     this.output.dispose();
     this.emitter.dispose();
   }
+}
+
+/**
+ * The first half of applying a certain fix, wherever it is offered (the report view, the sidebar
+ * tree): the value it needs (the client ID, `initial` pre-filled), then a modal confirmation
+ * listing every change and the kubectl equivalent. Resolves only when the user chose Apply.
+ */
+export async function confirmFix(prompts: DiagnosePrompts, plan: FixPlan, initial?: string): Promise<{ value: string | undefined } | undefined> {
+  let value: string | undefined;
+  if (plan.input) {
+    const input = plan.input;
+    value = await prompts.input({
+      title: plan.title,
+      prompt: input.prompt,
+      placeHolder: input.placeholder,
+      ...(initial ? { value: initial } : {}),
+      ignoreFocusOut: true,
+      validateInput: (v) => {
+        const r = resolveFix(plan, v);
+        return r.ok ? undefined : r.message;
+      },
+    });
+    if (value === undefined) return undefined;
+  }
+  const resolved = resolveFix(plan, value);
+  if (!resolved.ok) {
+    void prompts.error(`Workload Identity Doctor: ${resolved.message}`);
+    return undefined;
+  }
+  const detail = [
+    ...resolved.value.changes,
+    '',
+    'The same with kubectl:',
+    resolved.value.command,
+    '',
+    'A server-side dry run is made first: if the API server refuses it, nothing is written.',
+  ].join('\n');
+  const answer = await prompts.confirm(`${plan.title}?`, detail, 'Apply');
+  return answer === 'Apply' ? { value } : undefined;
+}
+
+/** The second half, after the confirmation: dry run, apply, and the rollout it causes. */
+export async function runFix(
+  cluster: ClusterApi,
+  plan: FixPlan,
+  value: string | undefined,
+  progress: vscode.Progress<{ message?: string }>,
+  signal: AbortSignal,
+): Promise<{ error: string } | { warning?: string }> {
+  progress.report({ message: 'Dry run, then apply…' });
+  const applied = await applyFix(cluster, plan, { value, signal });
+  if (!applied.ok) return { error: applied.message };
+  if (!plan.waitForRollout) return {};
+  progress.report({ message: 'Waiting for the rollout…' });
+  const rollout = await waitForRollout(cluster, plan.target, {
+    timeoutMs: ROLLOUT_TIMEOUT_MS,
+    signal,
+    onStatus: (s) => progress.report({ message: `Rollout: ${describeRollout(s)}` }),
+  });
+  return rollout.ok ? {} : { warning: rollout.message };
 }
 
 /** "Checking <title>…" per checkpoint, the bar advancing by each checkpoint's share. */

@@ -1,0 +1,160 @@
+// The measured side of the tree benchmark (scripts/bench/tree.ts): bundled by it with esbuild the
+// way the extension is (minified, with the Kubernetes client in a kube.js of its own beside it,
+// loaded on first use by connect.ts), then run as its own Node process with --expose-gc, so the
+// memory it reports is the tree's share, as the extension host's would be.
+//
+// It gets { kubeconfig } over IPC, builds the tree the way src/editor/tree does (watchSource +
+// LiveCluster, then the nodes of src/tree/nodes.ts), and sends back a TreeChildResult.
+
+import { performance } from 'node:perf_hooks';
+import { watchSource } from '../../src/cluster/connect';
+import { LiveCluster } from '../../src/tree/live-cluster';
+import { NO_FILTERS } from '../../src/tree/model';
+import { childNodes, rootNodes, type TreeNode } from '../../src/tree/nodes';
+
+type Level = 'ok' | 'error' | 'warning' | 'muted';
+export type LevelCounts = Record<Level, number>;
+
+export interface TreeChildResult {
+  phase: string;
+  /** The open() callback: loading the Kubernetes client's bundle and the kubeconfig. */
+  openMs: number;
+  /** From start() to LiveCluster settled (every list done). */
+  settledMs: number;
+  /** Settled + the context node's children: every namespace with its counts (so every workload's status). */
+  paintMs: number;
+  /** + every namespace's folders, every folder's workloads and ServiceAccounts. */
+  fullMs: number;
+  /** + every workload's children (ServiceAccount, pods, findings). */
+  expandedMs: number;
+  /** One folder's expansion once painted: the median over every folder (ms). */
+  expandMedianMs: number;
+  clientRequests: number;
+  nodes: { namespaces: number; folders: number; workloads: number; serviceAccounts: number; pods: number; findings: number };
+  /** Per namespace, its workloads by level. */
+  levels: Record<string, LevelCounts>;
+  /** Change notifications after the first paint (until 1 s passed without one, at most 5 s), and a repaint after them. */
+  lateChanges: { keys: number | 'all'; afterPaintMs: number }[];
+  repaintMs?: number;
+  memory: { baseRss: number; baseHeap: number; rss: number; heapUsed: number; external: number };
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s.length % 2 ? s[s.length >> 1]! : (s[(s.length >> 1) - 1]! + s[s.length >> 1]!) / 2) : 0;
+}
+
+async function run(kubeconfig: string): Promise<TreeChildResult> {
+  gc?.();
+  const base = process.memoryUsage();
+  let openMs = 0;
+  const t0 = performance.now();
+  const live = new LiveCluster({
+    open: () => {
+      const t = performance.now();
+      const r = watchSource({ kubeconfig, userAgent: 'wi-doctor-vscode/bench (tree)' });
+      openMs = performance.now() - t;
+      return r;
+    },
+  });
+  live.start();
+  await live.whenSettled();
+  const settledMs = performance.now() - t0;
+  const paint = (): TreeNode[] => rootNodes(live).flatMap((r) => childNodes(live, r, NO_FILTERS));
+  const namespaces = paint().filter((n) => n.type === 'namespace');
+  const paintMs = performance.now() - t0;
+  // The view asks again whenever the live cluster says something changed: note what does.
+  const lateChanges: TreeChildResult['lateChanges'] = [];
+  let onChange: (() => void) | undefined;
+  live.onDidChange((e) => {
+    lateChanges.push({ keys: e.keys ? e.keys.size : 'all', afterPaintMs: performance.now() - t0 - paintMs });
+    onChange?.();
+  });
+
+  const nodes = { namespaces: namespaces.length, folders: 0, workloads: 0, serviceAccounts: 0, pods: 0, findings: 0 };
+  const levels: Record<string, LevelCounts> = {};
+  const workloads: TreeNode[] = [];
+  const expansions: number[] = [];
+  for (const ns of namespaces) {
+    if (ns.type !== 'namespace') continue;
+    const folders = childNodes(live, ns, NO_FILTERS).filter((n) => n.type === 'folder');
+    nodes.folders += folders.length;
+    const c = (levels[ns.namespace] = { ok: 0, error: 0, warning: 0, muted: 0 });
+    for (const f of folders) {
+      const te = performance.now();
+      const items = childNodes(live, f, NO_FILTERS);
+      expansions.push(performance.now() - te);
+      for (const n of items) {
+        if (n.type === 'workload') {
+          nodes.workloads++;
+          c[n.level]++;
+          workloads.push(n);
+        } else if (n.type === 'serviceAccount') nodes.serviceAccounts++;
+      }
+    }
+  }
+  const fullMs = performance.now() - t0;
+  for (const w of workloads) {
+    for (const n of childNodes(live, w, NO_FILTERS)) {
+      if (n.type === 'pod') nodes.pods++;
+      else if (n.type === 'finding') nodes.findings++;
+    }
+  }
+  const expandedMs = performance.now() - t0;
+
+  // Wait for notifications still on their way (each batch is 100 ms after its changes): until 1 s
+  // passes without one, at most 5 s in all.
+  const quietUntil = performance.now() + 5000;
+  for (;;) {
+    const seen = lateChanges.length;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.max(0, Math.min(1000, quietUntil - performance.now())));
+      onChange = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    onChange = undefined;
+    if (lateChanges.length === seen || performance.now() >= quietUntil) break;
+  }
+  let repaintMs: number | undefined;
+  if (lateChanges.length) {
+    const tr = performance.now();
+    paint();
+    repaintMs = performance.now() - tr;
+  }
+  gc?.();
+  gc?.();
+  const m = process.memoryUsage();
+  const result: TreeChildResult = {
+    phase: live.state.phase,
+    openMs,
+    settledMs,
+    paintMs,
+    fullMs,
+    expandedMs,
+    expandMedianMs: median(expansions),
+    clientRequests: live.requestCount,
+    nodes,
+    levels,
+    lateChanges,
+    ...(repaintMs !== undefined ? { repaintMs } : {}),
+    memory: { baseRss: base.rss, baseHeap: base.heapUsed, rss: m.rss, heapUsed: m.heapUsed, external: m.external },
+  };
+  await live.stop();
+  return result;
+}
+
+if (process.send) {
+  process.once('message', (m) => {
+    run((m as { kubeconfig: string }).kubeconfig).then(
+      (r) => process.send!(r, () => process.exit(0)),
+      (e: unknown) => {
+        console.error(e);
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,475 @@
+// The sidebar tree's benchmark (part of `npm run bench`; alone: `npx tsx scripts/bench/tree.ts`).
+// Not a test: it measures and prints, writes bench/results/tree.json (git-ignored), and with
+// --write puts its table in README.md between <!-- bench:tree:start --> and <!-- bench:tree:end -->
+// (inside the bench block, after the diagnosis's part, which it leaves alone).
+//
+// A fake AKS API server (test/fake-kube) loaded with a generated cluster (test/fake-kube/scale.ts:
+// by default 5,000 workloads and 15,000 pods in 200 namespaces, then the same in 20 namespaces)
+// serves, side by side in one run:
+//
+//   ours     the tree of src/tree in a forked Node process (so its memory is its own, like the
+//            extension host's share): LiveCluster start → settled → first paint (the context node's
+//            children: every namespace with its counts, so every workload's status) → first full
+//            tree (every namespace, folder and workload node) → every workload expanded (its
+//            ServiceAccount, pods and findings). Then RSS and heap after a GC. Each run is a new
+//            process (a first paint is the first); the median of --reps runs.
+//   kubectl  the tree the way vscode-kubernetes-tools builds it: one `kubectl get <what> -o json`
+//            process per folder expansion — `get namespaces`, then per namespace deployments,
+//            statefulsets, daemonsets, cronjobs, jobs, pods and serviceaccounts — run --concurrency
+//            at a time, with kubectl's discovery cache warm (as a user's ~/.kube/cache is). Also
+//            one expansion at a time (what a user feels per click) and the peak RSS of one process.
+//
+// Requests are what the server saw (its request log), not what a client says it sent. At
+// --latency (default 20 ms, 0 to skip) each request waits that long on the server first.
+// Options: --reps 3  --namespaces 200,20  --workloads 5000  --pods 15000  --latency 20
+// --kubectl /usr/bin/kubectl  --no-kubectl  --concurrency 2  --kubectl-namespaces N (measure N
+// namespaces and extrapolate)  --budget 360 (seconds one kubectl run of the whole tree may take;
+// past it the rest is extrapolated from the namespaces measured)  --write  --profile DIR (a CPU profile of each run of ours).
+
+import { fork } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { FakeKube, RequestRecord } from '../../test/fake-kube/server';
+import { fmt, machineInfo, printReport, resultsHead, ROOT, runProcess, stats, writeReadmeSection, writeResults, type Proc, type Stats } from './shared';
+import type { LevelCounts, TreeChildResult } from './tree-child';
+
+const START = '<!-- bench:tree:start -->';
+const END = '<!-- bench:tree:end -->';
+const AFTER = '<!-- bench:diagnose:end -->';
+
+/** The folders of one namespace in vscode-kubernetes-tools' explorer that hold what our tree shows. */
+const FOLDERS = ['deployments', 'statefulsets', 'daemonsets', 'cronjobs', 'jobs', 'pods', 'serviceaccounts'] as const;
+const TARGETS = { paintMs: 1000, rssMb: 150 };
+const MB = 1024 * 1024;
+
+interface Options {
+  reps: number;
+  namespaces: number[];
+  workloads: number;
+  pods: number;
+  latency: number;
+  kubectl: string;
+  runKubectl: boolean;
+  concurrency: number;
+  kubectlNamespaces?: number;
+  budgetS: number;
+  write: boolean;
+  /** Write a CPU profile of each run of ours into this directory (node --cpu-prof). */
+  profile?: string;
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { reps: 3, namespaces: [200, 20], workloads: 5000, pods: 15000, latency: 20, kubectl: '/usr/bin/kubectl', runKubectl: true, concurrency: 2, budgetS: 360, write: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const v = () => argv[++i] ?? '';
+    if (a === '--reps') o.reps = Math.max(1, Number(v()));
+    else if (a === '--namespaces') o.namespaces = v().split(',').map(Number).filter((n) => n > 0);
+    else if (a === '--workloads') o.workloads = Number(v());
+    else if (a === '--pods') o.pods = Number(v());
+    else if (a === '--latency') o.latency = Math.max(0, Number(v()));
+    else if (a === '--kubectl') o.kubectl = v();
+    else if (a === '--no-kubectl') o.runKubectl = false;
+    else if (a === '--concurrency') o.concurrency = Math.max(1, Number(v()));
+    else if (a === '--kubectl-namespaces') o.kubectlNamespaces = Math.max(1, Number(v()));
+    else if (a === '--budget') o.budgetS = Math.max(10, Number(v()));
+    else if (a === '--write') o.write = true;
+    else if (a === '--profile') o.profile = v();
+    else throw new Error(`unknown option ${a}`);
+  }
+  if (!o.namespaces.length) throw new Error('--namespaces needs at least one count');
+  return o;
+}
+
+/** Resolves with the promise, or rejects after `ms` (the timer is cleared either way). */
+function deadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms)));
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
+// ---- ours: the measured child process -------------------------------------------------------------
+
+type Level = keyof LevelCounts;
+
+/**
+ * scripts/bench/tree-child.ts bundled as the extension is bundled (esbuild.mjs --production:
+ * minified, no source map), with the Kubernetes client in a kube.js of its own beside it, which
+ * connect.ts loads on first use as it loads dist/kube.js.
+ */
+async function bundleChild(dir: string): Promise<string> {
+  const { build } = await import('esbuild');
+  const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: true, sourcemap: false, logLevel: 'warning', legalComments: 'none' } as const;
+  await Promise.all([
+    build({ ...common, entryPoints: [join(ROOT, 'scripts/bench/tree-child.ts')], outfile: join(dir, 'tree-child.js') }),
+    build({ ...common, entryPoints: [join(ROOT, 'src/cluster/kube-entry.ts')], outfile: join(dir, 'kube.js') }),
+  ]);
+  return join(dir, 'tree-child.js');
+}
+
+interface OursRun extends TreeChildResult {
+  serverRequests: number;
+  lists: number;
+  watches: number;
+}
+
+/** One run of `ours` in a new process; requests are the server's, between this run's start and the child's exit. */
+async function runOurs(kube: FakeKube, kubeconfig: string, bundle: string, profile?: string): Promise<OursRun> {
+  kube.resetRequests();
+  const c = fork(bundle, [], { cwd: ROOT, execArgv: ['--expose-gc', ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])], env: { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const exited = new Promise<number | null>((resolve) => c.once('exit', resolve));
+  const answer = new Promise<TreeChildResult>((resolve, reject) => {
+    c.once('message', (m) => resolve(m as TreeChildResult));
+    void exited.then((code) => reject(new Error(`the tree's process exited (${code}) without a result`)));
+  });
+  c.send({ kubeconfig });
+  const r = await deadline(answer, 180_000, "the tree's process");
+  await deadline(exited, 30_000, "the tree's process exit");
+  const reqs: RequestRecord[] = kube.requests.slice();
+  const watches = reqs.filter((q) => q.query.watch === '1' || q.query.watch === 'true').length;
+  return { ...r, serverRequests: reqs.length, lists: reqs.length - watches, watches };
+}
+
+// ---- kubectl, one process per folder expansion -----------------------------------------------------
+
+interface KubectlCall {
+  what: string;
+  namespace?: string;
+}
+
+interface KubectlRun {
+  /** Namespaces measured (all, or a deterministic sample). */
+  namespacesMeasured: number;
+  namespacesTotal: number;
+  processes: number;
+  failed: number;
+  requests: number;
+  /** Requests by kind: dispatcher's GET /version, lists, discovery, other. */
+  requestKinds: Record<string, number>;
+  wallMs: number;
+  perProcess: Stats;
+  /** Objects the outputs held: workloads (the five kinds), pods, ServiceAccounts. */
+  objects: { workloads: number; pods: number; serviceAccounts: number; namespaces: number };
+  /** When sampled: the same figures for every namespace, extrapolated linearly. */
+  extrapolated?: { processes: number; requests: number; wallMs: number };
+}
+
+function kubectlEnv(work: string): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: work, LANG: 'C', NO_COLOR: '1' };
+}
+
+function kubectlArgs(kubeconfig: string, cache: string, c: KubectlCall): string[] {
+  return ['--kubeconfig', kubeconfig, '--cache-dir', cache, 'get', c.what, ...(c.namespace ? ['-n', c.namespace] : []), '-o', 'json'];
+}
+
+function callsFor(namespaces: string[]): KubectlCall[] {
+  return [{ what: 'namespaces' }, ...namespaces.flatMap((namespace) => FOLDERS.map((what) => ({ what, namespace })))];
+}
+
+/** Runs the calls `concurrency` at a time; each result at its call's index. */
+async function pool(calls: KubectlCall[], concurrency: number, one: (c: KubectlCall) => Promise<Proc>): Promise<Proc[]> {
+  const out: Proc[] = new Array(calls.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < calls.length) {
+      const i = next++;
+      out[i] = await one(calls[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, calls.length) }, worker));
+  return out;
+}
+
+function itemsOf(p: Proc): number {
+  try {
+    return ((JSON.parse(p.stdout) as { items?: unknown[] }).items ?? []).length;
+  } catch {
+    return 0;
+  }
+}
+
+function requestKind(r: RequestRecord): string {
+  if (r.path === '/version') return 'version';
+  if (r.path === '/api' || r.path === '/apis' || /^\/apis?\/[^/]+(\/[^/]+)?$/.test(r.path)) return 'discovery';
+  if (r.method === 'GET' && !r.query.watch) return 'list';
+  return 'other';
+}
+
+/**
+ * One expansion at a time: `get namespaces`, then the 7 folders of the first namespace, twice.
+ * What a user waits for per click, without another kubectl competing for the CPU.
+ */
+async function kubectlOneAtATime(kubectl: string, kubeconfig: string, cache: string, env: NodeJS.ProcessEnv, namespace: string): Promise<OneAtATime> {
+  const all: number[] = [];
+  const namespaces: number[] = [];
+  for (let rep = 0; rep < 2; rep++) {
+    for (const c of callsFor([namespace])) {
+      const { ms } = await runProcess(kubectl, kubectlArgs(kubeconfig, cache, c), env);
+      all.push(ms);
+      if (c.what === 'namespaces') namespaces.push(ms);
+    }
+  }
+  return { all: stats(all), namespaces: stats(namespaces) };
+}
+
+interface OneAtATime {
+  /** Every call of one namespace's expansions (and `get namespaces`), twice. */
+  all: Stats;
+  /** `get namespaces` alone: the first paint of that tree. */
+  namespaces: Stats;
+}
+
+/** Peak RSS of one kubectl process (the largest of the dispatcher and the kubectl it runs), by GNU time. */
+async function kubectlPeakRss(kubectl: string, kubeconfig: string, cache: string, env: NodeJS.ProcessEnv, namespace: string): Promise<{ kb: number; how: string } | undefined> {
+  if (!existsSync('/usr/bin/time')) return undefined;
+  let kb = 0;
+  for (const c of callsFor([namespace])) {
+    const p = await runProcess('/usr/bin/time', ['-f', 'maxrss_kb=%M', kubectl, ...kubectlArgs(kubeconfig, cache, c)], env);
+    kb = Math.max(kb, Number(/maxrss_kb=(\d+)/.exec(p.stderr)?.[1] ?? 0));
+  }
+  return kb ? { kb, how: '`/usr/bin/time -f %M` (GNU time: the maximum resident set size of the process and the children it waited for), the largest over the 8 kinds of call' } : undefined;
+}
+
+/** The namespaces in ROUNDS interleaved rounds (j % ROUNDS in the order 0, 4, 2, 6, 1, 5, 3, 7), so any number of whole rounds is a spread sample. */
+const ROUNDS = [0, 4, 2, 6, 1, 5, 3, 7];
+
+/**
+ * The whole tree, `concurrency` calls at a time: `get namespaces`, then the folders of every
+ * namespace, round by round. A round that would end past the budget (judged by the rounds so far)
+ * is not started, and the figures are extrapolated linearly from the namespaces measured; so is
+ * a --kubectl-namespaces sample.
+ */
+async function runKubectl(kube: FakeKube, o: { kubectl: string; kubeconfig: string; namespaces: string[]; concurrency: number; sample?: number; budgetS: number }, cache: string, env: NodeJS.ProcessEnv): Promise<KubectlRun> {
+  const N = o.namespaces.length;
+  let order = ROUNDS.map((r) => o.namespaces.filter((_, j) => j % ROUNDS.length === r));
+  if (o.sample !== undefined) order = [order.flat().slice(0, Math.min(o.sample, N))];
+  const one = (c: KubectlCall) => runProcess(o.kubectl, kubectlArgs(o.kubeconfig, cache, c), env);
+  kube.resetRequests();
+  const t0 = performance.now();
+  const calls: KubectlCall[] = [{ what: 'namespaces' }];
+  const procs: Proc[] = [await one(calls[0]!)];
+  let n = 0;
+  for (const round of order) {
+    const elapsed = performance.now() - t0;
+    if (n && elapsed + (elapsed / n) * round.length > o.budgetS * 1000) break;
+    const rc = round.flatMap((namespace) => FOLDERS.map((what) => ({ what, namespace })));
+    calls.push(...rc);
+    procs.push(...(await pool(rc, o.concurrency, one)));
+    n += round.length;
+  }
+  const wallMs = performance.now() - t0;
+  const reqs = kube.requests.slice();
+  const requestKinds: Record<string, number> = {};
+  for (const r of reqs) requestKinds[requestKind(r)] = (requestKinds[requestKind(r)] ?? 0) + 1;
+  const objects = { workloads: 0, pods: 0, serviceAccounts: 0, namespaces: 0 };
+  procs.forEach((p, i) => {
+    const what = calls[i]!.what;
+    const k = what === 'pods' ? 'pods' : what === 'serviceaccounts' ? 'serviceAccounts' : what === 'namespaces' ? 'namespaces' : 'workloads';
+    objects[k] += itemsOf(p);
+  });
+  const failed = procs.filter((p) => p.status !== 0);
+  if (failed.length) console.error(`kubectl: ${failed.length} calls failed, first: ${failed[0]!.stderr.split('\n')[0]}`);
+  const run: KubectlRun = { namespacesMeasured: n, namespacesTotal: N, processes: calls.length, failed: failed.length, requests: reqs.length, requestKinds, wallMs, perProcess: stats(procs.map((p) => p.ms)), objects };
+  if (n < N) {
+    const f = (1 + FOLDERS.length * N) / calls.length;
+    run.extrapolated = { processes: 1 + FOLDERS.length * N, requests: Math.round(reqs.length * f), wallMs: wallMs * f };
+  }
+  return run;
+}
+
+// ---- main ---------------------------------------------------------------------------------------------
+
+interface Config {
+  namespaces: number;
+  latency: number;
+  ours: OursRun[];
+  kubectl?: KubectlRun;
+  kubectlOneAtATime?: OneAtATime;
+  kubectlRss?: { kb: number; how: string };
+  /** What the generated cluster holds, from the server's store. */
+  cluster: { namespaces: number; workloads: number; pods: number; serviceAccounts: number };
+  /** The tree's workload levels in the generated namespaces, against what the generator planned. */
+  levelCheck: { planned: LevelCounts; shown: LevelCounts };
+}
+
+const median = (xs: number[]) => stats(xs).median;
+const pick = (runs: OursRun[], f: (r: OursRun) => number) => median(runs.map(f));
+const mb = (bytes: number) => `${fmt(bytes / MB)} MB`;
+const range = (xs: number[], d = 0) => (Math.min(...xs) === Math.max(...xs) ? fmt(xs[0]!, d) : `${fmt(Math.min(...xs), d)}–${fmt(Math.max(...xs), d)}`);
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  const command = process.env.WI_BENCH_COMMAND ?? `npx tsx scripts/bench/tree.ts${process.argv.length > 2 ? ' ' + process.argv.slice(2).join(' ') : ''}`;
+  const machine = machineInfo();
+  const { startFakeKube } = await import('../../test/fake-kube/server');
+  const { scaleScenario, scalePlan } = await import('../../test/fake-kube/scale');
+  const work = mkdtempSync(join(tmpdir(), 'wi-doctor-bench-tree-'));
+  const bundle = await bundleChild(work);
+  const env = kubectlEnv(work);
+  let kubectlNote = opts.runKubectl ? '' : 'skipped (--no-kubectl)';
+  let kubectlVersion = '';
+  if (opts.runKubectl) {
+    const v = await runProcess(opts.kubectl, ['version', '--client', '-o', 'json'], env);
+    if (v.status !== 0) kubectlNote = `${opts.kubectl} not runnable: ${v.stderr.split('\n')[0]}`;
+    else kubectlVersion = (JSON.parse(v.stdout) as { clientVersion: { gitVersion: string } }).clientVersion.gitVersion;
+  }
+  console.log(`Tree benchmark — ${fmt(opts.workloads)} workloads, ${fmt(opts.pods)} pods in ${opts.namespaces.join(' and ')} namespaces; ${opts.reps} runs of ours per setting; latency 0${opts.latency ? ` and ${opts.latency}` : ''} ms`);
+  console.log(`node ${machine.node}, nproc ${machine.nproc}, ${machine.cpu}; kubectl: ${kubectlNote || `${opts.kubectl} (${kubectlVersion}), ${opts.concurrency} at a time`}`);
+
+  const configs: Config[] = [];
+  for (const [ci, nsCount] of opts.namespaces.entries()) {
+    const scale = { namespaces: nsCount, workloads: opts.workloads, pods: opts.pods };
+    const plan = scalePlan(scale);
+    const tl = performance.now();
+    const kube = await startFakeKube({ scenario: scaleScenario(scale), controllers: false });
+    const count = (k: string) => kube.store.list(k).length;
+    const cluster = {
+      namespaces: count('Namespace'),
+      workloads: count('Deployment') + count('StatefulSet') + count('DaemonSet') + count('CronJob') + kube.store.list('Job').filter((j) => !j.metadata.ownerReferences?.some((r) => r.kind === 'CronJob')).length,
+      pods: count('Pod'),
+      serviceAccounts: count('ServiceAccount'),
+    };
+    console.log(`\n${nsCount} namespaces: fake-kube loaded in ${fmt((performance.now() - tl) / 1000, 1)} s (${fmt(cluster.namespaces)} namespaces, ${fmt(cluster.workloads)} workloads, ${fmt(cluster.pods)} pods, ${fmt(cluster.serviceAccounts)} ServiceAccounts, the aks-addon base included)`);
+    const kubeconfig = kube.writeKubeconfig(join(work, `kubeconfig-${nsCount}.yaml`));
+    const cache = join(work, `kubectl-cache-${nsCount}`);
+    mkdirSync(cache, { recursive: true });
+    // The first setting gets the realistic latency too; the others only show how requests scale with namespaces.
+    const latencies = ci === 0 && opts.latency ? [0, opts.latency] : [0];
+    for (const latency of latencies) {
+      kube.setLatency(latency);
+      const ours: OursRun[] = [];
+      process.stdout.write(`  ${latency} ms latency — ours: warm-up`);
+      // One run first, not counted: it fills the server's serialized-object cache and the OS's file cache.
+      await runOurs(kube, kubeconfig, bundle);
+      for (let i = 0; i < opts.reps; i++) {
+        const r = await runOurs(kube, kubeconfig, bundle, opts.profile);
+        ours.push(r);
+        process.stdout.write(` ${fmt(r.paintMs)}/${fmt(r.fullMs)} ms`);
+      }
+      process.stdout.write('\n');
+      const expected: LevelCounts = { ok: 0, error: 0, warning: 0, muted: 0 };
+      for (const w of plan.workloads) expected[w.wi === 'wired' ? 'ok' : w.wi === 'plain' ? 'muted' : w.wi === 'label-on-workload' ? 'warning' : 'error']++;
+      const shown: LevelCounts = { ok: 0, error: 0, warning: 0, muted: 0 };
+      for (const ns of plan.namespaces) for (const l of Object.keys(shown) as Level[]) shown[l] += ours[0]!.levels[ns]?.[l] ?? 0;
+      const config: Config = { namespaces: nsCount, latency, ours, cluster, levelCheck: { planned: expected, shown } };
+      if (!kubectlNote) {
+        // Discovery cached first, as in a user's ~/.kube/cache; not counted.
+        await runProcess(opts.kubectl, kubectlArgs(kubeconfig, cache, { what: 'namespaces' }), env);
+        process.stdout.write(`  ${latency} ms latency — kubectl one at a time`);
+        config.kubectlOneAtATime = await kubectlOneAtATime(opts.kubectl, kubeconfig, cache, env, plan.namespaces[0]!);
+        // Every namespace `get namespaces` shows, the AKS base's too (the tree shows them all).
+        const allNamespaces = kube.store.list('Namespace').map((n) => n.metadata.name);
+        if (latency === 0) config.kubectlRss = await kubectlPeakRss(opts.kubectl, kubeconfig, cache, env, plan.namespaces[0]!);
+        process.stdout.write(`: median ${fmt(config.kubectlOneAtATime.all.median)} ms; the whole tree, ${opts.concurrency} at a time...`);
+        config.kubectl = await runKubectl(kube, { kubectl: opts.kubectl, kubeconfig, namespaces: allNamespaces, concurrency: opts.concurrency, ...(opts.kubectlNamespaces ? { sample: opts.kubectlNamespaces } : {}), budgetS: opts.budgetS }, cache, env);
+        const k = config.kubectl;
+        process.stdout.write(` ${fmt(k.processes)} processes, ${fmt(k.requests)} requests, ${fmt(k.wallMs / 1000, 1)} s${k.extrapolated ? ` (${k.namespacesMeasured} of ${k.namespacesTotal} namespaces)` : ''}\n`);
+      }
+      configs.push(config);
+    }
+    await kube.stop();
+  }
+  rmSync(work, { recursive: true, force: true });
+
+  // ---- checks -----------------------------------------------------------------------------------------
+  const problems: string[] = [];
+  for (const c of configs) {
+    for (const r of c.ours) {
+      if (r.phase !== 'ready') problems.push(`ours (${c.namespaces} ns, ${c.latency} ms): state ${r.phase}`);
+      if (r.clientRequests !== r.serverRequests) problems.push(`ours (${c.namespaces} ns, ${c.latency} ms): the client counted ${r.clientRequests} requests, the server saw ${r.serverRequests}`);
+      if (r.nodes.workloads !== c.cluster.workloads) problems.push(`ours (${c.namespaces} ns): the tree shows ${r.nodes.workloads} workloads, the cluster has ${c.cluster.workloads}`);
+      if (r.nodes.pods !== c.cluster.pods) problems.push(`ours (${c.namespaces} ns): the expanded workloads show ${r.nodes.pods} pods, the cluster has ${c.cluster.pods}`);
+    }
+    const { planned, shown } = c.levelCheck;
+    if (JSON.stringify(planned) !== JSON.stringify(shown)) problems.push(`ours (${c.namespaces} ns): the generated namespaces' workloads show ${JSON.stringify(shown)}, the generator planned ${JSON.stringify(planned)}`);
+    const k = c.kubectl;
+    if (k?.failed) problems.push(`kubectl (${c.namespaces} ns, ${c.latency} ms): ${k.failed} of ${k.processes} calls failed`);
+    if (k && !k.extrapolated && k.objects.pods !== c.cluster.pods) problems.push(`kubectl (${c.namespaces} ns): listed ${k.objects.pods} pods, the cluster has ${c.cluster.pods}`);
+  }
+
+  // ---- Markdown ---------------------------------------------------------------------------------------
+  const out: string[] = [];
+  const first = configs[0]!;
+  const plan = scalePlan({ namespaces: first.namespaces, workloads: opts.workloads, pods: opts.pods });
+  out.push(
+    `**Sidebar tree** — the workload tree of a large cluster, built by this extension (\`src/tree\`: one list per kind in pages of 500, then one watch per kind) and the way \`vscode-kubernetes-tools\` builds its explorer (one \`kubectl get <what> -o json\` process per folder expansion), side by side in one run against the fake AKS API server of \`test/fake-kube\` loaded with \`test/fake-kube/scale.ts\`'s cluster: ${fmt(opts.workloads)} workloads (${Object.entries(plan.byKind).map(([k, n]) => `${fmt(n)} ${k}s`).join(', ')}) and ${fmt(opts.pods)} pods in ${opts.namespaces.join(' or ')} namespaces, plus the AKS base's ${first.cluster.namespaces - first.namespaces} namespaces, with the Workload Identity webhook up (${fmt(plan.byState.wired)} workloads wired, ${fmt(plan.byState.plain)} plain, ${fmt(plan.byState['sa-without-client-id'] + plan.byState['label-on-workload'] + plan.byState['client-secret'])} broken three ways). Measured with \`${command}\` on ${machine.platform}, nproc ${machine.nproc} (${machine.cpu}), node ${machine.node}. Requests are counted by the server.`,
+    '',
+  );
+  out.push('| how the tree is built | namespaces | latency per request | processes | API requests | first paint | first full tree | memory |');
+  out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+  for (const c of configs) {
+    const r = c.ours;
+    out.push(
+      `| this extension: \`LiveCluster\` in its own Node process (median of ${r.length} new processes) | ${c.namespaces} | ${c.latency} ms | 1 | ${range(r.map((x) => x.serverRequests))} (${range(r.map((x) => x.lists))} list pages, ${range(r.map((x) => x.watches))} watches) | ${fmt(pick(r, (x) => x.paintMs))} ms, every namespace with its counts | ${fmt(pick(r, (x) => x.fullMs))} ms (${fmt(pick(r, (x) => x.expandedMs))} ms with every workload expanded) | ${mb(pick(r, (x) => x.memory.rss))} RSS, ${mb(pick(r, (x) => x.memory.heapUsed))} heap (the process before it started: ${mb(pick(r, (x) => x.memory.baseRss))}, ${mb(pick(r, (x) => x.memory.baseHeap))}) |`,
+    );
+    const k = c.kubectl;
+    if (!k) continue;
+    const est = k.extrapolated;
+    const one = c.kubectlOneAtATime!;
+    out.push(
+      `| \`kubectl get … -o json\` per folder expansion, ${opts.concurrency} at a time${est ? ` (${k.namespacesMeasured} of ${k.namespacesTotal} namespaces measured, **extrapolated** to all)` : ''} | ${c.namespaces} | ${c.latency} ms | ${fmt(est?.processes ?? k.processes)} | ${fmt(est?.requests ?? k.requests)} | ${fmt(one.namespaces.median)} ms (\`get namespaces\`: names only, no counts) | ${fmt((est?.wallMs ?? k.wallMs) / 1000, 1)} s${est ? ' (estimated)' : ''} | ${c.kubectlRss ? `${fmt(c.kubectlRss.kb / 1024)} MB peak RSS of one kubectl process` : '—'} |`,
+    );
+  }
+  out.push('');
+  const o0 = configs.find((c) => c.latency === 0 && c.namespaces === first.namespaces)!;
+  const scaled = configs.filter((c) => c.latency === 0);
+  const few = scaled.find((c) => c !== o0);
+  const paint0 = pick(o0.ours, (x) => x.paintMs);
+  const rss0 = pick(o0.ours, (x) => x.memory.rss);
+  const allReqs = scaled.flatMap((c) => c.ours.map((x) => x.serverRequests));
+  // A page more or less of ServiceAccounts (every namespace has its `default`) is not growth with the namespaces.
+  const flat = Math.max(...allReqs) - Math.min(...allReqs) <= 2;
+  const statusMs = (c: Config) => pick(c.ours, (x) => x.paintMs - x.settledMs);
+  const statuses = (c: Config) => fmt(statusMs(c));
+  // Fewer, fuller namespaces cost more only if finding a workload's pods scans its whole namespace.
+  const slower = (a: Config, b: Config) => statusMs(a) > 1.5 * statusMs(b);
+  const expand = pick(o0.ours, (x) => x.expandMedianMs);
+  const late = o0.ours[0]!.lateChanges;
+  const k0 = o0.kubectl;
+  const one0 = o0.kubectlOneAtATime;
+  const sentences: string[] = [
+    `Targets: first paint under ${fmt(TARGETS.paintMs)} ms at 0 ms latency — ${fmt(paint0)} ms, ${paint0 < TARGETS.paintMs ? 'met' : 'MISSED'}; requests independent of the namespace count — ${scaled.map((c) => `${range(c.ours.map((x) => x.serverRequests))} with ${c.namespaces} namespaces`).join(', ')}, ${flat ? 'met' : 'MISSED'}; memory under ${TARGETS.rssMb} MB — ${mb(rss0)} RSS (${mb(pick(o0.ours, (x) => x.memory.heapUsed))} of it JavaScript heap in use), ${rss0 < TARGETS.rssMb * MB ? 'met' : 'MISSED'}.`,
+    `Of that first paint, ${fmt(pick(o0.ours, (x) => x.settledMs))} ms is the lists (the pods' ${fmt(Math.ceil(o0.cluster.pods / 500))} pages of 500 the longest chain, every page parsed, then trimmed to what the tree reads) and ${statuses(o0)} ms working out every workload's status${few ? `; with ${few.namespaces} namespaces (${fmt(opts.workloads / few.namespaces)} workloads and ${fmt(opts.pods / few.namespaces)} pods each) the statuses take ${statuses(few)} ms${slower(few, o0) ? ', as each workload looks for its pods among all its namespace\'s pods' : ''}` : ''}.`,
+  ];
+  if (k0 && one0) {
+    const kubectlRuns = scaled.filter((c) => c.kubectl).map((c) => `${fmt(c.kubectl!.extrapolated?.processes ?? c.kubectl!.processes)} processes and ${fmt((c.kubectl!.extrapolated?.wallMs ?? c.kubectl!.wallMs) / 1000, 1)} s for ${c.namespaces} namespaces`);
+    sentences.push(
+      `After it a folder expands from the cache (${expand < 0.01 ? 'under 0.01' : fmt(expand, 2)} ms) with no request, while with kubectl every expansion is a process of ${fmt(one0.all.median)} ms (${fmt(k0.requests / k0.processes, 1)} requests${k0.requestKinds.version ? ", one of them the dispatcher's `GET /version`" : ''}), ${FOLDERS.length} per namespace, so its requests and the time to see everything grow with the namespaces (${kubectlRuns.join(', ')}), and the Workload Identity statuses are still left to the reader.`,
+    );
+  }
+  if (late.length) {
+    const repaint = (c: Config) => fmt(pick(c.ours, (x) => x.repaintMs ?? 0));
+    sentences.push(
+      `${fmt(late[0]!.afterPaintMs)} ms after the first paint the tree is told of a change of ${late.map((l) => (l.keys === 'all' ? 'everything' : `${fmt(l.keys)} objects`)).join(', then ')} although nothing changed: the initial lists' "added" events, batched, which make the view compute everything again (${repaint(o0)} ms${few ? `; ${repaint(few)} ms with ${few.namespaces} namespaces` : ''}).`,
+    );
+  }
+  sentences.push(
+    `${k0 ? `kubectl is \`${opts.kubectl}\` (${kubectlVersion}: the Google Cloud SDK's dispatcher, which asks \`GET /version\` and then runs the kubectl matching the server) with a warm discovery cache, as a user's \`~/.kube/cache\` is, and its memory the peak RSS of one call (GNU \`time -f %M\`, the largest of the 8 kinds of call); ` : ''}this extension's memory is the RSS of the tree's own Node process after a GC, its code bundled as the extension's is (\`@kubernetes/client-node\` included), where in VS Code the extension host is shared with other extensions.`,
+  );
+  out.push(sentences.join(' '), '');
+  if (problems.length) out.push('', `Problems: ${[...new Set(problems)].join('; ')}.`);
+  const table = printReport(out);
+
+  const json = {
+    ...resultsHead(command, machine, opts),
+    kubectl: { path: opts.kubectl, version: kubectlVersion, note: kubectlNote },
+    plan: { byKind: plan.byKind, byState: plan.byState, serviceAccounts: plan.serviceAccounts },
+    configs,
+    problems,
+    markdown: table,
+  };
+  console.log(`Wrote ${writeResults('tree.json', json)}.`);
+  if (opts.write) {
+    writeReadmeSection(START, END, table, AFTER);
+    console.log(`Updated README.md between ${START} and ${END}.`);
+  }
+  if (problems.length) process.exitCode = 1;
+}
+
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,290 @@
+// One kube context, live: the informer caches the sidebar tree reads, the TreeModel over them,
+// and the state the tree shows instead of (or above) its data — loading, a failure as one
+// sentence with an action, stale with the reason, or the RBAC fallback to the context's
+// namespace. No `vscode` here; src/editor/tree adapts it.
+//
+// Three caches, so a kind the user may not read does not hold up the rest:
+//   main       the workload kinds, Pods and ServiceAccounts — cluster-wide, one paginated list per
+//              kind, then watches; in the fallback, the same kinds in one namespace
+//   namespaces the Namespace objects (their labels exclude a namespace from the webhook); a 403 on
+//              listing them switches to the fallback, as does a 403 on a cluster-wide list of `main`
+//   webhook    the webhook's MutatingWebhookConfiguration; if it may not be read, the webhook's
+//              state is unknown, never "down"
+
+import type { ClusterIdentity, Container, KubeFailureKind, KubeObject, KubeResult, ResourceType } from '../cluster/types';
+import { qualifiedResource, Resources } from '../cluster/resources';
+import { ResourceCache, type ResourceCacheOptions, type StaleReason, type WatchSource } from '../cluster/informer';
+import { TreeModel, TREE_TYPES } from './model';
+
+/** What a message node offers. */
+export type TreeAction = 'retry' | 'sign-in' | 'open-kubeconfig-docs' | 'select-context' | 'pick-namespace';
+
+export interface TreeIssue {
+  kind: KubeFailureKind;
+  /** One sentence (the failure's own). */
+  message: string;
+  action: TreeAction;
+}
+
+export interface Fallback {
+  namespace: string;
+  /** Why only one namespace is shown. */
+  reason: string;
+}
+
+export type LiveState =
+  /** The kubeconfig or the context could not be loaded: nothing to watch. */
+  | { phase: 'unavailable'; issue: TreeIssue }
+  | { phase: 'loading'; fallback?: Fallback }
+  /** Nothing could be listed yet; the caches keep retrying with backoff. */
+  | { phase: 'failed'; issue: TreeIssue; fallback?: Fallback }
+  | {
+      phase: 'ready';
+      /** Data shown, but a watch or a re-list is failing: the tree may be out of date. */
+      stale?: StaleReason & { action: TreeAction };
+      fallback?: Fallback;
+      /** Kinds the user may not list even in the fallback namespace: shown as a note. */
+      forbidden?: { resource: string; message: string }[];
+    };
+
+export interface LiveClusterOptions {
+  /** Loads the kubeconfig and makes the watch source (connect.ts's watchSource in the extension). */
+  open(): KubeResult<{ source: WatchSource & { dispose?(): void }; identity: ClusterIdentity }>;
+  cache?: ResourceCacheOptions;
+  /** The namespace to show when namespaces or cluster-wide lists are forbidden; default the context's. */
+  fallbackNamespace?: string;
+  /** Only this namespace, from the start (the CLI's `-n`): no cluster-wide list, no namespaces. */
+  namespace?: string;
+}
+
+export interface LiveChange {
+  /** Changed objectKey()s; undefined: everything (state change, fallback, restart). */
+  keys?: Set<string>;
+}
+
+type Listener = (e: LiveChange) => void;
+
+export class LiveCluster {
+  private source: (WatchSource & { dispose?(): void }) | undefined;
+  private main: ResourceCache | undefined;
+  private namespaces: ResourceCache | undefined;
+  private webhook: ResourceCache | undefined;
+  private fallback: Fallback | undefined;
+  private listeners = new Set<Listener>();
+  private current: LiveState = { phase: 'loading' };
+  private treeModel: TreeModel | undefined;
+  private readyWaiters: (() => void)[] = [];
+  identity: ClusterIdentity | undefined;
+
+  constructor(private readonly opts: LiveClusterOptions) {}
+
+  get state(): LiveState {
+    return this.current;
+  }
+
+  /** The model over the caches; undefined before start() or when the kubeconfig failed. */
+  get model(): TreeModel | undefined {
+    return this.treeModel;
+  }
+
+  /** HTTP requests sent to the API server so far. */
+  get requestCount(): number {
+    return this.source?.requestCount ?? 0;
+  }
+
+  onDidChange(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves when the state is no longer loading (ready, failed or unavailable). */
+  whenSettled(): Promise<void> {
+    if (this.current.phase !== 'loading') return Promise.resolve();
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  /** The cached object of a node, for its live YAML; undefined when it is not (or no longer) there. */
+  object(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
+    if (type.plural === Resources.namespaces.plural) return this.namespaces?.get(type, undefined, name);
+    return this.main?.get(type, namespace, name);
+  }
+
+  start(): void {
+    if (this.source) return;
+    const opened = this.opts.open();
+    if (!opened.ok) {
+      const f = opened.failure;
+      this.setState({ phase: 'unavailable', issue: { kind: f.kind, message: f.message, action: f.kind === 'exec-plugin' ? 'sign-in' : f.kind === 'config' && /context/i.test(f.message) ? 'select-context' : 'open-kubeconfig-docs' } });
+      return;
+    }
+    this.source = opened.value.source;
+    this.identity = opened.value.identity;
+    this.webhook = this.cache([Resources.mutatingWebhookConfigurations], {}, () => this.invalidate());
+    // Listed after the statuses were computed, and empty (not installed): no change batch comes, yet they change.
+    this.webhook.onDidChangeState((s) => s.state === 'synced' && this.invalidate());
+    if (!this.opts.namespace) this.namespaces = this.cache([Resources.namespaces], {}, (keys) => this.invalidate(keys));
+    this.startMain();
+    this.webhook.start();
+    this.namespaces?.start();
+  }
+
+  /** Stops everything and starts again (Retry, Refresh): new lists, new watches. */
+  async restart(): Promise<void> {
+    await this.stop();
+    this.fallback = undefined;
+    this.current = { phase: 'loading' };
+    this.emit({});
+    this.start();
+  }
+
+  async stop(): Promise<void> {
+    const caches = [this.main, this.namespaces, this.webhook];
+    this.main = this.namespaces = this.webhook = undefined;
+    this.treeModel = undefined;
+    await Promise.all(caches.map((c) => c?.stop()));
+    this.source?.dispose?.();
+    this.source = undefined;
+  }
+
+  private cache(types: readonly ResourceType[], extra: ResourceCacheOptions, onChange: (keys: Set<string>) => void): ResourceCache {
+    const c = new ResourceCache(this.source!, types, { ...this.opts.cache, ...extra });
+    c.onDidChange((b) => onChange(b.keys));
+    c.onDidChangeState(() => this.evaluate());
+    return c;
+  }
+
+  private startMain(): void {
+    const scope = this.fallback?.namespace ?? this.opts.namespace;
+    const main = this.cache(TREE_TYPES, { ...(scope ? { namespace: scope } : {}), keep: keepForTree }, (keys) => this.invalidate(keys));
+    this.main = main;
+    const webhook = this.webhook;
+    const namespaces = this.namespaces;
+    this.treeModel = new TreeModel(
+      { values: <T extends KubeObject>(type: ResourceType) => (type.plural === Resources.mutatingWebhookConfigurations.plural ? webhook?.values<T>(type) ?? [] : main.values<T>(type)) },
+      {
+        ...(scope ? { scope } : { namespaces: { values: <T extends KubeObject>(type: ResourceType) => namespaces?.values<T>(type) ?? [] } }),
+        webhookKnown: () => !!webhook?.hasSynced(Resources.mutatingWebhookConfigurations),
+        serviceAccountsKnown: () => main.hasSynced(Resources.serviceAccounts),
+      },
+    );
+    main.start();
+  }
+
+  private invalidate(keys?: Set<string>): void {
+    this.treeModel?.invalidate(keys);
+    if (this.current.phase === 'ready') this.emit(keys ? { keys } : {});
+  }
+
+  /** A 403 on listing namespaces, or on a cluster-wide list of the main kinds, switches to the context's namespace. */
+  private forbiddenClusterWide(): string | undefined {
+    if (this.fallback || !this.main || !this.namespaces) return undefined;
+    const nsState = this.namespaces.kindState(Resources.namespaces);
+    if (nsState?.reason?.status === 403 && !this.namespaces.hasSynced(Resources.namespaces)) return `You may not list namespaces (403)`;
+    for (const t of TREE_TYPES) {
+      const s = this.main.kindState(t);
+      if (s?.reason?.status === 403 && !this.main.hasSynced(t)) return `You may not list ${qualifiedResource(t)} in all namespaces (403)`;
+    }
+    return undefined;
+  }
+
+  /**
+   * A 403 on the webhook configuration (common for namespace-scoped users), or on namespaces once
+   * the view has fallen back to one namespace, will not go away by retrying: stop asking. Refresh
+   * asks again.
+   */
+  private stopRefusedOptionalCaches(): void {
+    const optional: [ResourceCache | undefined, ResourceType][] = [
+      [this.webhook, Resources.mutatingWebhookConfigurations],
+      [this.fallback ? this.namespaces : undefined, Resources.namespaces],
+    ];
+    for (const [cache, type] of optional) {
+      if (cache && !cache.stopped && !cache.hasSynced(type) && cache.kindState(type)?.reason?.status === 403) void cache.stop();
+    }
+  }
+
+  private evaluate(): void {
+    const main = this.main;
+    if (!main || !this.identity) return;
+    this.stopRefusedOptionalCaches();
+    const why = this.forbiddenClusterWide();
+    if (why) {
+      const namespace = this.opts.fallbackNamespace || this.identity.namespace || 'default';
+      this.fallback = { namespace, reason: `${why}, so only namespace "${namespace}" is shown${this.opts.fallbackNamespace ? '' : ", the context's namespace"}.` };
+      void main.stop();
+      // The namespaces cache stays: it may still be listable; the model is scoped to the namespace.
+      this.startMain();
+      this.setState({ phase: 'loading', fallback: this.fallback });
+      return;
+    }
+    const fallback = this.fallback ? { fallback: this.fallback } : {};
+    const kinds = TREE_TYPES.map((t) => ({ t, s: main.kindState(t), synced: main.hasSynced(t) }));
+    // In the fallback, a kind still forbidden in the namespace is a note, not a blocker.
+    const forbidden = this.fallback || this.opts.namespace ? kinds.filter((k) => !k.synced && k.s?.reason?.status === 403) : [];
+    const pending = kinds.filter((k) => !k.synced && !forbidden.includes(k));
+    if (forbidden.length === kinds.length) {
+      const f = forbidden[0]!.s!.reason!;
+      this.setState({ phase: 'failed', issue: { kind: f.kind, message: f.message, action: 'pick-namespace' }, ...fallback });
+      return;
+    }
+    // Until the namespaces are listed (or refused), the tree cannot know whether to fall back.
+    const nsPending = !this.fallback && !!this.namespaces && !this.namespaces.hasSynced(Resources.namespaces) && this.namespaces.kindState(Resources.namespaces)?.state !== 'stale';
+    if (pending.length || nsPending) {
+      const failing = pending.find((k) => k.s?.state === 'stale');
+      if (failing) {
+        const f = failing.s!.reason!;
+        this.setState({ phase: 'failed', issue: { kind: f.kind, message: f.message, action: actionFor(f.kind) }, ...fallback });
+      } else if (this.current.phase !== 'loading' || this.current.fallback !== this.fallback) this.setState({ phase: 'loading', ...fallback });
+      return;
+    }
+    const stale = kinds.find((k) => k.s?.state === 'stale' && !forbidden.includes(k))?.s?.reason;
+    this.setState({
+      phase: 'ready',
+      ...fallback,
+      ...(stale ? { stale: { ...stale, action: actionFor(stale.kind) } } : {}),
+      ...(forbidden.length ? { forbidden: forbidden.map((k) => ({ resource: qualifiedResource(k.t), message: k.s!.reason!.message })) } : {}),
+    });
+  }
+
+  private setState(s: LiveState): void {
+    const before = JSON.stringify(this.current);
+    this.current = s;
+    if (s.phase !== 'loading') for (const w of this.readyWaiters.splice(0)) w();
+    if (JSON.stringify(s) !== before) this.emit({});
+  }
+
+  private emit(e: LiveChange): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(e);
+      } catch (err) {
+        console.error('wi-doctor: a tree listener failed', err);
+      }
+    }
+  }
+}
+
+function actionFor(kind: KubeFailureKind): TreeAction {
+  return kind === 'unauthorized' || kind === 'exec-plugin' ? 'sign-in' : 'retry';
+}
+
+/**
+ * What the tree keeps of a pod: what the statuses read (metadata, the containers with their env
+ * and mounts, the volumes, the ServiceAccount, the phase) — not the node, tolerations, affinity
+ * or status conditions, which at 15,000 pods are a good part of the memory. Other kinds are kept
+ * whole (the pod template is the point of them). Live YAML of a pod is read from the API server.
+ */
+export function keepForTree(type: ResourceType, o: KubeObject): KubeObject {
+  if (type.plural !== Resources.pods.plural) return o;
+  const spec = (o.spec ?? {}) as { serviceAccountName?: string; containers?: Container[]; initContainers?: Container[]; volumes?: { name: string; projected?: { sources?: { serviceAccountToken?: unknown }[] } }[] };
+  const status = (o.status ?? {}) as { phase?: string };
+  // Of a container: its name (skip-containers) and its environment (injection, credentials).
+  const container = (c: Container): Container => ({ name: c.name, ...(c.env ? { env: c.env } : {}), ...(c.envFrom ? { envFrom: c.envFrom } : {}) }) as Container;
+  const kept: Record<string, unknown> = {};
+  if (spec.serviceAccountName !== undefined) kept.serviceAccountName = spec.serviceAccountName;
+  if (spec.containers) kept.containers = spec.containers.map(container);
+  if (spec.initContainers) kept.initContainers = spec.initContainers.map(container);
+  // Of the volumes: the projected service account token the webhook adds.
+  const tokens = spec.volumes?.filter((v) => v.projected?.sources?.some((src) => src.serviceAccountToken));
+  if (tokens?.length) kept.volumes = tokens;
+  return { ...o, spec: kept, status: status.phase ? { phase: status.phase } : {} } as KubeObject;
+}

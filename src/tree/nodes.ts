@@ -1,0 +1,304 @@
+// The sidebar tree's nodes, without `vscode`: what each node shows (label, description,
+// tooltip lines, level for the icon), what it offers (contextValue flags: diagnose, YAML, copy
+// subject, the three certain fixes), and its children. src/editor/tree maps these to TreeItems.
+//
+//   <context> (<cluster>)                       the kube context, switchable from the title bar
+//     ⚠ Not live: ... Retrying.                  stale / fallback / forbidden notes, when any
+//     <namespace>  12 workloads · 3 WI · 1 error
+//       Deployments  4
+//         api  SA has no client-id              status icon; tooltip lists the findings
+//           ServiceAccount api-sa  <client ID>
+//           Pod api-7c9d-x  injected · Running
+//           ✗ ServiceAccount payments/api-sa has no ... annotation
+//       ServiceAccounts  3
+
+import type { ClusterIdentity } from '../cluster/types';
+import { namespaceExcluded } from '../checkpoints/evaluate';
+import type { LiveCluster, TreeAction } from './live-cluster';
+import { federatedSubject, filtersActive, TREE_KINDS, type NamespaceCounts, type PodEntry, type ServiceAccountEntry, type TreeFilters, type WorkloadEntry } from './model';
+import type { StatusFinding, StatusLevel, TreeWorkloadKind } from './workload-status';
+
+export type MessageLevel = 'info' | 'warning' | 'error' | 'loading';
+
+interface Base {
+  /** Stable across refreshes, so VS Code keeps what is expanded and selected. */
+  id: string;
+  label: string;
+  description?: string;
+  /** Markdown-free lines for the tooltip. */
+  tooltip?: string[];
+  /** Space-separated flags for `viewItem` in menus (see package.json). */
+  contextValue: string;
+  collapsible: 'none' | 'collapsed' | 'expanded';
+}
+
+export type TreeNode =
+  | (Base & { type: 'context'; identity: ClusterIdentity })
+  | (Base & { type: 'message'; level: MessageLevel; action?: TreeAction })
+  | (Base & { type: 'namespace'; namespace: string; counts: NamespaceCounts; level: StatusLevel })
+  | (Base & { type: 'folder'; namespace: string; kind: TreeWorkloadKind | 'ServiceAccount'; level: StatusLevel })
+  | (Base & { type: 'workload'; entry: WorkloadEntry; level: StatusLevel; context: string })
+  | (Base & { type: 'serviceAccount'; namespace: string; name: string; entry?: ServiceAccountEntry; level: StatusLevel; context: string; workload?: WorkloadEntry })
+  | (Base & { type: 'pod'; entry: PodEntry; level: StatusLevel })
+  | (Base & { type: 'finding'; finding: StatusFinding; level: StatusLevel });
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/** The view's roots: the context node, or one message when there is no kubeconfig to watch. */
+export function rootNodes(live: LiveCluster | undefined, contextName?: string): TreeNode[] {
+  if (!live) return [];
+  const s = live.state;
+  if (s.phase === 'unavailable') {
+    return [message(`unavailable:${contextName ?? ''}`, 'error', s.issue.message, s.issue.action, [s.issue.message])];
+  }
+  const id = live.identity!;
+  return [
+    {
+      type: 'context',
+      id: `ctx:${id.context}`,
+      label: id.context,
+      description: id.cluster === id.context ? id.server : `${id.cluster} · ${id.server}`,
+      tooltip: [`Context: ${id.context}`, `Cluster: ${id.cluster}`, `Server: ${id.server}`, `Authentication: ${id.auth}`, `Default namespace: ${id.namespace}`, `Kubeconfig: ${id.files.join(', ') || '(in-cluster)'}`],
+      contextValue: 'context',
+      collapsible: 'expanded',
+      identity: id,
+    },
+  ];
+}
+
+/** The children of a node; the context node's depend on the live state. */
+export function childNodes(live: LiveCluster, node: TreeNode, filters: TreeFilters, now = Date.now()): TreeNode[] {
+  const ctx = live.identity?.context ?? '';
+  const model = live.model;
+  switch (node.type) {
+    case 'context':
+      return contextChildren(live, filters, now);
+    case 'namespace': {
+      if (!model) return [];
+      const folders: TreeNode[] = [];
+      for (const k of TREE_KINDS) {
+        const items = model.workloads(node.namespace, k.kind, filters);
+        if (!items.length) continue;
+        const c = countsOf(items);
+        folders.push({
+          type: 'folder',
+          id: `folder:${ctx}/${node.namespace}/${k.kind}`,
+          label: k.folder,
+          description: [String(items.length), problemsText(c)].filter(Boolean).join(' · '),
+          contextValue: 'folder',
+          collapsible: 'collapsed',
+          namespace: node.namespace,
+          kind: k.kind,
+          level: levelOf(c),
+        });
+      }
+      const sas = model.serviceAccounts(node.namespace, filters);
+      if (sas.length) {
+        const broken = sas.filter((s) => s.level === 'error').length;
+        folders.push({
+          type: 'folder',
+          id: `folder:${ctx}/${node.namespace}/ServiceAccount`,
+          label: 'ServiceAccounts',
+          description: [String(sas.length), broken ? plural(broken, 'error') : ''].filter(Boolean).join(' · '),
+          contextValue: 'folder',
+          collapsible: 'collapsed',
+          namespace: node.namespace,
+          kind: 'ServiceAccount',
+          level: broken ? 'error' : sas.some((s) => s.level === 'ok') ? 'ok' : 'muted',
+        });
+      }
+      if (!folders.length) return [message(`empty:${ctx}/${node.namespace}`, 'info', filtersActive(filters) ? 'No workload here matches the filters.' : 'No workloads.')];
+      return folders;
+    }
+    case 'folder': {
+      if (!model) return [];
+      if (node.kind === 'ServiceAccount') return model.serviceAccounts(node.namespace, filters).map((sa) => serviceAccountNode(ctx, sa.namespace, sa.name, sa));
+      return model.workloads(node.namespace, node.kind, filters).map((w) => workloadNode(ctx, w));
+    }
+    case 'workload': {
+      if (!model) return [];
+      const w = node.entry;
+      const sa = model.serviceAccount(w.namespace, w.serviceAccountName);
+      // Children's ids hang off the node's own: a workload shows under its kind's folder and its ServiceAccount.
+      const out: TreeNode[] = [serviceAccountNode(ctx, w.namespace, w.serviceAccountName, sa, w, node.id)];
+      for (const p of model.pods(w)) out.push(podNode(node.id, p));
+      if (!w.pods.length) out.push(message(`nopods:${node.id}`, 'info', w.kind === 'CronJob' ? 'No pods: no Job of this CronJob is running.' : 'No pods.'));
+      // What is wrong, worst first (what is right is the ServiceAccount and pod rows above, and the tooltip).
+      const order: Record<StatusLevel, number> = { error: 0, warning: 1, muted: 2, ok: 3 };
+      w.status.findings
+        .map((f, i) => ({ f, i }))
+        .filter(({ f }) => f.level !== 'ok')
+        .sort((a, b) => order[a.f.level] - order[b.f.level] || a.i - b.i)
+        .forEach(({ f, i }) => out.push(findingNode(`${node.id}#${i}`, f)));
+      return out;
+    }
+    case 'serviceAccount': {
+      if (!node.entry) return [];
+      return node.entry.usedBy.map((w) => workloadNode(ctx, w, `${node.id}/wl:`));
+    }
+    default:
+      return [];
+  }
+}
+
+function contextChildren(live: LiveCluster, filters: TreeFilters, now: number): TreeNode[] {
+  const ctx = live.identity?.context ?? '';
+  const s = live.state;
+  const notes: TreeNode[] = [];
+  // When nothing can be listed in the fallback namespace either, the failure node alone says so (with the same action).
+  const failedInFallback = s.phase === 'failed' && s.issue.action === 'pick-namespace';
+  if ('fallback' in s && s.fallback && !failedInFallback) notes.push(message(`fallback:${ctx}`, 'warning', s.fallback.reason, 'pick-namespace', [s.fallback.reason, 'Choose another namespace from this node.']));
+  if (s.phase === 'loading') return [...notes, message(`loading:${ctx}`, 'loading', 'Listing workloads…')];
+  if (s.phase === 'failed') return [...notes, message(`failed:${ctx}`, 'error', s.issue.message, s.issue.action, [s.issue.message, 'The tree keeps retrying with backoff.'])];
+  if (s.phase !== 'ready') return notes;
+  if (s.stale) {
+    const mins = Math.max(0, Math.round((now - s.stale.since) / 60_000));
+    const since = mins < 1 ? 'just now' : `${mins} min ago`;
+    notes.push({ ...message(`stale:${ctx}`, 'warning', `Not live since ${since} — retrying`, s.stale.action, [`The tree shows the cluster as it was ${since}.`, s.stale.message]), description: s.stale.message });
+  }
+  for (const f of s.forbidden ?? []) notes.push(message(`forbidden:${ctx}/${f.resource}`, 'warning', f.message, undefined, [f.message]));
+  const model = live.model!;
+  const webhookUp = model.webhookUp();
+  const namespaces = model.namespaceNames();
+  const rows: TreeNode[] = [];
+  let wiAnywhere = false;
+  for (const ns of namespaces) {
+    const counts = model.counts(ns, filters);
+    if (counts.workloadIdentity) wiAnywhere = true;
+    // A namespace shown only for its ServiceAccounts would be noise under a name filter (every namespace has "default").
+    if (filtersActive(filters) && counts.workloads === 0 && (filters.text.trim() || !model.serviceAccounts(ns, filters).length)) continue;
+    const excluded = namespaceExcluded(ns, model.namespaceLabels(ns));
+    rows.push({
+      type: 'namespace',
+      id: `ns:${ctx}/${ns}`,
+      label: ns,
+      description: namespaceDescription(counts),
+      tooltip: [`Namespace ${ns}`, namespaceDescription(counts) || 'No workloads', ...(excluded && counts.workloadIdentity ? [`AKS never sends pods of this namespace to the webhook (${excluded}).`] : [])],
+      contextValue: 'namespace',
+      collapsible: 'collapsed',
+      namespace: ns,
+      counts,
+      level: levelOf(counts),
+    });
+  }
+  if (webhookUp === false && wiAnywhere) notes.push(message(`webhook:${ctx}`, 'error', 'The Workload Identity webhook is not installed or has no ready replica: no pod gets a token.', undefined, ['Diagnose a workload for the details and the fix.']));
+  if (!rows.length) notes.push(message(`none:${ctx}`, 'info', filtersActive(filters) ? 'No workload matches the filters.' : 'No namespaces with workloads.'));
+  return [...notes, ...rows];
+}
+
+function namespaceDescription(c: NamespaceCounts): string {
+  if (!c.workloads) return '';
+  return [plural(c.workloads, 'workload'), c.workloadIdentity ? `${c.workloadIdentity} WI` : '', problemsText(c)].filter(Boolean).join(' · ');
+}
+
+function problemsText(c: NamespaceCounts): string {
+  return [c.errors ? plural(c.errors, 'error') : '', c.warnings ? plural(c.warnings, 'warning') : ''].filter(Boolean).join(', ');
+}
+
+function countsOf(items: readonly WorkloadEntry[]): NamespaceCounts {
+  return {
+    workloads: items.length,
+    workloadIdentity: items.filter((w) => w.status.level !== 'muted').length,
+    errors: items.filter((w) => w.status.level === 'error').length,
+    warnings: items.filter((w) => w.status.level === 'warning').length,
+  };
+}
+
+function levelOf(c: NamespaceCounts): StatusLevel {
+  return c.errors ? 'error' : c.warnings ? 'warning' : c.workloadIdentity ? 'ok' : 'muted';
+}
+
+function message(id: string, level: MessageLevel, label: string, action?: TreeAction, tooltip?: string[]): TreeNode {
+  return { type: 'message', id: `msg:${id}`, label, level, contextValue: action ? `message action-${action}` : 'message', collapsible: 'none', ...(action ? { action } : {}), ...(tooltip ? { tooltip } : {}) };
+}
+
+/** The fixes a workload's findings call for, as contextValue flags (the menus' `when` clauses read them). */
+export function fixFlags(w: WorkloadEntry): string[] {
+  const flags = new Set<string>();
+  // A restart makes new pods; while the webhook is down or kept from the namespace, they would not be injected (or be refused).
+  const webhookBlocked = w.status.findings.some((f) => f.checkpoint === 'webhook' && f.level === 'error');
+  const rollable = !webhookBlocked && (w.kind === 'Deployment' || w.kind === 'StatefulSet' || w.kind === 'DaemonSet');
+  for (const f of w.status.findings) {
+    if (f.level !== 'error' && f.level !== 'warning') continue;
+    // A Job's pod template cannot change after creation: no label fix for it.
+    if (f.checkpoint === 'pod-label' && f.short !== 'pods predate the label' && w.kind !== 'Job') flags.add('fix-label');
+    if (f.checkpoint === 'service-account' && f.short !== 'SA not found') flags.add('fix-annotate');
+    if (rollable && (f.short === 'pods predate the label' || f.short === 'pods not injected' || f.short === 'pods lack AZURE_CLIENT_ID')) flags.add('fix-restart');
+  }
+  return [...flags];
+}
+
+function workloadNode(ctx: string, w: WorkloadEntry, idPrefix = 'wl:'): TreeNode {
+  const level = w.status.level;
+  return {
+    type: 'workload',
+    id: `${idPrefix}${ctx}/${w.namespace}/${w.kind}/${w.name}`,
+    label: w.name,
+    description: w.status.short,
+    tooltip: [`${w.kind} ${w.namespace}/${w.name} — ServiceAccount ${w.serviceAccountName}`, ...w.status.findings.map((f) => `${levelMark(f.level)} ${f.message}`)],
+    contextValue: ['workload', `kind-${w.kind}`, ...fixFlags(w)].join(' '),
+    collapsible: 'collapsed',
+    entry: w,
+    level,
+    context: ctx,
+  };
+}
+
+function serviceAccountNode(ctx: string, namespace: string, name: string, sa: ServiceAccountEntry | undefined, workload?: WorkloadEntry, parentId?: string): TreeNode {
+  const idBase = parentId ? `${parentId}/sa` : `sa:${ctx}/${namespace}/${name}`;
+  const subject = federatedSubject(namespace, name);
+  if (!sa) {
+    return {
+      type: 'serviceAccount',
+      id: idBase,
+      label: workload ? `ServiceAccount ${name}` : name,
+      description: 'not found',
+      tooltip: [`ServiceAccount ${namespace}/${name} does not exist (or could not be listed).`],
+      contextValue: 'serviceAccount missing',
+      collapsible: 'none',
+      namespace,
+      name,
+      level: workload && workload.status.level !== 'muted' ? 'error' : 'muted',
+      context: ctx,
+      ...(workload ? { workload } : {}),
+    };
+  }
+  const fixable = sa.clientId.state === 'missing' || sa.clientId.state === 'typo' || sa.clientId.state === 'not-guid';
+  return {
+    type: 'serviceAccount',
+    id: idBase,
+    label: workload ? `ServiceAccount ${name}` : name,
+    description: workload ? sa.short : [sa.short, sa.usedBy.length ? `used by ${sa.usedBy.length}` : ''].filter(Boolean).join(' · '),
+    tooltip: [`ServiceAccount ${namespace}/${name}`, `Client ID: ${sa.clientId.state === 'ok' ? sa.clientId.clientId : sa.short}`, `Federated credential subject: ${subject}`, ...(sa.usedBy.length ? [`Used by: ${sa.usedBy.map((w) => `${w.kind} ${w.name}`).join(', ')}`] : [])],
+    contextValue: ['serviceAccount', fixable && (workload ? workload.status.level !== 'muted' : sa.level !== 'muted' || sa.clientId.state !== 'missing') ? 'fix-annotate' : ''].filter(Boolean).join(' '),
+    collapsible: !workload && sa.usedBy.length ? 'collapsed' : 'none',
+    namespace,
+    name,
+    entry: sa,
+    level: sa.level,
+    context: ctx,
+    ...(workload ? { workload } : {}),
+  };
+}
+
+function podNode(parentId: string, p: PodEntry): TreeNode {
+  return {
+    type: 'pod',
+    id: `${parentId}/pod:${p.name}`,
+    label: p.name,
+    description: `${p.short} · ${p.phase}`,
+    tooltip: [`Pod ${p.namespace}/${p.name}: ${p.short}`, `Phase: ${p.phase}`],
+    contextValue: 'pod',
+    collapsible: 'none',
+    entry: p,
+    level: p.level,
+  };
+}
+
+function findingNode(id: string, f: StatusFinding): TreeNode {
+  return { type: 'finding', id: `finding:${id}`, label: f.short, description: f.message, tooltip: [f.message, `Checkpoint: ${f.checkpoint} (Diagnose This Workload checks it in full)`], contextValue: 'finding', collapsible: 'none', finding: f, level: f.level };
+}
+
+function levelMark(level: StatusLevel): string {
+  return level === 'error' ? '✗' : level === 'warning' ? '!' : level === 'ok' ? '✓' : '·';
+}

@@ -1,0 +1,189 @@
+// The sidebar tree in the real extension host, against the fake API server started in this
+// process: the view opens from the activity bar and fills with the demo cluster's workloads and
+// their states; a label patched behind the extension's back shows up live; a node's Diagnose
+// action opens the report of that workload; a fix round-trips through the confirmation (and
+// nothing is written when it is declined); the filters; the live YAML; a broken kubeconfig is
+// one node of the tree. Every wait is on an event or a poll with a deadline, never a sleep.
+
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { DiagnosisReport } from '../../src/checkpoints/types';
+import type { WorkloadIdentityDoctorApi } from '../../src/extension';
+import type { TreeNode } from '../../src/tree/nodes';
+import { startFakeKube, type FakeKube } from '../fake-kube/server';
+import { closeAll, EXTENSION_ID, waitFor } from './helpers';
+
+const USE_LABEL = 'azure.workload.identity/use';
+
+export function registerTreeTests(): void {
+  describe('workload identity sidebar', function () {
+    this.timeout(60_000);
+    let api: WorkloadIdentityDoctorApi;
+    let fake: FakeKube | undefined;
+    let tmp: string;
+    const config = () => vscode.workspace.getConfiguration('wiDoctor');
+
+    /** The tree as VS Code sees it: the provider's children, walked from the root. */
+    const children = (node?: TreeNode): TreeNode[] => api.tree.getChildren(node) as TreeNode[];
+    const find = (label: string, under?: TreeNode): TreeNode | undefined => children(under).find((n) => n.label === label);
+    /** The node at a label path below the context node, or undefined. */
+    function at(...path: string[]): TreeNode | undefined {
+      let node: TreeNode | undefined = children()[0];
+      for (const label of path) {
+        if (!node) return undefined;
+        node = find(label, node);
+      }
+      return node;
+    }
+
+    async function useScenario(scenario: string): Promise<FakeKube> {
+      fake = await startFakeKube({ scenario });
+      const file = fake.writeKubeconfig(join(tmp, `${scenario}-tree.kubeconfig`));
+      await config().update('kubeconfig', file, vscode.ConfigurationTarget.Global);
+      await waitFor('the kubeconfig setting', () => config().get('kubeconfig') === file);
+      await api.tree.reconnect();
+      await api.tree.whenSettled();
+      return fake;
+    }
+
+    before(async () => {
+      const ext = vscode.extensions.getExtension<WorkloadIdentityDoctorApi>(EXTENSION_ID);
+      assert.ok(ext, `extension ${EXTENSION_ID} is not installed in the host`);
+      api = await ext.activate();
+      tmp = mkdtempSync(join(tmpdir(), 'wi-tree-'));
+    });
+    afterEach(async () => {
+      api.setPrompts(undefined);
+      await vscode.commands.executeCommand('wiDoctor.tree.clearFilters');
+      await fake?.stop();
+      fake = undefined;
+      await config().update('kubeconfig', undefined, vscode.ConfigurationTarget.Global);
+      await closeAll();
+    });
+    after(() => rmSync(tmp, { recursive: true, force: true }));
+
+    it('opens from the activity bar and fills with every workload and its state', async () => {
+      await useScenario('demo');
+      await vscode.commands.executeCommand('workbench.view.extension.wiDoctor');
+      await waitFor('the view to be visible', () => api.tree.view.visible);
+      const root = children()[0];
+      assert.equal(root?.type, 'context');
+      assert.equal(root?.label, 'fake-aks');
+      const billing = await waitFor('namespace billing', () => find('billing', root));
+      assert.equal(billing.description, '1 workload · 1 WI · 1 error');
+      const invoicer = at('billing', 'Deployments', 'invoicer');
+      assert.equal(invoicer?.description, 'SA has no client-id');
+      assert.equal(at('checkout', 'Deployments', 'cart')?.description, 'label on the Deployment, not the template');
+      assert.equal(at('analytics', 'Deployments', 'ingest')?.description, 'injected');
+      assert.equal(at('notifications', 'Deployments', 'mailer')?.description, 'AZURE_CLIENT_SECRET set');
+      // Expanding a workload: its ServiceAccount with the client ID, its pods, its findings.
+      const ingest = at('analytics', 'Deployments', 'ingest')!;
+      const below = children(ingest);
+      assert.equal(below[0]?.label, 'ServiceAccount ingest-sa');
+      assert.match(String(below[0]?.description), /^[0-9a-f-]{36}$/);
+      assert.equal(below.filter((n) => n.type === 'pod' && /^injected/.test(String(n.description))).length, 3);
+      const item = api.tree.getTreeItem(invoicer!);
+      assert.match(String(item.contextValue), /\bfix-annotate\b/);
+      assert.ok(item.tooltip, 'a workload has a tooltip listing its findings');
+    });
+
+    it('shows a label patched elsewhere within seconds, without a refresh', async () => {
+      const kube = await useScenario('demo');
+      assert.equal(at('checkout', 'Deployments', 'cart')?.description, 'label on the Deployment, not the template');
+      kube.store.patch('Deployment', 'checkout', 'cart', { spec: { template: { metadata: { labels: { [USE_LABEL]: 'true' } } } } });
+      await waitFor('the new state of checkout/cart', () => {
+        const d = at('checkout', 'Deployments', 'cart')?.description;
+        return d !== 'label on the Deployment, not the template' && d;
+      }, 10_000);
+    });
+
+    it('runs the diagnosis from a node and opens its report', async () => {
+      await useScenario('demo');
+      const node = at('billing', 'Deployments', 'invoicer')!;
+      const report = await vscode.commands.executeCommand<DiagnosisReport>('wiDoctor.tree.diagnose', node);
+      assert.ok(report, 'the tree action returns the report');
+      assert.deepEqual(report.workload, { namespace: 'billing', kind: 'Deployment', name: 'invoicer' });
+      assert.equal(report.firstFailure, 'service-account');
+      await waitFor('the report view', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Workload Identity: billing/invoicer'));
+    });
+
+    it('applies a fix only after confirmation: dry run, then the patch; the tree updates', async () => {
+      const kube = await useScenario('demo');
+      const node = () => at('checkout', 'Deployments', 'cart')!;
+      const shown: string[] = [];
+      // Declined: nothing is written.
+      api.setPrompts({ confirm: async (message, detail) => (shown.push(`${message}\n${detail}`), undefined) });
+      assert.equal(await vscode.commands.executeCommand('wiDoctor.tree.addLabel', node()), false);
+      assert.match(shown[0] ?? '', /Add the label azure\.workload\.identity\/use: "true" to the pod template of Deployment checkout\/cart\?/);
+      assert.match(shown[0] ?? '', /kubectl patch deployment\/cart --type merge/);
+      assert.equal(kube.requests.filter((r) => r.method === 'PATCH').length, 0, 'nothing written when declined');
+      // Accepted: a dry run, then the same patch.
+      api.setPrompts({ confirm: async (_m, _d, action) => action, info: async () => undefined });
+      assert.equal(await vscode.commands.executeCommand('wiDoctor.tree.addLabel', node()), true);
+      assert.deepEqual(kube.requests.filter((r) => r.method === 'PATCH').map((r) => (r.query.dryRun === 'All' ? 'dry-run' : 'apply')), ['dry-run', 'apply']);
+      const d = kube.store.get('Deployment', 'checkout', 'cart') as unknown as { spec: { template: { metadata: { labels: Record<string, string> } } } };
+      assert.equal(d.spec.template.metadata.labels[USE_LABEL], 'true');
+      await waitFor('the tree to show the labelled template', () => node()?.description !== 'label on the Deployment, not the template' && node()?.description, 10_000);
+    });
+
+    it('annotates a ServiceAccount with the client ID the user types', async () => {
+      const kube = await useScenario('demo');
+      const clientId = '11111111-2222-4333-8444-555555555555';
+      api.setPrompts({ input: async () => clientId, confirm: async (_m, _d, action) => action, info: async () => undefined });
+      assert.equal(await vscode.commands.executeCommand('wiDoctor.tree.annotateServiceAccount', at('billing', 'Deployments', 'invoicer')), true);
+      const sa = kube.store.get('ServiceAccount', 'billing', 'invoicer-sa');
+      assert.equal(sa?.metadata.annotations?.['azure.workload.identity/client-id'], clientId);
+      await waitFor('the ServiceAccount node to show the client ID', () => at('billing', 'ServiceAccounts', 'invoicer-sa')?.description?.startsWith(clientId));
+    });
+
+    it('filters: only problems, only Workload Identity, by name', async () => {
+      await useScenario('demo');
+      await vscode.commands.executeCommand('wiDoctor.tree.onlyProblems');
+      const names = () => children(children()[0]).filter((n) => n.type === 'namespace').map((n) => n.label);
+      assert.ok(!names().includes('analytics'), `healthy analytics is hidden: ${names().join(', ')}`);
+      assert.ok(names().includes('billing'));
+      await vscode.commands.executeCommand('wiDoctor.tree.onlyProblemsOff');
+      await vscode.commands.executeCommand('wiDoctor.tree.onlyWorkloadIdentity');
+      assert.ok(!names().includes('ingress-basic'), 'a namespace without Workload Identity is hidden');
+      assert.ok(names().includes('analytics'));
+      api.setPrompts({ input: async () => 'invoicer' });
+      await vscode.commands.executeCommand('wiDoctor.tree.filterText');
+      assert.deepEqual(names(), ['billing']);
+      assert.match(String(api.tree.view.message), /names containing "invoicer"/);
+    });
+
+    it('shows the live YAML read-only, and copies the federated credential subject', async () => {
+      await useScenario('demo');
+      const node = at('billing', 'Deployments', 'invoicer')!;
+      const editor = await vscode.commands.executeCommand<vscode.TextEditor>('wiDoctor.tree.showYaml', node);
+      assert.equal(editor?.document.uri.scheme, 'wi-doctor-live');
+      assert.equal(editor.document.languageId, 'yaml');
+      assert.match(editor.document.getText(), /^kind: Deployment$/m);
+      assert.match(editor.document.getText(), /Read-only/);
+      assert.doesNotMatch(editor.document.getText(), /^\s*managedFields:/m);
+      const subject = await vscode.commands.executeCommand<string>('wiDoctor.tree.copySubject', node);
+      assert.equal(subject, 'system:serviceaccount:billing:invoicer-sa');
+      assert.equal(await vscode.env.clipboard.readText(), subject);
+    });
+
+    it('turns a broken kubeconfig and an unreachable cluster into one node each', async () => {
+      const kube = await useScenario('demo');
+      await config().update('kubeconfig', join(tmp, 'missing.kubeconfig'), vscode.ConfigurationTarget.Global);
+      await waitFor('the empty view for a missing kubeconfig', () => api.tree.getChildren().length === 0);
+      await config().update('kubeconfig', kube.writeKubeconfig(join(tmp, 'down.kubeconfig')), vscode.ConfigurationTarget.Global);
+      await kube.stop();
+      fake = undefined;
+      await api.tree.whenSettled();
+      const root = await waitFor('the context node', () => children()[0]);
+      const nodes = await waitFor('one failure node', () => {
+        const c = children(root);
+        return c.length === 1 && c[0]!.type === 'message' && c[0]!.level === 'error' ? c : undefined;
+      });
+      assert.match(nodes[0]!.label, /127\.0\.0\.1/);
+      assert.equal(nodes[0]!.type === 'message' && nodes[0]!.action, 'retry');
+    });
+  });
+}
