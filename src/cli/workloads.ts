@@ -7,6 +7,7 @@
 
 import { watchSource } from '../cluster/connect';
 import { LiveCluster } from '../tree/live-cluster';
+import { plural } from '../util/words';
 import { NO_FILTERS, type NamespaceCounts, type TreeFilters, type WorkloadEntry } from '../tree/model';
 import type { StatusLevel } from '../tree/workload-status';
 import { CLUSTER_OPTIONS, parseArgs, timeoutSeconds, UsageError, type OptionSpec } from './args';
@@ -98,7 +99,7 @@ export async function workloadsCommand(argv: readonly string[], io: CliIO): Prom
     const namespaces = model.namespaceNames().filter((ns) => !namespace || ns === namespace);
     const rows = namespaces.map((ns) => ({ ns, counts: model.counts(ns, filters), workloads: model.workloads(ns, undefined, filters) })).filter((r) => r.workloads.length);
     const all = rows.flatMap((r) => r.workloads);
-    const total = sum(namespaces.map((ns) => model.counts(ns)));
+    const total = model.totals();
     if (format === 'json') {
       const out = {
         context: id.context,
@@ -144,10 +145,6 @@ function problems(w: WorkloadEntry): string[] {
   return w.status.findings.filter((f) => f.level === 'error' || f.level === 'warning').map((f) => f.message);
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
 function describeCounts(c: NamespaceCounts): string {
   return [plural(c.workloads, 'workload'), c.errors ? `${c.errors} broken` : '', c.warnings ? `${c.warnings} partly wired` : ''].filter(Boolean).join(', ');
 }
@@ -156,8 +153,4 @@ function describeEmpty(f: TreeFilters): string {
   if (f.onlyProblems) return 'No broken or partly wired workload.';
   if (f.onlyWorkloadIdentity) return 'No workload uses Workload Identity (--all lists the others).';
   return 'No workloads.';
-}
-
-function sum(counts: readonly NamespaceCounts[]): NamespaceCounts {
-  return counts.reduce((a, c) => ({ workloads: a.workloads + c.workloads, workloadIdentity: a.workloadIdentity + c.workloadIdentity, errors: a.errors + c.errors, warnings: a.warnings + c.warnings }), { workloads: 0, workloadIdentity: 0, errors: 0, warnings: 0 });
 }

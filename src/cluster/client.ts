@@ -31,7 +31,7 @@ const patchContentTypes: Record<PatchType, string> = {
   json: 'application/json-patch+json',
 };
 
-interface RawResponse {
+export interface RawResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
   body: string;
@@ -163,53 +163,86 @@ export class KubeClient implements ClusterApi {
     }
   }
 
-  private async once(
+  private once(
     method: string, path: string, body: { contentType: string; body: string } | undefined,
     d: RequestDescription, signal: AbortSignal | undefined, accept: string,
   ): Promise<KubeResult<RawResponse>> {
-    const prepared = await requestOptions(this.kc, this.identity, {
-      method, accept, userAgent: this.options.userAgent,
+    return sendRequest(this.kc, this.identity, {
+      method, path, accept, body, description: d, signal, timeoutMs: this.timeoutMs, userAgent: this.options.userAgent,
       agent: (fresh) => (this.agent ??= new https.Agent({ ...fresh.options, keepAlive: true, maxSockets: 6 })),
-    });
-    if (!prepared.ok) return prepared;
-    const opts = prepared.value;
-    const headers = opts.headers as Record<string, string>;
-    if (body) {
-      headers['Content-Type'] = body.contentType;
-      headers['Content-Length'] = String(Buffer.byteLength(body.body));
-    }
-    const url = new URL(this.identity.server.replace(/\/+$/, '') + path);
-    const mod = url.protocol === 'http:' ? http : https;
-    this.count++;
-    return new Promise((resolve) => {
-      let done = false;
-      const finish = (r: KubeResult<RawResponse>) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        resolve(r);
-      };
-      const req = mod.request(url, opts, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => finish(ok({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') })));
-        res.on('error', (e) => finish(err(networkFailure(e as NodeJS.ErrnoException, d, this.identity))));
-      });
-      const timer = setTimeout(() => {
-        finish(err(timeoutFailure(this.timeoutMs, d, this.identity.server)));
-        req.destroy();
-      }, this.timeoutMs);
-      const onAbort = () => {
-        finish(err(cancelledFailure(d)));
-        req.destroy();
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      req.on('error', (e) => finish(err(networkFailure(e as NodeJS.ErrnoException, d, this.identity))));
-      if (body) req.write(body.body);
-      req.end();
+      onSend: () => this.count++,
     });
   }
+}
+
+export interface SendOptions {
+  method: string;
+  /** Path and query, below the server URL. */
+  path: string;
+  accept: string;
+  body?: { contentType: string; body: string };
+  description: RequestDescription;
+  signal?: AbortSignal;
+  timeoutMs: number;
+  userAgent?: string;
+  /** The caller's keep-alive agent (see requestOptions). */
+  agent: (fresh: https.Agent) => https.Agent;
+  /** Called when the request goes out (for counting). */
+  onSend?: () => void;
+}
+
+/**
+ * One HTTP exchange with the API server, with the kubeconfig's credentials: the whole body, or a
+ * failure (network, timeout, cancelled) as a sentence. Never rejects. The HTTP status is the
+ * caller's to judge (KubeClient retries 429s; the informer's lists follow `continue`).
+ */
+export async function sendRequest(kc: KubeConfig, identity: ClusterIdentity, o: SendOptions): Promise<KubeResult<RawResponse>> {
+  const d = o.description;
+  if (o.signal?.aborted) return err(cancelledFailure(d));
+  const prepared = await requestOptions(kc, identity, { method: o.method, accept: o.accept, userAgent: o.userAgent, agent: o.agent });
+  if (!prepared.ok) return prepared;
+  const opts = prepared.value;
+  const headers = opts.headers as Record<string, string>;
+  const body = o.body;
+  if (body) {
+    headers['Content-Type'] = body.contentType;
+    headers['Content-Length'] = String(Buffer.byteLength(body.body));
+  }
+  const url = new URL(identity.server.replace(/\/+$/, '') + o.path);
+  const mod = url.protocol === 'http:' ? http : https;
+  if (mod === http) delete opts.agent;
+  const signal = o.signal;
+  o.onSend?.();
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (r: KubeResult<RawResponse>) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      resolve(r);
+    };
+    const req = mod.request(url, opts, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => finish(ok({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') })));
+      res.on('error', (e) => finish(err(networkFailure(e as NodeJS.ErrnoException, d, identity))));
+    });
+    // The error listener first: destroying a request emits 'error', and unheard it would crash the host.
+    req.on('error', (e) => finish(err(networkFailure(e as NodeJS.ErrnoException, d, identity))));
+    const timer = setTimeout(() => {
+      finish(err(timeoutFailure(o.timeoutMs, d, identity.server)));
+      req.destroy();
+    }, o.timeoutMs);
+    const onAbort = () => {
+      finish(err(cancelledFailure(d)));
+      req.destroy();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) return onAbort(); // aborted while the credentials were being applied
+    if (body) req.write(body.body);
+    req.end();
+  });
 }
 
 /**

@@ -18,7 +18,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { StringDecoder } from 'node:string_decoder';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { requestOptions } from './client';
+import { requestOptions, sendRequest } from './client';
 import { cancelledFailure, httpFailure, networkFailure, timeoutFailure, type RequestDescription, type StatusBody } from './failures';
 import { qualifiedResource, resourcePath } from './resources';
 import { err, ok, type ClusterIdentity, type KubeFailure, type KubeFailureKind, type KubeObject, type KubeResult, type ResourceType } from './types';
@@ -250,51 +250,20 @@ export class KubeWatchSource implements WatchSource {
   }
 
   private async getJson<T>(path: string, d: RequestDescription, signal?: AbortSignal): Promise<KubeResult<T>> {
-    if (signal?.aborted) return err(cancelledFailure(d));
-    const prepared = await requestOptions(this.kc, this.identity, { method: 'GET', accept: 'application/json', userAgent: this.options.userAgent, agent: this.keepAlive });
-    if (!prepared.ok) return prepared;
-    const url = new URL(this.identity.server.replace(/\/+$/, '') + path);
-    const mod = url.protocol === 'http:' ? http : https;
-    if (mod === http) delete prepared.value.agent;
-    this.count++;
-    return new Promise((resolve) => {
-      let done = false;
-      const finish = (r: KubeResult<T>): void => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        resolve(r);
-      };
-      const req = mod.request(url, prepared.value, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const status = res.statusCode ?? 0;
-          const body = Buffer.concat(chunks).toString('utf8');
-          if (status < 200 || status >= 300) return finish(err(httpFailure(status, parseStatus(body), d, this.identity)));
-          try {
-            finish(ok(JSON.parse(body) as T));
-          } catch {
-            finish(err({ kind: 'server', status, message: `The API server ${this.identity.server} answered ${d.verb} ${d.resource} with something that is not JSON: is the kubeconfig pointing at a Kubernetes API server?` }));
-          }
-        });
-        res.on('error', (e) => finish(err(networkFailure(e as NodeJS.ErrnoException, d, this.identity))));
-      });
-      const timer = setTimeout(() => {
-        finish(err(timeoutFailure(this.timeoutMs, d, this.identity.server)));
-        req.destroy();
-      }, this.timeoutMs);
-      const onAbort = (): void => {
-        finish(err(cancelledFailure(d)));
-        req.destroy();
-      };
-      // The error listener first: destroying a request emits 'error', and unheard it would crash the host.
-      req.on('error', (e) => finish(err(networkFailure(e as NodeJS.ErrnoException, d, this.identity))));
-      signal?.addEventListener('abort', onAbort, { once: true });
-      if (signal?.aborted) return onAbort();
-      req.end();
+    const r = await sendRequest(this.kc, this.identity, {
+      method: 'GET', path, accept: 'application/json', description: d, timeoutMs: this.timeoutMs, agent: this.keepAlive,
+      onSend: () => this.count++,
+      ...(signal ? { signal } : {}),
+      ...(this.options.userAgent ? { userAgent: this.options.userAgent } : {}),
     });
+    if (!r.ok) return r;
+    const { status, body } = r.value;
+    if (status < 200 || status >= 300) return err(httpFailure(status, parseStatus(body), d, this.identity));
+    try {
+      return ok(JSON.parse(body) as T);
+    } catch {
+      return err({ kind: 'server', status, message: `The API server ${this.identity.server} answered ${d.verb} ${d.resource} with something that is not JSON: is the kubeconfig pointing at a Kubernetes API server?` });
+    }
   }
 }
 

@@ -5,19 +5,11 @@
 // one with client-node (which also makes relative certificate paths absolute) and merged here.
 
 import { existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
-import { homedir } from 'node:os';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterIdentity, KubeFailure } from './types';
+import { kubeconfigFiles, type KubeconfigOptions } from './kubeconfig-files';
 
-export interface KubeconfigOptions {
-  /** An explicit kubeconfig path (the CLI's --kubeconfig or the setting); wins over KUBECONFIG. */
-  kubeconfig?: string;
-  /** A context to use instead of current-context; the user's files are never rewritten. */
-  context?: string;
-  env?: NodeJS.ProcessEnv;
-  home?: string;
-}
+export { kubeconfigFiles, type KubeconfigOptions };
 
 export interface LoadedKubeconfig {
   kc: KubeConfig;
@@ -25,14 +17,6 @@ export interface LoadedKubeconfig {
 }
 
 export type KubeconfigResult = { ok: true; value: LoadedKubeconfig } | { ok: false; failure: KubeFailure };
-
-/** The kubeconfig files in the order kubectl reads them. */
-export function kubeconfigFiles(opts: KubeconfigOptions = {}): string[] {
-  if (opts.kubeconfig) return [opts.kubeconfig];
-  const env = opts.env ?? process.env;
-  if (env.KUBECONFIG) return env.KUBECONFIG.split(delimiter).filter(Boolean);
-  return [join(opts.home ?? homedir(), '.kube', 'config')];
-}
 
 function configFailure(message: string): KubeconfigResult {
   return { ok: false, failure: { kind: 'config', message } };

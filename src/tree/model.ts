@@ -111,7 +111,8 @@ export interface PodEntry {
 export class TreeModel {
   private buckets: Map<string, Map<string, KubeObject[]>> | undefined;
   private readonly indexes = new Map<string, NamespaceIndex>();
-  private namespaceObjects = new Map<string, KubeObject>();
+  /** The listed Namespace objects by name, read on demand; undefined after a change. */
+  private namespaceObjects: Map<string, KubeObject> | undefined;
   private webhook: boolean | undefined;
 
   /**
@@ -132,7 +133,7 @@ export class TreeModel {
     this.buckets = undefined;
     if (!keys) {
       this.indexes.clear();
-      this.namespaceObjects = new Map();
+      this.namespaceObjects = undefined;
       this.webhook = undefined;
       return;
     }
@@ -143,7 +144,7 @@ export class TreeModel {
         // namespaces/<name> (labels: the control-plane exclusion) or the webhook configuration.
         if (parts[0] === 'namespaces') {
           this.indexes.delete(parts[1]!);
-          this.namespaceObjects = new Map(); // read again: the cache holds a new object
+          this.namespaceObjects = undefined; // read again: the cache holds a new object
         } else {
           this.indexes.clear();
           this.webhook = undefined;
@@ -155,20 +156,18 @@ export class TreeModel {
   /** The namespaces to show: listed ones, the scope's one, and any that holds a listed object; sorted. */
   namespaceNames(): string[] {
     if (this.opts.scope) return [this.opts.scope];
-    const names = new Set<string>();
-    this.namespaceObjects = new Map();
-    for (const ns of this.opts.namespaces?.values(Resources.namespaces) ?? []) {
-      names.add(ns.metadata.name);
-      this.namespaceObjects.set(ns.metadata.name, ns);
-    }
+    const names = new Set(this.namespaceMap().keys());
     for (const ns of this.bucketsByNamespace().keys()) names.add(ns);
     return [...names].sort();
   }
 
   /** A namespace's labels, when the namespaces are listed (for the control-plane exclusion). */
   namespaceLabels(namespace: string): Record<string, string> {
-    if (!this.namespaceObjects.size && this.opts.namespaces) this.namespaceNames();
-    return this.namespaceObjects.get(namespace)?.metadata.labels ?? {};
+    return this.namespaceMap().get(namespace)?.metadata.labels ?? {};
+  }
+
+  private namespaceMap(): Map<string, KubeObject> {
+    return (this.namespaceObjects ??= new Map([...(this.opts.namespaces?.values(Resources.namespaces) ?? [])].map((ns) => [ns.metadata.name, ns])));
   }
 
   get scope(): string | undefined {
@@ -190,6 +189,19 @@ export class TreeModel {
   counts(namespace: string, filters: TreeFilters = NO_FILTERS): NamespaceCounts {
     if (!filtersActive(filters)) return this.index(namespace).counts;
     return countOf(this.workloads(namespace, undefined, filters));
+  }
+
+  /** Counts over every namespace shown (no filters): the badge, the CLI's summary line. */
+  totals(): NamespaceCounts {
+    const t: NamespaceCounts = { workloads: 0, workloadIdentity: 0, errors: 0, warnings: 0 };
+    for (const ns of this.namespaceNames()) {
+      const c = this.counts(ns);
+      t.workloads += c.workloads;
+      t.workloadIdentity += c.workloadIdentity;
+      t.errors += c.errors;
+      t.warnings += c.warnings;
+    }
+    return t;
   }
 
   /** The namespace's workloads (of one kind, or all), filtered, sorted by kind order then name. */
@@ -267,14 +279,13 @@ export class TreeModel {
   private index(namespace: string): NamespaceIndex {
     const had = this.indexes.get(namespace);
     if (had) return had;
-    if (!this.namespaceObjects.size && this.opts.namespaces) this.namespaceNames();
     const pods = this.bucket(namespace, Resources.pods) as Pod[];
     const jobs = this.bucket(namespace, Resources.jobs);
     const sas = new Map(this.bucket(namespace, Resources.serviceAccounts).map((s) => [s.metadata.name, s]));
     // A ServiceAccount is "unknown" (not "missing") while ServiceAccounts could not be listed.
     const saListed = this.opts.serviceAccountsKnown?.() ?? true;
     const webhookUp = this.webhookUp();
-    const nsObject = this.namespaceObjects.get(namespace);
+    const nsObject = this.namespaceMap().get(namespace);
     const candidates = podsByOwner(pods, jobs);
     const workloads: WorkloadEntry[] = [];
     for (const { kind, type } of TREE_KINDS) {
@@ -326,7 +337,7 @@ function byName(a: KubeObject, b: KubeObject): number {
   return a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0;
 }
 
-function countOf(workloads: readonly WorkloadEntry[]): NamespaceCounts {
+export function countOf(workloads: readonly WorkloadEntry[]): NamespaceCounts {
   const c: NamespaceCounts = { workloads: workloads.length, workloadIdentity: 0, errors: 0, warnings: 0 };
   for (const w of workloads) {
     if (w.status.level !== 'muted') c.workloadIdentity++;

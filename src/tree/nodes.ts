@@ -15,7 +15,8 @@
 import type { ClusterIdentity } from '../cluster/types';
 import { namespaceExcluded } from '../checkpoints/evaluate';
 import type { LiveCluster, TreeAction } from './live-cluster';
-import { federatedSubject, filtersActive, TREE_KINDS, type NamespaceCounts, type PodEntry, type ServiceAccountEntry, type TreeFilters, type WorkloadEntry } from './model';
+import { plural } from '../util/words';
+import { countOf, federatedSubject, filtersActive, TREE_KINDS, type NamespaceCounts, type PodEntry, type ServiceAccountEntry, type TreeFilters, type WorkloadEntry } from './model';
 import type { StatusFinding, StatusLevel, TreeWorkloadKind } from './workload-status';
 
 export type MessageLevel = 'info' | 'warning' | 'error' | 'loading';
@@ -41,8 +42,6 @@ export type TreeNode =
   | (Base & { type: 'serviceAccount'; namespace: string; name: string; entry?: ServiceAccountEntry; level: StatusLevel; context: string; workload?: WorkloadEntry })
   | (Base & { type: 'pod'; entry: PodEntry; level: StatusLevel })
   | (Base & { type: 'finding'; finding: StatusFinding; level: StatusLevel });
-
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 /** The view's roots: the context node, or one message when there is no kubeconfig to watch. */
 export function rootNodes(live: LiveCluster | undefined, contextName?: string): TreeNode[] {
@@ -79,7 +78,7 @@ export function childNodes(live: LiveCluster, node: TreeNode, filters: TreeFilte
       for (const k of TREE_KINDS) {
         const items = model.workloads(node.namespace, k.kind, filters);
         if (!items.length) continue;
-        const c = countsOf(items);
+        const c = countOf(items);
         folders.push({
           type: 'folder',
           id: `folder:${ctx}/${node.namespace}/${k.kind}`,
@@ -193,15 +192,6 @@ function namespaceDescription(c: NamespaceCounts): string {
 
 function problemsText(c: NamespaceCounts): string {
   return [c.errors ? plural(c.errors, 'error') : '', c.warnings ? plural(c.warnings, 'warning') : ''].filter(Boolean).join(', ');
-}
-
-function countsOf(items: readonly WorkloadEntry[]): NamespaceCounts {
-  return {
-    workloads: items.length,
-    workloadIdentity: items.filter((w) => w.status.level !== 'muted').length,
-    errors: items.filter((w) => w.status.level === 'error').length,
-    warnings: items.filter((w) => w.status.level === 'warning').length,
-  };
 }
 
 function levelOf(c: NamespaceCounts): StatusLevel {

@@ -9,7 +9,8 @@ import type { ClusterApi, KubeFailure, KubeObject } from '../../cluster/types';
 import type { WorkloadRef } from '../../checkpoints/types';
 import type { DiagnosePrompts } from './prompts';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** A namespace name (an RFC 1123 label). */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 export async function pickTarget(cluster: ClusterApi, prompts: DiagnosePrompts): Promise<WorkloadRef | undefined> {
   const namespace = await pickNamespace(cluster, prompts);

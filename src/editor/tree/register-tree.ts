@@ -14,6 +14,7 @@ import { federatedSubject, type WorkloadEntry } from '../../tree/model';
 import type { TreeNode } from '../../tree/nodes';
 import { confirmFix, runFix } from '../diagnose/diagnoser';
 import { DIAGNOSE_COMMAND } from '../diagnose/code-lens';
+import { DNS_LABEL } from '../diagnose/pick-target';
 import type { PromptSeam } from '../diagnose/prompts';
 import { readDiagnoseSettings } from '../diagnose/settings';
 import { LIVE_SCHEME, liveUri, LiveYamlProvider } from './live-yaml';
@@ -21,7 +22,6 @@ import { WorkloadsTree } from './workloads-tree';
 
 export const KUBECONFIG_DOCS = 'https://learn.microsoft.com/azure/aks/control-kubeconfig-access';
 const GUID = /[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 export type TreeFixKind = 'label' | 'annotate' | 'restart';
 

@@ -4,10 +4,10 @@
 // turns every failure into a node of the tree — never a notification.
 
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { basename, delimiter, dirname, join } from 'node:path';
+import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { watchSource } from '../../cluster/connect';
+import { kubeconfigFiles } from '../../cluster/kubeconfig-files';
 import { LiveCluster } from '../../tree/live-cluster';
 import { describeFilters, NO_FILTERS, type TreeFilters } from '../../tree/model';
 import { childNodes, rootNodes, type TreeNode } from '../../tree/nodes';
@@ -18,9 +18,6 @@ export const VIEW_ID = 'wiDoctor.workloads';
 const CONTEXT_KEY = 'wiDoctor.tree.context';
 const FILTERS_KEY = 'wiDoctor.tree.filters';
 const NAMESPACE_KEY = 'wiDoctor.tree.fallbackNamespace';
-
-/** A node as VS Code holds it: the model's node, plus the context it was drawn for. */
-export type WorkloadsTreeNode = TreeNode;
 
 export class WorkloadsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
@@ -146,7 +143,7 @@ export class WorkloadsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
 
   private start(): void {
     const s = readDiagnoseSettings();
-    const files = kubeconfigCandidates(s.kubeconfig);
+    const files = kubeconfigFiles({ kubeconfig: s.kubeconfig });
     this.watchKubeconfig(files);
     this.noKubeconfig = !files.some((f) => existsSync(f));
     void vscode.commands.executeCommand('setContext', 'wiDoctor.tree.noKubeconfig', this.noKubeconfig);
@@ -177,8 +174,7 @@ export class WorkloadsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
 
   /** The activity-bar badge: how many workloads are broken (error level) in the shown context. */
   private updateBadge(live: LiveCluster): void {
-    const model = live.state.phase === 'ready' ? live.model : undefined;
-    const errors = model ? model.namespaceNames().reduce((n, ns) => n + model.counts(ns).errors, 0) : 0;
+    const errors = live.state.phase === 'ready' ? live.model?.totals().errors ?? 0 : 0;
     this.view.badge = errors ? { value: errors, tooltip: `${errors} workload${errors === 1 ? '' : 's'} with broken Workload Identity in ${live.identity?.context ?? 'this context'}` } : undefined;
   }
 
@@ -231,14 +227,6 @@ export class WorkloadsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
     void this.live?.stop();
     for (const d of this.disposables) d.dispose();
   }
-}
-
-/** The kubeconfig files kubectl would read: the setting, else KUBECONFIG's list, else ~/.kube/config. */
-export function kubeconfigCandidates(setting: string | undefined): string[] {
-  if (setting) return [setting];
-  const env = process.env.KUBECONFIG;
-  if (env) return env.split(delimiter).filter(Boolean);
-  return [join(homedir(), '.kube', 'config')];
 }
 
 const LEVEL_ICON: Record<StatusLevel, [string, string]> = {
