@@ -11,9 +11,10 @@
 //   webhook    the webhook's MutatingWebhookConfiguration; if it may not be read, the webhook's
 //              state is unknown, never "down"
 
-import type { ClusterIdentity, Container, KubeFailureKind, KubeObject, KubeResult, ResourceType } from '../cluster/types';
+import type { ClusterIdentity, KubeFailureKind, KubeObject, KubeResult, ResourceType } from '../cluster/types';
 import { qualifiedResource, Resources } from '../cluster/resources';
 import { ResourceCache, type ResourceCacheOptions, type StaleReason, type WatchSource } from '../cluster/informer';
+import { keepForTree } from './keep';
 import { TreeModel, TREE_TYPES } from './model';
 
 /** What a message node offers. */
@@ -265,26 +266,4 @@ export class LiveCluster {
 
 function actionFor(kind: KubeFailureKind): TreeAction {
   return kind === 'unauthorized' || kind === 'exec-plugin' ? 'sign-in' : 'retry';
-}
-
-/**
- * What the tree keeps of a pod: what the statuses read (metadata, the containers with their env
- * and mounts, the volumes, the ServiceAccount, the phase) — not the node, tolerations, affinity
- * or status conditions, which at 15,000 pods are a good part of the memory. Other kinds are kept
- * whole (the pod template is the point of them). Live YAML of a pod is read from the API server.
- */
-export function keepForTree(type: ResourceType, o: KubeObject): KubeObject {
-  if (type.plural !== Resources.pods.plural) return o;
-  const spec = (o.spec ?? {}) as { serviceAccountName?: string; containers?: Container[]; initContainers?: Container[]; volumes?: { name: string; projected?: { sources?: { serviceAccountToken?: unknown }[] } }[] };
-  const status = (o.status ?? {}) as { phase?: string };
-  // Of a container: its name (skip-containers) and its environment (injection, credentials).
-  const container = (c: Container): Container => ({ name: c.name, ...(c.env ? { env: c.env } : {}), ...(c.envFrom ? { envFrom: c.envFrom } : {}) }) as Container;
-  const kept: Record<string, unknown> = {};
-  if (spec.serviceAccountName !== undefined) kept.serviceAccountName = spec.serviceAccountName;
-  if (spec.containers) kept.containers = spec.containers.map(container);
-  if (spec.initContainers) kept.initContainers = spec.initContainers.map(container);
-  // Of the volumes: the projected service account token the webhook adds.
-  const tokens = spec.volumes?.filter((v) => v.projected?.sources?.some((src) => src.serviceAccountToken));
-  if (tokens?.length) kept.volumes = tokens;
-  return { ...o, spec: kept, status: status.phase ? { phase: status.phase } : {} } as KubeObject;
 }

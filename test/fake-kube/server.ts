@@ -158,6 +158,8 @@ export const DEFAULT_USER = 'wi-doctor-test';
 /** What a TokenRequest without audiences gets: the API server's own audience. */
 const API_AUDIENCE = 'https://kubernetes.default.svc.cluster.local';
 const PUBLIC_PATHS = new Set(['/version', '/healthz', '/livez', '/readyz']);
+const COMMA = Buffer.from(",");
+const LIST_END = Buffer.from("]}");
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
@@ -331,7 +333,7 @@ class FakeKubeServer extends FakeHttpsServer<RequestRecord, Fault, Ctx> implemen
   private send(ctx: Ctx, code: number, body: unknown, extra: Record<string, string | number> = {}): void {
     if (ctx.res.headersSent || ctx.res.destroyed) return;
     this.answered(ctx, code);
-    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    const text = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
     ctx.res.writeHead(code, this.headers({ ...extra, 'Content-Length': Buffer.byteLength(text) }));
     ctx.res.end(text);
   }
@@ -567,7 +569,10 @@ class FakeKubeServer extends FakeHttpsServer<RequestRecord, Fault, Ctx> implemen
       return this.send(ctx, 200, toTable(t.type.kind, page.items as KubeObject[], { includeObject: this.includeObject(ctx), listMeta: meta }), { 'Content-Type': 'application/json;as=Table;v=v1;g=meta.k8s.io' });
     }
     const head = JSON.stringify({ kind: `${t.type.kind}List`, apiVersion: groupVersion(t.type), metadata: meta });
-    this.send(ctx, 200, `${head.slice(0, -1)},"items":[${(page.items as string[]).join(',')}]}`);
+    const parts: Buffer[] = [Buffer.from(`${head.slice(0, -1)},"items":[`)];
+    (page.items as Buffer[]).forEach((item, i) => parts.push(...(i ? [COMMA, item] : [item])));
+    parts.push(LIST_END);
+    this.send(ctx, 200, Buffer.concat(parts));
   }
 
   private watch(ctx: Ctx, t: Target): void {

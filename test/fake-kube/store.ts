@@ -96,7 +96,7 @@ function specOf(o: KubeObject): Record<string, unknown> {
 export class Store {
   private readonly objects = new Map<string, Map<string, KubeObject>>();
   /** A stored object's JSON as a list item; stored objects are replaced, never changed, so it never goes stale. */
-  private readonly itemJson = new WeakMap<KubeObject, string>();
+  private readonly itemJson = new WeakMap<KubeObject, Buffer>();
   /** Per bucket, its keys in byte order; dropped when a key comes or goes (an update keeps it). */
   private readonly sortedKeys = new Map<Map<string, KubeObject>, string[]>();
   private readonly listeners = new Set<StoreListener>();
@@ -162,18 +162,18 @@ export class Store {
   }
 
   /**
-   * The same page as the JSON text of each object as a list response's item (no kind and
+   * The same page as the UTF-8 JSON of each object as a list response's item (no kind and
    * apiVersion), made once per stored version of an object: a list of 15,000 pods is then mostly
-   * string concatenation, not 15,000 copies and serializations per request.
+   * copying bytes, not 15,000 copies, serializations and encodings per request.
    */
-  pageJson(kind: KindRef, opts: PageOptions): { items: string[]; remaining: number; last?: string } {
+  pageJson(kind: KindRef, opts: PageOptions): { items: Buffer[]; remaining: number; last?: string } {
     return this.scan(kind, opts, (o) => {
-      let text = this.itemJson.get(o);
-      if (text === undefined) {
+      let bytes = this.itemJson.get(o);
+      if (bytes === undefined) {
         const { kind: _k, apiVersion: _a, ...item } = o;
-        this.itemJson.set(o, (text = JSON.stringify(item)));
+        this.itemJson.set(o, (bytes = Buffer.from(JSON.stringify(item))));
       }
-      return text;
+      return bytes;
     });
   }
 
@@ -188,19 +188,27 @@ export class Store {
     let i = lowerBound(keys, prefix);
     if (opts.after !== undefined && opts.after >= prefix) i = upperBound(keys, opts.after);
     const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
+    // Where the namespace's keys end: `ns0` sorts right after every `ns/…` key.
+    const end = prefix ? lowerBound(keys, `${prefix.slice(0, -1)}0`) : keys.length;
     const items: T[] = [];
     let remaining = 0;
     let last: string | undefined;
-    for (; i < keys.length; i++) {
+    for (; i < end; i++) {
       const k = keys[i]!;
-      if (prefix && !k.startsWith(prefix)) break;
       const o = b.get(k)!;
       // The matcher sees the stored object: it must only read it.
       if (opts.match && !opts.match(o)) continue;
-      if (items.length < limit) {
-        items.push(out(o));
-        last = k;
-      } else remaining++;
+      if (items.length >= limit) {
+        // Without a matcher the rest all count: no need to visit them.
+        if (!opts.match) {
+          remaining = end - i;
+          break;
+        }
+        remaining++;
+        continue;
+      }
+      items.push(out(o));
+      last = k;
     }
     return { items, remaining, ...(last !== undefined ? { last } : {}) };
   }

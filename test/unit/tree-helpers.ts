@@ -97,13 +97,14 @@ export class MemoryWatchSource implements WatchSource {
     return hit ? httpFailure(403, undefined, { verb, resource: qualifiedResource(type), ...(namespace ? { namespace } : {}) }, this.identity) : undefined;
   }
 
-  async list(type: ResourceType, opts: { limit?: number; namespace?: string }): Promise<KubeResult<ListSnapshot>> {
+  async list(type: ResourceType, opts: { limit?: number; namespace?: string; keep?: (o: KubeObject) => KubeObject }): Promise<KubeResult<ListSnapshot>> {
     this.requestCount++;
     this.lists.push(opts.namespace ? `${type.plural}@${opts.namespace}` : type.plural);
     await this.held.get(type.plural);
     const denied = this.denied('list', type, opts.namespace);
     if (denied) return err(denied);
-    return ok({ items: this.store.list(type.kind, type.namespaced ? opts.namespace : undefined) as KubeObject[], resourceVersion: this.store.resourceVersion });
+    const items = this.store.list(type.kind, type.namespaced ? opts.namespace : undefined) as KubeObject[];
+    return ok({ items: opts.keep ? items.map(opts.keep) : items, resourceVersion: this.store.resourceVersion });
   }
 
   watch(type: ResourceType, resourceVersion: string, onEvent: (e: WatchEvent) => void, signal: AbortSignal, onOpen?: () => void, namespace?: string): Promise<KubeResult<void>> {

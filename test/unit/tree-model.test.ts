@@ -11,6 +11,7 @@ import { after, describe, it } from 'node:test';
 import { objectKey } from '../../src/cluster/informer';
 import { Resources } from '../../src/cluster/resources';
 import { err, type KubeObject } from '../../src/cluster/types';
+import { keepForTree } from '../../src/tree/keep';
 import { LiveCluster } from '../../src/tree/live-cluster';
 import { describeFilters, filtersActive, NO_FILTERS, TreeModel, type TreeFilters, type WorkloadEntry } from '../../src/tree/model';
 import { childNodes, fixFlags, rootNodes, type TreeNode } from '../../src/tree/nodes';
@@ -424,6 +425,47 @@ describe('TreeModel caching and invalidate(keys)', () => {
     assert.notEqual(entry(model, 'inventory', 'sync'), sync);
     assert.equal(model.webhookUp(), false);
     assert.equal(entry(model, 'analytics', 'ingest').status.short, 'webhook down');
+  });
+});
+
+describe('what the tree keeps of each object (keepForTree)', () => {
+  it('every scenario: the model over trimmed objects says exactly what it says over whole ones', () => {
+    for (const scenario of SCENARIOS) {
+      const store = scenarioStore(scenario.name);
+      const full = modelOf(store);
+      const src = storeSource(store);
+      const trimmedSource = { values: <T extends KubeObject>(type: Parameters<typeof src.values>[0]) => [...src.values(type)].map((o) => keepForTree(type, o)) as T[] };
+      const trimmed = new TreeModel(trimmedSource, { namespaces: trimmedSource, webhookKnown: () => true });
+      assert.deepEqual(trimmed.namespaceNames(), full.namespaceNames(), scenario.name);
+      assert.equal(trimmed.webhookUp(), full.webhookUp(), scenario.name);
+      let compared = 0;
+      for (const ns of full.namespaceNames()) {
+        const view = (m: TreeModel) => ({
+          counts: m.counts(ns),
+          workloads: m.workloads(ns).map((w) => ({ kind: w.kind, name: w.name, sa: w.serviceAccountName, status: w.status, pods: m.pods(w) })),
+          serviceAccounts: m.serviceAccounts(ns).map((a) => ({ name: a.name, level: a.level, short: a.short, usedBy: a.usedBy.map((w) => w.name) })),
+        });
+        assert.deepEqual(view(trimmed), view(full), `${scenario.name}: namespace ${ns}`);
+        compared += full.workloads(ns).length;
+      }
+      assert.ok(compared > 0, `${scenario.name} has workloads to compare`);
+    }
+  });
+
+  it('a pod keeps its env names but not their values; a workload its template env, not its status conditions', () => {
+    const store = scenarioStore('demo');
+    const pod = store.list('Pod').find((p) => ((p.spec as { containers?: { env?: unknown[] }[] }).containers ?? []).some((c) => c.env?.length)) as KubeObject;
+    const kept = keepForTree(Resources.pods, pod) as KubeObject & { spec: { containers: { env?: Record<string, unknown>[] }[] } };
+    assert.ok(kept.spec.containers.some((c) => c.env?.length));
+    for (const c of kept.spec.containers) for (const e of c.env ?? []) assert.deepEqual(Object.keys(e), ['name']);
+    // Of the volumes only the webhook's projected token, with its audience (the kube-api-access one has none).
+    const injected = store.list('Pod').find((p) => JSON.stringify(p.spec).includes('AzureADTokenExchange')) as KubeObject;
+    const volumes = (keepForTree(Resources.pods, injected).spec as { volumes?: unknown[] }).volumes;
+    assert.deepEqual(volumes, [{ name: 'azure-identity-token', projected: { sources: [{ serviceAccountToken: { audience: 'api://AzureADTokenExchange' } }] } }]);
+    const deploy = store.list('Deployment').find((d) => (d.status as { conditions?: unknown[] } | undefined)?.conditions?.length) as KubeObject;
+    const keptDeploy = keepForTree(Resources.deployments, deploy) as KubeObject & { status: Record<string, unknown> };
+    assert.equal(keptDeploy.status.conditions, undefined);
+    assert.equal(keptDeploy.status.readyReplicas, (deploy.status as { readyReplicas?: number }).readyReplicas);
   });
 });
 

@@ -59,26 +59,21 @@ export class LiveYamlProvider implements vscode.TextDocumentContentProvider, vsc
     const type = ref && typeOf(ref.kind);
     if (!ref || !type) return `# Workload Identity Doctor cannot show ${uri.toString()}.\n`;
     const header = (how: string): string =>
-      `# ${ref.kind} ${ref.namespace}/${ref.name} — live from context "${ref.context}", ${how}.\n# Read-only: change it in your manifests (or with kubectl), not here. managedFields (and, from the tree's cache, kubectl's last-applied-configuration) are left out.\n`;
-    let object: KubeObject | undefined;
-    let how: string;
-    // Pods from the API server: the tree keeps only the part of a pod its states read.
-    if (ref.context === this.tree.shownContext && this.tree.cluster?.state.phase === 'ready' && type !== Resources.pods) {
-      object = this.tree.cluster.object(type, ref.namespace, ref.name);
-      how = `as watched at ${new Date().toLocaleTimeString()}; it updates when the object changes`;
-      if (!object) {
-        this.shown.set(uri.toString(), 'gone');
-        return `${header(how)}\n# It no longer exists (or the tree does not see it).\n`;
-      }
-    } else {
-      const s = readDiagnoseSettings();
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort());
-      const r = await connect({ kubeconfig: s.kubeconfig, context: ref.context, timeoutMs: s.timeoutMs, userAgent: `wi-doctor-vscode/${this.version}` }).get(type, ref.namespace, ref.name, controller.signal);
-      how = `read at ${new Date().toLocaleTimeString()}`;
-      if (!r.ok) return `${header(how)}\n# ${r.failure.message}\n`;
-      object = r.value;
+      `# ${ref.kind} ${ref.namespace}/${ref.name} — live from context "${ref.context}", ${how}.\n# Read-only: change it in your manifests (or with kubectl), not here. managedFields are left out.\n`;
+    // Always from the API server: the tree keeps only the part of each object its states read
+    // (src/tree/keep.ts). While the tree watches the object, a change to it redraws this document.
+    const watched = ref.context === this.tree.shownContext && this.tree.cluster?.state.phase === 'ready';
+    const s = readDiagnoseSettings();
+    const controller = new AbortController();
+    token.onCancellationRequested(() => controller.abort());
+    const r = await connect({ kubeconfig: s.kubeconfig, context: ref.context, timeoutMs: s.timeoutMs, userAgent: `wi-doctor-vscode/${this.version}` }).get(type, ref.namespace, ref.name, controller.signal);
+    const how = `read at ${new Date().toLocaleTimeString()}${watched ? '; it updates when the object changes' : ''}`;
+    if (!r.ok) {
+      // Not asked again until the watched object changes.
+      this.shown.set(uri.toString(), (watched ? this.tree.cluster?.object(type, ref.namespace, ref.name)?.metadata.resourceVersion : undefined) ?? 'gone');
+      return `${header(how)}\n# ${r.failure.message}\n`;
     }
+    const object: KubeObject = r.value;
     this.shown.set(uri.toString(), object.metadata.resourceVersion ?? '');
     return header(how) + stringify(forDisplay(object, type), { lineWidth: 0 });
   }

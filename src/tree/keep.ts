@@ -1,0 +1,129 @@
+// What the sidebar tree keeps of each listed or watched object: only what its statuses, counts
+// and actions read. At 5,000 workloads and 15,000 pods, the rest (a pod's node, tolerations,
+// probes, resources and status conditions, a Deployment's rollout status...) is most of the
+// memory, and the informer applies this to each object as it is parsed, so the full objects
+// never accumulate. Live YAML of any object is read from the API server, not from this cache.
+//
+// The reads it serves (src/checkpoints/evaluate.ts, context.ts, src/tree/workload-status.ts):
+//   workloads  labels; the selector; the pod template's labels and annotations, ServiceAccount and
+//              containers' name, env (values too: hard-coded AZURE_CLIENT_ID) and envFrom;
+//              paused/suspend for the actions; the status counts (readyReplicas: webhook up)
+//   pods       labels, the skip-containers annotation, owner (kind, name, uid), creation time;
+//              the containers' names and env *names* (injection); the projected token volume's
+//              audience; the ServiceAccount; the phase
+//   others     kept whole, but for managedFields and last-applied (the informer's slim())
+
+import type { Container, EnvVar, KubeObject, ResourceType } from '../cluster/types';
+import { Resources } from '../cluster/resources';
+import { SKIP_CONTAINERS } from '../manifests/workload-identity';
+
+type Spec = Record<string, unknown>;
+interface TemplateLike {
+  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec?: { serviceAccountName?: string; serviceAccount?: string; containers?: Container[]; initContainers?: Container[] };
+}
+interface VolumeLike {
+  name: string;
+  projected?: { sources?: { serviceAccountToken?: { audience?: string } }[] };
+}
+
+const WORKLOADS = new Set([Resources.deployments, Resources.statefulSets, Resources.daemonSets, Resources.jobs].map((t) => t.plural));
+
+export function keepForTree(type: ResourceType, o: KubeObject): KubeObject {
+  if (type.plural === Resources.pods.plural) return keepPod(o);
+  if (WORKLOADS.has(type.plural)) return { ...head(o), spec: keepWorkloadSpec((o.spec ?? {}) as Spec), ...scalarStatus(o) } as KubeObject;
+  if (type.plural === Resources.cronJobs.plural) {
+    const spec = (o.spec ?? {}) as Spec & { jobTemplate?: { metadata?: unknown; spec?: Spec } };
+    const jt = spec.jobTemplate;
+    const kept: Spec = pick(spec, ['suspend', 'schedule']);
+    if (jt) kept.jobTemplate = { ...(jt.metadata ? { metadata: jt.metadata } : {}), spec: keepWorkloadSpec(jt.spec ?? {}) };
+    return { ...head(o), spec: kept, ...scalarStatus(o) } as KubeObject;
+  }
+  return o;
+}
+
+function head(o: KubeObject): KubeObject {
+  return { ...(o.apiVersion ? { apiVersion: o.apiVersion } : {}), ...(o.kind ? { kind: o.kind } : {}), metadata: o.metadata } as KubeObject;
+}
+
+/** A workload's status counts (readyReplicas: is the webhook up), not its conditions. */
+function scalarStatus(o: KubeObject): { status?: Spec } {
+  if (!o.status || typeof o.status !== 'object') return {};
+  const out: Spec = {};
+  for (const [k, v] of Object.entries(o.status as Spec)) if (v === null || typeof v !== 'object') out[k] = v;
+  return { status: out };
+}
+
+function pick(from: Spec, keys: readonly string[]): Spec {
+  const out: Spec = {};
+  for (const k of keys) if (from[k] !== undefined) out[k] = from[k];
+  return out;
+}
+
+function keepWorkloadSpec(spec: Spec): Spec {
+  const kept = pick(spec, ['selector', 'replicas', 'paused', 'suspend']);
+  const t = spec.template as TemplateLike | undefined;
+  if (t) {
+    const s = t.spec ?? {};
+    const container = (c: Container): Container => ({ name: c.name, ...(c.env ? { env: c.env } : {}), ...(c.envFrom ? { envFrom: c.envFrom } : {}) }) as Container;
+    kept.template = {
+      ...(t.metadata ? { metadata: pick(t.metadata as Spec, ['labels', 'annotations']) } : {}),
+      spec: {
+        ...pick(s as Spec, ['serviceAccountName', 'serviceAccount']),
+        containers: (s.containers ?? []).map(container),
+        ...(s.initContainers ? { initContainers: s.initContainers.map(container) } : {}),
+      },
+    };
+  }
+  return kept;
+}
+
+function keepPod(o: KubeObject): KubeObject {
+  // Plain assignments, not spreads: this runs for every pod as it is parsed.
+  const m = o.metadata;
+  const metadata: KubeObject['metadata'] = { name: m.name };
+  if (m.namespace !== undefined) metadata.namespace = m.namespace;
+  if (m.uid !== undefined) metadata.uid = m.uid;
+  if (m.resourceVersion !== undefined) metadata.resourceVersion = m.resourceVersion;
+  if (m.creationTimestamp !== undefined) metadata.creationTimestamp = m.creationTimestamp;
+  if (m.labels) metadata.labels = m.labels;
+  const skip = m.annotations?.[SKIP_CONTAINERS];
+  if (skip !== undefined) metadata.annotations = { [SKIP_CONTAINERS]: skip };
+  if (m.ownerReferences) {
+    const refs: NonNullable<KubeObject['metadata']['ownerReferences']> = [];
+    for (const r of m.ownerReferences) refs.push({ apiVersion: r.apiVersion, kind: r.kind, name: r.name, uid: r.uid });
+    metadata.ownerReferences = refs;
+  }
+  const spec = (o.spec ?? {}) as { serviceAccountName?: string; containers?: Container[]; initContainers?: Container[]; volumes?: VolumeLike[] };
+  const kept: Record<string, unknown> = {};
+  if (spec.serviceAccountName !== undefined) kept.serviceAccountName = spec.serviceAccountName;
+  if (spec.containers) kept.containers = spec.containers.map(podContainer);
+  if (spec.initContainers) kept.initContainers = spec.initContainers.map(podContainer);
+  // Of the volumes: the projected token with an audience, as the webhook adds it.
+  let tokens: VolumeLike[] | undefined;
+  for (const v of spec.volumes ?? []) {
+    for (const src of v.projected?.sources ?? []) {
+      const audience = src.serviceAccountToken?.audience;
+      if (!audience) continue;
+      (tokens ??= []).push({ name: v.name, projected: { sources: [{ serviceAccountToken: { audience } }] } });
+      break;
+    }
+  }
+  if (tokens) kept.volumes = tokens;
+  const phase = (o.status as { phase?: string } | undefined)?.phase;
+  const out: KubeObject = { metadata, spec: kept, status: phase ? { phase } : {} } as KubeObject;
+  if (o.apiVersion) out.apiVersion = o.apiVersion;
+  if (o.kind) out.kind = o.kind;
+  return out;
+}
+
+/** Of a pod's container: its name (skip-containers) and which variables it has (injection), not their values. */
+function podContainer(c: Container): Container {
+  const kept = { name: c.name } as Container;
+  if (c.env) {
+    const env: EnvVar[] = [];
+    for (const e of c.env) env.push({ name: e.name } as EnvVar);
+    kept.env = env;
+  }
+  return kept;
+}
