@@ -189,6 +189,8 @@ export interface SendOptions {
   agent: (fresh: https.Agent) => https.Agent;
   /** Called when the request goes out (for counting). */
   onSend?: () => void;
+  /** Takes a successful (2xx) response body chunk by chunk as it arrives, instead of `body` (which is then ''): the informer's lists. */
+  consume?: (chunk: Buffer) => void;
 }
 
 /**
@@ -224,7 +226,8 @@ export async function sendRequest(kc: KubeConfig, identity: ClusterIdentity, o: 
     };
     const req = mod.request(url, opts, (res) => {
       const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
+      const status = res.statusCode ?? 0;
+      res.on('data', (status >= 200 && status < 300 && o.consume) || ((c: Buffer) => chunks.push(c)));
       res.on('end', () => finish(ok({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') })));
       res.on('error', (e) => finish(err(networkFailure(e as NodeJS.ErrnoException, d, identity))));
     });

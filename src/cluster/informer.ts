@@ -19,6 +19,7 @@ import * as https from 'node:https';
 import { StringDecoder } from 'node:string_decoder';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { requestOptions, sendRequest } from './client';
+import { ListBody } from './list-body';
 import { cancelledFailure, httpFailure, networkFailure, timeoutFailure, type RequestDescription, type StatusBody } from './failures';
 import { qualifiedResource, resourcePath } from './resources';
 import { err, ok, type ClusterIdentity, type KubeFailure, type KubeFailureKind, type KubeObject, type KubeResult, type ResourceType } from './types';
@@ -206,7 +207,10 @@ export class KubeWatchSource implements WatchSource {
   /** One keep-alive agent (no socket limit: every watch holds a connection), made from client-node's first one. */
   private readonly keepAlive = (fresh: https.Agent): https.Agent => (this.agent ??= new https.Agent({ ...fresh.options, keepAlive: true }));
 
-  /** `keep` runs on each page as it arrives, so a long list never holds every full object at once. */
+  /**
+   * `keep` runs on each item as its page arrives (src/cluster/list-body.ts parses a page a network
+   * chunk at a time), so a long list never holds a page, let alone every page, of full objects.
+   */
   async list(type: ResourceType, opts: { limit?: number; namespace?: string; keep?: (o: KubeObject) => KubeObject }, signal?: AbortSignal): Promise<KubeResult<ListSnapshot>> {
     const d: RequestDescription = { verb: 'list', resource: qualifiedResource(type), ...(opts.namespace ? { namespace: opts.namespace } : {}) };
     // An expired continue token (410) restarts the list from the beginning, once.
@@ -218,7 +222,7 @@ export class KubeWatchSource implements WatchSource {
       do {
         const q = new URLSearchParams({ limit: String(opts.limit ?? 500) });
         if (cont) q.set('continue', cont);
-        const r = await this.getJson<{ items?: KubeObject[]; metadata?: { continue?: string; resourceVersion?: string } }>(`${resourcePath(type, opts.namespace)}?${q}`, d, signal);
+        const r = await this.getList(`${resourcePath(type, opts.namespace)}?${q}`, d, opts.keep ?? ((o) => o), signal);
         if (!r.ok) {
           if (cont && r.failure.status === 410 && attempt < 2) {
             expired = true;
@@ -226,7 +230,7 @@ export class KubeWatchSource implements WatchSource {
           }
           return r;
         }
-        for (const o of r.value.items ?? []) items.push(opts.keep ? opts.keep(o) : o);
+        for (const o of r.value.items ?? []) items.push(o);
         cont = r.value.metadata?.continue || undefined;
         rv = r.value.metadata?.resourceVersion ?? rv;
       } while (cont);
@@ -249,21 +253,33 @@ export class KubeWatchSource implements WatchSource {
     });
   }
 
-  private async getJson<T>(path: string, d: RequestDescription, signal?: AbortSignal): Promise<KubeResult<T>> {
+  /** One list page, parsed as it arrives, its items through `keep`. */
+  private async getList(path: string, d: RequestDescription, keep: (o: KubeObject) => KubeObject, signal?: AbortSignal): Promise<KubeResult<{ items?: KubeObject[]; metadata?: { continue?: string; resourceVersion?: string } }>> {
+    const body = new ListBody((o) => keep(o as KubeObject));
+    let broken: string | undefined;
     const r = await sendRequest(this.kc, this.identity, {
       method: 'GET', path, accept: 'application/json', description: d, timeoutMs: this.timeoutMs, agent: this.keepAlive,
       onSend: () => this.count++,
+      consume: (chunk) => {
+        if (broken !== undefined) return;
+        try {
+          body.push(chunk);
+        } catch (e) {
+          broken = (e as Error).message;
+        }
+      },
       ...(signal ? { signal } : {}),
       ...(this.options.userAgent ? { userAgent: this.options.userAgent } : {}),
     });
     if (!r.ok) return r;
-    const { status, body } = r.value;
-    if (status < 200 || status >= 300) return err(httpFailure(status, parseStatus(body), d, this.identity));
+    const { status } = r.value;
+    if (status < 200 || status >= 300) return err(httpFailure(status, parseStatus(r.value.body), d, this.identity));
     try {
-      return ok(JSON.parse(body) as T);
-    } catch {
-      return err({ kind: 'server', status, message: `The API server ${this.identity.server} answered ${d.verb} ${d.resource} with something that is not JSON: is the kubeconfig pointing at a Kubernetes API server?` });
+      if (broken === undefined) return ok(body.end() as { items?: KubeObject[] });
+    } catch (e) {
+      broken = (e as Error).message;
     }
+    return err({ kind: 'server', status, message: `The API server ${this.identity.server} answered ${d.verb} ${d.resource} with something that is not a JSON list (${broken}): is the kubeconfig pointing at a Kubernetes API server?` });
   }
 }
 

@@ -16,7 +16,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { KubeWatchSource, objectKey, ResourceCache, watchStream, type CacheState, type ChangeBatch, type ResourceCacheOptions, type WatchEvent } from '../../src/cluster/informer';
 import { loadKubeconfig } from '../../src/cluster/kubeconfig';
 import { Resources } from '../../src/cluster/resources';
-import type { ResourceType } from '../../src/cluster/types';
+import type { ClusterIdentity, ResourceType } from '../../src/cluster/types';
 import { startFakeKube, type FakeKube, type RequestRecord } from '../fake-kube/server';
 
 const tmp = mkdtempSync(join(tmpdir(), 'wi-doctor-informer-'));
@@ -246,6 +246,15 @@ describe('ResourceCache against fake-kube', { concurrency: 1 }, () => {
   });
 });
 
+/** Listens on a free local port; a kubeconfig (token t0k) and identity for it. */
+async function plainServer(server: ReturnType<typeof createServer>): Promise<{ kc: KubeConfig; identity: ClusterIdentity }> {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const kc = new KubeConfig();
+  kc.loadFromOptions({ clusters: [{ name: 'c', server: url, skipTLSVerify: true }], users: [{ name: 'u', token: 't0k' }], contexts: [{ name: 'x', cluster: 'c', user: 'u' }], currentContext: 'x' });
+  return { kc, identity: { context: 'x', cluster: 'c', server: url, namespace: 'default', auth: 'token', files: [] } };
+}
+
 describe('watchStream', () => {
   it('an ERROR event with code 410 ends the stream as a 410 failure; events before it are delivered', async () => {
     const server = createServer((req, res) => {
@@ -257,12 +266,8 @@ describe('watchStream', () => {
       res.write(`${JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'too old resource version: 1 (6)', reason: 'Expired', code: 410 } })}\n`);
       // The server would keep the stream open; the client must end it.
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { kc, identity } = await plainServer(server);
     try {
-      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-      const kc = new KubeConfig();
-      kc.loadFromOptions({ clusters: [{ name: 'c', server: url, skipTLSVerify: true }], users: [{ name: 'u', token: 't0k' }], contexts: [{ name: 'x', cluster: 'c', user: 'u' }], currentContext: 'x' });
-      const identity = { context: 'x', cluster: 'c', server: url, namespace: 'default', auth: 'token', files: [] };
       const events: WatchEvent[] = [];
       const r = await watchStream(kc, identity, '/api/v1/pods?watch=1&resourceVersion=1', new AbortController().signal, (e) => events.push(e), {
         description: { verb: 'watch', resource: 'pods' },
@@ -271,6 +276,37 @@ describe('watchStream', () => {
       assert.equal(r.ok, false);
       assert.equal(!r.ok && r.failure.status, 410);
       assert.match(!r.ok ? r.failure.message : '', /too old resource version/);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
+
+describe('KubeWatchSource.list over plain HTTP', () => {
+  it('pages arriving in small pieces are parsed as they come, trimmed by keep; a body that is not JSON is one sentence', async () => {
+    const pods = (from: number) => Array.from({ length: 50 }, (_, i) => ({ metadata: { name: `p${from + i}`, namespace: 'x' }, spec: { nodeName: 'n1', containers: [{ name: 'c' }] } }));
+    const server = createServer((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      if (req.url?.includes('configmaps')) return res.end('<html>a proxy login page</html>');
+      const second = req.url?.includes('continue=');
+      const body = JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: '9', ...(second ? {} : { continue: 'next' }) }, items: pods(second ? 50 : 0) });
+      // In pieces of 100 bytes, each written on its own.
+      for (let i = 0; i < body.length; i += 100) res.write(body.slice(i, i + 100));
+      res.end();
+    });
+    const { kc, identity } = await plainServer(server);
+    try {
+      const source = new KubeWatchSource(kc, identity);
+      const r = await source.list(Resources.pods, { limit: 50, keep: (o) => ({ metadata: o.metadata }) as typeof o });
+      assert.ok(r.ok, !r.ok ? r.failure.message : '');
+      assert.equal(r.value.resourceVersion, '9');
+      assert.deepEqual(r.value.items.map((o) => o.metadata.name), Array.from({ length: 100 }, (_, i) => `p${i}`));
+      assert.ok(r.value.items.every((o) => o.spec === undefined), 'keep ran on every item');
+      const bad = await source.list(Resources.configMaps, {});
+      assert.equal(bad.ok, false);
+      assert.match(!bad.ok ? bad.failure.message : '', /^The API server http:\/\/127\.0\.0\.1:\d+ answered list configmaps with something that is not a JSON list \(not JSON: .*\): is the kubeconfig pointing at a Kubernetes API server\?$/);
+      source.dispose();
     } finally {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
