@@ -10,11 +10,14 @@ import { PromptSeam } from './editor/diagnose/prompts';
 import { readDiagnoseSettings } from './editor/diagnose/settings';
 import { registerLinting } from './editor/register-linting';
 import { registerTree, type TreeApi } from './editor/tree/register-tree';
+import { registerWalkthrough, WalkthroughProgress, type WalkthroughApi } from './editor/walkthrough';
 
 /** What the extension returns from activate(): used by the integration tests to wait on events instead of sleeping. */
 export interface WorkloadIdentityDoctorApi extends DiagnoseApi, TreeApi {
   onDidLint: vscode.Event<vscode.Uri>;
   whenIndexed(): Promise<void>;
+  /** The "Get started" walkthrough's steps completed in this session. */
+  walkthrough: WalkthroughApi;
 }
 
 export function activate(context: vscode.ExtensionContext): WorkloadIdentityDoctorApi {
@@ -24,11 +27,14 @@ export function activate(context: vscode.ExtensionContext): WorkloadIdentityDoct
   // One prompts seam and one Azure access for every command, so a test's replacements reach them all.
   const prompts = new PromptSeam();
   const azure = new AzureAccess();
-  const diagnosis = registerDiagnoseCommands(context, { linter, manifests, prompts, azure });
-  registerPickIdentity(context, { azure, prompts, linter, manifests, timeoutMs: () => readDiagnoseSettings().timeoutMs });
+  const walkthrough = new WalkthroughProgress();
+  const onSignedIn = () => void walkthrough.complete('signIn');
+  const diagnosis = registerDiagnoseCommands(context, { linter, manifests, prompts, azure, onSignedIn });
+  registerPickIdentity(context, { azure, prompts, linter, manifests, timeoutMs: () => readDiagnoseSettings().timeoutMs, onSignedIn });
   // The sidebar tree: it reads the cluster only once its view is shown.
   const tree = registerTree(context, { prompts, version: String((context.extension.packageJSON as { version?: unknown }).version ?? '0') });
-  return { ...diagnosis, ...tree, onDidLint: linter.onDidLint, whenIndexed: () => manifests.whenScanned() };
+  registerWalkthrough(context, walkthrough, { linter, manifests, onDidDiagnose: diagnosis.onDidDiagnose, tree: tree.tree });
+  return { ...diagnosis, ...tree, onDidLint: linter.onDidLint, whenIndexed: () => manifests.whenScanned(), walkthrough: walkthrough.api() };
 }
 
 export function deactivate(): void {}

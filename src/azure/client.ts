@@ -16,13 +16,14 @@ import {
   azErr, azOk,
   type AksCluster, type AppRegistration, type AzureApi, type AzureClientOptions, type AzureEndpoints, type AzureResource,
   type AzureResult, type ExchangeResult, type FederatedCredential, type ManagedIdentity, type RoleAssignment,
+  type SignedInAccount,
 } from './types';
 
 const RESOURCE_GRAPH_API = '2022-10-01';
 
 export class AzureClient implements AzureApi {
   readonly endpoints: AzureEndpoints;
-  readonly account?: { tenantId?: string; user?: string };
+  readonly account?: SignedInAccount;
   private count = 0;
   private readonly credential: TokenCredential | undefined;
   private readonly timeoutMs: number;

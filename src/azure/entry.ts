@@ -3,8 +3,9 @@
 // running `wi-doctor lint` loads any of it.
 
 import type { TokenCredential } from '@azure/core-auth';
-import { AzureCliCredential, ChainedTokenCredential, EnvironmentCredential } from '@azure/identity';
+import { AzureCliCredential, ChainedTokenCredential, ClientSecretCredential, EnvironmentCredential } from '@azure/identity';
 import { AzureClient } from './client';
+import type { DemoAzureEnvironment } from './demo-environment';
 import type { AzureApi, AzureClientOptions, AzureEndpoints } from './types';
 
 export function createAzureClient(opts: AzureClientOptions): AzureApi {
@@ -15,4 +16,18 @@ export function createAzureClient(opts: AzureClientOptions): AzureApi {
 export function cliCredential(endpoints: AzureEndpoints, tenantId?: string): TokenCredential {
   const authorityHost = endpoints.authorityHost;
   return new ChainedTokenCredential(new AzureCliCredential(tenantId ? { tenantId } : {}), new EnvironmentCredential({ authorityHost }));
+}
+
+/**
+ * The demo's sign-in (setting wiDoctor.demo.azureEnvironment): the demo principal's client secret
+ * at the local fake Entra, trusting the demo's CA for this credential only (MSAL's instance
+ * discovery would ask login.microsoftonline.com, so it is off).
+ */
+export function demoCredential(env: DemoAzureEnvironment): TokenCredential {
+  return new ClientSecretCredential(env.tenantId, env.clientId, env.clientSecret, {
+    authorityHost: env.authorityHost,
+    disableInstanceDiscovery: true,
+    tlsOptions: { ca: env.ca },
+    retryOptions: { maxRetries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 1000 },
+  });
 }

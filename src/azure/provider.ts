@@ -22,6 +22,11 @@ export interface ProviderOptions {
    * editor does not, so a diagnosis without a sign-in asks nothing and contacts nothing in Azure.
    */
   anonymousExchange?: boolean;
+  /**
+   * How to name the signed-in account instead of the token's claims, and a label for the cloud
+   * shown beside the tenant (the demo's Azure says it is the demo).
+   */
+  account?: { user?: string; label?: string };
 }
 
 export function azureProvider(opts: ProviderOptions): AzureProvider {
@@ -49,7 +54,7 @@ export function azureProvider(opts: ProviderOptions): AzureProvider {
       // Who is signed in, from the token's claims (the token itself goes nowhere).
       const claims = jwtClaims(t.token);
       tenantId = typeof claims?.tid === 'string' ? claims.tid : undefined;
-      user = typeof claims?.upn === 'string' ? claims.upn : typeof claims?.unique_name === 'string' ? claims.unique_name : undefined;
+      user = opts.account?.user ?? (typeof claims?.upn === 'string' ? claims.upn : typeof claims?.unique_name === 'string' ? claims.unique_name : undefined);
     } catch (e) {
       const f = toAzureFailure(e, { what: 'get an Azure token', role: '' }, opts.endpoints.cloud);
       return unavailable(f.kind === 'not-signed-in' || f.kind === 'expired' ? opts.notSignedIn : f.message, true);
@@ -57,6 +62,6 @@ export function azureProvider(opts: ProviderOptions): AzureProvider {
       clearTimeout(timer);
     }
     const { createAzureClient } = await loadAzure();
-    return { api: createAzureClient({ endpoints: opts.endpoints, credential, timeoutMs: opts.timeoutMs, account: { tenantId, user } }) };
+    return { api: createAzureClient({ endpoints: opts.endpoints, credential, timeoutMs: opts.timeoutMs, account: { tenantId, user, ...(opts.account?.label ? { label: opts.account.label } : {}) } }) };
   };
 }

@@ -114,12 +114,19 @@ export type ExchangeResult =
   | { ok: true; expiresIn?: number }
   | { ok: false; status?: number; aadsts?: string; error?: string; description: string };
 
+/** Who is signed in, as far as the credential tells; `label` names the cloud when it is not a real one (the demo). */
+export interface SignedInAccount {
+  tenantId?: string;
+  user?: string;
+  label?: string;
+}
+
 export interface AzureApi {
   readonly endpoints: AzureEndpoints;
   /** Requests sent (for the report and the benchmark). */
   readonly requestCount: number;
   /** The signed-in account's tenant, when the credential tells. */
-  readonly account?: { tenantId?: string; user?: string };
+  readonly account?: SignedInAccount;
   findIdentityByClientId(clientId: string, signal?: AbortSignal): Promise<AzureResult<ManagedIdentity | undefined>>;
   /** Every user-assigned identity you can read (for "Pick a managed identity from Azure"), or those of one resource group. */
   listIdentities(signal?: AbortSignal, inGroup?: { subscriptionId: string; resourceGroup: string }): Promise<AzureResult<ManagedIdentity[]>>;
@@ -138,5 +145,5 @@ export interface AzureClientOptions {
   endpoints: AzureEndpoints;
   credential: TokenCredential | undefined;
   timeoutMs?: number;
-  account?: { tenantId?: string; user?: string };
+  account?: SignedInAccount;
 }

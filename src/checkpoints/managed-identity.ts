@@ -21,7 +21,7 @@ export const managedIdentity: Checkpoint = {
     const podTenant = ctx.state.podTenantId ?? ctx.state.tenantId;
     const evidence: Evidence[] = [ev('client ID', clientId)];
     if (podTenant) evidence.push(ev('tenant the pods use', podTenant));
-    if (azure.account?.tenantId) evidence.push(ev('signed in to tenant', azure.account.tenantId, 'info'));
+    if (azure.account?.tenantId) evidence.push(ev('signed in to tenant', `${azure.account.tenantId}${azure.account.label ? ` (${azure.account.label})` : ''}`, 'info'));
 
     const found = await azure.findIdentityByClientId(clientId, ctx.signal);
     if (!found.ok) return azureFailed(found.failure, 'search for the managed identity');

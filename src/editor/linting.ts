@@ -5,7 +5,7 @@
 
 import * as vscode from 'vscode';
 import { LintCache, lintFile, type RuleSet } from '../lint/engine';
-import { accumulateChanges, type EditedSpan } from '../manifests/document';
+import { accumulateChanges, type EditedSpan, type ManifestFile } from '../manifests/document';
 import type { Finding } from '../rules/types';
 import { toDiagnostic } from './convert';
 import type { LintSettings } from './settings';
@@ -27,6 +27,9 @@ export class EditorLinter implements vscode.Disposable {
   private readonly linted = new vscode.EventEmitter<vscode.Uri>();
   /** Fires after a document's diagnostics were updated (tests wait on it). */
   readonly onDidLint = this.linted.event;
+  private readonly lintedFile = new vscode.EventEmitter<{ document: vscode.TextDocument; file: ManifestFile }>();
+  /** The same, with the document and its parse (the walkthrough's "open a manifest" step reads the kinds). */
+  readonly onDidLintFile = this.lintedFile.event;
 
   constructor(
     private readonly manifests: WorkspaceManifests,
@@ -77,6 +80,7 @@ export class EditorLinter implements vscode.Disposable {
     this.results.set(key, { version: doc.version, findings });
     this.diagnostics.set(doc.uri, findings.map((f) => toDiagnostic(f, this.docsUri)));
     this.linted.fire(doc.uri);
+    this.lintedFile.fire({ document: doc, file });
     if (changed) this.relintOthers(doc);
     return findings;
   }
@@ -115,5 +119,6 @@ export class EditorLinter implements vscode.Disposable {
     for (const t of this.timers.values()) clearTimeout(t);
     this.diagnostics.dispose();
     this.linted.dispose();
+    this.lintedFile.dispose();
   }
 }

@@ -62,15 +62,25 @@ export const CHROMIUM_ARGS = Object.freeze([
 /** @type {Set<{ async: () => Promise<void>, sync: () => void }>} */
 const cleanups = new Set();
 let signalHandlersInstalled = false;
+let signalsLeftToCaller = false;
 /** The signal that is ending this process, if any. */
 let interruptedBy;
 export const interrupted = () => interruptedBy;
+
+/**
+ * For a program that handles SIGINT/SIGTERM itself (`npm start` stops everything and exits 0 on
+ * Ctrl+C): no signal handlers are installed here; the servers are still killed when the process
+ * exits. Call before the first startCodeServer() or launchBrowser().
+ */
+export function leaveSignalsToCaller() {
+  signalsLeftToCaller = true;
+}
 
 function registerCleanup(entry) {
   cleanups.add(entry);
   if (!signalHandlersInstalled) {
     signalHandlersInstalled = true;
-    for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
+    for (const [signal, code] of signalsLeftToCaller ? [] : [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
       process.on(signal, () => {
         if (interruptedBy) return;
         interruptedBy = signal;
@@ -176,6 +186,9 @@ function uriPath(absPath) {
  * @param {string} [opts.extensionDevelopmentPath] added to url()'s payload as a vscode-remote URI
  * @param {string} [opts.extensionsDir] defaults to a fresh temp folder
  * @param {Record<string, unknown>} [opts.userSettings] merged over BASE_USER_SETTINGS
+ * @param {Record<string, string>} [opts.env] merged over this process's environment for code-server
+ *   (and so its extension host), e.g. the demo's KUBECONFIG
+ * @param {number} [opts.port] the port to try first (default: a free one)
  * @param {number} [opts.startTimeoutMs] default 60 s
  * @returns {Promise<{ port: number, baseUrl: string, pid: number, userDataDir: string,
  *   extensionsDir: string, remoteUri(absPath: string): string,
@@ -183,7 +196,7 @@ function uriPath(absPath) {
  *   logs(): string[], exited: Promise<number|null>, stop(): Promise<void> }>}
  */
 export async function startCodeServer(opts = {}) {
-  const { workspace, extensionDevelopmentPath, userSettings = {}, startTimeoutMs = 60_000, port: preferredPort } = opts;
+  const { workspace, extensionDevelopmentPath, userSettings = {}, startTimeoutMs = 60_000, port: preferredPort, env = {} } = opts;
   if (!fs.existsSync(CODE_SERVER_ENTRY)) {
     throw new Error(`code-server is not installed (${CODE_SERVER_ENTRY}); run scripts/ensure-code-server.sh`);
   }
@@ -205,7 +218,7 @@ export async function startCodeServer(opts = {}) {
   for (let attempt = 1; attempt <= 3; attempt++) {
     const port = attempt === 1 && preferredPort ? preferredPort : await getFreePort();
     try {
-      return await spawnAndWait({ port, tmpRoot, userDataDir, extensionsDir, configPath, workspace, extensionDevelopmentPath, startTimeoutMs });
+      return await spawnAndWait({ port, tmpRoot, userDataDir, extensionsDir, configPath, workspace, extensionDevelopmentPath, startTimeoutMs, env });
     } catch (err) {
       lastError = err;
       if (!err.portInUse) break;
@@ -215,7 +228,7 @@ export async function startCodeServer(opts = {}) {
   throw lastError;
 }
 
-async function spawnAndWait({ port, tmpRoot, userDataDir, extensionsDir, configPath, workspace, extensionDevelopmentPath, startTimeoutMs }) {
+async function spawnAndWait({ port, tmpRoot, userDataDir, extensionsDir, configPath, workspace, extensionDevelopmentPath, startTimeoutMs, env }) {
   const args = [
     CODE_SERVER_ENTRY,
     '--config', configPath,
@@ -236,7 +249,7 @@ async function spawnAndWait({ port, tmpRoot, userDataDir, extensionsDir, configP
   const child = spawn(process.execPath, args, {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: process.env,
+    env: { ...process.env, ...env },
   });
   const logLines = [];
   const onData = (chunk) => {
@@ -330,6 +343,44 @@ async function spawnAndWait({ port, tmpRoot, userDataDir, extensionsDir, configP
     exited,
     stop,
   };
+}
+
+/**
+ * Installs a .vsix into an extensions folder with code-server's own CLI, as
+ * `code --install-extension` does (a throwaway user-data folder, so nothing else is touched).
+ * Resolves to the installed extension's folder.
+ *
+ * @param {{ vsix: string, extensionsDir: string, timeoutMs?: number }} opts
+ * @returns {Promise<string>}
+ */
+export async function installExtension({ vsix, extensionsDir, timeoutMs = 120_000 }) {
+  if (!fs.existsSync(CODE_SERVER_ENTRY)) throw new Error(`code-server is not installed (${CODE_SERVER_ENTRY}); run scripts/ensure-code-server.sh`);
+  const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+  const id = `${manifest.publisher}.${manifest.name}-`.toLowerCase();
+  fs.mkdirSync(extensionsDir, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wi-install-'));
+  const configPath = path.join(tmp, 'config.yaml');
+  fs.writeFileSync(configPath, 'auth: none\ncert: false\n');
+  const child = spawn(
+    process.execPath,
+    [CODE_SERVER_ENTRY, '--config', configPath, '--user-data-dir', path.join(tmp, 'user-data'), '--extensions-dir', extensionsDir, '--install-extension', path.resolve(vsix), '--force'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  child.stdout.on('data', (c) => (out += c));
+  child.stderr.on('data', (c) => (out += c));
+  try {
+    const code = await withTimeout(new Promise((resolve) => child.once('exit', (c, signal) => resolve(c ?? signal))), timeoutMs, 'timeout');
+    if (code === 'timeout') {
+      child.kill('SIGKILL');
+      throw new Error(`installing ${vsix} took over ${timeoutMs / 1000} s:\n${out}`);
+    }
+    const installed = fs.readdirSync(extensionsDir).find((d) => d.toLowerCase().startsWith(id));
+    if (code !== 0 || !installed) throw new Error(`code-server --install-extension ${vsix} exited ${code}${installed ? '' : ' and installed nothing'}:\n${out}`);
+    return path.join(extensionsDir, installed);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

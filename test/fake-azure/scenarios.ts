@@ -11,7 +11,7 @@
 // A second tenant, Fabrikam, has its own subscription. The test principal `wi-doctor-test`
 // (signIn()) reads the home tenant.
 
-import { CLIENT_ID, TENANT_ID, type ScenarioTarget } from '../fake-kube/scenarios';
+import { CLIENT_ID, DEMO_WORKLOADS, TENANT_ID, type Checkpoint as KubeCheckpoint, type ScenarioTarget } from '../fake-kube/scenarios';
 import { ROLE, type ArmResource, type CloudState } from './state';
 
 export { CLIENT_ID, TENANT_ID };
@@ -26,6 +26,9 @@ export { CLIENT_ID, TENANT_ID };
  *   token-exchange         Entra exchanges the service-account token for an access token
  */
 export type AzureCheckpoint = 'cluster-oidc-issuer' | 'managed-identity' | 'federated-credential' | 'role-assignments' | 'token-exchange';
+
+/** Every checkpoint of a whole diagnosis, cluster and Azure (for the demo's expectations). */
+export type AnyCheckpoint = AzureCheckpoint | KubeCheckpoint;
 
 export const HOME_TENANT = { id: TENANT_ID, displayName: 'Contoso', domain: 'contoso.onmicrosoft.com' };
 export const OTHER_TENANT = { id: '3c9f1e7a-5d2b-4a8c-9e6f-0b1d2c3e4f5a', displayName: 'Fabrikam', domain: 'fabrikam.onmicrosoft.com' };
@@ -245,6 +248,66 @@ function healthy(c: BuildContext, fic?: FicChanges): void {
   workloadRoles(c);
 }
 
+// ---- The demo (`npm start`) ----------------------------------------------------------------------
+
+/** The Key Vault every app of the fake-kube `demo` cluster names (env KEY_VAULT_URL). */
+export const DEMO_KEYVAULT_NAME = 'kv-contoso-prod';
+export const DEMO_KEYVAULT_ID = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${RESOURCE_GROUP}/providers/Microsoft.KeyVault/vaults/${DEMO_KEYVAULT_NAME}`;
+
+/** What is wrong with each demo workload, in a few words (by its fake-kube scenario). */
+const DEMO_WHY: Record<string, string> = {
+  healthy: 'healthy: every checkpoint passes, the token exchange included',
+  'label-on-deployment': 'the use label is on the Deployment, not its pod template',
+  'annotation-typo': 'the ServiceAccount says client_id, not client-id',
+  'sa-not-annotated': 'the ServiceAccount has no client-id annotation',
+  'pods-older-than-label': 'the running pods predate the label (rollout paused)',
+  'client-secret-set': 'AZURE_CLIENT_SECRET makes the SDK skip Workload Identity',
+  'hardcoded-client-id': 'the container hard-codes another AZURE_CLIENT_ID',
+  'namespace-excluded': 'the namespace is labelled control-plane: the webhook skips it',
+};
+
+/**
+ * The demo cluster's workloads (fake-kube `DEMO_WORKLOADS`: one namespace per failure mode) with
+ * their ServiceAccount and what a whole diagnosis, cluster and Azure, finds first. Every
+ * ServiceAccount carries CLIENT_ID, so one identity (id-payments-api) trusts them all — except
+ * analytics/ingest, whose federated credential has a typo in the namespace ("analytcs"): the one
+ * workload broken on the Azure side (its pods' logs show Entra's refusal too).
+ */
+export const DEMO_AZURE_WORKLOADS: readonly { target: ScenarioTarget; serviceAccount: string; firstFailure: AnyCheckpoint | null; why: string }[] = DEMO_WORKLOADS.map((w) => {
+  const serviceAccount = w.target.namespace === 'payments' ? 'api-sa' : `${w.target.name}-sa`;
+  if (w.target.namespace === 'analytics') {
+    return { target: w.target, serviceAccount, firstFailure: 'federated-credential', why: 'the federated credential says namespace "analytcs" (Entra: AADSTS700213)' };
+  }
+  return { target: w.target, serviceAccount, firstFailure: w.failingCheckpoint, why: DEMO_WHY[w.scenario] ?? w.scenario };
+});
+
+/** The demo's typo'd subject (the namespace misspelt). */
+export const DEMO_TYPO_SUBJECT = 'system:serviceaccount:analytcs:ingest-sa';
+
+function demo(c: BuildContext): void {
+  base(c);
+  const id = paymentsIdentity(c, false);
+  for (const w of DEMO_AZURE_WORKLOADS) {
+    const right = `system:serviceaccount:${w.target.namespace}:${w.serviceAccount}`;
+    c.state.addFic(id, {
+      name: `aks-prod-${w.target.namespace}-${w.serviceAccount}`,
+      issuer: c.issuer,
+      subject: w.target.namespace === 'analytics' ? DEMO_TYPO_SUBJECT : right,
+      audiences: [AUDIENCE],
+      createdAt: c.now - 30 * DAY,
+    });
+  }
+  c.state.addResource({
+    name: DEMO_KEYVAULT_NAME,
+    type: 'Microsoft.KeyVault/vaults',
+    location: 'eastus',
+    subscriptionId: SUBSCRIPTION_ID,
+    resourceGroup: RESOURCE_GROUP,
+    properties: { sku: { family: 'A', name: 'standard' }, tenantId: TENANT_ID, accessPolicies: [], enableSoftDelete: true, softDeleteRetentionInDays: 90, enableRbacAuthorization: true, enablePurgeProtection: true, vaultUri: `https://${DEMO_KEYVAULT_NAME}.vault.azure.net/`, provisioningState: 'Succeeded', publicNetworkAccess: 'Enabled' },
+  });
+  c.state.addRoleAssignment({ scope: DEMO_KEYVAULT_ID, principalId: PRINCIPAL_ID, role: 'Key Vault Secrets User' });
+}
+
 const common = { kubeScenario: 'azure-wired', target: PAYMENTS_API } as const;
 
 export const AZURE_SCENARIOS: readonly AzureScenario[] = [
@@ -445,6 +508,22 @@ export const AZURE_SCENARIOS: readonly AzureScenario[] = [
     exchange: 90061,
     issuerDown: true,
     build: healthy,
+  },
+  /**
+   * The demo of `npm start`, beside the fake-kube `demo` cluster (one namespace per failure mode):
+   * id-payments-api trusts every demo ServiceAccount (one federated credential each) and holds Key
+   * Vault Secrets User on kv-contoso-prod, the vault the apps name, so payments/api passes every
+   * checkpoint including the token exchange; analytics/ingest's credential has a namespace typo
+   * (DEMO_AZURE_WORKLOADS says what each workload shows).
+   */
+  {
+    name: 'demo',
+    description: 'For `npm start`: the fake-kube demo cluster (one namespace per failure mode); id-payments-api trusts each demo ServiceAccount and may read kv-contoso-prod, except analytics/ingest (credential subject typo "analytcs").',
+    kubeScenario: 'demo',
+    target: PAYMENTS_API,
+    failingCheckpoint: null,
+    exchange: null,
+    build: demo,
   },
 ];
 

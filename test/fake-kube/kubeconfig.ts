@@ -5,6 +5,8 @@
 export interface KubeconfigOptions {
   /** Context (and cluster) name; default `fake-aks`. */
   context?: string;
+  /** The user entry's name; default `clusterUser_rg-contoso-prod_<context>`, as `az aks get-credentials` names it. */
+  user?: string;
   /** The context's default namespace. */
   namespace?: string;
   /** How the user authenticates; default `token`. */
@@ -32,7 +34,7 @@ const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
 export function kubeconfigYaml(server: KubeconfigServer, o: KubeconfigOptions = {}): string {
   const name = o.context ?? 'fake-aks';
-  const userName = `clusterUser_rg-contoso-prod_${name}`;
+  const userName = o.user ?? `clusterUser_rg-contoso-prod_${name}`;
   const auth = o.auth ?? 'token';
   const token = o.token ?? server.token;
   let user: string[];

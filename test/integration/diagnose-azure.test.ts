@@ -8,12 +8,13 @@
 // deadline, never a sleep.
 
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { CheckpointResult, DiagnosisReport } from '../../src/checkpoints/types';
 import type { WorkloadIdentityDoctorApi } from '../../src/extension';
+import { DEMO_AZURE_LABEL, demoEnvironmentText } from '../../src/azure/demo-environment';
 import { startFakeCloud, type FakeCloud } from '../fake-azure/cloud';
 import { AZURE_EXPECTATIONS } from '../fake-azure/expectations';
 import { closeAll, codeOf, EXTENSION_ID, open, waitFor, wiDiagnostics, workspaceUri } from './helpers';
@@ -74,7 +75,7 @@ export function registerDiagnoseAzureTests(): void {
       api.setAzure(undefined);
       await cloud?.stop();
       cloud = undefined;
-      for (const key of ['kubeconfig', 'diagnose.tokenExchange']) await setting(key, undefined);
+      for (const key of ['kubeconfig', 'diagnose.tokenExchange', 'demo.azureEnvironment']) await setting(key, undefined);
       await closeAll();
     });
     after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -265,6 +266,63 @@ export function registerDiagnoseAzureTests(): void {
       assert.deepEqual(infos[0]!.actions, ['Sign in to Azure']);
       assert.match(infos[0]!.message, /Not signed in to Azure/);
       assert.equal(editor.document.getText(), before);
+    });
+
+    it('the demo setting (wiDoctor.demo.azureEnvironment) signs in the demo principal, named as the demo everywhere: the demo\'s payments/api passes every checkpoint, token exchange included', async () => {
+      const c = await startFakeCloud({ scenario: 'demo' });
+      cloud = c;
+      await setting('kubeconfig', c.kube.writeKubeconfig(join(tmp, 'demo.kubeconfig'), { context: 'wi-doctor-demo', user: 'wi-doctor-demo' }));
+      const p = c.principal;
+      const file = join(tmp, 'azure-environment.json');
+      writeFileSync(file, demoEnvironmentText({ arm: c.endpoints.arm, authorityHost: c.endpoints.authorityHost, graph: c.endpoints.graph, ca: c.caPem, tenantId: p.tenantId, clientId: p.clientId, clientSecret: p.secret, account: p.displayName }), { mode: 0o600 });
+      await setting('demo.azureEnvironment', file);
+      await setting('diagnose.tokenExchange', 'always');
+      // No test seam: the setting alone reaches the demo's Azure, silently (a diagnosis never pops a sign-in).
+      api.setAzure(undefined);
+      const report = await api.diagnose(TARGET);
+      assert.equal(report.context, 'wi-doctor-demo');
+      for (const cp of report.checkpoints) assert.equal(cp.status, 'pass', `${cp.id}\n${describeReport(report)}`);
+      const tenant = result(report, 'managed-identity')!.evidence.find((e) => e.label === 'signed in to tenant');
+      assert.equal(tenant?.value, `${p.tenantId} (${DEMO_AZURE_LABEL})`);
+      assert.ok(!JSON.stringify(report).includes(p.secret), 'the secret is nowhere in the report');
+
+      // "Sign in to Azure" gets a real token from the demo's Entra, then re-runs the last diagnosis.
+      const again = await vscode.commands.executeCommand<DiagnosisReport>('wiDoctor.signInToAzure');
+      assert.ok(again, 'signing in re-runs the last diagnosis');
+      assert.equal(statusOf(again, 'token-exchange'), 'pass', describeReport(again));
+
+      // "Pick a managed identity from Azure" lists the demo's identities and says where they come from.
+      let title = '';
+      api.setPrompts({ pick: async <T extends vscode.QuickPickItem>(_list: readonly T[], options?: vscode.QuickPickOptions) => ((title = options?.title ?? ''), undefined) });
+      const uri = workspaceUri('azure', 'pick.yaml');
+      const editor = await open(uri);
+      const line = editor.document.getText().split('\n').findIndex((l) => l.startsWith('  name: orders-sa'));
+      assert.equal(await vscode.commands.executeCommand('wiDoctor.pickManagedIdentity', { uri: uri.toString(), line, character: 4 }), undefined);
+      assert.match(title, new RegExp(`from the ${DEMO_AZURE_LABEL.replace(/[()]/g, '\\$&')}$`));
+    });
+
+    it('the demo setting naming a missing or malformed file: the Azure checkpoints are skipped with the exact reason, and "Sign in to Azure" says it, offering the setting', async () => {
+      const c = await useScenario('azure-healthy', { signedIn: false });
+      const missing = join(tmp, 'no-such-demo.json');
+      await setting('demo.azureEnvironment', missing);
+      const errors: { message: string; actions: string[] }[] = [];
+      api.setPrompts({ error: async (message, ...actions) => (errors.push({ message, actions }), undefined) });
+      const report = await api.diagnose(TARGET);
+      for (const id of CLUSTER_SIDE) assert.equal(statusOf(report, id), 'pass', `${id}\n${describeReport(report)}`);
+      const first = result(report, 'managed-identity')!;
+      assert.equal(first.status, 'skipped');
+      assert.ok(first.summary.includes(`The demo Azure environment file ${missing} (setting wiDoctor.demo.azureEnvironment) does not exist`), first.summary);
+      assert.equal(await vscode.commands.executeCommand('wiDoctor.signInToAzure'), undefined);
+      assert.equal(errors.length, 1);
+      assert.match(errors[0]!.message, /does not exist: start the demo with `npm start`/);
+      assert.deepEqual(errors[0]!.actions, ['Open Setting']);
+
+      const malformed = join(tmp, 'malformed-demo.json');
+      writeFileSync(malformed, '{ "kind": "wi-doctor-demo-azure-environment", "version": 1, "arm": "https://management.azure.com" }');
+      await setting('demo.azureEnvironment', malformed);
+      const again = await api.diagnose(TARGET);
+      assert.match(result(again, 'managed-identity')!.summary, /"arm" must be an https URL on 127\.0\.0\.1 .*not https:\/\/management\.azure\.com; "authorityHost" is missing/);
+      assert.deepEqual(c.requests().filter((r) => r.service === 'arm' || r.service === 'entra').map((r) => r.path), [], 'nothing was asked of any Azure');
     });
 
     // The same answers the CLI suite asserts for the Azure scenarios (test/fake-azure/expectations.ts),

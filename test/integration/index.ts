@@ -9,6 +9,7 @@ import { registerDiagnoseAzureTests } from './diagnose-azure.test';
 import { registerDiagnoseTests } from './diagnose.test';
 import { registerLintingTests } from './linting.test';
 import { registerTreeTests } from './tree.test';
+import { registerWalkthroughTests } from './walkthrough.test';
 
 const TAG = '[wi-test] ';
 const out = (line: string) => console.log(TAG + line);
@@ -39,6 +40,7 @@ export function run(): Promise<void> {
   registerDiagnoseTests();
   registerDiagnoseAzureTests();
   registerTreeTests();
+  registerWalkthroughTests();
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures ? reject(new Error(`${failures} integration test(s) failed`)) : resolve()));
   });

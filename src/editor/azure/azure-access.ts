@@ -7,9 +7,18 @@
 //
 // Tests replace the account and the endpoints with `setOverride` (the API's `setAzure`), pointing
 // the same code at the local fake Azure.
+//
+// The demo (`npm start`, in code-server, which cannot sign in to a Microsoft account) sets the
+// user setting `wiDoctor.demo.azureEnvironment` to a file naming its local fake Azure and demo
+// principal (src/azure/demo-environment.ts). While it is set, that principal is signed in (the
+// setting is the consent: only a user setting counts, never a workspace's), and every place that
+// names the account says it is the demo. The file is re-read for each diagnosis, so a restarted
+// demo (new ports) is picked up; a missing or malformed file is a sentence, never a crash.
 
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import * as vscode from 'vscode';
+import { DEMO_AZURE_LABEL, DEMO_ENVIRONMENT_SETTING, demoAccountLabel, demoEndpoints, demoEnvironmentPath, readDemoEnvironment, type DemoEnvironmentResult } from '../../azure/demo-environment';
+import { loadAzure } from '../../azure/load';
 import { azureProvider } from '../../azure/provider';
 import { CLOUDS, type AzureCloudName, type AzureEndpoints } from '../../azure/types';
 import type { AzureProvider } from '../../checkpoints/context';
@@ -26,6 +35,8 @@ export interface AzureSettings {
   cloud: AzureCloudName;
   /** A tenant ID or domain; undefined = the account's home tenant. */
   tenant?: string;
+  /** The demo's Azure environment file (user setting only), absolute; undefined = VS Code's Microsoft account. */
+  demoEnvironment?: string;
   problems: string[];
 }
 
@@ -45,7 +56,9 @@ export function readAzureSettings(): AzureSettings {
   else problems.push(`wiDoctor.azure.cloud: "${rawCloud}" is not one of ${Object.keys(CLOUDS).join(', ')}; AzureCloud is used.`);
   const t = validateTenant(c.get<unknown>('azure.tenant'));
   if (t.problem) problems.push(t.problem);
-  return { cloud, tenant: t.tenant, problems };
+  const demo = demoEnvironmentPath(c.inspect<unknown>('demo.azureEnvironment')?.globalValue);
+  if (demo.problem) problems.push(demo.problem);
+  return { cloud, tenant: t.tenant, ...(demo.path ? { demoEnvironment: demo.path } : {}), problems };
 }
 
 /** Thrown when VS Code has no session: the name is the one the Azure client maps to "not signed in". */
@@ -89,6 +102,18 @@ export class AzureAccess {
     const o = this.override;
     if (o) return azureProvider({ endpoints: o.endpoints, credential: async () => o.credential, notSignedIn: NOT_SIGNED_IN, timeoutMs });
     const s = this.readSettings();
+    if (s.demoEnvironment) {
+      const demo = this.readDemo(s.demoEnvironment);
+      if (!demo.ok) return azureProvider({ endpoints: CLOUDS[s.cloud], credential: async () => undefined, notSignedIn: demo.problem, timeoutMs });
+      const env = demo.env;
+      return azureProvider({
+        endpoints: demoEndpoints(env),
+        credential: async () => (await loadAzure()).demoCredential(env),
+        notSignedIn: `The ${DEMO_AZURE_LABEL} at ${env.authorityHost} did not sign in the demo principal: is \`npm start\` still running?`,
+        timeoutMs,
+        account: { user: demoAccountLabel(env), label: DEMO_AZURE_LABEL },
+      });
+    }
     const mismatch = providerMismatch(s.cloud, vscode.workspace.getConfiguration().get(SOVEREIGN_SETTING));
     const credential = new SessionCredential(authProviderFor(s.cloud).id, s.tenant);
     return azureProvider({
@@ -103,6 +128,7 @@ export class AzureAccess {
   async signIn(): Promise<SignInResult> {
     if (this.override) return { ok: true };
     const s = this.readSettings();
+    if (s.demoEnvironment) return this.signInToDemo(s.demoEnvironment);
     const mismatch = providerMismatch(s.cloud, vscode.workspace.getConfiguration().get(SOVEREIGN_SETTING));
     if (mismatch) return { ok: false, message: mismatch, setting: SOVEREIGN_SETTING };
     try {
@@ -115,13 +141,37 @@ export class AzureAccess {
     }
   }
 
+  /** The demo's sign-in: a real token from the demo's fake Entra for its ARM, so success means the demo answers. */
+  private async signInToDemo(path: string): Promise<SignInResult> {
+    const demo = this.readDemo(path);
+    if (!demo.ok) return { ok: false, message: demo.problem, setting: DEMO_ENVIRONMENT_SETTING };
+    const env = demo.env;
+    try {
+      const token = await (await loadAzure()).demoCredential(env).getToken(`${env.arm}/.default`);
+      if (!token) throw new Error('no token');
+      return { ok: true, account: demoAccountLabel(env) };
+    } catch (e) {
+      const message = String((e as Error)?.message ?? e).split('\n')[0];
+      return { ok: false, message: `Could not sign in to the ${DEMO_AZURE_LABEL} at ${env.authorityHost} (${message}). Is \`npm start\` still running?`, setting: DEMO_ENVIRONMENT_SETTING };
+    }
+  }
+
+  /** Reads the demo's file; a problem is also said once as a warning (a stale setting should not go unnoticed). */
+  private readDemo(path: string): DemoEnvironmentResult {
+    const r = readDemoEnvironment(path);
+    if (!r.ok) this.warnOnce(r.problem);
+    return r;
+  }
+
+  private warnOnce(problem: string): void {
+    if (this.reported.has(problem)) return;
+    this.reported.add(problem);
+    void vscode.window.showWarningMessage(`Workload Identity Doctor: ${problem}`);
+  }
+
   private readSettings(): AzureSettings {
     const s = this.settings();
-    for (const p of s.problems) {
-      if (this.reported.has(p)) continue;
-      this.reported.add(p);
-      void vscode.window.showWarningMessage(`Workload Identity Doctor: ${p}`);
-    }
+    for (const p of s.problems) this.warnOnce(p);
     return s;
   }
 }

@@ -36,6 +36,8 @@ interface Deps {
   linter: EditorLinter;
   /** Per-request timeout (the diagnosis setting). */
   timeoutMs: () => number;
+  /** Called after an interactive Azure sign-in succeeded. */
+  onSignedIn?: () => void;
 }
 
 export function registerPickIdentity(context: vscode.ExtensionContext, deps: Deps): void {
@@ -126,7 +128,7 @@ async function pickIdentity(deps: Deps, arg?: unknown): Promise<string | undefin
       identity,
     }));
   const picked = await prompts.pick(items, {
-    title: `Managed identity for ServiceAccount ${first.name ?? '(unnamed)'}`,
+    title: `Managed identity for ServiceAccount ${first.name ?? '(unnamed)'}${api.account?.label ? ` — from the ${api.account.label}` : ''}`,
     placeHolder: 'The identity whose client ID the ServiceAccount annotation should carry',
     matchOnDescription: true,
     matchOnDetail: true,
@@ -167,6 +169,7 @@ async function signedInApi(deps: Deps, prompts: DiagnosePrompts): Promise<AzureA
     await reportSignInFailure(prompts, signed);
     return undefined;
   }
+  deps.onSignedIn?.();
   r = await connect();
   if ('api' in r) return r.api;
   void prompts.error(`Workload Identity Doctor: ${r.unavailable}`);

@@ -38,6 +38,8 @@ export interface DiagnoserDeps {
   azure: AzureAccess;
   /** The report view's tab icon. */
   iconPath?: vscode.Uri;
+  /** Called after an interactive Azure sign-in succeeded (the walkthrough's step). */
+  onSignedIn?: () => void;
 }
 
 /** The AzureApi a diagnosis got from its provider, kept for the Azure fixes of its report. */
@@ -142,6 +144,7 @@ export class Diagnoser implements vscode.Disposable {
       await reportSignInFailure(prompts, r);
       return undefined;
     }
+    this.deps.onSignedIn?.();
     if (!entry) {
       void prompts.info(`Workload Identity Doctor: signed in to Azure${r.account ? ` as ${r.account}` : ''}. Run "Diagnose Workload Identity" on a workload to check its Azure side.`);
       return undefined;

@@ -65,6 +65,8 @@ export interface DiagnoseDeps {
   linter: EditorLinter;
   prompts: PromptSeam;
   azure: AzureAccess;
+  /** Called after an interactive Azure sign-in succeeded. */
+  onSignedIn?: () => void;
 }
 
 export function registerDiagnoseCommands(context: vscode.ExtensionContext, deps: DiagnoseDeps): DiagnoseApi {
@@ -78,6 +80,7 @@ export function registerDiagnoseCommands(context: vscode.ExtensionContext, deps:
     azure,
     tool: { name: 'Workload Identity Doctor for VS Code', version },
     iconPath: vscode.Uri.joinPath(context.extensionUri, 'media', 'wi-doctor.svg'),
+    onSignedIn: deps.onSignedIn,
   });
   const lenses = new DiagnoseCodeLens(deps.manifests, deps.linter, () => readDiagnoseSettings().codeLens);
 

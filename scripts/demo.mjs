@@ -1,0 +1,169 @@
+// The demo behind `npm start` (and the UI smoke tests): a local fake AKS cluster and a local fake
+// Azure, seeded with the fake-azure scenario `demo` — one namespace per failure mode beside a
+// healthy payments/api, a managed identity whose federated credentials trust the demo's
+// ServiceAccounts (one with a typo), and a Key Vault role — all over HTTPS on 127.0.0.1, in one
+// process of its own process group (test/fake-azure/cli.ts).
+//
+// Everything the demo writes stays in `dir`: the kubeconfig (context, cluster and user
+// `wi-doctor-demo`), the Azure environment file of the setting wiDoctor.demo.azureEnvironment
+// (mode 0600: it holds the demo principal's client secret; it is never printed), and a fresh copy
+// of examples/workspace. Your own ~/.kube/config and KUBECONFIG are never read or written: the
+// demo's VS Code gets the demo's kubeconfig through its user settings and its environment.
+//
+//   const demo = await startDemo({ dir: '.demo' });
+//   await startCodeServer({ workspace: demo.workspace, userSettings: demo.userSettings, env: demo.env });
+//   ...
+//   await demo.stop();
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The kube context (and cluster, and user) of the demo's kubeconfig. */
+export const DEMO_CONTEXT = 'wi-doctor-demo';
+/** How the demo's Azure is named (src/azure/demo-environment.ts says the same to the user). */
+export const DEMO_AZURE_LABEL = 'demo Azure (local, not a real tenant)';
+/** The demo VS Code's window title. */
+export const DEMO_WINDOW_TITLE = '${rootName} — Workload Identity Doctor DEMO';
+
+const STOP_GRACE_MS = 5_000;
+
+/**
+ * Starts the demo's fake servers and writes its files into `dir` (created if needed; the files of
+ * an earlier demo there are replaced).
+ *
+ * @param {{ dir: string, startTimeoutMs?: number }} opts
+ * @returns {Promise<{
+ *   kubeconfig: string,
+ *   azureEnvironmentFile: string,
+ *   userSettings: Record<string, unknown>,
+ *   env: Record<string, string>,
+ *   workspace: string,
+ *   info: { context: string, cluster: string, kubeServer: string, azureLabel: string, arm: string, entra: string, graph: string,
+ *           tenantId: string, subscriptionId: string, workloads: { target: { namespace: string, kind: string, name: string }, firstFailure: string | null, why: string }[] },
+ *   pid: number,
+ *   exited: Promise<number | string | null>,
+ *   stop(): Promise<void>,
+ * }>}
+ */
+export async function startDemo({ dir, startTimeoutMs = 60_000 }) {
+  if (!dir) throw new Error('startDemo: dir is required');
+  const root = path.resolve(dir);
+  fs.mkdirSync(root, { recursive: true });
+  const kubeconfig = path.join(root, 'kubeconfig.yaml');
+  const azureEnvironmentFile = path.join(root, 'azure-environment.json');
+  const workspace = path.join(root, 'workspace');
+  for (const f of [kubeconfig, azureEnvironmentFile]) fs.rmSync(f, { force: true });
+  fs.rmSync(workspace, { recursive: true, force: true });
+  fs.cpSync(path.join(REPO_ROOT, 'examples', 'workspace'), workspace, { recursive: true });
+
+  // One process (TypeScript through tsx's loader, no wrapper process), in a process group of its
+  // own so stop() ends it whole and a Ctrl+C in the terminal reaches only the parent.
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'test/fake-azure/cli.ts', '--scenario', 'demo', '--kubeconfig', kubeconfig, '--context', DEMO_CONTEXT, '--azure-environment', azureEnvironmentFile],
+    { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KUBECONFIG: kubeconfig } },
+  );
+  let stderr = '';
+  child.stderr.on('data', (c) => {
+    stderr = (stderr + c).slice(-4000);
+  });
+  let exitCode;
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve((exitCode = code ?? signal))));
+
+  const killGroup = (signal) => {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      /* already gone */
+    }
+  };
+  // If the parent dies without stop(), the demo's servers must not outlive it.
+  const onExit = () => killGroup('SIGKILL');
+  process.on('exit', onExit);
+  let stopping;
+  const stop = () =>
+    (stopping ??= (async () => {
+      if (exitCode === undefined) {
+        killGroup('SIGTERM');
+        let timer;
+        const gone = await Promise.race([exited.then(() => true), new Promise((resolve) => (timer = setTimeout(() => resolve(false), STOP_GRACE_MS)))]);
+        clearTimeout(timer);
+        if (!gone) {
+          killGroup('SIGKILL');
+          await exited;
+        }
+      }
+      process.off('exit', onExit);
+    })());
+
+  // The CLI prints one line for people, then one JSON line for scripts (without the secret: it is in the 0600 file).
+  let ready;
+  try {
+    ready = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the demo's fake servers did not start within ${startTimeoutMs / 1000} s:\n${stderr}`)), startTimeoutMs);
+      exited.then((code) => {
+        clearTimeout(timer);
+        reject(new Error(`the demo's fake servers exited (${code}) before they were ready:\n${stderr}`));
+      });
+      readline.createInterface({ input: child.stdout }).on('line', (line) => {
+        if (!line.startsWith('{')) return;
+        try {
+          const info = JSON.parse(line);
+          if (info.scenario === 'demo' && info.kube?.url) {
+            clearTimeout(timer);
+            resolve(info);
+          }
+        } catch {
+          /* not the JSON line */
+        }
+      });
+    });
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  for (const f of [kubeconfig, azureEnvironmentFile]) {
+    if (!fs.existsSync(f)) {
+      await stop();
+      throw new Error(`the demo's fake servers started but did not write ${f}`);
+    }
+  }
+
+  return {
+    kubeconfig,
+    azureEnvironmentFile,
+    userSettings: {
+      // The demo's own kubeconfig and context: the sidebar and the diagnosis read nothing else.
+      'wiDoctor.kubeconfig': kubeconfig,
+      'wiDoctor.context': DEMO_CONTEXT,
+      // The demo's Azure, instead of a Microsoft account (code-server cannot sign in to one here).
+      'wiDoctor.demo.azureEnvironment': azureEnvironmentFile,
+      // The demo shows the whole chain, the exchange at the (fake) Entra included, without a dialog.
+      'wiDoctor.diagnose.tokenExchange': 'always',
+      'window.title': DEMO_WINDOW_TITLE,
+    },
+    // For code-server and its extension host: nothing falls back to your own kubeconfig.
+    env: { KUBECONFIG: kubeconfig },
+    workspace,
+    info: {
+      context: DEMO_CONTEXT,
+      cluster: DEMO_CONTEXT,
+      kubeServer: ready.kube.url,
+      azureLabel: DEMO_AZURE_LABEL,
+      arm: ready.endpoints.arm,
+      entra: ready.endpoints.authorityHost,
+      graph: ready.endpoints.graph,
+      tenantId: ready.tenantId,
+      subscriptionId: ready.subscriptionId,
+      workloads: ready.workloads ?? [],
+    },
+    pid: child.pid,
+    exited,
+    stop,
+  };
+}

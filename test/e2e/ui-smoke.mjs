@@ -1,0 +1,186 @@
+#!/usr/bin/env node
+// Browser UI smoke tests: what a person sees, through the DOM of a real VS Code (code-server
+// 4.100.3 = VS Code 1.100.3) driven by Debian's Chromium with playwright-core, with the PACKAGED
+// extension installed from its .vsix (so a file missing from the package fails here) and the
+// `npm start` demo behind it (scripts/demo.mjs: the fake AKS cluster and fake Azure, context
+// wi-doctor-demo). Steps, each with a screenshot in test-results/ui-smoke/:
+//   1. a squiggle on the misplaced label, and its Problems row naming the rule;
+//   2. the quick fix from the light bulb applies (the label moves to the pod template);
+//   3. the activity-bar tree shows the demo cluster's workloads with their states;
+//   4. the palette's "Diagnose Workload Identity" on a broken workload shows the failing checkpoint.
+// Every wait is on a DOM state, never a sleep. The last line: "ui-smoke: N passed, N failed".
+//
+//   node test/e2e/ui-smoke.mjs                 (builds the .vsix first)
+//   WI_VSIX=dist/x.vsix node test/e2e/ui-smoke.mjs   (an already built one)
+//   WI_UI_STEPS=lint,tree node test/e2e/ui-smoke.mjs
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { installExtension, launchBrowser, REPO_ROOT, startCodeServer } from './code-server.mjs';
+import { expandTree, noHover, noToasts, opaque, openFile, palette, resizeSidebar, treeRow } from './workbench.mjs';
+
+const OUT = path.join(REPO_ROOT, 'test-results', 'ui-smoke');
+const STEPS = new Set((process.env.WI_UI_STEPS ?? 'lint,quickfix,tree,diagnose').split(',').map((s) => s.trim()));
+const VIEWPORT = { width: 1400, height: 900 };
+const LINT_FILE = '01-label-in-the-wrong-place.yaml';
+const LINT_RULE = 'use-label-not-on-pod-template';
+const QUICK_FIX = 'Move the label to spec.template.metadata.labels';
+/** A broken workload of the demo and the checkpoint its diagnosis fails. */
+const BROKEN = { namespace: 'billing', name: 'invoicer', checkpoint: 'service-account', treeState: 'SA has no client-id' };
+
+let passed = 0;
+let failed = 0;
+
+async function main() {
+  fs.rmSync(OUT, { recursive: true, force: true });
+  fs.mkdirSync(OUT, { recursive: true });
+  const vsix = process.env.WI_VSIX ? path.resolve(process.env.WI_VSIX) : await (await import('../../scripts/package.mjs')).packageExtension();
+  console.log(`[ui] the packaged extension: ${path.relative(REPO_ROOT, vsix)} (${(fs.statSync(vsix).size / 1024).toFixed(0)} KiB)`);
+  const { startDemo } = await import('../../scripts/demo.mjs');
+
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wi-ui-'));
+  const extensionsDir = path.join(tmp, 'extensions');
+  fs.mkdirSync(extensionsDir);
+  let demo;
+  let server;
+  let browser;
+  try {
+    const installed = await installExtension({ vsix, extensionsDir });
+    // What the package holds is what runs: the bundles the extension loads come from it.
+    for (const f of ['package.json', 'dist/extension.js', 'dist/kube.js', 'dist/azure.js']) {
+      if (!fs.existsSync(path.join(installed, f))) throw new Error(`the installed package has no ${f}`);
+    }
+    if (fs.existsSync(path.join(installed, 'src')) || fs.existsSync(path.join(installed, 'node_modules'))) throw new Error('the package carries src/ or node_modules/');
+    console.log(`[ui] installed into ${path.basename(installed)}`);
+
+    demo = await startDemo({ dir: path.join(tmp, 'demo') });
+    server = await startCodeServer({
+      workspace: demo.workspace,
+      extensionsDir,
+      userSettings: { ...demo.userSettings, 'remote.autoForwardPorts': false, 'editor.minimap.enabled': false, 'workbench.colorTheme': 'Default Dark Modern' },
+      ...(demo.env ? { env: demo.env } : {}),
+    });
+    browser = await launchBrowser();
+    const page = await browser.newPage({ viewport: VIEWPORT });
+    await page.goto(server.url(demo.workspace));
+    await page.waitForSelector('.monaco-workbench .part.editor', { timeout: 90_000 });
+    await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 90_000 });
+
+    const step = async (name, title, fn) => {
+      if (!STEPS.has(name)) return;
+      const started = Date.now();
+      try {
+        await fn(page, (file) => page.screenshot({ path: path.join(OUT, file) }));
+        passed++;
+        console.log(`[ui] ✔ ${title} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      } catch (e) {
+        failed++;
+        const shot = path.join(OUT, `FAILED-${name}.png`);
+        await page.screenshot({ path: shot }).catch(() => {});
+        console.error(`[ui] ✖ ${title}: ${e?.message ?? e}\n     the screen at the failure: ${path.relative(REPO_ROOT, shot)}`);
+      }
+    };
+
+    await step('lint', 'a squiggle on the misplaced label, and its Problems row names the rule', async (p, shot) => {
+      await openFile(p, LINT_FILE);
+      await p.waitForSelector('.monaco-editor .squiggly-error, .monaco-editor .squiggly-warning', { timeout: 60_000 });
+      await p.keyboard.press('Control+Shift+M');
+      const row = p.locator('.markers-panel .monaco-list-row', { hasText: LINT_RULE });
+      await row.first().waitFor({ timeout: 30_000 });
+      await noToasts(p);
+      await shot('01-squiggle-and-problems.png');
+    });
+
+    await step('quickfix', 'the quick fix from the light bulb moves the label to the pod template', async (p, shot) => {
+      if (!STEPS.has('lint')) await openFile(p, LINT_FILE);
+      const editor = p.locator('.part.editor .editor-instance .monaco-editor').first();
+      await editor.locator('.squiggly-error, .squiggly-warning').first().waitFor({ timeout: 60_000 });
+      const before = await editor.locator('.squiggly-error').count();
+      // The cursor on the problem (Go to Next Problem), then the light bulb's menu from the keyboard.
+      await editor.click({ position: { x: 200, y: 10 } });
+      await p.keyboard.press('Control+Home');
+      await p.keyboard.press('F8');
+      await p.waitForSelector('.marker-widget', { timeout: 10_000 });
+      await p.keyboard.press('Escape');
+      await p.keyboard.press('Control+Period');
+      const menu = p.locator('.action-widget');
+      const fix = menu.locator('.monaco-list-row', { hasText: QUICK_FIX });
+      await fix.first().waitFor({ timeout: 15_000 });
+      await opaque(p, menu);
+      await shot('02-quick-fix-menu.png');
+      // An overlay swallows clicks on the action widget: choose with the keyboard.
+      for (let i = 0; i < 20 && !(await fix.first().evaluate((el) => el.classList.contains('focused'))); i++) await p.keyboard.press('ArrowDown');
+      await p.keyboard.press('Enter');
+      await menu.waitFor({ state: 'hidden', timeout: 10_000 });
+      // Applied: no more errors in the file, and the editor is dirty with the label under the template.
+      await p.waitForFunction((n) => document.querySelectorAll('.part.editor .editor-instance .monaco-editor .squiggly-error').length < n, before, { timeout: 30_000 });
+      await p.locator('.tabs-container .tab.active.dirty', { hasText: LINT_FILE }).waitFor({ timeout: 10_000 });
+      await p.locator('.markers-panel .monaco-list-row', { hasText: LINT_RULE }).first().waitFor({ state: 'detached', timeout: 30_000 });
+      await shot('03-quick-fix-applied.png');
+      // Leave the file as it was on disk, with no editor open for the steps after.
+      await palette(p, 'File: Revert File');
+      await palette(p, 'View: Close All Editors');
+    });
+
+    await step('tree', 'the activity-bar tree shows the demo cluster with its workloads and their states', async (p, shot) => {
+      await p.locator('.part.activitybar .action-label[aria-label^="Workload Identity"]').click();
+      // The panel closed and the sidebar wide enough for the states, as a user would have it.
+      await palette(p, 'View: Hide Panel');
+      await p.locator('.part.panel').waitFor({ state: 'hidden' });
+      await resizeSidebar(p, 440);
+      const context = p.locator('.part.sidebar .pane-body .monaco-list-row', { hasText: 'wi-doctor-demo' });
+      await context.first().waitFor({ timeout: 60_000 });
+      await treeRow(p, [BROKEN.namespace]);
+      await expandTree(p, [BROKEN.namespace, 'Deployments']);
+      const broken = await treeRow(p, [BROKEN.namespace, 'Deployments', BROKEN.name]);
+      await p.waitForFunction((el) => el.textContent.includes('client-id'), await broken.elementHandle(), { timeout: 30_000 });
+      const text = await broken.innerText();
+      if (!text.includes(BROKEN.treeState)) throw new Error(`the row of ${BROKEN.namespace}/${BROKEN.name} says "${text}", not "${BROKEN.treeState}"`);
+      if (!(await broken.locator('.codicon-error, [class*="error"]').count())) throw new Error(`the row of ${BROKEN.namespace}/${BROKEN.name} has no error icon`);
+      await noHover(p);
+      await noToasts(p);
+      await shot('04-sidebar-tree.png');
+    });
+
+    await step('diagnose', 'the palette\'s "Diagnose Workload Identity" on a broken workload shows the failing checkpoint', async (p, shot) => {
+      await palette(p, 'View: Close All Editors');
+      await p.keyboard.press('F1');
+      const input = p.locator('.quick-input-widget:not([style*="display: none"]) input');
+      await input.waitFor();
+      await input.fill('>Diagnose Workload Identity');
+      await p.locator('.quick-input-list .monaco-list-row', { hasText: 'Diagnose Workload Identity' }).first().waitFor();
+      await p.keyboard.press('Enter');
+      // The namespace, then the workload, from the cluster.
+      for (const choice of [BROKEN.namespace, BROKEN.name]) {
+        const row = p.locator('.quick-input-list .monaco-list-row', { hasText: choice });
+        await row.first().waitFor({ timeout: 60_000 });
+        await input.fill(choice);
+        await p.locator('.quick-input-list .monaco-list-row.focused', { hasText: choice }).first().waitFor({ timeout: 10_000 });
+        await p.keyboard.press('Enter');
+      }
+      await p.locator('.tabs-container .tab', { hasText: `${BROKEN.namespace}/${BROKEN.name}` }).first().waitFor({ timeout: 120_000 });
+      const report = p.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+      const failing = report.locator(`#cp-${BROKEN.checkpoint}.status-fail`);
+      await failing.waitFor({ timeout: 120_000 });
+      await failing.scrollIntoViewIfNeeded();
+      await noHover(p);
+      await noToasts(p);
+      await shot('05-diagnosis-report.png');
+    });
+  } finally {
+    await browser?.close().catch(() => {});
+    await server?.stop();
+    await demo?.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+try {
+  await main();
+} catch (e) {
+  failed++;
+  console.error(`[ui] ✖ setting up: ${e?.stack ?? e}`);
+}
+console.log(`[ui] screenshots in ${path.relative(REPO_ROOT, OUT)}/`);
+console.log(`ui-smoke: ${passed} passed, ${failed} failed`);
+process.exit(failed || !passed ? 1 : 0);

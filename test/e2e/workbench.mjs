@@ -1,0 +1,131 @@
+// What a person does in the VS Code workbench, as Playwright steps on its DOM, shared by the
+// README's screenshots (scripts/screenshots.mjs) and the browser UI smoke tests
+// (test/e2e/ui-smoke.mjs): run a palette command, open a file, read and expand the sidebar's tree,
+// wait for toasts and hovers to go. Every wait is on a DOM state, never a sleep.
+import path from 'node:path';
+
+/** Runs a command palette entry by its title. */
+export async function palette(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget:not([style*="display: none"]) input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').first().waitFor({ state: 'hidden' });
+}
+
+/** Opens a workspace file through Quick Open and waits for its editor tab. */
+export async function openFile(page, relPath) {
+  await page.keyboard.press('Control+P');
+  await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input');
+  await page.keyboard.type(relPath);
+  await page.waitForSelector('.quick-input-list .monaco-list-row');
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab.active', { hasText: path.basename(relPath) }).waitFor();
+}
+
+/** Waits until no notification toast is on screen (the progress toast of a diagnosis, any other). */
+export async function noToasts(page) {
+  await page.waitForFunction(() => document.querySelectorAll('.notifications-toasts .notification-toast-container').length === 0, undefined, { timeout: 30_000 });
+}
+
+/** Fails if an error notification is showing (in a toast or the notification center). */
+export async function assertNoErrorToast(page, what) {
+  const errors = await page.locator('.notifications-toasts .codicon-error, .notifications-center .codicon-error').count();
+  if (errors) throw new Error(`${what}: an error notification is showing: ${await page.locator('.notifications-toasts').innerText()}`);
+}
+
+/**
+ * Scrolls an editor to its first line with the mouse wheel: one wheel event moves it a few lines
+ * only, whatever its delta, so wheel until the lines are at the top (more wheels there do nothing).
+ */
+export async function scrollToTop(page, container) {
+  const box = await container.boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  const atTop = () => container.evaluate((el) => el.querySelector('.lines-content')?.style.top === '0px');
+  for (const deadline = Date.now() + 30_000; !(await atTop()); ) {
+    if (Date.now() > deadline) throw new Error('the editor did not scroll to its first line');
+    await page.mouse.wheel(0, -1000);
+  }
+}
+
+
+/**
+ * In the browser: the data-index of the row of the sidebar's tree at a path of labels below the
+ * root (the context node), or 0 while there is none. Rows are matched by level and position, so
+ * the "Deployments" of one namespace is not taken for another's.
+ */
+export function treeRowIndex(labels) {
+  const rows = [...document.querySelectorAll('.part.sidebar .pane-body .monaco-list-row')]
+    .map((r) => ({ index: Number(r.dataset.index), level: Number(r.getAttribute('aria-level')), label: r.querySelector('.label-name')?.textContent ?? '' }))
+    .sort((x, y) => x.index - y.index);
+  let at = rows.find((r) => r.level === 1);
+  for (const label of labels) {
+    if (!at) return 0;
+    const parent = at;
+    const after = rows.filter((r) => r.index > parent.index);
+    const end = after.find((r) => r.level <= parent.level)?.index ?? Infinity;
+    at = after.find((r) => r.index < end && r.level === parent.level + 1 && r.label === label);
+  }
+  return at?.index ?? 0;
+}
+
+/** Waits for the tree row at a label path and returns its locator. */
+export async function treeRow(page, labels) {
+  const index = await (await page.waitForFunction(treeRowIndex, labels, { timeout: 30_000 })).jsonValue();
+  return page.locator(`.part.sidebar .pane-body .monaco-list-row[data-index="${index}"]`);
+}
+
+/** Expands the tree rows along a label path, clicking each collapsed one as a user does. */
+export async function expandTree(page, labels) {
+  for (let depth = 1; depth <= labels.length; depth++) {
+    const row = await treeRow(page, labels.slice(0, depth));
+    if ((await row.getAttribute('aria-expanded')) === 'true') continue;
+    await row.locator('.label-name').click();
+    // Expanded, with its first child drawn below it.
+    const index = Number(await row.getAttribute('data-index'));
+    await page.waitForFunction(
+      (i) => {
+        const at = (n) => document.querySelector(`.part.sidebar .pane-body .monaco-list-row[data-index="${n}"]`);
+        return at(i)?.getAttribute('aria-expanded') === 'true' && Number(at(i + 1)?.getAttribute('aria-level')) === Number(at(i).getAttribute('aria-level')) + 1;
+      },
+      index,
+      { timeout: 30_000 },
+    );
+  }
+}
+
+/** Drags the sash between the sidebar and the editor until the sidebar is `width` wide. */
+export async function resizeSidebar(page, width) {
+  const sidebar = await page.locator('.part.sidebar').boundingBox();
+  const sashes = await page.locator('.monaco-sash.vertical:not(.disabled)').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON()));
+  const sash = sashes.find((r) => Math.abs(r.x + r.width / 2 - (sidebar.x + sidebar.width)) <= 4);
+  if (!sash) throw new Error(`no sash at the sidebar's right edge (x ${sidebar.x + sidebar.width})`);
+  const y = sash.y + sash.height / 2;
+  await page.mouse.move(sash.x + sash.width / 2, y);
+  await page.mouse.down();
+  await page.mouse.move(sidebar.x + width, y, { steps: 10 });
+  await page.mouse.up();
+  await page.waitForFunction((w) => Math.abs(document.querySelector('.part.sidebar').getBoundingClientRect().width - w) <= 2, width, { timeout: 10_000 });
+}
+
+/** Moves the mouse off the workbench's hover targets and waits until no hover is showing. */
+export async function noHover(page) {
+  const editor = await page.locator('.part.editor').boundingBox();
+  await page.mouse.move(editor.x + editor.width - 40, editor.y + editor.height - 40);
+  await page.waitForFunction(() => ![...document.querySelectorAll('.workbench-hover, .monaco-hover:not(.hidden)')].some((e) => e.getBoundingClientRect().height > 0), undefined, { timeout: 10_000 });
+}
+
+
+/** Waits until an element and everything around it (through shadow roots) is fully opaque: menus and toasts fade in. */
+export async function opaque(page, locator) {
+  await page.waitForFunction(
+    (el) => {
+      for (let e = el; e; e = e.parentElement ?? e.getRootNode().host) if (getComputedStyle(e).opacity !== '1') return false;
+      return true;
+    },
+    await locator.elementHandle(),
+    { timeout: 10_000 },
+  );
+}
