@@ -46,6 +46,11 @@ export type LiveState =
       fallback?: Fallback;
       /** Kinds the user may not list even in the fallback namespace: shown as a note. */
       forbidden?: { resource: string; message: string }[];
+      /**
+       * The workloads and ServiceAccounts are listed, the pods not yet: the tree is shown, with
+       * what needs the pods (injection, pods older than the label) marked as being checked.
+       */
+      podsPending?: true;
     };
 
 export interface LiveClusterOptions {
@@ -75,6 +80,9 @@ export class LiveCluster {
   private current: LiveState = { phase: 'loading' };
   private treeModel: TreeModel | undefined;
   private readyWaiters: (() => void)[] = [];
+  private paintWaiters: (() => void)[] = [];
+  /** The pods were not listed at the last evaluate(): statuses computed without them must go once they are. */
+  private podsWerePending = false;
   identity: ClusterIdentity | undefined;
 
   constructor(private readonly opts: LiveClusterOptions) {}
@@ -98,10 +106,16 @@ export class LiveCluster {
     return () => this.listeners.delete(listener);
   }
 
-  /** Resolves when the state is no longer loading (ready, failed or unavailable). */
+  /** Resolves when everything is listed, the pods included (ready), or it failed or is unavailable. */
   whenSettled(): Promise<void> {
-    if (this.current.phase !== 'loading') return Promise.resolve();
+    if (settled(this.current)) return Promise.resolve();
     return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  /** Resolves as soon as there is something to show: ready, even with the pods still being listed (or failed, unavailable). */
+  whenPainted(): Promise<void> {
+    if (this.current.phase !== 'loading') return Promise.resolve();
+    return new Promise((resolve) => this.paintWaiters.push(resolve));
   }
 
   /** The cached object of a node, for its live YAML; undefined when it is not (or no longer) there. */
@@ -166,6 +180,7 @@ export class LiveCluster {
         ...(scope ? { scope } : { namespaces: { values: <T extends KubeObject>(type: ResourceType) => namespaces?.values<T>(type) ?? [] } }),
         webhookKnown: () => !!webhook?.hasSynced(Resources.mutatingWebhookConfigurations),
         serviceAccountsKnown: () => main.hasSynced(Resources.serviceAccounts),
+        podsKnown: () => main.hasSynced(Resources.pods),
       },
     );
     main.start();
@@ -221,7 +236,11 @@ export class LiveCluster {
     const kinds = TREE_TYPES.map((t) => ({ t, s: main.kindState(t), synced: main.hasSynced(t) }));
     // In the fallback, a kind still forbidden in the namespace is a note, not a blocker.
     const forbidden = this.fallback || this.opts.namespace ? kinds.filter((k) => !k.synced && k.s?.reason?.status === 403) : [];
-    const pending = kinds.filter((k) => !k.synced && !forbidden.includes(k));
+    // The pods are the longest list by far: the tree is shown without them while they are listed
+    // (a failing pod list holds it up like any other, to show the failure).
+    const podsListing = (k: (typeof kinds)[number]): boolean => k.t === Resources.pods && !k.synced && k.s?.state !== 'stale' && !forbidden.includes(k);
+    const pending = kinds.filter((k) => !k.synced && !forbidden.includes(k) && !podsListing(k));
+    const podsPending = kinds.some(podsListing);
     if (forbidden.length === kinds.length) {
       const f = forbidden[0]!.s!.reason!;
       this.setState({ phase: 'failed', issue: { kind: f.kind, message: f.message, action: 'pick-namespace' }, ...fallback });
@@ -238,9 +257,13 @@ export class LiveCluster {
       return;
     }
     const stale = kinds.find((k) => k.s?.state === 'stale' && !forbidden.includes(k))?.s?.reason;
+    // Statuses worked out while the pods were being listed are provisional: the pods are in now.
+    if (this.podsWerePending && !podsPending) this.treeModel?.invalidate();
+    this.podsWerePending = podsPending;
     this.setState({
       phase: 'ready',
       ...fallback,
+      ...(podsPending ? { podsPending: true as const } : {}),
       ...(stale ? { stale: { ...stale, action: actionFor(stale.kind) } } : {}),
       ...(forbidden.length ? { forbidden: forbidden.map((k) => ({ resource: qualifiedResource(k.t), message: k.s!.reason!.message })) } : {}),
     });
@@ -249,7 +272,8 @@ export class LiveCluster {
   private setState(s: LiveState): void {
     const before = JSON.stringify(this.current);
     this.current = s;
-    if (s.phase !== 'loading') for (const w of this.readyWaiters.splice(0)) w();
+    if (s.phase !== 'loading') for (const w of this.paintWaiters.splice(0)) w();
+    if (settled(s)) for (const w of this.readyWaiters.splice(0)) w();
     if (JSON.stringify(s) !== before) this.emit({});
   }
 
@@ -262,6 +286,11 @@ export class LiveCluster {
       }
     }
   }
+}
+
+/** Nothing more to wait for: everything listed, or a failure (a failure retries on its own). */
+function settled(s: LiveState): boolean {
+  return s.phase !== 'loading' && !(s.phase === 'ready' && s.podsPending);
 }
 
 function actionFor(kind: KubeFailureKind): TreeAction {

@@ -122,7 +122,7 @@ export class TreeModel {
    */
   constructor(
     private readonly source: ObjectSource,
-    private readonly opts: { scope?: string; namespaces?: ObjectSource; webhookKnown?: () => boolean; serviceAccountsKnown?: () => boolean } = {},
+    private readonly opts: { scope?: string; namespaces?: ObjectSource; webhookKnown?: () => boolean; serviceAccountsKnown?: () => boolean; podsKnown?: () => boolean } = {},
   ) {}
 
   /**
@@ -284,6 +284,8 @@ export class TreeModel {
     const sas = new Map(this.bucket(namespace, Resources.serviceAccounts).map((s) => [s.metadata.name, s]));
     // A ServiceAccount is "unknown" (not "missing") while ServiceAccounts could not be listed.
     const saListed = this.opts.serviceAccountsKnown?.() ?? true;
+    // While the pods are being listed, what needs them is marked as being checked (and the index is dropped once they are in).
+    const podsKnown = this.opts.podsKnown?.() ?? true;
     const webhookUp = this.webhookUp();
     const nsObject = this.namespaceMap().get(namespace);
     const candidates = podsByOwner(pods, jobs);
@@ -295,7 +297,7 @@ export class TreeModel {
         const w = toWorkload({ namespace, kind, name: object.metadata.name }, object);
         const sa = sas.get(w.serviceAccountName) ?? (saListed ? null : undefined);
         const mine = podsOf(object, kind, candidates.get(`${kind}/${object.metadata.name}`) ?? [], jobs);
-        const status = workloadStatus({ workload: object, kind, pods: mine, serviceAccount: sa, ...(nsObject ? { namespace: nsObject } : {}), ...(webhookUp !== undefined ? { webhookUp } : {}) });
+        const status = workloadStatus({ workload: object, kind, pods: mine, ...(podsKnown ? {} : { podsPending: true }), serviceAccount: sa, ...(nsObject ? { namespace: nsObject } : {}), ...(webhookUp !== undefined ? { webhookUp } : {}) });
         workloads.push({ namespace, kind, name: object.metadata.name, object, serviceAccountName: w.serviceAccountName, status, pods: mine });
       }
     }

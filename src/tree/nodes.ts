@@ -3,7 +3,7 @@
 // subject, the three certain fixes), and its children. src/editor/tree maps these to TreeItems.
 //
 //   <context> (<cluster>)                       the kube context, switchable from the title bar
-//     ⚠ Not live: ... Retrying.                  stale / fallback / forbidden notes, when any
+//     ⚠ Not live: ... Retrying.                  stale / fallback / forbidden / pods-listing notes, when any
 //     <namespace>  12 workloads · 3 WI · 1 error
 //       Deployments  4
 //         api  SA has no client-id              status icon; tooltip lists the findings
@@ -121,7 +121,8 @@ export function childNodes(live: LiveCluster, node: TreeNode, filters: TreeFilte
       // Children's ids hang off the node's own: a workload shows under its kind's folder and its ServiceAccount.
       const out: TreeNode[] = [serviceAccountNode(ctx, w.namespace, w.serviceAccountName, sa, w, node.id)];
       for (const p of model.pods(w)) out.push(podNode(node.id, p));
-      if (!w.pods.length) out.push(message(`nopods:${node.id}`, 'info', w.kind === 'CronJob' ? 'No pods: no Job of this CronJob is running.' : 'No pods.'));
+      if (w.status.pending) out.push(message(`podspending:${node.id}`, 'loading', 'Listing pods…'));
+      else if (!w.pods.length) out.push(message(`nopods:${node.id}`, 'info', w.kind === 'CronJob' ? 'No pods: no Job of this CronJob is running.' : 'No pods.'));
       // What is wrong, worst first (what is right is the ServiceAccount and pod rows above, and the tooltip).
       const order: Record<StatusLevel, number> = { error: 0, warning: 1, muted: 2, ok: 3 };
       w.status.findings
@@ -156,6 +157,7 @@ function contextChildren(live: LiveCluster, filters: TreeFilters, now: number): 
     notes.push({ ...message(`stale:${ctx}`, 'warning', `Not live since ${since} — retrying`, s.stale.action, [`The tree shows the cluster as it was ${since}.`, s.stale.message]), description: s.stale.message });
   }
   for (const f of s.forbidden ?? []) notes.push(message(`forbidden:${ctx}/${f.resource}`, 'warning', f.message, undefined, [f.message]));
+  if (s.podsPending) notes.push(message(`podspending:${ctx}`, 'loading', 'Listing pods… (their injection states follow)', undefined, ['The workloads and ServiceAccounts are listed; the pods are still being listed.', 'Until they are, a wired workload says "checking pods…" and the counts leave out what only the pods can show (pods not injected, pods older than the label).']));
   const model = live.model!;
   const webhookUp = model.webhookUp();
   const namespaces = model.namespaceNames();

@@ -31,6 +31,8 @@ export interface WorkloadStatus {
   level: StatusLevel;
   short: string;
   findings: StatusFinding[];
+  /** Worked out without the pods (still being listed): what needs them is not judged yet. */
+  pending?: true;
 }
 
 export interface WorkloadStatusInput {
@@ -38,6 +40,8 @@ export interface WorkloadStatusInput {
   kind: TreeWorkloadKind;
   /** The workload's current pods (see podsOf). */
   pods: Pod[];
+  /** The pods are still being listed: judge only what the workload and its ServiceAccount say. */
+  podsPending?: boolean;
   /** Its ServiceAccount; null: it does not exist; undefined: not known (not listed, or forbidden). */
   serviceAccount: KubeObject | null | undefined;
   /** Its Namespace object, for the control-plane exclusion (kube-system is recognised by name). */
@@ -86,7 +90,8 @@ export function workloadStatus(input: WorkloadStatusInput): WorkloadStatus {
   else if (label.state === 'wrong-value') add('error', 'pod-label', `use label is "${label.value}"`, `The pod template's label ${USE_LABEL} is "${label.value}", not "true": nothing is injected.`);
   else add('warning', 'pod-label', 'no use label on the template', `ServiceAccount ${saName} is annotated for Workload Identity, but the pod template has no ${USE_LABEL}: "true" label.`);
 
-  const unlabelled = label.state === 'template' ? unlabelledPods(input.pods) : [];
+  const podsKnown = !input.podsPending;
+  const unlabelled = label.state === 'template' && podsKnown ? unlabelledPods(input.pods) : [];
   if (unlabelled.length) add('error', 'pod-label', 'pods predate the label', `${unlabelled.length} of ${input.pods.length} pods were created from an older template without the label: ${unlabelled.join(', ')}.`);
 
   // service-account.
@@ -98,7 +103,8 @@ export function workloadStatus(input: WorkloadStatusInput): WorkloadStatus {
 
   // sdk-environment: injection of the labelled pods, credential variables, a hard-coded client ID.
   const saClientId = sa?.metadata.annotations?.[CLIENT_ID];
-  if (label.state === 'template') {
+  if (label.state === 'template' && !podsKnown) add('muted', 'sdk-environment', 'checking pods…', 'The pods are still being listed: whether they were injected shows once they are.');
+  if (label.state === 'template' && podsKnown) {
     const labelled = input.pods.filter((p) => !unlabelled.includes(p.metadata.name));
     const injections = labelled.map((p) => ({ pod: p.metadata.name, ...podInjection(p, !!saClientId) }));
     const notInjected = injections.filter((i) => i.state === 'not-injected').map((i) => i.pod);
@@ -115,7 +121,9 @@ export function workloadStatus(input: WorkloadStatusInput): WorkloadStatus {
 
   // The first finding of the worst level names the status (findings are in the diagnosis's order).
   const worst = findings.reduce<StatusLevel>((m, f) => (RANK[f.level] > RANK[m] ? f.level : m), 'muted');
-  if (worst === 'error' || worst === 'warning') return { level: worst, short: findings.find((f) => f.level === worst)!.short, findings };
+  const pending = podsKnown ? {} : { pending: true as const };
+  if (worst === 'error' || worst === 'warning') return { level: worst, short: findings.find((f) => f.level === worst)!.short, findings, ...pending };
+  if (!podsKnown) return { level: 'ok', short: 'checking pods…', findings, pending: true };
   if (label.state === 'template' && input.pods.length === 0) return { level: 'ok', short: 'wired, no pods', findings };
   return { level: 'ok', short: 'injected', findings };
 }

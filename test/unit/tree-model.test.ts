@@ -672,6 +672,41 @@ describe('LiveCluster over an in-memory list + watch', () => {
     assert.equal(made.live.state.phase, 'ready');
   });
 
+  it('the pods listed last: the tree shows at once, wired workloads "checking pods…", then their real states', async () => {
+    const made = memoryLive(scenarioStore('demo'));
+    lives.push(made.live);
+    const live = made.live;
+    const release = made.source.hold('pods');
+    live.start();
+    await live.whenPainted();
+    assert.equal(live.state.phase, 'ready');
+    assert.equal(live.state.phase === 'ready' && live.state.podsPending, true);
+    let settled = false;
+    void live.whenSettled().then(() => (settled = true));
+    const note = contextChildren(live).find(isMessage('podspending:fake-aks')) as MessageNode;
+    assert.equal(note?.level, 'loading');
+    let nodes = expandAll(live);
+    // What the specs alone say is said now; what needs the pods waits, not green.
+    assert.equal(workloadNode(nodes, 'billing', 'invoicer')?.description, 'SA has no client-id');
+    assert.equal(workloadNode(nodes, 'checkout', 'cart')?.description, 'label on the Deployment, not the template');
+    for (const name of ['api']) {
+      const w = workloadNode(nodes, 'payments', name)!;
+      assert.equal(w.description, 'checking pods…');
+      assert.equal(w.entry.status.pending, true);
+      assert.ok(nodes.some((n) => n.id === `msg:podspending:${w.id}`), 'its children say the pods are being listed');
+    }
+    assert.equal(workloadNode(nodes, 'orders', 'worker')?.description, 'checking pods…');
+    assert.equal(settled, false, 'not settled while the pods are being listed');
+    release();
+    await live.whenSettled();
+    assert.ok(!(live.state.phase === 'ready' && live.state.podsPending));
+    nodes = expandAll(live);
+    assert.equal(workloadNode(nodes, 'payments', 'api')?.description, 'injected');
+    assert.equal(workloadNode(nodes, 'orders', 'worker')?.description, 'pods predate the label');
+    assert.equal(workloadNode(nodes, 'payments', 'api')?.entry.status.pending, undefined);
+    assert.ok(!contextChildren(live).some(isMessage('podspending:fake-aks')));
+  });
+
   it('the namespace count does not change the requests', async () => {
     const small = await readyLive(scenarioStore('demo'));
     const bigStore = scenarioStore('demo', { fresh: true });

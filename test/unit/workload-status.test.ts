@@ -17,18 +17,19 @@ function podsIn(store: Store, namespace: string): Pod[] {
 }
 
 /** What the tree would compute from its caches for one workload. */
-function statusOf(scenario: string, namespace: string, name: string, kind: TreeWorkloadKind = 'Deployment'): WorkloadStatus & { pods: Pod[] } {
+function statusOf(scenario: string, namespace: string, name: string, kind: TreeWorkloadKind = 'Deployment', podsPending = false): WorkloadStatus & { pods: Pod[] } {
   const store = cluster(scenario);
   const raw = store.get(kind, namespace, name);
   assert.ok(raw, `${scenario}: ${kind} ${namespace}/${name} exists`);
   const template = kind === 'CronJob' ? raw.spec?.jobTemplate?.spec?.template : raw.spec?.template;
   const workload = raw as KubeObject;
   const saName: string = template?.spec?.serviceAccountName || 'default';
-  const pods = podsOf(workload, kind, podsIn(store, namespace), store.list('Job', namespace) as KubeObject[]);
+  const pods = podsPending ? [] : podsOf(workload, kind, podsIn(store, namespace), store.list('Job', namespace) as KubeObject[]);
   const status = workloadStatus({
     workload,
     kind,
     pods,
+    ...(podsPending ? { podsPending } : {}),
     serviceAccount: (store.get('ServiceAccount', namespace, saName) as KubeObject | undefined) ?? null,
     namespace: store.get('Namespace', undefined, namespace) as KubeObject,
     webhookUp: true,
@@ -121,6 +122,26 @@ describe('workload status (the tree)', () => {
     assert.equal(workloadStatus({ workload, kind: 'Deployment', pods, serviceAccount: sa, webhookUp: false }).short, 'webhook down');
     assert.equal(workloadStatus({ workload, kind: 'Deployment', pods, serviceAccount: null }).short, 'SA not found');
     assert.equal(workloadStatus({ workload, kind: 'Deployment', pods, serviceAccount: undefined }).level, 'ok');
+  });
+});
+
+describe('workload status while the pods are being listed', () => {
+  it('what the specs say stands; what needs the pods is "checking pods…", pending, not an error', () => {
+    const healthy = statusOf('healthy', 'payments', 'api', 'Deployment', true);
+    assert.deepEqual([healthy.level, healthy.short, healthy.pending], ['ok', 'checking pods…', true]);
+    assert.ok(healthy.findings.some((f) => f.short === 'checking pods…' && f.level === 'muted'));
+    // Pods older than the label can only be seen in the pods.
+    const older = statusOf('pods-older-than-label', 'payments', 'api', 'Deployment', true);
+    assert.deepEqual([older.level, older.short], ['ok', 'checking pods…']);
+    assert.equal(statusOf('pods-older-than-label', 'payments', 'api').short, 'pods predate the label');
+    // The ServiceAccount and the template are judged as ever, still marked pending.
+    const sa = statusOf('sa-not-annotated', 'payments', 'api', 'Deployment', true);
+    assert.deepEqual([sa.level, sa.short, sa.pending], ['error', 'SA has no client-id', true]);
+    assert.equal(statusOf('client-secret-set', 'payments', 'api', 'Deployment', true).short, 'AZURE_CLIENT_SECRET set');
+    // Not using Workload Identity needs no pods.
+    const plain = statusOf('healthy', 'kube-system', 'coredns', 'Deployment', true);
+    assert.equal(plain.level, 'muted');
+    assert.equal(plain.pending, undefined);
   });
 });
 

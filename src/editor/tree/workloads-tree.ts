@@ -255,6 +255,9 @@ function iconOf(node: TreeNode): vscode.ThemeIcon {
       return new vscode.ThemeIcon('account', new vscode.ThemeColor(LEVEL_ICON[node.level][1]));
     case 'pod':
       return new vscode.ThemeIcon('server-process', new vscode.ThemeColor(LEVEL_ICON[node.level][1]));
+    case 'workload':
+      // Judged without its pods while they are being listed: not a green check yet.
+      return node.entry.status.pending && node.level === 'ok' ? new vscode.ThemeIcon('loading~spin') : levelIcon(node.level);
     default:
       return levelIcon(node.level);
   }
