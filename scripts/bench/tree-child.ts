@@ -45,7 +45,7 @@ export interface TreeChildResult {
   /** Change notifications after the first paint (until 1 s passed without one, at most 5 s), and a repaint after them. */
   lateChanges: { keys: number | 'all'; afterPaintMs: number }[];
   repaintMs?: number;
-  memory: { baseRss: number; baseHeap: number; rss: number; heapUsed: number; heapTotal: number; external: number };
+  memory: { baseRss: number; baseHeap: number; rss: number; heapUsed: number; heapTotal: number; external: number; idle?: { afterMs: number; rss: number; heapUsed: number; heapTotal: number } };
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -55,7 +55,7 @@ function median(xs: number[]): number {
   return s.length ? (s.length % 2 ? s[s.length >> 1]! : (s[(s.length >> 1) - 1]! + s[s.length >> 1]!) / 2) : 0;
 }
 
-async function run(kubeconfig: string): Promise<TreeChildResult> {
+async function run(kubeconfig: string, idleMs: number): Promise<TreeChildResult> {
   gc?.();
   const base = process.memoryUsage();
   let openMs = 0;
@@ -143,6 +143,16 @@ async function run(kubeconfig: string): Promise<TreeChildResult> {
   gc?.();
   gc?.();
   const m = process.memoryUsage();
+  // The steady state: the view open, watching, nothing happening for a while — what it holds for
+  // hours, once V8 and the allocator have handed back the lists' garbage.
+  let idle: TreeChildResult['memory']['idle'];
+  if (idleMs > 0) {
+    await new Promise((resolve) => setTimeout(resolve, idleMs));
+    gc?.();
+    gc?.();
+    const i = process.memoryUsage();
+    idle = { afterMs: idleMs, rss: i.rss, heapUsed: i.heapUsed, heapTotal: i.heapTotal };
+  }
   const result: TreeChildResult = {
     phase: live.state.phase,
     openMs,
@@ -159,7 +169,7 @@ async function run(kubeconfig: string): Promise<TreeChildResult> {
     levels,
     lateChanges,
     ...(repaintMs !== undefined ? { repaintMs } : {}),
-    memory: { baseRss: base.rss, baseHeap: base.heapUsed, rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external },
+    memory: { baseRss: base.rss, baseHeap: base.heapUsed, rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, ...(idle ? { idle } : {}) },
   };
   await live.stop();
   return result;
@@ -167,7 +177,8 @@ async function run(kubeconfig: string): Promise<TreeChildResult> {
 
 if (process.send) {
   process.once('message', (m) => {
-    run((m as { kubeconfig: string }).kubeconfig).then(
+    const { kubeconfig, idleMs } = m as { kubeconfig: string; idleMs?: number };
+    run(kubeconfig, idleMs ?? 0).then(
       (r) => process.send!(r, () => process.exit(0)),
       (e: unknown) => {
         console.error(e);

@@ -26,7 +26,9 @@
 // Options: --reps 3  --namespaces 200,20  --workloads 5000  --pods 15000  --latency 20
 // --kubectl /usr/bin/kubectl  --no-kubectl  --concurrency 2  --kubectl-namespaces N (measure N
 // namespaces and extrapolate)  --budget 360 (seconds one kubectl run of the whole tree may take;
-// past it the rest is extrapolated from the namespaces measured)  --write  --profile DIR (a CPU profile of each run of ours).
+// past it the rest is extrapolated from the namespaces measured)  --idle 10 (seconds the tree
+// sits watching before its steady-state memory is taken; 0: not taken)  --write  --profile DIR
+// (a CPU profile of each run of ours).
 
 import { fork } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -57,13 +59,20 @@ interface Options {
   concurrency: number;
   kubectlNamespaces?: number;
   budgetS: number;
+  /** Seconds the tree sits watching, idle, before its steady-state memory is measured (0: not measured). */
+  idleS: number;
   write: boolean;
   /** Write a CPU profile of each run of ours into this directory (node --cpu-prof). */
   profile?: string;
 }
 
+/** The idle time of runs whose steady-state memory was taken (all of them, or none). */
+function idleOf(runs: readonly TreeChildResult[]): number | undefined {
+  return runs.length && runs.every((x) => x.memory.idle) ? runs[0]!.memory.idle!.afterMs : undefined;
+}
+
 function parseArgs(argv: string[]): Options {
-  const o: Options = { reps: 3, namespaces: [200, 20], workloads: 5000, pods: 15000, latency: 20, kubectl: '/usr/bin/kubectl', runKubectl: true, concurrency: 2, budgetS: 360, write: false };
+  const o: Options = { reps: 3, namespaces: [200, 20], workloads: 5000, pods: 15000, latency: 20, kubectl: '/usr/bin/kubectl', runKubectl: true, concurrency: 2, budgetS: 360, idleS: 10, write: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = () => argv[++i] ?? '';
@@ -77,6 +86,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--concurrency') o.concurrency = Math.max(1, Number(v()));
     else if (a === '--kubectl-namespaces') o.kubectlNamespaces = Math.max(1, Number(v()));
     else if (a === '--budget') o.budgetS = Math.max(10, Number(v()));
+    else if (a === '--idle') o.idleS = Math.max(0, Number(v()));
     else if (a === '--write') o.write = true;
     else if (a === '--profile') o.profile = v();
     else throw new Error(`unknown option ${a}`);
@@ -118,7 +128,7 @@ interface OursRun extends TreeChildResult {
 }
 
 /** One run of `ours` in a new process; requests are the server's, between this run's start and the child's exit. */
-async function runOurs(kube: FakeKube, kubeconfig: string, bundle: string, profile?: string): Promise<OursRun> {
+async function runOurs(kube: FakeKube, kubeconfig: string, bundle: string, idleS: number, profile?: string): Promise<OursRun> {
   kube.resetRequests();
   const c = fork(bundle, [], { cwd: ROOT, execArgv: ['--expose-gc', ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])], env: { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = new Promise<number | null>((resolve) => c.once('exit', resolve));
@@ -126,8 +136,8 @@ async function runOurs(kube: FakeKube, kubeconfig: string, bundle: string, profi
     c.once('message', (m) => resolve(m as TreeChildResult));
     void exited.then((code) => reject(new Error(`the tree's process exited (${code}) without a result`)));
   });
-  c.send({ kubeconfig });
-  const r = await deadline(answer, 180_000, "the tree's process");
+  c.send({ kubeconfig, idleMs: idleS * 1000 });
+  const r = await deadline(answer, 180_000 + idleS * 1000, "the tree's process");
   await deadline(exited, 30_000, "the tree's process exit");
   const reqs: RequestRecord[] = kube.requests.slice();
   const watches = reqs.filter((q) => q.query.watch === '1' || q.query.watch === 'true').length;
@@ -344,9 +354,9 @@ async function main(): Promise<void> {
       const ours: OursRun[] = [];
       process.stdout.write(`  ${latency} ms latency — ours: warm-up`);
       // One run first, not counted: it fills the server's serialized-object cache and the OS's file cache.
-      await runOurs(kube, kubeconfig, bundle);
+      await runOurs(kube, kubeconfig, bundle, 0);
       for (let i = 0; i < opts.reps; i++) {
-        const r = await runOurs(kube, kubeconfig, bundle, opts.profile);
+        const r = await runOurs(kube, kubeconfig, bundle, opts.idleS, opts.profile);
         ours.push(r);
         process.stdout.write(` ${fmt(r.firstPaintMs)}/${fmt(r.paintMs)}/${fmt(r.fullMs)} ms`);
       }
@@ -404,7 +414,7 @@ async function main(): Promise<void> {
   for (const c of configs) {
     const r = c.ours;
     out.push(
-      `| this extension: \`LiveCluster\` in its own Node process (median of ${r.length} new processes) | ${c.namespaces} | ${c.latency} ms | 1 | ${range(r.map((x) => x.serverRequests))} (${range(r.map((x) => x.lists))} list pages, ${range(r.map((x) => x.watches))} watches) | ${fmt(pick(r, (x) => x.firstPaintMs))} ms, every namespace with its counts${r.some((x) => x.firstPaintPodsPending) ? ` (${r.every((x) => x.firstPaintPodsPending) ? '' : 'in some runs '}the pods still being listed)` : ''} | ${fmt(pick(r, (x) => x.fullMs))} ms, the pods' states in (${fmt(pick(r, (x) => x.expandedMs))} ms with every workload expanded) | ${mb(pick(r, (x) => x.memory.rss))} RSS, ${mb(pick(r, (x) => x.memory.heapUsed))} heap in use (${mb(pick(r, (x) => x.memory.heapTotal))} held by V8) (the process before it started: ${mb(pick(r, (x) => x.memory.baseRss))}, ${mb(pick(r, (x) => x.memory.baseHeap))}) |`,
+      `| this extension: \`LiveCluster\` in its own Node process (median of ${r.length} new processes) | ${c.namespaces} | ${c.latency} ms | 1 | ${range(r.map((x) => x.serverRequests))} (${range(r.map((x) => x.lists))} list pages, ${range(r.map((x) => x.watches))} watches) | ${fmt(pick(r, (x) => x.firstPaintMs))} ms, every namespace with its counts${r.some((x) => x.firstPaintPodsPending) ? ` (${r.every((x) => x.firstPaintPodsPending) ? '' : 'in some runs '}the pods still being listed)` : ''} | ${fmt(pick(r, (x) => x.fullMs))} ms, the pods' states in (${fmt(pick(r, (x) => x.expandedMs))} ms with every workload expanded) | ${idleOf(r) ? `${mb(pick(r, (x) => x.memory.idle!.rss))} RSS watching, after ${fmt(idleOf(r)! / 1000)} s idle (${mb(pick(r, (x) => x.memory.idle!.heapUsed))} heap in use); ` : ''}${mb(pick(r, (x) => x.memory.rss))} RSS right after the full tree (${mb(pick(r, (x) => x.memory.heapUsed))} heap in use, ${mb(pick(r, (x) => x.memory.heapTotal))} held by V8); the process before it started: ${mb(pick(r, (x) => x.memory.baseRss))} |`,
     );
     const k = c.kubectl;
     if (!k) continue;
@@ -419,7 +429,9 @@ async function main(): Promise<void> {
   const scaled = configs.filter((c) => c.latency === 0);
   const few = scaled.find((c) => c !== o0);
   const paint0 = pick(o0.ours, (x) => x.firstPaintMs);
-  const rss0 = pick(o0.ours, (x) => x.memory.rss);
+  const idle0 = idleOf(o0.ours);
+  // The target is judged on what the open view holds while it watches (steady state), when measured.
+  const rss0 = pick(o0.ours, (x) => (idle0 ? x.memory.idle!.rss : x.memory.rss));
   const allReqs = scaled.flatMap((c) => c.ours.map((x) => x.serverRequests));
   // A page more or less of ServiceAccounts (every namespace has its `default`) is not growth with the namespaces.
   const flat = Math.max(...allReqs) - Math.min(...allReqs) <= 2;
@@ -432,7 +444,7 @@ async function main(): Promise<void> {
   const k0 = o0.kubectl;
   const one0 = o0.kubectlOneAtATime;
   const sentences: string[] = [
-    `Targets: first paint under ${fmt(TARGETS.paintMs)} ms at 0 ms latency — ${fmt(paint0)} ms, ${paint0 < TARGETS.paintMs ? 'met' : 'MISSED'}; requests independent of the namespace count — ${scaled.map((c) => `${range(c.ours.map((x) => x.serverRequests))} with ${c.namespaces} namespaces`).join(', ')}, ${flat ? 'met' : 'MISSED'}; memory under ${TARGETS.rssMb} MB — ${mb(rss0)} RSS (${mb(pick(o0.ours, (x) => x.memory.heapUsed))} of it JavaScript heap in use), ${rss0 < TARGETS.rssMb * MB ? 'met' : 'MISSED'}.`,
+    `Targets: first paint under ${fmt(TARGETS.paintMs)} ms at 0 ms latency — ${fmt(paint0)} ms, ${paint0 < TARGETS.paintMs ? 'met' : 'MISSED'}; requests independent of the namespace count — ${scaled.map((c) => `${range(c.ours.map((x) => x.serverRequests))} with ${c.namespaces} namespaces`).join(', ')}, ${flat ? 'met' : 'MISSED'}; memory under ${TARGETS.rssMb} MB — ${idle0 ? `${mb(rss0)} RSS while the view sits watching (after ${fmt(idle0 / 1000)} s idle, ${mb(pick(o0.ours, (x) => x.memory.idle!.heapUsed))} of it JavaScript heap in use), ${rss0 < TARGETS.rssMb * MB ? 'met' : 'MISSED'}; right after the full tree it is ${mb(pick(o0.ours, (x) => x.memory.rss))}, before V8 and the allocator hand back the garbage of the lists (${mb(pick(o0.ours, (x) => x.memory.heapTotal))} held by V8 for ${mb(pick(o0.ours, (x) => x.memory.heapUsed))} in use)` : `${mb(rss0)} RSS (${mb(pick(o0.ours, (x) => x.memory.heapUsed))} of it JavaScript heap in use), ${rss0 < TARGETS.rssMb * MB ? 'met' : 'MISSED'}`}.`,
     `The first paint comes once the workloads and ServiceAccounts are listed (${fmt(pick(o0.ours, (x) => x.firstListedMs))} ms), from their specs, with a "Listing pods…" note and "checking pods…" on each wired workload whose pods are not in yet; the pods (${fmt(Math.ceil(o0.cluster.pods / 500))} pages of 500, the longest chain, every page parsed a network chunk at a time and trimmed to what the tree reads) are all listed at ${fmt(pick(o0.ours, (x) => x.settledMs))} ms, and every namespace's final counts follow after ${statuses(o0)} ms working out every workload's status with its pods${few ? `; with ${few.namespaces} namespaces (${fmt(opts.workloads / few.namespaces)} workloads and ${fmt(opts.pods / few.namespaces)} pods each) the statuses take ${statuses(few)} ms${slower(few, o0) ? ', as each workload looks for its pods among all its namespace\'s pods' : ''}` : ''}.`,
   ];
   if (k0 && one0) {
@@ -448,7 +460,7 @@ async function main(): Promise<void> {
     );
   }
   sentences.push(
-    `${k0 ? `kubectl is \`${opts.kubectl}\` (${kubectlVersion}: the Google Cloud SDK's dispatcher, which asks \`GET /version\` and then runs the kubectl matching the server) with a warm discovery cache, as a user's \`~/.kube/cache\` is, and its memory the peak RSS of one call (GNU \`time -f %M\`, the largest of the 8 kinds of call); ` : ''}this extension's memory is the RSS of the tree's own Node process after a GC, its code bundled as the extension's is (\`@kubernetes/client-node\` included), where in VS Code the extension host is shared with other extensions.`,
+    `${k0 ? `kubectl is \`${opts.kubectl}\` (${kubectlVersion}: the Google Cloud SDK's dispatcher, which asks \`GET /version\` and then runs the kubectl matching the server) with a warm discovery cache, as a user's \`~/.kube/cache\` is, and its memory the peak RSS of one call (GNU \`time -f %M\`, the largest of the 8 kinds of call); ` : ''}this extension's memory is the RSS of the tree's own Node process after a GC (at once, and after it has sat watching, idle), its code bundled as the extension's is (\`@kubernetes/client-node\` included), where in VS Code the extension host is shared with other extensions.`,
   );
   out.push(sentences.join(' '), '');
   if (problems.length) out.push('', `Problems: ${[...new Set(problems)].join('; ')}.`);

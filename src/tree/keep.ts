@@ -9,13 +9,15 @@
 //              containers' name, env (values too: hard-coded AZURE_CLIENT_ID) and envFrom;
 //              paused/suspend for the actions; the status counts (readyReplicas: webhook up)
 //   pods       labels, the skip-containers annotation, owner (kind, name, uid), creation time;
-//              the containers' names and env *names* (injection); the projected token volume's
-//              audience; the ServiceAccount; the phase
+//              the containers' names and which injected variables they have (injection); the
+//              projected token volume's audience; the ServiceAccount; the phase — the parts
+//              alike across a workload's pods shared (treeKeeper)
 //   others     kept whole, but for managedFields and last-applied (the informer's slim())
 
 import type { Container, EnvVar, KubeObject, ResourceType } from '../cluster/types';
 import { Resources } from '../cluster/resources';
 import { SKIP_CONTAINERS } from '../manifests/workload-identity';
+import { INJECTED_ENV } from '../checkpoints/evaluate';
 
 type Spec = Record<string, unknown>;
 interface TemplateLike {
@@ -29,8 +31,14 @@ interface VolumeLike {
 
 const WORKLOADS = new Set([Resources.deployments, Resources.statefulSets, Resources.daemonSets, Resources.jobs].map((t) => t.plural));
 
-export function keepForTree(type: ResourceType, o: KubeObject): KubeObject {
-  if (type.plural === Resources.pods.plural) return keepPod(o);
+/** A keep() for one live cluster's caches: what the tree keeps of each object, pods' alike parts shared. */
+export function treeKeeper(): (type: ResourceType, o: KubeObject) => KubeObject {
+  const sharing = new Sharing();
+  return (type, o) => keepForTree(type, o, sharing);
+}
+
+export function keepForTree(type: ResourceType, o: KubeObject, sharing = new Sharing()): KubeObject {
+  if (type.plural === Resources.pods.plural) return keepPod(o, sharing);
   if (WORKLOADS.has(type.plural)) return { ...head(o), spec: keepWorkloadSpec((o.spec ?? {}) as Spec), ...scalarStatus(o) } as KubeObject;
   if (type.plural === Resources.cronJobs.plural) {
     const spec = (o.spec ?? {}) as Spec & { jobTemplate?: { metadata?: unknown; spec?: Spec } };
@@ -78,21 +86,42 @@ function keepWorkloadSpec(spec: Spec): Spec {
   return kept;
 }
 
-function keepPod(o: KubeObject): KubeObject {
+/**
+ * Pods of one workload are alike: the same labels, owner, containers and token volume. Parsed,
+ * each has its own copies; kept, identical parts are one shared (frozen) object, so 15,000 pods
+ * cost little more than their names. Bounded: past MAX_SHARED distinct parts it starts afresh
+ * (what was shared stays shared), so a long watch over changing pods does not grow it forever.
+ */
+const MAX_SHARED = 50_000;
+
+class Sharing {
+  private readonly parts = new Map<string, unknown>();
+
+  /** The one kept copy of a part equal to `v` (compared as JSON). */
+  part<T>(v: T): T {
+    const key = JSON.stringify(v);
+    const had = this.parts.get(key);
+    if (had !== undefined) return had as T;
+    if (this.parts.size >= MAX_SHARED) this.parts.clear();
+    this.parts.set(key, Object.freeze(v));
+    return v;
+  }
+}
+
+function keepPod(o: KubeObject, sharing: Sharing): KubeObject {
   // Plain assignments, not spreads: this runs for every pod as it is parsed.
   const m = o.metadata;
   const metadata: KubeObject['metadata'] = { name: m.name };
-  if (m.namespace !== undefined) metadata.namespace = m.namespace;
-  if (m.uid !== undefined) metadata.uid = m.uid;
+  if (m.namespace !== undefined) metadata.namespace = sharing.part(m.namespace);
   if (m.resourceVersion !== undefined) metadata.resourceVersion = m.resourceVersion;
   if (m.creationTimestamp !== undefined) metadata.creationTimestamp = m.creationTimestamp;
-  if (m.labels) metadata.labels = m.labels;
+  if (m.labels) metadata.labels = sharing.part(m.labels);
   const skip = m.annotations?.[SKIP_CONTAINERS];
-  if (skip !== undefined) metadata.annotations = { [SKIP_CONTAINERS]: skip };
+  if (skip !== undefined) metadata.annotations = sharing.part({ [SKIP_CONTAINERS]: skip });
   if (m.ownerReferences) {
     const refs: NonNullable<KubeObject['metadata']['ownerReferences']> = [];
-    for (const r of m.ownerReferences) refs.push({ apiVersion: r.apiVersion, kind: r.kind, name: r.name, uid: r.uid });
-    metadata.ownerReferences = refs;
+    for (const r of m.ownerReferences) refs.push({ kind: r.kind, name: r.name, uid: r.uid } as (typeof refs)[number]);
+    metadata.ownerReferences = sharing.part(refs);
   }
   const spec = (o.spec ?? {}) as { serviceAccountName?: string; containers?: Container[]; initContainers?: Container[]; volumes?: VolumeLike[] };
   const kept: Record<string, unknown> = {};
@@ -111,18 +140,21 @@ function keepPod(o: KubeObject): KubeObject {
   }
   if (tokens) kept.volumes = tokens;
   const phase = (o.status as { phase?: string } | undefined)?.phase;
-  const out: KubeObject = { metadata, spec: kept, status: phase ? { phase } : {} } as KubeObject;
+  const out: KubeObject = { metadata, spec: sharing.part(kept), status: sharing.part(phase ? { phase } : {}) } as KubeObject;
   if (o.apiVersion) out.apiVersion = o.apiVersion;
   if (o.kind) out.kind = o.kind;
   return out;
 }
 
-/** Of a pod's container: its name (skip-containers) and which variables it has (injection), not their values. */
+/**
+ * Of a pod's container: its name (skip-containers) and which of the variables the webhook
+ * injects it has (injection), not their values nor the others.
+ */
 function podContainer(c: Container): Container {
   const kept = { name: c.name } as Container;
   if (c.env) {
     const env: EnvVar[] = [];
-    for (const e of c.env) env.push({ name: e.name } as EnvVar);
+    for (const e of c.env) if ((INJECTED_ENV as readonly string[]).includes(e.name)) env.push({ name: e.name } as EnvVar);
     kept.env = env;
   }
   return kept;

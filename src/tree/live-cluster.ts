@@ -14,7 +14,7 @@
 import type { ClusterIdentity, KubeFailureKind, KubeObject, KubeResult, ResourceType } from '../cluster/types';
 import { qualifiedResource, Resources } from '../cluster/resources';
 import { ResourceCache, type ResourceCacheOptions, type StaleReason, type WatchSource } from '../cluster/informer';
-import { keepForTree } from './keep';
+import { treeKeeper } from './keep';
 import { TreeModel, TREE_TYPES } from './model';
 
 /** What a message node offers. */
@@ -170,7 +170,7 @@ export class LiveCluster {
 
   private startMain(): void {
     const scope = this.fallback?.namespace ?? this.opts.namespace;
-    const main = this.cache(TREE_TYPES, { ...(scope ? { namespace: scope } : {}), keep: keepForTree }, (keys) => this.invalidate(keys));
+    const main = this.cache(TREE_TYPES, { ...(scope ? { namespace: scope } : {}), keep: treeKeeper() }, (keys) => this.invalidate(keys));
     this.main = main;
     const webhook = this.webhook;
     const namespaces = this.namespaces;

@@ -11,7 +11,7 @@ import { after, describe, it } from 'node:test';
 import { objectKey } from '../../src/cluster/informer';
 import { Resources } from '../../src/cluster/resources';
 import { err, type KubeObject } from '../../src/cluster/types';
-import { keepForTree } from '../../src/tree/keep';
+import { keepForTree, treeKeeper } from '../../src/tree/keep';
 import { LiveCluster } from '../../src/tree/live-cluster';
 import { describeFilters, filtersActive, NO_FILTERS, TreeModel, type TreeFilters, type WorkloadEntry } from '../../src/tree/model';
 import { childNodes, fixFlags, rootNodes, type TreeNode } from '../../src/tree/nodes';
@@ -434,7 +434,10 @@ describe('what the tree keeps of each object (keepForTree)', () => {
       const store = scenarioStore(scenario.name);
       const full = modelOf(store);
       const src = storeSource(store);
-      const trimmedSource = { values: <T extends KubeObject>(type: Parameters<typeof src.values>[0]) => [...src.values(type)].map((o) => keepForTree(type, o)) as T[] };
+      // One keeper for the whole cluster, as a live cluster has: its pods share their alike parts.
+      const keep = treeKeeper();
+      const kept = new Map<string, KubeObject[]>();
+      const trimmedSource = { values: <T extends KubeObject>(type: Parameters<typeof src.values>[0]) => (kept.get(type.plural) ?? kept.set(type.plural, [...src.values(type)].map((o) => keep(type, o))).get(type.plural)!) as T[] };
       const trimmed = new TreeModel(trimmedSource, { namespaces: trimmedSource, webhookKnown: () => true });
       assert.deepEqual(trimmed.namespaceNames(), full.namespaceNames(), scenario.name);
       assert.equal(trimmed.webhookUp(), full.webhookUp(), scenario.name);
@@ -450,6 +453,17 @@ describe('what the tree keeps of each object (keepForTree)', () => {
       }
       assert.ok(compared > 0, `${scenario.name} has workloads to compare`);
     }
+  });
+
+  it('pods of a workload share their alike parts, frozen', () => {
+    const store = scenarioStore('demo');
+    const keep = treeKeeper();
+    const pods = store.list('Pod', 'payments').filter((p) => p.metadata.name.startsWith('api-')).map((p) => keep(Resources.pods, p));
+    assert.ok(pods.length >= 2);
+    assert.equal(pods[0]!.spec, pods[1]!.spec);
+    assert.equal(pods[0]!.metadata.labels, pods[1]!.metadata.labels);
+    assert.notEqual(pods[0]!.metadata, pods[1]!.metadata);
+    assert.ok(Object.isFrozen(pods[0]!.spec));
   });
 
   it('a pod keeps its env names but not their values; a workload its template env, not its status conditions', () => {
