@@ -82,9 +82,15 @@ export function annotateServiceAccountFix(ctx: CommandScope, w: Pick<Workload, '
   };
 }
 
-/** Restart = the same change `kubectl rollout restart` makes: a timestamp annotation on the pod template. */
+/**
+ * Restart = the same change `kubectl rollout restart` makes: a timestamp annotation on the pod
+ * template. A paused Deployment (`kubectl rollout pause`) rolls nothing out, a restart included
+ * (kubectl refuses: "run rollout resume first"), and its pods predate its template because it is
+ * paused: the fix is to resume it, as `kubectl rollout resume` does.
+ */
 export function restartRolloutFix(ctx: CommandScope, w: Workload): FixPlan | undefined {
   if (w.ref.kind !== 'Deployment' && w.ref.kind !== 'StatefulSet' && w.ref.kind !== 'DaemonSet') return undefined;
+  if (w.ref.kind === 'Deployment' && (w.object.spec as { paused?: boolean } | undefined)?.paused) return resumeRolloutFix(ctx, w);
   const at = ctx.now().toISOString();
   const patch = { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': at } } } } };
   return {
@@ -95,6 +101,23 @@ export function restartRolloutFix(ctx: CommandScope, w: Workload): FixPlan | und
     patchType: 'strategic',
     patch,
     command: kubectl(ctx, `rollout restart ${kubectlRef(w)}`),
+    waitForRollout: true,
+    rerun: ['pod-label', 'sdk-environment', 'pod-logs'],
+  };
+}
+
+/** Resume = what `kubectl rollout resume` does: `spec.paused` false, so the template as it is now rolls out. */
+function resumeRolloutFix(ctx: CommandScope, w: Workload): FixPlan {
+  return {
+    id: 'resume-rollout',
+    title: `Resume the paused rollout of ${workloadLabel(w)}`,
+    changes: [
+      `${workloadLabel(w)}: spec.paused = false — its rollout is paused (kubectl rollout pause), so its pods still run an older template; resuming rolls out the pod template as it is now, every change made while it was paused included, and the webhook injects the new pods`,
+    ],
+    target: { type: workloadType(w.ref.kind), namespace: w.ref.namespace, name: w.ref.name },
+    patchType: 'merge',
+    patch: { spec: { paused: false } },
+    command: kubectl(ctx, `rollout resume ${kubectlRef(w)}`),
     waitForRollout: true,
     rerun: ['pod-label', 'sdk-environment', 'pod-logs'],
   };

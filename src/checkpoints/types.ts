@@ -44,7 +44,7 @@ export interface Remediation {
   action?: 'sign-in-azure';
 }
 
-export type FixId = 'add-pod-template-label' | 'annotate-service-account' | 'restart-rollout';
+export type FixId = 'add-pod-template-label' | 'annotate-service-account' | 'restart-rollout' | 'resume-rollout';
 
 /** A certain fix: one patch to one object, shown to the user before it is applied. */
 export interface FixPlan {

@@ -215,9 +215,14 @@ export function fixFlags(w: WorkloadEntry): string[] {
     // A Job's pod template cannot change after creation: no label fix for it.
     if (f.checkpoint === 'pod-label' && f.short !== 'pods predate the label' && w.kind !== 'Job') flags.add('fix-label');
     if (f.checkpoint === 'service-account' && f.short !== 'SA not found') flags.add('fix-annotate');
-    if (rollable && (f.short === 'pods predate the label' || f.short === 'pods not injected' || f.short === 'pods lack AZURE_CLIENT_ID')) flags.add('fix-restart');
+    // A paused Deployment rolls nothing out, a restart included: resuming it is the fix.
+    if (rollable && (f.short === 'pods predate the label' || f.short === 'pods not injected' || f.short === 'pods lack AZURE_CLIENT_ID')) flags.add(paused(w) ? 'fix-resume' : 'fix-restart');
   }
   return [...flags];
+}
+
+function paused(w: WorkloadEntry): boolean {
+  return w.kind === 'Deployment' && !!(w.object.spec as { paused?: boolean } | undefined)?.paused;
 }
 
 function workloadNode(ctx: string, w: WorkloadEntry, idPrefix = 'wl:'): TreeNode {

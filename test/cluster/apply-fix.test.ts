@@ -14,6 +14,8 @@ import { connect, UnavailableCluster } from '../../src/cluster/connect';
 import { Resources } from '../../src/cluster/resources';
 import { err, ok, type ClusterApi, type KubeFailure, type KubeObject, type KubeResult, type WriteOptions } from '../../src/cluster/types';
 import { startFakeKube, type FakeKube } from '../fake-kube/server';
+import { toWorkload } from '../../src/checkpoints/context';
+import { restartRolloutFix } from '../../src/checkpoints/shared';
 
 const CLIENT_ID = 'azure.workload.identity/client-id';
 const GUID = '0b6f6c3e-5a8e-4a59-9b4f-3f1f6f2d8a11';
@@ -245,5 +247,30 @@ describe('applyFix and waitForRollout against the fake API server', () => {
     assert.equal((r as { failure?: KubeFailure }).failure?.kind, 'forbidden');
     assert.deepEqual(patchRequests(), ['dry-run']);
     assert.deepEqual(stored(), before);
+  });
+});
+
+describe('the resume fix of a paused Deployment against the fake API server', () => {
+  it('pods older than the label: the plan resumes the rollout, which replaces them with labelled pods', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wi-resume-'));
+    const kube = await startFakeKube({ scenario: 'pods-older-than-label' });
+    try {
+      const cluster = connect({ kubeconfig: kube.writeKubeconfig(join(dir, 'kubeconfig')), timeoutMs: 5000 });
+      const d = kube.store.get('Deployment', 'payments', 'api') as KubeObject;
+      assert.equal((d.spec as { paused?: boolean }).paused, true);
+      const workload = toWorkload({ namespace: 'payments', kind: 'Deployment', name: 'api' }, d);
+      const plan = restartRolloutFix({ cluster: { identity: { context: 'fake-aks' } }, target: { namespace: 'payments' }, now: () => new Date() }, workload)!;
+      assert.equal(plan.id, 'resume-rollout');
+      const r = await applyFix(cluster, plan);
+      assert.ok(r.ok, !r.ok ? r.message : '');
+      assert.equal(((kube.store.get('Deployment', 'payments', 'api') as KubeObject).spec as { paused?: boolean }).paused, false);
+      const rollout = await waitForRollout(cluster, plan.target, { timeoutMs: 10_000, pollMs: 20 });
+      assert.ok(rollout.ok && rollout.waited, JSON.stringify(rollout));
+      const pods = kube.store.list('Pod', 'payments').filter((p) => p.metadata.name.startsWith('api-') && !p.metadata.deletionTimestamp);
+      assert.ok(pods.length > 0 && pods.every((p) => p.metadata.labels?.['azure.workload.identity/use'] === 'true'), 'every pod is of the labelled template');
+    } finally {
+      await kube.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -44,8 +44,8 @@ export const EXPECTATIONS: readonly Expectation[] = [
   {
     scenario: 'pods-older-than-label', target: api, firstFailure: 'pod-label',
     summary: /^The template has the label, but pods .+ were created from an older template without it/,
-    command: 'kubectl rollout restart deployment/api -n payments --context fake-aks',
-    fix: 'restart-rollout', skipped: ['sdk-environment'],
+    command: 'kubectl rollout resume deployment/api -n payments --context fake-aks',
+    fix: 'resume-rollout', skipped: ['sdk-environment'],
   },
   {
     scenario: 'webhook-down', target: api, firstFailure: 'webhook',

@@ -242,7 +242,7 @@ export const DEMO_EXPECTED: readonly ExpectedWorkload[] = [
   { namespace: 'checkout', kind: 'Deployment', name: 'cart', level: 'warning', short: 'label on the Deployment, not the template', fixes: ['fix-label'] },
   { namespace: 'inventory', kind: 'Deployment', name: 'sync', level: 'error', short: 'SA annotation typo: client_id', fixes: ['fix-annotate'] },
   { namespace: 'billing', kind: 'Deployment', name: 'invoicer', level: 'error', short: 'SA has no client-id', fixes: ['fix-annotate'] },
-  { namespace: 'orders', kind: 'Deployment', name: 'worker', level: 'error', short: 'pods predate the label', fixes: ['fix-restart'] },
+  { namespace: 'orders', kind: 'Deployment', name: 'worker', level: 'error', short: 'pods predate the label', fixes: ['fix-resume'] },
   { namespace: 'notifications', kind: 'Deployment', name: 'mailer', level: 'error', short: 'AZURE_CLIENT_SECRET set', fixes: [] },
   { namespace: 'search', kind: 'Deployment', name: 'indexer', level: 'error', short: 'AZURE_CLIENT_ID hard-coded', fixes: [] },
   // The AADSTS error is in the logs, which the tree does not read: wired and injected.

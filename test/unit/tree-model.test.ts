@@ -108,7 +108,8 @@ describe('tree nodes over the demo cluster', () => {
       'label-on-deployment': { level: 'warning', short: 'label on the Deployment, not the template', fixes: ['fix-label'] },
       'sa-not-annotated': { level: 'error', short: 'SA has no client-id', fixes: ['fix-annotate'] },
       'annotation-typo': { level: 'error', short: 'SA annotation typo: client_id', fixes: ['fix-annotate'] },
-      'pods-older-than-label': { level: 'error', short: 'pods predate the label', fixes: ['fix-restart'] },
+      // Its rollout is paused: a restart would roll nothing out; resuming it is the fix.
+      'pods-older-than-label': { level: 'error', short: 'pods predate the label', fixes: ['fix-resume'] },
       // Restarting while the webhook is down would only get the new pods refused.
       'webhook-down': { level: 'error', short: 'webhook down', fixes: [] },
       'namespace-excluded': { level: 'error', short: 'namespace excluded', fixes: [] },

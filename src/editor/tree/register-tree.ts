@@ -23,7 +23,7 @@ import { WorkloadsTree } from './workloads-tree';
 export const KUBECONFIG_DOCS = 'https://learn.microsoft.com/azure/aks/control-kubeconfig-access';
 const GUID = /[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/;
 
-export type TreeFixKind = 'label' | 'annotate' | 'restart';
+export type TreeFixKind = 'label' | 'annotate' | 'restart' | 'resume';
 
 export interface TreeApi {
   /** The tree's provider (tests walk it as VS Code does). */
@@ -213,6 +213,8 @@ export function registerTree(context: vscode.ExtensionContext, deps: { prompts: 
     register('wiDoctor.tree.addLabel', (node?: TreeNode) => fix('label', node)),
     register('wiDoctor.tree.annotateServiceAccount', (node?: TreeNode) => fix('annotate', node)),
     register('wiDoctor.tree.restartRollout', (node?: TreeNode) => fix('restart', node)),
+    // The same plan builder: for a paused Deployment it is the resume (restartRolloutFix).
+    register('wiDoctor.tree.resumeRollout', (node?: TreeNode) => fix('resume', node)),
     register('wiDoctor.tree.runAction', runAction),
   );
   return { tree };

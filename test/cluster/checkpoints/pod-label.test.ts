@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { diagnoseWith, evidence } from './harness';
+import { diagnoseWith, evidence, serve } from './harness';
 
 describe('pod-label', () => {
   it('passes when the template and every running pod carry the label', async () => {
@@ -26,15 +26,29 @@ describe('pod-label', () => {
     assert.equal(fix.waitForRollout, true);
   });
 
-  it('pods from an older template: names them, offers a rollout restart', async () => {
+  it('pods from an older template of a paused Deployment: names them, offers to resume the rollout (a restart would roll nothing out)', async () => {
     const { byId } = await diagnoseWith({ scenario: 'pods-older-than-label' });
     const c = byId['pod-label'];
     assert.equal(c.status, 'fail');
     assert.ok(evidence(c).includes('warn running pods with the label: 0/3'));
     const fix = c.remediation[0]!.fix!;
-    assert.equal(fix.id, 'restart-rollout');
-    assert.equal(fix.patchType, 'strategic');
-    assert.equal(fix.command, 'kubectl rollout restart deployment/api -n payments --context fake-aks');
+    assert.equal(fix.id, 'resume-rollout');
+    assert.equal(fix.patchType, 'merge');
+    assert.deepEqual(fix.patch, { spec: { paused: false } });
+    assert.equal(fix.command, 'kubectl rollout resume deployment/api -n payments --context fake-aks');
+    assert.match(fix.changes[0]!, /spec\.paused = false .*every change made while it was paused included/);
+  });
+
+  it('pods from an older template of a running Deployment: a rollout restart', async () => {
+    // The same cluster, not paused (without controllers, so nothing rolls out by itself).
+    const kube = await serve({ scenario: 'pods-older-than-label', controllers: false });
+    kube.store.patch('Deployment', 'payments', 'api', { spec: { paused: null } });
+    const { byId } = await diagnoseWith(kube);
+    const fix = byId['pod-label'].remediation[0]?.fix;
+    assert.equal(byId['pod-label'].status, 'fail');
+    assert.equal(fix?.id, 'restart-rollout');
+    assert.equal(fix?.patchType, 'strategic');
+    assert.equal(fix?.command, 'kubectl rollout restart deployment/api -n payments --context fake-aks');
   });
 
   it('a CronJob: its template is spec.jobTemplate.spec.template, its pods are found through its Jobs', async () => {
