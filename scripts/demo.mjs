@@ -15,18 +15,15 @@
 //   ...
 //   await demo.stop();
 
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { startFakeServer } from '../test/e2e/fake-server.mjs';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The kube context (and cluster, and user) of the demo's kubeconfig. */
 export const DEMO_CONTEXT = 'wi-doctor-demo';
-/** How the demo's Azure is named (src/azure/demo-environment.ts says the same to the user). */
-export const DEMO_AZURE_LABEL = 'demo Azure (local, not a real tenant)';
 /** The demo VS Code's window title. */
 export const DEMO_WINDOW_TITLE = '${rootName} — Workload Identity Doctor DEMO';
 
@@ -61,72 +58,17 @@ export async function startDemo({ dir, startTimeoutMs = 60_000 }) {
   fs.rmSync(workspace, { recursive: true, force: true });
   fs.cpSync(path.join(REPO_ROOT, 'examples', 'workspace'), workspace, { recursive: true });
 
-  // One process (TypeScript through tsx's loader, no wrapper process), in a process group of its
-  // own so stop() ends it whole and a Ctrl+C in the terminal reaches only the parent.
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'test/fake-azure/cli.ts', '--scenario', 'demo', '--kubeconfig', kubeconfig, '--context', DEMO_CONTEXT, '--azure-environment', azureEnvironmentFile],
-    { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KUBECONFIG: kubeconfig } },
-  );
-  let stderr = '';
-  child.stderr.on('data', (c) => {
-    stderr = (stderr + c).slice(-4000);
-  });
-  let exitCode;
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve((exitCode = code ?? signal))));
-
-  const killGroup = (signal) => {
-    try {
-      process.kill(-child.pid, signal);
-    } catch {
-      /* already gone */
-    }
-  };
-  // If the parent dies without stop(), the demo's servers must not outlive it.
-  const onExit = () => killGroup('SIGKILL');
-  process.on('exit', onExit);
-  let stopping;
-  const stop = () =>
-    (stopping ??= (async () => {
-      if (exitCode === undefined) {
-        killGroup('SIGTERM');
-        let timer;
-        const gone = await Promise.race([exited.then(() => true), new Promise((resolve) => (timer = setTimeout(() => resolve(false), STOP_GRACE_MS)))]);
-        clearTimeout(timer);
-        if (!gone) {
-          killGroup('SIGKILL');
-          await exited;
-        }
-      }
-      process.off('exit', onExit);
-    })());
-
   // The CLI prints one line for people, then one JSON line for scripts (without the secret: it is in the 0600 file).
-  let ready;
-  try {
-    ready = await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the demo's fake servers did not start within ${startTimeoutMs / 1000} s:\n${stderr}`)), startTimeoutMs);
-      exited.then((code) => {
-        clearTimeout(timer);
-        reject(new Error(`the demo's fake servers exited (${code}) before they were ready:\n${stderr}`));
-      });
-      readline.createInterface({ input: child.stdout }).on('line', (line) => {
-        if (!line.startsWith('{')) return;
-        try {
-          const info = JSON.parse(line);
-          if (info.scenario === 'demo' && info.kube?.url) {
-            clearTimeout(timer);
-            resolve(info);
-          }
-        } catch {
-          /* not the JSON line */
-        }
-      });
-    });
-  } catch (e) {
-    await stop();
-    throw e;
-  }
+  const server = await startFakeServer({
+    script: 'test/fake-azure/cli.ts',
+    args: ['--scenario', 'demo', '--kubeconfig', kubeconfig, '--context', DEMO_CONTEXT, '--azure-environment', azureEnvironmentFile],
+    env: { KUBECONFIG: kubeconfig },
+    what: "the demo's fake servers",
+    isReady: (info) => info.scenario === 'demo' && !!info.kube?.url,
+    startTimeoutMs,
+    stopGraceMs: STOP_GRACE_MS,
+  });
+  const { info: ready, exited, stop } = server;
   for (const f of [kubeconfig, azureEnvironmentFile]) {
     if (!fs.existsSync(f)) {
       await stop();
@@ -154,7 +96,7 @@ export async function startDemo({ dir, startTimeoutMs = 60_000 }) {
       context: DEMO_CONTEXT,
       cluster: DEMO_CONTEXT,
       kubeServer: ready.kube.url,
-      azureLabel: DEMO_AZURE_LABEL,
+      azureLabel: ready.azureLabel,
       arm: ready.endpoints.arm,
       entra: ready.endpoints.authorityHost,
       graph: ready.endpoints.graph,
@@ -162,7 +104,7 @@ export async function startDemo({ dir, startTimeoutMs = 60_000 }) {
       subscriptionId: ready.subscriptionId,
       workloads: ready.workloads ?? [],
     },
-    pid: child.pid,
+    pid: server.pid,
     exited,
     stop,
   };

@@ -9,12 +9,11 @@
 //   node esbuild.mjs && node scripts/screenshots.mjs [file-in-examples-workspace] [line:col]
 //   WI_SCREENSHOTS=tree node scripts/screenshots.mjs     only some steps (lint, diagnose, tree)
 // Writes media/screenshots/*.png. Waits on DOM states only.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { launchBrowser, REPO_ROOT, startCodeServer } from '../test/e2e/code-server.mjs';
+import { startFakeServer } from '../test/e2e/fake-server.mjs';
 import { assertNoErrorToast, expandTree, noHover, noToasts, opaque, openFile, palette, resizeSidebar, scrollToTop, treeRow } from '../test/e2e/workbench.mjs';
 
 const file = process.argv[2] ?? '01-label-in-the-wrong-place.yaml';
@@ -74,43 +73,9 @@ fs.symlinkSync(REPO_ROOT, path.join(extensionsDir, `${pkg.publisher}.${pkg.name}
 const kubeconfig = path.join(tmp, 'kubeconfig.yaml');
 const treeKubeconfig = path.join(tmp, 'demo-kubeconfig.yaml');
 
-/** Starts a fake AKS API server in its own process group; resolves once it prints its JSON line. */
+/** A fake AKS API server of the scenario, its kubeconfig written; resolves once it is ready. */
 function startFakeKube(scenario, kubeconfig) {
-  const child = spawn('npx', ['tsx', 'test/fake-kube/cli.ts', '--scenario', scenario, '--kubeconfig', kubeconfig], {
-    cwd: REPO_ROOT,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (c) => (stderr += c));
-  const stop = () => {
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      /* already gone */
-    }
-  };
-  process.on('exit', stop);
-  const ready = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`fake-kube (${scenario}) did not start within 60 s:\n${stderr}`)), 60_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`fake-kube (${scenario}) exited (${code}) before it was ready:\n${stderr}`));
-    });
-    readline.createInterface({ input: child.stdout }).on('line', (line) => {
-      if (!line.startsWith('{')) return;
-      try {
-        const info = JSON.parse(line);
-        if (info.url && info.target) {
-          clearTimeout(timer);
-          resolve(info);
-        }
-      } catch {
-        /* not the JSON line */
-      }
-    });
-  });
-  return { ready, stop, exited: new Promise((resolve) => child.once('exit', resolve)) };
+  return startFakeServer({ script: 'test/fake-kube/cli.ts', args: ['--scenario', scenario, '--kubeconfig', kubeconfig], what: `fake-kube (${scenario})`, isReady: (info) => !!(info.url && info.target) });
 }
 
 async function lintScreenshots(page) {
@@ -250,12 +215,13 @@ async function treeScreenshots(page) {
   await page.keyboard.press('Escape');
 }
 
-const fakeKube = startFakeKube(SCENARIO, kubeconfig);
-const treeKube = STEPS.has('tree') ? startFakeKube(TREE_SCENARIO, treeKubeconfig) : undefined;
+const started = await Promise.allSettled([startFakeKube(SCENARIO, kubeconfig), STEPS.has('tree') ? startFakeKube(TREE_SCENARIO, treeKubeconfig) : undefined]);
+const fakes = started.flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value] : []));
 let server;
 let browser;
 try {
-  const [kube, demo] = await Promise.all([fakeKube.ready, treeKube?.ready]);
+  for (const r of started) if (r.status === 'rejected') throw r.reason;
+  const [kube, demo] = started.map((r) => (r.status === 'fulfilled' ? r.value?.info : undefined));
   console.log(`fake-kube (${SCENARIO}) on ${kube.url}, target ${kube.target.namespace}/${kube.target.kind}/${kube.target.name}`);
   if (demo) console.log(`fake-kube (${TREE_SCENARIO}) on ${demo.url}`);
   server = await startCodeServer({
@@ -312,7 +278,6 @@ try {
 } finally {
   await browser?.close();
   await server?.stop();
-  for (const k of [fakeKube, treeKube]) k?.stop();
-  await Promise.race([Promise.all([fakeKube.exited, treeKube?.exited]), new Promise((r) => setTimeout(r, 5000).unref())]);
+  await Promise.all(fakes.map((f) => f.stop()));
   fs.rmSync(tmp, { recursive: true, force: true });
 }

@@ -81,8 +81,6 @@ export class LiveCluster {
   private treeModel: TreeModel | undefined;
   private readyWaiters: (() => void)[] = [];
   private paintWaiters: (() => void)[] = [];
-  /** The pods were not listed at the last evaluate(): statuses computed without them must go once they are. */
-  private podsWerePending = false;
   identity: ClusterIdentity | undefined;
 
   constructor(private readonly opts: LiveClusterOptions) {}
@@ -257,9 +255,6 @@ export class LiveCluster {
       return;
     }
     const stale = kinds.find((k) => k.s?.state === 'stale' && !forbidden.includes(k))?.s?.reason;
-    // Statuses worked out while the pods were being listed are provisional: the pods are in now.
-    if (this.podsWerePending && !podsPending) this.treeModel?.invalidate();
-    this.podsWerePending = podsPending;
     this.setState({
       phase: 'ready',
       ...fallback,

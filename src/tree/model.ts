@@ -114,6 +114,8 @@ export class TreeModel {
   /** The listed Namespace objects by name, read on demand; undefined after a change. */
   private namespaceObjects: Map<string, KubeObject> | undefined;
   private webhook: boolean | undefined;
+  /** Buckets or indexes were made while the pods were still being listed. */
+  private builtWithoutPods = false;
 
   /**
    * `namespaces`: the Namespace objects when they may be listed; `scope`: the one namespace shown
@@ -255,7 +257,9 @@ export class TreeModel {
   // ---- Indexing ----
 
   private bucketsByNamespace(): Map<string, Map<string, KubeObject[]>> {
+    this.dropIfPodsArrived();
     if (this.buckets) return this.buckets;
+    if (!(this.opts.podsKnown?.() ?? true)) this.builtWithoutPods = true;
     const buckets = new Map<string, Map<string, KubeObject[]>>();
     for (const type of TREE_TYPES) {
       const plural = type.plural;
@@ -276,7 +280,18 @@ export class TreeModel {
     return this.bucketsByNamespace().get(namespace)?.get(type.plural) ?? [];
   }
 
+  /**
+   * What was worked out while the pods were being listed is provisional: once they are in (the
+   * first list makes no change events), forget it all.
+   */
+  private dropIfPodsArrived(): void {
+    if (!this.builtWithoutPods || !(this.opts.podsKnown?.() ?? true)) return;
+    this.builtWithoutPods = false;
+    this.invalidate();
+  }
+
   private index(namespace: string): NamespaceIndex {
+    this.dropIfPodsArrived();
     const had = this.indexes.get(namespace);
     if (had) return had;
     const pods = this.bucket(namespace, Resources.pods) as Pod[];
@@ -284,8 +299,9 @@ export class TreeModel {
     const sas = new Map(this.bucket(namespace, Resources.serviceAccounts).map((s) => [s.metadata.name, s]));
     // A ServiceAccount is "unknown" (not "missing") while ServiceAccounts could not be listed.
     const saListed = this.opts.serviceAccountsKnown?.() ?? true;
-    // While the pods are being listed, what needs them is marked as being checked (and the index is dropped once they are in).
+    // While the pods are being listed, what needs them is marked as being checked (dropIfPodsArrived).
     const podsKnown = this.opts.podsKnown?.() ?? true;
+    if (!podsKnown) this.builtWithoutPods = true;
     const webhookUp = this.webhookUp();
     const nsObject = this.namespaceMap().get(namespace);
     const candidates = podsByOwner(pods, jobs);

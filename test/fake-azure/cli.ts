@@ -13,7 +13,7 @@
 // JSON line then leaves out.
 
 import { chmodSync, writeFileSync } from 'node:fs';
-import { demoEnvironmentText } from '../../src/azure/demo-environment';
+import { DEMO_AZURE_LABEL, demoEnvironmentText } from '../../src/azure/demo-environment';
 import { parseArgs } from 'node:util';
 import { runMain, stopOnSignals } from '../fake-common/cli';
 import { startFakeCloud } from './cloud';
@@ -69,6 +69,8 @@ async function main(): Promise<void> {
       tenantId: cloud.tenantId,
       subscriptionId: SUBSCRIPTION_ID,
       azureEnvironment: environmentFile ?? null,
+      // How the extension names the Azure of that file (for the demo's own printout).
+      ...(environmentFile ? { azureLabel: DEMO_AZURE_LABEL } : {}),
       // The demo's workloads and what a diagnosis of each shows first (for the demo's own printout).
       ...(scenario.name === 'demo' ? { workloads: DEMO_AZURE_WORKLOADS } : {}),
       signIn: { tenantId: cloud.principal.tenantId, clientId: cloud.principal.clientId, ...(environmentFile ? {} : { clientSecret: cloud.principal.secret }) },

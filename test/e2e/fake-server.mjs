@@ -1,0 +1,85 @@
+// Starts one of the fake servers' command lines (test/fake-kube/cli.ts, test/fake-azure/cli.ts)
+// for the demo (scripts/demo.mjs) and the screenshots (scripts/screenshots.mjs): one process
+// (TypeScript through tsx's loader, no wrapper process) in a process group of its own, so stop()
+// ends it whole and a Ctrl+C in the terminal reaches only the parent; ready once it prints the
+// JSON line its caller waits for. If the parent exits without stop(), the group is killed.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * @param {{ script: string, args: string[], what: string, isReady(info: any): boolean,
+ *   env?: Record<string, string>, startTimeoutMs?: number, stopGraceMs?: number }} opts
+ *   script: relative to the repository; what: names it in errors ("the demo's fake servers");
+ *   isReady: whether a JSON line the CLI printed is the one that says it is ready
+ * @returns {Promise<{ info: any, pid: number, exited: Promise<number | string | null>, stop(): Promise<void> }>}
+ */
+export async function startFakeServer({ script, args, what, isReady, env = {}, startTimeoutMs = 60_000, stopGraceMs = 5_000 }) {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: REPO_ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  let stderr = '';
+  child.stderr.on('data', (c) => {
+    stderr = (stderr + c).slice(-4000);
+  });
+  let exitCode;
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve((exitCode = code ?? signal))));
+
+  const killGroup = (signal) => {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      /* already gone */
+    }
+  };
+  const onExit = () => killGroup('SIGKILL');
+  process.on('exit', onExit);
+  let stopping;
+  const stop = () =>
+    (stopping ??= (async () => {
+      if (exitCode === undefined) {
+        killGroup('SIGTERM');
+        let timer;
+        const gone = await Promise.race([exited.then(() => true), new Promise((resolve) => (timer = setTimeout(() => resolve(false), stopGraceMs)))]);
+        clearTimeout(timer);
+        if (!gone) {
+          killGroup('SIGKILL');
+          await exited;
+        }
+      }
+      process.off('exit', onExit);
+    })());
+
+  try {
+    const info = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${what} did not start within ${startTimeoutMs / 1000} s:\n${stderr}`)), startTimeoutMs);
+      exited.then((code) => {
+        clearTimeout(timer);
+        reject(new Error(`${what} exited (${code}) before ready:\n${stderr}`));
+      });
+      readline.createInterface({ input: child.stdout }).on('line', (line) => {
+        if (!line.startsWith('{')) return;
+        let parsed;
+        try {
+          parsed = JSON.parse(line);
+        } catch {
+          return; // not the JSON line
+        }
+        if (isReady(parsed)) {
+          clearTimeout(timer);
+          resolve(parsed);
+        }
+      });
+    });
+    return { info, pid: child.pid, exited, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
