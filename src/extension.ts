@@ -11,6 +11,7 @@ import { readDiagnoseSettings } from './editor/diagnose/settings';
 import { registerLinting } from './editor/register-linting';
 import { registerTree, type TreeApi } from './editor/tree/register-tree';
 import { registerWalkthrough, WalkthroughProgress, type WalkthroughApi } from './editor/walkthrough';
+import { DiagnosisOverlays } from './tree/overlay';
 
 /** What the extension returns from activate(): used by the integration tests to wait on events instead of sleeping. */
 export interface WorkloadIdentityDoctorApi extends DiagnoseApi, TreeApi {
@@ -29,10 +30,20 @@ export function activate(context: vscode.ExtensionContext): WorkloadIdentityDoct
   const azure = new AzureAccess();
   const walkthrough = new WalkthroughProgress();
   const onSignedIn = () => void walkthrough.complete('signIn');
-  const diagnosis = registerDiagnoseCommands(context, { linter, manifests, prompts, azure, onSignedIn });
+  // The last diagnosis of each workload, shown over its item in the sidebar until the cluster changes it.
+  const overlays = new DiagnosisOverlays();
+  const { api: diagnosis, diagnoser } = registerDiagnoseCommands(context, { linter, manifests, prompts, azure, overlays, onSignedIn });
   registerPickIdentity(context, { azure, prompts, linter, manifests, timeoutMs: () => readDiagnoseSettings().timeoutMs, onSignedIn });
   // The sidebar tree: it reads the cluster only once its view is shown.
-  const tree = registerTree(context, { prompts, version: String((context.extension.packageJSON as { version?: unknown }).version ?? '0') });
+  const tree = registerTree(context, {
+    prompts,
+    azure,
+    overlays,
+    version: String((context.extension.packageJSON as { version?: unknown }).version ?? '0'),
+    onChanged: (where, workloads, at) => {
+      for (const w of workloads) diagnoser.noteChange(where, w, at);
+    },
+  });
   registerWalkthrough(context, walkthrough, { linter, manifests, onDidDiagnose: diagnosis.onDidDiagnose, tree: tree.tree });
   return { ...diagnosis, ...tree, onDidLint: linter.onDidLint, whenIndexed: () => manifests.whenScanned(), walkthrough: walkthrough.api() };
 }

@@ -10,8 +10,10 @@ import {
   bearerTokenAuthenticationPolicy, createDefaultHttpClient, createPipelineFromOptions, createPipelineRequest,
   type HttpClient, type Pipeline, type PipelinePolicy,
 } from '@azure/core-rest-pipeline';
+import { entraDescription, isTransient } from './entra-errors';
 import { armError, toAzureFailure, type AzureCall } from './failures';
 import { identityFromRow, Queries } from './queries';
+import { readHeldRoles, readResources, readRoleAssignments, type RbacPort } from './role-reads';
 import {
   azErr, azOk,
   type AksCluster, type AppRegistration, type AzureApi, type AzureClientOptions, type AzureEndpoints, type AzureResource,
@@ -20,6 +22,20 @@ import {
 } from './types';
 
 const RESOURCE_GRAPH_API = '2022-10-01';
+/** Waits between token-exchange attempts while Entra cannot answer (then Retry-After, when it says). */
+const EXCHANGE_BACKOFF_MS = [500, 1000, 2000, 4000];
+
+function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
 
 export class AzureClient implements AzureApi {
   readonly endpoints: AzureEndpoints;
@@ -114,14 +130,17 @@ export class AzureClient implements AzureApi {
     }
   }
 
-  /** A Resource Graph query across every subscription the user can read, all pages. */
-  async query<T>(query: string, call: AzureCall, signal?: AbortSignal): Promise<AzureResult<T[]>> {
+  /**
+   * A Resource Graph query across every subscription the user can read, all pages. `options` are
+   * Resource Graph's request options (e.g. authorizationScopeFilter) besides paging.
+   */
+  async query<T>(query: string, call: AzureCall, signal?: AbortSignal, options: Record<string, unknown> = {}): Promise<AzureResult<T[]>> {
     const none = this.notSignedIn<T[]>(call);
     if (none) return none;
     const rows: T[] = [];
     let skipToken: string | undefined;
     do {
-      const body = JSON.stringify({ query, options: { $top: 1000, ...(skipToken ? { $skipToken: skipToken } : {}) } });
+      const body = JSON.stringify({ query, options: { ...options, $top: 1000, ...(skipToken ? { $skipToken: skipToken } : {}) } });
       const r = await this.send<{ data?: T[]; $skipToken?: string }>(call, `${this.endpoints.arm}/.default`, { url: `${this.endpoints.arm}/providers/Microsoft.ResourceGraph/resources?api-version=${RESOURCE_GRAPH_API}`, method: 'POST', body }, signal);
       if (!r.ok) return r;
       rows.push(...(r.value.json.data ?? []));
@@ -174,6 +193,33 @@ export class AzureClient implements AzureApi {
     }
   }
 
+  async getIdentity(identity: ManagedIdentity, signal?: AbortSignal): Promise<AzureResult<ManagedIdentity | undefined>> {
+    const call = { what: `read managed identity ${identity.name} from Azure Resource Manager`, role: 'Reader' };
+    const none = this.notSignedIn<ManagedIdentity | undefined>(call);
+    if (none) return none;
+    try {
+      const r = await this.msiClient(identity.subscriptionId).userAssignedIdentities.get(identity.resourceGroup, identity.name, { abortSignal: signal, requestOptions: { timeout: this.timeoutMs } });
+      return azOk({ ...identity, clientId: r.clientId ?? identity.clientId, principalId: r.principalId ?? identity.principalId, tenantId: r.tenantId ?? identity.tenantId });
+    } catch (e) {
+      const f = toAzureFailure(e, call, this.endpoints.cloud, signal);
+      // ResourceNotFound (the identity) or ResourceGroupNotFound (its group): it is gone.
+      return f.kind === 'not-found' ? azOk(undefined) : azErr(f);
+    }
+  }
+
+  async getFederatedCredential(identity: ManagedIdentity, name: string, signal?: AbortSignal): Promise<AzureResult<FederatedCredential | undefined>> {
+    const call = { what: `read federated credential "${name}" of managed identity ${identity.name}`, role: 'Reader' };
+    const none = this.notSignedIn<FederatedCredential | undefined>(call);
+    if (none) return none;
+    try {
+      const fc = await this.msiClient(identity.subscriptionId).federatedIdentityCredentials.get(identity.resourceGroup, identity.name, name, { abortSignal: signal, requestOptions: { timeout: this.timeoutMs } });
+      return azOk({ id: fc.id, name: fc.name ?? name, issuer: fc.issuer ?? '', subject: fc.subject ?? '', audiences: fc.audiences ?? [], createdAt: fc.systemData?.createdAt?.toISOString() });
+    } catch (e) {
+      const f = toAzureFailure(e, call, this.endpoints.cloud, signal);
+      return f.kind === 'not-found' ? azOk(undefined) : azErr(f);
+    }
+  }
+
   async createFederatedCredential(identity: ManagedIdentity, fc: FederatedCredential, signal?: AbortSignal): Promise<AzureResult<FederatedCredential>> {
     const call = { what: `create a federated credential on managed identity ${identity.name}`, role: 'Managed Identity Contributor' };
     const none = this.notSignedIn<FederatedCredential>(call);
@@ -191,24 +237,29 @@ export class AzureClient implements AzureApi {
   }
 
   async listRoleAssignments(principalId: string, signal?: AbortSignal): Promise<AzureResult<RoleAssignment[]>> {
-    const call = { what: 'list the identity\'s role assignments with Resource Graph', role: 'Reader' };
-    const r = await this.query<{ id: string; scope: string; roleDefinitionId: string }>(Queries.roleAssignments(principalId), call, signal);
-    if (!r.ok) return r;
-    const ids = [...new Set(r.value.map((a) => a.roleDefinitionId.split('/').pop()!.toLowerCase()))];
-    const names = new Map<string, string>();
-    if (ids.length) {
-      const d = await this.query<{ name: string; roleName: string }>(Queries.roleDefinitions(ids), { what: 'read role definitions with Resource Graph', role: 'Reader' }, signal);
-      if (!d.ok) return d;
-      for (const row of d.value) names.set(row.name.toLowerCase(), row.roleName);
-    }
-    return azOk(r.value.map((a) => ({ id: a.id, scope: a.scope, roleDefinitionId: a.roleDefinitionId, roleName: names.get(a.roleDefinitionId.split('/').pop()!.toLowerCase()) })));
+    return readRoleAssignments(this.rbac, principalId, { what: 'list the identity\'s role assignments with Resource Graph', role: 'Reader' }, signal);
+  }
+
+  async heldRolesGranting(action: string, scope: string, signal?: AbortSignal): Promise<AzureResult<{ roleName: string; scope: string }[]>> {
+    // Without the signed-in principal's object ID nothing can be looked up: no role is claimed.
+    if (!this.account?.objectId) return azOk([]);
+    return readHeldRoles(this.rbac, this.account.objectId, action, scope, signal);
   }
 
   async findResources(byType: { type: string; names: string[] }[], signal?: AbortSignal): Promise<AzureResult<AzureResource[]>> {
-    const wanted = byType.filter((t) => t.names.length);
-    if (!wanted.length) return azOk([]);
-    return this.query<AzureResource>(Queries.resourcesByName(wanted), { what: 'find the Azure resources the workload uses with Resource Graph', role: 'Reader' }, signal);
+    return readResources(this.rbac, byType, signal);
   }
+
+  /** What role-reads.ts needs: Resource Graph with extra request options, and ARM GETs. */
+  private readonly rbac: RbacPort = {
+    query: (query, call, signal, options) => this.query(query, call, signal, options),
+    armGet: async <T>(id: string, apiVersion: string, call: AzureCall, signal?: AbortSignal): Promise<AzureResult<T>> => {
+      const none = this.notSignedIn<T>(call);
+      if (none) return none;
+      const r = await this.send<T>(call, `${this.endpoints.arm}/.default`, { url: `${this.endpoints.arm}${id.split('/').map(encodeURIComponent).join('/')}?api-version=${apiVersion}`, method: 'GET' }, signal);
+      return r.ok ? azOk(r.value.json) : r;
+    },
+  };
 
   async findAppRegistration(clientId: string, signal?: AbortSignal): Promise<AzureResult<AppRegistration | undefined>> {
     const call = { what: 'look the client ID up among app registrations (Microsoft Graph)', role: 'Application.Read.All (Microsoft Graph) or the app\'s owner' };
@@ -226,6 +277,12 @@ export class AzureClient implements AzureApi {
     return azOk((r.value.json.value ?? []).map((f) => ({ id: f.id, name: f.name ?? '', issuer: f.issuer ?? '', subject: f.subject ?? '', audiences: f.audiences ?? [] })));
   }
 
+  /**
+   * The exchange, as the SDK in the pod makes it. Entra not able to answer now (5xx, 429, a
+   * transient error or AADSTS code) is retried with backoff (Retry-After honoured) until the
+   * timeout; the last answer is then returned marked `transient`. Any other answer is Entra's
+   * verdict and is returned at once.
+   */
   async exchangeToken(args: { tenantId: string; clientId: string; assertion: string; scope: string }, signal?: AbortSignal): Promise<AzureResult<ExchangeResult>> {
     const call = { what: 'exchange the token at Microsoft Entra ID', role: '' };
     const body = new URLSearchParams({
@@ -236,23 +293,52 @@ export class AzureClient implements AzureApi {
       client_assertion: args.assertion,
     }).toString();
     const url = `${this.endpoints.authorityHost.replace(/\/+$/, '')}/${encodeURIComponent(args.tenantId)}/oauth2/v2.0/token`;
-    const r = createPipelineRequest({ url, method: 'POST', body, abortSignal: signal, timeout: this.timeoutMs });
-    r.headers.set('Content-Type', 'application/x-www-form-urlencoded');
-    r.headers.set('Accept', 'application/json');
-    try {
-      const res = await this.pipeline(undefined).sendRequest(this.http, r);
-      let json: { access_token?: string; expires_in?: number; error?: string; error_description?: string; error_codes?: number[] } = {};
+    const deadline = Date.now() + this.timeoutMs;
+    let last: ExchangeResult | undefined;
+    for (let attempt = 1; ; attempt++) {
+      const left = deadline - Date.now();
+      const r = createPipelineRequest({ url, method: 'POST', body, abortSignal: signal, timeout: Math.max(1000, left) });
+      r.headers.set('Content-Type', 'application/x-www-form-urlencoded');
+      r.headers.set('Accept', 'application/json');
+      let retryAfterMs: number | undefined;
       try {
-        json = JSON.parse(res.bodyAsText ?? '{}');
-      } catch {
-        json = {};
+        const res = await this.exchangePipeline().sendRequest(this.http, r);
+        let json: { access_token?: string; expires_in?: number; error?: string; error_description?: string; error_codes?: number[] } = {};
+        try {
+          json = JSON.parse(res.bodyAsText ?? '{}');
+        } catch {
+          json = {};
+        }
+        if (res.status === 200 && json.access_token) return azOk({ ok: true, expiresIn: json.expires_in, attempts: attempt });
+        const raw = json.error_description ?? `HTTP ${res.status}`;
+        const code = json.error_codes?.[0] !== undefined ? `AADSTS${json.error_codes[0]}` : raw.match(/AADSTS\d+/)?.[0];
+        const answer = { status: res.status, aadsts: code, error: json.error };
+        last = { ok: false, ...answer, description: entraDescription(raw, code), attempts: attempt, ...(isTransient(answer) ? { transient: true } : {}) };
+        if (!last.transient) return azOk(last);
+        const ra = Number(res.headers.get('retry-after'));
+        if (Number.isFinite(ra) && ra >= 0) retryAfterMs = ra * 1000;
+      } catch (e) {
+        const f = toAzureFailure(e, call, this.endpoints.cloud, signal);
+        // A reset or timeout is Entra not answering too; anything else (cancelled, a bad URL) ends here.
+        if (f.kind !== 'unreachable' && f.kind !== 'timeout' && f.kind !== 'server') return azErr(f);
+        if (Date.now() + EXCHANGE_BACKOFF_MS[0]! >= deadline) return last ? azOk(last) : azErr(f);
+        last = { ok: false, description: f.message, attempts: attempt, transient: true };
       }
-      if (res.status === 200 && json.access_token) return azOk({ ok: true, expiresIn: json.expires_in });
-      const description = (json.error_description ?? `HTTP ${res.status}`).split(/\r?\n/)[0]!.replace(/\s*Trace ID:.*$/, '');
-      const code = json.error_codes?.[0] !== undefined ? `AADSTS${json.error_codes[0]}` : description.match(/AADSTS\d+/)?.[0];
-      return azOk({ ok: false, status: res.status, aadsts: code, error: json.error, description });
-    } catch (e) {
-      return azErr(toAzureFailure(e, call, this.endpoints.cloud, signal));
+      const wait = Math.min(retryAfterMs ?? EXCHANGE_BACKOFF_MS[Math.min(attempt - 1, EXCHANGE_BACKOFF_MS.length - 1)]!, 10_000);
+      if (Date.now() + wait >= deadline || signal?.aborted) return azOk(last);
+      await delay(wait, signal);
     }
   }
+
+  /** The token endpoint's own pipeline: no automatic retries (exchangeToken retries what is worth retrying, within the timeout). */
+  private exchangePipeline(): Pipeline {
+    let p = this.pipelines.get('exchange');
+    if (!p) {
+      p = createPipelineFromOptions({ ...this.tls(), retryOptions: { maxRetries: 0 }, userAgentOptions: { userAgentPrefix: 'wi-doctor' } });
+      p.addPolicy(this.counting, { phase: 'Retry' });
+      this.pipelines.set('exchange', p);
+    }
+    return p;
+  }
+
 }

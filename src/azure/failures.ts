@@ -1,6 +1,7 @@
 // Turns what went wrong talking to Azure into one sentence: which call, which role is missing,
 // how to sign in again. Used by client.ts; no SDK types leak out of here.
 
+import { isTransient } from './entra-errors';
 import type { AzureFailure } from './types';
 
 export interface AzureCall {
@@ -48,6 +49,8 @@ export function toAzureFailure(e: unknown, call: AzureCall, cloud: string, signa
     return { kind, message: kind === 'not-signed-in' ? `Not signed in to Azure, so could not ${call.what}. ${signInHint(cloud)}` : `The Azure sign-in was refused, so could not ${call.what}. ${signInHint(cloud)}` };
   }
   if (name === 'CredentialUnavailableError') return { kind: 'not-signed-in', message: `Not signed in to Azure, so could not ${call.what}. ${signInHint(cloud)}` };
+  const entra = entraServiceFailure(e);
+  if (entra) return { kind: 'server', status: entra.status, code: entra.code, transient: true, message: `Microsoft Entra ID could not answer while trying to ${call.what} (${[entra.status ? `HTTP ${entra.status}` : '', entra.error, entra.code].filter(Boolean).join(' ')}): a service-side error, not your sign-in; try again in a few minutes.` };
   if (name === 'AuthenticationRequiredError' || name === 'AuthenticationError') {
     return { kind: 'expired', message: `The Azure sign-in has expired or was refused, so could not ${call.what}. ${signInHint(cloud)}` };
   }
@@ -56,13 +59,22 @@ export function toAzureFailure(e: unknown, call: AzureCall, cloud: string, signa
   switch (status) {
     case 401:
       return { kind: 'expired', status, code, message: `Azure refused the sign-in (401${code ? ` ${code}` : ''}) while trying to ${call.what}: the session has expired. ${signInHint(cloud)}` };
-    case 403:
+    case 403: {
+      // ARM names the refused action and scope: say exactly that, not a role guessed from the call.
+      const refused = parseAuthorizationFailed(err.message ?? '');
+      if (refused) {
+        return {
+          kind: 'forbidden', status, code, action: refused.action, scope: refused.scope,
+          message: `Forbidden (403${code ? ` ${code}` : ''}): you may not ${call.what}: you lack ${refused.action} over ${refused.scope}${refused.linked ? ' (a scope the request links to)' : ''}.`,
+        };
+      }
       return {
         kind: 'forbidden', status, code,
         message: call.role.includes('Microsoft Graph')
           ? `Forbidden (403${code ? ` ${code}` : ''}): you may not ${call.what}. It needs ${call.role}.`
           : `Forbidden (403${code ? ` ${code}` : ''}): you may not ${call.what}. Ask for the "${call.role}" role on the subscription or resource group, or have someone who holds it run the diagnosis.`,
       };
+    }
     case 404:
       return { kind: 'not-found', status, code, message: `Not found while trying to ${call.what} (404${code ? ` ${code}` : ''}): ${message}` };
     case 409:
@@ -80,4 +92,43 @@ export function toAzureFailure(e: unknown, call: AzureCall, cloud: string, signa
     return { kind: 'unreachable', code, message: `Cannot reach Azure while trying to ${call.what} (${code ?? message}). Check the network or proxy.` };
   }
   return { kind: 'server', status, code, message: `Could not ${call.what}: ${message}` };
+}
+
+/**
+ * An authentication error that is Entra failing, not the sign-in being refused: HTTP 5xx or 429,
+ * `temporarily_unavailable` / `server_error`, or a transient AADSTS code in the message (the
+ * Azure CLI and MSAL pass Entra's words through). Undefined when it is anything else.
+ */
+function entraServiceFailure(e: unknown): { status?: number; error?: string; code?: string } | undefined {
+  const err = (e ?? {}) as ErrorLike & { errorResponse?: { error?: string; errorDescription?: string }; errors?: unknown[] };
+  if (err.name === 'AggregateAuthenticationError' && Array.isArray(err.errors)) {
+    for (const x of err.errors) {
+      const inner = entraServiceFailure(x);
+      if (inner) return inner;
+    }
+    return undefined;
+  }
+  if (!['AuthenticationError', 'AuthenticationRequiredError', 'CredentialUnavailableError', 'ServerError'].includes(err.name ?? '')) return undefined;
+  const text = `${err.errorResponse?.errorDescription ?? ''} ${err.message ?? ''}`;
+  const code = /AADSTS\d+/.exec(text)?.[0];
+  const status = typeof err.statusCode === 'number' ? err.statusCode : undefined;
+  // MSAL's errors start with the OAuth error: "server_error: Error(s): 90033 - ...".
+  const error = err.errorResponse?.error ?? /^([a-z_]+): /.exec(err.message ?? '')?.[1];
+  return isTransient({ status, error, aadsts: code }) ? { status, error, code } : undefined;
+}
+
+/**
+ * The action and scope in ARM's 403 messages:
+ *   AuthorizationFailed: "The client '<id>' with object id '<oid>' does not have authorization to
+ *   perform action '<action>' over scope '<scope>' or the scope is invalid. …"
+ *   LinkedAuthorizationFailed: "… has permission to perform action '<a>' on scope '<s>'; however, it
+ *   does not have permission to perform action(s) '<action>' on the linked scope(s) '<scope>' …"
+ *   (the missing ones are the linked ones). Quotes are optional: some services print them bare.
+ */
+export function parseAuthorizationFailed(message: string): { action: string; scope: string; linked: boolean } | undefined {
+  const direct = /does not have authorization to perform action '?([^'\s]+)'? over scope '?([^'\s]+)'?/i.exec(message);
+  if (direct) return { action: direct[1]!, scope: direct[2]!, linked: false };
+  const linked = /does not have permission to perform action\(s\) '?([^'\s]+)'? on the linked scope\(s\) '?([^'\s]+)'?/i.exec(message);
+  if (linked) return { action: linked[1]!, scope: linked[2]!, linked: true };
+  return undefined;
 }

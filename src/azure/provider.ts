@@ -33,14 +33,16 @@ export function azureProvider(opts: ProviderOptions): AzureProvider {
   return async () => {
     const credential = await opts.credential().catch(() => undefined);
     // Without a sign-in, the token exchange can still run: Entra's token endpoint needs only the pod's token.
-    const unavailable = async (reason: string, signIn: boolean) => ({
+    const unavailable = async (reason: string, signIn: boolean, fault = false) => ({
       unavailable: reason,
       signIn,
+      ...(fault ? { fault: true } : {}),
       anonymous: opts.anonymousExchange ? (await loadAzure()).createAzureClient({ endpoints: opts.endpoints, credential: undefined, timeoutMs: opts.timeoutMs }) : undefined,
     });
     if (!credential) return unavailable(opts.notSignedIn, true);
     let tenantId: string | undefined;
     let user: string | undefined;
+    let objectId: string | undefined;
     const limit = opts.timeoutMs ?? 30_000;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
@@ -49,19 +51,22 @@ export function azureProvider(opts: ProviderOptions): AzureProvider {
     try {
       // A sign-in that never answers (a hung `az`, a dead network) must not hang the diagnosis.
       const t = await Promise.race([credential.getToken(`${opts.endpoints.arm}/.default`), timedOut]);
-      if (t === 'timeout') return unavailable(`The Azure sign-in did not answer within ${Math.round(limit / 1000)} s; the Azure checks were skipped.`, false);
+      if (t === 'timeout') return unavailable(`The Azure sign-in did not answer within ${Math.round(limit / 1000)} s, so the Azure part could not be checked.`, false, true);
       if (!t) return unavailable(opts.notSignedIn, true);
       // Who is signed in, from the token's claims (the token itself goes nowhere).
       const claims = jwtClaims(t.token);
       tenantId = typeof claims?.tid === 'string' ? claims.tid : undefined;
       user = opts.account?.user ?? (typeof claims?.upn === 'string' ? claims.upn : typeof claims?.unique_name === 'string' ? claims.unique_name : undefined);
+      objectId = typeof claims?.oid === 'string' ? claims.oid : undefined;
     } catch (e) {
-      const f = toAzureFailure(e, { what: 'get an Azure token', role: '' }, opts.endpoints.cloud);
-      return unavailable(f.kind === 'not-signed-in' || f.kind === 'expired' ? opts.notSignedIn : f.message, true);
+      const f = toAzureFailure(e, { what: 'sign in to Azure', role: '' }, opts.endpoints.cloud);
+      if (f.kind === 'not-signed-in' || f.kind === 'expired') return unavailable(opts.notSignedIn, true);
+      // Entra (or the network) failed the sign-in: nobody's fault here, but the Azure part is not checked.
+      return unavailable(`${f.message} The Azure part could not be checked.`, false, true);
     } finally {
       clearTimeout(timer);
     }
     const { createAzureClient } = await loadAzure();
-    return { api: createAzureClient({ endpoints: opts.endpoints, credential, timeoutMs: opts.timeoutMs, account: { tenantId, user, ...(opts.account?.label ? { label: opts.account.label } : {}) } }) };
+    return { api: createAzureClient({ endpoints: opts.endpoints, credential, timeoutMs: opts.timeoutMs, account: { tenantId, user, ...(objectId ? { objectId } : {}), ...(opts.account?.label ? { label: opts.account.label } : {}) } }) };
   };
 }

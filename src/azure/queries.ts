@@ -6,6 +6,8 @@ import type { ManagedIdentity } from './types';
 const q = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 const list = (xs: readonly string[]) => `(${xs.map(q).join(', ')})`;
 
+const SUBSCRIPTION_ANCESTRY = "ResourceContainers | where type =~ 'microsoft.resources/subscriptions' | project id, subscriptionId, managementGroups = properties.managementGroupAncestorsChain";
+
 const IDENTITY_PROJECTION = 'project id, name, resourceGroup, subscriptionId, location, tenantId, clientId = tostring(properties.clientId), principalId = tostring(properties.principalId)';
 
 export const Queries = {
@@ -21,11 +23,19 @@ export const Queries = {
     return `Resources | where type =~ 'microsoft.containerservice/managedclusters' | where tostring(properties.oidcIssuerProfile.issuerURL) in~ ${list([bare, `${bare}/`])} | project id, name, resourceGroup, subscriptionId, oidcIssuerEnabled = properties.oidcIssuerProfile.enabled, issuerUrl = tostring(properties.oidcIssuerProfile.issuerURL), workloadIdentityEnabled = properties.securityProfile.workloadIdentity.enabled`;
   },
   roleAssignments: (principalId: string) =>
-    `AuthorizationResources | where type =~ 'microsoft.authorization/roleassignments' | where tostring(properties.principalId) =~ ${q(principalId)} | project id, scope = tostring(properties.scope), roleDefinitionId = tostring(properties.roleDefinitionId)`,
+    `AuthorizationResources | where type =~ 'microsoft.authorization/roleassignments' | where tostring(properties.principalId) =~ ${q(principalId)} | project id, scope = tostring(properties.scope), roleDefinitionId = tostring(properties.roleDefinitionId), principalType = tostring(properties.principalType), condition = tostring(properties.condition)`,
+  /** Built-in and custom role definitions by GUID, with their permissions (actions, notActions, dataActions, notDataActions). */
   roleDefinitions: (guids: readonly string[]) =>
-    `AuthorizationResources | where type =~ 'microsoft.authorization/roledefinitions' | where name in~ ${list(guids)} | project id, name, roleName = tostring(properties.roleName)`,
+    `AuthorizationResources | where type =~ 'microsoft.authorization/roledefinitions' | where name in~ ${list(guids)} | project id, name, roleName = tostring(properties.roleName), roleType = tostring(properties.type), permissions = properties.permissions`,
+  /**
+   * The resources by type and name, with what decides data access (Key Vault permission model and
+   * access policies, storage shared keys, local auth) and, from ResourceContainers in the same
+   * request, the management groups above each one's subscription (nearest first).
+   */
   resourcesByName: (byType: readonly { type: string; names: readonly string[] }[]) =>
-    `Resources | where ${byType.map((t) => `(type =~ ${q(t.type)} and name in~ ${list(t.names)})`).join(' or ')} | project id, name, type, enableRbacAuthorization = properties.enableRbacAuthorization`,
+    `Resources | where ${byType.map((t) => `(type =~ ${q(t.type)} and name in~ ${list(t.names)})`).join(' or ')} | project id, name, type, subscriptionId, enableRbacAuthorization = properties.enableRbacAuthorization, accessPolicies = properties.accessPolicies, allowSharedKeyAccess = properties.allowSharedKeyAccess, disableLocalAuth = properties.disableLocalAuth | join kind=leftouter (${SUBSCRIPTION_ANCESTRY}) on subscriptionId | project id, name, type, subscriptionId, enableRbacAuthorization, accessPolicies, allowSharedKeyAccess, disableLocalAuth, managementGroups`,
+  /** The management groups above these subscriptions (Resource Graph's managementGroupAncestorsChain: nearest first, the tenant root group last). */
+  managementGroupAncestry: (subscriptionIds: readonly string[]) => `${SUBSCRIPTION_ANCESTRY} | where subscriptionId in~ ${list(subscriptionIds)}`,
 };
 
 export function identityFromRow(row: Record<string, unknown>): ManagedIdentity {

@@ -1,68 +1,169 @@
 // The Azure resources a workload evidently calls, read from endpoint URLs in its environment and
 // ConfigMaps (`https://kv-prod.vault.azure.net/`, `DefaultEndpointsProtocol=...;AccountName=st1`,
-// `sb-orders.servicebus.windows.net`), each with the data-plane roles that let an identity use it.
-// Only the host names are kept: never a key, a SAS token or a password from the same string.
+// `sb-orders.servicebus.windows.net`), and what each needs on Azure's data plane: the data
+// actions (not role names) that let an identity use it, and the narrowest built-in role to suggest.
+// Only the host names (and a Key Vault URL's object type) are kept: never a key, a SAS token or a
+// password from the same string.
+
+import { scopeCovers, type DataNeed, type VaultObject } from './permissions';
+
+export type Service = 'keyvault' | 'blob' | 'queue' | 'table' | 'messaging' | 'appconfig' | 'cosmos';
 
 export interface UsedResource {
   /** The resource's name, e.g. kv-prod. */
   name: string;
-  /** Its ARM type, lower case, e.g. microsoft.keyvault/vaults. */
+  /** Its ARM type, lower case, e.g. microsoft.keyvault/vaults (the first candidate). */
   type: string;
+  /** Every ARM type it may be (`<ns>.servicebus.windows.net` is a Service Bus or an Event Hubs namespace). */
+  types: string[];
   /** Human kind for messages: "Key Vault". */
   kind: string;
+  service: Service;
   /** Where it was seen, e.g. "env AZURE_KEYVAULT_URL of container api". */
   seenIn: string;
-  /** Roles any of which lets the identity use it (data plane). */
-  roles: string[];
-  /** The one to suggest when none is assigned. */
+  /** Key Vault only: the object types its URLs name (`/secrets/…`); all three when a URL names none. */
+  vaultObjects?: VaultObject[];
+  /** The role suggested when nothing grants access (before the type is known). */
   suggest: string;
+}
+
+/** One thing a resource lets a workload do, the data actions that allow it, and the narrowest built-in role that grants them. */
+export interface Capability extends DataNeed {
+  suggest: string;
+  /** Key Vault: the object type, for access policies. */
+  vaultObject?: VaultObject;
+}
+
+export const TYPES = {
+  keyVault: 'microsoft.keyvault/vaults',
+  storage: 'microsoft.storage/storageaccounts',
+  serviceBus: 'microsoft.servicebus/namespaces',
+  eventHubs: 'microsoft.eventhub/namespaces',
+  appConfig: 'microsoft.appconfiguration/configurationstores',
+  cosmos: 'microsoft.documentdb/databaseaccounts',
+} as const;
+
+const KV = 'Microsoft.KeyVault/vaults';
+const BLOBS = 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs';
+const MESSAGES = 'Microsoft.Storage/storageAccounts/queueServices/queues/messages';
+const ENTITIES = 'Microsoft.Storage/storageAccounts/tableServices/tables/entities';
+
+// The data actions per operation are those of Microsoft's "Permissions for calling data
+// operations" (storage) and the services' own RBAC pages; the suggested roles are the narrowest
+// built-in roles whose DataActions include them.
+const VAULT: Record<VaultObject, Capability> = {
+  secrets: { id: 'secrets', label: 'read secrets', anyOf: [[`${KV}/secrets/getSecret/action`]], suggest: 'Key Vault Secrets User', vaultObject: 'secrets' },
+  keys: { id: 'keys', label: 'read keys', anyOf: [[`${KV}/keys/read`]], suggest: 'Key Vault Crypto User', vaultObject: 'keys' },
+  certificates: { id: 'certificates', label: 'read certificates', anyOf: [[`${KV}/certificates/read`]], suggest: 'Key Vault Certificate User', vaultObject: 'certificates' },
+};
+
+const CAPABILITIES: Record<Exclude<Service, 'keyvault' | 'messaging' | 'cosmos'>, Capability[]> = {
+  blob: [
+    { id: 'read', label: 'read blobs', anyOf: [[`${BLOBS}/read`]], suggest: 'Storage Blob Data Reader' },
+    // Put Blob: write, or add/action to create a new blob only.
+    { id: 'write', label: 'write blobs', anyOf: [[`${BLOBS}/write`], [`${BLOBS}/add/action`]], suggest: 'Storage Blob Data Contributor' },
+  ],
+  queue: [
+    // Peek needs read; Get Messages needs process/action (or delete and read).
+    { id: 'read', label: 'receive messages', anyOf: [[`${MESSAGES}/process/action`], [`${MESSAGES}/read`, `${MESSAGES}/delete`], [`${MESSAGES}/read`]], suggest: 'Storage Queue Data Message Processor' },
+    { id: 'write', label: 'send messages', anyOf: [[`${MESSAGES}/add/action`], [`${MESSAGES}/write`]], suggest: 'Storage Queue Data Message Sender' },
+  ],
+  table: [
+    { id: 'read', label: 'read entities', anyOf: [[`${ENTITIES}/read`]], suggest: 'Storage Table Data Reader' },
+    { id: 'write', label: 'write entities', anyOf: [[`${ENTITIES}/write`], [`${ENTITIES}/add/action`]], suggest: 'Storage Table Data Contributor' },
+  ],
+  appconfig: [{ id: 'read', label: 'read key-values', anyOf: [['Microsoft.AppConfiguration/configurationStores/keyValues/read']], suggest: 'App Configuration Data Reader' }],
+};
+
+const MESSAGING: Record<string, Capability[]> = {
+  [TYPES.serviceBus]: [
+    { id: 'receive', label: 'receive', anyOf: [['Microsoft.ServiceBus/namespaces/messages/receive/action']], suggest: 'Azure Service Bus Data Receiver' },
+    { id: 'send', label: 'send', anyOf: [['Microsoft.ServiceBus/namespaces/messages/send/action']], suggest: 'Azure Service Bus Data Sender' },
+  ],
+  [TYPES.eventHubs]: [
+    { id: 'receive', label: 'receive', anyOf: [['Microsoft.EventHub/namespaces/messages/receive/action']], suggest: 'Azure Event Hubs Data Receiver' },
+    { id: 'send', label: 'send', anyOf: [['Microsoft.EventHub/namespaces/messages/send/action']], suggest: 'Azure Event Hubs Data Sender' },
+  ],
+};
+
+/**
+ * What the resource lets a workload do, in the order of the suggestion. Any one granted lets the
+ * workload use it: the endpoint does not say whether it reads or writes, sends or receives.
+ * Cosmos DB has none: its data plane uses its own SQL role assignments, not Azure RBAC.
+ */
+export function capabilities(used: UsedResource, foundType: string): Capability[] {
+  switch (used.service) {
+    case 'keyvault':
+      return (used.vaultObjects ?? ['secrets', 'keys', 'certificates']).map((o) => VAULT[o]);
+    case 'messaging':
+      return MESSAGING[foundType.toLowerCase()] ?? [];
+    case 'cosmos':
+      return [];
+    default:
+      return CAPABILITIES[used.service];
+  }
+}
+
+/** The kind in words once the resource's type is known (Service Bus or Event Hubs). */
+export function kindOf(used: UsedResource, foundType: string): string {
+  if (used.service !== 'messaging') return used.kind;
+  return foundType.toLowerCase() === TYPES.eventHubs ? 'Event Hubs namespace' : 'Service Bus namespace';
 }
 
 interface Pattern {
   re: RegExp;
-  type: string;
+  service: Service;
+  types: string[];
   kind: string;
-  roles: string[];
   suggest: string;
 }
 
+const SUFFIX = String.raw`core\.(?:windows\.net|usgovcloudapi\.net|chinacloudapi\.cn)`;
 // The storage roles are per service: a blob URL needs a blob role, a queue URL a queue role.
 const PATTERNS: Pattern[] = [
-  { re: /\b([a-z0-9-]{3,24})\.vault\.(?:azure\.net|usgovcloudapi\.net|azure\.cn)\b/gi, type: 'microsoft.keyvault/vaults', kind: 'Key Vault', roles: ['Key Vault Secrets User', 'Key Vault Secrets Officer', 'Key Vault Administrator', 'Key Vault Crypto User', 'Key Vault Crypto Officer', 'Key Vault Certificate User', 'Key Vault Certificates Officer'], suggest: 'Key Vault Secrets User' },
-  { re: /\b([a-z0-9]{3,24})\.(?:blob|dfs)\.core\.(?:windows\.net|usgovcloudapi\.net|chinacloudapi\.cn)\b/gi, type: 'microsoft.storage/storageaccounts', kind: 'storage account (blobs)', roles: ['Storage Blob Data Reader', 'Storage Blob Data Contributor', 'Storage Blob Data Owner'], suggest: 'Storage Blob Data Reader' },
-  { re: /\b([a-z0-9]{3,24})\.queue\.core\.(?:windows\.net|usgovcloudapi\.net|chinacloudapi\.cn)\b/gi, type: 'microsoft.storage/storageaccounts', kind: 'storage account (queues)', roles: ['Storage Queue Data Reader', 'Storage Queue Data Contributor', 'Storage Queue Data Message Processor', 'Storage Queue Data Message Sender'], suggest: 'Storage Queue Data Contributor' },
-  { re: /\b([a-z0-9]{3,24})\.table\.core\.(?:windows\.net|usgovcloudapi\.net|chinacloudapi\.cn)\b/gi, type: 'microsoft.storage/storageaccounts', kind: 'storage account (tables)', roles: ['Storage Table Data Reader', 'Storage Table Data Contributor'], suggest: 'Storage Table Data Reader' },
-  { re: /\b([a-z0-9-]{6,50})\.servicebus\.(?:windows\.net|usgovcloudapi\.net|chinacloudapi\.cn)\b/gi, type: 'microsoft.servicebus/namespaces', kind: 'Service Bus namespace', roles: ['Azure Service Bus Data Receiver', 'Azure Service Bus Data Sender', 'Azure Service Bus Data Owner'], suggest: 'Azure Service Bus Data Receiver' },
-  { re: /\b([a-z0-9-]{5,50})\.azconfig\.io\b/gi, type: 'microsoft.appconfiguration/configurationstores', kind: 'App Configuration store', roles: ['App Configuration Data Reader', 'App Configuration Data Owner'], suggest: 'App Configuration Data Reader' },
+  { re: /\b([a-z0-9-]{3,24})\.vault\.(?:azure\.net|usgovcloudapi\.net|azure\.cn)\b(\/(?:secrets|keys|certificates)\/)?/gi, service: 'keyvault', types: [TYPES.keyVault], kind: 'Key Vault', suggest: 'Key Vault Secrets User' },
+  { re: new RegExp(String.raw`\b([a-z0-9]{3,24})\.(?:blob|dfs)\.${SUFFIX}\b`, 'gi'), service: 'blob', types: [TYPES.storage], kind: 'storage account (blobs)', suggest: 'Storage Blob Data Reader' },
+  { re: new RegExp(String.raw`\b([a-z0-9]{3,24})\.queue\.${SUFFIX}\b`, 'gi'), service: 'queue', types: [TYPES.storage], kind: 'storage account (queues)', suggest: 'Storage Queue Data Message Processor' },
+  { re: new RegExp(String.raw`\b([a-z0-9]{3,24})\.table\.${SUFFIX}\b`, 'gi'), service: 'table', types: [TYPES.storage], kind: 'storage account (tables)', suggest: 'Storage Table Data Reader' },
+  // Service Bus and Event Hubs namespaces share the host name: which one it is, Azure says.
+  { re: /\b([a-z0-9-]{6,50})\.servicebus\.(?:windows\.net|usgovcloudapi\.net|chinacloudapi\.cn)\b/gi, service: 'messaging', types: [TYPES.serviceBus, TYPES.eventHubs], kind: 'Service Bus or Event Hubs namespace', suggest: 'Azure Service Bus Data Receiver' },
+  { re: /\b([a-z0-9-]{5,50})\.azconfig\.(?:io|azure\.us|azure\.cn)\b/gi, service: 'appconfig', types: [TYPES.appConfig], kind: 'App Configuration store', suggest: 'App Configuration Data Reader' },
+  { re: /\b([a-z0-9-]{3,44})\.documents\.(?:azure\.com|azure\.us|azure\.cn)\b/gi, service: 'cosmos', types: [TYPES.cosmos], kind: 'Cosmos DB account', suggest: '' },
 ];
 
-/** Resources named in `text` (one value), deduplicated by type and name. */
+function used(p: Pattern, name: string, seenIn: string, vaultPath?: string): UsedResource {
+  const r: UsedResource = { name: name.toLowerCase(), type: p.types[0]!, types: p.types, kind: p.kind, service: p.service, seenIn, suggest: p.suggest };
+  if (p.service === 'keyvault') r.vaultObjects = vaultPath ? [vaultPath.replace(/\//g, '').toLowerCase() as VaultObject] : ['secrets', 'keys', 'certificates'];
+  return r;
+}
+
+/** Resources named in `text` (one value). */
 export function resourcesIn(text: string, seenIn: string): UsedResource[] {
   const out: UsedResource[] = [];
   for (const p of PATTERNS) {
-    for (const m of text.matchAll(p.re)) out.push({ name: m[1]!.toLowerCase(), type: p.type, kind: p.kind, seenIn, roles: p.roles, suggest: p.suggest });
+    for (const m of text.matchAll(p.re)) out.push(used(p, m[1]!, seenIn, m[2]));
   }
   // A connection string names the account without a host: AccountName=st1;...EndpointSuffix=core.windows.net
   const account = /AccountName=([a-z0-9]{3,24})/i.exec(text);
-  if (account && /EndpointSuffix=/i.test(text) && !out.some((r) => r.name === account[1]!.toLowerCase())) {
-    const blob = PATTERNS[1]!;
-    out.push({ name: account[1]!.toLowerCase(), type: blob.type, kind: blob.kind, seenIn, roles: blob.roles, suggest: blob.suggest });
-  }
+  if (account && /EndpointSuffix=/i.test(text) && !out.some((r) => r.name === account[1]!.toLowerCase())) out.push(used(PATTERNS[1]!, account[1]!, seenIn));
   return out;
 }
 
+/** One entry per service and name; a vault named with and without an object path is read as a whole. */
 export function dedupe(rs: UsedResource[]): UsedResource[] {
   const seen = new Map<string, UsedResource>();
   for (const r of rs) {
-    const k = `${r.type}/${r.name}/${r.kind}`;
-    if (!seen.has(k)) seen.set(k, r);
+    const k = `${r.service}/${r.name}`;
+    const prev = seen.get(k);
+    if (!prev) seen.set(k, { ...r, ...(r.vaultObjects ? { vaultObjects: [...r.vaultObjects] } : {}) });
+    else if (prev.vaultObjects && r.vaultObjects) prev.vaultObjects = [...new Set([...prev.vaultObjects, ...r.vaultObjects])].sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b));
   }
   return [...seen.values()];
 }
 
+const ORDER: VaultObject[] = ['secrets', 'keys', 'certificates'];
+
 /** Whether an assignment at `scope` covers the resource `id` (same ID or an ancestor, at a path boundary). */
 export function covers(scope: string, id: string): boolean {
-  const s = scope.toLowerCase().replace(/\/+$/, '');
-  const r = id.toLowerCase();
-  return r === s || r.startsWith(`${s}/`) || s === '/';
+  return scopeCovers(scope, id);
 }

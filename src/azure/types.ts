@@ -26,6 +26,11 @@ export interface AzureFailure {
   status?: number;
   /** ARM's error code, e.g. AuthorizationFailed, ResourceNotFound. */
   code?: string;
+  /** For a 403 from ARM: the action refused and the scope it was refused at, as ARM's message names them. */
+  action?: string;
+  scope?: string;
+  /** Set when the service could not answer now (HTTP 5xx, throttling, a transient Entra code): not a verdict. */
+  transient?: boolean;
 }
 
 export type AzureResult<T> = { ok: true; value: T } | { ok: false; failure: AzureFailure };
@@ -93,11 +98,46 @@ export interface AksCluster {
   workloadIdentityEnabled: boolean;
 }
 
+/** One permission block of a role definition (Azure RBAC's `permissions[]`). */
+export interface RolePermission {
+  actions: string[];
+  notActions: string[];
+  dataActions: string[];
+  notDataActions: string[];
+}
+
+/** A role definition as ARM and Resource Graph describe it, built-in or custom. */
+export interface RoleDefinition {
+  /** Its ARM ID (`/providers/Microsoft.Authorization/roleDefinitions/<guid>`, or under a subscription). */
+  id: string;
+  roleName: string;
+  type: 'BuiltInRole' | 'CustomRole' | string;
+  permissions: RolePermission[];
+}
+
 export interface RoleAssignment {
   id: string;
   scope: string;
   roleDefinitionId: string;
   roleName?: string;
+  /** The role's definition with its permissions; undefined when it could not be read (`definitionError` says why). */
+  definition?: RoleDefinition;
+  definitionError?: string;
+  /** `User`, `Group`, `ServicePrincipal` ... as the assignment says. */
+  principalType?: string;
+  /**
+   * An ABAC condition on the assignment (Azure attribute-based access control): the role then
+   * applies only to requests the condition allows, which this diagnosis does not evaluate.
+   */
+  condition?: string;
+}
+
+/** A Key Vault access policy (vaults whose `enableRbacAuthorization` is false). */
+export interface KeyVaultAccessPolicy {
+  tenantId: string;
+  objectId: string;
+  applicationId?: string;
+  permissions: { keys?: string[]; secrets?: string[]; certificates?: string[]; storage?: string[] };
 }
 
 /** An Azure resource found by name (a Key Vault, a storage account, ...). */
@@ -105,19 +145,40 @@ export interface AzureResource {
   id: string;
   name: string;
   type: string;
+  subscriptionId?: string;
   /** Key Vaults only: false when the vault uses access policies instead of Azure RBAC. */
   enableRbacAuthorization?: boolean;
+  /** Key Vaults only: its access policies (they decide data access when enableRbacAuthorization is false). */
+  accessPolicies?: KeyVaultAccessPolicy[];
+  /** Storage accounts only: false when shared keys (account keys, SAS signed with them) are refused. */
+  allowSharedKeyAccess?: boolean;
+  /** Service Bus, Event Hubs, App Configuration ...: true when only Microsoft Entra ID authorization is accepted. */
+  disableLocalAuth?: boolean;
+  /** The management groups above its subscription, nearest first (Resource Graph's managementGroupAncestorsChain). */
+  managementGroups?: string[];
 }
 
 /** The result of a federated token exchange at Entra: the access token itself is never returned. */
 export type ExchangeResult =
-  | { ok: true; expiresIn?: number }
-  | { ok: false; status?: number; aadsts?: string; error?: string; description: string };
+  | { ok: true; expiresIn?: number; attempts?: number }
+  | {
+      ok: false;
+      status?: number;
+      aadsts?: string;
+      error?: string;
+      /** Entra's own description, without the leading AADSTS code and the trace IDs. */
+      description: string;
+      /** Entra could not answer now (5xx, 429, a transient code), even after retrying: not a verdict. */
+      transient?: boolean;
+      attempts?: number;
+    };
 
 /** Who is signed in, as far as the credential tells; `label` names the cloud when it is not a real one (the demo). */
 export interface SignedInAccount {
   tenantId?: string;
   user?: string;
+  /** The signed-in principal's object ID (the token's `oid`), to look up the roles it holds. */
+  objectId?: string;
   label?: string;
 }
 
@@ -132,10 +193,20 @@ export interface AzureApi {
   listIdentities(signal?: AbortSignal, inGroup?: { subscriptionId: string; resourceGroup: string }): Promise<AzureResult<ManagedIdentity[]>>;
   findAppRegistration(clientId: string, signal?: AbortSignal): Promise<AzureResult<AppRegistration | undefined>>;
   findClusterByIssuer(issuer: string, signal?: AbortSignal): Promise<AzureResult<AksCluster | undefined>>;
+  /** The identity as ARM has it now: undefined when ARM answers 404 (deleted, though Resource Graph may list it a while longer). */
+  getIdentity(identity: ManagedIdentity, signal?: AbortSignal): Promise<AzureResult<ManagedIdentity | undefined>>;
   listFederatedCredentials(identity: ManagedIdentity, signal?: AbortSignal): Promise<AzureResult<FederatedCredential[]>>;
+  /** One federated credential by name; undefined when there is none (the precondition of a write). */
+  getFederatedCredential(identity: ManagedIdentity, name: string, signal?: AbortSignal): Promise<AzureResult<FederatedCredential | undefined>>;
   listAppFederatedCredentials(app: AppRegistration, signal?: AbortSignal): Promise<AzureResult<FederatedCredential[]>>;
   createFederatedCredential(identity: ManagedIdentity, fc: FederatedCredential, signal?: AbortSignal): Promise<AzureResult<FederatedCredential>>;
+  /** The principal's role assignments, each with its role definition (permissions included) when it can be read. */
   listRoleAssignments(principalId: string, signal?: AbortSignal): Promise<AzureResult<RoleAssignment[]>>;
+  /**
+   * The roles the signed-in principal holds (directly) at `scope` or an ancestor of it that grant
+   * `action`: for a 403, so that the advice never names a role the user already has.
+   */
+  heldRolesGranting(action: string, scope: string, signal?: AbortSignal): Promise<AzureResult<{ roleName: string; scope: string }[]>>;
   findResources(byType: { type: string; names: string[] }[], signal?: AbortSignal): Promise<AzureResult<AzureResource[]>>;
   /** A client-assertion exchange at `{authorityHost}/{tenant}/oauth2/v2.0/token`; the access token is discarded. */
   exchangeToken(args: { tenantId: string; clientId: string; assertion: string; scope: string }, signal?: AbortSignal): Promise<AzureResult<ExchangeResult>>;

@@ -1,14 +1,16 @@
 // cluster-connection: the kubeconfig loads (KUBECONFIG with several files, the context, proxy-url,
 // exec plugins) and the API server answers. Everything else needs it.
 
+import { workloadType } from '../cluster/resources';
 import type { KubeFailure } from '../cluster/types';
+import { notChecked } from './outcomes';
 import { ev, shq } from './shared';
 import type { Checkpoint, Remediation } from './types';
 
 export const clusterConnection: Checkpoint = {
   id: 'cluster-connection',
   title: 'Cluster connection',
-  description: "The kubeconfig loads (KUBECONFIG with several files, the context, proxy-url, exec plugins such as kubelogin), the API server answers, and it accepts your credentials; the target namespace exists.",
+  description: "The kubeconfig loads (KUBECONFIG with several files, the context, proxy-url, exec plugins such as kubelogin), the API server answers, and it accepts your credentials; the target namespace and workload exist (when they do not, the diagnosis says not found and judges nothing).",
   side: 'cluster',
   needs: [],
   fact: 'The API server serves `/.well-known/openid-configuration` (field `issuer`) and\n  `/openid/v1/jwks`',
@@ -24,7 +26,8 @@ export const clusterConnection: Checkpoint = {
     const r = await ctx.cluster.version(ctx.signal);
     if (!r.ok) {
       if (r.failure.kind === 'cancelled') ctx.must(r, 'API server version');
-      return { status: 'fail', summary: r.failure.message, evidence: [...evidence, ev('result', r.failure.status ? `HTTP ${r.failure.status}` : r.failure.kind, 'fail')], remediation: connectionRemediation(r.failure, id.context) };
+      // Nothing is known about the workload: the diagnosis could not start.
+      return notChecked(r.failure.message, [...evidence, ev('result', r.failure.status ? `HTTP ${r.failure.status}` : r.failure.kind, 'fail')], connectionRemediation(r.failure, id.context));
     }
     const v = r.value;
     evidence.push(ev('version', `${v.gitVersion}${v.platform ? ` (${v.platform})` : ''}`, 'ok'));
@@ -33,22 +36,37 @@ export const clusterConnection: Checkpoint = {
     // credentials, 403 still means authenticated, 404 means a namespace that does not exist.
     const ns = ctx.target.namespace;
     const nsR = await ctx.namespaceRead();
+    const connected = `The API server of context "${id.context}" answers (Kubernetes ${v.gitVersion}) and accepts your credentials.`;
     if (!nsR.ok) {
       const f = nsR.failure;
       if (f.kind === 'cancelled') ctx.must(nsR, 'namespace');
       if (f.kind === 'not-found') {
+        // Not a verdict about the connection nor the workload: there is nothing to diagnose here.
         evidence.push(ev('namespace', `${ns}: not found`, 'fail'));
-        return { status: 'fail', summary: `The API server answers, but namespace "${ns}" does not exist in context "${id.context}".`, evidence, remediation: [{ text: 'List the namespaces, or check that this is the right context.', command: `kubectl get namespaces --context ${shq(id.context)}` }] };
+        ctx.notFound = { what: 'namespace', message: `Namespace "${ns}" does not exist in context "${id.context}" (server ${id.server}), so ${describeTarget(ctx)} cannot be there.` };
+        return { status: 'pass', summary: connected, evidence, remediation: [{ text: 'List the namespaces of this context, or diagnose in the context the manifest is deployed to.', command: `kubectl get namespaces --context ${shq(id.context)}` }] };
       }
       if (f.kind !== 'forbidden') {
         evidence.push(ev('credentials', f.status ? `HTTP ${f.status}` : f.kind, 'fail'));
-        return { status: 'fail', summary: f.message, evidence, remediation: connectionRemediation(f, id.context) };
+        return notChecked(f.message, evidence, connectionRemediation(f, id.context));
       }
       evidence.push(ev('namespace', `${ns}: may not be read (403), so the credentials work`, 'info'));
     } else evidence.push(ev('namespace', `${ns} exists`, 'ok'));
-    return { status: 'pass', summary: `The API server of context "${id.context}" answers (Kubernetes ${v.gitVersion}) and accepts your credentials.`, evidence, remediation: [] };
+    // The workload itself (the read every later checkpoint shares): a 404 is "not found", not a broken link.
+    const { kind, name } = ctx.target;
+    const wR = await ctx.read('workload', () => ctx.cluster.get(workloadType(kind), ns, name, ctx.signal));
+    if (!wR.ok && wR.failure.kind === 'not-found') {
+      evidence.push(ev(kind, `${ns}/${name}: not found`, 'fail'));
+      ctx.notFound = { what: 'workload', message: `${describeTarget(ctx)} does not exist in context "${id.context}" (server ${id.server}).` };
+      return { status: 'pass', summary: connected, evidence, remediation: [{ text: `List the ${kind}s of namespace "${ns}".`, command: `kubectl get ${kind.toLowerCase()} -n ${shq(ns)} --context ${shq(id.context)}` }] };
+    }
+    return { status: 'pass', summary: connected, evidence, remediation: [] };
   },
 };
+
+function describeTarget(ctx: { target: { kind: string; namespace: string; name: string } }): string {
+  return `${ctx.target.kind} ${ctx.target.namespace}/${ctx.target.name}`;
+}
 
 function connectionRemediation(f: KubeFailure, context: string): Remediation[] {
   const c = shq(context);

@@ -2,6 +2,7 @@
 // and that it serves the JWKS. Entra fetches both from the issuer URL to verify the pod's token,
 // and every federated credential must name this issuer character for character.
 
+import { notChecked } from './outcomes';
 import { ev, kubectl } from './shared';
 import type { KubeObject } from '../cluster/types';
 import type { DiagnoseContext } from './context';
@@ -60,7 +61,10 @@ export const clusterOidcIssuer: Checkpoint = {
     if (!jwks.ok) {
       if (jwks.failure.kind === 'cancelled') ctx.must(jwks, 'JWKS');
       evidence.push(ev('GET /openid/v1/jwks', jwks.failure.status ? `HTTP ${jwks.failure.status}` : jwks.failure.kind, 'fail'));
-      return { status: 'fail', summary: `The API server advertises the issuer ${issuer} but does not serve its signing keys at /openid/v1/jwks: ${jwks.failure.message}`, evidence, remediation: [{ text: 'Check the raw endpoint.', command: kubectl(ctx, 'get --raw /openid/v1/jwks', null) }] };
+      const remediation = [{ text: 'Check the raw endpoint.', command: kubectl(ctx, 'get --raw /openid/v1/jwks', null) }];
+      // Only an answer (404) says the keys are not served; a timeout or an error says nothing about it.
+      if (jwks.failure.kind !== 'not-found') return notChecked(`Could not get the signing keys at /openid/v1/jwks: ${jwks.failure.message}`, evidence, remediation);
+      return { status: 'fail', summary: `The API server advertises the issuer ${issuer} but does not serve its signing keys at /openid/v1/jwks: ${jwks.failure.message}`, evidence, remediation };
     }
     const keys = jwks.value.keys?.length ?? 0;
     evidence.push(ev('signing keys (JWKS)', `${keys}`, keys ? 'ok' : 'fail'));

@@ -11,8 +11,13 @@ import type { AppRegistration, AzureApi, ManagedIdentity } from '../azure/types'
 import type { CheckpointId, CheckpointResult, Remediation, WorkloadRef } from './types';
 import { selectorMatches } from './evaluate';
 
-/** How the diagnosis gets at Azure: loaded only when an Azure checkpoint asks (activation loads no Azure SDK). */
-export type AzureProvider = () => Promise<{ api: AzureApi } | { unavailable: string; signIn: boolean; anonymous?: AzureApi }>;
+/**
+ * How the diagnosis gets at Azure: loaded only when an Azure checkpoint asks (activation loads no
+ * Azure SDK). Unavailable with `fault`: the sign-in itself failed on the service's side (Entra
+ * could not answer, no answer in time) — the Azure part could not be checked, which is not the
+ * same as nobody being signed in.
+ */
+export type AzureProvider = () => Promise<{ api: AzureApi } | { unavailable: string; signIn: boolean; anonymous?: AzureApi; fault?: boolean }>;
 
 /** Thrown inside run(): the checkpoint ends as `skipped` with this reason (and, optionally, what to do). */
 export class SkipCheckpoint extends Error {
@@ -21,7 +26,14 @@ export class SkipCheckpoint extends Error {
   }
 }
 
-/** Thrown inside run(): the checkpoint ends as `fail` with the failure's sentence (or `skipped` if already reported). */
+/** Thrown inside run(): the checkpoint ends as not checked (a fault, see CheckpointOutcome.fault) with this reason. */
+export class CheckpointFault extends Error {
+  constructor(message: string, readonly remediation: Remediation[] = []) {
+    super(message);
+  }
+}
+
+/** Thrown inside run(): the checkpoint ends as not checked with the failure's sentence (or `skipped` if already reported). */
 export class CheckpointReadFailure extends Error {
   constructor(readonly failure: KubeFailure, readonly what: string, readonly firstReportedBy?: CheckpointId) {
     super(failure.message);
@@ -55,6 +67,14 @@ export interface DiagnoseState {
   /** The managed identity (or app registration) the client ID belongs to. */
   identity?: ManagedIdentity;
   app?: AppRegistration;
+  /** managed-identity looked, and no identity or app registration with the client ID is visible to you. */
+  identityNotVisible?: boolean;
+  /** The tenant the signed-in Azure account belongs to. */
+  signedInTenant?: string;
+  /** How old the federated credential that matches the token exactly is (federated-credential sets it), in ms. */
+  matchAgeMs?: number;
+  /** What Entra answered the token exchange (token-exchange sets it; managed-identity reconciles with it). */
+  exchange?: { tenant: string; accepted: boolean; aadsts?: string; transient?: boolean };
 }
 
 export interface DiagnoseOptions {
@@ -67,6 +87,8 @@ export interface DiagnoseOptions {
   tokenExchange?: 'ask' | 'always' | 'never';
   /** Asked before a real token exchange when tokenExchange is `ask`; no answer means no. */
   confirmTokenExchange?: (what: string) => Promise<boolean>;
+  /** When a fix was last applied to this workload (see DiagnoseContext.lastChangeAt). */
+  lastChangeAt?: Date;
 }
 
 export class DiagnoseContext {
@@ -75,6 +97,13 @@ export class DiagnoseContext {
   readonly results = new Map<CheckpointId, CheckpointResult>();
   /** The checkpoint now running (set by the runner). */
   current: CheckpointId | undefined;
+  /** Set by cluster-connection when the namespace or the workload does not exist: the runner then stops. */
+  notFound: { what: 'namespace' | 'workload'; message: string } | undefined;
+  /**
+   * When something was last changed for this workload (a fix applied, by this diagnosis or an
+   * earlier one): log lines written before it are told apart from those written after.
+   */
+  lastChangeAt: Date | undefined;
   private readonly memo = new Map<string, Promise<KubeResult<unknown>>>();
   private readonly reportedBy = new Map<string, CheckpointId>();
 
@@ -84,7 +113,9 @@ export class DiagnoseContext {
     /** Replaced when checkpoints are re-run after a fix, so that run can be cancelled on its own. */
     public signal: AbortSignal,
     readonly options: DiagnoseOptions = {},
-  ) {}
+  ) {
+    this.lastChangeAt = options.lastChangeAt;
+  }
 
   now(): Date {
     return this.options.now?.() ?? new Date();
@@ -115,6 +146,8 @@ export class DiagnoseContext {
   }
 
   private azureP: ReturnType<AzureProvider> | undefined;
+  /** The checkpoint that reported a failed sign-in (the others are skipped with a pointer to it). */
+  private azureFaultBy: CheckpointId | undefined;
 
   /** The Azure API, or throws SkipCheckpoint with the reason (not signed in, Azure checks off). */
   async azure(): Promise<AzureApi> {
@@ -123,6 +156,12 @@ export class DiagnoseContext {
     const a = await this.azureP;
     if ('api' in a) return a.api;
     const signIn: Remediation[] = a.signIn ? [{ text: 'Sign in to Azure to run the Azure checks (the cluster checks ran without it).', command: 'az login', action: 'sign-in-azure' }] : [];
+    if (a.fault) {
+      // Reported once, by the first Azure checkpoint; the others are skipped because it could not be checked.
+      if (this.azureFaultBy && this.azureFaultBy !== this.current) throw new SkipCheckpoint(`Skipped: the Azure sign-in failed (see "${this.azureFaultBy}").`);
+      this.azureFaultBy = this.current;
+      throw new CheckpointFault(a.unavailable, signIn);
+    }
     throw new SkipCheckpoint(`Skipped: ${a.unavailable}`, signIn);
   }
 
@@ -139,13 +178,12 @@ export class DiagnoseContext {
     return this.azure();
   }
 
-  /** The Azure API when it is already available, without asking anyone; undefined otherwise. */
+  /** The Azure API when it is already available, without asking anyone; undefined otherwise (the Azure checkpoints report why). */
   async azureIfAvailable(): Promise<AzureApi | undefined> {
-    try {
-      return await this.azure();
-    } catch {
-      return undefined;
-    }
+    if (!this.options.azure) return undefined;
+    this.azureP ??= this.options.azure();
+    const a = await this.azureP;
+    return 'api' in a ? a.api : undefined;
   }
 
   async workload(): Promise<Workload> {

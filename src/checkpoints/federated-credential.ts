@@ -1,20 +1,19 @@
 // federated-credential: among the identity's federated credentials (at most 20), one has issuer,
 // subject and audience equal — character for character — to the token's iss, sub and aud. When
-// none does, the nearest one is shown with the exact difference (trailing slash, namespace,
-// ServiceAccount name, letter case, audience, whitespace or quotes), with the fix that creates
-// the right one.
+// none does, the near miss (this workload's credential, misspelt: a trailing slash, a namespace or
+// ServiceAccount typo, letter case, whitespace, the audience) is shown with the exact characters
+// that differ and the fix corrects it in place; other ServiceAccounts' and other clusters'
+// credentials are listed neutrally, and without a near miss the fix creates the right one.
 
-import type { FederatedCredential } from '../azure/types';
+import { Resources } from '../cluster/resources';
+import type { AzureApi, FederatedCredential, ManagedIdentity } from '../azure/types';
 import { azureFailed } from './azure-shared';
-import { SkipCheckpoint } from './context';
-import type { AzureApi, ManagedIdentity } from '../azure/types';
-import type { DiagnoseContext } from './context';
+import { SkipCheckpoint, type DiagnoseContext } from './context';
+import { byNearness, compare, PROPAGATION_MS, differences, exactDifferences, exactMatch, isNearMiss, type Comparison, type TokenValues } from './credential-match';
 import { annotateServiceAccountFix, ev, listWords, shq } from './shared';
 import type { AzureFixPlan, Checkpoint, Evidence, Remediation } from './types';
 
 const MAX_CREDENTIALS = 20;
-/** Newer than this, a credential may not have reached every Entra region yet (AADSTS70021 meanwhile). */
-const PROPAGATION_MS = 5 * 60_000;
 
 export const federatedCredential: Checkpoint = {
   id: 'federated-credential',
@@ -32,66 +31,43 @@ export const federatedCredential: Checkpoint = {
     const owner = identity ? `managed identity ${identity.name}` : app ? `app registration "${app.displayName}"` : undefined;
     if (!owner) throw new SkipCheckpoint('Skipped: no identity to read credentials from (see "managed-identity").');
     const r = identity ? await azure.listFederatedCredentials(identity, ctx.signal) : await azure.listAppFederatedCredentials(app!, ctx.signal);
-    if (!r.ok) return azureFailed(r.failure, `list the federated credentials of ${owner}`);
+    if (!r.ok) return azureFailed(r.failure, `list the federated credentials of ${owner}`, azure, ctx.signal);
     const creds = r.value;
     const aud = claims.aud.includes('api://AzureADTokenExchange') ? 'api://AzureADTokenExchange' : claims.aud[0] ?? '';
-    const want = { issuer: claims.iss, subject: claims.sub, audience: aud };
+    const want: TokenValues = { issuer: claims.iss, subject: claims.sub, audience: aud };
     const evidence: Evidence[] = [
       ev('token', `issuer ${want.issuer} · subject ${want.subject} · audience ${want.audience}`),
       ev('credentials', `${creds.length} on ${owner}${creds.length >= MAX_CREDENTIALS ? ' — the maximum: no more can be added' : ''}`, creds.length >= MAX_CREDENTIALS ? 'warn' : undefined),
     ];
-    const exact = creds.find((c) => c.issuer === want.issuer && c.subject === want.subject && c.audiences.length === 1 && c.audiences[0] === want.audience);
+    const exact = creds.find((c) => exactMatch(c, want));
+    ctx.state.matchAgeMs = undefined;
     const warnings: string[] = [];
     if (creds.length >= MAX_CREDENTIALS) warnings.push(`${owner} has ${creds.length} federated credentials, the maximum`);
     if (exact) {
       evidence.push(ev(`credential "${exact.name}"`, `matches exactly${exact.createdAt ? ` (created ${exact.createdAt})` : ''}`, 'ok'));
       const age = exact.createdAt ? ctx.now().getTime() - Date.parse(exact.createdAt) : Infinity;
+      ctx.state.matchAgeMs = age;
       if (age < PROPAGATION_MS) warnings.push(`it was created ${Math.max(0, Math.round(age / 1000))} s ago and Entra can take a few minutes to apply it (AADSTS70021 until then)`);
       if (warnings.length) return { status: 'warn', summary: `Credential "${exact.name}" matches the token, but ${warnings.join('; ')}.`, evidence, remediation: [] };
       return { status: 'pass', summary: `Federated credential "${exact.name}" of ${owner} matches the token's issuer, subject and audience exactly.`, evidence, remediation: [] };
     }
 
-    // Nearest first: this cluster's issuer before others (spelled alike counts), then the fewest differences.
-    const sameIssuer = (c: FederatedCredential) => (c.issuer === want.issuer ? 0 : c.issuer.replace(/\/+$/, '').toLowerCase() === want.issuer.replace(/\/+$/, '').toLowerCase() ? 1 : 2);
-    const ranked = creds.map((c) => ({ c, diffs: differences(c, want) })).sort((a, b) => sameIssuer(a.c) - sameIssuer(b.c) || a.diffs.length - b.diffs.length || a.diffs.join().length - b.diffs.join().length);
-    const nearest = ranked[0];
-    for (const { c, diffs } of ranked.slice(0, 3)) evidence.push(ev(`credential "${c.name}"`, `issuer ${c.issuer} · subject ${c.subject} · audiences ${c.audiences.join(', ')} — ${listWords(diffs)}`, 'fail'));
-    if (ranked.length > 3) evidence.push(ev('…', `${ranked.length - 3} more, further off`, 'info'));
+    // The near miss (this workload's credential, misspelt) is told apart from other workloads' and
+    // other clusters' credentials, which are shown neutrally: they are not problems.
+    const compared = creds.map((c) => compare(c, want)).sort(byNearness);
+    const near = await nearMiss(ctx, compared);
+    if (near) {
+      const extra = near.unsure ? ` (whether ServiceAccount ${near.x.names?.namespace}/${near.x.names?.serviceAccount} exists could not be read: ${near.unsure})` : '';
+      evidence.push(ev(`nearest: credential "${near.x.credential.name}"`, `${describeCredential(near.x.credential)} — ${listWords(exactDifferences(near.x.credential, want))}${extra}`, 'fail'));
+    }
+    const others = compared.filter((x) => x !== near?.x);
+    for (const x of others.slice(0, MAX_OTHERS)) evidence.push(ev(`other credential "${x.credential.name}"`, `${describeCredential(x.credential)} — ${whoseLabel(x, want)}`));
+    if (others.length > MAX_OTHERS) evidence.push(ev('…', `${others.length - MAX_OTHERS} more credentials of other ServiceAccounts or clusters`));
+
     const remediation: Remediation[] = [];
-    if (identity) {
-      // Issuer+subject are unique per identity: a credential that has both but the wrong audience is corrected, not duplicated.
-      const sameKey = creds.find((c) => c.issuer === want.issuer && c.subject === want.subject);
-      const base = `fic-${ctx.target.namespace}-${(await ctx.workload()).serviceAccountName}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 110);
-      let name = sameKey?.name ?? base;
-      for (let i = 2; !sameKey && creds.some((c) => c.name === name); i++) name = `${base}-${i}`; // never overwrite another credential
-      const credential: FederatedCredential = { name, issuer: want.issuer, subject: want.subject, audiences: ['api://AzureADTokenExchange'] };
-      const verb = sameKey ? 'update' : 'create';
-      const command = `az identity federated-credential ${verb} --name ${shq(name)} --identity-name ${shq(identity.name)} --resource-group ${shq(identity.resourceGroup)} --subscription ${identity.subscriptionId} --issuer ${shq(want.issuer)} --subject ${shq(want.subject)} --audiences api://AzureADTokenExchange`;
-      if (sameKey || creds.length < MAX_CREDENTIALS) {
-        const azureFix: AzureFixPlan = {
-          id: 'create-federated-credential',
-          title: sameKey ? `Set the audience of federated credential "${name}" on ${identity.name}` : `Create federated credential "${name}" on ${identity.name}`,
-          changes: [
-            sameKey
-              ? `Managed identity ${identity.name} (resource group ${identity.resourceGroup}): federated credential "${name}" gets audiences [api://AzureADTokenExchange] (was ${JSON.stringify(sameKey.audiences)})`
-              : `Managed identity ${identity.name} (resource group ${identity.resourceGroup}): new federated credential "${name}" with issuer ${want.issuer}, subject ${want.subject}, audience api://AzureADTokenExchange`,
-            'Entra can take a few minutes to apply it.',
-          ],
-          command,
-          identity,
-          credential,
-          rerun: ['federated-credential', 'token-exchange'],
-        };
-        remediation.push({ text: `${azureFix.title} with the exact values of the token.`, command, azureFix });
-      } else {
-        const base = `--identity-name ${shq(identity.name)} --resource-group ${shq(identity.resourceGroup)} --subscription ${identity.subscriptionId}`;
-        remediation.push(
-          { text: `Delete a credential you no longer need (the limit is ${MAX_CREDENTIALS}).`, command: `az identity federated-credential delete --name <credential-name> ${base}` },
-          { text: "Then create one with the token's exact values.", command },
-        );
-      }
-    } else {
-      remediation.push({ text: `Add a federated credential to app registration "${app!.displayName}" with the token's exact values.`, command: `az ad app federated-credential create --id ${app!.appId} --parameters '${JSON.stringify({ name: `fic-${ctx.target.namespace}`, issuer: want.issuer, subject: want.subject, audiences: ['api://AzureADTokenExchange'] })}'` });
+    if (identity) remediation.push(...fixFor(ctx, identity, creds, want, near?.unsure ? undefined : near?.x, (await ctx.workload()).serviceAccountName));
+    else {
+      remediation.push({ text: `Add a federated credential to app registration "${app!.displayName}" with the token's exact values.`, command: `az ad app federated-credential create --id ${app!.appId} --parameters ${shq(JSON.stringify({ name: `fic-${ctx.target.namespace}`, issuer: want.issuer, subject: want.subject, audiences: ['api://AzureADTokenExchange'] }))}` });
     }
     const other = identity ? await identityWithMatch(ctx, azure, identity, want) : undefined;
     if (other) {
@@ -100,43 +76,98 @@ export const federatedCredential: Checkpoint = {
       evidence.push(ev('another identity', `${other.name} (client ID ${other.clientId}) has a federated credential that matches the token exactly`, 'info'));
       remediation.push({ text: `Or point the ServiceAccount at ${other.name}, which already trusts this token: annotate it with client ID ${other.clientId}.`, command: fix.command, fix });
     }
-    const summary = nearest
-      ? `No federated credential of ${owner} matches the token. The nearest, "${nearest.c.name}", differs: ${listWords(nearest.diffs)}.`
-      : `${owner} has no federated credential at all, so Entra trusts no Kubernetes token for it.`;
+    const subject = `${ctx.target.namespace}/${(await ctx.workload()).serviceAccountName}`;
+    const summary = near
+      ? `No federated credential of ${owner} matches the token. The nearest, "${near.x.credential.name}", differs: ${listWords(near.x.diffs)}.`
+      : creds.length
+        ? `No federated credential of ${owner} matches the token: none names this cluster's issuer and ServiceAccount ${subject}; its ${creds.length === 1 ? 'one credential is' : `${creds.length} credentials are`} for other ServiceAccounts or clusters.`
+        : `${owner} has no federated credential at all, so Entra trusts no Kubernetes token for it.`;
     return { status: 'fail', summary, evidence, remediation };
   },
 };
 
-/** What differs between a credential and the token, in words a user can act on. */
-export function differences(c: FederatedCredential, want: { issuer: string; subject: string; audience: string }): string[] {
-  const out: string[] = [];
-  if (c.issuer !== want.issuer) out.push(`issuer ${describeDiff(c.issuer, want.issuer, 'issuer')}`);
-  if (c.subject !== want.subject) out.push(`subject ${describeSubject(c.subject, want.subject)}`);
-  if (!(c.audiences.length === 1 && c.audiences[0] === want.audience)) {
-    out.push(c.audiences.length === 1 ? `audience ${JSON.stringify(c.audiences[0])} instead of "${want.audience}"` : `audiences ${JSON.stringify(c.audiences)} instead of exactly ["${want.audience}"]`);
-  }
-  return out;
+/** Credentials of other ServiceAccounts or clusters listed by name; the rest are counted. */
+const MAX_OTHERS = 3;
+
+function describeCredential(c: FederatedCredential): string {
+  return `issuer ${c.issuer} · subject ${c.subject} · audiences ${c.audiences.join(', ')}`;
 }
 
-function describeDiff(have: string, want: string, what: string): string {
-  if (have.replace(/\/+$/, '') === want.replace(/\/+$/, '')) return want.endsWith('/') ? 'lacks the trailing "/" the token has' : 'has a trailing "/" the token lacks';
-  if (have.trim().replace(/^["']|["']$/g, '').trim() === want) return `has extra whitespace or quotes: ${JSON.stringify(have)}`;
-  if (have.toLowerCase() === want.toLowerCase()) return `differs in letter case: ${JSON.stringify(have)} vs ${JSON.stringify(want)}`;
-  return `is ${JSON.stringify(have)}, not the token's ${what} ${JSON.stringify(want)}`;
+/** Whose credential this is, in a few neutral words. */
+function whoseLabel(x: Comparison, want: TokenValues): string {
+  if (x.issuer === 'other') return x.subject === 'exact' ? 'this ServiceAccount on another cluster (another issuer)' : 'another cluster (another issuer)';
+  if (x.names) return `ServiceAccount ${x.names.namespace}/${x.names.serviceAccount} of this cluster`;
+  return listWords(differences(x.credential, want));
 }
 
-function describeSubject(have: string, want: string): string {
-  const p = (s: string) => s.split(':');
-  const [h, w] = [p(have.trim()), p(want)];
-  if (have !== have.trim() || /^["']|["']$/.test(have)) return `has extra whitespace or quotes: ${JSON.stringify(have)}`;
-  if (have.toLowerCase() === want.toLowerCase()) return `differs only in letter case: ${JSON.stringify(have)} vs ${JSON.stringify(want)} (AADSTS7002138)`;
-  if (h.length === 4 && w.length === 4 && h[0] === 'system' && h[1] === 'serviceaccount') {
-    const parts: string[] = [];
-    if (h[2] !== w[2]) parts.push(`namespace "${h[2]}" instead of "${w[2]}"`);
-    if (h[3] !== w[3]) parts.push(`ServiceAccount "${h[3]}" instead of "${w[3]}"`);
-    if (parts.length) return `names ${parts.join(' and ')}`;
+/**
+ * The near miss among the compared credentials, nearest first. One that names another
+ * ServiceAccount (or namespace) is this workload's misspelt only when that ServiceAccount does not
+ * exist in the cluster; when it exists, the credential is that one's. When it cannot be read, the
+ * credential is still shown as the nearest, but `unsure` says why it is not corrected in place.
+ */
+async function nearMiss(ctx: DiagnoseContext, compared: Comparison[]): Promise<{ x: Comparison; unsure?: string } | undefined> {
+  for (const x of compared.filter(isNearMiss).slice(0, 3)) {
+    if (!(x.subject === 'one-part' || x.subject === 'near') || !x.names) return { x };
+    const { namespace, serviceAccount } = x.names;
+    const r = await ctx.read(`sa:${namespace}/${serviceAccount}`, () => ctx.cluster.get(Resources.serviceAccounts, namespace, serviceAccount, ctx.signal));
+    if (r.ok) continue; // another workload's credential, right as it is
+    if (r.failure.kind === 'cancelled') ctx.must(r, 'ServiceAccount');
+    if (r.failure.kind === 'not-found') return { x };
+    return { x, unsure: r.failure.message };
   }
-  return `is ${JSON.stringify(have)}, not ${JSON.stringify(want)}`;
+  return undefined;
+}
+
+/**
+ * The fix: correct the near miss in place (same name; `before` is the precondition), or create a
+ * credential with the token's exact values; at the limit of 20, delete one first.
+ */
+function fixFor(ctx: DiagnoseContext, identity: ManagedIdentity, creds: FederatedCredential[], want: TokenValues, near: Comparison | undefined, serviceAccount: string): Remediation[] {
+  const target = `--identity-name ${shq(identity.name)} --resource-group ${shq(identity.resourceGroup)} --subscription ${shq(identity.subscriptionId)}`;
+  const values = `--issuer ${shq(want.issuer)} --subject ${shq(want.subject)} --audiences ${shq(want.audience)}`;
+  const credential = (name: string): FederatedCredential => ({ name, issuer: want.issuer, subject: want.subject, audiences: [want.audience] });
+  if (near) {
+    const c = near.credential;
+    const changes = [
+      ...(c.issuer !== want.issuer ? [`issuer: ${JSON.stringify(c.issuer)} → ${JSON.stringify(want.issuer)}`] : []),
+      ...(c.subject !== want.subject ? [`subject: ${JSON.stringify(c.subject)} → ${JSON.stringify(want.subject)}`] : []),
+      ...(!near.audienceOk ? [`audiences: ${JSON.stringify(c.audiences)} → ${JSON.stringify([want.audience])}`] : []),
+    ];
+    const command = `az identity federated-credential update --name ${shq(c.name)} ${target} ${values}`;
+    const azureFix: AzureFixPlan = {
+      id: 'update-federated-credential',
+      title: `Correct federated credential "${c.name}" of ${identity.name}`,
+      changes: [`Managed identity ${identity.name} (resource group ${identity.resourceGroup}), federated credential "${c.name}":`, ...changes.map((x) => `  ${x}`), 'Entra can take a few minutes to apply the change.'],
+      command,
+      identity,
+      credential: credential(c.name),
+      before: c,
+      rerun: ['federated-credential', 'token-exchange'],
+    };
+    return [{ text: `${azureFix.title}: it is this workload's, misspelt (${listWords(near.diffs)}).`, command, azureFix }];
+  }
+  const base = `fic-${ctx.target.namespace}-${serviceAccount}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 110);
+  let name = base;
+  for (let i = 2; creds.some((c) => c.name === name); i++) name = `${base}-${i}`; // never overwrite another credential
+  const command = `az identity federated-credential create --name ${shq(name)} ${target} ${values}`;
+  if (creds.length >= MAX_CREDENTIALS) {
+    return [
+      { text: `Delete a credential you no longer need (the limit is ${MAX_CREDENTIALS}).`, command: `az identity federated-credential delete --name <credential-name> ${target}` },
+      { text: "Then create one with the token's exact values.", command },
+    ];
+  }
+  const azureFix: AzureFixPlan = {
+    id: 'create-federated-credential',
+    title: `Create federated credential "${name}" on ${identity.name}`,
+    changes: [`Managed identity ${identity.name} (resource group ${identity.resourceGroup}): new federated credential "${name}" with issuer ${want.issuer}, subject ${want.subject}, audience ${want.audience}`, 'Entra can take a few minutes to apply it.'],
+    command,
+    identity,
+    credential: credential(name),
+    before: null,
+    rerun: ['federated-credential', 'token-exchange'],
+  };
+  return [{ text: `${azureFix.title} with the exact values of the token.`, command, azureFix }];
 }
 
 /** Identities searched for one that already trusts the token (the ServiceAccount may name the wrong one). */
@@ -147,13 +178,13 @@ const MAX_SIBLINGS = 10;
  * then the annotation, not the credential, is what is wrong. One Resource Graph query and at most
  * MAX_SIBLINGS credential lists, sent together; any failure just means no suggestion.
  */
-async function identityWithMatch(ctx: DiagnoseContext, azure: AzureApi, identity: ManagedIdentity, want: { issuer: string; subject: string; audience: string }): Promise<ManagedIdentity | undefined> {
+async function identityWithMatch(ctx: DiagnoseContext, azure: AzureApi, identity: ManagedIdentity, want: TokenValues): Promise<ManagedIdentity | undefined> {
   const group = await azure.listIdentities(ctx.signal, { subscriptionId: identity.subscriptionId, resourceGroup: identity.resourceGroup });
   if (!group.ok) return undefined;
   const siblings = group.value.filter((i) => i.clientId.toLowerCase() !== identity.clientId.toLowerCase()).slice(0, MAX_SIBLINGS);
   const lists = await Promise.all(siblings.map((s) => azure.listFederatedCredentials(s, ctx.signal)));
   return siblings.find((_, i) => {
     const l = lists[i]!;
-    return l.ok && l.value.some((c) => c.issuer === want.issuer && c.subject === want.subject && c.audiences.length === 1 && c.audiences[0] === want.audience);
+    return l.ok && l.value.some((c) => exactMatch(c, want));
   });
 }

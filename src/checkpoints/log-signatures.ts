@@ -45,20 +45,47 @@ export function redactLogLine(line: string): string {
 
 export interface LogMatch {
   signature: LogSignature;
+  /** The newest matching line, redacted. */
   excerpt: string;
   count: number;
+  /** When the newest and the oldest matching lines were written (kubelet timestamps), in ms since the epoch. */
+  newest?: number;
+  oldest?: number;
+  /** How many matching lines were written before `since` (see scanLog). */
+  before: number;
 }
 
-/** The signatures found in a log, most specific first, each once with a redacted excerpt. */
-export function scanLog(text: string): LogMatch[] {
+/** `2026-12-07T10:41:02.123456789Z rest` → the time and the rest; a line without a timestamp keeps its text. */
+function splitTimestamp(line: string): { time?: number; text: string } {
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) (.*)$/.exec(line);
+  if (!m) return { text: line };
+  // Date.parse takes milliseconds at most: drop the nanoseconds.
+  const t = Date.parse(m[1]!.replace(/(\.\d{3})\d+/, '$1'));
+  return Number.isFinite(t) ? { time: t, text: m[2]! } : { text: line };
+}
+
+/**
+ * The signatures found in a log, most specific first, each once: how many lines, the newest
+ * line's redacted excerpt and, when the log has the kubelet's timestamps (`timestamps`), when the
+ * newest and oldest were written and how many were written before `since` (the last fix).
+ */
+export function scanLog(text: string, opts: { timestamps?: boolean; since?: number } = {}): LogMatch[] {
   const found = new Map<string, LogMatch>();
-  const lines = text.split('\n');
-  for (const line of lines) {
+  for (const raw of text.split('\n')) {
+    const { time, text: line } = opts.timestamps ? splitTimestamp(raw) : { time: undefined, text: raw };
     for (const s of LOG_SIGNATURES) {
       if (!s.pattern.test(line)) continue;
-      const m = found.get(s.id);
-      if (m) m.count++;
-      else found.set(s.id, { signature: s, excerpt: redactLogLine(line.trim()), count: 1 });
+      const m = found.get(s.id) ?? { signature: s, excerpt: '', count: 0, before: 0 };
+      m.count++;
+      if (time !== undefined) {
+        if (opts.since !== undefined && time < opts.since) m.before++;
+        m.oldest = Math.min(m.oldest ?? time, time);
+        if (m.newest === undefined || time >= m.newest) {
+          m.newest = time;
+          m.excerpt = redactLogLine(line.trim());
+        }
+      } else if (!m.excerpt || m.newest === undefined) m.excerpt = redactLogLine(line.trim());
+      found.set(s.id, m);
       if (s.id.startsWith('AADSTS')) break; // one code per line: AADSTS70021 inside AADSTS700211 is not a second match
     }
   }

@@ -1,11 +1,15 @@
 // pod-logs: the recent and previous container logs of the workload's pods, scanned for the
-// error strings Workload Identity failures leave (AADSTS codes, credential-chain messages),
-// each mapped to the checkpoint that explains it. Only redacted excerpts are shown.
+// error strings Workload Identity failures leave (AADSTS codes, credential-chain messages), each
+// mapped to the checkpoint that explains it. A log is history: a line says what was wrong when it
+// was written. So each signature is judged against the present — the explaining checkpoint's
+// result now, and the time of the last fix — and an error that is explained as fixed, or that
+// predates the fix, is "earlier errors" (a warning), never the first broken link. Each signature is
+// reported once, with its pods, counts and the time of its newest line. Only redacted excerpts are shown.
 
 import type { Pod } from '../cluster/types';
-import { scanLog, type LogMatch } from './log-signatures';
-import { ev, kubectl, shq } from './shared';
-import type { Checkpoint, CheckpointId, Evidence } from './types';
+import { LOG_SIGNATURES, scanLog, type LogMatch } from './log-signatures';
+import { ev, kubectl, listWords, shq } from './shared';
+import type { Checkpoint, CheckpointId, CheckpointResult, Evidence, Remediation } from './types';
 
 /** Until the Azure checkpoints run here, what to look at for the errors they explain. */
 const AZURE_HINTS: Partial<Record<CheckpointId, string>> = {
@@ -16,60 +20,95 @@ const AZURE_HINTS: Partial<Record<CheckpointId, string>> = {
 /** Logs of at most this many pods are read: the newest ones, which show the current state. */
 const MAX_PODS = 5;
 const PROXY_CONTAINERS = new Set(['azwi-proxy', 'azwi-proxy-init']);
+const EXPLAINERS = [...new Set(LOG_SIGNATURES.map((s) => s.explainedBy))];
+
+/** One signature across every log read. */
+interface Found {
+  match: LogMatch;
+  /** `pod/container` (and `(previous)`) where it was seen, with the count in each. */
+  where: { pod: string; log: string; count: number }[];
+  count: number;
+  newest?: number;
+  /** Every matching line was written before the last fix. */
+  allBeforeFix: boolean;
+}
 
 export const podLogs: Checkpoint = {
   id: 'pod-logs',
   title: 'Pod logs',
-  description: "The pods' recent and previous container logs hold no known Workload Identity error (AADSTS codes, credential-chain messages); each one found is mapped to the checkpoint that explains it.",
+  description: "The pods' recent and previous container logs hold no current Workload Identity error (AADSTS codes, credential-chain messages); each one found is mapped to the checkpoint that explains it, and errors that checkpoint now shows fixed, or written before the last fix, are reported as earlier errors.",
   side: 'cluster',
   needs: ['cluster-connection'],
+  reads: EXPLAINERS,
   fact: '| AADSTS70021 | no federated credential matches the token\'s issuer/subject/audience',
   async run(ctx) {
     const pods = (await ctx.pods()).slice(-MAX_PODS);
     if (!pods.length) return { status: 'skipped', summary: 'No pod of the workload is running, so there are no logs to read.', evidence: [], remediation: [] };
     const tail = ctx.options.logTailLines ?? 500;
-    /** Whether the checkpoint that explains a signature ran (an Azure one is skipped without a sign-in). */
-    const ran = (id: CheckpointId) => {
-      const r = ctx.results.get(id);
-      return !!r && r.status !== 'skipped';
-    };
+    const since = ctx.lastChangeAt?.getTime();
     const evidence: Evidence[] = [];
-    const matches: { where: string; pod: string; m: LogMatch }[] = [];
-    let read = 0;
     const unreadable: string[] = [];
+    let read = 0;
     // The logs are independent reads: fetched together, reported in pod order.
     const targets = pods.flatMap((pod) => logTargets(pod).map((t) => ({ pod: pod.metadata.name, ...t })));
-    const logs = await Promise.all(targets.map((t) => ctx.cluster.podLog(ctx.target.namespace, t.pod, { container: t.name, previous: t.previous, tailLines: tail }, ctx.signal)));
+    const logs = await Promise.all(targets.map((t) => ctx.cluster.podLog(ctx.target.namespace, t.pod, { container: t.name, previous: t.previous, tailLines: tail, timestamps: true }, ctx.signal)));
+    const found = new Map<string, Found>();
     for (const [i, t] of targets.entries()) {
       const r = logs[i]!;
-      const where = `${t.pod}/${t.name}${t.previous ? ' (previous)' : ''}`;
+      const log = `${t.name}${t.previous ? ' (previous)' : ''}`;
       if (!r.ok) {
         if (r.failure.kind === 'cancelled') ctx.must(r, 'pod logs');
-        // No permission or no valid login: the same for every pod, so the checkpoint fails with that sentence.
+        // No permission or no valid login: the same for every pod, so the checkpoint says it once.
         if (r.failure.kind === 'forbidden' || r.failure.kind === 'unauthorized') ctx.must(r, `logs of pod ${t.pod}`, 'logs');
-        unreadable.push(`${where}: ${r.failure.message}`);
+        unreadable.push(`${t.pod}/${log}: ${r.failure.message}`);
         continue;
       }
       read++;
-      for (const m of scanLog(r.value)) matches.push({ where, pod: t.pod, m });
+      for (const m of scanLog(r.value, { timestamps: true, since })) {
+        const f = found.get(m.signature.id) ?? { match: m, where: [], count: 0, allBeforeFix: true };
+        f.where.push({ pod: t.pod, log, count: m.count });
+        f.count += m.count;
+        if (m.newest !== undefined && (f.newest === undefined || m.newest >= f.newest)) {
+          f.newest = m.newest;
+          f.match = m;
+        }
+        if (since === undefined || m.before < m.count) f.allBeforeFix = false;
+        found.set(m.signature.id, f);
+      }
     }
     for (const u of unreadable) evidence.push(ev('unreadable', u, 'warn'));
-    const order = (x: { m: LogMatch }) => (x.m.signature.id.startsWith('AADSTS') ? 0 : 1);
-    matches.sort((a, b) => order(a) - order(b));
-    for (const { where, m } of matches) {
-      evidence.push(ev(where, `${m.signature.id}${m.count > 1 ? ` ×${m.count}` : ''}: ${m.signature.meaning} → see "${m.signature.explainedBy}"${ran(m.signature.explainedBy) ? '' : ' (not run here)'}. Excerpt: ${m.excerpt}`, 'fail'));
+
+    const judged = [...found.values()].map((f) => ({ f, now: judge(f, ctx.results.get(f.match.signature.explainedBy), ctx.lastChangeAt) }));
+    const order = (x: { f: Found }) => (x.f.match.signature.id.startsWith('AADSTS') ? 0 : 1);
+    judged.sort((a, b) => Number(b.now.current) - Number(a.now.current) || order(a) - order(b));
+    for (const { f, now } of judged) {
+      const s = f.match.signature;
+      evidence.push(ev(s.id, `${f.count > 1 ? `×${f.count} ` : ''}in ${describeWhere(f)}${f.newest !== undefined ? `, newest at ${iso(f.newest)}` : ''}: ${s.meaning} → "${s.explainedBy}" ${now.note}. Excerpt: ${f.match.excerpt}`, now.current ? 'fail' : 'warn'));
     }
-    if (matches.length) {
-      const first = matches[0]!.m.signature;
-      const explainers = [...new Set(matches.map((x) => x.m.signature.explainedBy))];
+    const current = judged.filter((x) => x.now.current);
+    const earlier = judged.filter((x) => !x.now.current);
+    if (current.length) {
+      const first = current[0]!.f;
+      const explainers = [...new Set(current.map((x) => x.f.match.signature.explainedBy))];
+      const notRun = explainers.filter((id) => !ran(ctx.results.get(id)));
+      const remediation: Remediation[] = [
+        { text: 'Read the logs around the error.', command: kubectl(ctx, `logs ${shq(first.where[0]!.pod)} --all-containers --tail=200${first.where[0]!.log.endsWith('(previous)') ? ' --previous' : ''}`) },
+        ...notRun.map((id) => ({ text: `"${id}" did not run here (it needs an Azure sign-in): ${AZURE_HINTS[id] ?? 'check the managed identity in Azure.'}` })),
+      ];
       return {
         status: 'fail',
-        summary: `The logs show Workload Identity errors: ${first.id} (${first.meaning}). Explained by: ${explainers.join(', ')}.`,
+        summary: `The logs show Workload Identity errors: ${first.match.signature.id} (${first.match.signature.meaning})${first.newest !== undefined ? `, newest at ${iso(first.newest)}` : ''}. Explained by: ${explainers.join(', ')}.${earlier.length ? ` Earlier errors too: ${earlier.map((x) => x.f.match.signature.id).join(', ')}.` : ''}`,
         evidence,
-        remediation: [
-          { text: 'Read the logs around the error.', command: kubectl(ctx, `logs ${shq(matches[0]!.pod)} --all-containers --tail=200${matches[0]!.where.endsWith('(previous)') ? ' --previous' : ''}`) },
-          ...explainers.filter((id) => !ran(id)).map((id) => ({ text: `"${id}" did not run here (it needs an Azure sign-in): ${AZURE_HINTS[id] ?? 'check the managed identity in Azure.'}` })),
-        ],
+        remediation,
+      };
+    }
+    if (earlier.length) {
+      const newest = Math.max(...earlier.map((x) => x.f.newest ?? 0));
+      return {
+        status: 'warn',
+        summary: `Only earlier Workload Identity errors in the logs (${earlier.map((x) => x.f.match.signature.id).join(', ')}${newest ? `, the newest at ${iso(newest)}` : ''}): ${listWords([...new Set(earlier.map((x) => x.now.why))])}.`,
+        evidence,
+        remediation: [{ text: 'Watch the logs for new errors.', command: kubectl(ctx, `logs ${shq(earlier[0]!.f.where[0]!.pod)} --all-containers --since=10m`) }],
       };
     }
     if (!read) return { status: 'warn', summary: 'No container log could be read.', evidence, remediation: [] };
@@ -77,6 +116,33 @@ export const podLogs: Checkpoint = {
     return { status: 'pass', summary: 'No known Workload Identity error in the recent logs.', evidence, remediation: [] };
   },
 };
+
+/** Whether the explaining checkpoint ran (an Azure one is skipped without a sign-in; a fault is not a result). */
+function ran(r: CheckpointResult | undefined): boolean {
+  return !!r && r.status !== 'skipped' && r.fault === undefined;
+}
+
+/**
+ * Whether a signature describes the present. It does not when every line predates the last fix,
+ * or when the checkpoint that explains it ran and passes now: the error was real, and is gone.
+ */
+function judge(f: Found, explainer: CheckpointResult | undefined, since: Date | undefined): { current: boolean; note: string; why: string } {
+  const id = f.match.signature.explainedBy;
+  const note = !ran(explainer) ? '(not run here)' : explainer!.status === 'pass' ? 'passes now' : explainer!.status === 'fail' ? 'fails' : 'warns';
+  if (f.allBeforeFix && since) return { current: false, note, why: `every line was written before the last fix, at ${iso(since.getTime())}` };
+  if (ran(explainer) && explainer!.status === 'pass') return { current: false, note, why: `"${id}" passes now` };
+  return { current: true, note, why: '' };
+}
+
+function describeWhere(f: Found): string {
+  const pods = [...new Set(f.where.map((w) => w.pod))];
+  const prev = f.where.some((w) => w.log.endsWith('(previous)'));
+  return `${pods.length === 1 ? 'pod' : `${pods.length} pods`} ${listWords(pods)}${prev ? ' (a previous container included: written before its restart)' : ''}`;
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
 
 /** Every app container's current log, and its previous one when it has restarted. */
 function logTargets(pod: Pod): { name: string; previous: boolean }[] {

@@ -1,87 +1,83 @@
-// role-assignments: what the identity may do in Azure. Lists its role assignments (scope and role
-// name), warns on broad management roles at subscription or resource-group scope, and, for the
-// Azure resources the workload evidently calls (endpoints in its env and ConfigMaps), says whether
-// a data-plane role covers each one — naming the missing role ("Key Vault Secrets User on kv-prod").
+// role-assignments: what the identity may do in Azure, judged by permissions, never by role names.
+// Lists its role assignments with their definitions (actions, notActions, dataActions,
+// notDataActions), warns on broad management roles at subscription, resource-group or
+// management-group scope, and for each Azure resource the workload evidently calls (endpoints in
+// its env and ConfigMaps) says what its data plane lets the identity do — a Key Vault in
+// access-policy mode by its access policies, Cosmos DB by its own role assignments (said, not
+// checked) — naming the narrowest built-in role to grant ("Key Vault Secrets User on kv-prod").
 
 import { Resources } from '../cluster/resources';
 import type { KubeObject } from '../cluster/types';
-import { covers, dedupe, resourcesIn, type UsedResource } from '../azure/resource-endpoints';
+import { breadth, describeScope, scopeLevel } from '../azure/permissions';
+import { dedupe, resourcesIn, type UsedResource } from '../azure/resource-endpoints';
+import type { RoleAssignment } from '../azure/types';
 import { azureFailed } from './azure-shared';
+import { notChecked } from './outcomes';
 import { SkipCheckpoint, type DiagnoseContext } from './context';
-import { allContainers, ev, listWords, shq } from './shared';
+import { coverage, roleOf } from './role-coverage';
+import { allContainers, ev, listWords } from './shared';
 import type { Checkpoint, Evidence, Remediation } from './types';
-
-const BROAD = new Set(['owner', 'contributor', 'user access administrator']);
 
 export const roleAssignments: Checkpoint = {
   id: 'role-assignments',
   title: 'Role assignments',
-  description: "The identity's role assignments: broad management roles at subscription or resource-group scope are flagged, and each Azure resource the workload calls (Key Vault, storage, Service Bus, App Configuration endpoints in its env and ConfigMaps) is covered by a data-plane role.",
+  description: "The identity's role assignments, judged by the permissions of their definitions: broad management roles at subscription, resource-group or management-group scope are flagged, and each Azure resource the workload calls (Key Vault, storage, Service Bus, Event Hubs, App Configuration endpoints in its env and ConfigMaps) must be usable on its data plane — by a role's data actions at the resource or above it, or, for a Key Vault in access-policy mode, by its access policy.",
   side: 'azure',
   needs: ['managed-identity'],
-  fact: 'Data access needs a\n  DATA-PLANE role on the resource or an ancestor scope [...] Owner, Contributor\n  and User Access Administrator are management-plane roles: they do not grant data access',
+  fact: 'Data access needs a\n  DATA-PLANE role on the resource or an ancestor scope [...] Owner, Contributor\n  and User Access Administrator are management-plane roles: they do not grant data access [...] Actions minus NotActions is the management plane,\n  DataActions minus NotDataActions the data plane, per role definition; assignments add up [...] "Vaults where enableRbacAuthorization is null (from older API versions) continue using access\n  policies"',
   async run(ctx) {
     const identity = ctx.state.identity;
     if (!identity) throw new SkipCheckpoint(ctx.state.app ? 'Skipped: the client ID is an app registration; its service principal\'s role assignments are not checked.' : 'Skipped: no managed identity (see "managed-identity").');
     const azure = await ctx.azure();
     const r = await azure.listRoleAssignments(identity.principalId, ctx.signal);
-    if (!r.ok) return azureFailed(r.failure, `list the role assignments of ${identity.name}`);
+    if (!r.ok) return azureFailed(r.failure, `list the role assignments of ${identity.name}`, azure, ctx.signal);
     const assignments = r.value;
     const evidence: Evidence[] = [];
     const warnings: string[] = [];
     const problems: string[] = [];
+    const unverified: string[] = [];
     const remediation: Remediation[] = [];
     if (!assignments.length) evidence.push(ev('role assignments', 'none', 'warn'));
     for (const a of assignments) {
-      const role = a.roleName ?? a.roleDefinitionId.split('/').pop()!;
-      const broad = BROAD.has(role.toLowerCase()) && isSubscriptionOrGroup(a.scope);
-      evidence.push(ev(role, a.scope, broad ? 'warn' : undefined));
-      if (broad) warnings.push(`${role} at ${describeScope(a.scope)} is far more than a workload needs`);
+      const broad = broadRole(a);
+      evidence.push(ev(roleOf(a), `${a.scope}${a.definition ? '' : ` (its definition could not be read: ${a.definitionError ?? 'no reason given'})`}${broad ? ` — ${broad}` : ''}`, broad ? 'warn' : undefined));
+      if (broad) warnings.push(`${roleOf(a)} at ${describeScope(a.scope)} is far more than a workload needs`);
     }
 
     const unreadable: string[] = [];
     const used = dedupe(await usedResources(ctx, unreadable));
     for (const u of unreadable) evidence.push(ev('not read', `${u} (its endpoints are not known)`, 'info'));
+    let granted = 0;
     if (used.length) {
       const found = await azure.findResources(groupByType(used), ctx.signal);
-      if (!found.ok) return azureFailed(found.failure, 'find the Azure resources the workload uses');
+      if (!found.ok) return azureFailed(found.failure, 'find the Azure resources the workload uses', azure, ctx.signal);
       for (const u of used) {
-        const res = found.value.find((f) => f.type.toLowerCase() === u.type && f.name.toLowerCase() === u.name);
+        const res = found.value.find((f) => u.types.includes(f.type.toLowerCase()) && f.name.toLowerCase() === u.name);
         if (!res) {
-          evidence.push(ev(`${u.kind} ${u.name}`, `used (${u.seenIn}) but not visible to you in Azure: its roles were not checked`, 'info'));
+          evidence.push(ev(`${u.kind} ${u.name}`, `used (${u.seenIn}) but not visible to you in Azure: its access was not checked`, 'info'));
           continue;
         }
-        if (res.enableRbacAuthorization === false) {
-          evidence.push(ev(`${u.kind} ${u.name}`, `uses access policies, not Azure RBAC: check that one grants ${identity.name} (object ID ${identity.principalId}) access`, 'info'));
-          continue;
-        }
-        const isDataRole = (a: { roleName?: string }) => u.roles.some((x) => x.toLowerCase() === (a.roleName ?? '').toLowerCase());
-        const grant = assignments.find((a) => covers(a.scope, res.id) && isDataRole(a));
-        if (grant) {
-          evidence.push(ev(`${u.kind} ${u.name}`, `${grant.roleName} at ${describeScope(grant.scope)}`, 'ok'));
-          continue;
-        }
-        // What cannot be judged from here is said, not failed: a data role at a management group
-        // (its subscriptions are not resolved), or a custom role over the resource.
-        const maybe = assignments.find((a) => (/^\/providers\/Microsoft\.Management\/managementGroups\//i.test(a.scope) && isDataRole(a)) || (covers(a.scope, res.id) && !BROAD.has((a.roleName ?? '').toLowerCase()) && (a.roleName ?? '').toLowerCase() !== 'reader' && !isDataRole(a)));
-        if (maybe) {
-          evidence.push(ev(`${u.kind} ${u.name}`, `${maybe.roleName ?? maybe.roleDefinitionId} at ${describeScope(maybe.scope)} may cover it (not verified)`, 'info'));
-          continue;
-        }
-        evidence.push(ev(`${u.kind} ${u.name}`, `used (${u.seenIn}); no data-plane role covers it (roles through an Entra group are not seen)`, 'fail'));
-        problems.push(`${u.suggest} on ${u.name} is missing`);
-        remediation.push({
-          text: `Grant ${u.suggest} on ${u.kind} ${u.name} to ${identity.name} (role assignments can take up to 10 minutes to apply, and Resource Graph can show a new one a few minutes late).`,
-          command: `az role assignment create --role ${shq(u.suggest)} --assignee-object-id ${identity.principalId} --assignee-principal-type ServicePrincipal --scope ${shq(res.id)}`,
-        });
+        const c = coverage(u, res, assignments, identity);
+        evidence.push(...c.evidence);
+        if (c.granted) granted++;
+        if (c.problem) problems.push(c.problem);
+        if (c.unverified) unverified.push(c.unverified);
+        remediation.push(...c.remediation);
       }
-    } else evidence.push(ev('resources used', 'no Key Vault, storage, Service Bus or App Configuration endpoint found in the env or ConfigMaps', 'info'));
+    } else evidence.push(ev('resources used', 'no Key Vault, storage, Service Bus, Event Hubs, App Configuration or Cosmos DB endpoint found in the env or ConfigMaps', 'info'));
 
     if (warnings.length) remediation.push({ text: 'Replace broad roles with data-plane roles on the resources the workload calls.', command: `az role assignment list --assignee ${identity.principalId} --all -o table` });
-    if (problems.length) return { status: 'fail', summary: `${identity.name} lacks a role on what the workload calls: ${listWords(problems)}.${warnings.length ? ` Also: ${listWords(warnings)}.` : ''}`, evidence, remediation };
-    if (warnings.length) return { status: 'warn', summary: `${capital(listWords(warnings))}.`, evidence, remediation };
-    if (!assignments.length) return { status: 'warn', summary: `${identity.name} has no role assignment: it can get a token, but every Azure call with it will be refused (403).`, evidence, remediation: [{ text: 'Grant the data-plane role the workload needs on the resource it calls.', command: `az role assignment create --role <role> --assignee-object-id ${identity.principalId} --assignee-principal-type ServicePrincipal --scope <resource-id>` }] };
-    return { status: 'pass', summary: `${identity.name} has ${assignments.length} role assignment${assignments.length === 1 ? '' : 's'}${used.length ? ', covering every Azure resource the workload evidently calls' : ''}.`, evidence, remediation };
+    const also = [...warnings, ...unverified];
+    if (problems.length) return { status: 'fail', summary: `${identity.name} lacks data access to what the workload calls: ${listWords(problems)}.${also.length ? ` Also: ${listWords(also)}.` : ''}`, evidence, remediation };
+    // What could not be read (a definition, a condition not evaluated) is not checked, not passed: say which.
+    if (unverified.length) return notChecked(`${capital(listWords(unverified))}${warnings.length ? `; also ${listWords(warnings)}` : ''}.`, evidence, remediation);
+    if (also.length) return { status: 'warn', summary: `${capital(listWords(also))}.`, evidence, remediation };
+    const onlyCosmos = used.length > 0 && used.every((u) => u.service === 'cosmos');
+    if (!assignments.length && !granted && !onlyCosmos) {
+      return { status: 'warn', summary: `${identity.name} has no role assignment: it can get a token, but every Azure call with it will be refused (403).`, evidence, remediation: [{ text: 'Grant the data-plane role the workload needs on the resource it calls.', command: `az role assignment create --role <role> --assignee-object-id ${identity.principalId} --assignee-principal-type ServicePrincipal --scope <resource-id>` }] };
+    }
+    const n = assignments.length;
+    return { status: 'pass', summary: `${identity.name} has ${n === 0 ? 'no' : n} role assignment${n === 1 ? '' : 's'}${granted ? `, and may use ${granted === 1 && used.length === 1 ? 'the Azure resource' : 'every Azure resource'} the workload evidently calls` : ''}.`, evidence, remediation };
   },
 };
 
@@ -89,21 +85,24 @@ function capital(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-function isSubscriptionOrGroup(scope: string): boolean {
-  return /^\/subscriptions\/[^/]+(\/resourceGroups\/[^/]+)?\/?$/i.test(scope) || /^\/providers\/Microsoft\.Management\/managementGroups\//i.test(scope) || scope === '/';
+/**
+ * Why an assignment is far more than a workload needs, judged by its permissions: at the root, a
+ * management group, a subscription or a resource group, it changes resources of every provider or
+ * grants roles (to itself too). A custom role with `*` is as broad as Contributor.
+ */
+function broadRole(a: RoleAssignment): string | undefined {
+  if (!a.definition || scopeLevel(a.scope) === 'resource') return undefined;
+  const b = breadth(a.definition);
+  if (b.managesEverything && b.assignsRoles) return 'can change every resource there and grant any role';
+  if (b.managesEverything) return 'can change every resource there';
+  if (b.assignsRoles) return 'can grant roles there, to itself too';
+  return undefined;
 }
 
-function describeScope(scope: string): string {
-  const rg = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/?$/i.exec(scope);
-  if (rg) return `resource group ${rg[2]}`;
-  const sub = /^\/subscriptions\/([^/]+)\/?$/i.exec(scope);
-  if (sub) return `subscription ${sub[1]}`;
-  return scope.split('/').slice(-1)[0] || scope;
-}
-
+/** The resources to look up, by ARM type; a namespace host is looked up as Service Bus and as Event Hubs. */
 function groupByType(used: UsedResource[]): { type: string; names: string[] }[] {
   const m = new Map<string, Set<string>>();
-  for (const u of used) m.set(u.type, (m.get(u.type) ?? new Set()).add(u.name));
+  for (const u of used) for (const t of u.types) m.set(t, (m.get(t) ?? new Set()).add(u.name));
   return [...m].map(([type, names]) => ({ type, names: [...names] }));
 }
 

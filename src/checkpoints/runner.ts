@@ -3,8 +3,12 @@
 // stops promptly on cancellation, and re-runs a subset after a fix.
 
 import type { ClusterApi, KubeFailure } from '../cluster/types';
-import { CheckpointReadFailure, DiagnoseContext, SkipCheckpoint, type DiagnoseOptions } from './context';
+import { CheckpointFault, CheckpointReadFailure, DiagnoseContext, SkipCheckpoint, type DiagnoseOptions } from './context';
+import { notChecked, skipped } from './outcomes';
+import { shq } from './shared';
 import type { Checkpoint, CheckpointId, CheckpointOutcome, CheckpointResult, DiagnosisReport, Remediation, WorkloadRef } from './types';
+
+export { notChecked, skipped } from './outcomes';
 
 export interface RunHooks {
   /** Called before each checkpoint runs (for "Checking the webhook…" progress). */
@@ -45,6 +49,7 @@ export async function diagnose(req: DiagnoseRequest): Promise<Diagnosis> {
       workload: req.target,
       checkpoints: results,
       firstFailure: results.find((r) => r.status === 'fail')?.id,
+      ...(ctx.notFound ? { notFound: ctx.notFound } : {}),
       requests: req.cluster.requestCount,
       cancelled: signal.aborted,
     },
@@ -52,23 +57,27 @@ export async function diagnose(req: DiagnoseRequest): Promise<Diagnosis> {
 }
 
 /**
- * Runs `ids` again, and every checkpoint that (transitively) needs one of them, with fresh
- * reads; the other results are kept. Used after a fix is applied.
+ * Runs `ids` again, and every checkpoint that (transitively) needs or reads one of them, with
+ * fresh reads; the other results are kept. Used after a fix is applied (`changedAt`: when it was,
+ * so that log lines written before it are told apart). The report's time becomes this run's.
  */
-export async function rerun(previous: Diagnosis, checkpoints: readonly Checkpoint[], ids: readonly CheckpointId[], hooks?: RunHooks, signal?: AbortSignal): Promise<Diagnosis> {
+export async function rerun(previous: Diagnosis, checkpoints: readonly Checkpoint[], ids: readonly CheckpointId[], hooks?: RunHooks, signal?: AbortSignal, opts: { changedAt?: Date } = {}): Promise<Diagnosis> {
   const ctx = previous.context;
   if (signal) ctx.signal = signal;
+  if (opts.changedAt) ctx.lastChangeAt = opts.changedAt;
   const again = dependentsOf(checkpoints, ids);
   ctx.forget();
   const started = Date.now();
+  const startedAt = ctx.now().toISOString();
   for (const id of again) ctx.results.delete(id);
   const todo = checkpoints.filter((c) => again.has(c.id));
-  await runCheckpoints(todo, ctx, hooks);
+  await runCheckpoints(todo, ctx, hooks, checkpoints);
   const results = checkpoints.map((c) => ctx.results.get(c.id)).filter((r): r is CheckpointResult => !!r);
   return {
     context: ctx,
     report: {
       ...previous.report,
+      startedAt,
       durationMs: Date.now() - started,
       checkpoints: results,
       firstFailure: results.find((r) => r.status === 'fail')?.id,
@@ -78,31 +87,45 @@ export async function rerun(previous: Diagnosis, checkpoints: readonly Checkpoin
   };
 }
 
-/** `ids` and every checkpoint that needs one of them, directly or not. */
+/** `ids` and every checkpoint that needs or reads one of them, directly or not. */
 export function dependentsOf(checkpoints: readonly Checkpoint[], ids: readonly CheckpointId[]): Set<CheckpointId> {
   const out = new Set<CheckpointId>(ids);
-  for (const c of checkpoints) if (c.needs.some((n) => out.has(n))) out.add(c.id);
+  for (const c of checkpoints) if ([...c.needs, ...(c.reads ?? [])].some((n) => out.has(n))) out.add(c.id);
   return out;
 }
 
-async function runCheckpoints(checkpoints: readonly Checkpoint[], ctx: DiagnoseContext, hooks?: RunHooks): Promise<CheckpointResult[]> {
+/** Whether a result keeps the checkpoints that need it from running: it failed, was skipped, or could not be checked. */
+export function blocks(r: CheckpointResult | undefined): r is CheckpointResult {
+  return !!r && (r.status === 'fail' || r.status === 'skipped' || r.fault !== undefined);
+}
+
+/** The reason a checkpoint is skipped because of `blocker`, naming the root cause once (not a chain of skips). */
+function skipReason(blocker: CheckpointResult): string {
+  if (blocker.status === 'fail') return `Skipped: needs "${blocker.id}", which failed.`;
+  if (blocker.fault !== undefined) return `Skipped: needs "${blocker.id}", which could not be checked.`;
+  return blocker.summary.startsWith('Skipped: ') ? blocker.summary : `Skipped: needs "${blocker.id}", which was skipped: ${blocker.summary}`;
+}
+
+/**
+ * Runs `checkpoints` in order. `all` (default: the same list) is the whole chain, whose
+ * `reconcile` hooks run once every checkpoint has: a later result may settle what an earlier
+ * one could not know.
+ */
+async function runCheckpoints(checkpoints: readonly Checkpoint[], ctx: DiagnoseContext, hooks?: RunHooks, all: readonly Checkpoint[] = checkpoints): Promise<CheckpointResult[]> {
   const out: CheckpointResult[] = [];
   for (const [i, c] of checkpoints.entries()) {
     const t0 = Date.now();
     let outcome: CheckpointOutcome;
     if (ctx.signal.aborted) {
       outcome = skipped('Cancelled before this checkpoint ran.');
+    } else if (ctx.notFound) {
+      // Nothing to judge: the namespace or the workload is not there (cluster-connection said so).
+      outcome = skipped(`Skipped: ${ctx.notFound.message}`);
     } else {
-      const blocker = c.needs.map((n) => ctx.results.get(n)).find((r) => r && (r.status === 'fail' || r.status === 'skipped'));
+      const blocker = c.needs.map((n) => ctx.results.get(n)).find(blocks);
       if (blocker) {
-        // Name the root cause once ("Skipped: needs cluster-connection, which failed"), not a chain of skips.
-        outcome =
-          blocker.status === 'fail'
-            ? skipped(`Skipped: needs "${blocker.id}", which failed.`)
-            : blocker.summary.startsWith('Skipped: ')
-              ? skipped(blocker.summary)
-              : skipped(`Skipped: needs "${blocker.id}", which was skipped: ${blocker.summary}`);
         // Only the first of a chain of skips offers the way out (e.g. "Sign in to Azure"), not every dependent.
+        outcome = skipped(skipReason(blocker));
       } else {
         hooks?.onStart?.(c, i, checkpoints.length);
         ctx.current = c.id;
@@ -115,7 +138,28 @@ async function runCheckpoints(checkpoints: readonly Checkpoint[], ctx: DiagnoseC
     out.push(result);
     hooks?.onResult?.(result);
   }
-  return out;
+  if (!ctx.signal.aborted) reconcile(all, ctx);
+  return out.map((r) => ctx.results.get(r.id) ?? r);
+}
+
+/**
+ * The reconcile pass: each checkpoint may revise its result in light of the later ones; the
+ * skipped dependents of a revised result get their reason worded anew.
+ */
+function reconcile(all: readonly Checkpoint[], ctx: DiagnoseContext): void {
+  for (const c of all) {
+    const own = ctx.results.get(c.id);
+    if (!own || !c.reconcile) continue;
+    const revised = c.reconcile(own, ctx);
+    if (!revised) continue;
+    ctx.results.set(c.id, { id: own.id, title: own.title, durationMs: own.durationMs, ...revised });
+    for (const d of all) {
+      const r = ctx.results.get(d.id);
+      if (!r || r.status !== 'skipped' || !d.needs.includes(c.id)) continue;
+      const blocker = d.needs.map((n) => ctx.results.get(n)).find(blocks);
+      if (blocker) ctx.results.set(d.id, { ...r, summary: skipReason(blocker) });
+    }
+  }
 }
 
 async function runOne(c: Checkpoint, ctx: DiagnoseContext): Promise<CheckpointOutcome> {
@@ -125,26 +169,19 @@ async function runOne(c: Checkpoint, ctx: DiagnoseContext): Promise<CheckpointOu
     return o;
   } catch (e) {
     if (e instanceof SkipCheckpoint) return { ...skipped(e.message), remediation: e.remediation };
+    if (e instanceof CheckpointFault) return notChecked(e.message, [], e.remediation);
     if (e instanceof CheckpointReadFailure) {
       if (e.failure.kind === 'cancelled') return skipped('Cancelled while this checkpoint ran.');
       if (e.firstReportedBy && e.firstReportedBy !== c.id) {
         return skipped(`Needs the ${e.what}, which could not be read (see "${e.firstReportedBy}"): ${e.failure.message}`);
       }
-      return {
-        status: 'fail',
-        summary: `Could not get the ${e.what}: ${e.failure.message}`,
-        evidence: [{ label: 'request', value: describeRequest(e.failure), level: 'fail' }],
-        remediation: failureRemediation(e.failure, ctx),
-      };
+      // A read that failed says nothing about the workload: this part was not checked.
+      return notChecked(`Could not get the ${e.what}: ${e.failure.message}`, [{ label: 'request', value: describeRequest(e.failure), level: 'fail' }], failureRemediation(e.failure, ctx));
     }
     // A bug in a checkpoint must not end the diagnosis: report it where it happened.
     const msg = e instanceof Error ? e.message : String(e);
     return { status: 'fail', summary: `Internal error in this checkpoint: ${msg}`, evidence: [], remediation: [{ text: 'This is a bug in Workload Identity Doctor; please report it with the diagnosis report.' }] };
   }
-}
-
-export function skipped(reason: string): CheckpointOutcome {
-  return { status: 'skipped', summary: reason, evidence: [], remediation: [] };
 }
 
 function describeRequest(f: KubeFailure): string {
@@ -154,20 +191,20 @@ function describeRequest(f: KubeFailure): string {
 
 /** The way out of a read failure, as copyable commands where one exists. */
 export function failureRemediation(f: KubeFailure, ctx: DiagnoseContext): Remediation[] {
-  const ctxName = ctx.cluster.identity.context;
+  const context = `--context ${shq(ctx.cluster.identity.context)}`;
   switch (f.kind) {
     case 'forbidden': {
-      const ns = f.namespace ? ` -n ${f.namespace}` : '';
-      return [{ text: `Check what you may do, and ask a cluster admin for a Role/ClusterRole that grants "${f.verb}" on "${f.resource}".`, command: `kubectl auth can-i ${f.verb} ${f.resource}${ns} --context ${ctxName}` }];
+      const ns = f.namespace ? ` -n ${shq(f.namespace)}` : '';
+      return [{ text: `Check what you may do, and ask a cluster admin for a Role/ClusterRole that grants "${f.verb}" on "${f.resource}".`, command: `kubectl auth can-i ${shq(f.verb ?? 'get')} ${shq(f.resource ?? '')}${ns} ${context}` }];
     }
     case 'unauthorized':
-      return [{ text: 'Refresh your cluster credentials, then run the diagnosis again.', command: `kubectl get --raw /version --context ${ctxName}` }];
+      return [{ text: 'Refresh your cluster credentials, then run the diagnosis again.', command: `kubectl get --raw /version ${context}` }];
     case 'unreachable':
     case 'tls':
     case 'timeout':
-      return [{ text: 'Check that the API server answers from here.', command: `kubectl get --raw /version --context ${ctxName} -v=6` }];
+      return [{ text: 'Check that the API server answers from here.', command: `kubectl get --raw /version ${context} -v=6` }];
     case 'not-found':
-      return f.namespace && f.resource ? [{ text: `List what exists in "${f.namespace}".`, command: `kubectl get ${f.resource.split('/')[0]} -n ${f.namespace} --context ${ctxName}` }] : [];
+      return f.namespace && f.resource ? [{ text: `List what exists in "${f.namespace}".`, command: `kubectl get ${shq(f.resource.split('/')[0]!)} -n ${shq(f.namespace)} ${context}` }] : [];
     default:
       return [];
   }

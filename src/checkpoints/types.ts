@@ -67,7 +67,8 @@ export interface FixPlan {
 
 /** A fix in Azure (not a cluster patch): the editor confirms it, shows the az command, then applies it through the AzureApi. */
 export interface AzureFixPlan {
-  id: 'create-federated-credential';
+  /** create: a new credential; update: correct the near-miss credential `before` in place (same name). */
+  id: 'create-federated-credential' | 'update-federated-credential';
   title: string;
   /** What will change, one line each. */
   changes: string[];
@@ -75,6 +76,11 @@ export interface AzureFixPlan {
   command: string;
   identity: import('../azure/types').ManagedIdentity;
   credential: import('../azure/types').FederatedCredential;
+  /**
+   * The precondition of the write: what the credential of that name was when the diagnosis read it
+   * (`null`: none existed). Re-read just before writing; if it changed meanwhile, nothing is written.
+   */
+  before: import('../azure/types').FederatedCredential | null;
   rerun: CheckpointId[];
 }
 
@@ -84,6 +90,13 @@ export interface CheckpointOutcome {
   summary: string;
   evidence: Evidence[];
   remediation: Remediation[];
+  /**
+   * Set when this part of the chain could not be checked because of a fault outside the workload
+   * (the API server went away, Entra or ARM could not answer, a permission the person diagnosing
+   * lacks): the sentence says which part and why. Not a verdict about the workload: the status is
+   * `warn`, the checkpoints that need this one are skipped, and the CLI exits 2.
+   */
+  fault?: string;
 }
 
 export interface CheckpointResult extends CheckpointOutcome {
@@ -100,9 +113,21 @@ export interface Checkpoint {
   side: 'cluster' | 'azure';
   /** Earlier checkpoints whose failure (or skip) makes this one meaningless: it is then skipped with the reason. */
   needs: CheckpointId[];
+  /**
+   * Earlier checkpoints whose results this one reads to word its own (token-exchange reads whether
+   * the pods use the token; pod-logs which explaining checkpoints pass now): when one of them is run
+   * again after a fix, this one is run again too. Unlike `needs`, their failure does not skip it.
+   */
+  reads?: CheckpointId[];
   /** The facts-sheet line this checkpoint rests on, quoted verbatim (checked by scripts/check-rules.ts). */
   fact: string;
   run(ctx: DiagnoseContext): Promise<CheckpointOutcome>;
+  /**
+   * Called once every checkpoint has run, with this one's result: a later checkpoint may have
+   * settled what this one could not know (the token exchange proves an identity exists that you
+   * cannot read). Returns the revised outcome, or undefined to keep it.
+   */
+  reconcile?(own: CheckpointResult, ctx: DiagnoseContext): CheckpointOutcome | undefined;
 }
 
 export interface WorkloadRef {
@@ -121,6 +146,11 @@ export interface DiagnosisReport {
   checkpoints: CheckpointResult[];
   /** The first failing checkpoint: the first broken link in the chain. */
   firstFailure?: CheckpointId;
+  /**
+   * The namespace or the workload does not exist in this context: nothing was judged, and the
+   * checkpoints after cluster-connection are skipped. One sentence naming what is missing and where.
+   */
+  notFound?: { what: 'namespace' | 'workload'; message: string };
   /** HTTP requests made to the API server. */
   requests: number;
   cancelled: boolean;

@@ -1,8 +1,11 @@
 // `wi-doctor diagnose`: the same runner and checkpoints as the editor's "Diagnose Workload
 // Identity", against the kubeconfig's context, printed as text, JSON or Markdown.
 //
-// Exit codes: 0 nothing failed; 1 a checkpoint failed; 2 the diagnosis could not run (bad
-// usage, no kubeconfig, the API server unreachable or refusing us, or cancelled).
+// Exit codes: 1 only for a verdict about the workload (a checkpoint failed); 2 whenever a part of
+// the chain could not be checked because of a fault (the kubeconfig, the API server lost, a
+// permission the person diagnosing lacks, ARM or Entra unable to answer, a failed sign-in), the
+// namespace or workload not found, bad usage, or cancelled; 0 when nothing failed and every part
+// asked for ran. Azure skipped because of --no-azure or no sign-in is still 0, with the note.
 
 import { allCheckpoints, clusterCheckpoints } from '../checkpoints';
 import type { AzureProvider } from '../checkpoints/context';
@@ -13,6 +16,8 @@ import { diagnose } from '../checkpoints/runner';
 import { connect } from '../cluster/connect';
 import { parseWorkloadKind, WorkloadKinds } from '../cluster/resources';
 import type { ClusterApi } from '../cluster/types';
+import type { DiagnosisReport } from '../checkpoints/types';
+import { couldNotStart, verdict } from '../render/report-common';
 import { renderReportJson } from '../render/report-json';
 import { renderReportMarkdown } from '../render/report-markdown';
 import { renderReportText } from '../render/report-text';
@@ -65,7 +70,11 @@ its role assignments, a real token exchange (with consent), and the pods' logs.
 Azure: the Azure CLI's sign-in (az login), then AZURE_* variables of the environment. Without
 a sign-in the Azure checks are skipped and the cluster checks still run.
 
-Exit codes: 0 nothing failed; 1 a checkpoint failed; 2 the diagnosis could not run.
+Exit codes: 0 nothing failed and every part asked for was checked (Azure skipped for
+--no-azure or no sign-in counts as asked); 1 a checkpoint failed: a verdict about the
+workload; 2 a part could not be checked because of a fault (kubeconfig, API server, a
+permission you lack, Azure or Entra unable to answer, a failed sign-in), the namespace or
+workload does not exist, bad usage, or cancelled.
 Nothing is written to the cluster. Tokens and secret values are never printed.
 
 Example:
@@ -111,6 +120,12 @@ export async function diagnoseCommand(argv: readonly string[], io: CliIO, deps: 
       confirmTokenExchange: deps.ask,
     },
   });
+  // Nothing to judge (no kubeconfig, no API server, no such workload): one sentence, as `wi-doctor workloads` says it.
+  const stop = couldNotStart(report);
+  if (stop !== undefined && !report.cancelled) {
+    io.stderr.write(`wi-doctor: ${oneLine(stop)}\n`);
+    return 2;
+  }
   if (format === 'json') io.stdout.write(renderReportJson(report));
   else if (format === 'markdown') io.stdout.write(renderReportMarkdown(report));
   else {
@@ -118,9 +133,19 @@ export async function diagnoseCommand(argv: readonly string[], io: CliIO, deps: 
     const color = io.stdout.isTTY && !parsed.flags.has('--no-color') && !env.NO_COLOR;
     io.stdout.write(color ? colorize(text) : text);
   }
-  const connection = report.checkpoints.find((c) => c.id === 'cluster-connection');
-  if (report.cancelled || connection?.status !== 'pass') return 2;
-  return report.firstFailure ? 1 : 0;
+  return exitCode(report);
+}
+
+/** The rule of the exit codes (see the top of this file). */
+export function exitCode(report: DiagnosisReport): 0 | 1 | 2 {
+  if (report.cancelled || report.notFound) return 2;
+  const v = verdict(report);
+  if (v.faults.length) return 2;
+  return v.kind === 'fail' ? 1 : 0;
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s*\r?\n\s*/g, ' ');
 }
 
 const COLORS: Record<string, string> = { '[PASS]': '32', '[WARN]': '33', '[FAIL]': '31', '[SKIP]': '90' };

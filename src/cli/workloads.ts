@@ -2,6 +2,9 @@
 // every workload's Workload Identity state from one list per kind (the same LiveCluster and
 // TreeModel the sidebar uses), printed as text or JSON.
 //
+// The states are the sidebar's (src/tree/workload-status.ts), which say what the diagnosis's
+// cluster checkpoints say: broken (✗) where one would fail, a warning (!) where one would warn.
+//
 // Exit codes: 0 no workload shown is broken; 1 a workload is broken (error level); 2 the
 // workloads could not be listed (bad usage, no kubeconfig, unreachable, refused, cancelled).
 
@@ -24,14 +27,16 @@ export const WORKLOADS_HELP = `Usage: wi-doctor workloads [options]
 
 Lists the workloads of the kubeconfig's cluster (Deployments, StatefulSets, DaemonSets,
 CronJobs, Jobs) with their Workload Identity state, as the editor's sidebar shows them:
-wired and injected, broken (and why), partly wired, or not using Workload Identity.
+wired and injected, broken (and why: what "wi-doctor diagnose" would fail), with a warning
+(what it would warn about, e.g. no pod to check), or not using Workload Identity. The cluster
+side only: Azure, the token and the logs are for "wi-doctor diagnose".
 One list per kind, across all namespaces (or one namespace with -n).
 
   -n, --namespace <ns>          Only this namespace (needs list rights there only)
   --context <name>              A kubeconfig context other than the current one
   --kubeconfig <path>           A kubeconfig file (default: KUBECONFIG, then ~/.kube/config)
   -f, --format <text|json>      Output format (default: text)
-  --only-problems               Only broken and partly wired workloads
+  --only-problems               Only broken workloads and those with a warning
   --all                         Also the workloads that do not use Workload Identity
   --filter <text>               Only workloads whose name (or namespace/name) contains it
   --timeout <seconds>           Per-request timeout (default: 10)
@@ -131,7 +136,7 @@ export async function workloadsCommand(argv: readonly string[], io: CliIO): Prom
         }
       }
       if (!rows.length) lines.push(describeEmpty(filters));
-      lines.push('', `${plural(total.workloads, 'workload')} in ${plural(namespaces.length, 'namespace')}: ${total.workloadIdentity} ${total.workloadIdentity === 1 ? 'uses' : 'use'} Workload Identity, ${total.errors} broken, ${total.warnings} partly wired.`);
+      lines.push('', `${plural(total.workloads, 'workload')} in ${plural(namespaces.length, 'namespace')}: ${total.workloadIdentity} ${total.workloadIdentity === 1 ? 'uses' : 'use'} Workload Identity, ${total.errors} broken, ${total.warnings} with a warning.`);
       io.stdout.write(lines.join('\n') + '\n');
     }
     return all.some((w) => w.status.level === 'error') ? 1 : 0;
@@ -146,11 +151,11 @@ function problems(w: WorkloadEntry): string[] {
 }
 
 function describeCounts(c: NamespaceCounts): string {
-  return [plural(c.workloads, 'workload'), c.errors ? `${c.errors} broken` : '', c.warnings ? `${c.warnings} partly wired` : ''].filter(Boolean).join(', ');
+  return [plural(c.workloads, 'workload'), c.errors ? `${c.errors} broken` : '', c.warnings ? `${c.warnings} with a warning` : ''].filter(Boolean).join(', ');
 }
 
 function describeEmpty(f: TreeFilters): string {
-  if (f.onlyProblems) return 'No broken or partly wired workload.';
+  if (f.onlyProblems) return 'No broken workload, and none with a warning.';
   if (f.onlyWorkloadIdentity) return 'No workload uses Workload Identity (--all lists the others).';
   return 'No workloads.';
 }

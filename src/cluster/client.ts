@@ -120,6 +120,7 @@ export class KubeClient implements ClusterApi {
     const q = new URLSearchParams({ container: opts.container });
     if (opts.previous) q.set('previous', 'true');
     if (opts.tailLines !== undefined) q.set('tailLines', String(opts.tailLines));
+    if (opts.timestamps) q.set('timestamps', 'true');
     const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log?${q}`;
     const r = await this.request('GET', path, undefined, { verb: 'get', resource: 'pods/log', namespace, name: pod }, signal, 'text/plain');
     if (!r.ok) return r;

@@ -26,8 +26,10 @@ export function loadKubeconfig(opts: KubeconfigOptions = {}): KubeconfigResult {
   const files = kubeconfigFiles(opts);
   const present = files.filter((f) => existsSync(f));
   if (!present.length) {
-    const src = opts.kubeconfig ? '--kubeconfig' : (opts.env ?? process.env).KUBECONFIG ? 'KUBECONFIG' : 'the default location';
-    return configFailure(`No kubeconfig found (looked for ${files.join(', ')} from ${src}). Run \`az aks get-credentials --resource-group <rg> --name <cluster>\` or set KUBECONFIG.`);
+    // A path someone gave is a typo to correct, not a kubeconfig to create: say only that it is not there.
+    if (opts.kubeconfig) return configFailure(`The kubeconfig ${files.join(', ')} does not exist.`);
+    if ((opts.env ?? process.env).KUBECONFIG) return configFailure(`None of the kubeconfig files named by KUBECONFIG exists (${files.join(', ')}).`);
+    return configFailure(`No kubeconfig found (looked for ${files.join(', ')}). Run \`az aks get-credentials --resource-group <rg> --name <cluster>\` or set KUBECONFIG.`);
   }
   const merged = { clusters: [] as KubeConfig['clusters'], users: [] as KubeConfig['users'], contexts: [] as KubeConfig['contexts'], currentContext: '' };
   const seen = { clusters: new Set<string>(), users: new Set<string>(), contexts: new Set<string>() };

@@ -58,6 +58,8 @@ export interface LogOptions {
   container: string;
   previous?: boolean;
   tailLines?: number;
+  /** Each line prefixed with the kubelet's RFC 3339 timestamp and a space (`timestamps=true`). */
+  timestamps?: boolean;
 }
 
 export type PatchType = 'merge' | 'strategic' | 'json';

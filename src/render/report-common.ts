@@ -30,31 +30,62 @@ export function plural(n: number, word: string): string {
 }
 
 export interface Verdict {
-  /** fail: a broken link; cancelled; warn: passed with warnings; partial: nothing failed but some were skipped; pass. */
-  kind: 'fail' | 'cancelled' | 'warn' | 'partial' | 'pass';
+  /**
+   * not-found: the namespace or workload is not there, nothing was judged; fail: a broken link;
+   * cancelled; incomplete: nothing failed, but a part could not be checked (a fault); warn: passed
+   * with warnings; partial: nothing failed but some were skipped; pass.
+   */
+  kind: 'not-found' | 'fail' | 'cancelled' | 'incomplete' | 'warn' | 'partial' | 'pass';
   /** One line, e.g. `First broken link: pod-label — <summary>`. Not yet redacted. */
   text: string;
   failure?: CheckpointResult;
+  /** The parts that could not be checked because of a fault (their `fault` says why). */
+  faults: CheckpointResult[];
 }
 
 /**
  * The last line of a report: the first failing checkpoint is what to fix first (everything
- * after it in the chain was skipped or is suspect), so it is named on its own.
+ * after it in the chain was skipped or is suspect), so it is named on its own. A part that could
+ * not be checked (a fault: the API server went away, Azure could not answer) is never a broken
+ * link; it is named as not checked, beside the broken link if there is one.
  */
 export function verdict(report: DiagnosisReport): Verdict {
   const results = report.checkpoints;
+  const faults = results.filter((r) => r.fault !== undefined);
+  if (report.notFound) return { kind: 'not-found', text: `Not found: ${report.notFound.message}`, faults };
   const failure = results.find((r) => r.id === report.firstFailure) ?? results.find((r) => r.status === 'fail');
-  if (failure) return { kind: 'fail', text: `First broken link: ${failure.id} — ${failure.summary}`, failure };
-  const ids = (status: CheckpointStatus) => results.filter((r) => r.status === status).map((r) => r.id);
+  if (failure) return { kind: 'fail', text: `First broken link: ${failure.id} — ${failure.summary}`, failure, faults };
+  const ids = (status: CheckpointStatus) => results.filter((r) => r.status === status && r.fault === undefined).map((r) => r.id);
   if (report.cancelled) {
     const ran = results.filter((r) => r.status !== 'skipped').length;
-    return { kind: 'cancelled', text: `Cancelled: ${ran} of ${results.length} checks ran, none failed.` };
+    return { kind: 'cancelled', text: `Cancelled: ${ran} of ${results.length} checks ran, none failed.`, faults };
+  }
+  if (faults.length) {
+    const f = faults[0]!;
+    const more = faults.length > 1 ? ` (and ${plural(faults.length - 1, 'more part')}: ${faults.slice(1).map((x) => x.id).join(', ')})` : '';
+    return { kind: 'incomplete', text: `Not finished: ${f.id} could not be checked — ${f.fault}${more}`, faults };
   }
   const warned = ids('warn');
-  if (warned.length) return { kind: 'warn', text: `All checks passed, with ${plural(warned.length, 'warning')}: ${warned.join(', ')}.` };
+  if (warned.length) return { kind: 'warn', text: `All checks passed, with ${plural(warned.length, 'warning')}: ${warned.join(', ')}.`, faults };
   const skipped = ids('skipped');
-  if (skipped.length) return { kind: 'partial', text: `No check failed; ${skipped.length} skipped: ${skipped.join(', ')}.` };
-  return { kind: 'pass', text: 'All checks passed.' };
+  if (skipped.length) return { kind: 'partial', text: `No check failed; ${skipped.length} skipped: ${skipped.join(', ')}.`, faults };
+  return { kind: 'pass', text: 'All checks passed.', faults };
+}
+
+/** A second line under a broken link, naming what could not be checked as well (empty when nothing). */
+export function faultNote(v: Verdict): string | undefined {
+  if (v.kind !== 'fail' || !v.faults.length) return undefined;
+  return `Also not checked: ${v.faults.map((f) => `${f.id} (${f.fault})`).join('; ')}.`;
+}
+
+/**
+ * Whether the diagnosis could not start at all (the kubeconfig, the API server, the credentials)
+ * or had nothing to look at (not found): the CLI then says it in one sentence.
+ */
+export function couldNotStart(report: DiagnosisReport): string | undefined {
+  if (report.notFound) return report.notFound.message;
+  const connection = report.checkpoints.find((c) => c.id === 'cluster-connection');
+  return connection?.fault;
 }
 
 /** Continuation lines of a multi-line value, indented to sit under the first. */

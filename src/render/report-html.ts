@@ -9,11 +9,11 @@
 // (`action: 'sign-in-azure'`) posts `signInAzure`.
 
 import type { CheckpointResult, CheckpointStatus, DiagnosisReport, Evidence } from '../checkpoints/types';
-import { clean, formatDuration, plural, verdict, workloadName, type Verdict } from './report-common';
+import { clean, faultNote, formatDuration, plural, verdict, workloadName, type Verdict } from './report-common';
 
 /** What the page can ask of the extension. */
 export type ReportMessage =
-  | { type: 'copyMarkdown' | 'rerun' | 'showOutput' | 'signInAzure' }
+  | { type: 'copyMarkdown' | 'rerun' | 'showOutput' | 'signInAzure' | 'pickWorkload' }
   | { type: 'copyCommand' | 'applyFix'; checkpoint: string; index: number };
 
 export interface HtmlOptions {
@@ -30,7 +30,7 @@ export interface HtmlOptions {
 const STATUS_TEXT: Record<CheckpointStatus, string> = { pass: 'Passed', warn: 'Warning', fail: 'Failed', skipped: 'Skipped' };
 const STATUS_ICON: Record<CheckpointStatus, string> = { pass: '✓', warn: '!', fail: '✗', skipped: '–' };
 const LEVEL_TEXT: Record<NonNullable<Evidence['level']>, string> = { ok: 'ok', info: 'info', warn: 'warning', fail: 'problem' };
-const VERDICT_CLASS: Record<Verdict['kind'], CheckpointStatus> = { fail: 'fail', cancelled: 'skipped', warn: 'warn', partial: 'skipped', pass: 'pass' };
+const VERDICT_CLASS: Record<Verdict['kind'], CheckpointStatus> = { 'not-found': 'skipped', fail: 'fail', cancelled: 'skipped', incomplete: 'warn', warn: 'warn', partial: 'skipped', pass: 'pass' };
 
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -62,6 +62,8 @@ export function renderReportHtml(report: DiagnosisReport, opts: HtmlOptions): st
 <h1>Workload Identity: ${h(workloadName(report))}</h1>
 <p class="meta">Context <code>${h(report.context)}</code> · server <code>${h(report.server)}</code> · ${h(report.startedAt)} · ${formatDuration(report.durationMs)} · ${plural(report.requests, 'API request')} · ${h(tool)}</p>
 <p class="verdict status-${VERDICT_CLASS[v.kind]}" role="status"><span class="icon" aria-hidden="true">${STATUS_ICON[VERDICT_CLASS[v.kind]]}</span> ${verdictHtml}</p>
+${faultNote(v) ? `<p class="fault-note">${prose(faultNote(v))}</p>` : ''}
+${v.kind === 'not-found' ? `<p><button type="button" data-action="pickWorkload"${disabled}>Pick a workload from the cluster…</button></p>` : ''}
 ${opts.busy ? `<p class="busy" role="status" aria-live="polite">${h(opts.busy)}</p>` : ''}
 ${opts.notice ? `<p class="notice notice-${opts.notice.level}" role="${opts.notice.level === 'error' ? 'alert' : 'status'}">${h(opts.notice.text)}</p>` : ''}
 <div class="toolbar">
@@ -123,6 +125,7 @@ code, pre { font-family: var(--vscode-editor-font-family); font-size: var(--vsco
 .status-warn .icon, .verdict.status-warn { color: var(--vscode-editorWarning-foreground, var(--vscode-charts-yellow)); }
 .status-skipped .icon, .verdict.status-skipped { color: var(--vscode-descriptionForeground); }
 .verdict code, .verdict { overflow-wrap: anywhere; }
+.fault-note { margin: -4px 0 12px; color: var(--vscode-editorWarning-foreground); }
 .busy, .notice { padding: 6px 12px; margin: 0 0 12px; border-radius: 2px; }
 .busy { background: var(--vscode-inputValidation-infoBackground); border: 1px solid var(--vscode-inputValidation-infoBorder); }
 .notice-info { background: var(--vscode-inputValidation-infoBackground); border: 1px solid var(--vscode-inputValidation-infoBorder); }

@@ -6,8 +6,10 @@
 
 import { redactTokens } from '../cluster/jwt';
 import type { DiagnosisReport } from '../checkpoints/types';
+import { verdict } from './report-common';
 
 export function renderReportJson(report: DiagnosisReport): string {
+  const v = verdict(report);
   const out = {
     tool: report.tool,
     context: report.context,
@@ -18,11 +20,16 @@ export function renderReportJson(report: DiagnosisReport): string {
     requests: report.requests,
     cancelled: report.cancelled,
     firstFailure: report.firstFailure ?? null,
+    // The same verdict line the text report ends with; `kind` not-found and incomplete are not verdicts about the workload.
+    verdict: { kind: v.kind, text: v.text },
+    notFound: report.notFound ?? null,
+    notChecked: v.faults.map((f) => ({ id: f.id, reason: f.fault })),
     checkpoints: report.checkpoints.map((c) => ({
       id: c.id,
       title: c.title,
       status: c.status,
       summary: c.summary,
+      ...(c.fault !== undefined ? { fault: c.fault } : {}),
       evidence: c.evidence,
       remediation: c.remediation.map((r) => ({
         text: r.text,

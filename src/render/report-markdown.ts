@@ -6,7 +6,7 @@
 // swallowed as HTML tags, `|` would end a table cell. Text inside `code spans` is left alone.
 
 import type { CheckpointResult, CheckpointStatus, DiagnosisReport } from '../checkpoints/types';
-import { clean, formatDuration, plural, verdict, workloadName } from './report-common';
+import { clean, faultNote, formatDuration, plural, verdict, workloadName } from './report-common';
 
 const STATUS_ICON: Record<CheckpointStatus, string> = { pass: '✅', warn: '⚠️', fail: '❌', skipped: '⏭️' };
 const LEVEL_ICON = { ok: '✓ ', warn: '⚠ ', fail: '✗ ', info: '' } as const;
@@ -18,6 +18,8 @@ export function renderReportMarkdown(report: DiagnosisReport): string {
   out.push('');
   const lead = v.failure ? `**First broken link:** ${code(v.failure.id)} — ${text(v.failure.summary)}` : `**${text(v.text)}**`;
   out.push(report.cancelled && v.failure ? `${lead} (cancelled before every check ran)` : lead);
+  const note = faultNote(v);
+  if (note) out.push('', text(note));
   out.push('');
   out.push('| | Checkpoint | Status | Summary |');
   out.push('|---|---|---|---|');

@@ -12,7 +12,7 @@
 // and a last line naming the first broken link (or that all checks passed).
 
 import type { DiagnosisReport, Evidence } from '../checkpoints/types';
-import { clean, formatDuration, indentLines, STATUS_WORD, verdict, workloadName } from './report-common';
+import { clean, faultNote, formatDuration, indentLines, STATUS_WORD, verdict, workloadName } from './report-common';
 
 /** A one-character level marker in front of each evidence line; no level is a blank. */
 const LEVEL_MARK: Record<NonNullable<Evidence['level']> | 'none', string> = { ok: '✓', warn: '!', fail: '✗', info: '·', none: ' ' };
@@ -40,6 +40,9 @@ export function renderReportText(report: DiagnosisReport): string {
   }
   lines.push('');
   if (report.cancelled && report.firstFailure) lines.push('Cancelled before every check ran.');
-  lines.push(clean(verdict(report).text));
+  const v = verdict(report);
+  lines.push(clean(v.text));
+  const note = faultNote(v);
+  if (note) lines.push(clean(note));
   return lines.join('\n') + '\n';
 }

@@ -45,7 +45,7 @@ export const clientIdFormat: Rule = {
     description: 'The `azure.workload.identity/client-id` or `tenant-id` annotation of a ServiceAccount is empty, not a string, or not a GUID (a resource ID, a braced or `urn:uuid:` GUID, stray whitespace), which the webhook copies into the pod unchecked.',
     defaultSeverity: 'error',
     kinds: ['ServiceAccount'],
-    fact: "`azure.workload.identity/client-id`: the identity's client ID (a GUID). Not validated by the webhook [...] When it is missing, the pod is still admitted: v1.0 to v1.5.0 inject `AZURE_CLIENT_ID` empty, v1.5.1+ omit it. [...] `azure.workload.identity/tenant-id`: overrides the webhook's default tenant if the key is present at all, even empty. Not validated.",
+    fact: "`azure.workload.identity/client-id`: the identity's client ID (a GUID). Not validated by the webhook [...] When it is missing, the pod is still admitted: v1.0 to v1.5.0 inject `AZURE_CLIENT_ID` empty, v1.5.1+ omit it [...] `azure.workload.identity/tenant-id`: overrides the webhook's default tenant if the key is present at all, even empty. Not validated.",
     fixable: 'safe',
   },
   check(obj, ctx) {

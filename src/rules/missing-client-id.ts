@@ -16,7 +16,7 @@ export const missingClientId: Rule = {
     description: 'A ServiceAccount that Workload Identity pods run as has no `azure.workload.identity/client-id` annotation, so the webhook injects no (or an empty) `AZURE_CLIENT_ID`.',
     defaultSeverity: 'error',
     kinds: ['ServiceAccount'],
-    fact: '`azure.workload.identity/client-id`: the identity\'s client ID (a GUID). [...] Read only from the ServiceAccount; on a Pod it is ignored. [...] When it is missing, the pod is still admitted: v1.0 to v1.5.0 inject `AZURE_CLIENT_ID` empty, v1.5.1+ omit it.',
+    fact: '`azure.workload.identity/client-id`: the identity\'s client ID (a GUID). [...] Read only from the ServiceAccount; on a Pod it is ignored. [...] When it is missing, the pod is still admitted: v1.0 to v1.5.0 inject `AZURE_CLIENT_ID` empty, v1.5.1+ omit it',
     fixable: 'suggestion',
   },
   check(obj, ctx) {

@@ -23,7 +23,7 @@ export const proxySidecarPort: Rule = {
     description: 'The `azure.workload.identity/proxy-sidecar-port` pod annotation is not a port number from 1 to 65535 written as a string, so the webhook (or the API server) rejects the pod.',
     defaultSeverity: 'error',
     kinds: WORKLOADS,
-    fact: '`azure.workload.identity/proxy-sidecar-port`: int32, default 8000; unparsable: pod rejected.',
+    fact: '`azure.workload.identity/proxy-sidecar-port`: int32, default 8000; read only when `inject-proxy-sidecar` is present; then unparsable: pod rejected.',
     fixable: 'safe',
   },
   check(obj, ctx) {

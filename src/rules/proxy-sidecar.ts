@@ -26,10 +26,10 @@ export const proxySidecar: Rule = {
   meta: {
     id: 'proxy-sidecar',
     title: 'inject-proxy-sidecar injects a privileged proxy whatever its value',
-    description: 'The `azure.workload.identity/inject-proxy-sidecar` pod annotation is present (even as "false"), so the webhook injects the privileged azwi-proxy-init and azwi-proxy containers; with `hostNetwork: true` the pod is rejected, and in a Job the proxy keeps it from completing.',
+    description: 'The `azure.workload.identity/inject-proxy-sidecar` pod annotation is present (even as "false"), so the webhook injects the privileged azwi-proxy-init and azwi-proxy containers; with `hostNetwork: true` the pod is rejected, and in a Job, with a webhook older than v1.5.0 or Kubernetes older than 1.32, the proxy keeps it from completing.',
     defaultSeverity: 'warning',
     kinds: WORKLOADS,
-    fact: "`azure.workload.identity/inject-proxy-sidecar`: only the key's PRESENCE counts, so `\"false\"` still injects the proxy (upstream issue 1210). Injects the privileged init container `azwi-proxy-init` and the sidecar `azwi-proxy`. With `hostNetwork: true` the pod is REJECTED (`hostNetwork is set to true, cannot inject proxy sidecar`). The proxy stops Jobs from completing (upstream issue 773). Meant only for migrating from aad-pod-identity.",
+    fact: "`azure.workload.identity/inject-proxy-sidecar`: only the key's PRESENCE counts, so `\"false\"` still injects the proxy (upstream issue 1210). Injects the privileged init container `azwi-proxy-init` and the sidecar `azwi-proxy`. With `hostNetwork: true` the pod is REJECTED (`hostNetwork is set to true, cannot inject proxy sidecar`). Before webhook v1.5.0, or on Kubernetes older than 1.32, the proxy stops Jobs from completing (upstream issue 773); since v1.5.0 on Kubernetes 1.32+ it is injected as a native sidecar (an init container with `restartPolicy: Always`, upstream PR 1442) and Jobs complete. Meant only for migrating from aad-pod-identity.",
     fixable: 'safe',
   },
   check(obj, ctx) {
@@ -47,7 +47,7 @@ export const proxySidecar: Rule = {
     if (onHost) {
       message = `${head} makes the webhook reject the pod, because the pod spec sets hostNetwork: true ("hostNetwork is set to true, cannot inject proxy sidecar").`;
     } else if (job) {
-      message = `${head} injects the privileged azwi-proxy-init and azwi-proxy containers, and in a ${obj.kind} the azwi-proxy sidecar keeps running after the work is done, so the Job never completes.`;
+      message = `${head} injects the privileged azwi-proxy-init and azwi-proxy containers, and in a ${obj.kind} with a webhook older than v1.5.0 or on Kubernetes older than 1.32 the azwi-proxy sidecar keeps running after the work is done, so the Job never completes (since v1.5.0 on 1.32+ it is a native sidecar that stops with the Job).`;
     } else {
       message = `${head} injects the privileged azwi-proxy-init and azwi-proxy containers, which are meant only for apps migrating from aad-pod-identity.`;
     }

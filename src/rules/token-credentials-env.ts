@@ -38,7 +38,7 @@ export const tokenCredentialsEnv: Rule = {
     description: 'AZURE_TOKEN_CREDENTIALS is not `prod`, `dev` or a credential name (DefaultAzureCredential then throws when constructed), or, in a Workload Identity pod, narrows the chain to credentials that never try Workload Identity.',
     defaultSeverity: 'error',
     kinds: WORKLOADS,
-    fact: 'DefaultAzureCredential order: EnvironmentCredential, WorkloadIdentityCredential, ManagedIdentityCredential, then developer credentials (VS Code, CLI, PowerShell, azd). [...] `AZURE_TOKEN_CREDENTIALS` (4.10+) narrows the chain: `prod`, `dev`, or one credential name; an invalid value throws at construction.',
+    fact: 'DefaultAzureCredential order: EnvironmentCredential, WorkloadIdentityCredential, ManagedIdentityCredential, then developer credentials (VS Code, CLI, PowerShell, azd). [...] `AZURE_TOKEN_CREDENTIALS` narrows the chain: `prod` or `dev` since 4.10, one credential name (e.g. `WorkloadIdentityCredential`) since 4.11; an invalid value throws at construction.',
     fixable: 'suggestion',
   },
   check(obj, ctx) {

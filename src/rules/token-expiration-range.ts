@@ -67,7 +67,7 @@ export const tokenExpirationRange: Rule = {
     description: 'The `azure.workload.identity/service-account-token-expiration` annotation of a ServiceAccount or pod is not an integer from 3600 to 86400 (or is an unquoted number), so the webhook or the API server rejects the pod.',
     defaultSeverity: 'error',
     kinds: ['ServiceAccount', ...WORKLOADS],
-    fact: '`azure.workload.identity/service-account-token-expiration`: integer seconds, 3600 to 86400; also valid on the pod, where it wins. Out of range or not an integer: the POD IS REJECTED (HTTP 400, `token expiration %d not valid. Expected value to be between 3600 and 86400`).',
+    fact: '`azure.workload.identity/service-account-token-expiration`: integer seconds, 3600 to 86400; also valid on the pod, where it wins (an empty pod value does not override the ServiceAccount\'s). Out of range: the POD IS REJECTED (HTTP 400, `token expiration %d not valid. Expected value to be between 3600 and 86400`); not an integer: also rejected, with Go\'s `strconv.ParseInt` error.',
     fixable: 'safe',
   },
   check(obj, ctx) {

@@ -8,7 +8,8 @@
 //   workloads  labels; the selector; the pod template's labels and annotations, ServiceAccount and
 //              containers' name, env (values too: hard-coded AZURE_CLIENT_ID) and envFrom;
 //              paused/suspend for the actions; the status counts (readyReplicas: webhook up)
-//   pods       labels, the skip-containers annotation, owner (kind, name, uid), creation time;
+//   pods       labels, the skip-containers annotation, owner (kind, name, uid), creation and
+//              deletion times;
 //              the containers' names and which injected variables they have (injection); the
 //              projected token volume's audience; the ServiceAccount; the phase — the parts
 //              alike across a workload's pods shared (treeKeeper)
@@ -115,6 +116,9 @@ function keepPod(o: KubeObject, sharing: Sharing): KubeObject {
   if (m.namespace !== undefined) metadata.namespace = sharing.part(m.namespace);
   if (m.resourceVersion !== undefined) metadata.resourceVersion = m.resourceVersion;
   if (m.creationTimestamp !== undefined) metadata.creationTimestamp = m.creationTimestamp;
+  // A pod being deleted is not one of the workload's current pods, for the diagnosis as for the tree.
+  const deleting = (m as { deletionTimestamp?: string }).deletionTimestamp;
+  if (deleting !== undefined) (metadata as { deletionTimestamp?: string }).deletionTimestamp = deleting;
   if (m.labels) metadata.labels = sharing.part(m.labels);
   const skip = m.annotations?.[SKIP_CONTAINERS];
   if (skip !== undefined) metadata.annotations = sharing.part({ [SKIP_CONTAINERS]: skip });

@@ -13,6 +13,7 @@ import { Resources } from '../cluster/resources';
 import { clientIdState, podInjection, useLabelState, type ClientIdState } from '../checkpoints/evaluate';
 import { toWorkload } from '../checkpoints/context';
 import { CLIENT_ID, USE_LABEL, WEBHOOK_CONFIGURATION } from '../manifests/workload-identity';
+import { fingerprintOf, type WorkloadFingerprint } from './overlay';
 import { podsOf, workloadStatus, type StatusLevel, type TreeWorkloadKind, type WorkloadStatus } from './workload-status';
 
 /** What the model reads: a ResourceCache satisfies it. */
@@ -232,6 +233,16 @@ export class TreeModel {
     return this.index(namespace).serviceAccounts.find((s) => s.name === name);
   }
 
+  /**
+   * The versions a workload's state rests on, as the caches hold them: what a diagnosis overlay
+   * is compared with (src/tree/overlay.ts). The pods are not known while they are being listed.
+   */
+  fingerprint(w: WorkloadEntry): WorkloadFingerprint {
+    const sa = this.serviceAccount(w.namespace, w.serviceAccountName);
+    const saListed = this.opts.serviceAccountsKnown?.() ?? true;
+    return fingerprintOf({ workload: w.object, serviceAccount: sa ? sa.object : saListed ? null : undefined, ...(w.status.pending ? {} : { pods: w.pods }) });
+  }
+
   /** The pods of a workload, each with whether the webhook injected it. */
   pods(w: WorkloadEntry): PodEntry[] {
     const label = useLabelState(toWorkload({ namespace: w.namespace, kind: w.kind, name: w.name }, w.object));
@@ -247,7 +258,8 @@ export class TreeModel {
       }
       const inj = podInjection(p, saHasClientId);
       // Injected, but with nothing to say who it is: the ServiceAccount has no client ID for the webhook to copy.
-      if (inj.state === 'injected' && !saHasClientId) return { ...base, state: 'injected-without-client-id' as const, level: 'error' as const, short: 'injected, no client ID on the ServiceAccount' };
+      // sdk-environment warns for such a pod (service-account fails for the ServiceAccount itself).
+      if (inj.state === 'injected' && !saHasClientId) return { ...base, state: 'injected-without-client-id' as const, level: 'warning' as const, short: 'injected, no client ID on the ServiceAccount' };
       if (inj.state === 'injected') return { ...base, state: 'injected' as const, level: 'ok' as const, short: 'injected' };
       if (inj.state === 'injected-without-client-id') return { ...base, state: 'injected-without-client-id' as const, level: 'error' as const, short: 'injected, no AZURE_CLIENT_ID' };
       return { ...base, state: 'not-injected' as const, level: 'error' as const, short: 'not injected' };

@@ -1,6 +1,8 @@
 // The sidebar tree's nodes, without `vscode`: what each node shows (label, description,
 // tooltip lines, level for the icon), what it offers (contextValue flags: diagnose, YAML, copy
 // subject, the three certain fixes), and its children. src/editor/tree maps these to TreeItems.
+// A workload just diagnosed shows that diagnosis's verdict instead of its own state until the
+// cluster changes it (src/tree/overlay.ts); counts, filters and fixes stay on the tree's own.
 //
 //   <context> (<cluster>)                       the kube context, switchable from the title bar
 //     ⚠ Not live: ... Retrying.                  stale / fallback / forbidden / pods-listing notes, when any
@@ -15,9 +17,10 @@
 import type { ClusterIdentity } from '../cluster/types';
 import { namespaceExcluded } from '../checkpoints/evaluate';
 import type { LiveCluster, TreeAction } from './live-cluster';
+import type { DiagnosisOverlay, DiagnosisOverlays } from './overlay';
 import { plural } from '../util/words';
 import { countOf, federatedSubject, filtersActive, TREE_KINDS, type NamespaceCounts, type PodEntry, type ServiceAccountEntry, type TreeFilters, type WorkloadEntry } from './model';
-import type { StatusFinding, StatusLevel, TreeWorkloadKind } from './workload-status';
+import type { FindingId, StatusFinding, StatusLevel, TreeWorkloadKind } from './workload-status';
 
 export type MessageLevel = 'info' | 'warning' | 'error' | 'loading';
 
@@ -38,7 +41,8 @@ export type TreeNode =
   | (Base & { type: 'message'; level: MessageLevel; action?: TreeAction })
   | (Base & { type: 'namespace'; namespace: string; counts: NamespaceCounts; level: StatusLevel })
   | (Base & { type: 'folder'; namespace: string; kind: TreeWorkloadKind | 'ServiceAccount'; level: StatusLevel })
-  | (Base & { type: 'workload'; entry: WorkloadEntry; level: StatusLevel; context: string })
+  /** `overlay`: the last diagnosis of the workload, shown instead of the tree's own state until the cluster changes it. */
+  | (Base & { type: 'workload'; entry: WorkloadEntry; level: StatusLevel; context: string; overlay?: DiagnosisOverlay })
   | (Base & { type: 'serviceAccount'; namespace: string; name: string; entry?: ServiceAccountEntry; level: StatusLevel; context: string; workload?: WorkloadEntry })
   | (Base & { type: 'pod'; entry: PodEntry; level: StatusLevel })
   | (Base & { type: 'finding'; finding: StatusFinding; level: StatusLevel });
@@ -65,10 +69,14 @@ export function rootNodes(live: LiveCluster | undefined, contextName?: string): 
   ];
 }
 
-/** The children of a node; the context node's depend on the live state. */
-export function childNodes(live: LiveCluster, node: TreeNode, filters: TreeFilters, now = Date.now()): TreeNode[] {
+/**
+ * The children of a node; the context node's depend on the live state. `overlays`: the diagnoses
+ * to show over their workloads' own states (see src/tree/overlay.ts).
+ */
+export function childNodes(live: LiveCluster, node: TreeNode, filters: TreeFilters, now = Date.now(), overlays?: DiagnosisOverlays): TreeNode[] {
   const ctx = live.identity?.context ?? '';
   const model = live.model;
+  const wl = (w: WorkloadEntry, idPrefix?: string): TreeNode => workloadNode(ctx, w, idPrefix, overlayFor(live, w, overlays));
   switch (node.type) {
     case 'context':
       return contextChildren(live, filters, now);
@@ -112,7 +120,7 @@ export function childNodes(live: LiveCluster, node: TreeNode, filters: TreeFilte
     case 'folder': {
       if (!model) return [];
       if (node.kind === 'ServiceAccount') return model.serviceAccounts(node.namespace, filters).map((sa) => serviceAccountNode(ctx, sa.namespace, sa.name, sa));
-      return model.workloads(node.namespace, node.kind, filters).map((w) => workloadNode(ctx, w));
+      return model.workloads(node.namespace, node.kind, filters).map((w) => wl(w));
     }
     case 'workload': {
       if (!model) return [];
@@ -134,7 +142,7 @@ export function childNodes(live: LiveCluster, node: TreeNode, filters: TreeFilte
     }
     case 'serviceAccount': {
       if (!node.entry) return [];
-      return node.entry.usedBy.map((w) => workloadNode(ctx, w, `${node.id}/wl:`));
+      return node.entry.usedBy.map((w) => wl(w, `${node.id}/wl:`));
     }
     default:
       return [];
@@ -207,17 +215,15 @@ function message(id: string, level: MessageLevel, label: string, action?: TreeAc
 /** The fixes a workload's findings call for, as contextValue flags (the menus' `when` clauses read them). */
 export function fixFlags(w: WorkloadEntry): string[] {
   const flags = new Set<string>();
+  const has = (...ids: FindingId[]): boolean => w.status.findings.some((f) => f.id !== undefined && ids.includes(f.id));
   // A restart makes new pods; while the webhook is down or kept from the namespace, they would not be injected (or be refused).
-  const webhookBlocked = w.status.findings.some((f) => f.checkpoint === 'webhook' && f.level === 'error');
+  const webhookBlocked = has('webhook-down', 'namespace-excluded');
   const rollable = !webhookBlocked && (w.kind === 'Deployment' || w.kind === 'StatefulSet' || w.kind === 'DaemonSet');
-  for (const f of w.status.findings) {
-    if (f.level !== 'error' && f.level !== 'warning') continue;
-    // A Job's pod template cannot change after creation: no label fix for it.
-    if (f.checkpoint === 'pod-label' && f.short !== 'pods predate the label' && w.kind !== 'Job') flags.add('fix-label');
-    if (f.checkpoint === 'service-account' && f.short !== 'SA not found') flags.add('fix-annotate');
-    // A paused Deployment rolls nothing out, a restart included: resuming it is the fix.
-    if (rollable && (f.short === 'pods predate the label' || f.short === 'pods not injected' || f.short === 'pods lack AZURE_CLIENT_ID')) flags.add(paused(w) ? 'fix-resume' : 'fix-restart');
-  }
+  // A Job's pod template cannot change after creation: no label fix for it.
+  if (w.kind !== 'Job' && has('label-on-workload', 'label-as-annotation', 'label-wrong-value', 'label-missing')) flags.add('fix-label');
+  if (has('sa-no-client-id', 'sa-annotation-typo', 'sa-client-id-not-guid')) flags.add('fix-annotate');
+  // A paused Deployment rolls nothing out, a restart included: resuming it is the fix.
+  if (rollable && has('pods-predate-label', 'pods-not-injected', 'pods-lack-client-id')) flags.add(paused(w) ? 'fix-resume' : 'fix-restart');
   return [...flags];
 }
 
@@ -225,19 +231,37 @@ function paused(w: WorkloadEntry): boolean {
   return w.kind === 'Deployment' && !!(w.object.spec as { paused?: boolean } | undefined)?.paused;
 }
 
-function workloadNode(ctx: string, w: WorkloadEntry, idPrefix = 'wl:'): TreeNode {
-  const level = w.status.level;
+/** What the tree's own state covers, said in every workload's tooltip: it is not the whole chain. */
+export const TREE_SCOPE =
+  "The sidebar's own state covers the cluster side only: the use label, the ServiceAccount's client ID, the pods' injection and credential variables — not Azure, the token or the logs. Diagnose This Workload checks the whole chain.";
+
+function overlayFor(live: LiveCluster, w: WorkloadEntry, overlays: DiagnosisOverlays | undefined): DiagnosisOverlay | undefined {
+  const id = live.identity;
+  if (!overlays || !id || !live.model) return undefined;
+  return overlays.lookup({ context: id.context, server: id.server }, w, live.model.fingerprint(w));
+}
+
+function workloadNode(ctx: string, w: WorkloadEntry, idPrefix = 'wl:', overlay?: DiagnosisOverlay): TreeNode {
+  const findings = w.status.findings.map((f) => `${levelMark(f.level)} ${f.message}`);
+  const diagnosed = overlay
+    ? [
+        `Diagnosed ${overlay.at.toLocaleString()}: ${overlay.verdict}`,
+        `Shown until the cluster changes this ${w.kind}, its ServiceAccount or its pods; then the sidebar's own state again.`,
+        `The sidebar's own state: ${w.status.short}`,
+      ]
+    : [];
   return {
     type: 'workload',
     id: `${idPrefix}${ctx}/${w.namespace}/${w.kind}/${w.name}`,
     label: w.name,
-    description: w.status.short,
-    tooltip: [`${w.kind} ${w.namespace}/${w.name} — ServiceAccount ${w.serviceAccountName}`, ...w.status.findings.map((f) => `${levelMark(f.level)} ${f.message}`)],
+    description: overlay?.description ?? w.status.short,
+    tooltip: [`${w.kind} ${w.namespace}/${w.name} — ServiceAccount ${w.serviceAccountName}`, ...diagnosed, ...findings, TREE_SCOPE],
     contextValue: ['workload', `kind-${w.kind}`, ...fixFlags(w)].join(' '),
     collapsible: 'collapsed',
     entry: w,
-    level,
+    level: overlay?.level ?? w.status.level,
     context: ctx,
+    ...(overlay ? { overlay } : {}),
   };
 }
 

@@ -4,9 +4,14 @@
 // projected token, the logs, Azure) is left to the full diagnosis.
 //
 //   ok       wired and injected
-//   error    wired but broken: the first broken link names the short description
-//   warning  partly wired (the label on the workload, not its pod template)
+//   error    broken: the diagnosis's checkpoint for it FAILS (the first such finding names it)
+//   warning  the diagnosis's checkpoint for it WARNS (no pod to check, the label also in the selector)
 //   muted    not using Workload Identity (no label anywhere, no client-id on its ServiceAccount)
+//
+// A finding's level is never chosen here case by case: each finding the tree can make is a row of
+// FINDINGS, with the checkpoint that judges the same thing and the answer that checkpoint gives
+// (fail → error, warn → warning). test/unit/workload-status.test.ts runs the checkpoints on the
+// same objects to hold the table to that, so the sidebar and the report cannot drift apart.
 
 import type { WorkloadKind } from '../cluster/resources';
 import type { KubeObject, Pod } from '../cluster/types';
@@ -18,6 +23,44 @@ import { CLIENT_ID, USE_LABEL } from '../manifests/workload-identity';
 export type TreeWorkloadKind = Exclude<WorkloadKind, 'Pod'>;
 export type StatusLevel = 'ok' | 'error' | 'warning' | 'muted';
 
+/** The audience of the webhook's projected token volume (sdk-environment fails any other). */
+const TOKEN_AUDIENCE = 'api://AzureADTokenExchange';
+
+/**
+ * Every problem the tree can report: the checkpoint that judges the same thing (`also`: other
+ * checkpoints that answer the same for it), and what that checkpoint answers for it. The level
+ * follows from the answer (fail → error, warn → warning).
+ */
+export const FINDINGS = {
+  'webhook-down': { checkpoint: 'webhook', answer: 'fail' },
+  'namespace-excluded': { checkpoint: 'webhook', answer: 'fail' },
+  'label-wrong-value': { checkpoint: 'pod-label', answer: 'fail' },
+  'label-on-workload': { checkpoint: 'pod-label', answer: 'fail' },
+  'label-as-annotation': { checkpoint: 'pod-label', answer: 'fail' },
+  'label-missing': { checkpoint: 'pod-label', answer: 'fail' },
+  'pods-predate-label': { checkpoint: 'pod-label', answer: 'fail' },
+  'label-in-selector': { checkpoint: 'pod-label', answer: 'warn' },
+  // Both pod-label and sdk-environment warn when no pod runs: one finding stands for the two.
+  'no-pods': { checkpoint: 'pod-label', also: ['sdk-environment'], answer: 'warn' },
+  'sa-not-found': { checkpoint: 'service-account', answer: 'fail' },
+  'sa-no-client-id': { checkpoint: 'service-account', answer: 'fail' },
+  'sa-annotation-typo': { checkpoint: 'service-account', answer: 'fail' },
+  'sa-client-id-not-guid': { checkpoint: 'service-account', answer: 'fail' },
+  'pods-not-injected': { checkpoint: 'sdk-environment', answer: 'fail' },
+  'pods-lack-client-id': { checkpoint: 'sdk-environment', answer: 'fail' },
+  'pods-injected-without-client-id': { checkpoint: 'sdk-environment', answer: 'warn' },
+  'token-audience': { checkpoint: 'sdk-environment', answer: 'fail' },
+  'credential-env': { checkpoint: 'sdk-environment', answer: 'fail' },
+  'client-id-hardcoded': { checkpoint: 'sdk-environment', answer: 'fail' },
+} as const satisfies Record<string, { checkpoint: CheckpointId; also?: readonly CheckpointId[]; answer: 'fail' | 'warn' }>;
+
+export type FindingId = keyof typeof FINDINGS;
+
+/** The tree's level for a checkpoint's answer: the same icon and severity as the report's. */
+export function levelOfAnswer(answer: 'fail' | 'warn'): 'error' | 'warning' {
+  return answer === 'fail' ? 'error' : 'warning';
+}
+
 export interface StatusFinding {
   level: StatusLevel;
   /** One sentence for the tooltip and the expanded node. */
@@ -25,6 +68,8 @@ export interface StatusFinding {
   checkpoint: CheckpointId;
   /** A few words for the node's description, when this finding names the status. */
   short: string;
+  /** Which problem (a row of FINDINGS); absent for what is right (ok) and what the tree leaves to the diagnosis (muted). */
+  id?: FindingId;
 }
 
 export interface WorkloadStatus {
@@ -61,10 +106,18 @@ export function podsOf(workload: KubeObject, kind: TreeWorkloadKind, allPodsOfNa
   return podsOfWorkload(asWorkload(workload, kind), allPodsOfNamespace, jobsOfNamespace);
 }
 
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 export function workloadStatus(input: WorkloadStatusInput): WorkloadStatus {
   const w = asWorkload(input.workload, input.kind);
   const findings: StatusFinding[] = [];
-  const add = (level: StatusLevel, checkpoint: CheckpointId, short: string, message: string): void => {
+  const problem = (id: FindingId, short: string, message: string): void => {
+    const { checkpoint, answer } = FINDINGS[id];
+    findings.push({ level: levelOfAnswer(answer), message, checkpoint, short, id });
+  };
+  const note = (level: 'ok' | 'muted', checkpoint: CheckpointId, short: string, message: string): void => {
     findings.push({ level, message, checkpoint, short });
   };
   const label = useLabelState(w);
@@ -72,58 +125,68 @@ export function workloadStatus(input: WorkloadStatusInput): WorkloadStatus {
   const cid = sa ? clientIdState(sa) : undefined;
   const saName = `${w.ref.namespace}/${w.serviceAccountName}`;
 
-  // Not using Workload Identity: nothing to judge.
+  // Not using Workload Identity: nothing to judge. (A diagnosis of it fails pod-label: it is asked
+  // to check a workload as one that should use Workload Identity; the tree only lists it.)
   if (label.state === 'none' && (!cid || cid.state === 'missing')) {
     return { level: 'muted', short: 'not using Workload Identity', findings: [{ level: 'muted', checkpoint: 'pod-label', short: 'not using Workload Identity', message: `No ${USE_LABEL} label, and ${sa ? `ServiceAccount ${saName} has no client-id` : sa === null ? `ServiceAccount ${saName} does not exist` : `ServiceAccount ${saName} is not known`}.` }] };
   }
 
   // webhook: up, and acting on this namespace.
-  if (input.webhookUp === false) add('error', 'webhook', 'webhook down', 'The Workload Identity webhook is not running: no pod gets a token, and labelled pods may be refused.');
+  if (input.webhookUp === false) problem('webhook-down', 'webhook down', 'The Workload Identity webhook is not running: no pod gets a token, and labelled pods may be refused.');
   const excluded = namespaceExcluded(w.ref.namespace, input.namespace?.metadata.labels ?? {});
-  if (excluded) add('error', 'webhook', 'namespace excluded', `AKS never sends pods of namespace "${w.ref.namespace}" to the webhook (${excluded}).`);
+  if (excluded) problem('namespace-excluded', 'namespace excluded', `AKS never sends pods of namespace "${w.ref.namespace}" to the webhook (${excluded}).`);
 
-  // pod-label.
+  // pod-label: every place but the template's label fails it, as the webhook injects nothing.
   const kindName = w.ref.kind;
-  if (label.state === 'template') add('ok', 'pod-label', 'labelled', `The pod template carries ${USE_LABEL}: "true".`);
-  else if (label.state === 'workload-only') add('warning', 'pod-label', `label on the ${kindName}, not the template`, `The label ${USE_LABEL} is on the ${kindName}'s own metadata, not on its pod template: the webhook only reads pod labels.`);
-  else if (label.state === 'annotation') add('warning', 'pod-label', 'use is an annotation, not a label', `${USE_LABEL} is a pod-template annotation; the webhook only matches it as a label.`);
-  else if (label.state === 'wrong-value') add('error', 'pod-label', `use label is "${label.value}"`, `The pod template's label ${USE_LABEL} is "${label.value}", not "true": nothing is injected.`);
-  else add('warning', 'pod-label', 'no use label on the template', `ServiceAccount ${saName} is annotated for Workload Identity, but the pod template has no ${USE_LABEL}: "true" label.`);
+  if (label.state === 'template') note('ok', 'pod-label', 'labelled', `The pod template carries ${USE_LABEL}: "true".`);
+  else if (label.state === 'workload-only') problem('label-on-workload', `label on the ${kindName}, not the template`, `The label ${USE_LABEL} is on the ${kindName}'s own metadata, not on its pod template: the webhook only reads pod labels, so nothing is injected.`);
+  else if (label.state === 'annotation') problem('label-as-annotation', 'use is an annotation, not a label', `${USE_LABEL} is a pod-template annotation; the webhook only matches it as a label, so nothing is injected.`);
+  else if (label.state === 'wrong-value') problem('label-wrong-value', `use label is "${label.value}"`, `The pod template's label ${USE_LABEL} is "${label.value}", not "true": nothing is injected.`);
+  else problem('label-missing', 'no use label on the template', `ServiceAccount ${saName} is annotated for Workload Identity, but the pod template has no ${USE_LABEL}: "true" label, so nothing is injected.`);
 
   const podsKnown = !input.podsPending;
   const unlabelled = label.state === 'template' && podsKnown ? unlabelledPods(input.pods) : [];
-  if (unlabelled.length) add('error', 'pod-label', 'pods predate the label', `${unlabelled.length} of ${input.pods.length} pods were created from an older template without the label: ${unlabelled.join(', ')}.`);
+  if (unlabelled.length) problem('pods-predate-label', 'pods predate the label', `${unlabelled.length} of ${input.pods.length} pods were created from an older template without the label: ${unlabelled.join(', ')}.`);
+  // Immutable once created: pod-label warns, since taking it out later needs a delete and re-create.
+  const selector = (w.object.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)?.selector?.matchLabels;
+  if (label.state === 'template' && selector?.[USE_LABEL] !== undefined) problem('label-in-selector', 'use label in the selector', `${USE_LABEL} is also in the ${kindName}'s spec.selector.matchLabels, which is immutable: removing it later needs a delete and re-create.`);
+  if (label.state === 'template' && podsKnown && !input.pods.length) problem('no-pods', 'wired, no pods', `No pod of the ${kindName} is running${kindName === 'CronJob' ? ' (no Job of it is)' : ''}: whether pods get the token shows once one runs.`);
 
   // service-account.
-  if (sa === null) add('error', 'service-account', 'SA not found', `ServiceAccount ${saName} does not exist: new pods are rejected.`);
-  else if (cid?.state === 'missing') add('error', 'service-account', 'SA has no client-id', `ServiceAccount ${saName} has no ${CLIENT_ID} annotation, so pods get no AZURE_CLIENT_ID.`);
-  else if (cid?.state === 'typo') add('error', 'service-account', `SA annotation typo: ${cid.key.split('/').pop()}`, `ServiceAccount ${saName} has "${cid.key}" instead of "${CLIENT_ID}": the webhook ignores it.`);
-  else if (cid?.state === 'not-guid') add('error', 'service-account', 'SA client-id is not a GUID', `ServiceAccount ${saName}'s client-id ${JSON.stringify(cid.value)} is not a GUID.`);
-  else if (cid?.state === 'ok') add('ok', 'service-account', 'SA annotated', `ServiceAccount ${saName} has client-id ${cid.clientId}.`);
+  if (sa === null) problem('sa-not-found', 'SA not found', `ServiceAccount ${saName} does not exist: new pods are rejected.`);
+  else if (cid?.state === 'missing') problem('sa-no-client-id', 'SA has no client-id', `ServiceAccount ${saName} has no ${CLIENT_ID} annotation, so pods get no AZURE_CLIENT_ID.`);
+  else if (cid?.state === 'typo') problem('sa-annotation-typo', `SA annotation typo: ${cid.key.split('/').pop()}`, `ServiceAccount ${saName} has "${cid.key}" instead of "${CLIENT_ID}": the webhook ignores it.`);
+  else if (cid?.state === 'not-guid') problem('sa-client-id-not-guid', 'SA client-id is not a GUID', `ServiceAccount ${saName}'s client-id ${JSON.stringify(cid.value)} is not a GUID.`);
+  else if (cid?.state === 'ok') note('ok', 'service-account', 'SA annotated', `ServiceAccount ${saName} has client-id ${cid.clientId}.`);
 
   // sdk-environment: injection of the labelled pods, credential variables, a hard-coded client ID.
   const saClientId = sa?.metadata.annotations?.[CLIENT_ID];
-  if (label.state === 'template' && !podsKnown) add('muted', 'sdk-environment', 'checking pods…', 'The pods are still being listed: whether they were injected shows once they are.');
+  if (label.state === 'template' && !podsKnown) note('muted', 'sdk-environment', 'checking pods…', 'The pods are still being listed: whether they were injected shows once they are.');
   if (label.state === 'template' && podsKnown) {
     const labelled = input.pods.filter((p) => !unlabelled.includes(p.metadata.name));
-    const injections = labelled.map((p) => ({ pod: p.metadata.name, ...podInjection(p, !!saClientId) }));
-    const notInjected = injections.filter((i) => i.state === 'not-injected').map((i) => i.pod);
-    const noClientId = injections.filter((i) => i.state === 'injected-without-client-id').map((i) => i.pod);
-    if (notInjected.length) add('error', 'sdk-environment', 'pods not injected', `${notInjected.length} labelled ${notInjected.length === 1 ? 'pod was' : 'pods were'} not injected: ${notInjected.join(', ')}.`);
-    if (noClientId.length) add('error', 'sdk-environment', 'pods lack AZURE_CLIENT_ID', `${noClientId.length} ${noClientId.length === 1 ? 'pod was' : 'pods were'} created before the ServiceAccount got its client-id: ${noClientId.join(', ')}.`);
+    const injections = labelled.map((p) => ({ pod: p, ...podInjection(p, !!saClientId) }));
+    const names = (xs: typeof injections): string => xs.map((i) => i.pod.metadata.name).join(', ');
+    const notInjected = injections.filter((i) => i.state === 'not-injected');
+    const noClientId = injections.filter((i) => i.state === 'injected-without-client-id');
+    // Injected while the ServiceAccount has no client ID: service-account fails for that; sdk-environment warns.
+    const incomplete = injections.filter((i) => i.state === 'injected' && i.missing.size > 0);
+    const badAudience = injections.filter((i) => i.state !== 'not-injected' && i.volume && i.volume.audience !== TOKEN_AUDIENCE);
+    if (notInjected.length) problem('pods-not-injected', 'pods not injected', `${count(notInjected.length, 'labelled pod was', 'labelled pods were')} not injected: ${names(notInjected)}.`);
+    if (noClientId.length) problem('pods-lack-client-id', 'pods lack AZURE_CLIENT_ID', `${count(noClientId.length, 'pod was', 'pods were')} created before the ServiceAccount got its client-id: ${names(noClientId)}.`);
+    if (incomplete.length) problem('pods-injected-without-client-id', 'injected without AZURE_CLIENT_ID', `${count(incomplete.length, 'pod was', 'pods were')} injected without ${[...new Set(incomplete.flatMap((i) => [...i.missing]))].join(', ')}${saClientId ? '' : ' (the ServiceAccount has no client-id to inject)'}: ${names(incomplete)}.`);
+    for (const i of badAudience) problem('token-audience', `token audience ${i.volume!.audience}`, `The token volume of pod ${i.pod.metadata.name} has audience ${i.volume!.audience}, not ${TOKEN_AUDIENCE}.`);
     const injected = injections.filter((i) => i.state === 'injected').length;
-    if (injected) add('ok', 'sdk-environment', 'injected', `${injected} of ${input.pods.length} pods injected.`);
+    if (injected) note('ok', 'sdk-environment', 'injected', `${injected} of ${input.pods.length} pods injected.`);
   }
   const creds = credentialEnv(w.template);
-  for (const c of creds.set) add('error', 'sdk-environment', `${c.name} set`, `Container ${c.container} sets ${c.name}: DefaultAzureCredential uses EnvironmentCredential and never tries Workload Identity.`);
-  for (const h of hardcodedClientIds(w.template, saClientId)) add('error', 'sdk-environment', 'AZURE_CLIENT_ID hard-coded', `Container ${h.container} hard-codes AZURE_CLIENT_ID=${h.value}, which wins over the ServiceAccount's ${saClientId}.`);
-  for (const f of creds.envFrom) if (f.kind === 'Secret') add('muted', 'sdk-environment', 'envFrom not checked', `Container ${f.container} imports ${f.kind} ${f.name} with envFrom; the diagnosis checks its keys for credential variables.`);
+  for (const c of creds.set) problem('credential-env', `${c.name} set`, `Container ${c.container} sets ${c.name}: DefaultAzureCredential uses EnvironmentCredential and never tries Workload Identity.`);
+  for (const h of hardcodedClientIds(w.template, saClientId)) problem('client-id-hardcoded', 'AZURE_CLIENT_ID hard-coded', `Container ${h.container} hard-codes AZURE_CLIENT_ID=${h.value}, which wins over the ServiceAccount's ${saClientId}.`);
+  for (const f of creds.envFrom) if (f.kind === 'Secret') note('muted', 'sdk-environment', 'envFrom not checked', `Container ${f.container} imports ${f.kind} ${f.name} with envFrom; the diagnosis checks its keys for credential variables.`);
 
   // The first finding of the worst level names the status (findings are in the diagnosis's order).
   const worst = findings.reduce<StatusLevel>((m, f) => (RANK[f.level] > RANK[m] ? f.level : m), 'muted');
   const pending = podsKnown ? {} : { pending: true as const };
   if (worst === 'error' || worst === 'warning') return { level: worst, short: findings.find((f) => f.level === worst)!.short, findings, ...pending };
   if (!podsKnown) return { level: 'ok', short: 'checking pods…', findings, pending: true };
-  if (label.state === 'template' && input.pods.length === 0) return { level: 'ok', short: 'wired, no pods', findings };
   return { level: 'ok', short: 'injected', findings };
 }

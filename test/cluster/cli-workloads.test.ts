@@ -49,7 +49,7 @@ describe('wi-doctor workloads', () => {
     const state = (ns: string, name: string) => r.workloads.find((w) => w.namespace === ns && w.name === name);
     assert.deepEqual([state('analytics', 'ingest')?.level, state('analytics', 'ingest')?.status], ['ok', 'injected']);
     assert.deepEqual([state('billing', 'invoicer')?.level, state('billing', 'invoicer')?.status], ['error', 'SA has no client-id']);
-    assert.deepEqual([state('checkout', 'cart')?.level, state('checkout', 'cart')?.status], ['warning', 'label on the Deployment, not the template']);
+    assert.deepEqual([state('checkout', 'cart')?.level, state('checkout', 'cart')?.status], ['error', 'label on the Deployment, not the template']);
     assert.equal(state('orders', 'worker')?.status, 'pods predate the label');
     assert.ok(state('analytics', 'ingest')!.pods.every((p) => p.state === 'injected'));
     // Not using Workload Identity: left out unless --all.
@@ -98,7 +98,7 @@ describe('wi-doctor workloads', () => {
   it('cannot run: no kubeconfig, an unreachable server, a forbidden namespace — one sentence, exit 2', async () => {
     const missing = await cli(['workloads', '--kubeconfig', join(dir, 'missing.yaml')]);
     assert.equal(missing.code, 2);
-    assert.match(missing.err, /^wi-doctor: No kubeconfig found/);
+    assert.match(missing.err, /^wi-doctor: The kubeconfig \S+missing\.yaml does not exist\./);
     const { kube, kubeconfig } = await serve({ scenario: 'healthy' });
     await kube.stop();
     const down = await cli(['workloads', '--kubeconfig', kubeconfig]);

@@ -203,7 +203,7 @@ describe('the sidebar tree against fake-kube', { concurrency: 1 }, () => {
     const [a] = rootNodes(missing, 'fake-aks') as MessageNode[];
     assert.equal(a!.id, 'msg:unavailable:fake-aks');
     assert.equal(a!.action, 'open-kubeconfig-docs');
-    assert.match(a!.label, /^No kubeconfig found/);
+    assert.match(a!.label, /^The kubeconfig \S+no-such-kubeconfig\.yaml does not exist\./);
 
     const { kc } = await server('unknown-context', { scenario: 'healthy' });
     const unknown = live(kc, 'prod-aks');

@@ -181,12 +181,15 @@ export class FakeArm extends FakeAzureServer {
   private authorize(claims: AccessTokenClaims, service: 'arm' | 'resourcegraph', action: string, scope: string): void {
     // Resource Graph rules with an action hide rows (see tables()); only the others refuse the query.
     const rules = this.forbid.filter((f) => !(f.service === 'resourcegraph' && f.action));
-    if (isForbidden(rules, service, action, scope, claims.oid)) {
-      throw new HttpError(
-        403,
-        armError('AuthorizationFailed', `The client '${claims.oid}' with object id '${claims.oid}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`),
-      );
-    }
+    if (isForbidden(rules, service, action, scope, claims.oid)) throw this.authorizationFailed(claims, action, scope);
+  }
+
+  /** ARM's 403 AuthorizationFailed, word for word. */
+  private authorizationFailed(claims: AccessTokenClaims, action: string, scope: string): HttpError {
+    return new HttpError(
+      403,
+      armError('AuthorizationFailed', `The client '${claims.oid}' with object id '${claims.oid}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`),
+    );
   }
 
   /** The subscription, which must exist and belong to the caller's tenant. */
@@ -562,7 +565,10 @@ export class FakeArm extends FakeAzureServer {
   private visibleAssignments(claims: AccessTokenClaims): RoleAssignment[] {
     return this.state.roleAssignments.filter((ra) => {
       const sub = /^\/subscriptions\/([^/]+)/i.exec(ra.scope)?.[1];
-      return !sub || this.state.subscription(sub)?.tenantId.toLowerCase() === claims.tid.toLowerCase();
+      const mg = /^\/providers\/Microsoft\.Management\/managementGroups\/([^/]+)/i.exec(ra.scope)?.[1];
+      if (sub) return this.state.subscription(sub)?.tenantId.toLowerCase() === claims.tid.toLowerCase();
+      if (mg) return this.state.managementGroups.get(mg.toLowerCase())?.tenantId.toLowerCase() === claims.tid.toLowerCase();
+      return true;
     });
   }
 
@@ -596,7 +602,8 @@ export class FakeArm extends FakeAzureServer {
     const guid = String(p.roleDefinitionId ?? '').split('/').pop() ?? '';
     if (!this.state.roleDefinition(guid)) throw new HttpError(400, armError('RoleDefinitionDoesNotExist', `The specified role definition with ID '${guid}' does not exist.`));
     if (typeof p.principalId !== 'string' || !p.principalId) throw new HttpError(400, armError('InvalidPrincipalId', 'A valid principal ID must be provided for role assignment.'));
-    if (!this.state.resource(scope) && !/^\/subscriptions\/[^/]+(\/resourceGroups\/[^/]+)?$/i.test(scope)) throw new HttpError(400, armError('InvalidResourceType', `The scope '${scope}' is not valid.`));
+    const mgScope = /^\/providers\/Microsoft\.Management\/managementGroups\/([^/]+)$/i.exec(scope)?.[1];
+    if (!this.state.resource(scope) && !/^\/subscriptions\/[^/]+(\/resourceGroups\/[^/]+)?$/i.test(scope) && !(mgScope && this.state.managementGroups.has(mgScope.toLowerCase()))) throw new HttpError(400, armError('InvalidResourceType', `The scope '${scope}' is not valid.`));
     const same = this.state.roleAssignments.find((ra) => ra.scope.toLowerCase() === scope.toLowerCase() && ra.principalId.toLowerCase() === String(p.principalId).toLowerCase() && ra.roleDefinition.toLowerCase() === guid.toLowerCase());
     if (same) throw new HttpError(409, armError('RoleAssignmentExists', 'The role assignment already exists.'));
     const ra = this.state.addRoleAssignment({ scope, principalId: p.principalId, role: guid, name, principalType: p.principalType ?? 'ServicePrincipal', createdOn: Date.now() });
@@ -622,11 +629,13 @@ export class FakeArm extends FakeAzureServer {
     if (guid) {
       const d = this.state.roleDefinition(guid);
       if (!d) throw new HttpError(404, armError('RoleDefinitionDoesNotExist', `The specified role definition with ID '${guid}' does not exist.`));
+      // A definition the caller may not read: ARM's AuthorizationFailed, naming the action and the definition's ID.
+      if (!this.state.canReadDefinition(d, claims.oid)) throw this.authorizationFailed(claims, 'Microsoft.Authorization/roleDefinitions/read', `${scope === '/' ? '' : scope}/providers/Microsoft.Authorization/roleDefinitions/${d.guid}`);
       return this.send(ctx, 200, json(d));
     }
     const filter = ctx.url.searchParams.get('$filter') ?? '';
     const roleName = /roleName\s+eq\s+'([^']+)'/i.exec(filter)?.[1];
-    this.send(ctx, 200, { value: this.state.roleDefinitions.filter((d) => !roleName || d.roleName.toLowerCase() === roleName.toLowerCase()).map(json) });
+    this.send(ctx, 200, { value: this.state.roleDefinitions.filter((d) => this.state.canReadDefinition(d, claims.oid) && (!roleName || d.roleName.toLowerCase() === roleName.toLowerCase())).map(json) });
   }
 
   // ---- Resource Graph ----------------------------------------------------------------------------------
@@ -669,11 +678,15 @@ export class FakeArm extends FakeAzureServer {
     const format = options.resultFormat ?? 'objectArray';
     if (format !== 'objectArray' && format !== 'table') throw new HttpError(400, armError('BadRequest', `The result format '${format}' is not supported.`));
     const subs = Array.isArray(body.subscriptions) ? new Set((body.subscriptions as string[]).map((s) => String(s).toLowerCase())) : undefined;
+    // Role assignments inherited from management groups (and the root) are listed only when asked
+    // for: the default AtScopeAndBelow returns those at and below the subscriptions queried.
+    const scopeFilter = options.authorizationScopeFilter ?? 'AtScopeAndBelow';
+    if (!AUTHORIZATION_SCOPE_FILTERS.includes(scopeFilter)) throw new HttpError(400, armError('BadRequest', `The value '${scopeFilter}' of 'authorizationScopeFilter' is not valid. Valid values: ${AUTHORIZATION_SCOPE_FILTERS.join(', ')}.`));
 
     let result: QueryResult;
     try {
       const parsed = parseQuery(query);
-      result = run(parsed, this.tables(claims, subs));
+      result = run(parsed, this.tables(claims, subs, scopeFilter === 'AtScopeAndAbove' || scopeFilter === 'AtScopeAboveAndBelow'));
     } catch (e) {
       if (!(e instanceof KqlError)) throw e;
       if (e.code === 'ParserFailure') throw this.graphError({ code: 'ParserFailure', message: 'ParserFailure', line: 1, characterPositionInLine: e.position, token: e.token });
@@ -710,7 +723,7 @@ export class FakeArm extends FakeAzureServer {
   }
 
   /** The tables as this caller sees them: its tenant's subscriptions only, minus what forbid rules hide. */
-  private tables(claims: AccessTokenClaims, subs: Set<string> | undefined): Record<string, Table> {
+  private tables(claims: AccessTokenClaims, subs: Set<string> | undefined, inherited: boolean): Record<string, Table> {
     const tid = claims.tid.toLowerCase();
     const hidden = this.forbid.filter((f) => f.service === 'resourcegraph' && f.action && (!f.principalId || f.principalId.toLowerCase() === claims.oid.toLowerCase()));
     const visible = (row: Json): boolean => {
@@ -721,11 +734,16 @@ export class FakeArm extends FakeAzureServer {
     };
     return {
       Resources: { columns: RESOURCE_COLUMNS, rows: this.state.resourceRows().filter(visible) },
-      AuthorizationResources: { columns: RESOURCE_COLUMNS, rows: this.state.authorizationRows().filter(visible) },
+      AuthorizationResources: {
+        columns: RESOURCE_COLUMNS,
+        rows: this.state.authorizationRows(claims.oid).filter((row) => visible(row) && (inherited || !(row.type === 'microsoft.authorization/roleassignments' && !row.subscriptionId))),
+      },
       ResourceContainers: { columns: RESOURCE_COLUMNS, rows: this.state.containerRows().filter(visible) },
     };
   }
 }
+
+const AUTHORIZATION_SCOPE_FILTERS = ['AtScopeAndBelow', 'AtScopeAndAbove', 'AtScopeExact', 'AtScopeAboveAndBelow'];
 
 function columnType(rows: Json[], c: string): string {
   const v = rows.map((r) => r[c]).find((x) => x !== null && x !== undefined);

@@ -100,7 +100,7 @@ export async function startFakeCloud(opts: FakeCloudOptions = {}): Promise<FakeC
   const started: FakeAzureServer[] = [];
   let kube: FakeKube | undefined;
   try {
-    kube = await startFakeKube({ ...opts.kube, scenario: scenario.kubeScenario });
+    kube = await startFakeKube({ ...opts.kube, scenario: scenario.kubeScenario, ...(scenario.kubeObjects ? { objects: [...(opts.kube?.objects ?? []), ...scenario.kubeObjects()] } : {}) });
     const state = new CloudState();
     scenario.build({ state, issuer: kube.issuer, now: state.now });
 
@@ -116,6 +116,7 @@ export async function startFakeCloud(opts: FakeCloudOptions = {}): Promise<FakeC
       faults: faultsFor(faults, ['entra']),
       resolveUrl: (u) => oidc.resolve(u),
       propagationSeconds: opts.propagationSeconds ?? scenario.propagationSeconds ?? 0,
+      ...(scenario.entraOverrides ? { overrides: scenario.entraOverrides } : {}),
     });
     started.push(entra);
     const arm = await startFakeArm(certs, {

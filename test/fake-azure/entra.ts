@@ -37,6 +37,23 @@ export interface FakeEntraOptions extends ServerOptions {
   propagationSeconds?: number;
   /** How long Entra waits for an issuer document (default 3000 ms). */
   issuerTimeoutMs?: number;
+  /** Answers Entra gives instead of processing a token request (an outage, a refusal this fake does not model). */
+  overrides?: EntraOverride[];
+}
+
+/**
+ * Instead of processing a token request of this kind (`assertion`: a federated exchange,
+ * `secret`: a client-secret sign-in), Entra answers this error, `times` times (default: always).
+ * An outage is answered as Entra does: 503 (or 500) `temporarily_unavailable` with a transient
+ * AADSTS code and Retry-After.
+ */
+export interface EntraOverride {
+  grant: 'assertion' | 'secret';
+  status: number;
+  error: string;
+  code: number;
+  description: string;
+  times?: number;
 }
 
 interface AadError {
@@ -52,6 +69,8 @@ export class FakeEntra extends FakeAzureServer {
   private readonly trustCa: string;
   propagationSeconds: number;
   private readonly issuerTimeoutMs: number;
+  /** See FakeEntraOptions.overrides; tests may change them while running. */
+  overrides: EntraOverride[];
 
   constructor(certs: FakeKubeCerts, opts: FakeEntraOptions) {
     super(certs, opts);
@@ -60,6 +79,7 @@ export class FakeEntra extends FakeAzureServer {
     this.trustCa = opts.ca ?? certs.caPem;
     this.propagationSeconds = opts.propagationSeconds ?? 0;
     this.issuerTimeoutMs = opts.issuerTimeoutMs ?? 3000;
+    this.overrides = (opts.overrides ?? []).map((o) => ({ ...o }));
   }
 
   setResolver(resolve: (url: string) => string | undefined): void {
@@ -217,6 +237,13 @@ export class FakeEntra extends FakeAzureServer {
     const assertion = form.get('client_assertion');
     const assertionType = form.get('client_assertion_type');
     const secret = form.get('client_secret');
+    const kind = assertion !== null || assertionType !== null ? 'assertion' : 'secret';
+    const o = this.overrides.find((x) => x.grant === kind && (x.times === undefined || x.times > 0));
+    if (o) {
+      if (o.times !== undefined) o.times--;
+      const retry = o.status === 503 || o.status === 429 ? { 'Retry-After': 1 } : undefined;
+      throw new HttpError(o.status, this.errorBody(ctx, { error: o.error, code: o.code, description: o.description }), retry);
+    }
     if (assertion !== null || assertionType !== null) return this.federated(ctx, tenant, clientId, resource, assertion, assertionType);
     if (secret !== null) return this.clientSecret(ctx, tenant, clientId, resource, secret);
     throw this.fail(ctx, { status: 401, error: 'invalid_client', code: 7000218, description: "The request body must contain the following parameter: 'client_assertion' or 'client_secret'." });

@@ -1,5 +1,6 @@
 // A small subset of the Kusto Query Language, as Azure Resource Graph runs it: a table, then
-// `where`, `project`, `extend`, `limit`/`take` and `order by`, over rows of JSON. Scalar
+// `where`, `project`, `extend`, `limit`/`take`, `order by` and `join kind=leftouter|inner|innerunique
+// (<query>) on <column>` (Kusto names a right-hand column that clashes `<name>1`), over rows of JSON. Scalar
 // expressions: `==`, `!=`, `=~`, `!~`, `in`, `in~`, `!in`, `!in~`, `contains`, `has`,
 // `startswith`, `and`, `or`, parentheses, literals (adjacent string literals concatenate, as in
 // KQL), dotted and bracketed property paths (case-sensitive, like dynamic values in Kusto) and
@@ -125,7 +126,8 @@ export type Stage =
   | { op: 'where'; expr: Expr }
   | { op: 'project' | 'extend'; items: ProjectItem[] }
   | { op: 'limit'; n: number }
-  | { op: 'order'; keys: { expr: Expr; desc: boolean }[] };
+  | { op: 'order'; keys: { expr: Expr; desc: boolean }[] }
+  | { op: 'join'; kind: 'leftouter' | 'inner' | 'innerunique'; right: Query; on: { name: string; pos: number }[] };
 
 export interface Query {
   table: string;
@@ -176,14 +178,44 @@ class Parser {
   }
 
   query(): Query {
+    const q = this.pipeline();
+    if (this.peek().kind !== 'eof') this.fail();
+    return q;
+  }
+
+  /** A table and its stages, up to the end or a closing parenthesis (a join's right side). */
+  private pipeline(): Query {
     const table = this.ident();
     const stages: Stage[] = [];
     while (this.isOp('|')) {
       this.next();
       stages.push(this.stage());
     }
-    if (this.peek().kind !== 'eof') this.fail();
     return { table: table.value, tablePos: table.pos, stages };
+  }
+
+  /** `join [kind=leftouter|inner|innerunique] (<query>) on col[, col]`; Kusto's default kind is innerunique. */
+  private join(): Stage {
+    let kind: 'leftouter' | 'inner' | 'innerunique' = 'innerunique';
+    if (this.isWord('kind')) {
+      this.next();
+      this.expectOp('=');
+      const k = this.ident();
+      if (k.value !== 'leftouter' && k.value !== 'inner' && k.value !== 'innerunique') throw new KqlError(`Unsupported join kind '${k.value}'`, 'ParserFailure', k.pos, k.value);
+      kind = k.value;
+    }
+    this.expectOp('(');
+    const right = this.pipeline();
+    this.expectOp(')');
+    if (!this.isWord('on')) this.fail();
+    this.next();
+    const on: { name: string; pos: number }[] = [];
+    do {
+      if (on.length) this.next();
+      const c = this.ident();
+      on.push({ name: c.value, pos: c.pos });
+    } while (this.isOp(','));
+    return { op: 'join', kind, right, on };
   }
 
   private stage(): Stage {
@@ -191,6 +223,8 @@ class Parser {
     switch (t.value) {
       case 'where':
         return { op: 'where', expr: this.expr() };
+      case 'join':
+        return this.join();
       case 'project':
       case 'extend':
         return { op: t.value, items: this.projectList(t.value) };
@@ -575,6 +609,32 @@ export function run(q: Query, tables: Record<string, Table>): QueryResult {
       case 'limit':
         rows = rows.slice(0, s.n);
         break;
+      case 'join': {
+        const right = run(s.right, tables);
+        for (const k of s.on) {
+          if (!schema.has(k.name) || !right.columns.includes(k.name)) throw new KqlError(`Failed to resolve column named '${k.name}'`, 'FailedToResolveScalarExpression', k.pos, k.name);
+        }
+        // Kusto renames a right-hand column whose name the left already has: subscriptionId -> subscriptionId1.
+        const rename = new Map(right.columns.map((c) => [c, schema.has(c) ? `${c}1` : c]));
+        const key = (r: Json): string => JSON.stringify(s.on.map((k) => r[k.name] ?? null));
+        const byKey = new Map<string, Json[]>();
+        for (const r of right.rows) byKey.set(key(r), [...(byKey.get(key(r)) ?? []), r]);
+        const joined: Json[] = [];
+        // innerunique (Kusto's default) keeps one left row per key before matching.
+        const seenLeft = new Set<string>();
+        for (const l of rows) {
+          if (s.kind === 'innerunique') {
+            if (seenLeft.has(key(l))) continue;
+            seenLeft.add(key(l));
+          }
+          const matches = byKey.get(key(l)) ?? [];
+          if (!matches.length && s.kind === 'leftouter') joined.push({ ...l, ...Object.fromEntries([...rename.values()].map((c) => [c, null])) });
+          for (const m of matches) joined.push({ ...l, ...Object.fromEntries(right.columns.map((c) => [rename.get(c)!, m[c]])) });
+        }
+        rows = joined;
+        columns = [...columns, ...rename.values()];
+        break;
+      }
       case 'order':
         s.keys.forEach((k) => checkColumns(k.expr, schema));
         rows = [...rows].sort((a, b) => {

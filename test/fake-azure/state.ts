@@ -1,11 +1,15 @@
-// The fake cloud's data: tenants, subscriptions, ARM resources (managed identities, AKS clusters,
-// Key Vaults, storage accounts, Service Bus namespaces), federated identity credentials, role
-// assignments and the built-in role definitions, app registrations with their service principals
+// The fake cloud's data: tenants, management groups, subscriptions, ARM resources (managed
+// identities, AKS clusters, Key Vaults, storage accounts, Service Bus and Event Hubs namespaces,
+// Cosmos DB accounts), federated identity credentials, role assignments (at any scope, management
+// groups included), the built-in role definitions (roles.ts) and custom ones, app registrations with their service principals
 // (Graph), and the service principals tests sign in as. The ARM, Resource Graph, Graph and Entra
 // fakes all read and write this one object, so a credential created through ARM is what Entra
 // matches the next token against.
 
 import { randomUUID } from 'node:crypto';
+import { BUILT_IN_ROLES, ROLE, type RoleDefinition } from './roles';
+
+export { BUILT_IN_ROLES, ROLE, type RoleDefinition };
 
 type Json = Record<string, any>;
 
@@ -20,6 +24,17 @@ export interface Subscription {
   subscriptionId: string;
   tenantId: string;
   displayName: string;
+  /** The management group it sits in (see placeSubscription); none: outside the hierarchy. */
+  managementGroup?: string;
+}
+
+/** A management group; the tenant root group's name is the tenant ID. */
+export interface ManagementGroup {
+  name: string;
+  displayName: string;
+  tenantId: string;
+  /** Its parent's name; none for the tenant root group. */
+  parent?: string;
 }
 
 /** An ARM resource as ARM returns it (type in its canonical case). */
@@ -76,37 +91,9 @@ export interface RoleAssignment {
   /** The role definition's GUID. */
   roleDefinition: string;
   createdOn: string;
+  /** An ABAC condition (conditionVersion 2.0), e.g. on the blob container name. */
+  condition?: string;
 }
-
-export interface RoleDefinition {
-  guid: string;
-  roleName: string;
-  description: string;
-  actions: string[];
-  notActions?: string[];
-  dataActions?: string[];
-}
-
-/** Azure's built-in roles, with their real GUIDs. */
-export const BUILT_IN_ROLES: readonly RoleDefinition[] = [
-  { guid: '8e3af657-a8ff-443c-a75c-2fe8c4bcb635', roleName: 'Owner', description: 'Grants full access to manage all resources, including the ability to assign roles in Azure RBAC.', actions: ['*'] },
-  { guid: 'b24988ac-6180-42a0-ab88-20f7382dd24c', roleName: 'Contributor', description: 'Grants full access to manage all resources, but does not allow you to assign roles in Azure RBAC.', actions: ['*'], notActions: ['Microsoft.Authorization/*/Delete', 'Microsoft.Authorization/*/Write', 'Microsoft.Authorization/elevateAccess/Action'] },
-  { guid: '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9', roleName: 'User Access Administrator', description: 'Lets you manage user access to Azure resources.', actions: ['*/read', 'Microsoft.Authorization/*', 'Microsoft.Support/*'] },
-  { guid: 'acdd72a7-3385-48ef-bd42-f606fba81ae7', roleName: 'Reader', description: 'View all resources, but does not allow you to make any changes.', actions: ['*/read'] },
-  { guid: '4633458b-17de-408a-b874-0445c86b69e6', roleName: 'Key Vault Secrets User', description: 'Read secret contents.', actions: [], dataActions: ['Microsoft.KeyVault/vaults/secrets/getSecret/action', 'Microsoft.KeyVault/vaults/secrets/readMetadata/action'] },
-  { guid: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7', roleName: 'Key Vault Secrets Officer', description: 'Perform any action on the secrets of a key vault, except manage permissions.', actions: ['Microsoft.KeyVault/vaults/*/read'], dataActions: ['Microsoft.KeyVault/vaults/secrets/*'] },
-  { guid: '00482a5a-887f-4fb3-b363-3b7fe8e74483', roleName: 'Key Vault Administrator', description: 'Perform all data plane operations on a key vault and all objects in it.', actions: ['Microsoft.KeyVault/vaults/*/read'], dataActions: ['Microsoft.KeyVault/vaults/*'] },
-  { guid: '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1', roleName: 'Storage Blob Data Reader', description: 'Read and list Azure Storage containers and blobs.', actions: ['Microsoft.Storage/storageAccounts/blobServices/containers/read'], dataActions: ['Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'] },
-  { guid: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe', roleName: 'Storage Blob Data Contributor', description: 'Read, write, and delete Azure Storage containers and blobs.', actions: ['Microsoft.Storage/storageAccounts/blobServices/containers/*'], dataActions: ['Microsoft.Storage/storageAccounts/blobServices/containers/blobs/*'] },
-  { guid: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b', roleName: 'Storage Blob Data Owner', description: 'Provides full access to Azure Storage blob containers and data, including assigning POSIX access control.', actions: ['Microsoft.Storage/storageAccounts/blobServices/containers/*'], dataActions: ['Microsoft.Storage/storageAccounts/blobServices/containers/blobs/*'] },
-  { guid: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0', roleName: 'Azure Service Bus Data Receiver', description: 'Allows for receive access to Azure Service Bus resources.', actions: ['Microsoft.ServiceBus/*/queues/read'], dataActions: ['Microsoft.ServiceBus/*/receive/action'] },
-  { guid: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39', roleName: 'Azure Service Bus Data Sender', description: 'Allows for send access to Azure Service Bus resources.', actions: ['Microsoft.ServiceBus/*/queues/read'], dataActions: ['Microsoft.ServiceBus/*/send/action'] },
-  { guid: '090c5cfd-751d-490a-894a-3ce6f1109419', roleName: 'Azure Service Bus Data Owner', description: 'Allows for full access to Azure Service Bus resources.', actions: ['Microsoft.ServiceBus/*'], dataActions: ['Microsoft.ServiceBus/*'] },
-  { guid: 'e40ec5ca-96e0-45a2-b4ff-59039f2c2b59', roleName: 'Managed Identity Contributor', description: 'Create, Read, Update, and Delete User Assigned Identity', actions: ['Microsoft.ManagedIdentity/userAssignedIdentities/*'] },
-  { guid: 'f1a07417-d97a-45cb-824c-7a7467783830', roleName: 'Managed Identity Operator', description: 'Read and Assign User Assigned Identity', actions: ['Microsoft.ManagedIdentity/userAssignedIdentities/*/read', 'Microsoft.ManagedIdentity/userAssignedIdentities/*/assign/action'] },
-];
-
-export const ROLE = Object.fromEntries(BUILT_IN_ROLES.map((r) => [r.roleName, r.guid])) as Record<string, string>;
 
 /** A service principal tests sign in as with a client secret (the "signed-in user" of a diagnosis). */
 export interface TestPrincipal {
@@ -136,6 +123,13 @@ export class CloudState {
   readonly principals: TestPrincipal[] = [];
   readonly roleAssignments: RoleAssignment[] = [];
   readonly roleDefinitions: RoleDefinition[] = [...BUILT_IN_ROLES];
+  /** Management groups by name (lower case). */
+  readonly managementGroups = new Map<string, ManagementGroup>();
+  /**
+   * Rows Resource Graph still lists although ARM no longer has the resource (deleted minutes ago:
+   * Resource Graph is an index that follows ARM with a delay).
+   */
+  readonly staleGraphRows: ArmResource[] = [];
   /** Resource groups (key: `<subscription>/<group>`, lower case), each with its name as created. */
   readonly resourceGroups = new Map<string, { subscriptionId: string; name: string; location: string }>();
 
@@ -151,6 +145,46 @@ export class CloudState {
   addSubscription(s: Subscription): Subscription {
     this.subscriptions.set(lower(s.subscriptionId), s);
     return s;
+  }
+
+  /** A management group under `parent` (default: the tenant root group, created on first use). */
+  addManagementGroup(o: { name: string; displayName?: string; tenantId: string; parent?: string }): ManagementGroup {
+    const root = this.rootGroup(o.tenantId);
+    const mg: ManagementGroup = { name: o.name, displayName: o.displayName ?? o.name, tenantId: o.tenantId, parent: o.parent ?? root.name };
+    this.managementGroups.set(lower(mg.name), mg);
+    return mg;
+  }
+
+  /** The tenant root group (name = tenant ID, displayName "Tenant Root Group"). */
+  rootGroup(tenantId: string): ManagementGroup {
+    let root = this.managementGroups.get(lower(tenantId));
+    if (!root) {
+      root = { name: tenantId, displayName: 'Tenant Root Group', tenantId };
+      this.managementGroups.set(lower(tenantId), root);
+    }
+    return root;
+  }
+
+  /** Move a subscription under a management group. */
+  placeSubscription(subscriptionId: string, managementGroup: string): void {
+    const sub = this.subscription(subscriptionId);
+    if (!sub) throw new Error(`fake-azure: no subscription ${subscriptionId}`);
+    if (!this.managementGroups.has(lower(managementGroup))) throw new Error(`fake-azure: no management group ${managementGroup}`);
+    sub.managementGroup = managementGroup;
+  }
+
+  /** The management groups above `name` and itself, nearest first: Resource Graph's managementGroupAncestorsChain shape. */
+  managementGroupChain(name: string | undefined): { displayName: string; name: string }[] {
+    const out: { displayName: string; name: string }[] = [];
+    for (let mg = name ? this.managementGroups.get(lower(name)) : undefined; mg; mg = mg.parent ? this.managementGroups.get(lower(mg.parent)) : undefined) out.push({ displayName: mg.displayName, name: mg.name });
+    return out;
+  }
+
+  /** A custom role definition (type CustomRole) with its assignable scopes. */
+  addCustomRole(o: Omit<RoleDefinition, 'type' | 'description'> & { description?: string }): RoleDefinition {
+    const d: RoleDefinition = { ...o, type: 'CustomRole', description: o.description ?? '' };
+    this.roleDefinitions.push(d);
+    return d;
   }
 
   addResource(r: Omit<ArmResource, 'id'> & { id?: string }): ArmResource {
@@ -197,7 +231,7 @@ export class CloudState {
     return rec;
   }
 
-  addRoleAssignment(o: { scope: string; principalId: string; role: string; principalType?: RoleAssignment['principalType']; name?: string; createdOn?: number }): RoleAssignment {
+  addRoleAssignment(o: { scope: string; principalId: string; role: string; principalType?: RoleAssignment['principalType']; name?: string; createdOn?: number; condition?: string }): RoleAssignment {
     const guid = ROLE[o.role] ?? o.role;
     if (!this.roleDefinitions.some((d) => d.guid === guid)) throw new Error(`fake-azure: unknown role ${o.role}`);
     const ra: RoleAssignment = {
@@ -207,6 +241,7 @@ export class CloudState {
       principalType: o.principalType ?? 'ServicePrincipal',
       roleDefinition: guid,
       createdOn: iso(o.createdOn ?? this.now - 60 * 86_400_000),
+      ...(o.condition ? { condition: o.condition } : {}),
     };
     this.roleAssignments.push(ra);
     return ra;
@@ -290,10 +325,15 @@ export class CloudState {
     return this.roleDefinitions.find((d) => lower(d.guid) === lower(guid));
   }
 
-  /** The ARM ID of a role definition, as a role assignment at `scope` names it. */
+  /** The ARM ID of a role definition, as a role assignment at `scope` names it (at a management group: tenant-level). */
   roleDefinitionId(guid: string, scope: string): string {
     const sub = /^\/subscriptions\/([^/]+)/i.exec(scope)?.[1];
     return `${sub ? `/subscriptions/${sub}` : ''}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
+  }
+
+  /** Whether `viewer` (an object ID) may read the definition. */
+  canReadDefinition(d: RoleDefinition, viewer: string | undefined): boolean {
+    return !viewer || !(d.unreadableBy ?? []).some((x) => lower(x) === lower(viewer));
   }
 
   roleAssignmentId(ra: RoleAssignment): string {
@@ -307,8 +347,8 @@ export class CloudState {
       principalId: ra.principalId,
       principalType: ra.principalType,
       scope: ra.scope,
-      condition: null,
-      conditionVersion: null,
+      condition: ra.condition ?? null,
+      conditionVersion: ra.condition ? '2.0' : null,
       createdOn: ra.createdOn,
       updatedOn: ra.createdOn,
       createdBy: null,
@@ -318,14 +358,14 @@ export class CloudState {
     };
   }
 
-  /** A built-in role definition's `properties` (ARM adds createdBy and updatedBy). */
+  /** A role definition's `properties` (ARM adds createdBy and updatedBy). */
   roleDefinitionProperties(d: RoleDefinition): Json {
     return {
       roleName: d.roleName,
-      type: 'BuiltInRole',
+      type: d.type ?? 'BuiltInRole',
       description: d.description,
-      assignableScopes: ['/'],
-      permissions: [{ actions: d.actions, notActions: d.notActions ?? [], dataActions: d.dataActions ?? [], notDataActions: [] }],
+      assignableScopes: d.assignableScopes ?? ['/'],
+      permissions: [{ actions: d.actions, notActions: d.notActions ?? [], dataActions: d.dataActions ?? [], notDataActions: d.notDataActions ?? [] }],
       createdOn: '2015-02-02T21:55:09.8806423Z',
       updatedOn: '2024-04-15T13:26:52.6035023Z',
     };
@@ -335,7 +375,7 @@ export class CloudState {
 
   /** The `Resources` table: every resource, with the columns Resource Graph has. */
   resourceRows(): Json[] {
-    return [...this.resources.values()].map((r) => ({
+    return [...this.resources.values(), ...this.staleGraphRows].map((r) => ({
       id: r.id,
       name: r.name,
       type: lower(r.type),
@@ -356,16 +396,21 @@ export class CloudState {
     }));
   }
 
-  /** The `AuthorizationResources` table: role assignments, and the role definitions (built-in ones belong to no subscription). */
-  authorizationRows(): Json[] {
+  /**
+   * The `AuthorizationResources` table as `viewer` (an object ID) sees it: role assignments, and the
+   * role definitions it may read (built-in ones belong to no subscription; a custom one to the
+   * subscription of its first assignable scope that names one).
+   */
+  authorizationRows(viewer?: string): Json[] {
     const assignments = this.roleAssignments.map((ra) => {
       const sub = /^\/subscriptions\/([^/]+)/i.exec(ra.scope)?.[1] ?? '';
       const rg = /\/resourceGroups\/([^/]+)/i.exec(ra.scope)?.[1] ?? '';
+      const mg = /^\/providers\/Microsoft\.Management\/managementGroups\/([^/]+)/i.exec(ra.scope)?.[1];
       return {
         id: this.roleAssignmentId(ra),
         name: ra.name,
         type: 'microsoft.authorization/roleassignments',
-        tenantId: (sub && this.subscription(sub)?.tenantId) || '',
+        tenantId: (sub && this.subscription(sub)?.tenantId) || (mg && this.managementGroups.get(lower(mg))?.tenantId) || '',
         kind: '',
         location: '',
         resourceGroup: lower(rg),
@@ -380,15 +425,17 @@ export class CloudState {
         extendedLocation: null,
       };
     });
-    const definitions = this.roleDefinitions.map((d) => ({
-      id: `/providers/Microsoft.Authorization/RoleDefinitions/${d.guid}`,
+    const definitions = this.roleDefinitions.filter((d) => this.canReadDefinition(d, viewer)).map((d) => {
+      const sub = d.type === 'CustomRole' ? (d.assignableScopes ?? []).map((s) => /^\/subscriptions\/([^/]+)/i.exec(s)?.[1]).find(Boolean) ?? '' : '';
+      return {
+      id: `${sub ? `/subscriptions/${sub}` : ''}/providers/Microsoft.Authorization/RoleDefinitions/${d.guid}`,
       name: d.guid,
       type: 'microsoft.authorization/roledefinitions',
-      tenantId: '',
+      tenantId: (sub && this.subscription(sub)?.tenantId) || '',
       kind: '',
       location: '',
       resourceGroup: '',
-      subscriptionId: '',
+      subscriptionId: sub,
       managedBy: '',
       sku: null,
       plan: null,
@@ -397,11 +444,12 @@ export class CloudState {
       identity: null,
       zones: null,
       extendedLocation: null,
-    }));
+      };
+    });
     return [...assignments, ...definitions];
   }
 
-  /** The `ResourceContainers` table: subscriptions and resource groups. */
+  /** The `ResourceContainers` table: subscriptions (with their management-group ancestors), resource groups, management groups. */
   containerRows(): Json[] {
     const subs = [...this.subscriptions.values()].map((s) => ({
       id: `/subscriptions/${s.subscriptionId}`,
@@ -415,7 +463,11 @@ export class CloudState {
       managedBy: '',
       sku: null,
       plan: null,
-      properties: { state: 'Enabled', subscriptionPolicies: { quotaId: 'EnterpriseAgreement_2014-09-01', spendingLimit: 'Off' } },
+      properties: {
+        state: 'Enabled',
+        subscriptionPolicies: { quotaId: 'EnterpriseAgreement_2014-09-01', spendingLimit: 'Off' },
+        ...(s.managementGroup ? { managementGroupAncestorsChain: this.managementGroupChain(s.managementGroup) } : {}),
+      },
       tags: null,
       identity: null,
       zones: null,
@@ -439,7 +491,25 @@ export class CloudState {
         zones: null,
         extendedLocation: null,
     }));
-    return [...subs, ...groups];
+    const mgs = [...this.managementGroups.values()].map((mg) => ({
+      id: `/providers/Microsoft.Management/managementGroups/${mg.name}`,
+      name: mg.name,
+      type: 'microsoft.management/managementgroups',
+      tenantId: mg.tenantId,
+      kind: '',
+      location: '',
+      resourceGroup: '',
+      subscriptionId: '',
+      managedBy: '',
+      sku: null,
+      plan: null,
+      properties: { displayName: mg.displayName, details: { managementGroupAncestorsChain: this.managementGroupChain(mg.parent) } },
+      tags: null,
+      identity: null,
+      zones: null,
+      extendedLocation: null,
+    }));
+    return [...subs, ...groups, ...mgs];
   }
 }
 

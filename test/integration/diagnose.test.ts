@@ -1,7 +1,9 @@
 // The live diagnosis in the real extension host, against the fake API server started in this
 // process (test/fake-kube): the first broken link of a scenario, the workload taken from the
 // open manifest and its CodeLens, the quick picks, a fix round-tripped through the prompts
-// seam (and nothing written when it is declined), a bad kubeconfig, and cancellation.
+// seam (and nothing written when it is declined), the re-check's own time in the report view,
+// a namespace or workload that is not there (not found, and the picker), a bad kubeconfig, and
+// cancellation.
 // Every wait is on an event, a promise or a poll with a deadline, never a sleep.
 
 import * as assert from 'node:assert/strict';
@@ -14,21 +16,11 @@ import type { DiagnosisReport } from '../../src/checkpoints/types';
 import type { WorkloadIdentityDoctorApi } from '../../src/extension';
 import { EXPECTATIONS } from '../fake-kube/expectations';
 import { startFakeKube, type FakeKube } from '../fake-kube/server';
-import { closeAll, EXTENSION_ID, open, waitFor, workspaceUri } from './helpers';
-
+import { closeAll, EXTENSION_ID, nextReport, open, waitFor, workspaceUri } from './helpers';
 
 const TARGET = { namespace: 'payments', kind: 'Deployment', name: 'api' };
 const USE_LABEL = 'azure.workload.identity/use';
-
-/** The same report the command returned, from the event (proves the event fires per run). */
-function nextReport(api: WorkloadIdentityDoctorApi): Promise<DiagnosisReport> {
-  return new Promise((resolve) => {
-    const sub = api.onDidDiagnose((r) => {
-      sub.dispose();
-      resolve(r);
-    });
-  });
-}
+const PICK_WORKLOAD = 'Pick a workload from the cluster…';
 
 function statusOf(report: DiagnosisReport | undefined, id: string): string | undefined {
   return report?.checkpoints.find((c) => c.id === id)?.status;
@@ -202,6 +194,75 @@ export function registerDiagnoseTests(): void {
       assert.equal(sa.metadata.annotations?.['azure.workload.identity/client-id'], clientId);
     });
 
+    it('a re-check after a fix is what the report view shows, with its own time in the header', async () => {
+      await useScenario('label-on-deployment');
+      const first = await api.diagnose(TARGET);
+      const shownFirst = api.shownReport(TARGET);
+      assert.ok(shownFirst, 'the report view of payments/api');
+      assert.equal(shownFirst.report.startedAt, first.startedAt);
+      assert.ok(shownFirst.html.includes(first.startedAt), 'the header has the run\'s time');
+      api.setPrompts({ confirm: async (_m, _d, action) => action });
+      const after = await vscode.commands.executeCommand<DiagnosisReport>('wiDoctor.applyFix', { ...TARGET, checkpoint: 'pod-label', fix: 'add-pod-template-label' });
+      assert.ok(Date.parse(after.startedAt) > Date.parse(first.startedAt), `${after.startedAt} is after ${first.startedAt}`);
+      const shown = api.shownReport(TARGET);
+      assert.ok(shown);
+      assert.equal(shown.report, after, 'the view shows the re-checked report');
+      assert.ok(shown.html.includes(after.startedAt), 'the header has the re-check\'s time');
+      assert.ok(!shown.html.includes(first.startedAt), 'and not the first run\'s');
+    });
+
+    it('the CodeLens on a manifest whose namespace is not in the cluster says it is not found in that context, and "Pick a workload from the cluster…" diagnoses the pick', async () => {
+      await useScenario('healthy');
+      const uri = workspaceUri('diagnose', 'staging.yaml');
+      await open(uri);
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+      const lens = lenses.find((l) => l.command?.command === 'wiDoctor.diagnose')?.command;
+      assert.ok(lens, 'a CodeLens on the Deployment');
+      assert.deepEqual(lens.arguments, [{ namespace: 'payments-staging', kind: 'Deployment', name: 'api' }]);
+      const warned: { message: string; actions: string[] }[] = [];
+      const asked: string[] = [];
+      api.setPrompts({
+        warn: async (message, ...actions) => (warned.push({ message, actions }), PICK_WORKLOAD),
+        pick: async <T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions) => {
+          asked.push(options.title ?? '');
+          return items.find((i) => i.label === (asked.length === 1 ? 'payments' : 'api'));
+        },
+      });
+      const picked = nextReport(api, (r) => !r.notFound);
+      const report = await vscode.commands.executeCommand<DiagnosisReport>(lens.command, ...(lens.arguments ?? []));
+      assert.equal(report.notFound?.what, 'namespace', describeReport(report));
+      assert.equal(report.firstFailure, undefined, 'not found is no broken link');
+      assert.equal(statusOf(report, 'cluster-connection'), 'pass', describeReport(report));
+      assert.ok(report.checkpoints.slice(1).every((c) => c.status === 'skipped'), describeReport(report));
+      // The report view offers the same pick.
+      assert.match(api.shownReport({ namespace: 'payments-staging', kind: 'Deployment', name: 'api' })?.html ?? '', /data-action="pickWorkload"[^>]*>Pick a workload from the cluster…</);
+      const after = await picked;
+      assert.deepEqual(after.workload, TARGET);
+      assert.equal(after.firstFailure, undefined, describeReport(after));
+      assert.equal(warned.length, 1);
+      assert.equal(warned[0]!.message, `Workload Identity Doctor: ${report.notFound.message}`);
+      assert.match(warned[0]!.message, /Namespace "payments-staging" does not exist in context "fake-aks"/);
+      assert.deepEqual(warned[0]!.actions, [PICK_WORKLOAD]);
+      assert.equal(asked.length, 2, asked.join('\n'));
+    });
+
+    it('a workload not in its namespace: not found, naming it and the context; the picker starts in that namespace', async () => {
+      await useScenario('healthy');
+      let pickedFrom: string[] = [];
+      const warned = new Promise<string>((resolve) => {
+        api.setPrompts({
+          warn: async (message) => (resolve(message), PICK_WORKLOAD),
+          pick: async <T extends vscode.QuickPickItem>(items: readonly T[]) => ((pickedFrom = items.map((i) => i.label)), undefined),
+        });
+      });
+      const report = await api.diagnose({ namespace: 'payments', kind: 'Deployment', name: 'api-canary' });
+      assert.equal(report.notFound?.what, 'workload', describeReport(report));
+      assert.equal(report.firstFailure, undefined);
+      assert.match(await warned, /Deployment payments\/api-canary does not exist in context "fake-aks"/);
+      await waitFor('the namespace picker', () => pickedFrom.length > 0);
+      assert.equal(pickedFrom[0], 'payments', pickedFrom.join(', '));
+    });
+
     it('writes nothing when the confirmation is declined', async () => {
       const f = await useScenario('label-on-deployment');
       await api.diagnose(TARGET);
@@ -214,11 +275,15 @@ export function registerDiagnoseTests(): void {
       assert.equal(templateLabels(f)?.[USE_LABEL], undefined);
     });
 
-    it('a kubeconfig that cannot be read fails cluster-connection with its sentence, and the pickers say so', async () => {
+    it('a kubeconfig that cannot be read: cluster-connection not checked (a fault, not a verdict) with its sentence, and the pickers say so', async () => {
       await useKubeconfig(join(tmp, 'does-not-exist.kubeconfig'));
       const report = await api.diagnose(TARGET);
-      assert.equal(report.firstFailure, 'cluster-connection');
-      assert.match(report.checkpoints[0]!.summary, /No kubeconfig found/);
+      assert.equal(report.firstFailure, undefined, describeReport(report));
+      assert.equal(report.checkpoints[0]!.status, 'warn');
+      // One sentence naming the file (its wording is cluster-connection's).
+      const sentence = report.checkpoints[0]!.fault ?? '';
+      assert.match(sentence, /does-not-exist\.kubeconfig/);
+      assert.ok(report.checkpoints[0]!.summary.includes(sentence), report.checkpoints[0]!.summary);
       assert.ok(report.checkpoints.slice(1).every((c) => c.status === 'skipped'), describeReport(report));
 
       const errors: string[] = [];
@@ -226,7 +291,8 @@ export function registerDiagnoseTests(): void {
       const none = await vscode.commands.executeCommand<DiagnosisReport | undefined>('wiDoctor.diagnose');
       assert.equal(none, undefined);
       assert.equal(errors.length, 1);
-      assert.match(errors[0]!, /^Workload Identity Doctor: Could not list the namespaces\. No kubeconfig found/);
+      assert.ok(errors[0]!.startsWith('Workload Identity Doctor: Could not list the namespaces. '), errors[0]);
+      assert.ok(errors[0]!.includes(sentence), `the picker says the same sentence: ${errors[0]}`);
     });
 
     it('cancellation stops promptly with cancelled: true, even while a request hangs', async () => {

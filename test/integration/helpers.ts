@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { DiagnosisReport } from '../../src/checkpoints/types';
+import type { TreeNode } from '../../src/tree/nodes';
 
 export const EXTENSION_ID = 'wi-doctor.workload-identity-doctor';
 
@@ -56,4 +58,26 @@ export async function open(uri: vscode.Uri): Promise<vscode.TextEditor> {
 export async function closeAll(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+/** The sidebar's node at a label path below its context node (as VS Code walks the provider), or undefined. */
+export function treeNodeAt(tree: { getChildren(node?: TreeNode): TreeNode[] | Thenable<TreeNode[]> | undefined | null }, ...path: string[]): TreeNode | undefined {
+  const children = (node?: TreeNode): TreeNode[] => (tree.getChildren(node) as TreeNode[] | undefined) ?? [];
+  let node: TreeNode | undefined = children()[0];
+  for (const label of path) {
+    if (!node) return undefined;
+    node = children(node).find((n) => n.label === label);
+  }
+  return node;
+}
+
+/** The next report onDidDiagnose fires that `accept` takes. */
+export function nextReport(api: { onDidDiagnose: vscode.Event<DiagnosisReport> }, accept: (r: DiagnosisReport) => boolean = () => true): Promise<DiagnosisReport> {
+  return new Promise((resolve) => {
+    const sub = api.onDidDiagnose((r) => {
+      if (!accept(r)) return;
+      sub.dispose();
+      resolve(r);
+    });
+  });
 }

@@ -2,8 +2,9 @@
 // process: the view opens from the activity bar and fills with the demo cluster's workloads and
 // their states; a label patched behind the extension's back shows up live; a node's Diagnose
 // action opens the report of that workload; a fix round-trips through the confirmation (and
-// nothing is written when it is declined); the filters; the live YAML; a broken kubeconfig is
-// one node of the tree. Every wait is on an event or a poll with a deadline, never a sleep.
+// nothing is written when it is declined); a diagnosis's verdict shown over its workload until
+// the cluster changes it; the filters; the live YAML; a broken kubeconfig is one node of the
+// tree. Every wait is on an event or a poll with a deadline, never a sleep.
 
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +16,8 @@ import type { WorkloadIdentityDoctorApi } from '../../src/extension';
 import type { TreeNode } from '../../src/tree/nodes';
 import { startFakeKube, type FakeKube } from '../fake-kube/server';
 import { closeAll, EXTENSION_ID, waitFor } from './helpers';
+
+const DIAGNOSED = (checkpoint: string) => new RegExp(`^✗ ${checkpoint} · diagnosed \\d\\d:\\d\\d$`);
 
 const USE_LABEL = 'azure.workload.identity/use';
 
@@ -137,6 +140,68 @@ export function registerTreeTests(): void {
       const sa = kube.store.get('ServiceAccount', 'billing', 'invoicer-sa');
       assert.equal(sa?.metadata.annotations?.['azure.workload.identity/client-id'], clientId);
       await waitFor('the ServiceAccount node to show the client ID', () => at('billing', 'ServiceAccounts', 'invoicer-sa')?.description?.startsWith(clientId));
+    });
+
+    it('after a diagnosis, the item shows its verdict and time, with the same icon as the report, until the cluster changes the workload', async () => {
+      const kube = await useScenario('demo');
+      const node = () => at('billing', 'Deployments', 'invoicer')!;
+      assert.equal(node().description, 'SA has no client-id');
+      // The tooltip's lines (getTreeItem renders each as a paragraph of its Markdown).
+      const tooltipOf = (n: TreeNode) => (n.tooltip ?? []).join('\n');
+      assert.ok(api.tree.getTreeItem(node()).tooltip instanceof vscode.MarkdownString);
+      assert.match(tooltipOf(node()), /covers the cluster side only/);
+      const report = await vscode.commands.executeCommand<DiagnosisReport>('wiDoctor.tree.diagnose', node());
+      assert.equal(report.firstFailure, 'service-account');
+      const shown = await waitFor('the verdict on the item', () => {
+        const n = node();
+        return n.type === 'workload' && DIAGNOSED('service-account').test(String(n.description)) && n;
+      });
+      assert.equal(shown.level, 'error');
+      const item = api.tree.getTreeItem(shown);
+      assert.equal((item.iconPath as vscode.ThemeIcon).id, 'error');
+      assert.match(tooltipOf(shown), /First broken link: service-account/);
+      assert.match(tooltipOf(shown), /The sidebar's own state: SA has no client-id/);
+      assert.match(tooltipOf(shown), /not Azure, the token or the logs/);
+      // The cluster changes the workload (as the watch sees it): the tree's own state again.
+      kube.store.patch('Deployment', 'billing', 'invoicer', { metadata: { annotations: { 'example.com/touched': 'yes' } } });
+      await waitFor('the tree\'s own state again', () => node().description === 'SA has no client-id', 10_000);
+      assert.doesNotMatch(tooltipOf(node()), /First broken link/);
+    });
+
+    it('a fix from the report: the item shows the re-check, also once the watch has seen the patch', async () => {
+      const kube = await useScenario('demo');
+      const target = { namespace: 'billing', kind: 'Deployment', name: 'invoicer' };
+      const clientId = '11111111-2222-4333-8444-555555555555';
+      await vscode.commands.executeCommand<DiagnosisReport>('wiDoctor.tree.diagnose', at('billing', 'Deployments', 'invoicer'));
+      api.setPrompts({ input: async () => clientId, confirm: async (_m, _d, action) => action });
+      const after = await vscode.commands.executeCommand<DiagnosisReport>('wiDoctor.applyFix', { ...target, context: 'fake-aks', checkpoint: 'service-account', fix: 'annotate-service-account' });
+      assert.ok(after, 'the fix resolves to the re-check');
+      assert.equal(kube.store.get('ServiceAccount', 'billing', 'invoicer-sa')?.metadata.annotations?.['azure.workload.identity/client-id'], clientId);
+      // The pods predate the annotation: the re-check's first broken link is sdk-environment.
+      assert.equal(after.firstFailure, 'sdk-environment', after.checkpoints.map((c) => `${c.id}=${c.status}`).join(' '));
+      await waitFor('the watch to show the annotated ServiceAccount', () => at('billing', 'ServiceAccounts', 'invoicer-sa')?.description?.startsWith(clientId));
+      assert.match(String(at('billing', 'Deployments', 'invoicer')?.description), DIAGNOSED('sdk-environment'));
+    });
+
+    it('a fix applied from the sidebar is a change the next diagnosis of the workload knows of: log lines written before it are earlier errors', async () => {
+      await useScenario('logs-aadsts');
+      const target = { namespace: 'payments', kind: 'Deployment', name: 'api', context: 'fake-aks' };
+      const first = await api.diagnose(target);
+      assert.equal(first.firstFailure, 'pod-logs', first.checkpoints.map((c) => `${c.id}=${c.status}: ${c.summary}`).join('\n'));
+      const clientId = first.checkpoints.find((c) => c.id === 'service-account')!.summary.match(/[0-9a-f-]{36}/)![0];
+      api.setPrompts({ input: async () => clientId, confirm: async (_m, _d, action) => action, info: async () => undefined });
+      const before = Date.now();
+      assert.equal(await vscode.commands.executeCommand('wiDoctor.tree.annotateServiceAccount', at('payments', 'Deployments', 'api')), true);
+      const applied = Date.now();
+      // Re-run (a fresh diagnosis of the same workload).
+      const again = await api.diagnose(target);
+      const logs = again.checkpoints.find((c) => c.id === 'pod-logs')!;
+      assert.equal(again.firstFailure, undefined, again.checkpoints.map((c) => `${c.id}=${c.status}: ${c.summary}`).join('\n'));
+      assert.equal(logs.status, 'warn', logs.summary);
+      const at_ = /every line was written before the last fix, at (\S+Z)/.exec(logs.summary);
+      assert.ok(at_, logs.summary);
+      const fixedAt = Date.parse(at_[1]!);
+      assert.ok(fixedAt >= Math.floor(before / 1000) * 1000 && fixedAt <= applied, `${at_[1]} is when the fix was applied`);
     });
 
     it('filters: only problems, only Workload Identity, by name', async () => {

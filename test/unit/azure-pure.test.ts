@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { differences } from '../../src/checkpoints/federated-credential';
+import { differences } from '../../src/checkpoints/credential-match';
 import { covers, resourcesIn } from '../../src/azure/resource-endpoints';
 import { Queries } from '../../src/azure/queries';
 import { toAzureFailure } from '../../src/azure/failures';

@@ -1,10 +1,13 @@
 // The plain-data half of the editor's Azure features: which VS Code authentication provider and
 // scopes a cloud and tenant need, and the minimal edit "Pick a managed identity from Azure" makes
-// to a ServiceAccount (replace in its own quoting, or insert, creating metadata.annotations).
+// to a ServiceAccount (replace in its own quoting, or insert, creating metadata.annotations), and
+// the rows every managed-identity picker shows (the manifest's, and the client-ID fix's).
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { ManagedIdentity } from '../../src/azure/types';
 import { clientIdRange, serviceAccountAt, setClientIdEdits, touchesClientId } from '../../src/editor/azure/client-id-edit';
+import { identityItems } from '../../src/editor/azure/identity-items';
 import { authProviderFor, providerMismatch, sessionScopes, tokenExpiry, validateTenant } from '../../src/editor/azure/sessions';
 import { parseManifestFile } from '../../src/manifests/document';
 import { applyEdits } from '../../src/manifests/text';
@@ -72,5 +75,24 @@ describe('setClientIdEdits', () => {
     assert.deepEqual(clientIdRange(sa!), { start: { line: 11, character: 4 }, end: { line: 11, character: 40 } });
     assert.equal(touchesClientId(sa!, { start: { line: 10, character: 39 }, end: { line: 10, character: 40 } }), false);
     assert.equal(touchesClientId(sa!, { start: { line: 11, character: 38 }, end: { line: 11, character: 39 } }), true);
+  });
+});
+
+describe('identity rows (identityItems)', () => {
+  const identity = (name: string, resourceGroup: string, clientId: string): ManagedIdentity => ({ id: `/subscriptions/s/resourceGroups/${resourceGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`, name, resourceGroup, subscriptionId: 's', tenantId: 't', clientId, principalId: 'p' });
+  const all = [identity('id-b', 'rg-1', 'b0000000-0000-4000-8000-000000000000'), identity('id-a', 'rg-2', 'a0000000-0000-4000-8000-000000000000'), identity('id-a', 'rg-1', 'c0000000-0000-4000-8000-000000000000')];
+
+  it('by name then resource group, each saying where it is and its client ID', () => {
+    const rows = identityItems(all);
+    assert.deepEqual(rows.map((r) => `${r.label} ${r.description} | ${r.detail}`), [
+      'id-a resource group rg-1 · subscription s | client ID c0000000-0000-4000-8000-000000000000',
+      'id-a resource group rg-2 · subscription s | client ID a0000000-0000-4000-8000-000000000000',
+      'id-b resource group rg-1 · subscription s | client ID b0000000-0000-4000-8000-000000000000',
+    ]);
+    assert.equal(rows[0]!.identity, all[2]);
+  });
+
+  it('the client ID already known (found in a misspelt annotation) first, whatever its letter case', () => {
+    assert.deepEqual(identityItems(all, 'B0000000-0000-4000-8000-000000000000').map((r) => r.identity.clientId[0]), ['b', 'c', 'a']);
   });
 });

@@ -224,6 +224,7 @@ describe('renderReportHtml', () => {
             azureFix: {
               id: 'create-federated-credential', title: 'Create federated credential "fic-payments-api-sa" on id-api', changes: ['a new credential'], command,
               identity, credential: { name: 'fic-payments-api-sa', issuer: 'https://oidc.example/issuer/', subject: 'system:serviceaccount:payments:api-sa', audiences: ['api://AzureADTokenExchange'] },
+              before: null,
               rerun: ['federated-credential', 'token-exchange'],
             },
           },

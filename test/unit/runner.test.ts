@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UnavailableCluster } from '../../src/cluster/connect';
-import { diagnose, rerun, dependentsOf } from '../../src/checkpoints/runner';
+import { diagnose, rerun, dependentsOf, notChecked } from '../../src/checkpoints/runner';
+import { exitCode } from '../../src/cli/diagnose';
+import { faultNote, verdict } from '../../src/render/report-common';
 import type { Checkpoint, CheckpointId, CheckpointOutcome } from '../../src/checkpoints/types';
 import type { DiagnoseContext } from '../../src/checkpoints/context';
 import { err, type ClusterApi } from '../../src/cluster/types';
@@ -36,7 +38,7 @@ describe('runner', () => {
     assert.equal(report.firstFailure, 'pod-label');
   });
 
-  it('a read failure fails the first checkpoint that needed it and skips later readers with the same sentence', async () => {
+  it('a read failure is "not checked" (a fault, never a verdict) at the first checkpoint that needed it, and skips later readers with the same sentence', async () => {
     const failing = { kind: 'forbidden' as const, message: 'Forbidden: you may not get deployments.apps "api" in namespace "payments" (403).', verb: 'get', resource: 'deployments.apps', namespace: 'payments', status: 403 };
     const read = (ctx: DiagnoseContext) => ctx.must(err(failing), 'Deployment payments/api', 'workload');
     const list = [
@@ -44,9 +46,11 @@ describe('runner', () => {
       cp('service-account', [], async (ctx) => (read(ctx), pass)),
     ];
     const { report } = await diagnose({ cluster, target, checkpoints: list });
-    assert.equal(report.checkpoints[0]!.status, 'fail');
-    assert.equal(report.checkpoints[0]!.summary, `Could not get the Deployment payments/api: ${failing.message}`);
-    assert.equal(report.checkpoints[0]!.remediation[0]!.command, 'kubectl auth can-i get deployments.apps -n payments --context (none)');
+    assert.equal(report.checkpoints[0]!.status, 'warn');
+    assert.equal(report.checkpoints[0]!.fault, `Could not get the Deployment payments/api: ${failing.message}`);
+    assert.equal(report.checkpoints[0]!.summary, `Not checked: Could not get the Deployment payments/api: ${failing.message}`);
+    assert.equal(report.firstFailure, undefined);
+    assert.equal(report.checkpoints[0]!.remediation[0]!.command, "kubectl auth can-i get deployments.apps -n payments --context '(none)'");
     assert.equal(report.checkpoints[1]!.status, 'skipped');
     assert.match(report.checkpoints[1]!.summary, /^Needs the Deployment payments\/api, which could not be read \(see "pod-label"\): Forbidden/);
   });
@@ -89,5 +93,82 @@ describe('runner', () => {
     assert.deepEqual(again.report.checkpoints.map((c) => c.status), ['pass', 'pass', 'pass', 'pass']);
     assert.equal(again.report.firstFailure, undefined);
     assert.deepEqual([...dependentsOf(list, ['cluster-connection'])].sort(), ['cluster-connection', 'pod-label', 'pod-logs', 'sdk-environment']);
+  });
+
+  it('a fault ("not checked") is never a verdict: it skips what needs it, names no broken link, and the verdict says what was not checked', async () => {
+    const list = [
+      cp('cluster-connection', [], async () => pass),
+      cp('managed-identity', ['cluster-connection'], async () => notChecked('Could not search: Azure answered 503.')),
+      cp('federated-credential', ['managed-identity'], async () => pass),
+      cp('pod-logs', ['cluster-connection'], async () => pass),
+    ];
+    const { report } = await diagnose({ cluster, target, checkpoints: list });
+    assert.deepEqual(report.checkpoints.map((c) => c.status), ['pass', 'warn', 'skipped', 'pass']);
+    assert.equal(report.checkpoints[2]!.summary, 'Skipped: needs "managed-identity", which could not be checked.');
+    assert.equal(report.firstFailure, undefined);
+    const v = verdict(report);
+    assert.equal(v.kind, 'incomplete');
+    assert.equal(v.text, 'Not finished: managed-identity could not be checked — Could not search: Azure answered 503.');
+    assert.equal(exitCode(report), 2);
+  });
+
+  it('a broken link beside a part not checked: the broken link is named, the fault noted, and the exit code is 2', async () => {
+    const list = [
+      cp('pod-label', [], async () => ({ status: 'fail', summary: 'no label', evidence: [], remediation: [] })),
+      cp('token-exchange', [], async () => notChecked('Entra ID could not answer now (HTTP 503).')),
+    ];
+    const { report } = await diagnose({ cluster, target, checkpoints: list });
+    const v = verdict(report);
+    assert.equal(v.kind, 'fail');
+    assert.equal(faultNote(v), 'Also not checked: token-exchange (Entra ID could not answer now (HTTP 503).).');
+    assert.equal(exitCode(report), 2);
+  });
+
+  it('exit codes: 0 when nothing failed and every part ran (skips for no sign-in included), 1 for a verdict only', async () => {
+    const skippedAzure = await diagnose({ cluster, target, checkpoints: [cp('pod-label', [], async () => pass), cp('managed-identity', [], async () => ({ status: 'skipped', summary: 'Skipped: Not signed in.', evidence: [], remediation: [] }))] });
+    assert.equal(exitCode(skippedAzure.report), 0);
+    const failed = await diagnose({ cluster, target, checkpoints: [cp('pod-label', [], async () => ({ status: 'fail', summary: 'x', evidence: [], remediation: [] }))] });
+    assert.equal(exitCode(failed.report), 1);
+  });
+
+  it('reconcile: a later result revises an earlier one, and the skipped dependents are worded anew', async () => {
+    const mi: Checkpoint = {
+      ...cp('managed-identity', [], async () => notChecked('not visible to you')),
+      reconcile: (own, ctx) => (ctx.results.get('token-exchange')?.status === 'fail' ? { status: 'fail', summary: 'Entra confirms it does not exist.', evidence: own.evidence, remediation: [] } : undefined),
+    };
+    const list = [mi, cp('federated-credential', ['managed-identity'], async () => pass), cp('token-exchange', [], async () => ({ status: 'fail', summary: 'AADSTS700016', evidence: [], remediation: [] }))];
+    const { report } = await diagnose({ cluster, target, checkpoints: list });
+    assert.equal(report.checkpoints[0]!.status, 'fail');
+    assert.equal(report.checkpoints[0]!.fault, undefined);
+    assert.equal(report.checkpoints[1]!.summary, 'Skipped: needs "managed-identity", which failed.');
+    assert.equal(report.firstFailure, 'managed-identity');
+  });
+
+  it('a re-check after a fix: the report time is the re-check\'s, `reads` are re-run too, and the fix time reaches the checkpoints', async () => {
+    let now = new Date('2026-12-07T10:00:00Z');
+    let seenChange: Date | undefined;
+    const list: Checkpoint[] = [
+      cp('federated-credential', [], async () => pass),
+      { ...cp('pod-logs', [], async (ctx) => ((seenChange = ctx.lastChangeAt), pass)), reads: ['federated-credential'] },
+    ];
+    const first = await diagnose({ cluster, target, checkpoints: list, options: { now: () => now } });
+    assert.equal(first.report.startedAt, '2026-12-07T10:00:00.000Z');
+    now = new Date('2026-12-07T10:05:00Z');
+    const fixedAt = new Date('2026-12-07T10:04:30Z');
+    const again = await rerun(first, list, ['federated-credential'], undefined, undefined, { changedAt: fixedAt });
+    assert.equal(again.report.startedAt, '2026-12-07T10:05:00.000Z');
+    assert.equal(seenChange?.toISOString(), fixedAt.toISOString(), 'pod-logs reads federated-credential, so it ran again, knowing the fix time');
+  });
+
+  it('not found: the runner stops judging and the report says "not found"', async () => {
+    const list = [
+      cp('cluster-connection', [], async (ctx) => ((ctx.notFound = { what: 'workload', message: 'Deployment payments/api does not exist in context "x".' }), pass)),
+      cp('pod-label', ['cluster-connection'], async () => ({ status: 'fail', summary: 'never run', evidence: [], remediation: [] })),
+    ];
+    const { report } = await diagnose({ cluster, target, checkpoints: list });
+    assert.equal(report.notFound?.what, 'workload');
+    assert.equal(report.checkpoints[1]!.summary, 'Skipped: Deployment payments/api does not exist in context "x".');
+    assert.equal(verdict(report).kind, 'not-found');
+    assert.equal(exitCode(report), 2);
   });
 });

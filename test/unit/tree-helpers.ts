@@ -12,6 +12,7 @@ import { err, ok, type ClusterIdentity, type KubeFailure, type KubeObject, type 
 import { LiveCluster, type LiveClusterOptions } from '../../src/tree/live-cluster';
 import { NO_FILTERS, type ObjectSource, type TreeFilters } from '../../src/tree/model';
 import { childNodes, rootNodes, type TreeNode } from '../../src/tree/nodes';
+import type { DiagnosisOverlays } from '../../src/tree/overlay';
 import type { StatusLevel, TreeWorkloadKind } from '../../src/tree/workload-status';
 import { getScenario, loadScenario } from '../fake-kube/scenarios';
 import { Store, type StoreEvent } from '../fake-kube/store';
@@ -148,14 +149,14 @@ export function memoryLive(store: Store, o: { forbid?: MemoryForbid[]; identity?
 
 // ---- Walking the tree --------------------------------------------------------------------------
 
-/** Every node VS Code would show with everything expanded (collapsible nodes only are expanded). */
-export function expandAll(live: LiveCluster, filters: TreeFilters = NO_FILTERS, now?: number): TreeNode[] {
+/** Every node VS Code would show with everything expanded (collapsible nodes only are expanded); `overlays`: the diagnoses shown over their workloads. */
+export function expandAll(live: LiveCluster, filters: TreeFilters = NO_FILTERS, now?: number, overlays?: DiagnosisOverlays): TreeNode[] {
   const out: TreeNode[] = [];
   const walk = (nodes: TreeNode[], depth: number): void => {
     assert.ok(depth < 10, 'the tree is not endless');
     for (const n of nodes) {
       out.push(n);
-      if (n.collapsible !== 'none') walk(childNodes(live, n, filters, now), depth + 1);
+      if (n.collapsible !== 'none') walk(childNodes(live, n, filters, now, overlays), depth + 1);
     }
   };
   walk(rootNodes(live), 0);
@@ -239,7 +240,7 @@ export interface ExpectedWorkload {
 export const DEMO_EXPECTED: readonly ExpectedWorkload[] = [
   { namespace: 'payments', kind: 'Deployment', name: 'api', level: 'ok', short: 'injected', fixes: [] },
   { namespace: 'payments', kind: 'CronJob', name: 'settlement', level: 'ok', short: 'injected', fixes: [] },
-  { namespace: 'checkout', kind: 'Deployment', name: 'cart', level: 'warning', short: 'label on the Deployment, not the template', fixes: ['fix-label'] },
+  { namespace: 'checkout', kind: 'Deployment', name: 'cart', level: 'error', short: 'label on the Deployment, not the template', fixes: ['fix-label'] },
   { namespace: 'inventory', kind: 'Deployment', name: 'sync', level: 'error', short: 'SA annotation typo: client_id', fixes: ['fix-annotate'] },
   { namespace: 'billing', kind: 'Deployment', name: 'invoicer', level: 'error', short: 'SA has no client-id', fixes: ['fix-annotate'] },
   { namespace: 'orders', kind: 'Deployment', name: 'worker', level: 'error', short: 'pods predate the label', fixes: ['fix-resume'] },

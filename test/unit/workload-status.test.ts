@@ -1,16 +1,27 @@
 // The sidebar tree's status per workload (src/tree/workload-status.ts), from the fake AKS
 // cluster's objects loaded into its store directly (no server): one status per scenario, the
-// same judgement the diagnosis reaches, without a request of its own.
+// same judgement the diagnosis reaches, without a request of its own — checked against the
+// checkpoints themselves, run on the same objects (test/unit/store-cluster.ts).
 //
 //   node scripts/run-unit-tests.mjs workload-status
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KubeObject, Pod } from '../../src/cluster/types';
+import { clusterConnection } from '../../src/checkpoints/cluster-connection';
 import { clientIdState, credentialEnv, namespaceExcluded, podInjection, selectorMatches } from '../../src/checkpoints/evaluate';
-import { podsOf, workloadStatus, type TreeWorkloadKind, type WorkloadStatus } from '../../src/tree/workload-status';
+import { podLabel } from '../../src/checkpoints/pod-label';
+import { diagnose } from '../../src/checkpoints/runner';
+import { sdkEnvironment } from '../../src/checkpoints/sdk-environment';
+import { serviceAccount } from '../../src/checkpoints/service-account';
+import type { CheckpointId, CheckpointResult } from '../../src/checkpoints/types';
+import { webhook } from '../../src/checkpoints/webhook';
+import { TreeModel } from '../../src/tree/model';
+import { FINDINGS, podsOf, workloadStatus, type StatusLevel, type TreeWorkloadKind, type WorkloadStatus } from '../../src/tree/workload-status';
+import { DEMO_WORKLOADS, SCENARIOS } from '../fake-kube/scenarios';
 import type { Store } from '../fake-kube/store';
-import { scenarioStore as cluster } from './tree-helpers';
+import { StoreCluster } from './store-cluster';
+import { scenarioStore as cluster, storeSource } from './tree-helpers';
 
 function podsIn(store: Store, namespace: string): Pod[] {
   return store.list('Pod', namespace) as unknown as Pod[];
@@ -56,11 +67,11 @@ describe('workload status (the tree)', () => {
     assert.equal(podsOf(cj, 'CronJob', podsIn(store, 'payments')).length, 1);
   });
 
-  it('label-on-deployment: warning, the label on the Deployment, not the template', () => {
+  it('label-on-deployment: error (pod-label fails it: nothing is injected), the label on the Deployment, not the template', () => {
     const s = statusOf('label-on-deployment', 'payments', 'api');
-    assert.equal(s.level, 'warning', JSON.stringify(s.findings));
+    assert.equal(s.level, 'error', JSON.stringify(s.findings));
     assert.equal(s.short, 'label on the Deployment, not the template');
-    assert.equal(s.findings.find((f) => f.level === 'warning')?.checkpoint, 'pod-label');
+    assert.equal(s.findings.find((f) => f.level === 'error')?.checkpoint, 'pod-label');
   });
 
   it('sa-not-annotated: error, SA has no client-id', () => {
@@ -177,4 +188,84 @@ describe('evaluate (the predicates the checkpoints and the tree share)', () => {
     assert.ok(!selectorMatches({ matchExpressions: [{ key: 'tier', operator: 'In', values: ['web'] }] }, {}));
     assert.ok(selectorMatches({ matchExpressions: [{ key: 'tier', operator: 'DoesNotExist' }] }, {}));
   });
+});
+
+// ---- The tree and the diagnosis agree -------------------------------------------------------
+
+/** The checkpoints whose judgement the tree makes from its caches. */
+const JUDGED = [webhook, podLabel, serviceAccount, sdkEnvironment];
+const USE = 'azure.workload.identity/use';
+const CLIENT_ID_KEY = 'azure.workload.identity/client-id';
+
+interface Case {
+  name: string;
+  scenario: string;
+  target: { namespace: string; kind: TreeWorkloadKind; name: string };
+  change?: (s: Store) => void;
+}
+
+const PAYMENTS_API = { namespace: 'payments', kind: 'Deployment' as const, name: 'api' };
+
+/** Every scenario's target, every demo workload, and the variants the tree model tests make. */
+const CASES: Case[] = [
+  ...SCENARIOS.filter((s) => s.name !== 'demo').map((s) => ({ name: s.name, scenario: s.name, target: { ...s.target, kind: s.target.kind as TreeWorkloadKind } })),
+  ...DEMO_WORKLOADS.map((d) => ({ name: `demo ${d.target.namespace}/${d.target.name}`, scenario: 'demo', target: { ...d.target, kind: d.target.kind as TreeWorkloadKind } })),
+  { name: 'no pods', scenario: 'healthy', target: PAYMENTS_API, change: (s) => s.list('Pod', 'payments').filter((p) => p.metadata.name.startsWith('api-')).forEach((p) => s.delete('Pod', 'payments', p.metadata.name)) },
+  { name: 'the ServiceAccount missing', scenario: 'healthy', target: PAYMENTS_API, change: (s) => void s.delete('ServiceAccount', 'payments', 'api-sa') },
+  { name: 'the label "True"', scenario: 'healthy', target: PAYMENTS_API, change: (s) => void s.patch('Deployment', 'payments', 'api', { spec: { template: { metadata: { labels: { [USE]: 'True' } } } } }) },
+  { name: 'use as an annotation', scenario: 'healthy', target: PAYMENTS_API, change: (s) => void s.patch('Deployment', 'payments', 'api', { spec: { template: { metadata: { labels: { [USE]: null }, annotations: { [USE]: 'true' } } } } }) },
+  { name: 'no label, the ServiceAccount annotated', scenario: 'healthy', target: PAYMENTS_API, change: (s) => void s.patch('Deployment', 'payments', 'api', { spec: { template: { metadata: { labels: { [USE]: null } } } } }) },
+  { name: 'the label also in the selector', scenario: 'healthy', target: PAYMENTS_API, change: (s) => void s.patch('Deployment', 'payments', 'api', { spec: { selector: { matchLabels: { [USE]: 'true' } } } }) },
+  { name: 'the client-id not a GUID', scenario: 'healthy', target: PAYMENTS_API, change: (s) => void s.patch('ServiceAccount', 'payments', 'api-sa', { metadata: { annotations: { [CLIENT_ID_KEY]: 'my-identity' } } }) },
+  { name: 'pods not injected', scenario: 'namespace-excluded', target: { namespace: 'platform-tools', kind: 'Deployment', name: 'cost-exporter' }, change: (s) => void s.patch('Namespace', undefined, 'platform-tools', { metadata: { labels: { 'control-plane': null } } }) },
+  { name: 'pods without AZURE_CLIENT_ID', scenario: 'sa-not-annotated', target: PAYMENTS_API, change: (s) => void s.patch('ServiceAccount', 'payments', 'api-sa', { metadata: { annotations: { [CLIENT_ID_KEY]: '6f1c7d2a-3b4e-4c5d-9e8f-0a1b2c3d4e5f' } } }) },
+];
+
+const ANSWER_OF: Record<StatusLevel, CheckpointResult['status'] | undefined> = { error: 'fail', warning: 'warn', ok: undefined, muted: undefined };
+
+/** What the tree says of each judged checkpoint: the answer of its worst finding there (pass when none). */
+function treeAnswers(status: WorkloadStatus): Map<CheckpointId, CheckpointResult['status']> {
+  const out = new Map<CheckpointId, CheckpointResult['status']>(JUDGED.map((c) => [c.id, 'pass']));
+  for (const f of status.findings) {
+    if (!f.id) continue;
+    const row: { checkpoint: CheckpointId; also?: readonly CheckpointId[] } = FINDINGS[f.id];
+    for (const c of [row.checkpoint, ...(row.also ?? [])]) {
+      const answer = ANSWER_OF[f.level]!;
+      if (out.get(c) !== 'fail') out.set(c, answer);
+    }
+  }
+  return out;
+}
+
+describe('the tree and the diagnosis agree (the checkpoints run on the same objects)', () => {
+  it('FINDINGS: every level follows from the answer of its checkpoint', () => {
+    for (const [id, row] of Object.entries(FINDINGS)) assert.ok(JUDGED.some((c) => c.id === row.checkpoint), `${id}: ${row.checkpoint} is a checkpoint the tree judges`);
+  });
+
+  for (const c of CASES) {
+    it(`${c.name}: an error where the checkpoint fails, a warning where it warns, nothing where it passes`, async () => {
+      const store = cluster(c.scenario, { fresh: true });
+      c.change?.(store);
+      const src = storeSource(store);
+      const entry = new TreeModel(src, { namespaces: src, webhookKnown: () => true }).workload(c.target.namespace, c.target.kind, c.target.name);
+      assert.ok(entry, `${c.target.kind} ${c.target.namespace}/${c.target.name} is in the tree`);
+      // A workload that does not use Workload Identity is muted: the tree judges nothing of it
+      // (a diagnosis of it fails pod-label, since it is asked to check it as one that should).
+      if (entry.status.level === 'muted') return;
+      const { report } = await diagnose({ cluster: new StoreCluster(store), target: c.target, checkpoints: [clusterConnection, ...JUDGED] });
+      assert.equal(report.checkpoints[0]!.status, 'pass', report.checkpoints[0]!.summary);
+      const tree = treeAnswers(entry.status);
+      const says = report.checkpoints.map((r) => `${r.id}=${r.status}: ${r.summary}`).join('\n') + `\ntree: ${JSON.stringify(entry.status.findings)}`;
+      let compared = 0;
+      for (const r of report.checkpoints.slice(1)) {
+        // Skipped: a checkpoint it needs failed; it says nothing to compare with.
+        if (r.status === 'skipped') continue;
+        compared++;
+        assert.equal(tree.get(r.id), r.status, `${r.id}\n${says}`);
+      }
+      assert.ok(compared >= 2, `at least two checkpoints compared\n${says}`);
+      // The status names the first broken link the diagnosis names (when the tree sees it).
+      if (report.firstFailure) assert.equal(entry.status.level, 'error', says);
+    });
+  }
 });

@@ -20,7 +20,7 @@ import * as vscode from 'vscode';
 import { DEMO_AZURE_LABEL, DEMO_ENVIRONMENT_SETTING, demoAccountLabel, demoEndpoints, demoEnvironmentPath, readDemoEnvironment, type DemoEnvironmentResult } from '../../azure/demo-environment';
 import { loadAzure } from '../../azure/load';
 import { azureProvider } from '../../azure/provider';
-import { CLOUDS, type AzureCloudName, type AzureEndpoints } from '../../azure/types';
+import { CLOUDS, type AzureApi, type AzureCloudName, type AzureEndpoints } from '../../azure/types';
 import type { AzureProvider } from '../../checkpoints/context';
 import type { DiagnosePrompts } from '../diagnose/prompts';
 import { authProviderFor, providerMismatch, sessionScopes, SOVEREIGN_SETTING, tokenExpiry, validateTenant } from './sessions';
@@ -122,6 +122,12 @@ export class AzureAccess {
       notSignedIn: mismatch ?? NOT_SIGNED_IN,
       timeoutMs,
     });
+  }
+
+  /** The AzureApi when someone is signed in, asked silently; undefined otherwise (nothing is shown). */
+  async apiIfSignedIn(timeoutMs: number): Promise<AzureApi | undefined> {
+    const r = await this.provider(timeoutMs)();
+    return 'api' in r ? r.api : undefined;
   }
 
   /** The interactive sign-in (VS Code's own dialog), for the ARM scope of the configured cloud and tenant. */

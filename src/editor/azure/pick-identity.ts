@@ -6,7 +6,7 @@
 // signing in is offered, never started by itself.
 
 import * as vscode from 'vscode';
-import type { AzureApi, ManagedIdentity } from '../../azure/types';
+import type { AzureApi } from '../../azure/types';
 import { parseManifestFile } from '../../manifests/document';
 import { objectsOfFile } from '../../manifests/objects';
 import { DIAGNOSTIC_SOURCE, toRange, toWorkspaceEdit } from '../convert';
@@ -15,6 +15,7 @@ import type { EditorLinter } from '../linting';
 import { isYamlDocument, type WorkspaceManifests } from '../workspace-manifests';
 import { reportSignInFailure, type AzureAccess } from './azure-access';
 import { serviceAccountAt, setClientIdEdits, touchesClientId } from './client-id-edit';
+import { identityItems, identityPickOptions } from './identity-items';
 
 export const PICK_IDENTITY_COMMAND = 'wiDoctor.pickManagedIdentity';
 const TITLE = 'Pick a managed identity from Azure…';
@@ -119,20 +120,10 @@ async function pickIdentity(deps: Deps, arg?: unknown): Promise<string | undefin
     );
     return undefined;
   }
-  const items = [...listed.value]
-    .sort((a, b) => a.name.localeCompare(b.name) || a.resourceGroup.localeCompare(b.resourceGroup))
-    .map((identity): vscode.QuickPickItem & { identity: ManagedIdentity } => ({
-      label: identity.name,
-      description: `resource group ${identity.resourceGroup} · subscription ${identity.subscriptionId}`,
-      detail: `client ID ${identity.clientId}`,
-      identity,
-    }));
-  const picked = await prompts.pick(items, {
-    title: `Managed identity for ServiceAccount ${first.name ?? '(unnamed)'}${api.account?.label ? ` — from the ${api.account.label}` : ''}`,
-    placeHolder: 'The identity whose client ID the ServiceAccount annotation should carry',
-    matchOnDescription: true,
-    matchOnDetail: true,
-  });
+  const picked = await prompts.pick(
+    identityItems(listed.value),
+    identityPickOptions(`Managed identity for ServiceAccount ${first.name ?? '(unnamed)'}${api.account?.label ? ` — from the ${api.account.label}` : ''}`, 'The identity whose client ID the ServiceAccount annotation should carry'),
+  );
   if (!picked) return undefined;
 
   // The document may have changed while the list was open: find the ServiceAccount again, by name first.

@@ -1,30 +1,35 @@
 // Runs diagnoses and fixes for the editor: a cancellable progress notification around the core
-// runner, the text report in the output channel, the report view, and the event the tests wait
-// on. It keeps the last Diagnosis of each workload, because a fix re-runs only the checkpoints
-// it affects, with the state the first run established — and the AzureApi that run used, since
-// an Azure fix (a federated credential) must be written through the same sign-in it was found with.
+// runner, the text report in the output channel, the report view, the sidebar's overlay, and the
+// event the tests wait on. It keeps each workload's DiagnosisEntry (src/editor/diagnose/entry.ts):
+// a fix re-runs only the checkpoints it affects, with the state the first run established. A
+// diagnosis that finds no such namespace or workload says so and offers the workload picker.
+// The fix flows live beside it: fix-flow.ts (cluster patches), azure-fix.ts (Azure).
 
 import * as vscode from 'vscode';
-import { applyFix, describeRollout, resolveFix, waitForRollout } from '../../checkpoints/apply-fix';
 import { diagnose, rerun, type Diagnosis, type RunHooks } from '../../checkpoints/runner';
-import type { AzureApi } from '../../azure/types';
 import type { DiagnoseOptions } from '../../checkpoints/context';
-import type { AzureFixPlan, Checkpoint, CheckpointId, DiagnosisReport, FixPlan, WorkloadRef } from '../../checkpoints/types';
+import type { Checkpoint, CheckpointId, DiagnosisReport, FixPlan, WorkloadRef } from '../../checkpoints/types';
 import { connect } from '../../cluster/connect';
 import type { ClusterApi } from '../../cluster/types';
 import type { ReportMessage } from '../../render/report-html';
 import { renderReportMarkdown } from '../../render/report-markdown';
 import { renderReportText } from '../../render/report-text';
+import type { DiagnosisOverlays } from '../../tree/overlay';
 import { reportSignInFailure, type AzureAccess } from '../azure/azure-access';
+import { applyAzureFixFlow } from './azure-fix';
+import { workloadKey, type AzureHandle, type DiagnosisEntry, type FixHost, type Notice } from './entry';
+import { confirmFix, progressHooks, runFix } from './fix-flow';
+import { pickTarget } from './pick-target';
 import type { DiagnosePrompts, PromptSeam } from './prompts';
 import { ReportPanels } from './report-panel';
+import { SeenObjects } from './seen-objects';
 import type { DiagnoseSettings } from './settings';
 
-/** How long a fix waits for the rollout it started before re-checking anyway. */
-const ROLLOUT_TIMEOUT_MS = 5 * 60_000;
+export { workloadKey, type AzureHandle, type DiagnosisEntry } from './entry';
+export { CREATE_ACTION, UPDATE_ACTION } from './azure-fix';
 
 export const EXCHANGE_ACTION = 'Exchange';
-export const CREATE_ACTION = 'Create';
+export const PICK_WORKLOAD_ACTION = 'Pick a workload from the cluster…';
 const EXCHANGE_DETAIL =
   'This proves the chain from the pod to Azure end to end: Entra ID is asked for a token of a harmless scope, which is discarded at once. ' +
   'Set wiDoctor.diagnose.tokenExchange to "always" or "never" to stop being asked.';
@@ -36,42 +41,34 @@ export interface DiagnoserDeps {
   tool: { name: string; version: string };
   /** Azure access for the Azure checkpoints, the sign-in and the Azure fixes. */
   azure: AzureAccess;
+  /** The sidebar's overlays: each published report is laid over its workload's tree item. */
+  overlays?: DiagnosisOverlays;
   /** The report view's tab icon. */
   iconPath?: vscode.Uri;
   /** Called after an interactive Azure sign-in succeeded (the walkthrough's step). */
   onSignedIn?: () => void;
 }
 
-/** The AzureApi a diagnosis got from its provider, kept for the Azure fixes of its report. */
-export interface AzureHandle {
-  api?: AzureApi;
-}
-
-export interface DiagnosisEntry {
-  key: string;
-  target: WorkloadRef;
-  /** The context the user asked for (an argument), kept so Re-run asks for the same one. */
-  contextOverride?: string;
-  diagnosis: Diagnosis;
-  azure: AzureHandle;
-  busy: boolean;
-}
-
-export function workloadKey(context: string, w: WorkloadRef): string {
-  return `${context}\u0000${w.namespace}\u0000${w.kind}\u0000${w.name}`;
-}
-
-export class Diagnoser implements vscode.Disposable {
+export class Diagnoser implements vscode.Disposable, FixHost {
   private readonly emitter = new vscode.EventEmitter<DiagnosisReport>();
   /** Fires after every diagnosis and every re-check after a fix. */
   readonly onDidDiagnose = this.emitter.event;
   readonly output = vscode.window.createOutputChannel('Workload Identity Doctor: Diagnosis', 'wi-doctor-report');
   private readonly panels: ReportPanels;
   private readonly entries = new Map<string, DiagnosisEntry>();
+  /**
+   * Fixes applied (from the sidebar) to workloads not diagnosed yet: their first diagnosis takes
+   * the time. Keyed by workloadKey and API server.
+   */
+  private readonly changesBeforeEntry = new Map<string, { server: string; at: Date }>();
   private last: DiagnosisEntry | undefined;
 
   constructor(private readonly deps: DiagnoserDeps) {
     this.panels = new ReportPanels((key, m) => void this.onPanelMessage(key, m), deps.iconPath);
+  }
+
+  get prompts(): DiagnosePrompts {
+    return this.deps.prompts.current;
   }
 
   /** A client for the configured kubeconfig and context (or `context`). Never throws: a bad kubeconfig fails its calls. */
@@ -84,7 +81,7 @@ export class Diagnoser implements vscode.Disposable {
     return this.last?.diagnosis.report;
   }
 
-  /** Diagnoses with a cancellable progress notification; publishes the report (output, view, event). */
+  /** Diagnoses with a cancellable progress notification; publishes the report (output, view, sidebar, event). */
   async run(cluster: ClusterApi, target: WorkloadRef, opts: { signal?: AbortSignal; contextOverride?: string } = {}): Promise<DiagnosisReport> {
     const controller = new AbortController();
     const onOuterAbort = () => controller.abort();
@@ -92,17 +89,26 @@ export class Diagnoser implements vscode.Disposable {
     if (opts.signal?.aborted) controller.abort();
     try {
       const azure: AzureHandle = {};
+      const reads = new SeenObjects(cluster);
+      const key = workloadKey(cluster.identity.context, target);
+      // A fix applied earlier (by this window) to the same workload — of this cluster, not another
+      // behind a context of the same name: its log lines are told apart.
+      const server = cluster.identity.server;
+      const previous = this.entries.get(key);
+      const pending = this.changesBeforeEntry.get(key);
+      const lastChangeAt = previous?.diagnosis.report.server === server ? previous.lastChangeAt : pending?.server === server ? pending.at : undefined;
       const diagnosis = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, cancellable: true, title: `Diagnosing ${target.namespace}/${target.kind}/${target.name}` },
         (progress, token) => {
           token.onCancellationRequested(() => controller.abort());
-          return diagnose({ cluster, target, checkpoints: this.deps.checkpoints(), signal: controller.signal, hooks: progressHooks(progress), tool: this.deps.tool, options: this.options(azure) });
+          return diagnose({ cluster: reads, target, checkpoints: this.deps.checkpoints(), signal: controller.signal, hooks: progressHooks(progress), tool: this.deps.tool, options: this.options(azure, lastChangeAt) });
         },
       );
-      const key = workloadKey(cluster.identity.context, target);
-      const entry: DiagnosisEntry = { key, target, contextOverride: opts.contextOverride, diagnosis, azure, busy: false };
+      const entry: DiagnosisEntry = { key, target, contextOverride: opts.contextOverride, diagnosis, azure, reads, busy: false, ...(lastChangeAt ? { lastChangeAt } : {}) };
       this.entries.set(key, entry);
+      this.changesBeforeEntry.delete(key);
       this.publish(entry);
+      if (diagnosis.report.notFound) void this.offerPick(entry);
       return diagnosis.report;
     } finally {
       opts.signal?.removeEventListener('abort', onOuterAbort);
@@ -114,7 +120,7 @@ export class Diagnoser implements vscode.Disposable {
    * that keeps the AzureApi it hands out in `azure`, the token-exchange setting, and the consent
    * asked through the prompts seam (read when asked, so a re-check uses the prompts then in force).
    */
-  private options(azure: AzureHandle): DiagnoseOptions {
+  private options(azure: AzureHandle, lastChangeAt: Date | undefined): DiagnoseOptions {
     const s = this.deps.settings();
     const provider = this.deps.azure.provider(s.timeoutMs);
     return {
@@ -125,12 +131,35 @@ export class Diagnoser implements vscode.Disposable {
       },
       tokenExchange: s.tokenExchange,
       confirmTokenExchange: async (what) => (await this.deps.prompts.current.confirm(what, EXCHANGE_DETAIL, EXCHANGE_ACTION)) === EXCHANGE_ACTION,
+      ...(lastChangeAt ? { lastChangeAt } : {}),
     };
   }
 
   /** Re-runs a diagnosis from scratch (new reads, a new Azure provider), as the Re-run button does. */
   rerunEntry(entry: DiagnosisEntry): Promise<DiagnosisReport> {
     return this.run(this.connect(entry.contextOverride), entry.target, { contextOverride: entry.contextOverride });
+  }
+
+  /**
+   * Says that the namespace or workload is not there (the report's sentence, naming the context),
+   * offering the picker; not awaited by the command, which returns the report at once.
+   */
+  private async offerPick(entry: DiagnosisEntry): Promise<void> {
+    const notFound = entry.diagnosis.report.notFound;
+    if (!notFound) return;
+    const choice = await this.prompts.warn(`Workload Identity Doctor: ${notFound.message}`, PICK_WORKLOAD_ACTION);
+    if (choice === PICK_WORKLOAD_ACTION) await this.pickAndDiagnose(entry);
+  }
+
+  /**
+   * The workload picker in the same context as `entry` (its namespace first, when only the
+   * workload was missing), then a diagnosis of the pick. Resolves to its report, or undefined.
+   */
+  async pickAndDiagnose(entry: DiagnosisEntry): Promise<DiagnosisReport | undefined> {
+    const cluster = this.connect(entry.contextOverride);
+    const namespaceExists = entry.diagnosis.report.notFound?.what !== 'namespace';
+    const target = await pickTarget(cluster, this.prompts, namespaceExists ? { namespace: entry.target.namespace } : {});
+    return target ? this.run(cluster, target, { contextOverride: entry.contextOverride }) : undefined;
   }
 
   /**
@@ -152,12 +181,37 @@ export class Diagnoser implements vscode.Disposable {
     return this.rerunEntry(entry);
   }
 
-  private publish(entry: DiagnosisEntry, notice?: { level: 'info' | 'error'; text: string }): void {
+  publish(entry: DiagnosisEntry, notice?: Notice): void {
     this.last = entry;
     const report = entry.diagnosis.report;
     this.output.appendLine(renderReportText(report));
     this.panels.show(entry.key, report, notice);
+    this.deps.overlays?.record(report, entry.reads.fingerprint(entry.target));
     this.emitter.fire(report);
+  }
+
+  setBusy(entry: DiagnosisEntry, busy: string | undefined, notice?: Notice): void {
+    this.panels.setBusy(entry.key, busy, notice);
+  }
+
+  log(line: string): void {
+    this.output.appendLine(line);
+  }
+
+  /** FOR TESTS: the report a workload's report view shows now, and its HTML. */
+  shown(entry: DiagnosisEntry): { report: DiagnosisReport; html: string } | undefined {
+    return this.panels.shown(entry.key);
+  }
+
+  /**
+   * A fix applied to a workload outside its report (the sidebar): later diagnoses and re-checks of
+   * it tell log lines written before `at` apart.
+   */
+  noteChange(where: { context: string; server: string }, target: Pick<WorkloadRef, 'namespace' | 'kind' | 'name'>, at: Date): void {
+    const key = workloadKey(where.context, target);
+    const entry = this.entries.get(key);
+    if (entry?.diagnosis.report.server === where.server) entry.lastChangeAt = at;
+    else this.changesBeforeEntry.set(key, { server: where.server, at });
   }
 
   /** The entry of a workload; without a context, the most recent diagnosis of it in any context. */
@@ -195,6 +249,9 @@ export class Diagnoser implements vscode.Disposable {
       case 'signInAzure':
         await this.signInToAzure(entry);
         return;
+      case 'pickWorkload':
+        await this.pickAndDiagnose(entry);
+        return;
       case 'copyCommand': {
         const r = entry.diagnosis.report.checkpoints.find((c) => c.id === m.checkpoint)?.remediation[m.index];
         const command = r?.command ?? r?.azureFix?.command;
@@ -209,16 +266,16 @@ export class Diagnoser implements vscode.Disposable {
 
   /**
    * The fix of a checkpoint's remediation entry (by index, or the first with a fix of `fixId`):
-   * the value it needs, a modal confirmation showing the changes and the kubectl equivalent, a
-   * dry run, the patch, the rollout, and a re-check. Nothing is written unless the user chose
-   * Apply. An Azure fix goes to applyAzureFix. Resolves to the new report, or undefined when
-   * nothing was applied.
+   * the value it needs (the client ID picked from the diagnosis's Azure sign-in when it has one),
+   * a modal confirmation showing the changes and the kubectl equivalent, a dry run, the patch,
+   * the rollout, and a re-check. Nothing is written unless the user chose Apply. An Azure fix goes
+   * to applyAzureFixFlow. Resolves to the new report, or undefined when nothing was applied.
    */
   async applyFix(entry: DiagnosisEntry, checkpoint: string, which: number | string): Promise<DiagnosisReport | undefined> {
     const prompts = this.deps.prompts.current;
     const result = entry.diagnosis.report.checkpoints.find((c) => c.id === checkpoint);
     const remediation = typeof which === 'number' ? result?.remediation[which] : result?.remediation.find((r) => r.fix?.id === which || r.azureFix?.id === which);
-    if (remediation?.azureFix) return this.applyAzureFix(entry, remediation.azureFix);
+    if (remediation?.azureFix) return applyAzureFixFlow(this, entry, remediation.azureFix);
     const plan = remediation?.fix;
     if (!plan) {
       void prompts.error(`Workload Identity Doctor: the report of ${entry.target.namespace}/${entry.target.name} has no such fix for "${checkpoint}"; run the diagnosis again.`);
@@ -228,7 +285,7 @@ export class Diagnoser implements vscode.Disposable {
       void prompts.info('Workload Identity Doctor: a fix for this workload is already being applied.');
       return undefined;
     }
-    const confirmed = await confirmFix(prompts, plan);
+    const confirmed = await confirmFix(prompts, plan, { azure: async () => entry.azure.api });
     if (!confirmed) return undefined;
     const value = confirmed.value;
     entry.busy = true;
@@ -248,7 +305,7 @@ export class Diagnoser implements vscode.Disposable {
       async (progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
-        const ran = await runFix(cluster, plan, value, progress, controller.signal);
+        const ran = await runFix(cluster, plan, value, progress, controller.signal, (at) => (entry.lastChangeAt = at));
         if ('error' in ran) return ran;
         const warning = ran.warning ? `${ran.warning} Checked again anyway.` : undefined;
         progress.report({ message: 'Checking again…' });
@@ -268,63 +325,16 @@ export class Diagnoser implements vscode.Disposable {
   }
 
   /**
-   * An Azure fix (a new federated credential): a modal confirmation listing the changes and the az
-   * command, the write through the AzureApi the diagnosis used, and a re-check of `plan.rerun`.
-   * Nothing is written unless the user chose Create; a refusal (403 naming the role, 409) becomes
-   * a notice in the report view and an error message.
+   * Re-runs the fix's checkpoints with the first run's state, telling apart what happened before
+   * the fix; a cancelled first run has no usable state, so it runs whole.
    */
-  private async applyAzureFix(entry: DiagnosisEntry, plan: AzureFixPlan): Promise<DiagnosisReport | undefined> {
-    const prompts = this.deps.prompts.current;
-    const api = entry.azure.api;
-    if (!api) {
-      void prompts.error(`Workload Identity Doctor: the diagnosis of ${entry.target.namespace}/${entry.target.name} has no Azure sign-in to apply "${plan.title}" with; run it again.`);
-      return undefined;
-    }
-    if (entry.busy) {
-      void prompts.info('Workload Identity Doctor: a fix for this workload is already being applied.');
-      return undefined;
-    }
-    const detail = [...plan.changes, '', 'The same with the Azure CLI:', plan.command, '', `Nothing is written in Azure unless you choose ${CREATE_ACTION}.`].join('\n');
-    const answer = await prompts.confirm(`${plan.title}?`, detail, CREATE_ACTION);
-    if (answer !== CREATE_ACTION) return undefined;
-    entry.busy = true;
-    try {
-      this.panels.setBusy(entry.key, `Applying: ${plan.title}…`);
-      const outcome = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, cancellable: true, title: plan.title },
-        async (progress, token): Promise<{ error: string } | { diagnosis: Diagnosis }> => {
-          const controller = new AbortController();
-          token.onCancellationRequested(() => controller.abort());
-          progress.report({ message: 'Writing to Azure…' });
-          const created = await api.createFederatedCredential(plan.identity, plan.credential, controller.signal);
-          if (!created.ok) return { error: `${plan.title} failed: ${created.failure.message}` };
-          progress.report({ message: 'Checking again…' });
-          return { diagnosis: await this.recheck(entry, plan.rerun, progressHooks(progress), controller.signal) };
-        },
-      );
-      if ('error' in outcome) {
-        this.output.appendLine(`${outcome.error}\n`);
-        this.panels.setBusy(entry.key, undefined, { level: 'error', text: outcome.error });
-        void prompts.error(`Workload Identity Doctor: ${outcome.error}`);
-        return undefined;
-      }
-      entry.diagnosis = outcome.diagnosis;
-      this.output.appendLine(`Applied: ${plan.title}\n`);
-      this.publish(entry, { level: 'info', text: `Applied: ${plan.title}. Entra can take a few minutes to use a new credential.` });
-      return outcome.diagnosis.report;
-    } finally {
-      entry.busy = false;
-    }
-  }
-
-  /** Re-runs the fix's checkpoints with the first run's state; a cancelled first run has no usable state, so it runs whole. */
-  private recheck(entry: DiagnosisEntry, ids: readonly CheckpointId[], hooks: RunHooks, signal: AbortSignal): Promise<Diagnosis> {
+  recheck(entry: DiagnosisEntry, ids: readonly CheckpointId[], hooks: RunHooks, signal: AbortSignal): Promise<Diagnosis> {
     const previous = entry.diagnosis;
     if (previous.report.cancelled) {
       entry.azure = {};
-      return diagnose({ cluster: previous.context.cluster, target: entry.target, checkpoints: this.deps.checkpoints(), hooks, signal, tool: this.deps.tool, options: this.options(entry.azure) });
+      return diagnose({ cluster: entry.reads, target: entry.target, checkpoints: this.deps.checkpoints(), hooks, signal, tool: this.deps.tool, options: this.options(entry.azure, entry.lastChangeAt) });
     }
-    return rerun(previous, this.deps.checkpoints(), ids, hooks, signal);
+    return rerun(previous, this.deps.checkpoints(), ids, hooks, signal, entry.lastChangeAt ? { changedAt: entry.lastChangeAt } : {});
   }
 
   dispose(): void {
@@ -332,76 +342,4 @@ export class Diagnoser implements vscode.Disposable {
     this.output.dispose();
     this.emitter.dispose();
   }
-}
-
-/**
- * The first half of applying a certain fix, wherever it is offered (the report view, the sidebar
- * tree): the value it needs (the client ID, `initial` pre-filled), then a modal confirmation
- * listing every change and the kubectl equivalent. Resolves only when the user chose Apply.
- */
-export async function confirmFix(prompts: DiagnosePrompts, plan: FixPlan, initial?: string): Promise<{ value: string | undefined } | undefined> {
-  let value: string | undefined;
-  if (plan.input) {
-    const input = plan.input;
-    value = await prompts.input({
-      title: plan.title,
-      prompt: input.prompt,
-      placeHolder: input.placeholder,
-      ...(initial ? { value: initial } : {}),
-      ignoreFocusOut: true,
-      validateInput: (v) => {
-        const r = resolveFix(plan, v);
-        return r.ok ? undefined : r.message;
-      },
-    });
-    if (value === undefined) return undefined;
-  }
-  const resolved = resolveFix(plan, value);
-  if (!resolved.ok) {
-    void prompts.error(`Workload Identity Doctor: ${resolved.message}`);
-    return undefined;
-  }
-  const detail = [
-    ...resolved.value.changes,
-    '',
-    'The same with kubectl:',
-    resolved.value.command,
-    '',
-    'A server-side dry run is made first: if the API server refuses it, nothing is written.',
-  ].join('\n');
-  const answer = await prompts.confirm(`${plan.title}?`, detail, 'Apply');
-  return answer === 'Apply' ? { value } : undefined;
-}
-
-/** The second half, after the confirmation: dry run, apply, and the rollout it causes. */
-export async function runFix(
-  cluster: ClusterApi,
-  plan: FixPlan,
-  value: string | undefined,
-  progress: vscode.Progress<{ message?: string }>,
-  signal: AbortSignal,
-): Promise<{ error: string } | { warning?: string }> {
-  progress.report({ message: 'Dry run, then apply…' });
-  const applied = await applyFix(cluster, plan, { value, signal });
-  if (!applied.ok) return { error: applied.message };
-  if (!plan.waitForRollout) return {};
-  progress.report({ message: 'Waiting for the rollout…' });
-  const rollout = await waitForRollout(cluster, plan.target, {
-    timeoutMs: ROLLOUT_TIMEOUT_MS,
-    signal,
-    onStatus: (s) => progress.report({ message: `Rollout: ${describeRollout(s)}` }),
-  });
-  return rollout.ok ? {} : { warning: rollout.message };
-}
-
-/** "Checking <title>…" per checkpoint, the bar advancing by each checkpoint's share. */
-function progressHooks(progress: vscode.Progress<{ message?: string; increment?: number }>): RunHooks {
-  let done = 0;
-  return {
-    onStart(checkpoint, index, total) {
-      const now = (index / Math.max(1, total)) * 100;
-      progress.report({ message: `Checking ${checkpoint.title}…`, increment: now - done });
-      done = now;
-    },
-  };
 }

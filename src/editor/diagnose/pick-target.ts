@@ -12,8 +12,9 @@ import type { DiagnosePrompts } from './prompts';
 /** A namespace name (an RFC 1123 label). */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
-export async function pickTarget(cluster: ClusterApi, prompts: DiagnosePrompts): Promise<WorkloadRef | undefined> {
-  const namespace = await pickNamespace(cluster, prompts);
+/** `opts.namespace`: the namespace to list (and pre-fill) first, e.g. the one a manifest names. */
+export async function pickTarget(cluster: ClusterApi, prompts: DiagnosePrompts, opts: { namespace?: string } = {}): Promise<WorkloadRef | undefined> {
+  const namespace = await pickNamespace(cluster, prompts, opts.namespace);
   return namespace ? pickWorkload(cluster, namespace, prompts) : undefined;
 }
 
@@ -21,8 +22,9 @@ async function listing<T>(title: string, work: () => Promise<T>): Promise<T> {
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title }, work);
 }
 
-export async function pickNamespace(cluster: ClusterApi, prompts: DiagnosePrompts): Promise<string | undefined> {
+export async function pickNamespace(cluster: ClusterApi, prompts: DiagnosePrompts, preferred?: string): Promise<string | undefined> {
   const id = cluster.identity;
+  const first = preferred ?? id.namespace;
   const r = await listing('Listing namespaces…', () => cluster.list(Resources.namespaces, undefined));
   if (!r.ok) {
     if (r.failure.kind !== 'forbidden') {
@@ -32,15 +34,17 @@ export async function pickNamespace(cluster: ClusterApi, prompts: DiagnosePrompt
     const typed = await prompts.input({
       title: `Namespace of the workload (context ${id.context})`,
       prompt: `You may not list namespaces (${r.failure.message}) Type the workload's namespace.`,
-      value: id.namespace,
+      value: first,
       ignoreFocusOut: true,
       validateInput: (v) => (DNS_LABEL.test(v.trim()) ? undefined : 'A namespace name: lowercase letters, digits and "-".'),
     });
     return typed?.trim() || undefined;
   }
-  const names = r.value.map((n) => n.metadata.name).sort((a, b) => (a === id.namespace ? -1 : b === id.namespace ? 1 : a.localeCompare(b)));
+  const names = r.value.map((n) => n.metadata.name).sort((a, b) => (a === first ? -1 : b === first ? 1 : a.localeCompare(b)));
+  const describe = (name: string): string | undefined =>
+    [name === preferred ? 'the namespace asked for' : '', name === id.namespace ? `default namespace of ${id.context}` : ''].filter(Boolean).join(' · ') || undefined;
   const pick = await prompts.pick(
-    names.map((name) => ({ label: name, description: name === id.namespace ? `default namespace of ${id.context}` : undefined })),
+    names.map((name) => ({ label: name, description: describe(name) })),
     { title: `Diagnose Workload Identity: namespace (context ${id.context})`, placeHolder: 'The namespace of the workload', matchOnDescription: true },
   );
   return pick?.label;

@@ -10,6 +10,7 @@ export interface DiagnosePrompts {
   /** A modal warning with one action besides Cancel; resolves to `action` only when the user chose it. */
   confirm(message: string, detail: string, action: string): Thenable<string | undefined>;
   error(message: string, ...actions: string[]): Thenable<string | undefined>;
+  warn(message: string, ...actions: string[]): Thenable<string | undefined>;
   info(message: string, ...actions: string[]): Thenable<string | undefined>;
 }
 
@@ -18,6 +19,7 @@ export const vscodePrompts: DiagnosePrompts = {
   input: (options) => vscode.window.showInputBox(options),
   confirm: (message, detail, action) => vscode.window.showWarningMessage(message, { modal: true, detail }, action),
   error: (message, ...actions) => vscode.window.showErrorMessage(message, ...actions),
+  warn: (message, ...actions) => vscode.window.showWarningMessage(message, ...actions),
   info: (message, ...actions) => vscode.window.showInformationMessage(message, ...actions),
 };
 

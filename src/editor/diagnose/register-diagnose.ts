@@ -1,13 +1,15 @@
 // Wires the live diagnosis into VS Code: the commands (diagnose, copy the report, apply a fix,
-// sign in to Azure), the CodeLens, the output channel and report view (through the Diagnoser),
-// and the part of the extension API the integration tests use. Design: the core (checkpoints, runner, renderers,
-// apply-fix) knows nothing of VS Code; everything here only adapts it.
+// sign in to Azure), the CodeLens, the output channel, report view and sidebar overlay (through
+// the Diagnoser), and the part of the extension API the integration tests use. Design: the core
+// (checkpoints, runner, renderers, apply-fix) knows nothing of VS Code; everything here only
+// adapts it.
 
 import * as vscode from 'vscode';
 import { allCheckpoints } from '../../checkpoints';
 import type { DiagnosisReport, WorkloadRef } from '../../checkpoints/types';
 import { parseWorkloadKind } from '../../cluster/resources';
 import { parseManifestFile } from '../../manifests/document';
+import type { DiagnosisOverlays } from '../../tree/overlay';
 import type { AzureAccess, AzureOverride } from '../azure/azure-access';
 import type { EditorLinter } from '../linting';
 import { isYamlDocument, type WorkspaceManifests } from '../workspace-manifests';
@@ -56,6 +58,17 @@ export interface DiagnoseApi {
    * (diagnoses, "Sign in to Azure", "Pick a managed identity from Azure"); `undefined` restores it.
    */
   setAzure(override: AzureOverride | undefined): void;
+  /**
+   * FOR TESTS: what the report view of a workload shows now (its report and page), from its last
+   * diagnosis in that context (or any); undefined when it has no report view.
+   */
+  shownReport(target: { namespace: string; kind: string; name: string; context?: string }): { report: DiagnosisReport; html: string } | undefined;
+}
+
+export interface DiagnoseRegistration {
+  api: DiagnoseApi;
+  /** For the sidebar: fixes it applies are changes the next diagnosis of those workloads knows of. */
+  diagnoser: Diagnoser;
 }
 
 const SELECTOR: vscode.DocumentSelector = [{ language: 'yaml' }, { language: 'helm' }, { pattern: '**/*.{yaml,yml}' }];
@@ -65,11 +78,13 @@ export interface DiagnoseDeps {
   linter: EditorLinter;
   prompts: PromptSeam;
   azure: AzureAccess;
+  /** The sidebar's overlays, which every published report updates. */
+  overlays: DiagnosisOverlays;
   /** Called after an interactive Azure sign-in succeeded. */
   onSignedIn?: () => void;
 }
 
-export function registerDiagnoseCommands(context: vscode.ExtensionContext, deps: DiagnoseDeps): DiagnoseApi {
+export function registerDiagnoseCommands(context: vscode.ExtensionContext, deps: DiagnoseDeps): DiagnoseRegistration {
   const { prompts, azure } = deps;
   const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0');
   const diagnoser = new Diagnoser({
@@ -78,6 +93,7 @@ export function registerDiagnoseCommands(context: vscode.ExtensionContext, deps:
     settings: readDiagnoseSettings,
     prompts,
     azure,
+    overlays: deps.overlays,
     tool: { name: 'Workload Identity Doctor for VS Code', version },
     iconPath: vscode.Uri.joinPath(context.extensionUri, 'media', 'wi-doctor.svg'),
     onSignedIn: deps.onSignedIn,
@@ -141,12 +157,17 @@ export function registerDiagnoseCommands(context: vscode.ExtensionContext, deps:
     }),
   );
 
-  return {
+  const api: DiagnoseApi = {
     onDidDiagnose: diagnoser.onDidDiagnose,
     diagnose: (target, options) => diagnoseTarget(target, options?.signal),
     setPrompts: (p) => prompts.set(p),
     setAzure: (o) => azure.setOverride(o),
+    shownReport: (t) => {
+      const entry = diagnoser.find(t);
+      return entry && diagnoser.shown(entry);
+    },
   };
+  return { api, diagnoser };
 }
 
 /** An explicit target argument; a URI (the editor's context menu) or nothing is not one. */

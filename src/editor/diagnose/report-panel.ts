@@ -14,6 +14,8 @@ interface PanelState {
   report: DiagnosisReport;
   busy?: string;
   notice?: HtmlOptions['notice'];
+  /** The page last rendered (the tests read its header). */
+  html?: string;
 }
 
 export class ReportPanels implements vscode.Disposable {
@@ -56,6 +58,12 @@ export class ReportPanels implements vscode.Disposable {
     this.render(state);
   }
 
+  /** The report a workload's panel shows now, and its page; undefined when it has no panel. */
+  shown(key: string): { report: DiagnosisReport; html: string } | undefined {
+    const state = this.panels.get(key);
+    return state?.html ? { report: state.report, html: state.html } : undefined;
+  }
+
   /** Says what is in progress (disabling the fix and re-run buttons), or clears it; keeps the report. */
   setBusy(key: string, busy: string | undefined, notice?: HtmlOptions['notice']): void {
     const state = this.panels.get(key);
@@ -67,7 +75,8 @@ export class ReportPanels implements vscode.Disposable {
 
   private render(state: PanelState): void {
     const nonce = randomBytes(16).toString('base64');
-    state.panel.webview.html = renderReportHtml(state.report, { nonce, cspSource: state.panel.webview.cspSource, busy: state.busy, notice: state.notice });
+    state.html = renderReportHtml(state.report, { nonce, cspSource: state.panel.webview.cspSource, busy: state.busy, notice: state.notice });
+    state.panel.webview.html = state.html;
   }
 
   dispose(): void {
@@ -80,7 +89,7 @@ export class ReportPanels implements vscode.Disposable {
 function asMessage(m: unknown): ReportMessage | undefined {
   if (!m || typeof m !== 'object') return undefined;
   const { type, checkpoint, index } = m as Record<string, unknown>;
-  if (type === 'copyMarkdown' || type === 'rerun' || type === 'showOutput' || type === 'signInAzure') return { type };
+  if (type === 'copyMarkdown' || type === 'rerun' || type === 'showOutput' || type === 'signInAzure' || type === 'pickWorkload') return { type };
   if ((type === 'copyCommand' || type === 'applyFix') && typeof checkpoint === 'string' && typeof index === 'number' && Number.isInteger(index) && index >= 0) {
     return { type, checkpoint, index };
   }

@@ -2,8 +2,9 @@
 // refresh), the node actions (diagnose, live YAML, copy the federated credential subject, the
 // three certain fixes) and the actions of message nodes (retry, sign in, kubeconfig docs, choose
 // a context or a namespace). A fix goes through the same flow as in the report view: the value
-// it needs, a modal listing every change and the kubectl equivalent, a server-side dry run,
-// then the patch; the tree shows the result as the watch reports it.
+// it needs (the client ID picked from the managed identities when Azure is signed in, silently),
+// a modal listing every change and the kubectl equivalent, a server-side dry run, then the patch;
+// the tree shows the result as the watch reports it.
 
 import * as vscode from 'vscode';
 import { toWorkload } from '../../checkpoints/context';
@@ -12,8 +13,10 @@ import type { FixPlan } from '../../checkpoints/types';
 import { connect, kubeContexts } from '../../cluster/connect';
 import { federatedSubject, type WorkloadEntry } from '../../tree/model';
 import type { TreeNode } from '../../tree/nodes';
-import { confirmFix, runFix } from '../diagnose/diagnoser';
+import type { DiagnosisOverlays } from '../../tree/overlay';
+import type { AzureAccess } from '../azure/azure-access';
 import { DIAGNOSE_COMMAND } from '../diagnose/code-lens';
+import { confirmFix, runFix } from '../diagnose/fix-flow';
 import { DNS_LABEL } from '../diagnose/pick-target';
 import type { PromptSeam } from '../diagnose/prompts';
 import { readDiagnoseSettings } from '../diagnose/settings';
@@ -30,9 +33,20 @@ export interface TreeApi {
   readonly tree: WorkloadsTree;
 }
 
-export function registerTree(context: vscode.ExtensionContext, deps: { prompts: PromptSeam; version: string }): TreeApi {
+export interface TreeDeps {
+  prompts: PromptSeam;
+  version: string;
+  /** For the client-ID fix: the managed identities, when someone is signed in (asked silently). */
+  azure: AzureAccess;
+  /** The diagnoses laid over their workloads' items. */
+  overlays: DiagnosisOverlays;
+  /** A fix applied from the tree changed these workloads of that cluster at `at` (their next diagnosis tells earlier logs apart). */
+  onChanged?: (where: { context: string; server: string }, workloads: readonly WorkloadEntry[], at: Date) => void;
+}
+
+export function registerTree(context: vscode.ExtensionContext, deps: TreeDeps): TreeApi {
   const { prompts } = deps;
-  const tree = new WorkloadsTree(context, deps.version);
+  const tree = new WorkloadsTree(context, deps.version, deps.overlays);
   const yaml = new LiveYamlProvider(tree, deps.version);
 
   const workloadOf = (node: TreeNode | undefined): WorkloadEntry | undefined => (node?.type === 'workload' ? node.entry : node?.type === 'serviceAccount' ? node.workload : undefined);
@@ -73,8 +87,8 @@ export function registerTree(context: vscode.ExtensionContext, deps: { prompts: 
     return subject;
   };
 
-  /** The FixPlan a node's fix builds, and the value to pre-fill. */
-  const planFor = (node: TreeNode | undefined, which: TreeFixKind): { plan: FixPlan; initial?: string } | string => {
+  /** The FixPlan a node's fix builds, the value to pre-fill, and the workloads it changes. */
+  const planFor = (node: TreeNode | undefined, which: TreeFixKind): { plan: FixPlan; initial?: string; changes: readonly WorkloadEntry[] } | string => {
     const ctx = tree.shownContext;
     if (!ctx) return 'the tree shows no context';
     const w = workloadOf(node);
@@ -87,12 +101,13 @@ export function registerTree(context: vscode.ExtensionContext, deps: { prompts: 
       if (!sa) return `ServiceAccount ${namespace}/${saName} does not exist: create it first`;
       const cid = sa.clientId;
       const initial = cid.state === 'typo' || cid.state === 'not-guid' ? GUID.exec(cid.value)?.[0] : undefined;
-      return { plan: annotateServiceAccountFix(scope, { ref: { namespace }, serviceAccountName: saName }, undefined, cid.state === 'typo' ? cid.key : undefined), ...(initial ? { initial } : {}) };
+      const plan = annotateServiceAccountFix(scope, { ref: { namespace }, serviceAccountName: saName }, undefined, cid.state === 'typo' ? cid.key : undefined);
+      return { plan, ...(initial ? { initial } : {}), changes: sa.usedBy };
     }
     if (!w) return 'choose a workload in the tree';
     const workload = toWorkload({ namespace, kind: w.kind, name: w.name }, w.object);
     const plan = which === 'label' ? addPodTemplateLabelFix(scope, workload) : restartRolloutFix(scope, workload);
-    return plan ? { plan } : `${w.kind} ${w.name} has no rollout to restart`;
+    return plan ? { plan, changes: [w] } : `${w.kind} ${w.name} has no rollout to restart`;
   };
 
   const fix = async (which: TreeFixKind, node?: TreeNode): Promise<boolean> => {
@@ -102,15 +117,17 @@ export function registerTree(context: vscode.ExtensionContext, deps: { prompts: 
       void p.error(`Workload Identity Doctor: ${planned}.`);
       return false;
     }
-    const { plan, initial } = planned;
-    const confirmed = await confirmFix(p, plan, initial);
-    if (!confirmed) return false;
+    const { plan, initial, changes } = planned;
     const s = readDiagnoseSettings();
-    const cluster = connect({ kubeconfig: s.kubeconfig, context: tree.shownContext, timeoutMs: s.timeoutMs, userAgent: `wi-doctor-vscode/${deps.version}` });
+    const confirmed = await confirmFix(p, plan, { ...(initial ? { initial } : {}), azure: () => deps.azure.apiIfSignedIn(s.timeoutMs) });
+    if (!confirmed) return false;
+    const shown = tree.shownContext;
+    const cluster = connect({ kubeconfig: s.kubeconfig, context: shown, timeoutMs: s.timeoutMs, userAgent: `wi-doctor-vscode/${deps.version}` });
+    const where = { context: cluster.identity.context, server: cluster.identity.server };
     const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, cancellable: true, title: plan.title }, (progress, token) => {
       const controller = new AbortController();
       token.onCancellationRequested(() => controller.abort());
-      return runFix(cluster, plan, confirmed.value, progress, controller.signal);
+      return runFix(cluster, plan, confirmed.value, progress, controller.signal, (at) => deps.onChanged?.(where, changes, at));
     });
     if ('error' in outcome) {
       void p.error(`Workload Identity Doctor: ${outcome.error}`);

@@ -1,7 +1,8 @@
 // The sidebar's "Workloads" view: a TreeDataProvider over a LiveCluster (src/tree). It starts
 // watching only once the view is visible, follows the tree's own context choice (kept in VS
 // Code's global state; the kubeconfig is never rewritten), keeps the filters per workspace, and
-// turns every failure into a node of the tree — never a notification.
+// turns every failure into a node of the tree — never a notification. A workload just diagnosed
+// shows that diagnosis's verdict until the cluster changes it (src/tree/overlay.ts).
 
 import { existsSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
@@ -11,6 +12,7 @@ import { kubeconfigFiles } from '../../cluster/kubeconfig-files';
 import { LiveCluster } from '../../tree/live-cluster';
 import { describeFilters, NO_FILTERS, type TreeFilters } from '../../tree/model';
 import { childNodes, rootNodes, type TreeNode } from '../../tree/nodes';
+import type { DiagnosisOverlay, DiagnosisOverlays } from '../../tree/overlay';
 import type { StatusLevel } from '../../tree/workload-status';
 import { readDiagnoseSettings } from '../diagnose/settings';
 
@@ -34,8 +36,20 @@ export class WorkloadsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
   private staleTimer: NodeJS.Timeout | undefined;
   private fileWatchers: vscode.Disposable[] = [];
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly version: string) {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly version: string,
+    private readonly overlays: DiagnosisOverlays,
+  ) {
     this.filters = { ...NO_FILTERS, ...context.workspaceState.get<Partial<TreeFilters>>(FILTERS_KEY, {}) };
+    // What the tree holds of a workload when a diagnosis of it is recorded (the watch may lag it).
+    overlays.source = (at, w) => {
+      const live = this.live;
+      if (!live?.identity || live.identity.context !== at.context || live.identity.server !== at.server || w.kind === 'Pod') return undefined;
+      const entry = live.model?.workload(w.namespace, w.kind, w.name);
+      return entry && live.model!.fingerprint(entry);
+    };
+    const offOverlays = overlays.onDidChange(() => this.changed.fire(undefined));
     this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, showCollapseAll: false });
     this.disposables.push(
       this.view,
@@ -46,6 +60,8 @@ export class WorkloadsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
         if (e.affectsConfiguration('wiDoctor.kubeconfig') || e.affectsConfiguration('wiDoctor.context') || e.affectsConfiguration('wiDoctor.diagnose.timeoutSeconds')) void this.reconnect();
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.reconnect()),
+      { dispose: offOverlays },
+      { dispose: () => (overlays.source = undefined) },
     );
     this.updateFilterState();
     if (this.view.visible) this.ensureStarted();
@@ -202,7 +218,7 @@ export class WorkloadsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
     item.contextValue = node.contextValue;
     item.iconPath = iconOf(node);
     if (node.type === 'message' && node.action) item.command = { command: 'wiDoctor.tree.runAction', title: 'Run', arguments: [node] };
-    if (node.type === 'workload') item.accessibilityInformation = { label: `${node.entry.kind} ${node.entry.name}: ${node.entry.status.short}` };
+    if (node.type === 'workload') item.accessibilityInformation = { label: `${node.entry.kind} ${node.entry.name}: ${node.description ?? node.entry.status.short}` };
     return item;
   }
 
@@ -211,7 +227,7 @@ export class WorkloadsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
       if (this.noKubeconfig) return []; // the viewsWelcome content explains it
       return rootNodes(this.live, this.chosenContext);
     }
-    return this.live ? childNodes(this.live, node, this.filters) : [];
+    return this.live ? childNodes(this.live, node, this.filters, Date.now(), this.overlays) : [];
   }
 
   /** Resolves when the live cluster is no longer loading (started if needed). */
@@ -241,6 +257,23 @@ function levelIcon(level: StatusLevel): vscode.ThemeIcon {
   return new vscode.ThemeIcon(id, new vscode.ThemeColor(color));
 }
 
+/** A diagnosis's verdict as the report view marks it: ✗ fail, ! warning or not checked, – skipped, ✓ pass. */
+const VERDICT_ICON: Record<DiagnosisOverlay['kind'], [string, string]> = {
+  fail: LEVEL_ICON.error,
+  incomplete: LEVEL_ICON.warning,
+  warn: LEVEL_ICON.warning,
+  partial: ['dash', 'descriptionForeground'],
+  pass: LEVEL_ICON.ok,
+  // Not shown over a workload (nothing was concluded), listed for completeness.
+  'not-found': LEVEL_ICON.muted,
+  cancelled: LEVEL_ICON.muted,
+};
+
+function verdictIcon(o: DiagnosisOverlay): vscode.ThemeIcon {
+  const [id, color] = VERDICT_ICON[o.kind];
+  return new vscode.ThemeIcon(id, new vscode.ThemeColor(color));
+}
+
 function iconOf(node: TreeNode): vscode.ThemeIcon {
   switch (node.type) {
     case 'context':
@@ -256,6 +289,7 @@ function iconOf(node: TreeNode): vscode.ThemeIcon {
     case 'pod':
       return new vscode.ThemeIcon('server-process', new vscode.ThemeColor(LEVEL_ICON[node.level][1]));
     case 'workload':
+      if (node.overlay) return verdictIcon(node.overlay);
       // Judged without its pods while they are being listed: not a green check yet.
       return node.entry.status.pending && node.level === 'ok' ? new vscode.ThemeIcon('loading~spin') : levelIcon(node.level);
     default:

@@ -35,16 +35,30 @@ describe('cluster-connection', () => {
     const kubeconfig = kube.writeKubeconfig(join(mkdtempSync(join(tmpdir(), 'wi-401-')), 'kc.yaml'), { token: 'stale' });
     const { report } = await diagnose({ cluster: connect({ kubeconfig }), target: API, checkpoints: clusterCheckpoints });
     const c = report.checkpoints[0]!;
-    assert.equal(c.status, 'fail');
-    assert.match(c.summary, /^The API server of context "fake-aks" rejected the credentials \(401 Unauthorized\): the login has expired or is missing\./);
+    // Not a verdict about the workload: the diagnosis could not start (a fault).
+    assert.equal(c.status, 'warn');
+    assert.equal(report.firstFailure, undefined);
+    assert.match(c.fault ?? '', /^The API server of context "fake-aks" rejected the credentials \(401 Unauthorized\): the login has expired or is missing\./);
+    assert.match(c.summary, /^Not checked: The API server of context "fake-aks" rejected the credentials/);
     assert.equal(c.remediation[0]!.command, 'az login && kubectl get --raw /version --context fake-aks');
     assert.ok(report.checkpoints.slice(1).every((r) => r.status === 'skipped'));
   });
 
-  it('a namespace that does not exist is the finding', async () => {
-    const { byId } = await diagnoseWith({ scenario: 'healthy' }, { namespace: 'paymnets', kind: 'Deployment', name: 'api' });
-    assert.equal(byId['cluster-connection'].status, 'fail');
-    assert.equal(byId['cluster-connection'].summary, 'The API server answers, but namespace "paymnets" does not exist in context "fake-aks".');
+  it('a namespace that does not exist is "not found", before any verdict: the connection passes and nothing else is judged', async () => {
+    const { byId, diagnosis: { report } } = await diagnoseWith({ scenario: 'healthy' }, { namespace: 'paymnets', kind: 'Deployment', name: 'api' });
+    assert.equal(byId['cluster-connection'].status, 'pass');
+    assert.match(report.notFound?.message ?? '', /^Namespace "paymnets" does not exist in context "fake-aks" \(server https:\/\/127\.0\.0\.1:\d+\), so Deployment paymnets\/api cannot be there\.$/);
+    assert.equal(report.notFound?.what, 'namespace');
+    assert.equal(report.firstFailure, undefined);
+    assert.ok(report.checkpoints.slice(1).every((r) => r.status === 'skipped' && r.summary === `Skipped: ${report.notFound!.message}`));
+  });
+
+  it('a workload that does not exist is "not found" too, with the command that lists what is there', async () => {
+    const { byId, diagnosis: { report } } = await diagnoseWith({ scenario: 'healthy' }, { namespace: 'payments', kind: 'Deployment', name: 'apii' });
+    assert.equal(report.notFound?.what, 'workload');
+    assert.match(report.notFound!.message, /^Deployment payments\/apii does not exist in context "fake-aks"/);
+    assert.equal(byId['cluster-connection'].remediation[0]!.command, 'kubectl get deployment -n payments --context fake-aks');
+    assert.equal(report.firstFailure, undefined);
   });
 
   it('403 on the namespace still proves the credentials work', async () => {
@@ -55,8 +69,8 @@ describe('cluster-connection', () => {
 
   it('a server error on /version is a failure with the server\'s words', async () => {
     const { byId } = await diagnoseWith({ scenario: 'healthy', faults: [{ path: '/version', status: 503 }] });
-    assert.equal(byId['cluster-connection'].status, 'fail');
-    assert.match(byId['cluster-connection'].summary, /^The API server failed to get version \(HTTP 503/);
+    assert.equal(byId['cluster-connection'].status, 'warn');
+    assert.match(byId['cluster-connection'].fault ?? '', /^The API server failed to get version \(HTTP 503/);
   });
 
   it('goes through the cluster\'s proxy-url (HTTP CONNECT)', async () => {
@@ -101,8 +115,8 @@ describe('cluster-connection', () => {
     writeFileSync(path, readFileSync(path, 'utf8').replace(/certificate-authority-data: .*/, `certificate-authority-data: ${foreign.toString('base64')}`));
     const { report } = await diagnose({ cluster: connect({ kubeconfig: path }), target: API, checkpoints: clusterCheckpoints.slice(0, 1) });
     const c = report.checkpoints[0]!;
-    assert.equal(c.status, 'fail');
-    assert.match(c.summary, /^TLS failure talking to https:\/\/127\.0\.0\.1:\d+ \(\w+\): the server's certificate is not trusted/);
+    assert.equal(c.status, 'warn');
+    assert.match(c.fault ?? '', /^TLS failure talking to https:\/\/127\.0\.0\.1:\d+ \(\w+\): the server's certificate is not trusted/);
     assert.equal(c.remediation[0]!.command, 'az aks get-credentials --resource-group <resource-group> --name <cluster> --overwrite-existing');
   });
 });

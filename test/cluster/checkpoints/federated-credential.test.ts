@@ -10,16 +10,39 @@ describe('federated-credential', () => {
     assert.match(byId['federated-credential'].summary, /^Federated credential "aks-prod-payments-api-sa" of managed identity id-payments-api matches the token's issuer, subject and audience exactly\.$/);
   });
 
-  it('shows the nearest credential with the exact difference, and a fix that creates the right one', async () => {
+  it('the near miss (this workload\'s credential, misspelt) is highlighted with the exact characters that differ, and the fix corrects it in place', async () => {
     const { byId, diagnosis } = await diagnoseCloud({ scenario: 'fic-wrong-namespace' });
     const c = byId['federated-credential'];
     assert.equal(c.status, 'fail');
     const fix = c.remediation.find((r) => r.azureFix)!.azureFix!;
     const claims = diagnosis.context.state.tokenClaims!;
-    assert.deepEqual(fix.credential, { name: 'fic-payments-api-sa', issuer: claims.iss, subject: 'system:serviceaccount:payments:api-sa', audiences: ['api://AzureADTokenExchange'] });
+    assert.equal(fix.id, 'update-federated-credential');
+    assert.deepEqual(fix.credential, { name: 'aks-prod-payments-api-sa', issuer: claims.iss, subject: 'system:serviceaccount:payments:api-sa', audiences: ['api://AzureADTokenExchange'] });
+    assert.equal(fix.before?.subject, 'system:serviceaccount:default:api-sa');
+    assert.ok(fix.changes.some((l) => l.includes('subject: "system:serviceaccount:default:api-sa" → "system:serviceaccount:payments:api-sa"')), fix.changes.join('\n'));
     assert.equal(fix.identity.name, IDENTITY_NAME);
     assert.deepEqual(fix.rerun, ['federated-credential', 'token-exchange']);
-    assert.ok(evidence(c).some((e) => e.startsWith('fail credential "') && e.includes('namespace "default" instead of "payments"')));
+    assert.ok(evidence(c).some((e) => e.startsWith('fail nearest: credential "aks-prod-payments-api-sa"') && e.includes('subject has "default" at character 23 where the token has "payments"')), evidence(c).join('\n'));
+  });
+
+  it("another ServiceAccount's credential (it exists in the cluster) is neutral, never the near miss: without a near miss the fix creates one", async () => {
+    const { startFakeCloud } = await import('../../fake-azure/cloud');
+    const cloud = await startFakeCloud({ scenario: 'azure-healthy' });
+    try {
+      const fic = cloud.state.ficsOf(cloud.state.identities().find((i) => i.name === IDENTITY_NAME)!)[0]!;
+      fic.subject = 'system:serviceaccount:payments:default';
+      const { byId } = await diagnoseCloud(cloud);
+      const c = byId['federated-credential'];
+      assert.equal(c.status, 'fail');
+      assert.match(c.summary, /^No federated credential of managed identity id-payments-api matches the token: none names this cluster's issuer and ServiceAccount payments\/api-sa; its one credential is for other ServiceAccounts or clusters\.$/);
+      assert.ok(evidence(c).includes(`- other credential "aks-prod-payments-api-sa": issuer ${cloud.kube.issuer} · subject system:serviceaccount:payments:default · audiences api://AzureADTokenExchange — ServiceAccount payments/default of this cluster`), evidence(c).join('\n'));
+      const fix = c.remediation.find((r) => r.azureFix)!.azureFix!;
+      assert.equal(fix.id, 'create-federated-credential');
+      assert.equal(fix.before, null);
+      assert.equal(fix.credential.name, 'fic-payments-api-sa');
+    } finally {
+      await cloud.stop();
+    }
   });
 
   it('20 credentials: warns that no more can be added and offers no create fix', async () => {
@@ -36,31 +59,36 @@ describe('federated-credential', () => {
     assert.match(byId['federated-credential'].summary, /^Credential "aks-prod-payments-api-sa" matches the token, but it was created \d+ s ago and Entra can take a few minutes to apply it \(AADSTS70021 until then\)\.$/);
   });
 
-  it('the fix creates the credential (what the editor applies after confirmation); the re-check matches it and warns that it is new', async () => {
+  it('the fix (what the editor applies after confirmation) corrects the credential; the re-check matches it', async () => {
     const { byId, cloud } = await diagnoseCloud({ scenario: 'fic-trailing-slash' });
     const fix = byId['federated-credential'].remediation.find((r) => r.azureFix)!.azureFix!;
     const { azureProvider } = await import('../../../src/azure/provider');
+    const { applyAzureFix } = await import('../../../src/checkpoints/apply-azure-fix');
     const p = await azureProvider({ endpoints: cloud.endpoints, credential: async () => cloud.signIn(), notSignedIn: 'x' })();
     assert.ok('api' in p);
-    const created = await p.api.createFederatedCredential(fix.identity, fix.credential);
-    assert.ok(created.ok, JSON.stringify(created));
+    const applied = await applyAzureFix(p.api, fix);
+    assert.ok(applied.ok, JSON.stringify(applied));
+    assert.equal(cloud.state.ficsOf(cloud.state.identities().find((i) => i.name === IDENTITY_NAME)!).length, 1, 'corrected in place, not a second credential');
     const again = await diagnoseCloud(cloud);
-    assert.equal(again.byId['federated-credential'].status, 'warn', again.byId['federated-credential'].summary);
-    assert.match(again.byId['federated-credential'].summary, /^Credential "fic-payments-api-sa" matches the token, but it was created \d+ s ago/);
+    assert.equal(again.byId['federated-credential'].status, 'pass', again.byId['federated-credential'].summary);
   });
 
-  it('a wrong audience on the right issuer and subject is corrected in place, never duplicated (issuer+subject are unique)', async () => {
+  it('the precondition: a credential changed (or created) since the diagnosis read it is never overwritten', async () => {
     const { byId, cloud } = await diagnoseCloud({ scenario: 'fic-wrong-audience' });
     const r = byId['federated-credential'].remediation.find((x) => x.azureFix)!;
-    assert.equal(r.azureFix!.title, 'Set the audience of federated credential "aks-prod-payments-api-sa" on id-payments-api');
+    assert.equal(r.azureFix!.title, 'Correct federated credential "aks-prod-payments-api-sa" of id-payments-api');
     assert.match(r.command!, /^az identity federated-credential update --name aks-prod-payments-api-sa /);
+    const identity = cloud.state.identities().find((i) => i.name === IDENTITY_NAME)!;
+    cloud.state.ficsOf(identity)[0]!.subject = 'system:serviceaccount:payments:somebody-else';
     const { azureProvider } = await import('../../../src/azure/provider');
+    const { applyAzureFix } = await import('../../../src/checkpoints/apply-azure-fix');
     const p = await azureProvider({ endpoints: cloud.endpoints, credential: async () => cloud.signIn(), notSignedIn: 'x' })();
     assert.ok('api' in p);
-    const updated = await p.api.createFederatedCredential(r.azureFix!.identity, r.azureFix!.credential);
-    assert.ok(updated.ok, JSON.stringify(updated));
-    const again = await diagnoseCloud(cloud);
-    assert.notEqual(again.byId['federated-credential'].status, 'fail', again.byId['federated-credential'].summary);
+    const refused = await applyAzureFix(p.api, r.azureFix!);
+    assert.ok(!refused.ok && refused.step === 'precondition', JSON.stringify(refused));
+    assert.match(refused.message, /was not made: credential "aks-prod-payments-api-sa" was changed \(now issuer \S+, subject system:serviceaccount:payments:somebody-else/);
+    assert.equal(cloud.state.ficsOf(identity)[0]!.subject, 'system:serviceaccount:payments:somebody-else', 'nothing was written');
+    assert.deepEqual(cloud.requests().filter((x) => x.method === 'PUT'), []);
   });
 
   it('when another identity of the resource group already trusts the token, offers to point the ServiceAccount at it', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { diagnoseWith } from './harness';
+import { API, diagnoseWith, serve } from './harness';
 
 describe('pod-logs', () => {
   it('scans current logs (and previous ones of restarted containers) and finds nothing in a healthy workload', async () => {
@@ -9,23 +9,44 @@ describe('pod-logs', () => {
     assert.equal(byId['pod-logs'].evidence[0]!.value, '3 container logs of 3 pods, last 500 lines each');
     const logReads = kube.requests.filter((r) => r.path.endsWith('/log'));
     assert.equal(logReads.length, 3);
-    assert.ok(logReads.every((r) => r.query.tailLines === '500' && r.query.container === 'api'));
+    assert.ok(logReads.every((r) => r.query.tailLines === '500' && r.query.container === 'api' && r.query.timestamps === 'true'));
   });
 
-  it('maps AADSTS codes and SDK messages to the checkpoint that explains them, from current and previous logs', async () => {
+  it('maps AADSTS codes and SDK messages to the checkpoint that explains them, once per signature with its pods, count and newest line', async () => {
     const { byId, kube } = await diagnoseWith({ scenario: 'logs-aadsts' });
     const c = byId['pod-logs'];
     assert.equal(c.status, 'fail');
     assert.ok(kube.requests.some((r) => r.path.endsWith('/log') && r.query.previous === 'true'));
-    assert.ok(c.evidence.some((e) => /^AADSTS70021.*→ see "federated-credential" \(not run here\)\. Excerpt: .*AADSTS70021/.test(e.value)));
-    assert.ok(c.evidence.some((e) => e.label.endsWith('(previous)') && /DefaultAzureCredential failed/.test(e.value)));
+    const lines = c.evidence.filter((e) => e.label === 'AADSTS70021');
+    assert.equal(lines.length, 1, 'one line per signature, not one per pod');
+    assert.match(lines[0]!.value, /^×\d+ in 3 pods \S+, \S+ and \S+ \(a previous container included: written before its restart\), newest at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ: no federated credential matches .* → "federated-credential" \(not run here\)\. Excerpt: .*AADSTS70021/);
+    assert.ok(c.evidence.some((e) => e.label === 'DefaultAzureCredential failed' && /\(a previous container included/.test(e.value)));
+    assert.match(c.summary, /^The logs show Workload Identity errors: AADSTS70021 \(.*\), newest at \S+\. Explained by: federated-credential/);
     assert.ok(c.remediation.some((r) => /^"federated-credential" did not run here \(it needs an Azure sign-in\): compare the federated credentials/.test(r.text)));
   });
 
-  it('403 on pods/log fails with the sentence; other unreadable logs are warnings', async () => {
+  it('errors written before the last fix are earlier errors (a warning), never the first broken link', async () => {
+    const kube = await serve({ scenario: 'logs-aadsts' });
+    const { diagnose } = await import('../../../src/checkpoints/runner');
+    const { clusterCheckpoints } = await import('../../../src/checkpoints');
+    const { connect } = await import('../../../src/cluster/connect');
+    const { mkdtempSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const kubeconfig = kube.writeKubeconfig(join(mkdtempSync(join(tmpdir(), 'wi-logs-')), 'kc.yaml'));
+    const fixedAt = new Date(Date.now() - 60_000); // after the newest line (2 minutes ago)
+    const { report } = await diagnose({ cluster: connect({ kubeconfig }), target: API, checkpoints: clusterCheckpoints, options: { lastChangeAt: fixedAt } });
+    const c = report.checkpoints.find((x) => x.id === 'pod-logs')!;
+    assert.equal(c.status, 'warn', c.summary);
+    assert.match(c.summary, /^Only earlier Workload Identity errors in the logs \(AADSTS70021, .*, the newest at \S+\): every line was written before the last fix, at \S+\.$/);
+    assert.ok(c.evidence.every((e) => e.level !== 'fail'));
+    assert.equal(report.firstFailure, undefined);
+  });
+
+  it('403 on pods/log: not checked, with the sentence; other unreadable logs are warnings', async () => {
     const { byId } = await diagnoseWith({ scenario: 'healthy', forbid: [{ verb: 'get', resource: 'pods/log' }] });
-    assert.equal(byId['pod-logs'].status, 'fail');
-    assert.match(byId['pod-logs'].summary, /^Could not get the logs of pod api-\S+: Forbidden: you may not get pods\/log "api-\S+" in namespace "payments" \(403\)/);
+    assert.equal(byId['pod-logs'].status, 'warn');
+    assert.match(byId['pod-logs'].fault ?? '', /^Could not get the logs of pod api-\S+: Forbidden: you may not get pods\/log "api-\S+" in namespace "payments" \(403\)/);
     const flaky = await diagnoseWith({ scenario: 'healthy', faults: [{ path: /\/log\?/, status: 500, times: 1 }] });
     assert.equal(flaky.byId['pod-logs'].status, 'pass');
     assert.ok(flaky.byId['pod-logs'].evidence.some((e) => e.level === 'warn' && e.label === 'unreadable'));

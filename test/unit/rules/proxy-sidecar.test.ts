@@ -92,7 +92,7 @@ spec:
         {
           line: 9,
           column: 9,
-          message: `The ${KEY} annotation on the pod template of Job "migrate" injects the privileged azwi-proxy-init and azwi-proxy containers, and in a Job the azwi-proxy sidecar keeps running after the work is done, so the Job never completes.`,
+          message: `The ${KEY} annotation on the pod template of Job "migrate" injects the privileged azwi-proxy-init and azwi-proxy containers, and in a Job with a webhook older than v1.5.0 or on Kubernetes older than 1.32 the azwi-proxy sidecar keeps running after the work is done, so the Job never completes (since v1.5.0 on 1.32+ it is a native sidecar that stops with the Job).`,
           suggestions: [{ title: 'Remove the inject-proxy-sidecar annotation', output: 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: migrate\n' }],
         },
       ],
@@ -125,7 +125,7 @@ items:
       containers: [{name: app}]
 `,
       errors: [
-        { line: 13, column: 41, severity: 'warning', message: /on the pod template of CronJob "nightly" is set to "false", but only its presence counts, so it injects .* in a CronJob the azwi-proxy sidecar keeps running after the work is done, so the Job never completes\.$/ },
+        { line: 13, column: 41, severity: 'warning', message: /on the pod template of CronJob "nightly" is set to "false", but only its presence counts, so it injects .* in a CronJob with a webhook older than v1\.5\.0 or on Kubernetes older than 1\.32 the azwi-proxy sidecar keeps running after the work is done, so the Job never completes \(since v1\.5\.0 on 1\.32\+ it is a native sidecar that stops with the Job\)\.$/ },
         { line: 21, column: 9, message: /on Pod "p" is set to "false"/ },
       ],
       output: `apiVersion: v1

@@ -1,0 +1,57 @@
+// What the editor keeps of each workload it diagnosed, shared by the Diagnoser and its fix flows
+// (src/editor/diagnose/azure-fix.ts): the last Diagnosis (a fix re-runs only the checkpoints it
+// affects, with the state the first run established), the AzureApi that run used (an Azure fix is
+// written through the same sign-in it was found with), what it read (the sidebar's overlay), and
+// when a fix last changed the workload (so log lines written before it are told apart).
+
+import type { AzureApi } from '../../azure/types';
+import type { Diagnosis, RunHooks } from '../../checkpoints/runner';
+import type { CheckpointId, DiagnosisReport, WorkloadRef } from '../../checkpoints/types';
+import type { HtmlOptions } from '../../render/report-html';
+import type { DiagnosePrompts } from './prompts';
+import type { SeenObjects } from './seen-objects';
+
+/** The AzureApi a diagnosis got from its provider, kept for the Azure fixes of its report. */
+export interface AzureHandle {
+  api?: AzureApi;
+}
+
+export interface DiagnosisEntry {
+  key: string;
+  target: WorkloadRef;
+  /** The context the user asked for (an argument), kept so Re-run asks for the same one. */
+  contextOverride?: string;
+  diagnosis: Diagnosis;
+  azure: AzureHandle;
+  /** The cluster the diagnosis (and its fixes and re-checks) went through, remembering what it read. */
+  reads: SeenObjects;
+  busy: boolean;
+  /**
+   * When a fix (cluster or Azure) was last applied to this workload, from the report or the
+   * sidebar: passed to the re-check and to later fresh diagnoses (Re-run), so log lines written
+   * before it are told apart from those written after.
+   */
+  lastChangeAt?: Date;
+}
+
+export function workloadKey(context: string, w: Pick<WorkloadRef, 'namespace' | 'kind' | 'name'>): string {
+  return `${context}\u0000${w.namespace}\u0000${w.kind}\u0000${w.name}`;
+}
+
+export type Notice = NonNullable<HtmlOptions['notice']>;
+
+/** What a fix flow needs of the Diagnoser: its prompts, the report view, the re-check and publishing. */
+export interface FixHost {
+  readonly prompts: DiagnosePrompts;
+  /** Says what is in progress in the workload's report view, or clears it with a notice. */
+  setBusy(entry: DiagnosisEntry, busy: string | undefined, notice?: Notice): void;
+  /** A line in the output channel. */
+  log(line: string): void;
+  /** Re-runs `ids` (and what depends on them) with the entry's state, after a fix changed the workload. */
+  recheck(entry: DiagnosisEntry, ids: readonly CheckpointId[], hooks: RunHooks, signal: AbortSignal): Promise<Diagnosis>;
+  /** Shows the entry's (new) report everywhere: output, report view, sidebar, event. */
+  publish(entry: DiagnosisEntry, notice?: Notice): void;
+}
+
+/** A report a fix flow resolves to: the re-checked report, or undefined when nothing was applied. */
+export type FixOutcome = Promise<DiagnosisReport | undefined>;
