@@ -185,7 +185,7 @@ export class AzureClient implements AzureApi {
     try {
       const out: FederatedCredential[] = [];
       for await (const fc of this.msiClient(identity.subscriptionId).federatedIdentityCredentials.list(identity.resourceGroup, identity.name, { abortSignal: signal, requestOptions: { timeout: this.timeoutMs } })) {
-        out.push({ id: fc.id, name: fc.name ?? '', issuer: fc.issuer ?? '', subject: fc.subject ?? '', audiences: fc.audiences ?? [], createdAt: fc.systemData?.createdAt?.toISOString() });
+        out.push({ id: fc.id, name: fc.name ?? '', issuer: fc.issuer ?? '', subject: fc.subject ?? '', audiences: fc.audiences ?? [], createdAt: fc.systemData?.createdAt?.toISOString(), modifiedAt: fc.systemData?.lastModifiedAt?.toISOString() });
       }
       return azOk(out);
     } catch (e) {
@@ -213,7 +213,7 @@ export class AzureClient implements AzureApi {
     if (none) return none;
     try {
       const fc = await this.msiClient(identity.subscriptionId).federatedIdentityCredentials.get(identity.resourceGroup, identity.name, name, { abortSignal: signal, requestOptions: { timeout: this.timeoutMs } });
-      return azOk({ id: fc.id, name: fc.name ?? name, issuer: fc.issuer ?? '', subject: fc.subject ?? '', audiences: fc.audiences ?? [], createdAt: fc.systemData?.createdAt?.toISOString() });
+      return azOk({ id: fc.id, name: fc.name ?? name, issuer: fc.issuer ?? '', subject: fc.subject ?? '', audiences: fc.audiences ?? [], createdAt: fc.systemData?.createdAt?.toISOString(), modifiedAt: fc.systemData?.lastModifiedAt?.toISOString() });
     } catch (e) {
       const f = toAzureFailure(e, call, this.endpoints.cloud, signal);
       return f.kind === 'not-found' ? azOk(undefined) : azErr(f);
@@ -221,7 +221,7 @@ export class AzureClient implements AzureApi {
   }
 
   async createFederatedCredential(identity: ManagedIdentity, fc: FederatedCredential, signal?: AbortSignal): Promise<AzureResult<FederatedCredential>> {
-    const call = { what: `create a federated credential on managed identity ${identity.name}`, role: 'Managed Identity Contributor' };
+    const call = { what: `write federated credential "${fc.name}" on managed identity ${identity.name}`, role: 'Managed Identity Contributor' };
     const none = this.notSignedIn<FederatedCredential>(call);
     if (none) return none;
     try {
@@ -230,7 +230,7 @@ export class AzureClient implements AzureApi {
         { issuer: fc.issuer, subject: fc.subject, audiences: fc.audiences },
         { abortSignal: signal, requestOptions: { timeout: this.timeoutMs } },
       );
-      return azOk({ id: r.id, name: r.name ?? fc.name, issuer: r.issuer ?? fc.issuer, subject: r.subject ?? fc.subject, audiences: r.audiences ?? fc.audiences, createdAt: r.systemData?.createdAt?.toISOString() });
+      return azOk({ id: r.id, name: r.name ?? fc.name, issuer: r.issuer ?? fc.issuer, subject: r.subject ?? fc.subject, audiences: r.audiences ?? fc.audiences, createdAt: r.systemData?.createdAt?.toISOString(), modifiedAt: r.systemData?.lastModifiedAt?.toISOString() });
     } catch (e) {
       return azErr(toAzureFailure(e, call, this.endpoints.cloud, signal));
     }

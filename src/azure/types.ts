@@ -79,6 +79,8 @@ export interface FederatedCredential {
   audiences: string[];
   /** When ARM says it was created (systemData.createdAt), for the propagation warning. */
   createdAt?: string;
+  /** When ARM says it was last changed (systemData.lastModifiedAt): a corrected credential propagates anew. */
+  modifiedAt?: string;
 }
 
 /** An app registration that owns the client ID (instead of a managed identity). */

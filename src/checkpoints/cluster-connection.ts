@@ -27,7 +27,7 @@ export const clusterConnection: Checkpoint = {
     if (!r.ok) {
       if (r.failure.kind === 'cancelled') ctx.must(r, 'API server version');
       // Nothing is known about the workload: the diagnosis could not start.
-      return notChecked(r.failure.message, [...evidence, ev('result', r.failure.status ? `HTTP ${r.failure.status}` : r.failure.kind, 'fail')], connectionRemediation(r.failure, id.context));
+      return notChecked(r.failure.message, [...evidence, ev('result', r.failure.status ? `HTTP ${r.failure.status}` : r.failure.kind, 'warn')], connectionRemediation(r.failure, id.context));
     }
     const v = r.value;
     evidence.push(ev('version', `${v.gitVersion}${v.platform ? ` (${v.platform})` : ''}`, 'ok'));
@@ -42,12 +42,12 @@ export const clusterConnection: Checkpoint = {
       if (f.kind === 'cancelled') ctx.must(nsR, 'namespace');
       if (f.kind === 'not-found') {
         // Not a verdict about the connection nor the workload: there is nothing to diagnose here.
-        evidence.push(ev('namespace', `${ns}: not found`, 'fail'));
+        evidence.push(ev('namespace', `${ns}: not found`, 'warn'));
         ctx.notFound = { what: 'namespace', message: `Namespace "${ns}" does not exist in context "${id.context}" (server ${id.server}), so ${describeTarget(ctx)} cannot be there.` };
         return { status: 'pass', summary: connected, evidence, remediation: [{ text: 'List the namespaces of this context, or diagnose in the context the manifest is deployed to.', command: `kubectl get namespaces --context ${shq(id.context)}` }] };
       }
       if (f.kind !== 'forbidden') {
-        evidence.push(ev('credentials', f.status ? `HTTP ${f.status}` : f.kind, 'fail'));
+        evidence.push(ev('credentials', f.status ? `HTTP ${f.status}` : f.kind, 'warn'));
         return notChecked(f.message, evidence, connectionRemediation(f, id.context));
       }
       evidence.push(ev('namespace', `${ns}: may not be read (403), so the credentials work`, 'info'));
@@ -56,7 +56,7 @@ export const clusterConnection: Checkpoint = {
     const { kind, name } = ctx.target;
     const wR = await ctx.read('workload', () => ctx.cluster.get(workloadType(kind), ns, name, ctx.signal));
     if (!wR.ok && wR.failure.kind === 'not-found') {
-      evidence.push(ev(kind, `${ns}/${name}: not found`, 'fail'));
+      evidence.push(ev(kind, `${ns}/${name}: not found`, 'warn'));
       ctx.notFound = { what: 'workload', message: `${describeTarget(ctx)} does not exist in context "${id.context}" (server ${id.server}).` };
       return { status: 'pass', summary: connected, evidence, remediation: [{ text: `List the ${kind}s of namespace "${ns}".`, command: `kubectl get ${kind.toLowerCase()} -n ${shq(ns)} --context ${shq(id.context)}` }] };
     }

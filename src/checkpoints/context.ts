@@ -148,6 +148,8 @@ export class DiagnoseContext {
   private azureP: ReturnType<AzureProvider> | undefined;
   /** The checkpoint that reported a failed sign-in (the others are skipped with a pointer to it). */
   private azureFaultBy: CheckpointId | undefined;
+  /** Whether a skipped checkpoint already offered "Sign in to Azure". */
+  private signInOffered = false;
 
   /** The Azure API, or throws SkipCheckpoint with the reason (not signed in, Azure checks off). */
   async azure(): Promise<AzureApi> {
@@ -155,7 +157,10 @@ export class DiagnoseContext {
     this.azureP ??= this.options.azure();
     const a = await this.azureP;
     if ('api' in a) return a.api;
-    const signIn: Remediation[] = a.signIn ? [{ text: 'Sign in to Azure to run the Azure checks (the cluster checks ran without it).', command: 'az login', action: 'sign-in-azure' }] : [];
+    // The way to sign in is offered by the first checkpoint that needs it, not by every one.
+    const offer = a.signIn && !this.signInOffered;
+    this.signInOffered ||= offer;
+    const signIn: Remediation[] = offer ? [{ text: 'Sign in to Azure to run the Azure checks (the cluster checks ran without it).', command: 'az login', action: 'sign-in-azure' }] : [];
     if (a.fault) {
       // Reported once, by the first Azure checkpoint; the others are skipped because it could not be checked.
       if (this.azureFaultBy && this.azureFaultBy !== this.current) throw new SkipCheckpoint(`Skipped: the Azure sign-in failed (see "${this.azureFaultBy}").`);

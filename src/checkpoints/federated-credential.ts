@@ -44,10 +44,13 @@ export const federatedCredential: Checkpoint = {
     const warnings: string[] = [];
     if (creds.length >= MAX_CREDENTIALS) warnings.push(`${owner} has ${creds.length} federated credentials, the maximum`);
     if (exact) {
-      evidence.push(ev(`credential "${exact.name}"`, `matches exactly${exact.createdAt ? ` (created ${exact.createdAt})` : ''}`, 'ok'));
-      const age = exact.createdAt ? ctx.now().getTime() - Date.parse(exact.createdAt) : Infinity;
+      // Entra propagates a changed credential as it does a new one: the newer of the two times counts.
+      const changed = exact.modifiedAt && exact.createdAt && exact.modifiedAt > exact.createdAt ? exact.modifiedAt : undefined;
+      const since = changed ?? exact.createdAt;
+      evidence.push(ev(`credential "${exact.name}"`, `matches exactly${exact.createdAt ? ` (created ${exact.createdAt}${changed ? `, changed ${changed}` : ''})` : ''}`, 'ok'));
+      const age = since ? ctx.now().getTime() - Date.parse(since) : Infinity;
       ctx.state.matchAgeMs = age;
-      if (age < PROPAGATION_MS) warnings.push(`it was created ${Math.max(0, Math.round(age / 1000))} s ago and Entra can take a few minutes to apply it (AADSTS70021 until then)`);
+      if (age < PROPAGATION_MS) warnings.push(`it was ${changed ? 'changed' : 'created'} ${Math.max(0, Math.round(age / 1000))} s ago and Entra can take a few minutes to apply it (AADSTS70021 until then)`);
       if (warnings.length) return { status: 'warn', summary: `Credential "${exact.name}" matches the token, but ${warnings.join('; ')}.`, evidence, remediation: [] };
       return { status: 'pass', summary: `Federated credential "${exact.name}" of ${owner} matches the token's issuer, subject and audience exactly.`, evidence, remediation: [] };
     }
@@ -81,7 +84,7 @@ export const federatedCredential: Checkpoint = {
       ? `No federated credential of ${owner} matches the token. The nearest, "${near.x.credential.name}", differs: ${listWords(near.x.diffs)}.`
       : creds.length
         ? `No federated credential of ${owner} matches the token: none names this cluster's issuer and ServiceAccount ${subject}; its ${creds.length === 1 ? 'one credential is' : `${creds.length} credentials are`} for other ServiceAccounts or clusters.`
-        : `${owner} has no federated credential at all, so Entra trusts no Kubernetes token for it.`;
+        : `${capitalize(owner)} has no federated credential at all, so Entra trusts no Kubernetes token for it.`;
     return { status: 'fail', summary, evidence, remediation };
   },
 };
@@ -187,4 +190,8 @@ async function identityWithMatch(ctx: DiagnoseContext, azure: AzureApi, identity
     const l = lists[i]!;
     return l.ok && l.value.some((c) => exactMatch(c, want));
   });
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }

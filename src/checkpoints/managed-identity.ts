@@ -15,6 +15,12 @@ import type { Checkpoint, CheckpointOutcome, CheckpointResult, Evidence, Remedia
 
 /** Entra's answers that mean the client ID (or the tenant) is not known there. */
 const UNKNOWN_CLIENT = new Set(['AADSTS700016', 'AADSTS90002']);
+/**
+ * Refusals Entra gives only once it has found the client ID in the tenant: the token's checks
+ * (a JWT, the issuer's keys, the signature, the lifetime) and the federated credentials. A
+ * refusal of the request itself (AADSTS900144, 1002012) comes before the lookup and proves nothing.
+ */
+const AFTER_CLIENT_LOOKUP = new Set(['AADSTS50027', 'AADSTS90061', 'AADSTS700027', 'AADSTS700024', 'AADSTS700211', 'AADSTS700212', 'AADSTS700213', 'AADSTS7002138', 'AADSTS70021', 'AADSTS70025']);
 
 export const managedIdentity: Checkpoint = {
   id: 'managed-identity',
@@ -104,14 +110,17 @@ function reconcileWithExchange(own: CheckpointResult, ctx: DiagnoseContext): Che
   if (!x || x.transient || !clientId || !ctx.state.identityNotVisible || own.fault === undefined) return undefined;
   const tenant = x.tenant;
   if (x.aadsts && UNKNOWN_CLIENT.has(x.aadsts)) {
-    const evidence = [...own.evidence, ev('Entra ID', `${x.aadsts}: tenant ${tenant} knows no application or identity with client ID ${clientId}`, 'fail')];
+    const what = x.aadsts === 'AADSTS90002' ? `tenant ${tenant} does not exist in Entra (${x.aadsts}): the pods' AZURE_TENANT_ID (or the ServiceAccount's tenant-id annotation) is wrong` : `Entra confirms that tenant ${tenant} has none (${x.aadsts}): the identity was deleted, the annotation names a wrong client ID, or the identity lives in another tenant (then the ServiceAccount's tenant-id annotation must name it)`;
+    const evidence = [...own.evidence, ev('Entra ID', x.aadsts === 'AADSTS90002' ? `${x.aadsts}: tenant ${tenant} not found` : `${x.aadsts}: tenant ${tenant} knows no application or identity with client ID ${clientId}`, 'fail')];
     return {
       status: 'fail',
-      summary: `No managed identity or app registration with client ID ${clientId} is visible to you, and Entra confirms that tenant ${tenant} has none (${x.aadsts}): the identity was deleted, the annotation names a wrong client ID, or the identity lives in another tenant (then the ServiceAccount's tenant-id annotation must name it).`,
+      summary: `No managed identity or app registration with client ID ${clientId} is visible to you, and ${what}.`,
       evidence,
       remediation: own.remediation.filter((r) => !/Allow the token exchange/.test(r.text)),
     };
   }
+  // Only a token, or a refusal Entra gives after finding the client ID, proves the identity exists.
+  if (!x.accepted && !(x.aadsts && AFTER_CLIENT_LOOKUP.has(x.aadsts))) return undefined;
   const how = x.accepted ? 'accepted a token for it' : `found it and refused the token for another reason (${x.aadsts ?? 'see "token-exchange"'})`;
   const who = ctx.state.signedInTenant && ctx.state.signedInTenant.toLowerCase() !== tenant.toLowerCase() ? ` You are signed in to tenant ${ctx.state.signedInTenant}: sign in to ${tenant} to read it.` : '';
   return notChecked(

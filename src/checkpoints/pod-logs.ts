@@ -8,6 +8,7 @@
 
 import type { Pod } from '../cluster/types';
 import { LOG_SIGNATURES, scanLog, type LogMatch } from './log-signatures';
+import { notChecked } from './outcomes';
 import { ev, kubectl, listWords, shq } from './shared';
 import type { Checkpoint, CheckpointId, CheckpointResult, Evidence, Remediation } from './types';
 
@@ -111,7 +112,8 @@ export const podLogs: Checkpoint = {
         remediation: [{ text: 'Watch the logs for new errors.', command: kubectl(ctx, `logs ${shq(earlier[0]!.f.where[0]!.pod)} --all-containers --since=10m`) }],
       };
     }
-    if (!read) return { status: 'warn', summary: 'No container log could be read.', evidence, remediation: [] };
+    // Not one log could be read (timeouts, server errors): this part was not checked.
+    if (!read) return notChecked(`No container log could be read (${unreadable[0] ?? 'no reason given'}${unreadable.length > 1 ? `, and ${unreadable.length - 1} more` : ''}).`, evidence);
     evidence.unshift(ev('scanned', `${read} container log${read === 1 ? '' : 's'} of ${pods.length} pod${pods.length === 1 ? '' : 's'}, last ${tail} lines each`, 'ok'));
     return { status: 'pass', summary: 'No known Workload Identity error in the recent logs.', evidence, remediation: [] };
   },
@@ -131,6 +133,8 @@ function judge(f: Found, explainer: CheckpointResult | undefined, since: Date | 
   const note = !ran(explainer) ? '(not run here)' : explainer!.status === 'pass' ? 'passes now' : explainer!.status === 'fail' ? 'fails' : 'warns';
   if (f.allBeforeFix && since) return { current: false, note, why: `every line was written before the last fix, at ${iso(since.getTime())}` };
   if (ran(explainer) && explainer!.status === 'pass') return { current: false, note, why: `"${id}" passes now` };
+  // A warning (a credential minutes old, say) neither confirms nor refutes the error: the explaining checkpoint says why.
+  if (ran(explainer) && explainer!.status === 'warn') return { current: false, note, why: `"${id}" only warns now` };
   return { current: true, note, why: '' };
 }
 

@@ -77,7 +77,12 @@ export const roleAssignments: Checkpoint = {
       return { status: 'warn', summary: `${identity.name} has no role assignment: it can get a token, but every Azure call with it will be refused (403).`, evidence, remediation: [{ text: 'Grant the data-plane role the workload needs on the resource it calls.', command: `az role assignment create --role <role> --assignee-object-id ${identity.principalId} --assignee-principal-type ServicePrincipal --scope <resource-id>` }] };
     }
     const n = assignments.length;
-    return { status: 'pass', summary: `${identity.name} has ${n === 0 ? 'no' : n} role assignment${n === 1 ? '' : 's'}${granted ? `, and may use ${granted === 1 && used.length === 1 ? 'the Azure resource' : 'every Azure resource'} the workload evidently calls` : ''}.`, evidence, remediation };
+    // Cosmos DB is said, not judged (its own role assignments): never counted as covered.
+    const cosmos = used.filter((u) => u.service === 'cosmos').length;
+    const judged = used.length - cosmos;
+    const may = granted ? `, and may use ${granted === judged ? (judged === 1 ? 'the Azure resource' : 'every Azure resource') : `${granted} of the ${judged} Azure resources`} the workload evidently calls` : '';
+    const notJudged = cosmos ? `; Cosmos DB's own role assignments were not checked` : '';
+    return { status: 'pass', summary: `${identity.name} has ${n === 0 ? 'no' : n} role assignment${n === 1 ? '' : 's'}${may}${notJudged}.`, evidence, remediation };
   },
 };
 

@@ -119,8 +119,8 @@ async function runCheckpoints(checkpoints: readonly Checkpoint[], ctx: DiagnoseC
     if (ctx.signal.aborted) {
       outcome = skipped('Cancelled before this checkpoint ran.');
     } else if (ctx.notFound) {
-      // Nothing to judge: the namespace or the workload is not there (cluster-connection said so).
-      outcome = skipped(`Skipped: ${ctx.notFound.message}`);
+      // Nothing to judge: the namespace or the workload is not there (cluster-connection says so, once).
+      outcome = skipped(`Skipped: the ${ctx.notFound.what} was not found (see "cluster-connection").`);
     } else {
       const blocker = c.needs.map((n) => ctx.results.get(n)).find(blocks);
       if (blocker) {
@@ -176,7 +176,7 @@ async function runOne(c: Checkpoint, ctx: DiagnoseContext): Promise<CheckpointOu
         return skipped(`Needs the ${e.what}, which could not be read (see "${e.firstReportedBy}"): ${e.failure.message}`);
       }
       // A read that failed says nothing about the workload: this part was not checked.
-      return notChecked(`Could not get the ${e.what}: ${e.failure.message}`, [{ label: 'request', value: describeRequest(e.failure), level: 'fail' }], failureRemediation(e.failure, ctx));
+      return notChecked(`Could not get the ${e.what}: ${e.failure.message}`, [{ label: 'request', value: describeRequest(e.failure), level: 'warn' }], failureRemediation(e.failure, ctx));
     }
     // A bug in a checkpoint must not end the diagnosis: report it where it happened.
     const msg = e instanceof Error ? e.message : String(e);

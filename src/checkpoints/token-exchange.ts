@@ -50,10 +50,12 @@ export const tokenExchange: Checkpoint = {
       evidence.push(ev('result', `access token issued${x.expiresIn ? ` (valid ${Math.round(x.expiresIn / 60)} min), and discarded` : ', and discarded'}${tries}`, 'ok'));
       return { status: 'pass', summary: acceptedSummary(ctx, sa, clientId), evidence, remediation: [] };
     }
-    const answer = `${x.status ? `HTTP ${x.status} ` : ''}${x.error ?? ''}${x.aadsts ? ` ${x.aadsts}` : ''}`.trim();
+    const answer = [x.status ? `HTTP ${x.status}` : '', x.error ?? '', x.aadsts ?? ''].filter(Boolean).join(' ');
+    /** `HTTP 503 temporarily_unavailable AADSTS90033: A transient error…`, or only the description when there was no answer (a reset, a timeout). */
+    const said = answer ? `${answer}: ${x.description}` : x.description;
     if (x.transient) {
-      evidence.push(ev('result', `${answer}: ${x.description}${tries}`, 'warn'));
-      return notChecked(`Entra ID could not answer now (${answer}: ${x.description})${tries}; nothing is known either way.`, evidence, [
+      evidence.push(ev('result', `${said}${tries}`, 'warn'));
+      return notChecked(`Entra ID could not answer now (${said})${tries}; nothing is known either way.`, evidence, [
         { text: 'Run the diagnosis again in a few minutes. If Entra keeps failing, see the Azure status page (https://azure.status.microsoft/status) and Service Health in the Azure portal.' },
       ]);
     }
@@ -62,14 +64,14 @@ export const tokenExchange: Checkpoint = {
     // propagated it (Microsoft's "Workload identity federation considerations"). Not a verdict yet.
     const age = ctx.state.matchAgeMs;
     if (sig?.explainedBy === 'federated-credential' && age !== undefined && age < PROPAGATION_MS) {
-      evidence.push(ev('result', `${answer}: ${x.description}`, 'warn'));
-      return notChecked(`Entra ID does not use the matching federated credential yet (${sig.id}): it was created ${Math.max(0, Math.round(age / 1000))} s ago, and Entra can take a few minutes to apply a new credential.`, evidence, [
+      evidence.push(ev('result', said, 'warn'));
+      return notChecked(`Entra ID does not use the matching federated credential yet (${sig.id}): it was created or changed ${Math.max(0, Math.round(age / 1000))} s ago, and Entra can take a few minutes to apply a new or changed credential.`, evidence, [
         { text: 'Run the diagnosis again in a few minutes.' },
       ]);
     }
     if (!sig) {
       // A refusal whose code is not one of the configuration mistakes this tool knows: Entra's own words, once.
-      evidence.push(ev('result', answer, 'warn'));
+      evidence.push(ev('result', answer || 'no code', 'warn'));
       return {
         status: 'warn',
         summary: `Entra ID refused the exchange${x.aadsts ? ` with ${x.aadsts}` : ''}, a code this diagnosis does not map to a checkpoint. Entra says: ${x.description}`,
@@ -77,7 +79,7 @@ export const tokenExchange: Checkpoint = {
         remediation: x.aadsts ? [{ text: `Look ${x.aadsts} up in Microsoft's error code lookup: https://login.microsoftonline.com/error?code=${x.aadsts.replace('AADSTS', '')}` }] : [],
       };
     }
-    evidence.push(ev('result', `${answer}: ${x.description}`, 'fail'));
+    evidence.push(ev('result', said, 'fail'));
     evidence.push(ev(sig.id, `${sig.meaning} → see "${sig.explainedBy}"`, 'fail'));
     return {
       status: 'fail',

@@ -66,7 +66,7 @@ export function verdict(report: DiagnosisReport): Verdict {
     return { kind: 'incomplete', text: `Not finished: ${f.id} could not be checked — ${f.fault}${more}`, faults };
   }
   const warned = ids('warn');
-  if (warned.length) return { kind: 'warn', text: `All checks passed, with ${plural(warned.length, 'warning')}: ${warned.join(', ')}.`, faults };
+  if (warned.length) return { kind: 'warn', text: `No check failed; ${plural(warned.length, 'warning')}: ${warned.join(', ')}.`, faults };
   const skipped = ids('skipped');
   if (skipped.length) return { kind: 'partial', text: `No check failed; ${skipped.length} skipped: ${skipped.join(', ')}.`, faults };
   return { kind: 'pass', text: 'All checks passed.', faults };
@@ -75,7 +75,7 @@ export function verdict(report: DiagnosisReport): Verdict {
 /** A second line under a broken link, naming what could not be checked as well (empty when nothing). */
 export function faultNote(v: Verdict): string | undefined {
   if (v.kind !== 'fail' || !v.faults.length) return undefined;
-  return `Also not checked: ${v.faults.map((f) => `${f.id} (${f.fault})`).join('; ')}.`;
+  return `Also not checked: ${v.faults.map((f) => `${f.id} — ${f.fault!.replace(/\.$/, '')}`).join('; ')}.`;
 }
 
 /**

@@ -109,7 +109,7 @@ describe('the demo scenario (npm start): every workload, cluster and Azure', { c
       assert.equal(again.firstFailure, null, show(again));
       const logs = again.checkpoints.find((c) => c.id === 'pod-logs')!;
       assert.equal(logs.status, 'warn', show(again));
-      assert.match(logs.summary, /^Only earlier Workload Identity errors in the logs \(AADSTS70021.*\): "federated-credential" passes now/);
+      assert.match(logs.summary, /^Only earlier Workload Identity errors in the logs \(AADSTS70021.*\): "federated-credential" only warns now/);
     } finally {
       // The other tests see the demo as it ships.
       const identity = cloud.state.identities().find((i) => i.name === 'id-payments-api')!;

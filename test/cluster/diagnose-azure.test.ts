@@ -75,6 +75,17 @@ describe('diagnose with Azure (CLI, JSON)', () => {
         // Entra's code is said once, never "AADSTS90033: AADSTS90033".
         assert.doesNotMatch(JSON.stringify(ex), /(AADSTS\d+): \1/);
       }
+      // The text and Markdown reports end with the same verdict, and the exit code does not depend on the format.
+      const verdictLine = (json as Json & { verdict: { text: string } }).verdict.text;
+      for (const format of ['text', 'markdown']) {
+        let out = '';
+        const io: CliIO = { stdout: { write: (t: string) => (out += t) }, stderr: { write: () => true }, cwd: dir, env: {} };
+        const again = await run(['diagnose', '-n', 'payments', 'deployment/api', '--kubeconfig', kubeconfig, '--format', format, '--token-exchange', 'always'], io, { azure: azureOf(c) });
+        assert.equal(again, code, `${format} exit code`);
+        const head = verdictLine.split(' — ')[0]!;
+        assert.ok(out.includes(format === 'text' ? head : head.replace(/^First broken link: /, '')), `${format} has no verdict "${head}"\n${out.slice(-600)}`);
+        if (x.firstFailure) assert.ok(out.includes(x.firstFailure), format);
+      }
       // Nothing was written to Azure.
       assert.deepEqual(c.requests().filter((r) => r.method === 'PUT' || r.method === 'DELETE' || r.method === 'PATCH').map((r) => `${r.method} ${r.path}`), []);
     });

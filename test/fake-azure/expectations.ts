@@ -58,7 +58,7 @@ export const AZURE_EXPECTATIONS: readonly AzureExpectation[] = [
   { scenario: 'twenty-credentials', target: api, firstFailure: 'federated-credential', summary: /^No federated credential of managed identity id-payments-api matches the token/, aadsts: 'AADSTS700213' },
   {
     scenario: 'propagation-delay', target: api, exit: 2, notChecked: ['token-exchange'], statuses: { 'federated-credential': 'warn', 'token-exchange': 'warn' }, aadsts: 'AADSTS70021',
-    summaries: { 'token-exchange': /^Not checked: Entra ID does not use the matching federated credential yet \(AADSTS70021\): it was created \d+ s ago/ },
+    summaries: { 'token-exchange': /^Not checked: Entra ID does not use the matching federated credential yet \(AADSTS70021\): it was created or changed \d+ s ago/ },
   },
   { scenario: 'app-registration', target: api, statuses: { 'managed-identity': 'pass', 'federated-credential': 'pass', 'role-assignments': 'skipped', 'token-exchange': 'pass' } },
   { scenario: 'identity-deleted', target: api, firstFailure: 'managed-identity', summary: /^No managed identity or app registration with client ID/, aadsts: 'AADSTS700016' },

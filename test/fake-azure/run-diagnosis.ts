@@ -18,7 +18,8 @@ async function main(): Promise<number> {
     const t = cloud.scenario.target;
     const exchange = rest.includes('--token-exchange') ? [] : ['--token-exchange', 'always'];
     return await run(['diagnose', '-n', t.namespace, `${t.kind.toLowerCase()}/${t.name}`, '--kubeconfig', kubeconfig, ...exchange, ...rest], { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }, {
-      azure: () => azureProvider({ endpoints: cloud.endpoints, credential: async () => cloud.signIn(), notSignedIn: 'Not signed in to Azure.' }),
+      // As the CLI's own provider: the per-request timeout of --timeout (default 10 s) bounds Azure too.
+      azure: ({ timeoutMs }) => azureProvider({ endpoints: cloud.endpoints, credential: async () => cloud.signIn(), notSignedIn: 'Not signed in to Azure.', timeoutMs }),
     });
   } finally {
     await cloud.stop();

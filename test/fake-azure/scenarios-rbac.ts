@@ -107,7 +107,8 @@ export const RBAC_SCENARIOS: readonly RbacScenario[] = [
     name: 'blob-role-with-condition',
     description: 'Key Vault Secrets User on kv-prod; Storage Blob Data Reader on stpaymentsprod with an ABAC condition limiting it to the container "invoices".',
     ...common,
-    failingCheckpoint: null,
+    failingCheckpoint: 'role-assignments',
+    severity: 'warn',
     build: (c) => {
       world(c);
       assign(c, 'Key Vault Secrets User', KEYVAULT_ID);

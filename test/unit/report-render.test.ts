@@ -111,7 +111,7 @@ describe('renderReportText', () => {
     const [pass, , warn, skip] = r.checkpoints as [CheckpointResult, CheckpointResult, CheckpointResult, CheckpointResult];
     r.firstFailure = undefined;
     r.checkpoints = [pass, warn];
-    assert.equal(verdict(r).text, 'All checks passed, with 1 warning: service-account.');
+    assert.equal(verdict(r).text, 'No check failed; 1 warning: service-account.');
     r.checkpoints = [pass, skip];
     assert.equal(verdict(r).text, 'No check failed; 1 skipped: pod-logs.');
     r.cancelled = true;

@@ -120,7 +120,7 @@ describe('runner', () => {
     const { report } = await diagnose({ cluster, target, checkpoints: list });
     const v = verdict(report);
     assert.equal(v.kind, 'fail');
-    assert.equal(faultNote(v), 'Also not checked: token-exchange (Entra ID could not answer now (HTTP 503).).');
+    assert.equal(faultNote(v), 'Also not checked: token-exchange — Entra ID could not answer now (HTTP 503).');
     assert.equal(exitCode(report), 2);
   });
 
@@ -167,7 +167,7 @@ describe('runner', () => {
     ];
     const { report } = await diagnose({ cluster, target, checkpoints: list });
     assert.equal(report.notFound?.what, 'workload');
-    assert.equal(report.checkpoints[1]!.summary, 'Skipped: Deployment payments/api does not exist in context "x".');
+    assert.equal(report.checkpoints[1]!.summary, 'Skipped: the workload was not found (see "cluster-connection").');
     assert.equal(verdict(report).kind, 'not-found');
     assert.equal(exitCode(report), 2);
   });

@@ -70,7 +70,9 @@ describe('federated-credential', () => {
     assert.ok(applied.ok, JSON.stringify(applied));
     assert.equal(cloud.state.ficsOf(cloud.state.identities().find((i) => i.name === IDENTITY_NAME)!).length, 1, 'corrected in place, not a second credential');
     const again = await diagnoseCloud(cloud);
-    assert.equal(again.byId['federated-credential'].status, 'pass', again.byId['federated-credential'].summary);
+    // A corrected credential propagates anew: it matches, with the propagation warning of a change.
+    assert.equal(again.byId['federated-credential'].status, 'warn', again.byId['federated-credential'].summary);
+    assert.match(again.byId['federated-credential'].summary, /^Credential "aks-prod-payments-api-sa" matches the token, but it was changed \d+ s ago and Entra can take a few minutes/);
   });
 
   it('the precondition: a credential changed (or created) since the diagnosis read it is never overwritten', async () => {
@@ -105,5 +107,16 @@ describe('federated-credential', () => {
     } finally {
       await cloud.stop();
     }
+  });
+
+  it('a 403 names the action and scope Azure refused, and never advises a role you already hold', async () => {
+    const action = 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/read';
+    const { byId } = await diagnoseCloud({ scenario: 'azure-healthy', forbid: [{ service: 'arm', action }] as never });
+    const c = byId['federated-credential'];
+    assert.equal(c.status, 'warn');
+    assert.ok(c.fault?.includes(action), c.fault);
+    // The signed-in principal holds Reader on the subscription (*/read grants the action): the refusal is not about a missing role.
+    assert.match(c.remediation[0]!.text, new RegExp(`^You already hold Reader at /subscriptions/\\S+, which grants ${action.replace(/\//g, '\\/')}: the refusal comes from a deny assignment`));
+    assert.ok(!c.remediation.some((r) => /Ask for/.test(r.text)), JSON.stringify(c.remediation));
   });
 });
