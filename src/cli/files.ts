@@ -1,17 +1,29 @@
 // Turns the CLI's path arguments into the list of files to lint: a file is taken
-// as given, a directory is walked for *.yaml / *.yml (skipping node_modules, .git
-// and dot-folders), anything else with glob characters is matched with minimatch
-// against paths relative to the current directory. Every problem the user can fix
-// (a missing path, an unreadable folder, a glob matching nothing) is an InputError
-// with a one-line message naming the argument; the CLI exits 2 on it.
+// as given, a directory is walked for *.yaml / *.yml, `Kustomization` files and Helm
+// helpers (*.tpl) (skipping node_modules, .git and dot-folders), anything else with
+// glob characters is matched with minimatch against paths relative to the current
+// directory. Every problem the user can fix (a missing path, an unreadable folder, a
+// glob matching nothing) is an InputError with a one-line message naming the argument;
+// the CLI exits 2 on it.
+//
+// `contextFiles` then finds what those files need to be understood but were not given:
+// the Chart.yaml, values.yaml and helpers of the chart a template belongs to, the
+// kustomizations above a folder, and the bases and patches a kustomization names.
 
 import { promises as fs, type Dirent, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { minimatch } from 'minimatch';
+import { parseManifestFile } from '../manifests/document';
+import { KUSTOMIZATION_NAMES, readKustomization } from '../manifests/kustomize';
 
 export class InputError extends Error {}
 
 const YAML_FILE = /\.ya?ml$/i;
+
+/** A file the linter reads: YAML, a `Kustomization` file without extension, or Helm helpers. */
+function isInputFile(name: string): boolean {
+  return YAML_FILE.test(name) || name === 'Kustomization' || /\.tpl$/i.test(name);
+}
 const SKIPPED_DIRS = new Set(['node_modules']);
 
 /** `path` relative to `cwd`, with forward slashes: how files are shown and matched. */
@@ -89,7 +101,7 @@ export async function expandInputs(args: readonly string[], options: ExpandOptio
   return [...found].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** Every *.yaml / *.yml below `dir`, pruning skipped and excluded folders. */
+/** Every input file below `dir` (see `isInputFile`), pruning skipped and excluded folders. */
 async function walk(dir: string, cwd: string, excluded: (rel: string) => boolean, arg: string): Promise<string[]> {
   const out: string[] = [];
   const visit = async (d: string): Promise<void> => {
@@ -107,7 +119,7 @@ async function walk(dir: string, cwd: string, excluded: (rel: string) => boolean
       if (e.isDirectory()) {
         // Symbolic links to folders are not followed (no cycles, no escaping the tree).
         if (!skipDir(e.name)) await visit(p);
-      } else if (YAML_FILE.test(e.name) && (e.isFile() || (e.isSymbolicLink() && (await isFile(p))))) {
+      } else if (isInputFile(e.name) && (e.isFile() || (e.isSymbolicLink() && (await isFile(p))))) {
         out.push(p);
       }
     }
@@ -165,4 +177,126 @@ async function expandGlob(pattern: string, cwd: string, excluded: (rel: string) 
   };
   await visit(base);
   return out;
+}
+
+/** Context files above this many are not read (a generated tree); a note says so. */
+const MAX_CONTEXT_FILES = 5000;
+/** Files larger than this are not read as context (the editor's index has the same limit). */
+const MAX_CONTEXT_BYTES = 4 * 1024 * 1024;
+const ANCESTOR_LEVELS = 12;
+
+async function exists(p: string): Promise<'file' | 'dir' | undefined> {
+  try {
+    const st = await fs.stat(p);
+    return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function readSmall(p: string, notes: string[], cwd: string): Promise<string | undefined> {
+  try {
+    const st = await fs.stat(p);
+    if (st.size > MAX_CONTEXT_BYTES) {
+      notes.push(`${displayPath(p, cwd)}: ${Math.round(st.size / 1024)} KiB is more than the ${MAX_CONTEXT_BYTES / 1024 / 1024} MiB read for context; skipped`);
+      return undefined;
+    }
+    return await fs.readFile(p, 'utf8');
+  } catch (e) {
+    notes.push(`${displayPath(p, cwd)}: ${describeFsError(e)}; skipped`);
+    return undefined;
+  }
+}
+
+/** The .tpl helpers below a chart's templates folder. */
+async function helpersOf(chartDir: string): Promise<string[]> {
+  const out: string[] = [];
+  const visit = async (d: string, depth: number): Promise<void> => {
+    let entries: Dirent[];
+    try {
+      entries = await fs.readdir(d, { withFileTypes: true });
+    } catch {
+      return; // a chart without templates/ has no helpers
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory() && !skipDir(e.name) && depth < 8) await visit(p, depth + 1);
+      else if (e.isFile() && /\.tpl$/i.test(e.name)) out.push(p);
+    }
+  };
+  await visit(path.join(chartDir, 'templates'), 0);
+  return out;
+}
+
+/**
+ * The files that the given ones need to be understood, and were not given: for every
+ * folder of a given file and its ancestors (up to the repository's root, a folder with
+ * `.git`), a Chart.yaml with its values.yaml and helpers, and a kustomization; then, for
+ * every kustomization, what it names (resources, components, patches), recursively.
+ * Returns absolute paths with their texts, and notes on what could not be read.
+ */
+export async function contextFiles(given: readonly string[], cwd: string): Promise<{ files: Map<string, string>; notes: string[] }> {
+  const have = new Set(given);
+  const files = new Map<string, string>();
+  const notes: string[] = [];
+  const queue: string[] = [];
+  let full = false;
+  const add = async (p: string): Promise<void> => {
+    if (have.has(p) || files.has(p) || full) return;
+    if (files.size >= MAX_CONTEXT_FILES) {
+      full = true;
+      notes.push(`more than ${MAX_CONTEXT_FILES} files would be read for context; the rest is skipped`);
+      return;
+    }
+    const text = await readSmall(p, notes, cwd);
+    if (text === undefined) return;
+    files.set(p, text);
+    queue.push(p);
+  };
+  const folders = new Set<string>();
+  for (const f of given) {
+    let d = path.dirname(f);
+    for (let i = 0; i < ANCESTOR_LEVELS && !folders.has(d); i++) {
+      folders.add(d);
+      if ((await exists(path.join(d, '.git'))) || path.dirname(d) === d) break;
+      d = path.dirname(d);
+    }
+  }
+  for (const d of [...folders].sort()) {
+    if ((await exists(path.join(d, 'Chart.yaml'))) === 'file') {
+      await add(path.join(d, 'Chart.yaml'));
+      for (const v of ['values.yaml', 'values.yml']) if ((await exists(path.join(d, v))) === 'file') await add(path.join(d, v));
+      for (const h of await helpersOf(d)) await add(h);
+    }
+    for (const k of KUSTOMIZATION_NAMES) if ((await exists(path.join(d, k))) === 'file') await add(path.join(d, k));
+  }
+  // Follow kustomizations (given or found) to what they name.
+  for (const f of given) if ((KUSTOMIZATION_NAMES as readonly string[]).includes(path.basename(f))) queue.push(f);
+  const followed = new Set<string>();
+  while (queue.length && !full) {
+    const f = queue.shift()!;
+    if (followed.has(f) || !(KUSTOMIZATION_NAMES as readonly string[]).includes(path.basename(f))) continue;
+    followed.add(f);
+    const text = files.get(f) ?? (await readSmall(f, notes, cwd));
+    if (text === undefined) continue;
+    const k = readKustomization(parseManifestFile(f, text));
+    if (!k) continue;
+    const targets = [...k.resources.map((r) => r.path), ...k.patches.map((p) => p.path)].filter((p): p is string => p !== undefined).map((p) => path.resolve(p));
+    for (const t of targets) {
+      const kind = await exists(t);
+      if (kind === 'file') await add(t);
+      else if (kind === 'dir') {
+        for (const name of KUSTOMIZATION_NAMES) {
+          const kf = path.join(t, name);
+          if ((await exists(kf)) === 'file') {
+            if (have.has(kf)) queue.push(kf);
+            else await add(kf);
+            break;
+          }
+        }
+      }
+      // A missing target is the index's note (it knows which kustomization names it).
+    }
+  }
+  return { files, notes };
 }

@@ -31,7 +31,7 @@ import { countSeverities, renderRulesText, renderText } from '../render/text';
 import { parseArgs, UsageError, type OptionSpec, type ParsedArgs } from './args';
 import { diagnoseCommand, type AzureFn, type ConnectFn } from './diagnose';
 import { workloadsCommand } from './workloads';
-import { describeFsError, displayPath, expandInputs, InputError } from './files';
+import { contextFiles, describeFsError, displayPath, expandInputs, InputError } from './files';
 
 export interface Output {
   write(chunk: string): unknown;
@@ -90,8 +90,10 @@ export const HELP = `Usage: wi-doctor <command> [options]
 Finds Azure Workload Identity mistakes in Kubernetes manifests.
 
 Commands:
-  lint [paths or globs...]        Lint YAML files; directories are searched for *.yaml
-                                  and *.yml (default: the current directory)
+  lint [paths or globs...]        Lint YAML files; directories are searched for *.yaml,
+                                  *.yml, Kustomization and Helm helpers (*.tpl) (default:
+                                  the current directory). The charts and kustomizations
+                                  they belong to are read too, for context
   rules                           List the rules: id, default severity, title
   diagnose [-n ns] <kind>/<name>  Check a live workload's Workload Identity chain against
                                   the kubeconfig's cluster (see "wi-doctor diagnose --help")
@@ -107,6 +109,8 @@ Options for lint:
                                   directory; a folder excludes all below it (repeatable)
   --fix                           Apply the safe fixes in place, then report what remains
   --quiet                         Report errors only
+  --verbose                       Also print the notes on kustomizations and charts that
+                                  could not be read completely (a missing resource…)
   --no-color                      No colours in text output (also when NO_COLOR is set)
 
 Options for rules:
@@ -135,6 +139,7 @@ const LINT_SPEC: Record<string, OptionSpec> = {
   '--exclude': { value: true, repeat: true },
   '--fix': {},
   '--quiet': {},
+  '--verbose': {},
   '--no-color': {},
   '--help': {},
 };
@@ -232,25 +237,39 @@ async function lintCommand(argv: readonly string[], io: CliIO, deps: RunDeps): P
   const env = io.env ?? process.env;
   const color = io.stdout.isTTY === true && !parsed.flags.has('--no-color') && !env.NO_COLOR;
 
-  const files = await expandInputs(parsed.positionals, { cwd: io.cwd, isExcluded: compileExclude(parsed.options.get('--exclude') ?? []) });
+  const inputs = await expandInputs(parsed.positionals, { cwd: io.cwd, isExcluded: compileExclude(parsed.options.get('--exclude') ?? []) });
+  // Helm helpers are read for the charts' labels; they are not manifests and are not reported.
+  const files = inputs.filter((f) => !isHelpers(f));
   // Not an error (an empty folder is a valid workspace), but worth a word: a wrong
   // path in CI would otherwise pass silently.
   if (files.length === 0) say(io, 'no YAML files to lint (folders are searched for *.yaml and *.yml)');
 
   // Read and index everything first: cross-file rules need the whole set.
   const texts = new Map<string, string>();
-  for (const file of files) {
+  for (const file of inputs) {
     try {
       texts.set(file, await fs.readFile(file, 'utf8'));
     } catch (e) {
       throw new InputError(`cannot read ${displayPath(file, io.cwd)}: ${describeFsError(e)}`);
     }
   }
+  // The charts and kustomizations the files belong to, and the bases and patches those
+  // name: read for the index only (findings are reported for the files asked for).
+  const context = await contextFiles(inputs, io.cwd);
   const ruleSet = new RuleSet(rules);
   const options: LintOptions = { rules: settings };
   const index = new WorkspaceIndex();
+  // Files outside every chart and kustomization form one project: the current directory.
+  index.setWorkspaceFolders([io.cwd]);
   const cache = new ParseCache();
-  for (const [file, text] of texts) index.update(parseManifestFile(file, text, cache));
+  for (const [file, text] of [...texts, ...context.files]) {
+    if (isHelpers(file)) index.updateHelpers(file, text);
+    else index.update(parseManifestFile(file, text, cache));
+  }
+  for (const f of inputs) if (isHelpers(f)) texts.delete(f);
+  const notes = [...context.notes, ...[...index.notes()].flatMap(([file, list]) => list.map((n) => `${displayPath(file, io.cwd)}: ${n}`))];
+  if (notes.length && parsed.flags.has('--verbose')) for (const n of notes) say(io, `note: ${n}`);
+  else if (notes.length) say(io, `${notes.length} note${notes.length === 1 ? '' : 's'} on kustomizations and charts the linter could not read completely (--verbose shows them)`);
 
   const applied = new Map<string, number>();
   if (fix) {
@@ -294,6 +313,10 @@ async function lintCommand(argv: readonly string[], io: CliIO, deps: RunDeps): P
     return EXIT_FINDINGS;
   }
   return EXIT_OK;
+}
+
+function isHelpers(file: string): boolean {
+  return /\.tpl$/i.test(file);
 }
 
 /** The finding with every path (its own, related locations', fix edits') relative to cwd. */

@@ -10,12 +10,12 @@ import { WorkloadIdentityCodeActions } from './code-actions';
 import { registerLintCommands } from './commands';
 import { EditorLinter } from './linting';
 import { readLintSettings, type LintSettings } from './settings';
-import { WorkspaceManifests } from './workspace-manifests';
+import { isHelpersFile, WorkspaceManifests } from './workspace-manifests';
 
 const SELECTOR: vscode.DocumentSelector = [
   { language: 'yaml' },
   { language: 'helm' },
-  { pattern: '**/*.{yaml,yml}' },
+  { pattern: '**/{*.yaml,*.yml,Kustomization}' },
 ];
 
 export function registerLinting(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): { linter: EditorLinter; manifests: WorkspaceManifests } {
@@ -42,7 +42,13 @@ export function registerLinting(context: vscode.ExtensionContext, log: vscode.Lo
     }),
     vscode.workspace.onDidOpenTextDocument((d) => linter.shouldLint(d) && linter.schedule(d, 0)),
     vscode.workspace.onDidChangeTextDocument((e) => {
-      if (!e.contentChanges.length || !linter.shouldLint(e.document)) return;
+      if (!e.contentChanges.length) return;
+      // A Helm helper being edited: the chart's templates read its defines.
+      if (isHelpersFile(e.document.uri) && !manifests.isExcluded(e.document.uri)) {
+        if (manifests.updateHelpersFromDocument(e.document)) linter.relintAll();
+        return;
+      }
+      if (!linter.shouldLint(e.document)) return;
       linter.noteChange(e);
       linter.schedule(e.document);
     }),

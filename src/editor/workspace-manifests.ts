@@ -1,19 +1,28 @@
-// Feeds the core WorkspaceIndex from VS Code: every YAML file of the workspace
-// (honouring `files.exclude`, skipping node_modules and `wiDoctor.lint.exclude`),
-// kept current by a file watcher, with open editors' unsaved text taking precedence
-// over the disk. The index is what lets a Deployment in deploy.yaml be checked
-// against the ServiceAccount in sa.yaml.
+// Feeds the core WorkspaceIndex from VS Code: every YAML file of the workspace, plus
+// `Kustomization` files and Helm helpers (`*.tpl`) (honouring `files.exclude`, skipping
+// node_modules and `wiDoctor.lint.exclude`), kept current by a file watcher, with open
+// editors' unsaved text taking precedence over the disk. The index is what lets a
+// Deployment in deploy.yaml be checked against the ServiceAccount in sa.yaml, a patch
+// against its base, and a chart's templates against their helpers; a change to a
+// kustomization, a Chart.yaml, a values.yaml or a helper fires `onDidChangeIndex`, and the
+// open editors that depend on it are re-linted.
 
 import * as vscode from 'vscode';
 import { compileExclude } from '../lint/config';
 import { parseManifestFile, type ChangeHint, type ManifestFile, type ParseCache } from '../manifests/document';
 import type { WorkspaceIndex } from '../manifests/workspace-index';
 
-const YAML_GLOB = '**/*.{yaml,yml}';
+const INDEX_GLOB = '**/{*.yaml,*.yml,*.tpl,Kustomization}';
 const MAX_BYTES = 4 * 1024 * 1024;
 
+/** Helm helpers: read for their `define` blocks, never parsed or linted as YAML. */
+export function isHelpersFile(uri: vscode.Uri): boolean {
+  return /\.tpl$/i.test(uri.path);
+}
+
 export function isYamlDocument(doc: vscode.TextDocument): boolean {
-  return ['yaml', 'helm', 'yml'].includes(doc.languageId) || /\.ya?ml$/i.test(doc.uri.path);
+  if (isHelpersFile(doc.uri)) return false;
+  return ['yaml', 'helm', 'yml'].includes(doc.languageId) || /\.ya?ml$/i.test(doc.uri.path) || /\/Kustomization$/.test(doc.uri.path);
 }
 
 export class WorkspaceManifests implements vscode.Disposable {
@@ -31,13 +40,23 @@ export class WorkspaceManifests implements vscode.Disposable {
     readonly parseCache: ParseCache,
     private readonly log: (msg: string) => void,
   ) {
-    const watcher = vscode.workspace.createFileSystemWatcher(YAML_GLOB);
+    const watcher = vscode.workspace.createFileSystemWatcher(INDEX_GLOB);
+    this.setWorkspaceFolders();
     this.disposables.push(
       watcher,
       watcher.onDidCreate((u) => void this.refreshFromDisk(u)),
       watcher.onDidChange((u) => void this.refreshFromDisk(u)),
       watcher.onDidDelete((u) => this.forget(u)),
+      // A file outside every chart and kustomization belongs to its workspace folder's project.
+      vscode.workspace.onDidChangeWorkspaceFolders(() => {
+        this.setWorkspaceFolders();
+        this.changed.fire();
+      }),
     );
+  }
+
+  private setWorkspaceFolders(): void {
+    this.index.setWorkspaceFolders((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString()));
   }
 
   setExclude(globs: string[]): void {
@@ -62,14 +81,21 @@ export class WorkspaceManifests implements vscode.Disposable {
   scan(): Promise<void> {
     this.scanning = (async () => {
       const started = Date.now();
-      const uris = await vscode.workspace.findFiles(YAML_GLOB, undefined);
+      const uris = await vscode.workspace.findFiles(INDEX_GLOB, undefined);
       let n = 0;
       for (const uri of uris) {
-        if (this.isExcluded(uri) || this.isOpen(uri)) continue;
+        if (this.isExcluded(uri)) continue;
+        if (this.isOpen(uri)) {
+          // The editor's text wins; YAML editors are fed by the linter, helpers only from here.
+          const open = isHelpersFile(uri) ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) : undefined;
+          if (open) this.updateHelpersFromDocument(open);
+          continue;
+        }
         await this.readAndIndex(uri);
         if (++n % 50 === 0) await new Promise((r) => setImmediate(r));
       }
-      this.log(`Indexed ${n} YAML file(s) of the workspace in ${Date.now() - started} ms.`);
+      this.log(`Indexed ${n} file(s) of the workspace in ${Date.now() - started} ms.`);
+      this.logNotes();
       this.changed.fire();
     })();
     return this.scanning;
@@ -92,6 +118,7 @@ export class WorkspaceManifests implements vscode.Disposable {
         return false;
       }
       const text = new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));
+      if (isHelpersFile(uri)) return this.index.updateHelpers(uri.toString(), text);
       return this.index.update(parseManifestFile(uri.toString(), text, this.parseCache));
     } catch (e) {
       this.log(`Could not read ${vscode.workspace.asRelativePath(uri)}: ${(e as Error).message}`);
@@ -105,12 +132,33 @@ export class WorkspaceManifests implements vscode.Disposable {
       if (this.index.remove(uri.toString())) this.changed.fire();
       return;
     }
-    if (await this.readAndIndex(uri)) this.changed.fire();
+    if (await this.readAndIndex(uri)) {
+      this.logNotes();
+      this.changed.fire();
+    }
   }
 
   private forget(uri: vscode.Uri): void {
     this.parseCache.delete(uri.toString());
     if (this.index.remove(uri.toString())) this.changed.fire();
+  }
+
+  /** What could not be read of the kustomizations and charts (a missing resource, a cycle…), once per distinct note. */
+  private logged = new Set<string>();
+  logNotes(): void {
+    for (const [file, notes] of this.index.notes()) {
+      for (const n of notes) {
+        const line = `${vscode.workspace.asRelativePath(vscode.Uri.parse(file))}: ${n}`;
+        if (this.logged.has(line)) continue;
+        this.logged.add(line);
+        this.log(line);
+      }
+    }
+  }
+
+  /** An open helpers (.tpl) editor's unsaved text. Returns whether rules could see a change. */
+  updateHelpersFromDocument(doc: vscode.TextDocument): boolean {
+    return this.index.updateHelpers(doc.uri.toString(), doc.getText());
   }
 
   /** Index an open document's current text. Returns the parse and whether the index changed. */

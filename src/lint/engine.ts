@@ -1,15 +1,18 @@
 // The lint engine: runs every rule that applies to each object of a file, then
 // applies the configuration (per-rule severity or off) and the suppressions.
-// Raw findings of a document depend only on its text, its position and the
-// workspace index, so LintCache can keep them across edits of other documents.
+// The objects are the index's views (an object as its Kustomize build or chart makes it),
+// each rule runs with lookups scoped to the object's project, and a finding is kept by the
+// document its node comes from (see lintDoc). Raw findings of a document depend only on its
+// text, its position and the workspace index, so LintCache can keep them across edits of
+// other documents.
 
 import { isPair } from 'yaml';
-import { docRange, isCurrent, parseManifestFile, rangeOrigin, templateSpans, type ManifestDoc, type ManifestFile, type ParseCache } from '../manifests/document';
+import { docRange, hostOf, isCurrent, originOf, parseManifestFile, rangeOrigin, templateSpans, unmask, type ManifestDoc, type ManifestFile, type ParseCache } from '../manifests/document';
 import { comparePositions } from '../manifests/text';
-import { objectsOfDoc } from '../manifests/objects';
 import type { Range } from '../manifests/text';
 import type { WorkspaceIndex } from '../manifests/workspace-index';
-import type { Finding, Report, Rule, RuleContext, SeveritySetting, Target } from '../rules/types';
+import type { K8sObject } from '../manifests/objects';
+import type { Finding, Fix, Report, Rule, RuleContext, SeveritySetting, Target } from '../rules/types';
 import { collectSuppressions, isSuppressed } from './suppression';
 
 export interface LintOptions {
@@ -79,39 +82,121 @@ export class RuleSet {
   }
 }
 
-/** Raw findings of one document: every rule, default severities, no suppression. */
+/** Where a report's target is: the document its node (or range) came from, if not the object's own. */
+function originDoc(target: Target): ManifestDoc | undefined {
+  if (isRange(target)) return rangeOrigin(target.range);
+  return originOf(isPair(target) ? target.key : target);
+}
+
+/**
+ * A message with every Helm mask put back as the expression the user wrote: those of the
+ * documents involved first (a mask is a hash, so this is exact), then any the index knows.
+ * The one place that guarantees no message shows the parser's stand-in for `{{ … }}`.
+ */
+function shown(message: string, docs: readonly (ManifestDoc | undefined)[], index: WorkspaceIndex): string {
+  let m = message;
+  for (const d of docs) if (d?.masks) m = unmask(d, m);
+  return index.unmask(m);
+}
+
+function rangeKey(r: Range): string {
+  return `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
+}
+
+/**
+ * The fixes `rule` offers on the object as written in its own file (its map without patches
+ * or kustomization labels), by the range of each finding. A finding of the assembled object
+ * at the same range is the same problem at the same node, and may take these fixes: they
+ * are computed on that file's own nodes only.
+ */
+function fixesAsWritten(rule: Rule, obj: K8sObject, index: WorkspaceIndex): Map<string, Fix[]> {
+  const out = new Map<string, Fix[]>();
+  const c = obj.context!;
+  const plain: K8sObject = { ...obj, map: c.base.map, context: { ...c, merged: false } };
+  const ctx: RuleContext = {
+    doc: obj.doc,
+    index,
+    rangeOf: (target, inDoc) => targetRange(inDoc ?? obj.doc, target),
+    report: (r: Report) => {
+      if (r.fixes?.length && (originDoc(r.at) ?? obj.doc) === obj.doc) out.set(rangeKey(targetRange(obj.doc, r.at)), r.fixes);
+    },
+  };
+  try {
+    index.scoped(plain, () => rule.check(plain, ctx));
+  } catch {
+    // The rule's failure is reported by the main run on the assembled object; here it only means no fixes.
+  }
+  return out;
+}
+
+/**
+ * Raw findings of one document: every rule, default severities, no suppression.
+ *
+ * The objects linted are the index's views of the document (views.ts): its own objects in
+ * each of their contexts (a Kustomize build with its patches and labels, a chart, a folder),
+ * and the objects whose patches or labels this document holds. A finding belongs to the
+ * document its node comes from, so an object assembled from a base and a patch is linted
+ * from both files and each keeps the findings that point into it. An assembled object's
+ * own fixes are dropped (an edit computed on the merged tree could belong in either file);
+ * a finding in the object's own file takes the fixes the rule offers on the object as
+ * written there, when it finds the same thing at the same place (`fixesAsWritten`).
+ */
 export function lintDoc(doc: ManifestDoc, index: WorkspaceIndex, rules: RuleSet): Finding[] {
   if (!doc.yaml) return [];
   const out: Finding[] = [];
-  for (const obj of objectsOfDoc(doc)) {
+  const seen = new Set<string>();
+  for (const obj of index.viewsOf(doc)) {
+    // Nodes no other document registered are the object's own document's.
+    const home = obj.doc;
+    const merged = obj.context?.merged === true;
     for (const rule of rules.forKind(obj.kind)) {
+      let asWritten: Map<string, Fix[]> | undefined;
+      const fixesOf = (r: Report, origin: ManifestDoc, range: Range): Fix[] => {
+        if (!merged) return r.fixes ?? [];
+        if (origin !== home) return [];
+        asWritten ??= fixesAsWritten(rule, obj, index);
+        return asWritten.get(rangeKey(range)) ?? [];
+      };
       const ctx: RuleContext = {
         doc,
         index,
-        rangeOf: (target, inDoc) => targetRange(inDoc ?? doc, target),
+        rangeOf: (target, inDoc) => targetRange(originDoc(target) ?? inDoc ?? home, target),
         report: (r: Report) => {
+          const origin = originDoc(r.at) ?? home;
+          if (hostOf(origin) !== doc) return; // reported when that document is linted
+          const range = targetRange(origin, r.at);
+          // Two contexts of one object (two overlays) often find the same thing at the same place;
+          // two different findings of one rule at one place (two names in one value) both stand.
+          const key = `${rule.meta.id}\u0000${rangeKey(range)}\u0000${r.message}`;
+          if (seen.has(key)) return;
+          seen.add(key);
+          const related = (r.related ?? []).map((x) => {
+            const o = rangeOrigin(x.range);
+            return { ...x, file: o ? o.file : x.file, message: shown(x.message, [o, home, doc], index) };
+          });
           out.push({
             ruleId: rule.meta.id,
             severity: r.severity ?? rule.meta.defaultSeverity,
-            message: r.message,
+            message: shown(r.message, [doc, home, ...related.map((x) => rangeOrigin(x.range))], index),
             file: doc.file,
-            range: targetRange(doc, r.at),
-            related: r.related ?? [],
-            fixes: r.fixes ?? [],
+            range,
+            related,
+            fixes: fixesOf(r, origin, range),
           });
         },
       };
       try {
-        rule.check(obj, ctx);
+        index.scoped(obj, () => rule.check(obj, ctx));
       } catch (e) {
         // A rule bug must not take the other rules (or the editor) down with it; it
         // surfaces as a finding so it gets reported rather than hidden.
+        if (hostOf(home) !== doc) continue;
         out.push({
           ruleId: rule.meta.id,
           severity: 'error',
           message: `Internal error in rule ${rule.meta.id}: ${(e as Error).message}. Please report this.`,
           file: doc.file,
-          range: targetRange(doc, obj.map),
+          range: targetRange(home, obj.map),
           related: [],
           fixes: [],
         });

@@ -5,7 +5,7 @@
 // Helm template expressions are masked before parsing with text of the SAME
 // length, so every offset the parser reports is an offset into the real text.
 
-import { Document, LineCounter, parseDocument } from 'yaml';
+import { Document, isMap, isPair, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Position, Range } from './text';
 
 export interface ManifestDoc {
@@ -22,6 +22,8 @@ export interface ManifestDoc {
   readonly parseError: boolean;
   /** True when Helm expressions were masked in this chunk. */
   readonly templated: boolean;
+  /** Each mask that stands in a value, with the expression it replaced (see `unmask`). */
+  readonly masks?: ReadonlyMap<string, string>;
 }
 
 export interface ManifestFile {
@@ -85,12 +87,15 @@ export function splitDocuments(text: string): Chunk[] {
   return chunks;
 }
 
-const HELM = /\{\{[\s\S]*?\}\}/g;
+// A comment action first: its text may hold `{{ … }}` of its own (found in cert-manager's chart).
+const HELM = /\{\{-?\s*\/\*[\s\S]*?\*\/\s*-?\}\}|\{\{[\s\S]*?\}\}/g;
 
 /**
  * Replaces Helm/Go-template expressions with same-length text: an expression that
  * is alone on its line (a control directive such as `{{- if }}`) becomes spaces;
- * one inside a value becomes `__hhhh__`, which `isPlaceholder` recognises.
+ * one inside a value becomes `__…__`, which `isPlaceholder` recognises. The middle of a
+ * value's mask is a hash of the expression (written the same way, the same mask), so
+ * `unmask` can give messages the user's own expression back.
  */
 export function templateSpans(text: string): [number, number][] {
   if (!text.includes('{{')) return [];
@@ -98,8 +103,35 @@ export function templateSpans(text: string): [number, number][] {
 }
 
 export function maskTemplates(text: string): string {
-  if (!text.includes('{{')) return text;
-  return text.replace(HELM, (expr, offset: number) => {
+  return maskWithTable(text).masked;
+}
+
+/** `{{- include "x" . -}}` and `{{ include  "x" . }}` alike: trim markers dropped, white space collapsed. */
+export function normalizeExpression(expr: string): string {
+  const inner = expr.replace(/^\{\{-?/, '').replace(/-?\}\}$/, '').trim().replace(/\s+/g, ' ');
+  return `{{ ${inner} }}`;
+}
+
+// FNV-1a, rendered in [a-z0-9]: masks must stay plain YAML scalars of a fixed length.
+function hashChars(text: string, length: number): string {
+  let out = '';
+  let seed = 0x811c9dc5;
+  while (out.length < length) {
+    let h = seed;
+    for (let i = 0; i < text.length; i++) {
+      h ^= text.charCodeAt(i);
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    out += h.toString(36);
+    seed = (seed + 0x9e3779b9) >>> 0;
+  }
+  return out.slice(0, length);
+}
+
+function maskWithTable(text: string): { masked: string; table: Map<string, string> | undefined } {
+  if (!text.includes('{{')) return { masked: text, table: undefined };
+  const table = new Map<string, string>();
+  const masked = text.replace(HELM, (expr, offset: number) => {
     const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
     const endIdx = offset + expr.length;
     const nl = text.indexOf('\n', endIdx);
@@ -108,23 +140,41 @@ export function maskTemplates(text: string): string {
     const after = text.slice(endIdx, lineEnd);
     const standalone = /^[\s-]*$/.test(before) && /^\s*(#.*)?$/.test(after);
     if (standalone) return expr.replace(/[^\n]/g, ' ');
+    let mask: string;
     // In a value, even across lines: `__`…`__` with white space kept, so the value reads
     // as a (multi-line plain) placeholder scalar rather than as empty.
-    if (expr.includes('\n')) return '__' + expr.slice(2, -2).replace(/[^\s]/g, 'h') + '__';
-    if (expr.length < 5) return 'x'.repeat(expr.length);
-    return '__' + 'h'.repeat(expr.length - 4) + '__';
+    if (expr.includes('\n')) mask = '__' + expr.slice(2, -2).replace(/[^\s]/g, 'h') + '__';
+    else if (expr.length < 5) mask = 'x'.repeat(expr.length);
+    else mask = '__' + hashChars(normalizeExpression(expr), expr.length - 4) + '__';
+    // The first expression keeps a mask (two expressions hashing alike in one document would
+    // show the first one's text; with 32-bit hashes of 3+ characters that is rare, and only a
+    // message). The `x` masks of tiny expressions are too common a text to put back.
+    if (mask.startsWith('__') && !table.has(mask)) table.set(mask, expr);
+    return mask;
   });
+  return { masked, table: table.size ? table : undefined };
+}
+
+/** `text` (a value read from a masked document) with every mask replaced by the expression it stands for. */
+export function unmask(doc: Pick<ManifestDoc, 'masks'> | undefined, text: string): string {
+  const masks = doc?.masks;
+  if (!masks || !text.includes('__')) return text;
+  let out = text;
+  for (const [mask, expr] of masks) if (out.includes(mask)) out = out.split(mask).join(expr);
+  return out;
 }
 
 /** Parses one chunk. Pure; the result depends only on (file, index, startLine, text). */
 export function parseChunk(file: string, index: number, chunk: Chunk): ManifestDoc {
-  const masked = maskTemplates(chunk.text);
+  const { masked, table } = maskWithTable(chunk.text);
   const lines = new LineCounter();
   let yaml: Document.Parsed | undefined;
   let parseError = false;
   if (/[^\s]/.test(stripComments(masked))) {
     try {
-      const d = parseDocument(masked, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: false });
+      // In a template, `{{- if }} key: … {{- else }} key: … {{- end }}` writes a key twice
+      // on purpose: only one branch renders. Outside templates a duplicate key is an error.
+      const d = parseDocument(masked, { lineCounter: lines, prettyErrors: false, uniqueKeys: masked === chunk.text, strict: false });
       if (d.errors.length > 0) parseError = true;
       else yaml = d;
     } catch {
@@ -133,7 +183,7 @@ export function parseChunk(file: string, index: number, chunk: Chunk): ManifestD
       parseError = true;
     }
   }
-  return { file, index, startLine: chunk.startLine, text: chunk.text, yaml, lines, parseError, templated: masked !== chunk.text };
+  return { file, index, startLine: chunk.startLine, text: chunk.text, yaml, lines, parseError, templated: masked !== chunk.text, masks: table };
 }
 
 function stripComments(text: string): string {
@@ -284,4 +334,52 @@ export function docRange(doc: ManifestDoc, start: number, end: number): Range {
   const r = { start: docPosition(doc, start), end: docPosition(doc, end) };
   origins.set(r, doc);
   return r;
+}
+
+// Objects assembled from several documents (a Kustomize base with its patches and the
+// kustomization's labels) hold nodes of each. A finding must point into the file its node
+// came from, so the documents of patches and kustomizations register their nodes here;
+// a node not registered belongs to the document of the object it was read from.
+const nodeOrigins = new WeakMap<object, ManifestDoc>();
+
+export function registerOrigin(node: unknown, doc: ManifestDoc): void {
+  if (node && typeof node === 'object') nodeOrigins.set(node, doc);
+}
+
+/** Registers `node` and every node below it. */
+export function registerTree(node: unknown, doc: ManifestDoc): void {
+  const stack: unknown[] = [node];
+  while (stack.length) {
+    const n = stack.pop();
+    if (!n || typeof n !== 'object') continue;
+    nodeOrigins.set(n, doc);
+    if (isMap(n) || isSeq(n)) for (const it of n.items) stack.push(it);
+    else if (isPair(n)) stack.push(n.key, n.value);
+  }
+}
+
+export function originOf(node: unknown): ManifestDoc | undefined {
+  return node && typeof node === 'object' ? nodeOrigins.get(node) : undefined;
+}
+
+/** Embedded documents (an inline `patch: |` of a kustomization) and the document holding them. */
+const hosts = new WeakMap<ManifestDoc, ManifestDoc>();
+
+/**
+ * Parses `[start, end)` of `host` (offsets in its text) as a document of its own. Everything
+ * outside the span is blanked (line breaks kept), so offsets and positions in the embedded
+ * document are those of the host: a rule may slice the host's text with its nodes' ranges.
+ */
+export function parseEmbedded(host: ManifestDoc, start: number, end: number): ManifestDoc {
+  const lineStart = host.text.lastIndexOf('\n', start - 1) + 1;
+  const blank = (t: string) => t.replace(/[^\r\n]/g, ' ');
+  const text = blank(host.text.slice(0, lineStart)) + host.text.slice(lineStart, end) + blank(host.text.slice(end));
+  const doc = parseChunk(host.file, host.index, { startLine: host.startLine, text });
+  hosts.set(doc, host);
+  return doc;
+}
+
+/** The document of the file that `doc` is part of: itself, or its host for an embedded one. */
+export function hostOf(doc: ManifestDoc): ManifestDoc {
+  return hosts.get(doc) ?? doc;
 }

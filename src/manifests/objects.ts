@@ -4,8 +4,9 @@
 // values) yields no objects and so no findings.
 
 import { isMap, YAMLMap } from 'yaml';
-import type { ManifestDoc, ManifestFile } from './document';
-import { getMap, getNode, getSeq, getString, items, stringValue } from './nodes';
+import type { ChartInfo } from './chart-info';
+import { normalizeExpression, unmask, type ManifestDoc, type ManifestFile } from './document';
+import { bindAnchors, getMap, getNode, getSeq, getString, items, stringValue } from './nodes';
 
 export interface K8sObject {
   readonly doc: ManifestDoc;
@@ -18,6 +19,43 @@ export interface K8sObject {
   readonly namespaceExplicit: boolean;
   /** Index inside a `kind: List`, when the object is a list item. */
   readonly listItem?: number;
+  /**
+   * Where the object lives, set on the objects the index hands out (the lint engine's and
+   * every lookup's): its project, what Kustomize or Helm makes of it. Absent on the bare
+   * objects of `objectsOfDoc`.
+   */
+  readonly context?: ObjectContext;
+}
+
+/**
+ * One way an object reaches a cluster. A file outside any Kustomize build has one; a file
+ * that two overlays build has one per overlay (each with its namespace and patches).
+ */
+export interface ObjectContext {
+  /**
+   * The project: the folder of the kustomization that builds it, of the chart holding it, or
+   * of its nearest root (see docs/helm-and-kustomize.md). Lookups stay inside it.
+   */
+  readonly scope: string;
+  /** The project as messages name it: `kustomization overlays/prod`, `chart charts/api`, `folder apps`. */
+  readonly scopeLabel: string;
+  /** The kustomization file whose build this is (the top one), when it is one. */
+  readonly kustomization?: string;
+  /** Kustomize set the namespace (the object's own `metadata.namespace` no longer counts). */
+  readonly namespaceFromKustomize?: boolean;
+  /** The name in the cluster after Kustomize's `namePrefix` / `nameSuffix`, when they apply. */
+  readonly clusterName?: string;
+  /** The chart the object is a template of. */
+  readonly chart?: ChartInfo;
+  /**
+   * The object's map was assembled from several documents (a base, its patches, the
+   * kustomization's labels): fixes are not offered, as an edit could belong in any of them.
+   */
+  readonly merged: boolean;
+  /** A patch whose target is not in the workspace: only what it sets itself can be judged. */
+  readonly partial: boolean;
+  /** The object as written in its own file. */
+  readonly base: K8sObject;
 }
 
 export const WORKLOAD_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'] as const;
@@ -49,10 +87,34 @@ function toObject(doc: ManifestDoc, map: YAMLMap, listItem?: number): K8sObject 
 function original(doc: ManifestDoc, node: unknown): string | undefined {
   if (!doc.templated) return undefined;
   const v = stringValue(node);
+  if (v === undefined) return undefined;
   const r = (node as { range?: [number, number, number] } | undefined)?.range;
-  if (v === undefined || !r || !/__h+__|x{1,4}/.test(v)) return undefined;
-  const text = doc.text.slice(r[0], r[1]);
-  return text.includes('{{') ? text.replace(/^["']|["']$/g, '') : undefined;
+  // Short expressions are masked as `x`s, which `unmask` cannot tell from text: take the source.
+  if (r && /^x{1,4}$/.test(v)) {
+    const text = doc.text.slice(r[0], r[1]);
+    return text.includes('{{') ? text.replace(/^["']|["']$/g, '') : undefined;
+  }
+  const shown = unmask(doc, v);
+  return shown === v ? undefined : shown;
+}
+
+/** A name or value as the user wrote it in `doc`: masked Helm expressions put back. */
+export function shownText(doc: ManifestDoc | undefined, text: string): string {
+  return doc?.templated ? unmask(doc, text) : text;
+}
+
+/**
+ * The key under which a name is looked up: a name with template expressions matches the same
+ * expressions written with other spacing or trim markers (`{{- include "x" . }}`).
+ */
+export function nameKey(name: string): string {
+  return name.includes('{{') ? name.replace(/\{\{[\s\S]*?\}\}/g, (e) => normalizeExpression(e)) : name;
+}
+
+/** The ServiceAccount a pod template names, as written (Helm expressions shown), or undefined. */
+export function serviceAccountRef(t: PodTemplate): string | undefined {
+  const n = serviceAccountName(t);
+  return n === undefined ? undefined : shownText(t.owner.doc, n);
 }
 
 const objectsCache = new WeakMap<ManifestDoc, K8sObject[]>();
@@ -60,7 +122,12 @@ const objectsCache = new WeakMap<ManifestDoc, K8sObject[]>();
 /** The objects of a document. A ManifestDoc never changes, so they are computed once (the index, the engine and suppressions all ask). */
 export function objectsOfDoc(doc: ManifestDoc): K8sObject[] {
   let objs = objectsCache.get(doc);
-  if (!objs) objectsCache.set(doc, (objs = readObjects(doc)));
+  if (!objs) {
+    // Every reader of an object (the index, the rules, suppressions) comes through here: the
+    // document's aliases and merge keys are bound once, before any of them reads a value.
+    bindAnchors(doc);
+    objectsCache.set(doc, (objs = readObjects(doc)));
+  }
   return objs;
 }
 
@@ -136,9 +203,14 @@ export function podTemplate(obj: K8sObject): PodTemplate | undefined {
   };
 }
 
-/** `spec.serviceAccountName`, or the deprecated `spec.serviceAccount`. */
+/**
+ * `spec.serviceAccountName`, or the deprecated `spec.serviceAccount` when the former is
+ * unset or empty (Kubernetes' v1 conversion: "If both are specified, ServiceAccountName
+ * (the new field) wins"). The document's aliases are bound (objectsOfDoc): a name inherited
+ * through `<<: *defaults` counts.
+ */
 export function serviceAccountName(t: PodTemplate): string | undefined {
-  return getString(t.spec, 'serviceAccountName') ?? getString(t.spec, 'serviceAccount');
+  return getString(t.spec, 'serviceAccountName') || getString(t.spec, 'serviceAccount') || undefined;
 }
 
 /** Containers and init containers (and ephemeral ones) of a pod spec, with their list name. */

@@ -1,64 +1,60 @@
 // The cross-file view the rules need: every ServiceAccount, ConfigMap, Secret and
 // Namespace of the workspace, and a summary of every workload (which ServiceAccount it
-// runs as, whether it asks for Workload Identity). Pure data: the editor layer feeds
-// it from the file system and open editors, the CLI from the files it was given.
+// runs as, whether it asks for Workload Identity) — each as it reaches the cluster in its
+// project (project-roots.ts: a Kustomize build, a chart, a folder; views.ts: patches,
+// namespaces and name prefixes applied). Pure data: the editor layer feeds it from the
+// file system and open editors, the CLI from the files it was given.
 //
-// Incremental by design. Every lookup a rule makes is named by a key (`SA:<name>`,
-// `W:<ns>/<sa>`, ...); the index keeps a version per key and bumps it only when the
-// content behind that key changes. LintCache records the keys a document's rules read
-// and keeps its findings while those keys are unchanged — so typing in a Deployment
-// re-checks only that Deployment (and the ServiceAccount it runs as), not the file.
+// Lookups stay in the asking object's project: the lint engine runs each rule inside
+// `scoped(obj, …)`, and `serviceAccounts(name, ns)` then answers from that project only.
+// The `…Anywhere` lookups answer from every project; rules use them only to say, as an
+// info, that a match exists elsewhere.
+//
+// Incremental by design. Every lookup is one bucket, named by a key (`SA|<project>|<ns>|<name>`,
+// `W|<project>|<ns>|<sa>`…); buckets are patched as documents change, kept in a stable order,
+// and the index keeps a version per key, bumped only when the content behind it changes.
+// LintCache records the keys a document's rules read and keeps its findings while those
+// keys are unchanged. A change to a kustomization, a patch or a chart's helpers re-reads
+// the project structure once, at the next lookup.
 
-import type { ManifestDoc, ManifestFile } from './document';
-import { getNode } from './nodes';
-import { isWorkloadKind, objectsOfDoc, podTemplate, serviceAccountName, type K8sObject } from './objects';
-import { USE_LABEL } from './workload-identity';
+import { hostOf, type ManifestDoc, type ManifestFile } from './document';
+import { nameKey, type K8sObject } from './objects';
+import { computeStructure, fileRole, scopeLabel, type Structure, type StructureFile } from './project-roots';
+import { pathKey, dirname } from './paths';
+import { buildViews, partialView, summarize, type FileContext, type View, type WorkloadSummary } from './views';
+
+export type { WorkloadSummary } from './views';
 
 const INDEXED_KINDS = new Set(['ServiceAccount', 'ConfigMap', 'Secret', 'Namespace']);
+const ANY = '*';
 
-export interface WorkloadSummary {
-  readonly obj: K8sObject;
-  readonly serviceAccount: string;
-  /** The pod template carries the `azure.workload.identity/use` label (any value). */
-  readonly wantsWorkloadIdentity: boolean;
+interface Item {
+  readonly key: string;
+  readonly content: string;
+  readonly value: K8sObject | WorkloadSummary;
+  readonly order: readonly number[];
 }
 
-/** What one document contributes: its objects, and per lookup key the content behind it. */
 interface DocEntry {
-  objects: K8sObject[];
-  workloads: WorkloadSummary[];
-  keys: [string, string][];
+  readonly contexts: readonly FileContext[];
+  readonly views: readonly View[];
+  readonly items: readonly Item[];
 }
 
-const docEntries = new WeakMap<ManifestDoc, DocEntry>();
-
-function entryOf(doc: ManifestDoc): DocEntry {
-  let e = docEntries.get(doc);
-  if (e) return e;
-  e = { objects: [], workloads: [], keys: [] };
-  for (const o of objectsOfDoc(doc)) {
-    // Content is position-free (a document that only moved changes nothing a rule reads);
-    // positions are LintCache's concern (it re-lints findings pointing into moved documents).
-    if (INDEXED_KINDS.has(o.kind)) {
-      e.objects.push(o);
-      const content = `${o.namespace}\u0000${doc.text}`;
-      if (o.kind === 'ServiceAccount') e.keys.push([`SA:${o.name ?? ''}`, content], ['SA:*', content]);
-      else if (o.kind === 'Namespace') e.keys.push([`NS:${o.name ?? ''}`, content]);
-      else e.keys.push([`${o.kind}:${o.namespace}/${o.name ?? ''}`, content]);
-    } else if (isWorkloadKind(o.kind)) {
-      const t = podTemplate(o);
-      const sa = (t && serviceAccountName(t)) || 'default';
-      e.workloads.push({ obj: o, serviceAccount: sa, wantsWorkloadIdentity: getNode(t?.labels, USE_LABEL) !== undefined });
-      e.keys.push([`W:${o.namespace}/${sa}`, doc.text]);
-    }
-  }
-  docEntries.set(doc, e);
-  return e;
-}
-
-interface FileEntry {
-  docs: readonly ManifestDoc[];
+interface FileState {
+  readonly id: string;
+  readonly key: string;
+  parsed?: ManifestFile;
+  /** A helpers (.tpl) file's text. */
+  text?: string;
+  contexts: readonly FileContext[];
+  entries: DocEntry[];
+  /** Per lookup key, the contents this file puts behind it (a multiset). */
   keys: Map<string, string[]>;
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function sameMultiset(a: string[], b: string[]): boolean {
@@ -69,11 +65,30 @@ function sameMultiset(a: string[], b: string[]): boolean {
   return x.every((v, i) => v === y[i]);
 }
 
+function compareOrder(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return 0;
+}
+
 export class WorkspaceIndex {
-  private files = new Map<string, FileEntry>();
+  private files = new Map<string, FileState>();
+  private byKey = new Map<string, FileState>();
+  private folders: string[] = [];
+  private structure: Structure | undefined;
+  private plainContexts: Map<string, FileContext> | undefined;
+  private dirty = true;
   private keyVersions = new Map<string, number>();
+  private buckets = new Map<string, Item[]>();
+  /** A document (a patch, a kustomization) -> the views holding its nodes. */
+  private touched = new Map<ManifestDoc, View[]>();
+  /** Helm masks seen in any document -> the expression (lookups by a masked name still match). */
+  private masks = new Map<string, string>();
+  private entryCache = new WeakMap<ManifestDoc, DocEntry>();
+  /** Files in the order first indexed: results are ordered by it, so they do not depend on edit history. */
+  private rank = new Map<string, number>();
   private _version = 0;
   private recording: Set<string> | undefined;
+  private scope: string | undefined;
 
   /** Bumped on every change a rule could see. */
   get version(): number {
@@ -82,10 +97,10 @@ export class WorkspaceIndex {
 
   /** The version of one lookup key (0 until its content first changes). */
   keyVersion(key: string): number {
+    this.refresh();
     return this.keyVersions.get(key) ?? 0;
   }
 
-  /** Start collecting the keys of every lookup, until `stopRecording()` returns them. */
   startRecording(): void {
     this.recording = new Set();
   }
@@ -100,156 +115,360 @@ export class WorkspaceIndex {
     this.recording?.add(key);
   }
 
+  private bump(key: string): void {
+    this.keyVersions.set(key, (this.keyVersions.get(key) ?? 0) + 1);
+  }
+
+  /** The workspace folders (file ids or URIs): a file outside every chart and kustomization belongs to its folder's project. */
+  setWorkspaceFolders(folders: readonly string[]): void {
+    const next = folders.map(pathKey).sort();
+    if (sameList(next, this.folders)) return;
+    this.folders = next;
+    this.markDirty();
+  }
+
+  private markDirty(): void {
+    this.dirty = true;
+    this._version++;
+  }
+
+  private state(id: string): FileState {
+    let s = this.files.get(id);
+    if (!s) {
+      s = { id, key: pathKey(id), contexts: [], entries: [], keys: new Map() };
+      this.files.set(id, s);
+      this.byKey.set(s.key, s);
+      if (!this.rank.has(id)) this.rank.set(id, this.rank.size);
+    }
+    return s;
+  }
+
+  /** True when a change to this file can change the project structure. */
+  private structural(s: FileState, isNew: boolean): boolean {
+    const role = fileRole(s.key);
+    if (role === 'kustomization' || role === 'chart' || role === 'helpers') return true;
+    const st = this.structure;
+    if (!st) return true;
+    if (role === 'values' && st.chartRoots.has(dirname(s.key))) return true;
+    return st.patchFiles.has(s.key) || (isNew && st.referenced.has(s.key));
+  }
+
   /** Replace what the index knows of one file. Returns true when anything a rule reads changed. */
   update(file: ManifestFile): boolean {
-    const old = this.files.get(file.file);
-    const docs = file.docs;
-    const before = old?.docs ?? [];
-    // Only the documents that are not the same parse as before can change anything:
-    // skip the common prefix and suffix (by identity), diff the keys of the rest.
-    let head = 0;
-    while (head < docs.length && head < before.length && docs[head] === before[head]) head++;
-    let tail = 0;
-    while (tail < docs.length - head && tail < before.length - head && docs[docs.length - 1 - tail] === before[before.length - 1 - tail]) tail++;
-    const delta = new Map<string, { removed: string[]; added: string[] }>();
-    const note = (d: ManifestDoc, side: 'removed' | 'added') => {
-      for (const [k, content] of entryOf(d).keys) {
-        let e = delta.get(k);
-        if (!e) delta.set(k, (e = { removed: [], added: [] }));
-        e[side].push(content);
-      }
-    };
-    for (let i = head; i < before.length - tail; i++) note(before[i], 'removed');
-    for (let i = head; i < docs.length - tail; i++) note(docs[i], 'added');
-    const keys = old?.keys ?? new Map<string, string[]>();
-    let changed = false;
-    for (const [k, { removed, added }] of delta) {
-      if (sameMultiset(removed, added)) continue; // a document that only moved
-      const list = keys.get(k) ?? [];
-      for (const c of removed) {
-        const i = list.indexOf(c);
-        if (i !== -1) list.splice(i, 1);
-      }
-      list.push(...added);
-      if (list.length) keys.set(k, list);
-      else keys.delete(k);
-      this.keyVersions.set(k, this.keyVersion(k) + 1);
-      changed = true;
+    const isNew = !this.files.has(file.file);
+    const s = this.state(file.file);
+    const before = s.parsed;
+    if (before === file || (before && sameList(before.docs, file.docs))) {
+      s.parsed = file;
+      return false;
     }
-    if (!this.rank.has(file.file)) this.rank.set(file.file, this.rank.size);
-    this.files.set(file.file, { docs, keys });
-    // Buckets hold the objects of the documents: swap those of the replaced documents.
-    this.patchBuckets(before.slice(head, before.length - tail), docs.slice(head, docs.length - tail));
-    if (changed) this._version++;
-    return changed;
+    s.parsed = file;
+    for (const d of file.docs) if (d.masks) for (const [m, e] of d.masks) this.masks.set(m, e);
+    if (this.dirty || this.structural(s, isNew)) {
+      this.markDirty();
+      return true;
+    }
+    // The structure is current and this file does not change it: its contexts are known.
+    s.contexts = this.structure!.contexts(s.key);
+    return this.reindex(s);
+  }
+
+  /** A Helm helpers (`.tpl`) file: its `define` blocks. Returns true when rules could see a change. */
+  updateHelpers(file: string, text: string): boolean {
+    const s = this.state(file);
+    if (s.text === text) return false;
+    s.text = text;
+    this.markDirty();
+    return true;
   }
 
   remove(file: string): boolean {
-    const old = this.files.get(file);
-    if (!old) return false;
+    const s = this.files.get(file);
+    if (!s) return false;
+    const structural = this.structural(s, true);
+    for (const e of s.entries) this.dropEntry(e);
+    for (const k of s.keys.keys()) this.bump(k);
     this.files.delete(file);
-    this.patchBuckets(old.docs, []);
-    for (const k of old.keys.keys()) this.keyVersions.set(k, this.keyVersion(k) + 1);
-    if (old.keys.size === 0) return false;
+    this.byKey.delete(s.key);
+    if (structural || this.dirty) {
+      this.markDirty();
+      return true;
+    }
+    if (s.keys.size === 0) return false;
     this._version++;
     return true;
   }
 
-  // Lookups are served from buckets (built on first use, then patched as documents
-  // change), so a lookup costs O(1) in the number of files and an edit O(its documents).
-  private byKindName: Map<string, K8sObject[]> | undefined;
-  private byKind: Map<string, K8sObject[]> | undefined;
-  private bySa: Map<string, WorkloadSummary[]> | undefined;
-  /** Files in the order first indexed: results are sorted by it, then by document, so they do not depend on edit history. */
-  private rank = new Map<string, number>();
-
-  private buckets(): { byKindName: Map<string, K8sObject[]>; byKind: Map<string, K8sObject[]>; bySa: Map<string, WorkloadSummary[]> } {
-    if (!this.byKindName || !this.byKind || !this.bySa) {
-      this.byKindName = new Map();
-      this.byKind = new Map();
-      this.bySa = new Map();
-      for (const f of this.files.values()) for (const d of f.docs) this.addToBuckets(d);
-    }
-    return { byKindName: this.byKindName, byKind: this.byKind, bySa: this.bySa };
+  /** Problems met reading kustomizations and charts, by file id (a missing resource, a cycle…). */
+  notes(): Map<string, readonly string[]> {
+    this.refresh();
+    const out = new Map<string, readonly string[]>();
+    for (const [key, list] of this.structure?.notes ?? []) out.set(this.byKey.get(key)?.id ?? key, list);
+    return out;
   }
 
-  private addToBuckets(d: ManifestDoc): void {
-    const e = entryOf(d);
-    for (const o of e.objects) {
-      push(this.byKindName!, `${o.kind}\u0000${o.name ?? ''}`, o);
-      push(this.byKind!, o.kind, o);
+  // ---- the structure and the per-document entries -------------------------------------
+
+  /** Re-reads the project structure when a change made it stale; then every file's contexts. */
+  private refresh(): void {
+    if (!this.dirty) return;
+    this.dirty = false;
+    const inputs: StructureFile[] = [...this.files.values()].sort((a, b) => (a.key < b.key ? -1 : 1)).map((s) => ({ key: s.key, parsed: s.parsed, text: s.text }));
+    const { structure, plainContexts } = computeStructure(inputs, this.folders, this.plainContexts);
+    this.structure = structure;
+    this.plainContexts = plainContexts;
+    for (const s of this.files.values()) {
+      const contexts = structure.contexts(s.key);
+      const changed = !sameList(contexts, s.contexts);
+      s.contexts = contexts;
+      if (changed) this.bump(`V|${s.id}`);
+      this.reindex(s, true);
     }
-    for (const w of e.workloads) push(this.bySa!, `${w.obj.namespace}\u0000${w.serviceAccount}`, w);
   }
 
-  private patchBuckets(removed: readonly ManifestDoc[], added: readonly ManifestDoc[]): void {
-    if (!this.byKindName || !this.byKind || !this.bySa) return; // built on first lookup
-    for (const d of removed) {
-      const e = entryOf(d);
-      for (const o of e.objects) {
-        pull(this.byKindName, `${o.kind}\u0000${o.name ?? ''}`, o);
-        pull(this.byKind, o.kind, o);
+  private entryOf(doc: ManifestDoc, s: FileState, docIndex: number): DocEntry {
+    const cached = this.entryCache.get(doc);
+    if (cached && sameList(cached.contexts, s.contexts)) return cached;
+    const views = buildViews(doc, s.contexts);
+    const items: Item[] = [];
+    const rank = this.rank.get(s.id) ?? 0;
+    views.forEach((v, i) => {
+      const o = v.obj;
+      const order = [rank, docIndex, o.listItem ?? -1, i];
+      const add = (key: string, value: K8sObject | WorkloadSummary) => items.push({ key, content: v.content, value, order });
+      const scope = o.context?.scope ?? '';
+      const expr = (n: string) => n.includes('{{');
+      if (INDEXED_KINDS.has(o.kind)) {
+        const raw = o.name === undefined ? undefined : nameKey(o.name);
+        const cluster = o.context?.clusterName ?? raw;
+        const kind = o.kind === 'ServiceAccount' ? 'SA' : o.kind;
+        if (o.kind === 'Namespace') {
+          if (raw !== undefined) add(`NS|${ANY}|${raw}`, o);
+          return;
+        }
+        for (const n of new Set([raw, cluster])) {
+          if (n === undefined) continue;
+          add(`${kind}|${scope}|${o.namespace}|${n}`, o);
+          if (kind === 'SA') add(`SA|${scope}|~|${n}`, o);
+        }
+        if (cluster !== undefined && !expr(cluster)) {
+          add(`${kind}|${ANY}|${o.namespace}|${cluster}`, o);
+          if (kind === 'SA') add(`SA|${ANY}|~|${cluster}`, o);
+        }
+        if (kind === 'SA') {
+          for (const sc of [scope, ANY]) {
+            add(`SA|${sc}|${o.namespace}|`, o);
+            add(`SA|${sc}|~|`, o);
+          }
+        }
+      } else if (!o.context?.partial) {
+        const w = summarize(o);
+        if (w) {
+          add(`W|${scope}|${o.namespace}|${w.serviceAccount}`, w);
+          if (!expr(w.serviceAccount)) add(`W|${ANY}|${o.namespace}|${w.serviceAccount}`, w);
+        }
       }
-      for (const w of e.workloads) pull(this.bySa, `${w.obj.namespace}\u0000${w.serviceAccount}`, w);
+    });
+    const entry: DocEntry = { contexts: s.contexts, views, items };
+    this.entryCache.set(doc, entry);
+    return entry;
+  }
+
+  /** Brings one file's entries up to date with its documents and contexts; true when a lookup could see a change. */
+  private reindex(s: FileState, all = false): boolean {
+    const docs = s.parsed?.docs ?? [];
+    const old = s.entries;
+    const next = docs.map((d, i) => this.entryOf(d, s, i));
+    // Only the entries that are not the same as before can change anything.
+    let head = 0;
+    if (!all) while (head < next.length && head < old.length && next[head] === old[head]) head++;
+    let tail = 0;
+    if (!all) while (tail < next.length - head && tail < old.length - head && next[next.length - 1 - tail] === old[old.length - 1 - tail]) tail++;
+    const nextSet = new Set(next.slice(head, next.length - tail));
+    const oldSet = new Set(old.slice(head, old.length - tail));
+    const removed = [...oldSet].filter((e) => !nextSet.has(e));
+    const added = [...nextSet].filter((e) => !oldSet.has(e));
+    s.entries = next;
+    if (removed.length === 0 && added.length === 0) return false;
+    const delta = new Map<string, { removed: string[]; added: string[] }>();
+    const note = (e: DocEntry, side: 'removed' | 'added') => {
+      for (const it of e.items) {
+        let d = delta.get(it.key);
+        if (!d) delta.set(it.key, (d = { removed: [], added: [] }));
+        d[side].push(it.content);
+      }
+    };
+    for (const e of removed) note(e, 'removed');
+    for (const e of added) note(e, 'added');
+    for (const e of removed) this.dropEntry(e);
+    for (const e of added) this.addEntry(e);
+    let changed = false;
+    for (const [k, { removed: r, added: a }] of delta) {
+      if (sameMultiset(r, a)) continue; // a document that only moved, or a view that came out the same
+      const list = s.keys.get(k) ?? [];
+      for (const c of r) {
+        const i = list.indexOf(c);
+        if (i !== -1) list.splice(i, 1);
+      }
+      list.push(...a);
+      if (list.length) s.keys.set(k, list);
+      else s.keys.delete(k);
+      this.bump(k);
+      changed = true;
     }
-    for (const d of added) this.addToBuckets(d);
+    if (changed) this._version++;
+    return changed;
   }
 
-  private order = (a: K8sObject, b: K8sObject): number =>
-    (this.rank.get(a.doc.file) ?? 0) - (this.rank.get(b.doc.file) ?? 0) || a.doc.index - b.doc.index || (a.listItem ?? -1) - (b.listItem ?? -1);
-
-  private sorted<T>(list: T[], obj: (t: T) => K8sObject): T[] {
-    return list.length > 1 ? [...list].sort((a, b) => this.order(obj(a), obj(b))) : [...list];
+  private addEntry(e: DocEntry): void {
+    for (const it of e.items) {
+      const list = this.buckets.get(it.key);
+      if (!list) {
+        this.buckets.set(it.key, [it]);
+        continue;
+      }
+      // Kept in order on insert, so a lookup never sorts. Files are mostly indexed in their
+      // order, so the item usually goes last.
+      if (compareOrder(list[list.length - 1].order, it.order) <= 0) {
+        list.push(it);
+        continue;
+      }
+      let lo = 0;
+      let hi = list.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (compareOrder(list[mid].order, it.order) <= 0) lo = mid + 1;
+        else hi = mid;
+      }
+      list.splice(lo, 0, it);
+    }
+    for (const v of e.views) for (const d of v.touched) this.touch(hostOf(d), v, true);
   }
 
-  private named(kind: string, name: string): K8sObject[] {
-    return this.sorted(this.buckets().byKindName.get(`${kind}\u0000${name}`) ?? [], (o) => o);
+  private dropEntry(e: DocEntry): void {
+    for (const it of e.items) {
+      const list = this.buckets.get(it.key);
+      const i = list ? list.indexOf(it) : -1;
+      if (i === -1) continue;
+      list!.splice(i, 1);
+      if (list!.length === 0) this.buckets.delete(it.key);
+    }
+    for (const v of e.views) for (const d of v.touched) this.touch(hostOf(d), v, false);
   }
 
-  /** ServiceAccounts named `name` in `namespace`; with no name, all of them (in `namespace` if given). */
+  /** Keeps `touched` current; the touched document's file is re-linted (its views changed). */
+  private touch(doc: ManifestDoc, v: View, add: boolean): void {
+    const list = this.touched.get(doc) ?? [];
+    const i = list.indexOf(v);
+    if (add && i === -1) list.push(v);
+    else if (!add && i !== -1) list.splice(i, 1);
+    else return;
+    if (list.length) this.touched.set(doc, list);
+    else this.touched.delete(doc);
+    this.bump(`V|${doc.file}`);
+  }
+
+  // ---- what the lint engine asks ---------------------------------------------------------
+
+  /**
+   * The objects to lint for a document: its own, in each of its contexts; the objects whose
+   * patches or labels it holds (patches and kustomizations); and, for a patch that targets
+   * nothing in the workspace, the patch on its own (`context.partial`).
+   */
+  viewsOf(doc: ManifestDoc): K8sObject[] {
+    this.refresh();
+    this.read(`V|${doc.file}`);
+    const s = this.files.get(doc.file);
+    // The entry the index holds for this parse (cached per document; no search of the file).
+    const own = s ? this.entryOf(doc, s, doc.index).views : buildViews(doc, []);
+    const out = own.map((v) => v.obj);
+    const holding = this.touched.get(doc) ?? [];
+    for (const v of holding) if (!out.includes(v.obj)) out.push(v.obj);
+    // Patches that nothing took: linted alone, as partial objects.
+    const applied = new Set(holding.flatMap((v) => v.applied));
+    for (const p of this.structure?.patchesIn.get(doc) ?? []) {
+      for (const m of p.maps) {
+        if (hostOf(m.doc) !== doc || applied.has(m.map)) continue;
+        const c: FileContext = { scope: p.kustomization.dir, scopeLabel: scopeLabel('kustomization', p.kustomization.dir, this.folders), chain: [p.kustomization] };
+        const pv = partialView(m.doc, m.map, c);
+        if (pv) out.push(pv.obj);
+      }
+    }
+    return out;
+  }
+
+  /** Runs `fn` with lookups scoped to `obj`'s project (the lint engine wraps every rule in it). */
+  scoped<T>(obj: K8sObject, fn: () => T): T {
+    const prev = this.scope;
+    this.scope = obj.context?.scope;
+    try {
+      return fn();
+    } finally {
+      this.scope = prev;
+    }
+  }
+
+  /** The project an object belongs to (its context's), for comparing two objects. */
+  sameProject(a: K8sObject, b: K8sObject): boolean {
+    return (a.context?.scope ?? '') === (b.context?.scope ?? '');
+  }
+
+  private lookup<T>(key: string): T[] {
+    this.refresh();
+    this.read(key);
+    return (this.buckets.get(key)?.map((it) => it.value) ?? []) as T[];
+  }
+
+  /**
+   * `text` with every Helm mask of any indexed document put back as its expression: the
+   * last guard (the lint engine's) that no message shows the parser's stand-in for `{{ … }}`.
+   */
+  unmask(text: string): string {
+    if (!text.includes('__')) return text;
+    return text.replace(/__[a-z0-9]+__/g, (m) => this.masks.get(m) ?? m);
+  }
+
+  private key(name: string): string {
+    const k = nameKey(name);
+    if (!k.includes('__')) return k;
+    // A name read from a masked template (`__1x9k…__`): look it up as the expression it masks.
+    return nameKey(k.replace(/__[a-z0-9]+__/g, (m) => this.masks.get(m) ?? m));
+  }
+
+  private here(): string {
+    return this.scope ?? ANY;
+  }
+
+  /** ServiceAccounts named `name` in `namespace` (any namespace when undefined; all of them when `name` is undefined), in the asker's project. */
   serviceAccounts(name?: string, namespace?: string): K8sObject[] {
-    this.read(name === undefined ? 'SA:*' : `SA:${name}`);
-    if (name !== undefined) {
-      const pool = this.named('ServiceAccount', name);
-      return namespace === undefined ? pool : pool.filter((o) => o.namespace === namespace);
-    }
-    const all = this.buckets().byKind.get('ServiceAccount') ?? [];
-    return this.sorted(namespace === undefined ? all : all.filter((o) => o.namespace === namespace), (o) => o);
+    return this.lookup(`SA|${this.here()}|${namespace ?? '~'}|${name === undefined ? '' : this.key(name)}`);
+  }
+
+  /** The same in every project, by the names they have in the cluster (after Kustomize's prefixes). */
+  serviceAccountsAnywhere(name: string, namespace?: string): K8sObject[] {
+    return this.lookup(`SA|${ANY}|${namespace ?? '~'}|${this.key(name)}`);
   }
 
   configMap(name: string, namespace: string): K8sObject | undefined {
-    this.read(`ConfigMap:${namespace}/${name}`);
-    return this.named('ConfigMap', name).find((o) => o.namespace === namespace);
+    return this.lookup<K8sObject>(`ConfigMap|${this.here()}|${namespace}|${this.key(name)}`)[0];
   }
 
   secret(name: string, namespace: string): K8sObject | undefined {
-    this.read(`Secret:${namespace}/${name}`);
-    return this.named('Secret', name).find((o) => o.namespace === namespace);
+    return this.lookup<K8sObject>(`Secret|${this.here()}|${namespace}|${this.key(name)}`)[0];
   }
 
-  /** A `Namespace` object of the workspace (for its labels), by name. */
+  /** A `Namespace` object of the workspace (for its labels), by name: namespaces are the cluster's, not a project's. */
   namespaceObject(name: string): K8sObject | undefined {
-    this.read(`NS:${name}`);
-    return this.named('Namespace', name)[0];
+    return this.lookup<K8sObject>(`NS|${ANY}|${this.key(name)}`)[0];
   }
 
-  /** Workloads in `namespace` that run as ServiceAccount `name`. */
+  /** Workloads in `namespace` that run as ServiceAccount `name`, in the asker's project. */
   workloadsUsing(name: string, namespace: string): WorkloadSummary[] {
-    this.read(`W:${namespace}/${name}`);
-    return this.sorted(this.buckets().bySa.get(`${namespace}\u0000${name}`) ?? [], (w) => w.obj);
+    return this.lookup(`W|${this.here()}|${namespace}|${this.key(name)}`);
   }
-}
 
-function push<T>(m: Map<string, T[]>, k: string, v: T): void {
-  const list = m.get(k);
-  if (list) list.push(v);
-  else m.set(k, [v]);
-}
-
-function pull<T>(m: Map<string, T[]>, k: string, v: T): void {
-  const list = m.get(k);
-  const i = list ? list.indexOf(v) : -1;
-  if (i === -1) return;
-  list!.splice(i, 1);
-  if (list!.length === 0) m.delete(k);
+  /** The same in every project. */
+  workloadsUsingAnywhere(name: string, namespace: string): WorkloadSummary[] {
+    return this.lookup(`W|${ANY}|${namespace}|${this.key(name)}`);
+  }
 }

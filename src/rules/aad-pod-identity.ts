@@ -1,9 +1,10 @@
 import { isScalar, type Pair } from 'yaml';
 import { quote, removePair, replaceKey, replaceNode } from '../manifests/edits';
+import { renderedNode } from '../manifests/helm';
 import { findPair, getMap, getNode } from '../manifests/nodes';
-import { AAD_POD_IDENTITY_KINDS, podTemplate, serviceAccountName } from '../manifests/objects';
+import { AAD_POD_IDENTITY_KINDS, podTemplate, type K8sObject } from '../manifests/objects';
 import { AAD_POD_IDENTITY_LABEL, USE_LABEL } from '../manifests/workload-identity';
-import { addUseLabelEdits, WORKLOADS } from './shared';
+import { addUseLabelEdits, defineRule, shownServiceAccount, WORKLOADS } from './shared';
 import type { Fix, Rule } from './types';
 
 const API_GROUP = 'aadpodidentity.k8s.io/';
@@ -15,7 +16,7 @@ const REPLACEMENT: Record<string, string> = {
   AzurePodIdentityException: 'Workload Identity needs no exceptions, so it can go once aad-pod-identity is uninstalled',
 };
 
-export const aadPodIdentity: Rule = {
+export const aadPodIdentity: Rule = defineRule({
   meta: {
     id: 'aad-pod-identity',
     title: 'aad-pod-identity (deprecated) is still in use',
@@ -28,12 +29,13 @@ export const aadPodIdentity: Rule = {
   check(obj, ctx) {
     if ((AAD_POD_IDENTITY_KINDS as readonly string[]).includes(obj.kind)) {
       if (!obj.apiVersion.startsWith(API_GROUP)) return;
-      ctx.report({ at: getNode(obj.map, 'kind'), message: `${obj.kind} ${obj.name ?? '(unnamed)'} is an object of ${DEPRECATED}; ${REPLACEMENT[obj.kind]}.` });
+      const kind = getNode(obj.map, 'kind');
+      ctx.report({ at: kind, ...byValues(obj, kind), message: `${obj.kind} ${obj.name ?? '(unnamed)'} is an object of ${DEPRECATED}; ${REPLACEMENT[obj.kind]}.${optional(obj, kind)}` });
       return;
     }
     const t = podTemplate(obj);
     if (!t) return;
-    const sa = serviceAccountName(t) || 'default';
+    const sa = shownServiceAccount(obj);
 
     // The workload's own labels: aad-pod-identity matched pods, so this one does nothing.
     if (obj.kind !== 'Pod') {
@@ -43,7 +45,8 @@ export const aadPodIdentity: Rule = {
       if (pair && labels && meta) {
         ctx.report({
           at: pair,
-          message: `The ${obj.kind}'s own label ${AAD_POD_IDENTITY_LABEL} is left over from ${DEPRECATED} and does nothing there.`,
+          ...byValues(obj, pair),
+          message: `The ${obj.kind}'s own label ${AAD_POD_IDENTITY_LABEL} is left over from ${DEPRECATED} and does nothing there.${optional(obj, pair)}`,
           fixes: [{ title: `Remove the ${AAD_POD_IDENTITY_LABEL} label from the ${obj.kind}'s metadata`, safe: false, edits: removePair(ctx.doc, labels, pair as Pair, { map: meta, pair: findPair(meta, 'labels') as Pair }) }],
         });
       }
@@ -76,6 +79,19 @@ export const aadPodIdentity: Rule = {
         });
       }
     }
-    ctx.report({ at: pair, message, fixes });
+    ctx.report({ at: pair, ...byValues(obj, pair), message: `${message}${optional(obj, pair)}`, fixes });
   },
-};
+});
+
+/**
+ * A chart may offer aad-pod-identity as one mode among others (`{{- if eq .Values.auth "aadPodIdentity" }}`):
+ * whether its objects and labels render is the installer's choice, which the linter cannot know. Only
+ * what renders with the chart's default values is a warning; the rest is an info.
+ */
+function byValues(obj: K8sObject, node: unknown): { severity?: 'info' } {
+  return renderedNode(obj, node) === 'yes' ? {} : { severity: 'info' };
+}
+
+function optional(obj: K8sObject, node: unknown): string {
+  return renderedNode(obj, node) === 'yes' ? '' : ' It renders only when the chart\'s values select aad-pod-identity, which the linter cannot know.';
+}

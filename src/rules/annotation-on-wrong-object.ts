@@ -8,7 +8,7 @@ import type { TextEdit } from '../manifests/text';
 import { CLIENT_ID, INJECT_PROXY_SIDECAR, PROXY_SIDECAR_PORT, SKIP_CONTAINERS, TENANT_ID, TOKEN_EXPIRATION } from '../manifests/workload-identity';
 import type { Fix, RelatedLocation, Rule, RuleContext } from './types';
 import { METADATA_KINDS } from './unknown-annotation';
-import { named } from './shared';
+import { defineRule, named, shownNamespace, shownServiceAccount } from './shared';
 
 // The webhook reads client-id and tenant-id from the ServiceAccount's annotations
 // only, and the pod-level keys from the pod's annotations only. Anywhere else they
@@ -78,6 +78,7 @@ function replaceValue(doc: ManifestDoc, pair: Pair, text: string): TextEdit[] {
 }
 
 interface Target {
+  /** The name and namespace as the user wrote them, for messages (a Helm expression as written). */
   name: string;
   namespace: string;
   /** Found in the workspace; undefined when the object is not there. */
@@ -86,16 +87,18 @@ interface Target {
 
 function targetServiceAccount(obj: K8sObject, ctx: RuleContext): Target | undefined {
   let name: string | undefined;
+  let shown: string | undefined;
   if (isWorkloadKind(obj.kind)) {
     const t = podTemplate(obj);
     name = (t && serviceAccountName(t)) || 'default';
+    shown = shownServiceAccount(obj);
   } else if (obj.kind === 'Service') {
-    name = obj.name;
+    name = shown = obj.name;
   }
-  if (!name) return undefined;
+  if (!name || !shown) return undefined;
   const found = ctx.index.serviceAccounts(name, obj.namespace);
   const sa = found.find((o) => o.doc.file === obj.doc.file) ?? (found.length === 1 ? found[0] : undefined);
-  return { name, namespace: obj.namespace, sa };
+  return { name: shown, namespace: shownNamespace(obj), sa };
 }
 
 function nameRange(ctx: RuleContext, o: K8sObject): RelatedLocation['range'] {
@@ -133,7 +136,7 @@ function moveFixes(
   return { fixes, existing, same: false };
 }
 
-export const annotationOnWrongObject: Rule = {
+export const annotationOnWrongObject: Rule = defineRule({
   meta: {
     id: 'annotation-on-wrong-object',
     title: 'Workload Identity annotation on the wrong object',
@@ -176,7 +179,7 @@ export const annotationOnWrongObject: Rule = {
       if (place.aboveTemplate && place.kind === 'annotation') checkPodKeysAboveTemplate(obj, ctx, place);
     }
   },
-};
+});
 
 /** Pod annotations written on the workload (or job template) metadata: they belong in the pod template. */
 function checkPodKeysAboveTemplate(obj: K8sObject, ctx: RuleContext, place: Place): void {

@@ -2,10 +2,10 @@ import { isMap, isScalar, type Scalar } from 'yaml';
 import type { ManifestDoc } from '../manifests/document';
 import { quote, removePair, replaceNode } from '../manifests/edits';
 import { findPair, getMap, keyOf, type Pair, type YAMLMap } from '../manifests/nodes';
-import { isGuid, isPlaceholder } from '../manifests/placeholders';
+import { isDummyGuid, isGuid, isPlaceholderId } from '../manifests/placeholders';
 import { CLIENT_ID, TENANT_ID } from '../manifests/workload-identity';
 import type { Fix, Rule } from './types';
-import { restyle, sourceText } from './shared';
+import { defineRule, restyle, sourceText } from './shared';
 
 // The webhook copies these two annotations into AZURE_CLIENT_ID / AZURE_TENANT_ID
 // without looking at them, so a malformed value only shows up at token time, as an
@@ -38,11 +38,11 @@ function removeEmpty(doc: ManifestDoc, meta: YAMLMap | undefined, annotations: Y
   };
 }
 
-export const clientIdFormat: Rule = {
+export const clientIdFormat: Rule = defineRule({
   meta: {
     id: 'client-id-format',
     title: 'Client ID and tenant ID annotations must be GUIDs',
-    description: 'The `azure.workload.identity/client-id` or `tenant-id` annotation of a ServiceAccount is empty, not a string, or not a GUID (a resource ID, a braced or `urn:uuid:` GUID, stray whitespace), which the webhook copies into the pod unchecked.',
+    description: 'The `azure.workload.identity/client-id` or `tenant-id` annotation of a ServiceAccount is empty, not a string, or not a GUID (a resource ID, a braced or `urn:uuid:` GUID, stray whitespace), which the webhook copies into the pod unchecked; a placeholder or a stand-in GUID is only noted.',
     defaultSeverity: 'error',
     kinds: ['ServiceAccount'],
     fact: "`azure.workload.identity/client-id`: the identity's client ID (a GUID). Not validated by the webhook [...] When it is missing, the pod is still admitted: v1.0 to v1.5.0 inject `AZURE_CLIENT_ID` empty, v1.5.1+ omit it [...] `azure.workload.identity/tenant-id`: overrides the webhook's default tenant if the key is present at all, even empty. Not validated.",
@@ -97,6 +97,10 @@ export const clientIdFormat: Rule = {
         });
         continue;
       }
+      if (isDummyGuid(value)) {
+        ctx.report({ at, severity: 'info', message: `The ${key} value ${sourceText(ctx.doc, v)} on ${sa} is a stand-in GUID that no Entra identity has (docs use it as a placeholder); it must become the ${what} before pods can authenticate.` });
+        continue;
+      }
       if (isGuid(value)) continue;
       const guid = unwrapGuid(value);
       if (guid) {
@@ -107,7 +111,7 @@ export const clientIdFormat: Rule = {
         });
         continue;
       }
-      if (isPlaceholder(value)) {
+      if (isPlaceholderId(value)) {
         ctx.report({ at, severity: 'info', message: `The ${key} value ${sourceText(ctx.doc, v)} on ${sa} is a placeholder, so it cannot be checked until filled in; it must become the ${what} (a GUID).` });
         continue;
       }
@@ -136,4 +140,4 @@ export const clientIdFormat: Rule = {
       ctx.report({ at, message: `The ${key} ${shown} on ${sa} is not a GUID, so Entra cannot find the ${what} and token requests fail; set the identity's ${what}.` });
     }
   },
-};
+});

@@ -3,37 +3,46 @@
 // `envFrom` sources resolved through the workspace index, and removing env items
 // as minimal text edits.
 //
-// A container is "injected" when the pod template carries the trigger label and
-// the container is not named in `azure.workload.identity/skip-containers`: the
-// webhook then adds AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE
-// and AZURE_AUTHORITY_HOST to its env unless the env already names them.
+// A container is "injected" when the pod uses Workload Identity (shared.ts's
+// `workloadIdentityPod`: the trigger label, or a ServiceAccount with a client ID) and
+// the container is not named in `azure.workload.identity/skip-containers`: the webhook
+// then adds AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE and
+// AZURE_AUTHORITY_HOST to its env unless the env already names them.
+//
+// YAML aliases count like any other text (`env: *common`, `- <<: *defaults`, `- *secret`):
+// an entry reached through one carries the `*alias` the user wrote in this container
+// (`via`), which is where its finding points.
 
-import { isMap, isScalar, isSeq, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type Node as YNode, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { ManifestDoc } from '../manifests/document';
 import { docRange } from '../manifests/document';
 import { removePair, removeSeqItem } from '../manifests/edits';
-import { findPair, getMap, getNode, getString, items, nodeRange, pairs, scalarText, stringValue } from '../manifests/nodes';
-import { containers, podTemplate, type K8sObject, type PodTemplate } from '../manifests/objects';
+import { aliasOn, deref, getMap, getNode, getString, items, itemsWritten, locate, nodeRange, pairs, scalarText, stringValue } from '../manifests/nodes';
+import { podTemplate, type K8sObject, type PodTemplate } from '../manifests/objects';
 import type { TextEdit } from '../manifests/text';
 import type { WorkspaceIndex } from '../manifests/workspace-index';
-import { SKIP_CONTAINERS, templateHasUseLabel } from '../manifests/workload-identity';
+import { SKIP_CONTAINERS } from '../manifests/workload-identity';
+import { shownName, sourceText, workloadIdentityPod, type WiReason } from './shared';
 
 export interface ContainerRef {
   readonly list: 'containers' | 'initContainers';
   readonly node: YAMLMap;
   readonly name: string | undefined;
-  /** For messages and fix titles: `container api`, `init container setup`, `container #2`. */
+  /** For messages and fix titles: `container api`, `init container setup`, `container #2` (the name as written). */
   readonly label: string;
   /** The webhook injects into this container: a WI pod, and not listed in skip-containers. */
   readonly injected: boolean;
   /** Listed in skip-containers of a WI pod. */
   readonly skipped: boolean;
+  /** The `*alias` through which the whole container (or its list) comes, when it does. */
+  readonly via: YNode | undefined;
 }
 
 export interface PodContainers {
   readonly t: PodTemplate;
-  /** The pod template carries `azure.workload.identity/use` (any value). */
+  /** The pod uses Workload Identity (see `workloadIdentityPod`). */
   readonly wi: boolean;
+  readonly reason: WiReason | undefined;
   readonly containers: ContainerRef[];
 }
 
@@ -43,19 +52,31 @@ export function skipContainerNames(t: PodTemplate): Set<string> {
   return new Set((v ?? '').split(';').map((s) => s.trim()).filter(Boolean));
 }
 
-export function podContainers(obj: K8sObject): PodContainers | undefined {
+export function podContainers(obj: K8sObject, index: WorkspaceIndex): PodContainers | undefined {
   const t = podTemplate(obj);
   if (!t?.spec) return undefined;
-  const wi = templateHasUseLabel(t);
+  const { wi, reason } = workloadIdentityPod(obj, t, index);
   const skip = skipContainerNames(t);
-  const counts = { containers: 0, initContainers: 0 };
-  const out: ContainerRef[] = containers(t).map((c) => {
-    const n = ++counts[c.list];
-    const kind = c.list === 'initContainers' ? 'init container' : 'container';
-    const skipped = wi && c.name !== undefined && skip.has(c.name);
-    return { ...c, label: `${kind} ${c.name ?? `#${n}`}`, injected: wi && !skipped, skipped };
-  });
-  return { t, wi, containers: out };
+  const out: ContainerRef[] = [];
+  for (const list of ['initContainers', 'containers'] as const) {
+    const listVia = aliasOn(obj.map, ...t.path, 'spec', list);
+    let n = 0;
+    for (const { written, node } of itemsWritten(getNode(t.spec, list))) {
+      if (!isMap(node)) continue;
+      n++;
+      const name = getString(node, 'name');
+      const kind = list === 'initContainers' ? 'init container' : 'container';
+      const skipped = wi && name !== undefined && skip.has(name);
+      const shown = shownName(obj.doc, getNode(node, 'name')) ?? name;
+      out.push({ list, node, name, label: `${kind} ${shown ?? `#${n}`}`, injected: wi && !skipped, skipped, via: listVia ?? (isAlias(written) ? written : undefined) });
+    }
+  }
+  return { t, wi, reason, containers: out };
+}
+
+/** ` (through *defaults)`: how a message says that what it reports was inherited through an alias. */
+export function through(doc: ManifestDoc, via: unknown): string {
+  return via ? ` (through ${sourceText(doc, via)})` : '';
 }
 
 export interface EnvEntry {
@@ -63,10 +84,16 @@ export interface EnvEntry {
   readonly seq: YAMLSeq;
   /** The container's `env:` pair, so an emptied list can go with its last item. */
   readonly envPair: Pair;
+  /** The list item as written (an `*alias`, or the map itself): what a removal removes. */
+  readonly written: unknown;
   readonly item: YAMLMap;
   readonly name: string;
-  /** The `name` value: where findings point. */
+  /** The `name` value. */
   readonly nameNode: Scalar;
+  /** The `*alias` in the container's own text through which this entry arrives, when it does. */
+  readonly via: YNode | undefined;
+  /** Where findings point: the alias it arrives through, else its name. */
+  readonly at: unknown;
   /** The `value` node, when there is one. */
   readonly valueNode: unknown;
   /** The literal value as text (numbers and booleans as written); undefined for valueFrom or no value. */
@@ -75,30 +102,44 @@ export interface EnvEntry {
 }
 
 export function envEntries(c: ContainerRef): EnvEntry[] {
-  const envPair = findPair(c.node, 'env');
-  const seq = envPair?.value;
-  if (!envPair || !isSeq(seq)) return [];
+  const env = locate(c.node, 'env');
+  const seq = deref(env?.pair.value);
+  if (!env || !isSeq(seq)) return [];
+  const envPair = env.pair as Pair;
+  const seqVia = c.via ?? env.via ?? (isAlias(env.pair.value) ? env.pair.value : undefined);
   const out: EnvEntry[] = [];
-  for (const item of seq.items) {
+  for (const { written, node: item } of itemsWritten(seq)) {
     if (!isMap(item)) continue;
-    const namePair = findPair(item, 'name');
-    const nameNode = namePair?.value;
+    const nameAt = locate(item, 'name');
+    const nameNode = deref(nameAt?.pair.value);
     const name = stringValue(nameNode);
     if (!name || !isScalar(nameNode)) continue;
+    const via = seqVia ?? (isAlias(written) ? written : undefined) ?? nameAt?.via;
     const valueNode = getNode(item, 'value');
     out.push({
       container: c,
       seq,
       envPair,
+      written,
       item,
       name,
       nameNode,
+      via,
+      at: via ?? nameNode,
       valueNode,
       literal: valueNode === undefined ? undefined : (scalarText(valueNode) ?? ''),
-      hasValueFrom: findPair(item, 'valueFrom') !== undefined,
+      hasValueFrom: locate(item, 'valueFrom') !== undefined,
     });
   }
   return out;
+}
+
+/**
+ * Removing the entry edits only this container's own text: it is written here, or as an
+ * `*alias` item of this container's own list (the item goes, the anchor stays).
+ */
+export function removable(e: EnvEntry): boolean {
+  return e.via === undefined || e.via === e.written;
 }
 
 /** The entry that defines `name` (the last one wins, as in the kubelet). */
@@ -166,7 +207,7 @@ export function envFromSources(c: ContainerRef, namespace: string, index: Worksp
 export function removeEnvEntries(doc: ManifestDoc, entries: readonly EnvEntry[]): TextEdit[] {
   if (entries.length === 0) return [];
   const { seq, envPair, container } = entries[0];
-  return removeSeqItems(doc, seq, entries.map((e) => e.item), { map: container.node, pair: envPair });
+  return removeSeqItems(doc, seq, entries.map((e) => e.written), { map: container.node, pair: envPair });
 }
 
 /**

@@ -2,9 +2,9 @@ import { findPair, getMap, getNode } from '../manifests/nodes';
 import { podTemplate } from '../manifests/objects';
 import type { RelatedLocation, Rule } from './types';
 import { USE_LABEL, useLabelOptsOut } from '../manifests/workload-identity';
-import { WORKLOADS } from './shared';
+import { defineRule, WORKLOADS } from './shared';
 
-export const excludedNamespace: Rule = {
+export const excludedNamespace: Rule = defineRule({
   meta: {
     id: 'excluded-namespace',
     title: 'Workload Identity pod in a namespace the webhook skips',
@@ -38,4 +38,4 @@ export const excludedNamespace: Rule = {
       related,
     });
   },
-};
+});

@@ -2,16 +2,16 @@ import { isScalar } from 'yaml';
 import { ensurePathAndInsert, quote, replaceNode } from '../manifests/edits';
 import { findPair, getMap } from '../manifests/nodes';
 import { serviceAccountName } from '../manifests/objects';
-import { isPlaceholder } from '../manifests/placeholders';
+import { isPlaceholderId } from '../manifests/placeholders';
 import { CLIENT_ID } from '../manifests/workload-identity';
-import { envEntries, findEnv, podContainers, removeEnvEntries } from './env-shared';
-import { WORKLOADS } from './shared';
+import { envEntries, findEnv, podContainers, removable, removeEnvEntries, through } from './env-shared';
+import { defineRule, shownNamespace, shownServiceAccount, WORKLOADS } from './shared';
 import type { Fix, RelatedLocation, Rule } from './types';
 
 const NAME = 'AZURE_CLIENT_ID';
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
-export const hardcodedClientIdEnv: Rule = {
+export const hardcodedClientIdEnv: Rule = defineRule({
   meta: {
     id: 'hardcoded-client-id-env',
     title: 'AZURE_CLIENT_ID hard-coded in a Workload Identity container',
@@ -22,10 +22,10 @@ export const hardcodedClientIdEnv: Rule = {
     fixable: 'safe',
   },
   check(obj, ctx) {
-    const pod = podContainers(obj);
+    const pod = podContainers(obj, ctx.index);
     if (!pod?.wi) return;
-    const saName = serviceAccountName(pod.t) || 'default';
-    const sa = ctx.index.serviceAccounts(saName, obj.namespace)[0];
+    const sa = ctx.index.serviceAccounts(serviceAccountName(pod.t) || 'default', obj.namespace)[0];
+    const saName = shownServiceAccount(obj);
     const annPair = findPair(getMap(sa?.map, 'metadata', 'annotations'), CLIENT_ID);
     const annNode = annPair?.value;
     const annotated = isScalar(annNode) && typeof annNode.value === 'string' && annNode.value.trim() !== '' ? annNode.value.trim() : undefined;
@@ -35,44 +35,47 @@ export const hardcodedClientIdEnv: Rule = {
       if (!c.injected) continue;
       const entry = findEnv(c, NAME);
       if (!entry) continue;
-      // Every entry naming it (duplicates too), so the removal leaves none behind.
+      // Every entry naming it (duplicates too), so the removal leaves none behind; none at
+      // all when one comes through a shared anchor (its other users would lose it too).
       const all = envEntries(c).filter((e) => e.name === NAME);
-      const remove = (safe: boolean): Fix => ({ title: 'Remove the hard-coded AZURE_CLIENT_ID', safe, edits: removeEnvEntries(ctx.doc, all) });
-      const Label = cap(c.label);
+      const edits = all.every(removable) ? removeEnvEntries(ctx.doc, all) : [];
+      const remove = (safe: boolean): Fix[] => (edits.length ? [{ title: 'Remove the hard-coded AZURE_CLIENT_ID', safe, edits }] : []);
+      const Label = cap(c.label) + through(ctx.doc, entry.via);
+      const at = entry.via ?? entry.valueNode ?? entry.nameNode;
 
       if (!entry.hasValueFrom && (entry.literal ?? '').trim() === '') {
         // `- name: AZURE_CLIENT_ID` with no or an empty value: the name alone stops the injection.
         ctx.report({
-          at: entry.nameNode,
+          at: entry.at,
           message: `${Label} names AZURE_CLIENT_ID with an empty value, so the webhook does not inject ${annotated ? `the client-id annotation of ServiceAccount ${saName}` : 'a client ID'} and the SDK gets none.`,
           related,
-          fixes: [remove(annotated !== undefined)],
+          fixes: remove(annotated !== undefined),
         });
         continue;
       }
       if (entry.hasValueFrom || entry.literal === undefined) {
         ctx.report({
-          at: entry.nameNode,
+          at: entry.at,
           severity: 'warning',
           message: `${Label} sets AZURE_CLIENT_ID through valueFrom, which still overrides ${annotated ? `the client-id annotation of ServiceAccount ${saName}` : 'the client ID the webhook would inject'}.`,
           related,
-          fixes: [remove(false)],
+          fixes: remove(false),
         });
         continue;
       }
       const literal = entry.literal.trim();
-      if (isPlaceholder(literal) || (annotated && isPlaceholder(annotated))) {
+      if (isPlaceholderId(literal) || (annotated && isPlaceholderId(annotated))) {
         ctx.report({
-          at: entry.valueNode ?? entry.nameNode,
+          at,
           severity: 'info',
           message: `${Label} hard-codes AZURE_CLIENT_ID, which overrides the client-id annotation of ServiceAccount ${saName}; one of the two is a placeholder, so they cannot be compared.`,
           related,
-          fixes: [remove(false)],
+          fixes: remove(false),
         });
         continue;
       }
       if (!annotated) {
-        const fixes: Fix[] = [remove(false)];
+        const fixes: Fix[] = remove(false);
         if (sa) {
           // No annotation: add one. An empty one (`""`): fill it in.
           const r = (annNode as { range?: [number, number, number] } | null | undefined)?.range;
@@ -82,11 +85,11 @@ export const hardcodedClientIdEnv: Rule = {
           if (edits.length) fixes.push({ title: `Use this client ID on ServiceAccount ${saName}`, safe: false, edits });
         }
         ctx.report({
-          at: entry.valueNode ?? entry.nameNode,
+          at,
           severity: 'warning',
           message: sa
             ? `${Label} hard-codes AZURE_CLIENT_ID ${literal}, which overrides the webhook's injection, and ServiceAccount ${saName} has ${annPair ? 'an empty' : 'no'} ${CLIENT_ID} annotation to compare it with.`
-            : `${Label} hard-codes AZURE_CLIENT_ID ${literal}, which overrides the webhook's injection, and ServiceAccount ${saName} (namespace ${obj.namespace}) is not in the workspace to compare it with.`,
+            : `${Label} hard-codes AZURE_CLIENT_ID ${literal}, which overrides the webhook's injection, and ServiceAccount ${saName} (namespace ${shownNamespace(obj)}) is not in the workspace to compare it with.`,
           related,
           fixes,
         });
@@ -94,23 +97,23 @@ export const hardcodedClientIdEnv: Rule = {
       }
       if (literal.toLowerCase() === annotated.toLowerCase()) {
         ctx.report({
-          at: entry.valueNode ?? entry.nameNode,
+          at,
           severity: 'info',
           message: `${Label} hard-codes AZURE_CLIENT_ID to the same value as the client-id annotation of ServiceAccount ${saName}, so changing the annotation later will silently have no effect.`,
           related,
-          fixes: [remove(true)],
+          fixes: remove(true),
         });
         continue;
       }
       ctx.report({
-        at: entry.valueNode ?? entry.nameNode,
+        at,
         message: `${Label} hard-codes AZURE_CLIENT_ID ${literal}, which overrides the client-id annotation ${annotated} of ServiceAccount ${saName}, so the pod authenticates as a different identity.`,
         related,
         fixes: [
-          remove(false),
+          ...remove(false),
           { title: `Use this client ID on ServiceAccount ${saName}`, safe: false, edits: replaceNode(sa!.doc, annNode, quote(sa!.doc, literal)) },
         ],
       });
     }
   },
-};
+});

@@ -1,15 +1,17 @@
+import { builtBy, clientIdState, otherProject, reliableName, rendered } from '../manifests/cross-file';
 import { ensurePathAndInsert, quote } from '../manifests/edits';
+import { keyState, renderedNode } from '../manifests/helm';
 import { findPair, getMap, getNode, isScalar } from '../manifests/nodes';
 import { podTemplate, type K8sObject } from '../manifests/objects';
-import { isPlaceholder } from '../manifests/placeholders';
 import type { TextEdit } from '../manifests/text';
+import type { WorkloadSummary } from '../manifests/workspace-index';
 import { CLIENT_ID, USE_LABEL, useLabelOptsOut } from '../manifests/workload-identity';
 import type { Fix, Rule } from './types';
-import { allContainersSetClientId, serviceAccountNameNode } from './shared';
+import { allContainersSetClientId, defineRule, serviceAccountNameNode } from './shared';
 
 const PLACEHOLDER = '<managed-identity-client-id>';
 
-export const missingClientId: Rule = {
+export const missingClientId: Rule = defineRule({
   meta: {
     id: 'missing-client-id',
     title: 'ServiceAccount used for Workload Identity has no client ID',
@@ -20,27 +22,48 @@ export const missingClientId: Rule = {
     fixable: 'suggestion',
   },
   check(obj, ctx) {
-    // A placeholder name (a masked Helm expression) matches workloads only by its masked text.
-    if (!obj.name || isPlaceholder(obj.name)) return;
-    const annotations = getMap(obj.map, 'metadata', 'annotations');
-    if (findPair(annotations, CLIENT_ID)) return;
-    const users = ctx.index.workloadsUsing(obj.name, obj.namespace).filter((w) => w.wantsWorkloadIdentity && needsAnnotation(w.obj));
+    if (obj.context?.partial || !obj.name) return;
+    // A placeholder name matches workloads only by its text; a Helm expression does within its chart.
+    if (!reliableName(obj, obj.name)) return;
+    // A key with an empty or malformed value is client-id-format's finding, not a missing one.
+    const written = findPair(getMap(obj.map, 'metadata', 'annotations'), CLIENT_ID);
+    if (written && renderedNode(obj, written.key) !== 'no') return;
+    const clientId = clientIdState(obj);
+    if (clientId.state === 'present') return;
+    const wants = (w: WorkloadSummary) => w.wantsWorkloadIdentity && needsAnnotation(w.obj);
+    let users = ctx.index.workloadsUsing(obj.name, obj.namespace).filter(wants);
+    let foreign = false;
+    if (users.length === 0 && !obj.name.includes('{{')) {
+      // Workloads of other projects that run as a ServiceAccount of this name: a hint, not a finding.
+      // Only those whose own project has no ServiceAccount of that name: the others run as theirs.
+      users = ctx.index.workloadsUsingAnywhere(obj.context?.clusterName ?? obj.name, obj.namespace)
+        .filter((w) => wants(w) && !ctx.index.sameProject(w.obj, obj) && ctx.index.scoped(w.obj, () => ctx.index.serviceAccounts(w.serviceAccount, w.obj.namespace).length === 0));
+      foreign = users.length > 0;
+    }
     if (users.length === 0) return;
     const nameNode = getNode(obj.map, 'metadata', 'name');
     const fixes: Fix[] = [];
     const edits = ensurePathAndInsert(ctx.doc, obj.map, ['metadata', 'annotations'], CLIENT_ID, quote(ctx.doc, PLACEHOLDER));
     if (edits.length) fixes.push({ title: `Add the ${CLIENT_ID} annotation`, safe: false, edits: edits.map((e) => withTabStop(e, quote(ctx.doc, PLACEHOLDER))) });
     const names = users.map((w) => `${w.obj.kind} ${w.obj.name ?? '(unnamed)'}`);
+    // Certain only when nothing is left to the chart's values or conditions, on either side.
+    const certain = !foreign && clientId.state === 'absent' && rendered(obj) && users.every((w) => labelCertain(w.obj));
+    const who = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
     ctx.report({
       at: isScalar(nameNode) ? nameNode : findPair(obj.map, 'kind')?.value,
-      // The chart may add annotations from its values (`toYaml .Values...`), which the linter cannot see.
-      severity: obj.doc.templated ? 'info' : undefined,
-      message: `ServiceAccount ${obj.name} has no ${CLIENT_ID} annotation, but ${names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`} ${names.length === 1 ? 'runs' : 'run'} as it with the ${USE_LABEL} label, so the webhook gives ${names.length === 1 ? 'its' : 'their'} pods no AZURE_CLIENT_ID.`,
-      related: users.map((w) => ({ file: w.obj.doc.file, range: ctx.rangeOf(serviceAccountNameNode(w.obj), w.obj.doc), message: `${w.obj.kind} ${w.obj.name ?? '(unnamed)'} runs as ServiceAccount ${obj.name} with Workload Identity` })),
+      severity: certain ? undefined : 'info',
+      message: `ServiceAccount ${obj.name}${builtBy(obj)} has no ${CLIENT_ID} annotation${clientId.state === 'unknown' ? ' that the linter can see (the chart\'s values may add one)' : ''}, but ${who}${foreign ? `, ${otherProject(users[0].obj)},` : ''} ${names.length === 1 ? 'runs' : 'run'} as it with the ${USE_LABEL} label, so the webhook gives ${names.length === 1 ? 'its' : 'their'} pods no AZURE_CLIENT_ID.`,
+      related: users.map((w) => ({ file: w.obj.doc.file, range: ctx.rangeOf(serviceAccountNameNode(w.obj), w.obj.doc), message: `${w.obj.kind} ${w.obj.name ?? '(unnamed)'} runs as ServiceAccount ${obj.name} with Workload Identity${foreign ? `, ${otherProject(w.obj)}` : ''}` })),
       fixes,
     });
   },
-};
+});
+
+/** The workload's pods certainly carry the label (written, or from a helper, and rendered). */
+function labelCertain(w: K8sObject): boolean {
+  const t = podTemplate(w);
+  return !!t && keyState(w, [...t.path, 'metadata', 'labels'], USE_LABEL).state === 'present' && rendered(w);
+}
 
 /**
  * False when the pod opts out (`"false"`) or when every container hard-codes

@@ -1,13 +1,15 @@
+import { builtBy, rendered } from '../manifests/cross-file';
+import { docRange, originOf, type ManifestDoc } from '../manifests/document';
 import { insertPair, quote } from '../manifests/edits';
-import type { ManifestDoc } from '../manifests/document';
-import { findPair, getNode, getString, isMap } from '../manifests/nodes';
-import { podTemplate } from '../manifests/objects';
+import { keyState } from '../manifests/helm';
+import { findPair, getNode, getString, isMap, isScalar } from '../manifests/nodes';
+import { podTemplate, serviceAccountName } from '../manifests/objects';
 import { isPlaceholder } from '../manifests/placeholders';
 import { CLIENT_ID, USE_LABEL, useLabelOptsOut } from '../manifests/workload-identity';
-import { allContainersSetClientId, WORKLOADS } from './shared';
-import type { Fix, Rule } from './types';
+import { allContainersSetClientId, defineRule, WORKLOADS } from './shared';
+import type { Fix, Rule, Target } from './types';
 
-export const missingServiceAccount: Rule = {
+export const missingServiceAccount: Rule = defineRule({
   meta: {
     id: 'missing-service-account',
     title: 'Workload Identity pod runs as the default ServiceAccount',
@@ -18,10 +20,20 @@ export const missingServiceAccount: Rule = {
     fixable: 'suggestion',
   },
   check(obj, ctx) {
+    // A patch on its own (no containers, no serviceAccountName) is no whole pod: its base decides.
+    if (obj.context?.partial) return;
     const t = podTemplate(obj);
-    const label = findPair(t?.labels, USE_LABEL);
-    if (!t || !label || useLabelOptsOut(label.value)) return;
-    if (findPair(t.spec, 'serviceAccountName') || findPair(t.spec, 'serviceAccount')) return;
+    if (!t) return;
+    const labelPath = [...t.path, 'metadata', 'labels'];
+    const label = findPair(getNode(obj.map, ...labelPath), USE_LABEL);
+    const labelState = label ? undefined : keyState(obj, labelPath, USE_LABEL);
+    if (label ? useLabelOptsOut(label.value) : labelState!.state !== 'present') return;
+    // An empty name is no name: Kubernetes runs the pod as `default` (serviceAccountName() says so).
+    if (serviceAccountName(t)) return;
+    // A chart may set it from its values or a helper: then it cannot be known before install.
+    const specPath = [...t.path, 'spec'];
+    const named = obj.doc.templated ? ['serviceAccountName', 'serviceAccount'].map((k) => keyState(obj, specPath, k).state) : [];
+    if (named.includes('present')) return;
     // A `default` ServiceAccount annotated with a client ID is a deliberate, working setup;
     // so is a client ID hard-coded in every container's env (it wins over the annotation).
     const defaults = ctx.index.serviceAccounts('default', obj.namespace);
@@ -38,16 +50,22 @@ export const missingServiceAccount: Rule = {
       }
     }
     const who = obj.name ? `${obj.kind} ${obj.name}` : `This ${obj.kind}`;
+    // Where the label comes from: written in the pod template, a kustomization's labels, or a chart helper.
+    const fromElsewhere = label && originOf(label.key) !== undefined;
+    const nameNode = getNode(obj.map, 'metadata', 'name');
+    const at: Target = labelState?.site
+      ? { range: docRange(obj.doc, labelState.site[0], labelState.site[1]) }
+      : fromElsewhere ? (isScalar(nameNode) ? nameNode : findPair(obj.map, 'kind')) : label;
+    const certain = !named.includes('unknown') && rendered(obj);
     ctx.report({
-      at: label,
-      // A Helm template may set serviceAccountName through an include the linter cannot see.
-      severity: obj.doc.templated ? 'info' : undefined,
-      message: `${who} asks for Workload Identity but names no serviceAccountName, so its pods run as ServiceAccount default (namespace ${obj.namespace}), which has no ${CLIENT_ID} annotation in this workspace.`,
+      at,
+      severity: certain ? undefined : 'info',
+      message: `${who}${builtBy(obj)} asks for Workload Identity but names no serviceAccountName${certain ? '' : ' that the linter can see'}, so its pods run as ServiceAccount default (namespace ${obj.namespace}), which has no ${CLIENT_ID} annotation in this workspace.`,
       related: defaults.map((sa) => ({ file: sa.doc.file, range: ctx.rangeOf(getNode(sa.map, 'metadata', 'name') ?? sa.map, sa.doc), message: `ServiceAccount default, without ${CLIENT_ID}` })),
       fixes,
     });
   },
-};
+});
 
 /** A ServiceAccount name as a YAML scalar: plain unless YAML would read it as something else. */
 function scalar(doc: ManifestDoc, name: string): string {

@@ -1,11 +1,13 @@
-import { findPair, getMap, getNode, getString, isScalar } from '../manifests/nodes';
-import { podTemplate, serviceAccountName, type K8sObject, type PodTemplate } from '../manifests/objects';
-import { isPlaceholder } from '../manifests/placeholders';
+import { builtBy, clientIdState, hasClientId, otherProject, reliableName, rendered } from '../manifests/cross-file';
+import { docRange } from '../manifests/document';
+import { keyState } from '../manifests/helm';
+import { findPair, getMap, getNode, getSeq, getString, isScalar, items } from '../manifests/nodes';
+import { podTemplate, serviceAccountRef, type K8sObject, type PodTemplate } from '../manifests/objects';
 import { CLIENT_ID, USE_LABEL } from '../manifests/workload-identity';
-import { addUseLabelEdits, WORKLOADS } from './shared';
-import type { Rule } from './types';
+import { addUseLabelEdits, defineRule, WORKLOADS } from './shared';
+import type { Rule, Target } from './types';
 
-export const missingUseLabel: Rule = {
+export const missingUseLabel: Rule = defineRule({
   meta: {
     id: 'missing-use-label',
     title: 'ServiceAccount has a client ID but the pods lack the Workload Identity label',
@@ -16,27 +18,64 @@ export const missingUseLabel: Rule = {
     fixable: 'suggestion',
   },
   check(obj, ctx) {
+    // A patch on its own says nothing about the pods: its base decides.
+    if (obj.context?.partial) return;
     const t = podTemplate(obj);
-    if (!t?.template || findPair(t.labels, USE_LABEL) || misplacedUseLabel(obj, t)) return;
-    const saName = serviceAccountName(t) || 'default';
+    if (!t?.template || misplacedUseLabel(obj, t)) return;
+    const label = keyState(obj, [...t.path, 'metadata', 'labels'], USE_LABEL);
+    if (label.state === 'present') return;
+    const written = serviceAccountRef(t);
+    const saName = written || 'default';
     // Several files may declare the same ServiceAccount (overlays); one with a client ID is enough.
-    const sa = ctx.index.serviceAccounts(saName, obj.namespace).find((o) => !!getString(o.map, 'metadata', 'annotations', CLIENT_ID));
+    const own = ctx.index.serviceAccounts(saName, obj.namespace);
+    let sa = own.find(hasClientId);
+    let foreign = false;
+    if (!sa && own.length === 0 && !saName.includes('{{')) {
+      // None in this project: one of another project only hints (both must land in one namespace).
+      sa = ctx.index.serviceAccountsAnywhere(saName, obj.namespace).find(hasClientId);
+      foreign = !!sa;
+    }
     if (!sa) return;
+    const clientId = clientIdState(sa);
     const clientIdPair = findPair(getMap(sa.map, 'metadata', 'annotations'), CLIENT_ID);
-    const explicit = !!serviceAccountName(t);
+    // The Secrets Store CSI driver requests the pod's token itself: such pods need no label.
+    const csi = mountsSecretsStore(t);
+    // A warning only when the claim holds whatever the chart's values: the pods never get the
+    // label, and the ServiceAccount has its client ID (at least when the values give it one).
+    const never = label.state === 'absent' && label.never === true;
+    const certain = never && !foreign && !csi && reliableName(obj, saName) && rendered(obj);
+    const templated = obj.doc.templated;
     const templateLabels = obj.kind === 'Pod' ? "the pod's metadata.labels" : `${t.path.join('.')}.metadata.labels`;
+    const site = label.site ? obj.doc.text.slice(label.site[0], label.site[1]) : undefined;
+    const lacks = label.state === 'unknown'
+      ? `the linter sees no ${USE_LABEL} label in ${templateLabels}${site ? ` (${site} may add one when the chart is installed)` : ''}; without a "true" one`
+      : `${templateLabels}${site ? ` (filled by ${site})` : ''} has no ${USE_LABEL}: "true" label${templated ? (never ? ' under any values' : ' with the chart\'s default values') : ''}, so`;
+    const has = clientId.state === 'unknown' ? `an ${CLIENT_ID} annotation when the chart's values give it one` : `an ${CLIENT_ID} annotation`;
+    const where = foreign ? `, which ${otherProject(sa)} has ${has}` : `, which has ${has}`;
+    const csiNote = csi ? ' If the pods use Workload Identity only to mount secrets with the Secrets Store CSI driver, they need no label: the driver requests their token itself.' : '';
     const edits = addUseLabelEdits(t);
     ctx.report({
+      // Where it always points (the ServiceAccount the pods run as); the include that fills the labels is related.
       at: reportTarget(obj, t),
-      // A Helm template may add the label through an include the linter cannot see, and
-      // a placeholder name matched only by its masked text proves nothing: info at most.
-      severity: obj.doc.templated || isPlaceholder(saName) ? 'info' : undefined,
-      message: `${describe(obj)} runs as ServiceAccount ${saName}${explicit ? '' : ' (no serviceAccountName)'}, which has an ${CLIENT_ID} annotation, but ${templateLabels} has no ${USE_LABEL}: "true" label, so the webhook injects nothing into its pods.`,
-      related: clientIdPair ? [{ file: sa.doc.file, range: ctx.rangeOf(clientIdPair, sa.doc), message: `ServiceAccount ${saName}'s ${CLIENT_ID} annotation` }] : [],
+      severity: certain ? undefined : 'info',
+      message: `${describe(obj)}${builtBy(obj)} runs as ServiceAccount ${saName}${written ? '' : ' (no serviceAccountName)'}${where}, but ${lacks} the webhook injects nothing into its pods.${csiNote}`,
+      related: [
+        {
+          file: sa.doc.file,
+          range: ctx.rangeOf(clientIdPair ?? getNode(sa.map, 'metadata', 'name') ?? sa.map, sa.doc),
+          message: `ServiceAccount ${saName}'s ${CLIENT_ID} annotation${clientIdPair ? '' : ' (from the chart\'s values)'}${foreign ? `, ${otherProject(sa)}` : ''}`,
+        },
+        ...(label.site && site ? [{ file: obj.doc.file, range: docRange(obj.doc, label.site[0], label.site[1]), message: `the pod template's labels come from ${site}` }] : []),
+      ],
       fixes: edits.length ? [{ title: `Add ${USE_LABEL}: "true" to ${templateLabels}`, safe: false, edits }] : [],
     });
   },
-};
+});
+
+/** A volume of the Secrets Store CSI driver (facts: "Controllers that use Workload Identity on someone's behalf"). */
+function mountsSecretsStore(t: PodTemplate): boolean {
+  return items(getSeq(t.spec, 'volumes')).some((v) => getString(v, 'csi', 'driver') === 'secrets-store.csi.k8s.io');
+}
 
 /** The label sits somewhere the webhook never looks: use-label-not-on-pod-template reports that. */
 function misplacedUseLabel(obj: K8sObject, t: PodTemplate): boolean {
@@ -48,7 +87,7 @@ function misplacedUseLabel(obj: K8sObject, t: PodTemplate): boolean {
 }
 
 /** The serviceAccountName value, else the workload's name, else its kind. */
-function reportTarget(obj: K8sObject, t: PodTemplate): unknown {
+function reportTarget(obj: K8sObject, t: PodTemplate): Target {
   for (const key of ['serviceAccountName', 'serviceAccount']) {
     const v = getNode(t.spec, key);
     if (isScalar(v) && typeof v.value === 'string' && v.value !== '') return v;

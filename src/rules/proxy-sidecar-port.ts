@@ -5,7 +5,7 @@ import { podTemplate } from '../manifests/objects';
 import { isPlaceholder } from '../manifests/placeholders';
 import { INJECT_PROXY_SIDECAR, PROXY_SIDECAR_PORT } from '../manifests/workload-identity';
 import { podAnnotationParents } from './proxy-sidecar';
-import { named, sourceText, WORKLOADS } from './shared';
+import { defineRule, named, NOT_WI_POD, sourceText, workloadIdentityPod, WORKLOADS } from './shared';
 import type { Fix, Rule } from './types';
 
 // The webhook parses the value with strconv.ParseInt(value, 10, 32): no trimming, so
@@ -16,7 +16,7 @@ import type { Fix, Rule } from './types';
 
 const isPort = (n: number) => Number.isInteger(n) && n >= 1 && n <= 65535;
 
-export const proxySidecarPort: Rule = {
+export const proxySidecarPort: Rule = defineRule({
   meta: {
     id: 'proxy-sidecar-port',
     title: 'proxy-sidecar-port must be a port number string',
@@ -33,8 +33,14 @@ export const proxySidecarPort: Rule = {
     const v = pair.value;
     const injected = !!findPair(t.annotations, INJECT_PROXY_SIDECAR);
     const where = obj.kind === 'Pod' ? named(obj) : `the pod template of ${named(obj)}`;
-    const severity = injected ? 'error' : 'warning';
-    const outcome = injected ? 'so the webhook rejects the pod' : 'so the webhook would reject the pod once inject-proxy-sidecar is added (it reads the port only then)';
+    // The webhook reads the port only when it mutates the pod and injects the proxy.
+    const wi = workloadIdentityPod(obj, t, ctx.index).wi;
+    const severity = !wi ? 'info' : injected ? 'error' : 'warning';
+    const outcome = !wi
+      ? `so the webhook would reject the pod, but ${NOT_WI_POD}`
+      : injected
+        ? 'so the webhook rejects the pod'
+        : 'so the webhook would reject the pod once inject-proxy-sidecar is added (it reads the port only then)';
     const remove: Fix = {
       title: 'Remove the proxy-sidecar-port annotation (the default port 8000 applies)',
       safe: false,
@@ -81,4 +87,4 @@ export const proxySidecarPort: Rule = {
     }
     ctx.report({ at, severity, message: `${head} is not a port number string, ${outcome}.`, fixes: [remove] });
   },
-};
+});

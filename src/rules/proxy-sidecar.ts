@@ -3,7 +3,7 @@ import { removePair } from '../manifests/edits';
 import { findPair, type Pair, type YAMLMap } from '../manifests/nodes';
 import { podTemplate, type PodTemplate } from '../manifests/objects';
 import { INJECT_PROXY_SIDECAR } from '../manifests/workload-identity';
-import { named, WORKLOADS } from './shared';
+import { defineRule, named, NOT_WI_POD, workloadIdentityPod, WORKLOADS } from './shared';
 import type { Rule } from './types';
 
 // The webhook checks only whether the key exists (upstream issue 1210), so
@@ -22,7 +22,7 @@ export function podAnnotationParents(t: PodTemplate): { map: YAMLMap; pair: Pair
   return { map: t.metadata, pair: annotations, ...(metadata && t.template ? { parent: { map: t.template, pair: metadata } } : {}) };
 }
 
-export const proxySidecar: Rule = {
+export const proxySidecar: Rule = defineRule({
   meta: {
     id: 'proxy-sidecar',
     title: 'inject-proxy-sidecar injects a privileged proxy whatever its value',
@@ -44,7 +44,12 @@ export const proxySidecar: Rule = {
     const where = obj.kind === 'Pod' ? named(obj) : `the pod template of ${named(obj)}`;
     const head = `The ${INJECT_PROXY_SIDECAR} annotation on ${where}${off ? ' is set to "false", but only its presence counts, so it' : ''}`;
     let message: string;
-    if (onHost) {
+    // The webhook reads the annotation only in the pods it mutates: elsewhere nothing is
+    // injected (or rejected) yet, so the finding is a note about what the label would bring.
+    const wi = workloadIdentityPod(obj, t, ctx.index).wi;
+    if (!wi) {
+      message = `The ${INJECT_PROXY_SIDECAR} annotation on ${where} would inject the privileged azwi-proxy-init and azwi-proxy containers${onHost ? ' (and, with hostNetwork: true, make the webhook reject the pod)' : ''}, but ${NOT_WI_POD}.`;
+    } else if (onHost) {
       message = `${head} makes the webhook reject the pod, because the pod spec sets hostNetwork: true ("hostNetwork is set to true, cannot inject proxy sidecar").`;
     } else if (job) {
       message = `${head} injects the privileged azwi-proxy-init and azwi-proxy containers, and in a ${obj.kind} with a webhook older than v1.5.0 or on Kubernetes older than 1.32 the azwi-proxy sidecar keeps running after the work is done, so the Job never completes (since v1.5.0 on 1.32+ it is a native sidecar that stops with the Job).`;
@@ -53,9 +58,9 @@ export const proxySidecar: Rule = {
     }
     ctx.report({
       at: pair,
-      severity: onHost ? 'error' : 'warning',
+      severity: !wi ? 'info' : onHost ? 'error' : 'warning',
       message,
-      related: onHost && hostNetwork ? [{ file: ctx.doc.file, range: ctx.rangeOf(hostNetwork), message: 'hostNetwork: true in the pod spec' }] : [],
+      related: wi && onHost && hostNetwork ? [{ file: ctx.doc.file, range: ctx.rangeOf(hostNetwork), message: 'hostNetwork: true in the pod spec' }] : [],
       fixes: [
         {
           title: 'Remove the inject-proxy-sidecar annotation',
@@ -65,4 +70,4 @@ export const proxySidecar: Rule = {
       ],
     });
   },
-};
+});

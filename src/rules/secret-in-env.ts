@@ -1,8 +1,8 @@
 import { isScalar } from 'yaml';
 import { getMap, pairs, scalarText } from '../manifests/nodes';
 import { isPlaceholder } from '../manifests/placeholders';
-import { envEntries, listWords, podContainers } from './env-shared';
-import { WORKLOADS } from './shared';
+import { envEntries, listWords, podContainers, through } from './env-shared';
+import { defineRule, WORKLOADS } from './shared';
 import type { Rule } from './types';
 
 /** Connection-string fields that carry a secret, as the facts sheet names them (plus `Pwd`, SQL's short form). */
@@ -24,7 +24,7 @@ export function secretMarkers(value: string): string[] {
   return MARKERS.filter((k) => found.has(k)).map((k) => `${k}=`);
 }
 
-export const secretInEnv: Rule = {
+export const secretInEnv: Rule = defineRule({
   meta: {
     id: 'secret-in-env',
     title: 'Connection string with a secret in a literal env value or ConfigMap',
@@ -46,7 +46,7 @@ export const secretInEnv: Rule = {
       }
       return;
     }
-    const pod = podContainers(obj);
+    const pod = podContainers(obj, ctx.index);
     if (!pod) return;
     for (const c of pod.containers) {
       for (const e of envEntries(c)) {
@@ -54,10 +54,10 @@ export const secretInEnv: Rule = {
         const found = secretMarkers(e.valueNode.value);
         if (!found.length) continue;
         ctx.report({
-          at: e.valueNode,
-          message: `The literal value of ${e.name} in ${c.label} contains ${listWords(found)}, a secret in plain text in the manifest; use Workload Identity with a role assignment instead, or at least a secretKeyRef.`,
+          at: e.via ?? e.valueNode,
+          message: `The literal value of ${e.name} in ${c.label}${through(ctx.doc, e.via)} contains ${listWords(found)}, a secret in plain text in the manifest; use Workload Identity with a role assignment instead, or at least a secretKeyRef.`,
         });
       }
     }
   },
-};
+});

@@ -5,7 +5,7 @@ import { containers, podTemplate } from '../manifests/objects';
 import { isPlaceholder } from '../manifests/placeholders';
 import { INJECT_PROXY_SIDECAR, SKIP_CONTAINERS } from '../manifests/workload-identity';
 import { podAnnotationParents } from './proxy-sidecar';
-import { named, restyle, WORKLOADS } from './shared';
+import { defineRule, named, NOT_WI_POD, restyle, workloadIdentityPod, WORKLOADS } from './shared';
 import type { Fix, Rule } from './types';
 import { editDistance } from '../util/edit-distance';
 
@@ -18,7 +18,7 @@ const PROXY_CONTAINERS = ['azwi-proxy-init', 'azwi-proxy'];
 
 const list = (names: string[]) => names.map((n) => `"${n}"`).join(', ');
 
-export const skipContainersFormat: Rule = {
+export const skipContainersFormat: Rule = defineRule({
   meta: {
     id: 'skip-containers-format',
     title: 'skip-containers must list existing container names separated by ";"',
@@ -36,6 +36,10 @@ export const skipContainersFormat: Rule = {
     if (!isScalar(v) || typeof v.value !== 'string' || !v.range || isPlaceholder(v.value)) return;
     const value = v.value;
     const where = obj.kind === 'Pod' ? named(obj) : `the pod template of ${named(obj)}`;
+    // The webhook reads the annotation only in the pods it mutates: elsewhere, a note.
+    const wi = workloadIdentityPod(obj, t, ctx.index).wi;
+    const severity = wi ? undefined : 'info';
+    const note = wi ? '' : `; ${NOT_WI_POD}`;
     const names = value.split(/[;,]/).map((n) => n.trim()).filter(Boolean);
     // The comma fix writes bare `;`; other rewrites keep a `; ` the author already used.
     const sep = !value.includes(',') && /;[ \t]/.test(value) ? '; ' : ';';
@@ -44,7 +48,8 @@ export const skipContainersFormat: Rule = {
     if (value.includes(',')) {
       ctx.report({
         at: v,
-        message: `The ${SKIP_CONTAINERS} value ${JSON.stringify(value)} on ${where} separates container names with ",", but the webhook splits only on ";", so none of ${list(names)} is skipped.`,
+        severity,
+        message: `The ${SKIP_CONTAINERS} value ${JSON.stringify(value)} on ${where} separates container names with ",", but the webhook splits only on ";", so none of ${list(names)} is skipped${note}.`,
         fixes: [{ title: "Separate container names with ';'", safe: true, edits: rewrite(names) }],
       });
     }
@@ -75,8 +80,9 @@ export const skipContainersFormat: Rule = {
     }
     ctx.report({
       at: v,
-      message: `The ${SKIP_CONTAINERS} annotation on ${where} names ${unknown.length === 1 ? 'a container' : 'containers'} the pod does not have (${list(unknown)}), which the webhook ignores silently; its containers (init containers included) are ${list(real)}.`,
+      severity,
+      message: `The ${SKIP_CONTAINERS} annotation on ${where} names ${unknown.length === 1 ? 'a container' : 'containers'} the pod does not have (${list(unknown)}), which the webhook ignores silently; its containers (init containers included) are ${list(real)}${note}.`,
       fixes,
     });
   },
-};
+});

@@ -1,7 +1,7 @@
 import { quote, replaceNode } from '../manifests/edits';
 import { isPlaceholder } from '../manifests/placeholders';
-import { envEntries, podContainers, removeEnvEntries } from './env-shared';
-import { WORKLOADS } from './shared';
+import { envEntries, podContainers, removeEnvEntries, through } from './env-shared';
+import { defineRule, WORKLOADS } from './shared';
 import type { Fix, Rule, Severity } from './types';
 
 const NAME = 'AZURE_TOKEN_CREDENTIALS';
@@ -31,7 +31,7 @@ const OTHER_SDKS = new Map([
   ['interactivebrowsercredential', 'InteractiveBrowserCredential'],
 ]);
 
-export const tokenCredentialsEnv: Rule = {
+export const tokenCredentialsEnv: Rule = defineRule({
   meta: {
     id: 'token-credentials-env',
     title: 'AZURE_TOKEN_CREDENTIALS is invalid or leaves Workload Identity out',
@@ -42,7 +42,7 @@ export const tokenCredentialsEnv: Rule = {
     fixable: 'suggestion',
   },
   check(obj, ctx) {
-    const pod = podContainers(obj);
+    const pod = podContainers(obj, ctx.index);
     if (!pod) return;
     for (const c of pod.containers) {
       const named = envEntries(c).filter((e) => e.name === NAME);
@@ -54,6 +54,7 @@ export const tokenCredentialsEnv: Rule = {
       const remove: Fix = { title: `Remove ${NAME} from ${c.label}`, safe: false, edits: removeEnvEntries(ctx.doc, named) };
       const useWi: Fix = { title: `Set ${NAME} to WorkloadIdentityCredential`, safe: false, edits: replaceNode(ctx.doc, entry.valueNode, quote(ctx.doc, 'WorkloadIdentityCredential')) };
       const shown = JSON.stringify(raw);
+      const where = c.label + through(ctx.doc, entry.via);
       const excluded = EXCLUDES_WI.get(value);
       const other = OTHER_SDKS.get(value);
       let severity: Severity;
@@ -63,18 +64,18 @@ export const tokenCredentialsEnv: Rule = {
         if (!c.injected) continue;
         severity = 'warning';
         const scope = value === 'dev' ? 'the developer credentials (VS Code, CLI, PowerShell, azd)' : excluded;
-        message = `${NAME} ${shown} in ${c.label} limits DefaultAzureCredential to ${scope}, so it never tries Workload Identity in this Workload Identity pod.`;
+        message = `${NAME} ${shown} in ${where} limits DefaultAzureCredential to ${scope}, so it never tries Workload Identity in this Workload Identity pod.`;
         fixes = [useWi, remove];
       } else if (other) {
         severity = 'warning';
-        message = `${NAME} ${shown} in ${c.label} names ${other}, which @azure/identity does not accept (it throws at construction; another language's SDK may)${c.injected ? ', and which never tries Workload Identity' : ''}.`;
+        message = `${NAME} ${shown} in ${where} names ${other}, which @azure/identity does not accept (it throws at construction; another language's SDK may)${c.injected ? ', and which never tries Workload Identity' : ''}.`;
         fixes = c.injected ? [useWi, remove] : [remove];
       } else {
         severity = 'error';
-        message = `${NAME} ${shown} in ${c.label} is not prod, dev or a credential name, so DefaultAzureCredential throws when it is constructed.`;
+        message = `${NAME} ${shown} in ${where} is not prod, dev or a credential name, so DefaultAzureCredential throws when it is constructed.`;
         fixes = c.injected ? [useWi, remove] : [remove];
       }
-      ctx.report({ at: entry.valueNode ?? entry.nameNode, severity, message, fixes });
+      ctx.report({ at: entry.via ?? entry.valueNode ?? entry.nameNode, severity, message, fixes });
     }
   },
-};
+});

@@ -5,7 +5,7 @@ import { findPair, getMap, getNode, scalarText, type Pair, type YAMLMap } from '
 import { podTemplate, type K8sObject } from '../manifests/objects';
 import { isPlaceholder } from '../manifests/placeholders';
 import { TOKEN_EXPIRATION } from '../manifests/workload-identity';
-import { named, WORKLOADS } from './shared';
+import { defineRule, named, NOT_WI_POD, sourceText, workloadIdentityPod, WORKLOADS } from './shared';
 import type { Fix, RelatedLocation, Rule, RuleContext } from './types';
 
 // The webhook parses the value with strconv.ParseInt (base 10, no trimming) and
@@ -41,8 +41,7 @@ function human(seconds: number): string {
 
 /** The value as the user wrote it when it fits on one line (`3600`, `"1h"`), else its string value quoted. */
 function written(doc: ManifestDoc, node: unknown): string {
-  const r = (node as { range?: [number, number, number] } | null)?.range;
-  const raw = r ? doc.text.slice(r[0], r[1]).trim() : '';
+  const raw = sourceText(doc, node).trim();
   if (raw && !/[\r\n]/.test(raw) && !/^[|>]/.test(raw)) return raw;
   return JSON.stringify(isScalar(node) ? String(node.value ?? '') : raw);
 }
@@ -60,7 +59,7 @@ function setFixes(doc: ManifestDoc, node: unknown, seconds: number | undefined):
   return values.map((s) => ({ title: `Set to "${s}" (${human(s)})`, safe: false, edits: replaceNode(doc, node, quote(doc, String(s))) }));
 }
 
-export const tokenExpirationRange: Rule = {
+export const tokenExpirationRange: Rule = defineRule({
   meta: {
     id: 'token-expiration-range',
     title: 'Token expiration must be a whole number of seconds from 3600 to 86400',
@@ -79,7 +78,13 @@ export const tokenExpirationRange: Rule = {
     // Empty: the webhook treats it as unset (the default 3600 s, or the ServiceAccount's value).
     if (v == null || (isScalar(v) && (v.value === null || v.value === ''))) return;
     const where = onSa ? named(obj) : obj.kind === 'Pod' ? named(obj) : `the pod template of ${named(obj)}`;
+    // On a pod the webhook reads the value only when it mutates the pod: elsewhere the
+    // rejection is what adding the label would bring, a note (a non-string value is still
+    // refused by the API server itself, whatever the webhook does).
+    const wi = onSa || workloadIdentityPod(obj, podTemplate(obj), ctx.index).wi;
     const rejected = onSa ? 'rejects every pod that runs as this ServiceAccount without its own value' : 'rejects the pod';
+    const severity = wi ? undefined : 'info';
+    const note = wi ? '' : `; but ${NOT_WI_POD}`;
     const related = onSa ? usersWithoutOwnValue(obj, ctx) : [];
     const head = `The ${TOKEN_EXPIRATION} value ${written(ctx.doc, v)} on ${where}`;
     if (!isScalar(v)) {
@@ -93,7 +98,8 @@ export const tokenExpirationRange: Rule = {
         if (n >= MIN_EXPIRATION && n <= MAX_EXPIRATION) return;
         ctx.report({
           at: v,
-          message: `${head} is outside 3600 to 86400 seconds, so the webhook ${rejected} ("token expiration ${n} not valid. Expected value to be between 3600 and 86400").`,
+          severity,
+          message: `${head} is outside 3600 to 86400 seconds, so the webhook ${rejected} ("token expiration ${n} not valid. Expected value to be between 3600 and 86400")${note}.`,
           related,
           fixes: setFixes(ctx.doc, v, n),
         });
@@ -105,7 +111,8 @@ export const tokenExpirationRange: Rule = {
       }
       ctx.report({
         at: v,
-        message: `${head} is not a whole number of seconds, so the webhook cannot parse it and ${rejected}.`,
+        severity,
+        message: `${head} is not a whole number of seconds, so the webhook cannot parse it and ${rejected}${note}.`,
         related,
         fixes: setFixes(ctx.doc, v, parseSeconds(s)),
       });
@@ -136,7 +143,7 @@ export const tokenExpirationRange: Rule = {
     }
     ctx.report({ at: v, message: `${head} is a YAML ${typeof v.value}, not a string of seconds, so the API server rejects the object.`, related });
   },
-};
+});
 
 /** Workloads that run as this ServiceAccount and would take its value (no value of their own). */
 function usersWithoutOwnValue(sa: K8sObject, ctx: RuleContext): RelatedLocation[] {

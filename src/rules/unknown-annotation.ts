@@ -1,9 +1,10 @@
 import { removePair, replaceKey } from '../manifests/edits';
-import { findPair, getMap, keyOf, pairs, type Pair, type YAMLMap } from '../manifests/nodes';
+import { entries, findPair, getMap, keyOf, pairs, type Pair, type YAMLMap } from '../manifests/nodes';
 import { podTemplate, type K8sObject } from '../manifests/objects';
 import { isPlaceholder } from '../manifests/placeholders';
 import { editDistance } from '../util/edit-distance';
 import { KNOWN_KEYS, PREFIX } from '../manifests/workload-identity';
+import { defineRule, named } from './shared';
 import type { Fix, Rule } from './types';
 
 // The webhook reads a handful of exact keys; anything else under its prefix (or a
@@ -67,14 +68,39 @@ export function intendedSuffixes(suffix: string): string[] {
   });
 }
 
-/** For a key under the prefix or a near-miss of it: whether the prefix is right, and its suffix. Else undefined. */
-export function splitKey(key: string): { exactPrefix: boolean; suffix: string } | undefined {
+/**
+ * Prefixes that look like `azure.workload.identity/` but belong to a real project, with
+ * who uses them. Their keys are not ours to judge, except a key named exactly like one the
+ * webhook reads (`azure-workload-identity.io/client-id`): that is the webhook's key with
+ * the wrong prefix. Upstream's own manifests and Helm chart label every object of the
+ * webhook `azure-workload-identity.io/system: "true"` (so do the AKS add-on's objects and
+ * OpenShift's pod-identity-webhook); `mutation.azure-workload-identity.io` is the webhook's
+ * name and never normalises to ours.
+ */
+export const FOREIGN_PREFIXES: readonly string[] = ['azure-workload-identity.io/'];
+
+export interface SplitKey {
+  /** The prefix is exactly `azure.workload.identity/`. */
+  exactPrefix: boolean;
+  /** The prefix is one a real project uses (see FOREIGN_PREFIXES). */
+  foreign: boolean;
+  suffix: string;
+}
+
+/** For a key under the prefix or a near-miss of it: how the prefix compares, and its suffix. Else undefined. */
+export function splitKey(key: string): SplitKey | undefined {
   const slash = key.indexOf('/');
   if (slash <= 0) return undefined;
-  const prefix = key.slice(0, slash);
+  const prefix = key.slice(0, slash + 1);
   const norm = prefix.toLowerCase().replace(/[^a-z0-9]/g, '');
   if (norm !== 'azureworkloadidentity' && norm !== 'azureworkloadidentityio') return undefined;
-  return { exactPrefix: prefix + '/' === PREFIX, suffix: key.slice(slash + 1) };
+  return { exactPrefix: prefix === PREFIX, foreign: FOREIGN_PREFIXES.includes(prefix), suffix: key.slice(slash + 1) };
+}
+
+/** The suffix is one of the webhook's own names, spelled with other case or separators (`clientId`, `client_id`). */
+function namesAKnownKey(suffix: string): boolean {
+  const n = words(suffix).join('');
+  return KNOWN_SUFFIXES.some((k) => words(k).join('') === n);
 }
 
 interface Place {
@@ -83,10 +109,6 @@ interface Place {
   parent: { map: YAMLMap; pair: Pair } | undefined;
   kind: 'label' | 'annotation';
   where: string;
-}
-
-function named(o: K8sObject): string {
-  return `${o.kind} ${o.name ? `"${o.name}"` : '(unnamed)'}`;
 }
 
 function places(obj: K8sObject): Place[] {
@@ -106,11 +128,11 @@ function places(obj: K8sObject): Place[] {
   return out;
 }
 
-export const unknownAnnotation: Rule = {
+export const unknownAnnotation: Rule = defineRule({
   meta: {
     id: 'unknown-annotation',
     title: 'Unknown Workload Identity label or annotation key',
-    description: 'A label or annotation key under `azure.workload.identity/` (or a near-miss of that prefix) that the webhook does not read, such as `client_id`, `clientId` or `token-expiration`, so it is silently ignored.',
+    description: 'A label or annotation key under `azure.workload.identity/` that the webhook does not read (`client_id`, `clientId`, `token-expiration`), or one of its keys under a near-miss of that prefix, so it is silently ignored; prefixes other projects use (`azure-workload-identity.io/`) are left alone.',
     defaultSeverity: 'error',
     kinds: METADATA_KINDS,
     fact: 'Not validated by the webhook: a typo in the key (`client_id`, `clientId`) or the annotation on a `Service` instead of the `ServiceAccount` silently yields no `AZURE_CLIENT_ID`.',
@@ -118,14 +140,16 @@ export const unknownAnnotation: Rule = {
   },
   check(obj, ctx) {
     for (const place of places(obj)) {
-      const found: { pair: Pair; key: string; exactPrefix: boolean; intended: string[] }[] = [];
-      for (const pair of pairs(place.map)) {
+      const found: { pair: Pair; at: unknown; key: string; exactPrefix: boolean; intended: string[] }[] = [];
+      for (const { pair, via } of entries(place.map)) {
         const key = keyOf(pair);
         if (key === undefined || (KNOWN_KEYS as readonly string[]).includes(key) || NOT_REPORTED.has(key)) continue;
         const split = splitKey(key);
         // A templated key (`azure.workload.identity/{{ .Values.k }}`) cannot be judged.
         if (!split || isPlaceholder(split.suffix)) continue;
-        found.push({ pair, key, exactPrefix: split.exactPrefix, intended: intendedSuffixes(split.suffix).map((s) => PREFIX + s) });
+        // Somebody else's key under a prefix a real project uses (`azure-workload-identity.io/system`).
+        if (split.foreign && !namesAKnownKey(split.suffix)) continue;
+        found.push({ pair, at: via ?? pair, key, exactPrefix: split.exactPrefix, intended: intendedSuffixes(split.suffix).map((s) => PREFIX + s) });
       }
       for (const f of found) {
         const existing = new Set(pairs(place.map).map((p) => keyOf(p)));
@@ -142,11 +166,11 @@ export const unknownAnnotation: Rule = {
         } else {
           for (const target of f.intended) if (!existing.has(target)) fixes.push({ title: `Rename to ${target}`, safe: false, edits: replaceKey(ctx.doc, f.pair, target) });
         }
-        ctx.report({ at: f.pair, message: message(f, place), fixes: fixes.filter((x) => x.edits.length > 0) });
+        ctx.report({ at: f.at, message: message(f, place), fixes: fixes.filter((x) => x.edits.length > 0) });
       }
     }
   },
-};
+});
 
 function message(f: { key: string; exactPrefix: boolean; intended: string[] }, place: Place): string {
   const head = `The ${place.kind} key "${f.key}" on ${place.where}`;

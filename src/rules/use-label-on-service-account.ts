@@ -1,14 +1,15 @@
 import type { Pair } from 'yaml';
 import { removePair } from '../manifests/edits';
+import { keyState } from '../manifests/helm';
 import { findPair, getMap } from '../manifests/nodes';
 import { podTemplate } from '../manifests/objects';
 import type { TextEdit } from '../manifests/text';
 import { USE_LABEL } from '../manifests/workload-identity';
 import type { WorkloadSummary } from '../manifests/workspace-index';
-import { addUseLabelEdits, serviceAccountNameNode } from './shared';
+import { addUseLabelEdits, defineRule, serviceAccountNameNode } from './shared';
 import type { Fix, RelatedLocation, Rule } from './types';
 
-export const useLabelOnServiceAccount: Rule = {
+export const useLabelOnServiceAccount: Rule = defineRule({
   meta: {
     id: 'use-label-on-service-account',
     title: 'Workload Identity label on a ServiceAccount',
@@ -22,9 +23,13 @@ export const useLabelOnServiceAccount: Rule = {
     const metadata = getMap(obj.map, 'metadata');
     if (!metadata) return;
     const users = obj.name ? ctx.index.workloadsUsing(obj.name, obj.namespace) : [];
-    // A workload whose template has the label with any value already states its intent
-    // (a wrong value is use-label-value's finding); adding a second key would break it.
-    const lacking = users.filter((w) => !w.wantsWorkloadIdentity);
+    // A workload whose template has the label with any value already states its intent (a wrong
+    // value is use-label-value's finding); in a chart, writing it in some branch does too.
+    const lacking = users.filter((w) => !carriesLabel(w));
+    // When some of its workloads carry the pod label, the author evidently opts pods in there: the
+    // ServiceAccount's label is a leftover, an info. It is a warning when it looks like the only
+    // opt-in (no workload running as it carries the pod label, or none is known).
+    const redundant = users.length > lacking.length;
     const sa = `ServiceAccount ${obj.name ?? '(unnamed)'}`;
     for (const what of ['labels', 'annotations'] as const) {
       const map = getMap(metadata, what);
@@ -33,15 +38,6 @@ export const useLabelOnServiceAccount: Rule = {
       const kind = what === 'labels' ? 'label' : 'annotation';
       const remove = removePair(ctx.doc, map, pair as Pair, { map: metadata, pair: findPair(metadata, what) as Pair });
       const head = `${sa} carries the ${USE_LABEL} ${kind}, which has had no effect since webhook v1.0: only the pod template's label counts`;
-      if (users.length > 0 && lacking.length === 0) {
-        ctx.report({
-          at: pair,
-          severity: 'info',
-          message: `${head}, and the pods of ${list(users)} already carry it.`,
-          fixes: [{ title: `Remove the ${kind} from the ServiceAccount`, safe: true, edits: remove }],
-        });
-        continue;
-      }
       const fixes: Fix[] = [];
       const adds = lacking.map((w) => {
         const t = podTemplate(w.obj);
@@ -50,6 +46,17 @@ export const useLabelOnServiceAccount: Rule = {
       if (lacking.length > 0 && adds.every((e) => e.length > 0)) {
         const edits: TextEdit[] = [...adds.flat(), ...remove];
         fixes.push({ title: `Move the ${kind} to the pod template of ${list(lacking)}`, safe: false, edits });
+      }
+      if (redundant) {
+        const carrying = users.filter((w) => !lacking.includes(w));
+        ctx.report({
+          at: pair,
+          severity: 'info',
+          message: `${head}, and the pods of ${list(carrying)} already carry it${lacking.length ? `; those of ${list(lacking)} do not` : ''}.`,
+          related: lacking.map((w) => relatedFor(w, ctx.rangeOf(serviceAccountNameNode(w.obj), w.obj.doc))),
+          fixes: [...fixes, { title: `Remove the ${kind} from the ServiceAccount`, safe: lacking.length === 0, edits: remove }],
+        });
+        continue;
       }
       fixes.push({ title: `Remove the ${kind} from the ServiceAccount`, safe: false, edits: remove });
       ctx.report({
@@ -62,7 +69,14 @@ export const useLabelOnServiceAccount: Rule = {
       });
     }
   },
-};
+});
+
+/** The pod template has the label (any value), may get it, or — in a chart — writes it in some branch. */
+function carriesLabel(w: WorkloadSummary): boolean {
+  if (w.wantsWorkloadIdentity) return true;
+  const t = podTemplate(w.obj);
+  return !!t && w.obj.doc.templated && keyState(w.obj, [...t.path, 'metadata', 'labels'], USE_LABEL).written === true;
+}
 
 function list(ws: readonly WorkloadSummary[]): string {
   const names = ws.map((w) => `${w.obj.kind} ${w.obj.name ?? '(unnamed)'}`);

@@ -1,13 +1,13 @@
 import { isScalar } from 'yaml';
 import { replaceNode, quote } from '../manifests/edits';
-import { findPair } from '../manifests/nodes';
+import { locate } from '../manifests/nodes';
 import { podTemplate } from '../manifests/objects';
 import { isPlaceholder } from '../manifests/placeholders';
 import { USE_LABEL } from '../manifests/workload-identity';
-import { shownValue, WORKLOADS } from './shared';
+import { defineRule, shownValue, WORKLOADS } from './shared';
 import type { Rule } from './types';
 
-export const useLabelValue: Rule = {
+export const useLabelValue: Rule = defineRule({
   meta: {
     id: 'use-label-value',
     title: 'Workload Identity label value must be the string "true"',
@@ -19,10 +19,13 @@ export const useLabelValue: Rule = {
   },
   check(obj, ctx) {
     const t = podTemplate(obj);
-    const pair = findPair(t?.labels, USE_LABEL);
-    if (!pair) return;
+    const found = locate(t?.labels, USE_LABEL);
+    if (!found) return;
+    const pair = found.pair;
     const v = pair.value;
-    const target = v && isScalar(v) && v.range ? v : pair;
+    // Inherited through `<<: *labels`: point at the alias written in this template (a fix
+    // would edit the anchor, which its other users share, so the shared-anchor guard drops it).
+    const target = found.via ?? (v && isScalar(v) && v.range ? v : pair);
     if (isScalar(v) && typeof v.value === 'string') {
       if (v.value === 'true' || v.value === 'false') return;
       if (isPlaceholder(v.value)) {
@@ -46,4 +49,4 @@ export const useLabelValue: Rule = {
       fixes: v && isScalar(v) && v.range ? [{ title: 'Set the label value to "true"', safe: true, edits: replaceNode(ctx.doc, v, quote(ctx.doc, 'true')) }] : [],
     });
   },
-};
+});

@@ -8,6 +8,7 @@ import Mocha from 'mocha';
 import { registerDiagnoseAzureTests } from './diagnose-azure.test';
 import { registerDiagnoseTests } from './diagnose.test';
 import { registerLintingTests } from './linting.test';
+import { registerProjectTests } from './projects.test';
 import { registerTreeTests } from './tree.test';
 import { registerWalkthroughTests } from './walkthrough.test';
 
@@ -37,6 +38,7 @@ export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 30_000, reporter: TaggedReporter as unknown as Mocha.ReporterConstructor, ...(grep ? { grep } : {}) });
   mocha.suite.emit('pre-require', globalThis, 'integration', mocha);
   registerLintingTests();
+  registerProjectTests();
   registerDiagnoseTests();
   registerDiagnoseAzureTests();
   registerTreeTests();

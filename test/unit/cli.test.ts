@@ -26,7 +26,7 @@ metadata:
   name: api
   namespace: apps
   annotations:
-    azure.workload.identity/client-id: 11111111-2222-3333-4444-555555555555
+    azure.workload.identity/client-id: 6f1c3b5e-8a2d-4c1e-9b7a-3d5c687614bd
 `;
 
 const deploy = (label: string | null, name = 'api'): string => `apiVersion: apps/v1

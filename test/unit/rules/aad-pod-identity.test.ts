@@ -134,5 +134,11 @@ items:
       ],
       output: null,
     },
+    {
+      name: 'the deprecated serviceAccount field names the ServiceAccount to annotate',
+      code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels:\n    aadpodidbinding: api\nspec:\n  serviceAccount: legacy\n  containers: []\n',
+      errors: [{ line: 6, column: 5, message: 'The pod label aadpodidbinding belongs to aad-pod-identity (deprecated since 2022); Workload Identity uses the pod label azure.workload.identity/use: "true" and the client-id annotation of ServiceAccount legacy instead.', suggestions: [{ title: 'Replace aadpodidbinding with azure.workload.identity/use: "true" (then annotate ServiceAccount legacy with the identity\'s client ID)' }] }],
+      output: null,
+    },
   ],
 });

@@ -193,6 +193,12 @@ ${saWith(GUID)}`,
       output: null,
     },
     {
+      name: 'the deprecated serviceAccount field names the ServiceAccount too',
+      code: pod.replace(`    azure.workload.identity/tenant-id: '${TENANT}'\n`, '').replace('serviceAccountName: api-sa', 'serviceAccount: legacy-sa'),
+      errors: [{ line: 7, column: 5, message: /it belongs on ServiceAccount "legacy-sa" in namespace "shop", which is not in the workspace\.$/, suggestions: [] }],
+      output: null,
+    },
+    {
       name: 'CronJob pod template label in a flow map, default ServiceAccount in a kind: List',
       code: `apiVersion: v1
 kind: List

@@ -134,5 +134,52 @@ items:
     metadata: {name: a, annotations: {azure.workload.identity/client-id: "${GUID}"}}
 `,
     },
+    // Placeholder spellings found in public manifests, docs and charts (issue 13; see
+    // docs/rules/client-id-format.md): never more than info.
+    ...[
+      'xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx',
+      'xxxxxxxx-xxxx-xxxx-xxx-xxxxxxxxxxxx',
+      '7d8cdf74-xxxx-xxxx-xxxx-274d963d358b',
+      'XXXXXXXX-cd79-4859-858d-XXXXXXX',
+      'xxx',
+      'YOUR_CLIENT_ID',
+      'YOUR-USER-ASSIGNED-IDENTITY-CLIENT-ID',
+      'your-client-id',
+      'YOUR_CLIENT_ID_HERE',
+      'CLIENT_ID_HERE',
+      'REPLACE_ME',
+      'REPLACE_WITH_MANAGED_IDENTITY_CLIENT_ID',
+      'changeme',
+      'CLIENT_ID',
+      'client-id',
+      'MANAGED_IDENTITY_CLIENT_ID',
+      '<AZURE CLIENT ID>',
+      '{{UAMI_CLIENT_ID}}',
+      '{client_id}',
+      '__MANAGED_IDENTITY_CLIENT_ID__',
+      '$USER_ASSIGNED_CLIENT_ID',
+      '#{clientId}#',
+    ].map((value) => ({
+      name: `placeholder ${value}: info`,
+      code: sa(`    azure.workload.identity/client-id: "${value}"\n`),
+      errors: [{ line: 7, column: 40, severity: 'info' as const, message: `The azure.workload.identity/client-id value "${value}" on ServiceAccount "api" is a placeholder, so it cannot be checked until filled in; it must become the client ID (a GUID).` }],
+      output: null,
+    })),
+    // GUIDs no Entra identity has: well-formed, but stand-ins (the nil GUID included).
+    ...['00000000-0000-0000-0000-000000000000', '00000000-0000-0000-0000-000000000001', '11111111-1111-1111-1111-111111111111', 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee', '12345678-1234-1234-1234-123456789012', '12345678-abcd-1234-ab12-123456abcdef'].map((value) => ({
+      name: `stand-in GUID ${value}: info`,
+      code: sa(`    azure.workload.identity/tenant-id: ${value}\n`),
+      errors: [{ line: 7, column: 40, severity: 'info' as const, message: `The azure.workload.identity/tenant-id value ${value} on ServiceAccount "api" is a stand-in GUID that no Entra identity has (docs use it as a placeholder); it must become the tenant ID before pods can authenticate.` }],
+      output: null,
+    })),
+    {
+      name: 'an identity name is not a placeholder: still an error',
+      code: sa(`    azure.workload.identity/client-id: workload-identity\n    azure.workload.identity/tenant-id: contoso-tenant\n`),
+      errors: [
+        { line: 7, column: 40, severity: 'error', message: /value "workload-identity" on ServiceAccount "api" is not a GUID/ },
+        { line: 8, column: 40, severity: 'error', message: /value "contoso-tenant" on ServiceAccount "api" is not a GUID/ },
+      ],
+      output: null,
+    },
   ],
 });

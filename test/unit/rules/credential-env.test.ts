@@ -85,7 +85,7 @@ runRuleTests(credentialEnv, {
       output: deploy('          env:\n            - name: B\n              value: c\n'),
     },
     {
-      name: 'pod without WI: warning and a suggestion only',
+      name: 'a pod without Workload Identity: info and a suggestion only',
       code: `apiVersion: v1
 kind: Pod
 metadata:
@@ -99,8 +99,8 @@ spec:
           value: /certs/sp.pem
 `,
       errors: [{
-        line: 10, column: 17, severity: 'warning',
-        message: 'Container tool sets AZURE_CLIENT_CERTIFICATE_PATH in its env, a long-lived credential for EnvironmentCredential where Workload Identity needs none.',
+        line: 10, column: 17, severity: 'info',
+        message: 'Container tool sets AZURE_CLIENT_CERTIFICATE_PATH in its env, a long-lived credential for EnvironmentCredential; this pod does not use Workload Identity, which would need none.',
         suggestions: [{ title: 'Remove AZURE_CLIENT_CERTIFICATE_PATH from container tool', output: `apiVersion: v1
 kind: Pod
 metadata:
@@ -182,7 +182,7 @@ spec:
 `,
     },
     {
-      name: 'a container in skip-containers is not injected: warning, suggestion',
+      name: 'a container in skip-containers is not injected: info, suggestion',
       code: `apiVersion: v1
 kind: Pod
 metadata:
@@ -201,7 +201,7 @@ spec:
         - name: AZURE_CLIENT_SECRET
           valueFrom: {secretKeyRef: {name: sp, key: secret}}
 `,
-      errors: [{ line: 16, column: 17, severity: 'warning', message: 'Container legacy sets AZURE_CLIENT_SECRET in its env, a long-lived credential for EnvironmentCredential in a container the Workload Identity webhook skips.' }],
+      errors: [{ line: 16, column: 17, severity: 'info', message: 'Container legacy sets AZURE_CLIENT_SECRET in its env, a long-lived credential for EnvironmentCredential in a container the Workload Identity webhook skips.' }],
       output: null,
     },
     {
@@ -284,6 +284,179 @@ items:
               env:
                 - name: B
                   value: c
+`,
+    },
+    {
+      name: 'a stand-in value (your-client-secret) is info only',
+      code: deploy('          env:\n            - name: AZURE_CLIENT_SECRET\n              value: your-client-secret\n            - name: B\n              value: c\n'),
+      errors: [{ line: 16, column: 21, severity: 'info', message: `Container api sets AZURE_CLIENT_SECRET in its env from a placeholder, ${WI_MSG}` }],
+      output: deploy('          env:\n            - name: B\n              value: c\n'),
+    },
+    {
+      name: 'no label, but the ServiceAccount carries a client ID: a Workload Identity pod, error and safe removal',
+      code: deploy('          env:\n            - name: AZURE_CLIENT_SECRET\n              valueFrom: {secretKeyRef: {name: sp, key: secret}}\n            - name: B\n              value: c\n', '        app: api\n'),
+      files: { 'sa.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: api\n  annotations:\n    azure.workload.identity/client-id: "6f1c3b5e-8a2d-4c1e-9b7a-3d5c687614bd"\n' },
+      errors: [{ line: 16, column: 21, severity: 'error', message: `Container api sets AZURE_CLIENT_SECRET in its env, ${WI_MSG}`, suggestions: [{ title: 'Remove AZURE_CLIENT_SECRET from container api' }] }],
+      output: deploy('          env:\n            - name: B\n              value: c\n', '        app: api\n'),
+    },
+    {
+      name: 'the label says "false": opted out, so info only',
+      code: deploy('          env:\n            - name: AZURE_CLIENT_SECRET\n              value: s3cr3t\n', '        azure.workload.identity/use: "false"\n'),
+      errors: [{ line: 16, column: 21, severity: 'info', message: 'Container api sets AZURE_CLIENT_SECRET in its env, a long-lived credential for EnvironmentCredential; this pod does not use Workload Identity, which would need none.' }],
+      output: null,
+    },
+    {
+      // Shaped like operators that authenticate with a service principal on purpose and read
+      // an optional client secret from their settings Secret (issue 13).
+      name: 'an operator reading an optional AZURE_CLIENT_SECRET from its settings Secret, no Workload Identity: info only',
+      code: `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: operator
+spec:
+  template:
+    spec:
+      serviceAccountName: operator
+      containers:
+        - name: manager
+          env:
+            - name: AZURE_CLIENT_SECRET
+              valueFrom:
+                secretKeyRef: {name: operator-settings, key: AZURE_CLIENT_SECRET, optional: true}
+`,
+      files: { 'sa.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: operator\n' },
+      errors: [{ line: 12, column: 21, severity: 'info', message: /^Container manager sets AZURE_CLIENT_SECRET in its env, a long-lived credential for EnvironmentCredential; this pod does not use Workload Identity/ }],
+      output: null,
+    },
+    {
+      name: 'a container built with <<: *defaults inherits the secret: found at the alias, the anchor is not edited',
+      code: `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  template:
+    metadata:
+      labels:
+        azure.workload.identity/use: "true"
+    spec:
+      initContainers:
+        - &defaults
+          name: migrate
+          image: api:1
+          env:
+            - name: AZURE_CLIENT_SECRET
+              valueFrom: {secretKeyRef: {name: sp, key: secret}}
+      containers:
+        - <<: *defaults
+          name: api
+`,
+      errors: [
+        // The anchor's own container: the entry is its own, but removing it would change the alias's user too.
+        { line: 16, column: 21, severity: 'error', message: `Init container migrate sets AZURE_CLIENT_SECRET in its env, ${WI_MSG}`, suggestions: [] },
+        {
+          line: 19, column: 15, endColumn: 24, severity: 'error',
+          message: `Container api sets AZURE_CLIENT_SECRET in its env (through *defaults), ${WI_MSG}`,
+          related: [{ file: 'test.yaml', line: 16 }],
+          suggestions: [],
+        },
+      ],
+      output: null,
+    },
+    {
+      name: 'merged from a list of anchors (<<: [*a, *b]): the first source that sets env wins',
+      code: `apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  labels:
+    azure.workload.identity/use: "true"
+x-base: &base
+  image: app:1
+x-creds: &creds
+  env:
+    - name: AZURE_USERNAME
+      value: svc@contoso.com
+    - name: AZURE_PASSWORD
+      valueFrom: {secretKeyRef: {name: svc, key: password}}
+spec:
+  containers:
+    - <<: [*base, *creds]
+      name: app
+`,
+      errors: [
+        {
+          line: 17, column: 19, endColumn: 25, severity: 'error',
+          message: `Container app sets AZURE_USERNAME and AZURE_PASSWORD in its env (through *creds), ${WI_MSG}`,
+          related: [{ file: 'test.yaml', line: 11 }, { file: 'test.yaml', line: 13 }],
+          suggestions: [],
+        },
+      ],
+      output: null,
+    },
+    {
+      name: 'an env item written as an alias: the item is removed from this list, the anchor stays',
+      code: `apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: Pod
+    metadata:
+      name: tool
+    spec:
+      containers:
+        - name: tool
+          env:
+            - &secret
+              name: AZURE_CLIENT_SECRET
+              valueFrom: {secretKeyRef: {name: sp, key: secret}}
+  - apiVersion: v1
+    kind: Pod
+    metadata:
+      name: api
+      labels: {azure.workload.identity/use: "true"}
+    spec:
+      containers:
+        - name: api
+          env:
+            - name: PORT
+              value: "80"
+            - *secret
+`,
+      errors: [
+        { line: 13, column: 21, severity: 'info', message: /^Container tool sets AZURE_CLIENT_SECRET in its env, a long-lived credential/, suggestions: [] },
+        {
+          line: 26, column: 15, severity: 'error',
+          message: `Container api sets AZURE_CLIENT_SECRET in its env (through *secret), ${WI_MSG}`,
+          related: [{ file: 'test.yaml', line: 13 }],
+          suggestions: [{ title: 'Remove AZURE_CLIENT_SECRET from container api' }],
+        },
+      ],
+      output: `apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: Pod
+    metadata:
+      name: tool
+    spec:
+      containers:
+        - name: tool
+          env:
+            - &secret
+              name: AZURE_CLIENT_SECRET
+              valueFrom: {secretKeyRef: {name: sp, key: secret}}
+  - apiVersion: v1
+    kind: Pod
+    metadata:
+      name: api
+      labels: {azure.workload.identity/use: "true"}
+    spec:
+      containers:
+        - name: api
+          env:
+            - name: PORT
+              value: "80"
 `,
     },
   ],

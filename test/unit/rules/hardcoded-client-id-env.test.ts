@@ -1,8 +1,8 @@
 import { runRuleTests } from '../rule-tester';
 import { hardcodedClientIdEnv } from '../../../src/rules/hardcoded-client-id-env';
 
-const ID = '11111111-2222-3333-4444-555555555555';
-const OTHER = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
+const ID = '6f1c3b5e-8a2d-4c1e-9b7a-3d5c687614bd';
+const OTHER = 'b6d8b871-a12a-431a-8e1a-0c4e2f9d7a15';
 
 const sa = (id: string | undefined, name = 'api') => `apiVersion: v1
 kind: ServiceAccount
@@ -33,7 +33,10 @@ const noIdEnv = '          env:\n            - name: PORT\n              value: 
 runRuleTests(hardcodedClientIdEnv, {
   valid: [
     { code: deploy(noIdEnv), files: { 'sa.yaml': sa(ID) } },
-    { name: 'a pod without the WI label', code: deploy(idEnv(`"${OTHER}"`)).replace('        azure.workload.identity/use: "true"\n', '        app: api\n'), files: { 'sa.yaml': sa(ID) } },
+    // Not a Workload Identity pod: no label, and its ServiceAccount has no client ID (issue 13).
+    { name: 'a pod without the WI label whose ServiceAccount has no client ID', code: deploy(idEnv(`"${OTHER}"`)).replace('        azure.workload.identity/use: "true"\n', '        app: api\n'), files: { 'sa.yaml': sa(undefined) } },
+    { name: 'a pod without the WI label whose ServiceAccount is not in the workspace', code: deploy(idEnv(`"${OTHER}"`)).replace('        azure.workload.identity/use: "true"\n', '        app: api\n') },
+    { name: 'the label opts out with "false"', code: deploy(idEnv(`"${OTHER}"`)).replace('azure.workload.identity/use: "true"', 'azure.workload.identity/use: "false"'), files: { 'sa.yaml': sa(ID) } },
     { name: 'the container is in skip-containers', code: deploy(idEnv(`"${OTHER}"`), '      annotations:\n        azure.workload.identity/skip-containers: api\n'), files: { 'sa.yaml': sa(ID) } },
     { name: 'envFrom is not consulted by the webhook', code: deploy('          envFrom:\n            - configMapRef: {name: ids}\n'), files: { 'sa.yaml': sa(ID), 'cm.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ids\ndata:\n  AZURE_CLIENT_ID: "${OTHER}"\n` } },
   ],
@@ -119,6 +122,68 @@ runRuleTests(hardcodedClientIdEnv, {
       code: deploy(idEnv('"${CLIENT_ID}"')),
       files: { 'sa.yaml': sa(ID) },
       errors: [{ line: 17, column: 22, severity: 'info', message: /one of the two is a placeholder/ }],
+      output: null,
+    },
+    // Masked and stand-in IDs as docs and samples write them (issue 13): never more than info.
+    ...['"xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"', '"7d8cdf74-xxxx-xxxx-xxxx-274d963d358b"', 'YOUR_CLIENT_ID', '"00000000-0000-0000-0000-000000000000"', '12345678-1234-1234-1234-123456789012', 'CLIENT_ID_HERE'].map((value) => ({
+      name: `a stand-in client ID in the env (${value}): info`,
+      code: deploy(idEnv(value)),
+      files: { 'sa.yaml': sa(ID) },
+      errors: [{ line: 17, column: 22, severity: 'info' as const, message: `Container api hard-codes AZURE_CLIENT_ID, which overrides the client-id annotation of ServiceAccount api; one of the two is a placeholder, so they cannot be compared.` }],
+      output: null,
+    })),
+    {
+      name: 'a masked annotation: info, whatever the env says',
+      code: deploy(idEnv(`"${OTHER}"`)),
+      files: { 'sa.yaml': sa('xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx') },
+      errors: [{ line: 17, column: 22, severity: 'info', message: /one of the two is a placeholder/ }],
+      output: null,
+    },
+    {
+      name: 'no label, but the ServiceAccount has a client ID: a Workload Identity pod',
+      code: deploy(idEnv(`"${OTHER}"`)).replace('        azure.workload.identity/use: "true"\n', '        app: api\n'),
+      files: { 'sa.yaml': sa(ID) },
+      errors: [{ line: 17, column: 22, severity: 'error', message: `Container api hard-codes AZURE_CLIENT_ID ${OTHER}, which overrides the client-id annotation ${ID} of ServiceAccount api, so the pod authenticates as a different identity.` }],
+      output: null,
+    },
+    {
+      name: 'the deprecated serviceAccount field names the ServiceAccount',
+      code: deploy(idEnv(`"${OTHER}"`)).replace('serviceAccountName: api', 'serviceAccount: runner'),
+      files: { 'sa.yaml': sa(ID, 'runner') },
+      errors: [{ line: 17, column: 22, severity: 'error', message: `Container api hard-codes AZURE_CLIENT_ID ${OTHER}, which overrides the client-id annotation ${ID} of ServiceAccount runner, so the pod authenticates as a different identity.`, related: [{ file: 'sa.yaml', line: 6 }] }],
+      output: null,
+    },
+    {
+      name: 'serviceAccountName wins over serviceAccount; an empty serviceAccountName does not',
+      code: deploy(idEnv(`"${OTHER}"`)).replace('serviceAccountName: api', 'serviceAccountName: ""\n      serviceAccount: runner'),
+      files: { 'sa.yaml': `${sa(ID, 'runner')}---\n${sa(OTHER, 'api')}` },
+      errors: [{ line: 18, column: 22, severity: 'error', message: /overrides the client-id annotation .* of ServiceAccount runner,/ }],
+      output: null,
+    },
+    {
+      name: 'AZURE_CLIENT_ID inherited through <<: *defaults: reported at the alias, no removal',
+      code: `apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  labels: {azure.workload.identity/use: "true"}
+x-defaults: &defaults
+  env:
+    - name: AZURE_CLIENT_ID
+      value: "${OTHER}"
+spec:
+  serviceAccountName: api
+  containers:
+    - <<: *defaults
+      name: app
+    - <<: *defaults
+      name: worker
+`,
+      files: { 'sa.yaml': sa(ID) },
+      errors: [
+        { line: 13, column: 11, severity: 'error', message: `Container app (through *defaults) hard-codes AZURE_CLIENT_ID ${OTHER}, which overrides the client-id annotation ${ID} of ServiceAccount api, so the pod authenticates as a different identity.`, suggestions: [{ title: 'Use this client ID on ServiceAccount api' }] },
+        { line: 15, column: 11, severity: 'error', message: /^Container worker \(through \*defaults\) hard-codes/, suggestions: [{ title: 'Use this client ID on ServiceAccount api' }] },
+      ],
       output: null,
     },
     {

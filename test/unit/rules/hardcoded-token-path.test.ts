@@ -27,6 +27,26 @@ runRuleTests(hardcodedTokenPath, {
       code: deploy('          volumeMounts:\n            - name: vault-token\n              mountPath: /var/run/secrets/tokens\n',
         '      volumes:\n        - name: vault-token\n          projected:\n            sources:\n              - serviceAccountToken: {path: vault-token, audience: vault}\n'),
     },
+    // Pods the webhook does not mutate project their own token, the only way they have (issue 13).
+    {
+      name: 'an operator without Workload Identity projects its own Azure token under /var/run/secrets/tokens',
+      code: deploy(`          env:
+            - name: AZURE_FEDERATED_TOKEN_FILE
+              value: /var/run/secrets/tokens/azure-identity-token
+          volumeMounts:
+            - name: azure-identity-token
+              mountPath: /var/run/secrets/tokens
+`, `      volumes:
+        - name: azure-identity-token
+          projected:
+            sources:
+              - serviceAccountToken: {path: azure-identity-token, audience: api://AzureADTokenExchange}
+`, '        app: operator\n'),
+    },
+    {
+      name: 'a container the webhook skips gets no token from it: its own is its business',
+      code: deploy('          env:\n            - name: AZURE_FEDERATED_TOKEN_FILE\n              value: /var/run/secrets/tokens/azure-identity-token\n').replace('      labels:\n', '      annotations:\n        azure.workload.identity/skip-containers: api\n      labels:\n'),
+    },
     { name: 'a path that only shares a prefix', code: deploy('          volumeMounts:\n            - name: cache\n              mountPath: /var/run/secrets/azure/tokens-cache\n', '      volumes:\n        - name: cache\n          emptyDir: {}\n') },
   ],
   invalid: [
@@ -46,9 +66,35 @@ runRuleTests(hardcodedTokenPath, {
       output: deploy('          env:\n            - name: PORT\n              value: "80"\n'),
     },
     {
-      name: 'valueFrom in a pod without WI: suggestion only',
-      code: deploy('          env:\n            - name: AZURE_FEDERATED_TOKEN_FILE\n              valueFrom: {configMapKeyRef: {name: wi, key: path}}\n', '', '        app: api\n'),
-      errors: [{ line: 15, column: 21, message: 'Container api sets AZURE_FEDERATED_TOKEN_FILE by hand, so the webhook does not inject its own, and the token path it injects moved in webhook v1.6.', suggestions: [{ title: 'Remove AZURE_FEDERATED_TOKEN_FILE from container api', output: deploy('', '', '        app: api\n') }] }],
+      name: 'valueFrom in a WI pod: safe removal',
+      code: deploy('          env:\n            - name: AZURE_FEDERATED_TOKEN_FILE\n              valueFrom: {configMapKeyRef: {name: wi, key: path}}\n'),
+      errors: [{ line: 15, column: 21, message: 'Container api sets AZURE_FEDERATED_TOKEN_FILE by hand, so the webhook does not inject its own, and the token path it injects moved in webhook v1.6.', suggestions: [{ title: 'Remove AZURE_FEDERATED_TOKEN_FILE from container api', output: deploy('') }] }],
+      output: deploy(''),
+    },
+    {
+      name: 'no label, but the ServiceAccount has a client ID: a Workload Identity pod',
+      code: deploy('          env:\n            - name: AZURE_FEDERATED_TOKEN_FILE\n              value: /var/run/secrets/azure/tokens/azure-identity-token\n', '', '        app: api\n').replace('    spec:\n', '    spec:\n      serviceAccountName: api\n'),
+      files: { 'sa.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: api\n  annotations:\n    azure.workload.identity/client-id: "6f1c3b5e-8a2d-4c1e-9b7a-3d5c687614bd"\n' },
+      errors: [{ line: 16, column: 21, severity: 'warning', message: /^Container api sets AZURE_FEDERATED_TOKEN_FILE by hand to a path under \/var\/run\/secrets\/azure\/tokens,/ }],
+      output: deploy('', '', '        app: api\n').replace('    spec:\n', '    spec:\n      serviceAccountName: api\n'),
+    },
+    {
+      name: 'inherited through <<: *defaults: reported at the alias, the anchor is left alone',
+      code: `apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  labels: {azure.workload.identity/use: "true"}
+x-wi: &wi
+  env:
+    - name: AZURE_FEDERATED_TOKEN_FILE
+      value: ${OLD_PATH}
+spec:
+  containers:
+    - name: app
+      <<: *wi
+`,
+      errors: [{ line: 13, column: 11, endColumn: 14, message: `Container app (through *wi) sets AZURE_FEDERATED_TOKEN_FILE by hand to a path under /var/run/secrets/azure/tokens, where webhooks before v1.6 put the token (v1.6 uses /var/run/secrets/azure/wi/token), and the webhook does not override a variable the env already names.`, suggestions: [] }],
       output: null,
     },
     {

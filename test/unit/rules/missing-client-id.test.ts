@@ -209,3 +209,55 @@ test('missing-client-id: the fix carries a snippet with the client ID as tab sto
   assert.equal(flow[0].newText, ', annotations: {azure.workload.identity/client-id: "<managed-identity-client-id>"}');
   assert.equal(flow[0].snippet, ', annotations: {azure.workload.identity/client-id: "${1:<managed-identity-client-id>}"\\}');
 });
+
+// Kustomize and project roots (issue 13).
+const APP = (extra = '') => `namespace: team\nresources: [../test.yaml, deploy.yaml]\n${extra}`;
+
+runRuleTests(missingClientId, {
+  valid: [
+    {
+      name: 'a patch of the overlay adds the client ID',
+      code: sa(),
+      files: {
+        'app/kustomization.yaml': APP('patches:\n  - path: client-id.yaml\n'),
+        'app/deploy.yaml': deploy(),
+        'app/client-id.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: api-sa\n  annotations:\n    azure.workload.identity/client-id: 6f1c3b5e-8a2d-4c1e-9b7a-3d5c687614bd\n',
+      },
+    },
+    {
+      name: 'a workload of another app runs as its own same-named ServiceAccount',
+      code: sa(),
+      files: { 'other/kustomization.yaml': 'resources: [deploy.yaml, sa.yaml]\n', 'other/deploy.yaml': deploy(), 'other/sa.yaml': sa('\n  annotations:\n    azure.workload.identity/client-id: "00000000-0000-0000-0000-000000000001"') },
+    },
+  ],
+  invalid: [
+    {
+      name: 'the kustomization puts both in one namespace (the ServiceAccount says prod, the Deployment nothing)',
+      code: sa(),
+      files: { 'app/kustomization.yaml': APP(), 'app/deploy.yaml': deploy().replace('  namespace: prod\n', '') },
+      errors: [{
+        line: 4,
+        column: 9,
+        severity: 'error',
+        message: 'ServiceAccount api-sa (as built by kustomization app) has no azure.workload.identity/client-id annotation, but Deployment api runs as it with the azure.workload.identity/use label, so the webhook gives its pods no AZURE_CLIENT_ID.',
+        related: [{ file: 'app/deploy.yaml', line: 11 }],
+        suggestions: [{ title: 'Add the azure.workload.identity/client-id annotation' }],
+      }],
+      output: null,
+    },
+    {
+      name: "only another app's workload runs as a ServiceAccount of this name: an info",
+      code: sa(),
+      files: { 'other/kustomization.yaml': 'resources: [deploy.yaml]\n', 'other/deploy.yaml': deploy() },
+      errors: [{
+        line: 4,
+        column: 9,
+        severity: 'info',
+        message: /^ServiceAccount api-sa has no .*, but Deployment api, in another project \(kustomization other\), runs as it/,
+        related: [{ file: 'other/deploy.yaml', line: 12 }],
+        suggestions: [{ title: 'Add the azure.workload.identity/client-id annotation' }],
+      }],
+      output: null,
+    },
+  ],
+});

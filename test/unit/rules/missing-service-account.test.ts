@@ -52,6 +52,18 @@ runRuleTests(missingServiceAccount, {
       output: null,
     },
     {
+      // Kubernetes runs a pod with an empty serviceAccountName as `default`, as with none.
+      name: 'an empty serviceAccountName is no name',
+      code: deploy('      serviceAccountName: ""\n' + containers),
+      errors: [{
+        line: 11,
+        column: 9,
+        severity: 'warning',
+        message: 'Deployment api asks for Workload Identity but names no serviceAccountName, so its pods run as ServiceAccount default (namespace prod), which has no azure.workload.identity/client-id annotation in this workspace.',
+      }],
+      output: null,
+    },
+    {
       name: 'cross-file: one suggestion per annotated ServiceAccount of the namespace, sorted',
       code: deploy(containers, 'true'),
       files: {
@@ -208,6 +220,35 @@ spec:
 `,
       files: { 'sa.yaml': sa('api-sa') },
       errors: [{ line: 10, column: 9, suggestions: [] }],
+    },
+  ],
+});
+
+// Kustomize (issue 13): a strategic-merge patch is never judged as a whole workload.
+const LABEL_PATCH = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    metadata:\n      labels:\n        azure.workload.identity/use: "true"\n';
+
+runRuleTests(missingServiceAccount, {
+  valid: [
+    { name: 'a label-only patch whose base is not in the workspace', code: LABEL_PATCH, files: { 'kustomization.yaml': 'resources: [https://github.com/contoso/base?ref=v1]\npatches:\n  - path: test.yaml\n' } },
+    {
+      name: 'a label-only patch whose base names its ServiceAccount',
+      code: LABEL_PATCH,
+      files: { 'kustomization.yaml': 'resources: [base/deploy.yaml]\npatchesStrategicMerge: [test.yaml]\n', 'base/deploy.yaml': deploy('      serviceAccountName: api-sa\n' + containers, '"true"').replace('        azure.workload.identity/use: "true"\n', '') },
+    },
+  ],
+  invalid: [
+    {
+      name: 'the base names no ServiceAccount and the patch adds the label: on the base, without fixes',
+      code: deploy(containers).replace('        azure.workload.identity/use: "true"\n', ''),
+      files: { 'app/kustomization.yaml': 'resources: [../test.yaml, sa.yaml]\npatches:\n  - path: wi.yaml\n', 'app/wi.yaml': LABEL_PATCH, 'app/sa.yaml': sa('api-sa') },
+      errors: [{
+        line: 4,
+        column: 9,
+        severity: 'warning',
+        message: 'Deployment api (as built by kustomization app) asks for Workload Identity but names no serviceAccountName, so its pods run as ServiceAccount default (namespace prod), which has no azure.workload.identity/client-id annotation in this workspace.',
+        suggestions: [],
+      }],
+      output: null,
     },
   ],
 });

@@ -248,7 +248,72 @@ spec:
       containers: []
 `,
       files: { 'sa.yaml': sa('api-sa', 'prod', '"${CLIENT_ID}"') },
-      errors: [{ line: 13, column: 27, severity: 'info', suggestions: [{ title: /^Add / }] }],
+      // The labels come from a helper the linter cannot read here (no chart): an info, at serviceAccountName as always.
+      errors: [{ line: 13, column: 27, severity: 'info', message: /sees no azure\.workload\.identity\/use label in spec\.template\.metadata\.labels \(\{\{- include "api\.selectorLabels" \. \| nindent 8 \}\} may add one/, suggestions: [{ title: /^Add / }] }],
+    },
+  ],
+});
+
+// Kustomize and project roots (issue 13): the label through a kustomization or a patch, and
+// ServiceAccounts of other apps of a monorepo.
+const clientSa = (ns = 'prod') => sa('api-sa', ns);
+const LABEL_PATCH = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    metadata:\n      labels:\n        azure.workload.identity/use: "true"\n';
+
+runRuleTests(missingUseLabel, {
+  valid: [
+    {
+      name: 'another app has a same-named ServiceAccount with a client ID; this app has its own without',
+      code: deploy(''),
+      files: { 'sa.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: api-sa\n  namespace: prod\n', 'other/kustomization.yaml': 'resources: [sa.yaml]\n', 'other/sa.yaml': clientSa() },
+    },
+    {
+      name: "the label comes from the kustomization's labels (includeTemplates)",
+      code: deploy(''),
+      files: { 'app/kustomization.yaml': 'labels:\n  - pairs: {azure.workload.identity/use: "true"}\n    includeTemplates: true\nresources: [../test.yaml, sa.yaml]\n', 'app/sa.yaml': clientSa() },
+    },
+    {
+      name: 'the label comes from a strategic-merge patch of the overlay',
+      code: deploy(''),
+      files: { 'app/kustomization.yaml': 'resources: [../test.yaml, sa.yaml]\npatches:\n  - path: wi.yaml\n', 'app/wi.yaml': LABEL_PATCH, 'app/sa.yaml': clientSa() },
+    },
+    {
+      name: 'a patch on its own (its base is not in the workspace) is no workload',
+      code: LABEL_PATCH.replace('        azure.workload.identity/use: "true"\n', '        team: a\n').replace('spec:\n  template:', 'spec:\n  template:\n    spec:\n      serviceAccountName: api-sa').replace(/\n {4}metadata:\n {6}labels:\n {8}team: a\n$/, '\n'),
+      files: { 'kustomization.yaml': 'resources: [https://github.com/contoso/base?ref=v1]\npatches:\n  - path: test.yaml\n', 'sa.yaml': clientSa('default') },
+    },
+  ],
+  invalid: [
+    {
+      name: 'only another app has the ServiceAccount: an info whose related location says where',
+      code: deploy(''),
+      files: { 'other/kustomization.yaml': 'resources: [sa.yaml]\n', 'other/sa.yaml': clientSa() },
+      errors: [{
+        line: 15,
+        column: 27,
+        severity: 'info',
+        message: 'Deployment api runs as ServiceAccount api-sa, which in another project (kustomization other) has an azure.workload.identity/client-id annotation, but spec.template.metadata.labels has no azure.workload.identity/use: "true" label, so the webhook injects nothing into its pods.',
+        related: [{ file: 'other/sa.yaml', line: 7 }],
+        suggestions: [{ title: 'Add azure.workload.identity/use: "true" to spec.template.metadata.labels', output: deploy('\n        azure.workload.identity/use: "true"') }],
+      }],
+      output: null,
+    },
+    {
+      name: 'a patch names the ServiceAccount, nothing adds the label: reported in the patch, without fixes',
+      code: 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      serviceAccountName: api-sa\n',
+      files: {
+        'app/kustomization.yaml': 'namespace: prod\nresources: [deploy.yaml, sa.yaml]\npatches:\n  - path: ../test.yaml\n',
+        'app/deploy.yaml': deploy('', ''),
+        'app/sa.yaml': clientSa(),
+      },
+      errors: [{
+        line: 8,
+        column: 27,
+        severity: 'warning',
+        message: /^Deployment api \(as built by kustomization app\) runs as ServiceAccount api-sa, which has an/,
+        related: [{ file: 'app/sa.yaml', line: 7 }],
+        suggestions: [],
+      }],
+      output: null,
     },
   ],
 });

@@ -3,7 +3,8 @@ import { proxySidecarPort } from '../../../src/rules/proxy-sidecar-port';
 
 const KEY = 'azure.workload.identity/proxy-sidecar-port';
 
-const deploy = (value: string, inject = true) => `apiVersion: apps/v1
+// A Workload Identity pod (its label after the annotations, so lines stay put) unless `wi` is false.
+const deploy = (value: string, inject = true, wi = true) => `apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: legacy
@@ -12,7 +13,7 @@ spec:
     metadata:
       annotations:
 ${inject ? '        azure.workload.identity/inject-proxy-sidecar: "true"\n' : ''}        ${KEY}: ${value}
-    spec:
+${wi ? '      labels: {azure.workload.identity/use: "true"}\n' : ''}    spec:
       containers:
         - name: app
 `;
@@ -68,7 +69,7 @@ runRuleTests(proxySidecarPort, {
       output: null,
     },
     {
-      name: 'without inject-proxy-sidecar the port is not read: a warning; the only annotation goes with template metadata',
+      name: 'without inject-proxy-sidecar the port is not read: a warning; the only annotation goes with annotations:',
       code: deploy('"none"', false),
       errors: [
         {
@@ -76,9 +77,30 @@ runRuleTests(proxySidecarPort, {
           column: 53,
           severity: 'warning',
           message: `The ${KEY} value "none" on the pod template of Deployment "legacy" is not a port number, so the webhook would reject the pod once inject-proxy-sidecar is added (it reads the port only then).`,
-          suggestions: [{ title: /^Remove the proxy-sidecar-port annotation/, output: 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: legacy\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n' }],
+          suggestions: [{ title: /^Remove the proxy-sidecar-port annotation/, output: 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: legacy\nspec:\n  template:\n    metadata:\n      labels: {azure.workload.identity/use: "true"}\n    spec:\n      containers:\n        - name: app\n' }],
         },
       ],
+      output: null,
+    },
+    {
+      name: 'a pod without Workload Identity: the webhook never reads it, info only; the only annotation goes with template metadata',
+      code: deploy('"http"', true, false),
+      errors: [
+        {
+          line: 10,
+          column: 53,
+          severity: 'info',
+          message: `The ${KEY} value "http" on the pod template of Deployment "legacy" is not a port number, so the webhook would reject the pod, but the webhook reads it only in the pods it mutates, and this pod does not use Workload Identity (no azure.workload.identity/use label, and no ServiceAccount with a client ID in the workspace).`,
+          suggestions: [{ title: /^Remove the proxy-sidecar-port annotation/, output: deploy('x', true, false).replace(`        ${KEY}: x\n`, '') }],
+        },
+      ],
+      output: null,
+    },
+    {
+      name: 'no label, but the ServiceAccount has a client ID: a Workload Identity pod',
+      code: deploy('"http"', true, false).replace('      containers:', '      serviceAccountName: api\n      containers:'),
+      files: { 'sa.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: api\n  annotations:\n    azure.workload.identity/client-id: "6f1c3b5e-8a2d-4c1e-9b7a-3d5c687614bd"\n' },
+      errors: [{ line: 10, column: 53, severity: 'error', message: /"http" .* is not a port number, so the webhook rejects the pod\.$/ }],
       output: null,
     },
     {

@@ -73,7 +73,7 @@ runRuleTests(proxySidecar, {
       output: null,
     },
     {
-      name: 'a Job never completes; the only annotation goes with its map',
+      name: 'a Job never completes; the only annotation goes with its annotations: key',
       code: `apiVersion: batch/v1
 kind: Job
 metadata:
@@ -83,6 +83,7 @@ spec:
     metadata:
       annotations:
         ${KEY}: "true"
+      labels: {azure.workload.identity/use: "true"}
     spec:
       restartPolicy: Never
       containers:
@@ -93,10 +94,38 @@ spec:
           line: 9,
           column: 9,
           message: `The ${KEY} annotation on the pod template of Job "migrate" injects the privileged azwi-proxy-init and azwi-proxy containers, and in a Job with a webhook older than v1.5.0 or on Kubernetes older than 1.32 the azwi-proxy sidecar keeps running after the work is done, so the Job never completes (since v1.5.0 on 1.32+ it is a native sidecar that stops with the Job).`,
-          suggestions: [{ title: 'Remove the inject-proxy-sidecar annotation', output: 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: migrate\n' }],
+          suggestions: [{ title: 'Remove the inject-proxy-sidecar annotation', output: 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\nspec:\n  template:\n    metadata:\n      labels: {azure.workload.identity/use: "true"}\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: migrate\n' }],
         },
       ],
       output: null,
+    },
+    {
+      name: 'a Job that does not use Workload Identity: nothing is injected yet, info; the only annotation goes with template metadata',
+      code: `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: migrate
+spec:
+  template:
+    metadata:
+      annotations:
+        ${KEY}: "false"
+    spec:
+      hostNetwork: true
+      containers:
+        - name: migrate
+`,
+      errors: [
+        {
+          line: 9,
+          column: 9,
+          severity: 'info',
+          message: `The ${KEY} annotation on the pod template of Job "migrate" would inject the privileged azwi-proxy-init and azwi-proxy containers (and, with hostNetwork: true, make the webhook reject the pod), but the webhook reads it only in the pods it mutates, and this pod does not use Workload Identity (no azure.workload.identity/use label, and no ServiceAccount with a client ID in the workspace).`,
+          related: [],
+          suggestions: [{ title: 'Remove the inject-proxy-sidecar annotation', output: 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\nspec:\n  template:\n    spec:\n      hostNetwork: true\n      containers:\n        - name: migrate\n' }],
+        },
+      ],
+      output: 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\nspec:\n  template:\n    spec:\n      hostNetwork: true\n      containers:\n        - name: migrate\n',
     },
     {
       name: 'CronJob with an unquoted false in a flow map, a Pod in a kind: List',
@@ -113,6 +142,7 @@ items:
           template:
             metadata:
               annotations: {team: data, "${KEY}": false}
+              labels: {azure.workload.identity/use: "true"}
             spec:
               containers: [{name: app}]
   - apiVersion: v1
@@ -121,12 +151,13 @@ items:
       name: p
       annotations:
         ${KEY}: 'False'
+      labels: {azure.workload.identity/use: "true"}
     spec:
       containers: [{name: app}]
 `,
       errors: [
         { line: 13, column: 41, severity: 'warning', message: /on the pod template of CronJob "nightly" is set to "false", but only its presence counts, so it injects .* in a CronJob with a webhook older than v1\.5\.0 or on Kubernetes older than 1\.32 the azwi-proxy sidecar keeps running after the work is done, so the Job never completes \(since v1\.5\.0 on 1\.32\+ it is a native sidecar that stops with the Job\)\.$/ },
-        { line: 21, column: 9, message: /on Pod "p" is set to "false"/ },
+        { line: 22, column: 9, message: /on Pod "p" is set to "false"/ },
       ],
       output: `apiVersion: v1
 kind: List
@@ -141,12 +172,14 @@ items:
           template:
             metadata:
               annotations: {team: data}
+              labels: {azure.workload.identity/use: "true"}
             spec:
               containers: [{name: app}]
   - apiVersion: v1
     kind: Pod
     metadata:
       name: p
+      labels: {azure.workload.identity/use: "true"}
     spec:
       containers: [{name: app}]
 `,

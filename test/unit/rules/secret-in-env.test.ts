@@ -94,5 +94,28 @@ items:
       errors: [{ line: 7, column: 22, message: /^The value of key eventhub in ConfigMap conns contains SharedAccessKey=, / }],
       output: null,
     },
+    {
+      name: 'a connection string in env every container merges in: any pod, reported at each alias',
+      code: `apiVersion: v1
+kind: Pod
+metadata:
+  name: batch
+x-env: &env
+  env:
+    - name: STORAGE
+      value: "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${KEY}"
+spec:
+  containers:
+    - <<: *env
+      name: a
+    - <<: *env
+      name: b
+`,
+      errors: [
+        { line: 11, column: 11, endColumn: 15, severity: 'warning', message: 'The literal value of STORAGE in container a (through *env) contains AccountKey=, a secret in plain text in the manifest; use Workload Identity with a role assignment instead, or at least a secretKeyRef.' },
+        { line: 13, column: 11, severity: 'warning', message: /^The literal value of STORAGE in container b \(through \*env\) contains AccountKey=/ },
+      ],
+      output: null,
+    },
   ],
 });

@@ -176,3 +176,49 @@ items:
     },
   ],
 });
+
+// Kustomize and project roots (issue 13).
+runRuleTests(serviceAccountNamespaceMismatch, {
+  valid: [
+    {
+      name: "the kustomization's namespace puts the workload with its ServiceAccount",
+      code: deploy('prod'),
+      files: { 'app/kustomization.yaml': 'namespace: staging\nresources: [../test.yaml, sa.yaml]\n', 'app/sa.yaml': sa('other') },
+    },
+    {
+      name: 'another app deploys a ServiceAccount of this name to this namespace',
+      code: deploy('prod'),
+      files: { 'other/kustomization.yaml': 'resources: [sa.yaml]\n', 'other/sa.yaml': sa('prod') },
+    },
+  ],
+  invalid: [
+    {
+      name: 'namespace set by the kustomization: said so, and no fix that edits metadata.namespace',
+      code: deploy('prod'),
+      files: { 'app/kustomization.yaml': 'namespace: team\nresources: [../test.yaml]\n', 'app/extra-sa.yaml': sa('other') },
+      errors: [{
+        line: 14,
+        column: 27,
+        severity: 'error',
+        message: 'Deployment api in namespace team (set by kustomization app) runs as ServiceAccount api-sa, which the workspace defines only in namespace other; the ServiceAccount must exist in the pod\'s own namespace, or the pod is rejected.',
+        related: [{ file: 'app/extra-sa.yaml', line: 4 }],
+        suggestions: [],
+      }],
+      output: null,
+    },
+    {
+      name: 'only another app defines it, in another namespace: an info',
+      code: deploy('prod'),
+      files: { 'other/kustomization.yaml': 'resources: [sa.yaml]\n', 'other/sa.yaml': sa('staging') },
+      errors: [{
+        line: 14,
+        column: 27,
+        severity: 'info',
+        message: /which is defined only in another project \(kustomization other\), in namespace staging;/,
+        related: [{ file: 'other/sa.yaml', line: 4 }],
+        suggestions: [{ title: 'Set metadata.namespace of this Deployment to staging' }],
+      }],
+      output: null,
+    },
+  ],
+});

@@ -3,7 +3,8 @@ import { skipContainersFormat } from '../../../src/rules/skip-containers-format'
 
 const KEY = 'azure.workload.identity/skip-containers';
 
-const deploy = (value: string, extra = '') => `apiVersion: apps/v1
+// A Workload Identity pod (its label after the annotations, so lines stay put) unless `wi` is false.
+const deploy = (value: string, extra = '', wi = true) => `apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: api
@@ -12,7 +13,7 @@ spec:
     metadata:
       annotations:
         ${KEY}: ${value}
-${extra}    spec:
+${extra}${wi ? '      labels: {azure.workload.identity/use: "true"}\n' : ''}    spec:
       initContainers:
         - name: istio-init
       containers:
@@ -141,6 +142,16 @@ items:
               initContainers: [{name: vault-agent}]
               containers: [{name: app}]
 `,
+    },
+    {
+      name: 'a pod without Workload Identity: the webhook never reads it, so info (the fix still applies)',
+      code: deploy('"istio-proxy,linkerd-proxy"', '', false),
+      errors: [{
+        line: 9, column: 50, severity: 'info',
+        message: `The ${KEY} value "istio-proxy,linkerd-proxy" on the pod template of Deployment "api" separates container names with ",", but the webhook splits only on ";", so none of "istio-proxy", "linkerd-proxy" is skipped; the webhook reads it only in the pods it mutates, and this pod does not use Workload Identity (no azure.workload.identity/use label, and no ServiceAccount with a client ID in the workspace).`,
+        suggestions: [{ title: "Separate container names with ';'", output: deploy('"istio-proxy;linkerd-proxy"', '', false) }],
+      }],
+      output: deploy('"istio-proxy;linkerd-proxy"', '', false),
     },
   ],
 });

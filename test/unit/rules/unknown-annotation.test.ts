@@ -36,6 +36,49 @@ runRuleTests(unknownAnnotation, {
     sa(`    azure.workload.identity/use-identity-binding: "true"\n`),
     sa(`    azure.workload.identity/{{ .Values.key }}: x\n`),
     sa(`    app.kubernetes.io/name: api\n    azure.workload.identity: odd-but-not-ours\n    example.com/azure.workload.identity-client-id: x\n`),
+    // The webhook's own objects, as upstream's deploy/azure-wi-webhook.yaml and Helm chart label them
+    // (and the AKS add-on's, and OpenShift's pod-identity-webhook): somebody else's prefix (issue 13).
+    {
+      name: 'azure-workload-identity.io/system on the webhook\'s own objects',
+      code: `apiVersion: v1
+kind: Namespace
+metadata:
+  labels:
+    azure-workload-identity.io/system: "true"
+    pod-security.kubernetes.io/enforce: restricted
+  name: azure-workload-identity-system
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  labels:
+    azure-workload-identity.io/system: "true"
+  name: azure-wi-webhook-admin
+  namespace: azure-workload-identity-system
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  labels:
+    azure-workload-identity.io/system: "true"
+  name: azure-wi-webhook-controller-manager
+  namespace: azure-workload-identity-system
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      azure-workload-identity.io/system: "true"
+  template:
+    metadata:
+      labels:
+        azure-workload-identity.io/system: "true"
+    spec:
+      serviceAccountName: azure-wi-webhook-admin
+      containers:
+        - name: manager
+          image: mcr.microsoft.com/oss/azure/workload-identity/webhook:v1.5.1
+`,
+    },
     `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -274,6 +317,48 @@ items:
       code: `apiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  annotations:\n    azure.workload.identity/client_id: "${GUID}"\nspec:\n  ports: [{port: 80}]\n`,
       errors: [{ line: 6, column: 5, message: /on Service "api"/ }],
       output: `apiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  annotations:\n    azure.workload.identity/client-id: "${GUID}"\nspec:\n  ports: [{port: 80}]\n`,
+    },
+    {
+      name: 'one of the webhook\'s keys under the foreign prefix is the webhook\'s key with the wrong prefix',
+      code: sa(`    azure-workload-identity.io/client-id: "${GUID}"\n    azure-workload-identity.io/system: "true"\n`),
+      errors: [{
+        line: 6, column: 5,
+        message: 'The annotation key "azure-workload-identity.io/client-id" on ServiceAccount "api" has the wrong prefix (the webhook reads only azure.workload.identity/), so it is silently ignored; the intended key is probably "azure.workload.identity/client-id".',
+        suggestions: [{ title: 'Rename to azure.workload.identity/client-id', output: sa(`    azure.workload.identity/client-id: "${GUID}"\n    azure-workload-identity.io/system: "true"\n`) }],
+      }],
+      output: sa(`    azure.workload.identity/client-id: "${GUID}"\n    azure-workload-identity.io/system: "true"\n`),
+    },
+    {
+      // A Terraform-written pod label seen in a public repository, as YAML.
+      name: 'azure-workload-identity/use: a near-miss prefix nobody uses',
+      code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: spin-test\n  labels:\n    azure-workload-identity/use: "true"\nspec:\n  containers: []\n',
+      errors: [{ line: 6, column: 5, message: /^The label key "azure-workload-identity\/use" on Pod "spin-test" has the wrong prefix/ }],
+      output: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: spin-test\n  labels:\n    azure.workload.identity/use: "true"\nspec:\n  containers: []\n',
+    },
+    {
+      name: 'a typo merged in from an anchor: reported at the alias, the anchor is not renamed',
+      code: `apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: ServiceAccount
+    metadata:
+      name: api
+      annotations: &wi
+        azure.workload.identity/clientId: "${GUID}"
+  - apiVersion: v1
+    kind: ServiceAccount
+    metadata:
+      name: worker
+      annotations:
+        <<: *wi
+        team: data
+`,
+      errors: [
+        { line: 9, column: 9, message: /"azure\.workload\.identity\/clientId" on ServiceAccount "api"/, suggestions: [] },
+        { line: 15, column: 13, endColumn: 16, message: /"azure\.workload\.identity\/clientId" on ServiceAccount "worker" .* probably "azure\.workload\.identity\/client-id"\.$/, suggestions: [] },
+      ],
+      output: null,
     },
   ],
 });

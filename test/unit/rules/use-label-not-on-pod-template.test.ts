@@ -148,5 +148,119 @@ spec:
       containers: []
 `,
     },
+    {
+      // The shape of Azure-Samples/azure-ad-workload-identity scripts/todolist.yml (issue 13).
+      name: 'in the selector AND on the template: still a warning (the selector is immutable), no fix',
+      code: `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: todolist-api
+spec:
+  replicas: 1
+  selector:
+    matchLabels:
+      app: todolist-api
+      azure.workload.identity/use: "true"
+  template:
+    metadata:
+      labels:
+        app: todolist-api
+        azure.workload.identity/use: "true"
+    spec:
+      containers: []
+`,
+      errors: [{
+        line: 10, column: 7, endColumn: 34, severity: 'warning',
+        message: 'The azure.workload.identity/use label is in spec.selector.matchLabels, which cannot be changed once the Deployment exists: removing or changing the label later fails with "field is immutable" and means deleting and recreating the Deployment. The webhook reads it only from spec.template.metadata.labels, which has it too, so the selector does not need it; no fix is offered, as a selector cannot be edited in place.',
+        suggestions: [],
+      }],
+      output: null,
+    },
+    {
+      name: 'a matchExpressions key: warning at the key, no fix',
+      code: `apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: agent
+spec:
+  selector:
+    matchExpressions:
+      - {key: app, operator: In, values: [agent]}
+      - key: azure.workload.identity/use
+        operator: Exists
+  template:
+    metadata:
+      labels: {app: agent, azure.workload.identity/use: "true"}
+    spec:
+      containers: []
+`,
+      errors: [{ line: 9, column: 9, severity: 'warning', message: /^The azure\.workload\.identity\/use label is in a spec\.selector\.matchExpressions key, which cannot be changed once the DaemonSet exists: .* which has it too, so the selector does not need it; no fix is offered/, suggestions: [] }],
+      output: null,
+    },
+    {
+      name: 'the template inherits the label through <<: *labels: only the selector is reported',
+      code: `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  labels: &labels
+    app: api
+    azure.workload.identity/use: "true"
+spec:
+  selector:
+    matchLabels: *labels
+  template:
+    metadata:
+      labels:
+        <<: *labels
+        tier: web
+    spec:
+      containers: []
+`,
+      errors: [{ line: 10, column: 18, endColumn: 25, severity: 'warning', message: /^The azure\.workload\.identity\/use label is in spec\.selector\.matchLabels, which cannot be changed/, suggestions: [] }],
+      output: null,
+    },
+    {
+      name: 'in the selector through an alias, not on the template: the error points at the alias; the label is added to the template',
+      code: `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  labels: &sel {app: api, azure.workload.identity/use: "true"}
+spec:
+  selector:
+    matchLabels: *sel
+  template:
+    metadata:
+      labels:
+        app: api
+    spec:
+      containers: []
+`,
+      errors: [
+        { line: 5, column: 27, message: "The azure.workload.identity/use label is on the Deployment's own metadata.labels, where the webhook never looks; it must be in spec.template.metadata.labels.", suggestions: [] },
+        {
+          line: 8, column: 18, severity: 'error',
+          message: 'The azure.workload.identity/use label is in spec.selector.matchLabels but not in spec.template.metadata.labels, where the webhook reads it (and which the selector must match); and a selector cannot be changed once the Deployment exists: removing or changing the label later fails with "field is immutable" and means deleting and recreating the Deployment.',
+          suggestions: [{ title: 'Add the label to spec.template.metadata.labels (the selector is left as it is)' }],
+        },
+      ],
+      output: `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  labels: &sel {app: api, azure.workload.identity/use: "true"}
+spec:
+  selector:
+    matchLabels: *sel
+  template:
+    metadata:
+      labels:
+        app: api
+        azure.workload.identity/use: "true"
+    spec:
+      containers: []
+`,
+    },
   ],
 });

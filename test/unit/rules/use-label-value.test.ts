@@ -76,5 +76,39 @@ spec:
           containers: []
 `,
     },
+    {
+      name: 'an unquoted true merged in from an anchor two workloads share: found at the alias, the anchor is not edited',
+      code: `apiVersion: v1
+kind: List
+items:
+  - apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: api
+    spec:
+      template:
+        metadata:
+          labels: &wi {app: shop, azure.workload.identity/use: true}
+        spec:
+          containers: []
+  - apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: worker
+    spec:
+      template:
+        metadata:
+          labels:
+            <<: *wi
+            tier: worker
+        spec:
+          containers: []
+`,
+      errors: [
+        { line: 11, column: 64, message: 'The label value is the YAML boolean true, which the API server rejects as a label value; quote it as "true".', suggestions: [] },
+        { line: 22, column: 17, endColumn: 20, message: 'The label value is the YAML boolean true, which the API server rejects as a label value; quote it as "true".', suggestions: [] },
+      ],
+      output: null,
+    },
   ],
 });

@@ -1,0 +1,3 @@
+{{- define "billing.podLabels" -}}
+app: billing
+{{- end }}
