@@ -1,6 +1,6 @@
 import { builtBy, rendered } from '../manifests/cross-file';
 import { docRange, originOf, type ManifestDoc } from '../manifests/document';
-import { insertPair, quote } from '../manifests/edits';
+import { insertPair, quote, replaceNode } from '../manifests/edits';
 import { keyState } from '../manifests/helm';
 import { findPair, getNode, getString, isMap, isScalar } from '../manifests/nodes';
 import { podTemplate, serviceAccountName } from '../manifests/objects';
@@ -30,6 +30,10 @@ export const missingServiceAccount: Rule = defineRule({
     if (label ? useLabelOptsOut(label.value) : labelState!.state !== 'present') return;
     // An empty name is no name: Kubernetes runs the pod as `default` (serviceAccountName() says so).
     if (serviceAccountName(t)) return;
+    // A name written as something other than a string (`serviceAccountName: 42`) is a schema
+    // error the API server rejects, not a missing name: another tool says so, this rule stays quiet.
+    const written = { name: findPair(t.spec, 'serviceAccountName'), legacy: findPair(t.spec, 'serviceAccount') };
+    if ([written.name, written.legacy].some((p) => p && !isEmptyValue(p.value))) return;
     // A chart may set it from its values or a helper: then it cannot be known before install.
     const specPath = [...t.path, 'spec'];
     const named = obj.doc.templated ? ['serviceAccountName', 'serviceAccount'].map((k) => keyState(obj, specPath, k).state) : [];
@@ -44,8 +48,12 @@ export const missingServiceAccount: Rule = defineRule({
       .map((sa) => sa.name as string))].sort();
     const fixes: Fix[] = [];
     if (t.spec && isMap(t.spec)) {
+      // An empty `serviceAccountName:` is filled in; otherwise the key is added (never a second one).
+      const empty = written.name ?? written.legacy;
       for (const name of candidates) {
-        const edits = insertPair(ctx.doc, t.spec, 'serviceAccountName', scalar(ctx.doc, name), { atStart: true });
+        const edits = empty
+          ? (empty.value ? replaceNode(ctx.doc, empty.value, scalar(ctx.doc, name)) : [])
+          : insertPair(ctx.doc, t.spec, 'serviceAccountName', scalar(ctx.doc, name), { atStart: true });
         if (edits.length) fixes.push({ title: `Run as ServiceAccount ${name}`, safe: false, edits });
       }
     }
@@ -72,3 +80,8 @@ function scalar(doc: ManifestDoc, name: string): string {
   return /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name) && !/^[-+.0-9eE]+$|^(true|false|null|yes|no|on|off|y|n)$/i.test(name) ? name : quote(doc, name);
 }
 
+/** `key:`, `key: ""`, `key: null`, `key: ~`: Kubernetes reads all of them as no name. */
+function isEmptyValue(node: unknown): boolean {
+  if (node === null || node === undefined) return true;
+  return isScalar(node) && (node.value === null || node.value === '');
+}

@@ -64,6 +64,24 @@ runRuleTests(missingServiceAccount, {
       output: null,
     },
     {
+      // The fix fills the empty name in; a second serviceAccountName key would be a duplicate key.
+      name: 'an empty serviceAccountName is filled in by the fix, never written twice',
+      code: deploy('      serviceAccountName:\n' + containers),
+      files: { 'sas.yaml': sa('api-sa') },
+      errors: [{
+        line: 11,
+        column: 9,
+        suggestions: [{ title: 'Run as ServiceAccount api-sa', output: deploy('      serviceAccountName: api-sa\n' + containers) }],
+      }],
+      output: null,
+    },
+    {
+      // `serviceAccountName: 42` is a schema error the API server rejects, not a missing name.
+      name: 'a serviceAccountName that is not a string is not this rule\'s to report',
+      code: deploy('      serviceAccountName: 42\n' + containers),
+      errors: [],
+    },
+    {
       name: 'cross-file: one suggestion per annotated ServiceAccount of the namespace, sorted',
       code: deploy(containers, 'true'),
       files: {
