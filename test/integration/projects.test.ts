@@ -50,8 +50,10 @@ export function registerProjectTests(): void {
       const deploy = workspaceUri('projects', 'chart', 'templates', 'deployment.yaml');
       const helpers = workspaceUri('projects', 'chart', 'templates', '_helpers.tpl');
       await open(deploy);
-      const d = await waitFor('missing-use-label at the include line', () => wiDiagnostics(deploy).find((x) => codeOf(x) === 'missing-use-label'));
-      assert.equal(d.range.start.line, 8);
+      // At the serviceAccountName that asks for an identity; the include that writes the labels is related.
+      const d = await waitFor('missing-use-label at the serviceAccountName line', () => wiDiagnostics(deploy).find((x) => codeOf(x) === 'missing-use-label'));
+      assert.equal(d.range.start.line, 10);
+      assert.ok(d.relatedInformation?.some((r) => r.location.range.start.line === 8), 'the include line is a related location');
       assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
       assert.doesNotMatch(d.message, /__[a-z0-9]{3,}__/);
       const original = new TextDecoder().decode(await vscode.workspace.fs.readFile(helpers));
