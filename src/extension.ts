@@ -9,6 +9,7 @@ import { registerDiagnoseCommands, type DiagnoseApi } from './editor/diagnose/re
 import { PromptSeam } from './editor/diagnose/prompts';
 import { readDiagnoseSettings } from './editor/diagnose/settings';
 import { registerLinting } from './editor/register-linting';
+import { safeLog } from './editor/safe-output';
 import { registerTree, type TreeApi } from './editor/tree/register-tree';
 import { registerWalkthrough, WalkthroughProgress, type WalkthroughApi } from './editor/walkthrough';
 import { DiagnosisOverlays } from './tree/overlay';
@@ -24,7 +25,7 @@ export interface WorkloadIdentityDoctorApi extends DiagnoseApi, TreeApi {
 export function activate(context: vscode.ExtensionContext): WorkloadIdentityDoctorApi {
   const log = vscode.window.createOutputChannel('Workload Identity Doctor', { log: true });
   context.subscriptions.push(log);
-  const { linter, manifests } = registerLinting(context, log);
+  const { linter, manifests } = registerLinting(context, safeLog(log));
   // One prompts seam and one Azure access for every command, so a test's replacements reach them all.
   const prompts = new PromptSeam();
   const azure = new AzureAccess();

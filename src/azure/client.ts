@@ -1,7 +1,9 @@
 // AzureClient: the AzureApi over the Azure SDK. Managed identities and their federated
 // credentials go through @azure/arm-msi; Resource Graph (one query finds an identity or a cluster
 // across every subscription the user can read), Microsoft Graph and Entra's token endpoint go
-// through the SDK's HTTP pipeline (retries with Retry-After on 429, TLS options, cancellation).
+// through the SDK's HTTP pipeline (TLS options, cancellation). Every pipeline retries through
+// deadline.ts: 429/503 after the Retry-After Azure asks for and 5xx with backoff, all within one
+// deadline per request (the timeout) — a wait that would pass it is not waited for.
 // Every call ends as a value or an AzureFailure; nothing here throws for an HTTP problem.
 
 import type { TokenCredential } from '@azure/core-auth';
@@ -11,6 +13,7 @@ import {
   type HttpClient, type Pipeline, type PipelinePolicy,
 } from '@azure/core-rest-pipeline';
 import { entraDescription, isTransient } from './entra-errors';
+import { installDeadlineRetry, type DeadlineRetryOptions } from './deadline';
 import { armError, toAzureFailure, type AzureCall } from './failures';
 import { identityFromRow, Queries } from './queries';
 import { readHeldRoles, readResources, readRoleAssignments, type RbacPort } from './role-reads';
@@ -18,7 +21,7 @@ import {
   azErr, azOk,
   type AksCluster, type AppRegistration, type AzureApi, type AzureClientOptions, type AzureEndpoints, type AzureResource,
   type AzureResult, type ExchangeResult, type FederatedCredential, type ManagedIdentity, type RoleAssignment,
-  type SignedInAccount,
+  type SignedInAccount, type WritePrecondition,
 } from './types';
 
 const RESOURCE_GRAPH_API = '2022-10-01';
@@ -69,12 +72,18 @@ export class AzureClient implements AzureApi {
     return this.endpoints.ca ? { tlsOptions: { ca: this.endpoints.ca } } : {};
   }
 
-  /** A pipeline that authenticates for `scope` (or not at all), retries 429/5xx and counts requests. */
+  /** How every pipeline retries: at most 3 times, within one deadline per request (deadline.ts). */
+  private retry(): DeadlineRetryOptions {
+    return { timeoutMs: this.timeoutMs, maxRetries: 3, maxRetryDelayInMs: 5000 };
+  }
+
+  /** A pipeline that authenticates for `scope` (or not at all), retries 429/5xx within the deadline and counts requests. */
   private pipeline(scope: string | undefined): Pipeline {
     const key = scope ?? '';
     let p = this.pipelines.get(key);
     if (!p) {
-      p = createPipelineFromOptions({ ...this.tls(), retryOptions: { maxRetries: 3, maxRetryDelayInMs: 5000 }, userAgentOptions: { userAgentPrefix: 'wi-doctor' } });
+      p = createPipelineFromOptions({ ...this.tls(), userAgentOptions: { userAgentPrefix: 'wi-doctor' } });
+      installDeadlineRetry(p, this.retry());
       if (scope && this.credential) p.addPolicy(bearerTokenAuthenticationPolicy({ credential: this.credential, scopes: scope }));
       p.addPolicy(this.counting, { phase: 'Retry' });
       this.pipelines.set(key, p);
@@ -88,9 +97,9 @@ export class AzureClient implements AzureApi {
       c = new ManagedServiceIdentityClient(this.credential!, subscriptionId, {
         endpoint: this.endpoints.arm,
         credentialScopes: [`${this.endpoints.arm}/.default`],
-        retryOptions: { maxRetries: 3, maxRetryDelayInMs: 5000 },
         ...this.tls(),
       });
+      installDeadlineRetry(c.pipeline, this.retry());
       c.pipeline.addPolicy(this.counting, { phase: 'Retry' });
       this.msi.set(subscriptionId, c);
     }
@@ -143,7 +152,7 @@ export class AzureClient implements AzureApi {
       const body = JSON.stringify({ query, options: { ...options, $top: 1000, ...(skipToken ? { $skipToken: skipToken } : {}) } });
       const r = await this.send<{ data?: T[]; $skipToken?: string }>(call, `${this.endpoints.arm}/.default`, { url: `${this.endpoints.arm}/providers/Microsoft.ResourceGraph/resources?api-version=${RESOURCE_GRAPH_API}`, method: 'POST', body }, signal);
       if (!r.ok) return r;
-      rows.push(...(r.value.json.data ?? []));
+      for (const row of r.value.json.data ?? []) rows.push(row); // a loop: a page is as long as the server makes it
       skipToken = r.value.json.$skipToken || undefined;
     } while (skipToken);
     return azOk(rows);
@@ -220,15 +229,17 @@ export class AzureClient implements AzureApi {
     }
   }
 
-  async createFederatedCredential(identity: ManagedIdentity, fc: FederatedCredential, signal?: AbortSignal): Promise<AzureResult<FederatedCredential>> {
+  async createFederatedCredential(identity: ManagedIdentity, fc: FederatedCredential, signal?: AbortSignal, precondition?: WritePrecondition): Promise<AzureResult<FederatedCredential>> {
     const call = { what: `write federated credential "${fc.name}" on managed identity ${identity.name}`, role: 'Managed Identity Contributor' };
     const none = this.notSignedIn<FederatedCredential>(call);
     if (none) return none;
+    // RFC 7232 preconditions: ARM passes them to Microsoft.ManagedIdentity (see types.ts).
+    const customHeaders: Record<string, string> | undefined = precondition === 'absent' ? { 'If-None-Match': '*' } : precondition === 'present' ? { 'If-Match': '*' } : undefined;
     try {
       const r = await this.msiClient(identity.subscriptionId).federatedIdentityCredentials.createOrUpdate(
         identity.resourceGroup, identity.name, fc.name,
         { issuer: fc.issuer, subject: fc.subject, audiences: fc.audiences },
-        { abortSignal: signal, requestOptions: { timeout: this.timeoutMs } },
+        { abortSignal: signal, requestOptions: { timeout: this.timeoutMs, ...(customHeaders ? { customHeaders } : {}) } },
       );
       return azOk({ id: r.id, name: r.name ?? fc.name, issuer: r.issuer ?? fc.issuer, subject: r.subject ?? fc.subject, audiences: r.audiences ?? fc.audiences, createdAt: r.systemData?.createdAt?.toISOString(), modifiedAt: r.systemData?.lastModifiedAt?.toISOString() });
     } catch (e) {

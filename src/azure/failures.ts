@@ -31,6 +31,41 @@ export function armError(body: string): { code?: string; message?: string } {
   return {};
 }
 
+/**
+ * A retry Azure asked for (429, or 503 with Retry-After) whose wait would end after the request's
+ * deadline, so it was not waited for (thrown by deadline.ts's retry policy; defined here, free of
+ * the SDK, so that toAzureFailure knows it wherever it is loaded).
+ */
+export class RetryPastDeadlineError extends Error {
+  override readonly name = 'RetryPastDeadlineError';
+  constructor(
+    readonly statusCode: number,
+    /** What Azure asked for. */
+    readonly retryAfterMs: number,
+    /** The timeout the deadline comes from. */
+    readonly timeoutMs: number,
+    /** Azure's error code (ARM's `error.code`), when its body said. */
+    readonly code: string | undefined,
+  ) {
+    super(`HTTP ${statusCode}: asked to retry after ${retryAfterMs} ms, past the deadline of ${timeoutMs} ms`);
+  }
+}
+
+const seconds = (ms: number): number => Math.round(ms / 100) / 10;
+
+/** The sentence for a retry not waited for: what Azure asked, what the timeout is, how to get further. */
+function pastDeadline(e: RetryPastDeadlineError, call: AzureCall): AzureFailure {
+  const code = e.code ? ` ${e.code}` : '';
+  const why = e.statusCode === 429 ? `Azure is throttling requests (429${code})` : `Azure is unavailable (${e.statusCode}${code})`;
+  return {
+    kind: e.statusCode === 429 ? 'throttled' : 'server',
+    status: e.statusCode,
+    code: e.code,
+    transient: true,
+    message: `${why} and asked to retry after ${seconds(e.retryAfterMs)} s, but the timeout is ${seconds(e.timeoutMs)} s, so it did not wait and could not ${call.what}. Try again in a minute, or raise the timeout (CLI --timeout, setting wiDoctor.diagnose.timeoutSeconds).`,
+  };
+}
+
 export function signInHint(cloud: string): string {
   return cloud === 'custom' ? 'Sign in to Azure again.' : 'Sign in to Azure again (in VS Code: "Sign in to Azure" in the report; on the command line: `az login`).';
 }
@@ -40,6 +75,7 @@ export function toAzureFailure(e: unknown, call: AzureCall, cloud: string, signa
   const name = err.name ?? '';
   const message = (err.message ?? String(e)).split('\n')[0]!.slice(0, 400);
   if (signal?.aborted) return { kind: 'cancelled', message: 'Cancelled.' };
+  if (e instanceof RetryPastDeadlineError) return pastDeadline(e, call);
   // Not ours, so the pipeline's own per-request timeout aborted it.
   if (name === 'AbortError' || err.code === 'REQUEST_ABORTED') return { kind: 'timeout', message: `No answer from Azure in time while trying to ${call.what}.` };
   if (name === 'AggregateAuthenticationError') {
@@ -79,6 +115,8 @@ export function toAzureFailure(e: unknown, call: AzureCall, cloud: string, signa
       return { kind: 'not-found', status, code, message: `Not found while trying to ${call.what} (404${code ? ` ${code}` : ''}): ${message}` };
     case 409:
       return { kind: 'conflict', status, code, message: `Conflict while trying to ${call.what} (409${code ? ` ${code}` : ''}): ${message}` };
+    case 412:
+      return { kind: 'precondition-failed', status, code, message: `Azure refused to ${call.what} (412 Precondition Failed${code ? ` ${code}` : ''}): it was created, changed or deleted meanwhile, so nothing was written.` };
     case 429:
       return { kind: 'throttled', status, code, message: `Azure kept throttling (429) while trying to ${call.what}; gave up after retrying. Try again in a minute.` };
     case 400:

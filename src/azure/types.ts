@@ -12,6 +12,7 @@ export type AzureFailureKind =
   | 'forbidden' // 403: the role needed is named in the message
   | 'not-found'
   | 'conflict' // 409 (e.g. concurrent federated credential writes)
+  | 'precondition-failed' // 412: the If-Match / If-None-Match of a write did not hold
   | 'throttled' // 429 after retries
   | 'timeout'
   | 'cancelled'
@@ -175,6 +176,9 @@ export type ExchangeResult =
       attempts?: number;
     };
 
+/** The precondition of a federated credential write: none of that name may exist (`absent`), or one must (`present`). */
+export type WritePrecondition = 'absent' | 'present';
+
 /** Who is signed in, as far as the credential tells; `label` names the cloud when it is not a real one (the demo). */
 export interface SignedInAccount {
   tenantId?: string;
@@ -201,7 +205,14 @@ export interface AzureApi {
   /** One federated credential by name; undefined when there is none (the precondition of a write). */
   getFederatedCredential(identity: ManagedIdentity, name: string, signal?: AbortSignal): Promise<AzureResult<FederatedCredential | undefined>>;
   listAppFederatedCredentials(app: AppRegistration, signal?: AbortSignal): Promise<AzureResult<FederatedCredential[]>>;
-  createFederatedCredential(identity: ManagedIdentity, fc: FederatedCredential, signal?: AbortSignal): Promise<AzureResult<FederatedCredential>>;
+  /**
+   * Creates or replaces a federated credential. `precondition` is the write's HTTP precondition
+   * (RFC 7232): `absent` sends `If-None-Match: *` (create only: Azure must refuse with 412 if a
+   * credential of that name exists), `present` sends `If-Match: *` (replace only: refused if it no
+   * longer exists). ARM hands conditional headers to the resource provider; the provider's API
+   * defines no ETag for federated credentials, so callers also read and compare just before.
+   */
+  createFederatedCredential(identity: ManagedIdentity, fc: FederatedCredential, signal?: AbortSignal, precondition?: WritePrecondition): Promise<AzureResult<FederatedCredential>>;
   /** The principal's role assignments, each with its role definition (permissions included) when it can be read. */
   listRoleAssignments(principalId: string, signal?: AbortSignal): Promise<AzureResult<RoleAssignment[]>>;
   /**

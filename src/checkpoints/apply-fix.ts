@@ -3,15 +3,41 @@
 // only makes sure that what is applied is what was shown: a server-side dry run first (RBAC,
 // validation and admission webhooks all answer without anything being stored), then the same
 // patch for real. Each failure says which step failed, in the failure's own sentence.
+//
+// Writes that cannot clobber: every patch carries the `metadata.resourceVersion` the plan was
+// computed from (FixPlan.target.resourceVersion), the API server's optimistic-concurrency
+// precondition. The server applies the patch to the object as stored and refuses to store a
+// result whose resourceVersion differs from the stored one (409 Conflict; a dry run is checked the
+// same way), so a change made by anyone between the read and the write — the user's, a
+// controller's, a GitOps tool's — stops the fix with nothing written, and the sentence names both
+// versions. A plan without a resourceVersion is refused before anything is sent. (Chosen over
+// server-side apply: apply detects conflicts only on fields another manager owns, and cannot
+// remove a field it does not own, which the misspelt-annotation fix needs.)
 
-import type { ClusterApi, KubeFailure, KubeObject, WriteOptions } from '../cluster/types';
-import type { FixPlan } from './types';
+import type { ClusterApi, KubeFailure, KubeObject, PatchType, WriteOptions } from '../cluster/types';
+import type { CheckpointId, CheckpointResult, FixPlan } from './types';
+import { shq } from '../util/shell';
 
-export type FixStep = 'input' | 'dry-run' | 'apply';
+export type FixStep = 'input' | 'precondition' | 'dry-run' | 'apply';
 
 export type ApplyFixResult =
-  | { ok: true; object: KubeObject; patch: unknown; command: string }
-  | { ok: false; step: FixStep; message: string; failure?: KubeFailure };
+  | {
+      ok: true;
+      object: KubeObject;
+      /** The patch as sent, the resourceVersion precondition included. */
+      patch: unknown;
+      command: string;
+      /** The object's resourceVersion after our write (a later write of ours that follows this one must start from it). */
+      resourceVersion: string;
+    }
+  | {
+      ok: false;
+      step: FixStep;
+      message: string;
+      failure?: KubeFailure;
+      /** Set when the object changed (or went away) since it was read: nothing was written. */
+      changed?: { from: string; to?: string; deleted?: boolean };
+    };
 
 export interface ApplyFixOptions {
   /** The value a plan with `input` needs (the client ID); checked against `input.pattern`. */
@@ -19,6 +45,41 @@ export interface ApplyFixOptions {
   signal?: AbortSignal;
   /** Who the server records as the writer (managedFields). */
   fieldManager?: string;
+  /**
+   * What read the object the plan was computed from, for the sentence on a conflict: a diagnosis
+   * (default; "run the diagnosis again") or the sidebar's live view.
+   */
+  readBy?: 'diagnosis' | 'view';
+}
+
+/**
+ * The patch with the precondition in it: `metadata.resourceVersion` merged into a merge or
+ * strategic merge patch, or a `replace` of `/metadata/resourceVersion` first in a JSON patch. In
+ * every case the object the server would store carries `resourceVersion`, so the server refuses
+ * it with 409 Conflict unless the object is still at that version.
+ */
+export function withResourceVersion(patchType: PatchType, patch: unknown, resourceVersion: string): unknown {
+  if (patchType === 'json') {
+    const ops = Array.isArray(patch) ? patch : [];
+    return [{ op: 'replace', path: '/metadata/resourceVersion', value: resourceVersion }, ...ops];
+  }
+  const body = (patch && typeof patch === 'object' && !Array.isArray(patch) ? structuredClone(patch) : {}) as Record<string, unknown>;
+  const meta = body.metadata && typeof body.metadata === 'object' && !Array.isArray(body.metadata) ? (body.metadata as Record<string, unknown>) : {};
+  body.metadata = { ...meta, resourceVersion };
+  return body;
+}
+
+/**
+ * Which checkpoints to run again after `plan` was applied: the plan's own, and every checkpoint
+ * whose remediation offers a plan for the same object — that plan was computed from the version
+ * our write replaced, so it is computed again from a fresh read rather than kept with a stale
+ * resourceVersion (it would be refused, our own write being the change).
+ */
+export function recheckAfter(results: readonly CheckpointResult[], plan: FixPlan): CheckpointId[] {
+  const same = (t: FixPlan['target']) => t.type.group === plan.target.type.group && t.type.plural === plan.target.type.plural && t.namespace === plan.target.namespace && t.name === plan.target.name;
+  const ids = new Set<CheckpointId>(plan.rerun);
+  for (const r of results) if (r.remediation.some((x) => x.fix && same(x.fix.target))) ids.add(r.id);
+  return [...ids];
 }
 
 /** The plan with the user's value filled in: the exact patch, command and change lines to show and apply. */
@@ -43,7 +104,7 @@ export function resolveFix(plan: FixPlan, value?: string): { ok: true; value: Re
   let replaced = false;
   const changes = plan.changes.map((c) => c.replace(placeholder, () => ((replaced = true), `"${v}"`)));
   if (!replaced) changes.unshift(`${plan.input.patchPath.join('.')} = "${v}"`);
-  return { ok: true, value: { patch, command: plan.command.replace(placeholder, v), changes } };
+  return { ok: true, value: { patch, command: plan.command.replace(placeholder, () => shq(v)), changes } };
 }
 
 function setAtPath(root: Record<string, unknown>, path: readonly string[], value: string): boolean {
@@ -62,21 +123,56 @@ function setAtPath(root: Record<string, unknown>, path: readonly string[], value
 export async function applyFix(cluster: ClusterApi, plan: FixPlan, opts: ApplyFixOptions = {}): Promise<ApplyFixResult> {
   const resolved = resolveFix(plan, opts.value);
   if (!resolved.ok) return { ok: false, step: 'input', message: resolved.message };
-  const { patch, command } = resolved.value;
-  const { type, namespace, name } = plan.target;
+  const { command } = resolved.value;
+  const { type, namespace, name, resourceVersion } = plan.target;
   const write: WriteOptions = { fieldManager: opts.fieldManager ?? 'wi-doctor' };
   const what = `${type.kind} ${namespace}/${name}`;
+  const { again } = readByWords(opts.readBy);
+  if (!resourceVersion) {
+    return { ok: false, step: 'precondition', message: `${what} was read without a resourceVersion, so the change could not be guarded against a concurrent one; nothing was written; ${again}.` };
+  }
+  const patch = withResourceVersion(plan.patchType, resolved.value.patch, resourceVersion);
 
   const dry = await cluster.patch(type, namespace, name, plan.patchType, patch, { ...write, dryRun: true }, opts.signal);
   if (!dry.ok) {
+    const changed = await changedSince(cluster, plan, dry.failure, opts.readBy, opts.signal);
+    if (changed) return { ok: false, step: 'dry-run', failure: dry.failure, ...changed };
     return { ok: false, step: 'dry-run', failure: dry.failure, message: `The API server refused the change to ${what} in a dry run, so nothing was written: ${dry.failure.message}` };
   }
   if (opts.signal?.aborted) return { ok: false, step: 'apply', message: `Cancelled after the dry run; nothing was written to ${what}.` };
   const real = await cluster.patch(type, namespace, name, plan.patchType, patch, write, opts.signal);
   if (!real.ok) {
+    const changed = await changedSince(cluster, plan, real.failure, opts.readBy, opts.signal);
+    if (changed) return { ok: false, step: 'apply', failure: real.failure, ...changed };
     return { ok: false, step: 'apply', failure: real.failure, message: `The dry run passed, but applying the change to ${what} failed: ${real.failure.message}` };
   }
-  return { ok: true, object: real.value, patch, command };
+  return { ok: true, object: real.value, patch, command, resourceVersion: real.value.metadata?.resourceVersion ?? '' };
+}
+
+function readByWords(by: ApplyFixOptions['readBy']): { readBy: string; again: string } {
+  return by === 'view'
+    ? { readBy: 'the Workload Identity view showed it', again: 'try again once the view shows it as it is now' }
+    : { readBy: 'the diagnosis read it', again: 'run the diagnosis again' };
+}
+
+/**
+ * For a patch refused with 409 Conflict (the precondition) or 404 (the object is gone): the
+ * sentence naming the version read and the version there now. Undefined for any other failure.
+ */
+async function changedSince(cluster: ClusterApi, plan: FixPlan, failure: KubeFailure, by: ApplyFixOptions['readBy'], signal?: AbortSignal): Promise<{ message: string; changed: { from: string; to?: string; deleted?: boolean } } | undefined> {
+  if (failure.kind !== 'conflict' && failure.kind !== 'not-found') return undefined;
+  const { type, namespace, name, resourceVersion: from } = plan.target;
+  const what = `${type.kind} ${namespace}/${name}`;
+  const { readBy, again } = readByWords(by);
+  const now = await cluster.get(type, namespace, name, signal);
+  if (!now.ok && now.failure.kind === 'not-found') {
+    return { message: `${what} was deleted since ${readBy} (resourceVersion ${from}); nothing was written; ${again}.`, changed: { from, deleted: true } };
+  }
+  if (failure.kind === 'not-found') return undefined;
+  const to = now.ok ? now.value.metadata?.resourceVersion : undefined;
+  if (to === from) return undefined; // refused for another reason than the precondition: the server's own sentence says it
+  const arrow = to ? `${from} → ${to}` : `${from} → a newer one, which could not be read: ${now.ok ? 'none given' : now.failure.message}`;
+  return { message: `${what} changed since ${readBy} (resourceVersion ${arrow}); nothing was written; ${again}.`, changed: { from, ...(to ? { to } : {}) } };
 }
 
 /** Where a rollout stands, as `kubectl rollout status` reads it. */

@@ -3,6 +3,7 @@
 
 import { workloadType } from '../cluster/resources';
 import type { KubeFailure } from '../cluster/types';
+import { displayUrl } from '../util/url';
 import { notChecked } from './outcomes';
 import { ev, shq } from './shared';
 import type { Checkpoint, Remediation } from './types';
@@ -18,10 +19,10 @@ export const clusterConnection: Checkpoint = {
     const id = ctx.cluster.identity;
     const evidence = [
       ev('context', id.context),
-      ev('server', id.server),
+      ev('server', displayUrl(id.server)),
       ev('auth', id.auth),
       ...(id.files.length ? [ev('kubeconfig', id.files.join(', '))] : []),
-      ...(id.proxyUrl ? [ev('proxy-url', id.proxyUrl)] : []),
+      ...(id.proxyUrl ? [ev('proxy-url', displayUrl(id.proxyUrl))] : []),
     ];
     const r = await ctx.cluster.version(ctx.signal);
     if (!r.ok) {
@@ -43,7 +44,7 @@ export const clusterConnection: Checkpoint = {
       if (f.kind === 'not-found') {
         // Not a verdict about the connection nor the workload: there is nothing to diagnose here.
         evidence.push(ev('namespace', `${ns}: not found`, 'warn'));
-        ctx.notFound = { what: 'namespace', message: `Namespace "${ns}" does not exist in context "${id.context}" (server ${id.server}), so ${describeTarget(ctx)} cannot be there.` };
+        ctx.notFound = { what: 'namespace', message: `Namespace "${ns}" does not exist in context "${id.context}" (server ${displayUrl(id.server)}), so ${describeTarget(ctx)} cannot be there.` };
         return { status: 'pass', summary: connected, evidence, remediation: [{ text: 'List the namespaces of this context, or diagnose in the context the manifest is deployed to.', command: `kubectl get namespaces --context ${shq(id.context)}` }] };
       }
       if (f.kind !== 'forbidden') {
@@ -57,7 +58,7 @@ export const clusterConnection: Checkpoint = {
     const wR = await ctx.read('workload', () => ctx.cluster.get(workloadType(kind), ns, name, ctx.signal));
     if (!wR.ok && wR.failure.kind === 'not-found') {
       evidence.push(ev(kind, `${ns}/${name}: not found`, 'warn'));
-      ctx.notFound = { what: 'workload', message: `${describeTarget(ctx)} does not exist in context "${id.context}" (server ${id.server}).` };
+      ctx.notFound = { what: 'workload', message: `${describeTarget(ctx)} does not exist in context "${id.context}" (server ${displayUrl(id.server)}).` };
       return { status: 'pass', summary: connected, evidence, remediation: [{ text: `List the ${kind}s of namespace "${ns}".`, command: `kubectl get ${kind.toLowerCase()} -n ${shq(ns)} --context ${shq(id.context)}` }] };
     }
     return { status: 'pass', summary: connected, evidence, remediation: [] };

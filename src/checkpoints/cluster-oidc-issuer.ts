@@ -3,7 +3,7 @@
 // and every federated credential must name this issuer character for character.
 
 import { notChecked } from './outcomes';
-import { ev, kubectl } from './shared';
+import { ev, kubectl, shq } from './shared';
 import type { KubeObject } from '../cluster/types';
 import type { DiagnoseContext } from './context';
 import type { Checkpoint, Evidence, Remediation } from './types';
@@ -96,7 +96,7 @@ async function azurePart(ctx: DiagnoseContext, issuer: string, evidence: Evidenc
     evidence.push(ev('AKS resource', 'no AKS cluster with this issuer among the subscriptions you can read (not AKS, or another subscription)', 'info'));
     return { remediation: [] };
   }
-  const where = `--resource-group ${c.resourceGroup} --name ${c.name} --subscription ${c.subscriptionId}`;
+  const where = `--resource-group ${shq(c.resourceGroup)} --name ${shq(c.name)} --subscription ${shq(c.subscriptionId)}`;
   evidence.push(ev('AKS resource', `${c.name} (resource group ${c.resourceGroup}, subscription ${c.subscriptionId})`, 'ok'));
   evidence.push(ev('oidcIssuerProfile.enabled', String(c.oidcIssuerEnabled), c.oidcIssuerEnabled ? 'ok' : 'fail'));
   evidence.push(ev('securityProfile.workloadIdentity.enabled', String(c.workloadIdentityEnabled), c.workloadIdentityEnabled ? 'ok' : 'fail'));

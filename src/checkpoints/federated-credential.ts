@@ -70,14 +70,18 @@ export const federatedCredential: Checkpoint = {
     const remediation: Remediation[] = [];
     if (identity) remediation.push(...fixFor(ctx, identity, creds, want, near?.unsure ? undefined : near?.x, (await ctx.workload()).serviceAccountName));
     else {
-      remediation.push({ text: `Add a federated credential to app registration "${app!.displayName}" with the token's exact values.`, command: `az ad app federated-credential create --id ${app!.appId} --parameters ${shq(JSON.stringify({ name: `fic-${ctx.target.namespace}`, issuer: want.issuer, subject: want.subject, audiences: ['api://AzureADTokenExchange'] }))}` });
+      remediation.push({ text: `Add a federated credential to app registration "${app!.displayName}" with the token's exact values.`, command: `az ad app federated-credential create --id ${shq(app!.appId)} --parameters ${shq(JSON.stringify({ name: `fic-${ctx.target.namespace}`, issuer: want.issuer, subject: want.subject, audiences: ['api://AzureADTokenExchange'] }))}` });
     }
     const other = identity ? await identityWithMatch(ctx, azure, identity, want) : undefined;
     if (other) {
       const w = await ctx.workload();
-      const fix = annotateServiceAccountFix(ctx, w, other.clientId);
+      // The ServiceAccount as service-account read it: the patch is guarded by its resourceVersion.
+      const sa = await ctx.serviceAccount();
       evidence.push(ev('another identity', `${other.name} (client ID ${other.clientId}) has a federated credential that matches the token exactly`, 'info'));
-      remediation.push({ text: `Or point the ServiceAccount at ${other.name}, which already trusts this token: annotate it with client ID ${other.clientId}.`, command: fix.command, fix });
+      if (sa) {
+        const fix = annotateServiceAccountFix(ctx, { namespace: w.ref.namespace, name: w.serviceAccountName, resourceVersion: sa.metadata.resourceVersion }, other.clientId);
+        remediation.push({ text: `Or point the ServiceAccount at ${other.name}, which already trusts this token: annotate it with client ID ${other.clientId}.`, command: fix.command, fix });
+      }
     }
     const subject = `${ctx.target.namespace}/${(await ctx.workload()).serviceAccountName}`;
     const summary = near

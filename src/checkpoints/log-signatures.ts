@@ -2,6 +2,7 @@
 // that explains it. AADSTS meanings follow the facts sheet's table (not the seed guides, some of
 // which attribute codes wrongly).
 
+import { redact } from '../util/redact';
 import type { CheckpointId } from './types';
 
 export interface LogSignature {
@@ -30,16 +31,13 @@ export const LOG_SIGNATURES: readonly LogSignature[] = [
   { id: 'AuthorizationFailed', pattern: /AuthorizationFailed|AuthorizationPermissionMismatch|\b403 Forbidden\b|Status: 403/, meaning: 'the token was issued, but the identity lacks a role on the resource', explainedBy: 'role-assignments' },
 ];
 
-/** Secret-looking fragments blanked out of the excerpts shown (log lines can carry anything). */
-const SECRETISH = [
-  /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
-  /((?:client_secret|client_assertion|access_token|refresh_token|password|AccountKey|SharedAccessKey|sig)\s*[=:]\s*)[^\s&;,"']+/gi,
-  /[A-Za-z0-9_.~-]{3}\dQ~[A-Za-z0-9_.~-]{30,}/g,
-];
-
+/**
+ * The excerpt of a log line that is shown: redacted by the one redaction (src/util/redact.ts:
+ * JSON, quoted and unquoted key/value pairs, URL credentials, connection strings, bearer tokens,
+ * JWTs), then bounded — redacted first, so a cut cannot leave half a secret unrecognised.
+ */
 export function redactLogLine(line: string): string {
-  let out = line;
-  for (const re of SECRETISH) out = out.replace(re, (m, p1?: string) => (typeof p1 === 'string' && m.startsWith(p1) ? `${p1}[redacted]` : '[redacted]'));
+  const out = redact(line);
   return out.length > 240 ? `${out.slice(0, 237)}...` : out;
 }
 
@@ -57,7 +55,8 @@ export interface LogMatch {
 
 /** `2026-12-07T10:41:02.123456789Z rest` → the time and the rest; a line without a timestamp keeps its text. */
 function splitTimestamp(line: string): { time?: number; text: string } {
-  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) (.*)$/.exec(line);
+  // `[\s\S]`, not `.`: a line may hold a CR or a U+2028, which `.` does not match.
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) ([\s\S]*)$/.exec(line);
   if (!m) return { text: line };
   // Date.parse takes milliseconds at most: drop the nanoseconds.
   const t = Date.parse(m[1]!.replace(/(\.\d{3})\d+/, '$1'));

@@ -135,5 +135,5 @@ function tenantNote(signedIn: string | undefined, podTenant: string | undefined)
 }
 
 function tenantRemediation(ctx: DiagnoseContext, tenant: string, sa: string): Remediation[] {
-  return [{ text: "Set the ServiceAccount's tenant-id annotation to the identity's tenant (or use an identity of the pods' tenant), then restart the rollout.", command: kubectl(ctx, `annotate serviceaccount ${shq(sa)} azure.workload.identity/tenant-id=${tenant} --overwrite`) }];
+  return [{ text: "Set the ServiceAccount's tenant-id annotation to the identity's tenant (or use an identity of the pods' tenant), then restart the rollout.", command: kubectl(ctx, `annotate serviceaccount ${shq(sa)} ${shq(`azure.workload.identity/tenant-id=${tenant}`)} --overwrite`) }];
 }

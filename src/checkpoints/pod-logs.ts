@@ -104,7 +104,7 @@ export const podLogs: Checkpoint = {
       };
     }
     if (earlier.length) {
-      const newest = Math.max(...earlier.map((x) => x.f.newest ?? 0));
+      const newest = earlier.reduce((m, x) => Math.max(m, x.f.newest ?? 0), -Infinity);
       return {
         status: 'warn',
         summary: `Only earlier Workload Identity errors in the logs (${earlier.map((x) => x.f.match.signature.id).join(', ')}${newest ? `, the newest at ${iso(newest)}` : ''}): ${listWords([...new Set(earlier.map((x) => x.now.why))])}.`,

@@ -49,7 +49,7 @@ export const projectedToken: Checkpoint = {
     }
     if (sub !== expected) problems.push(`the token's subject is ${JSON.stringify(sub)}, expected ${JSON.stringify(expected)}`);
     if (!aud.includes(TOKEN_AUDIENCE)) problems.push(`the token's audience is ${aud.join(', ')}, not ${TOKEN_AUDIENCE}`);
-    const remediation = [{ text: 'Decode the same claims yourself (only the middle, claims part of the token is printed).', command: `${kubectl(ctx, `create token ${shq(sa)} --audience ${TOKEN_AUDIENCE}`)} | cut -d. -f2 | tr '_-' '/+' | base64 -d 2>/dev/null` }];
+    const remediation = [{ text: 'Decode the same claims yourself (only the middle, claims part of the token is printed).', command: `${kubectl(ctx, `create token ${shq(sa)} --audience ${shq(TOKEN_AUDIENCE)}`)} | cut -d. -f2 | tr '_-' '/+' | base64 -d 2>/dev/null` }];
     if (problems.length) return { status: 'fail', summary: `${problems[0]!.charAt(0).toUpperCase()}${problems[0]!.slice(1)}.`, evidence, remediation };
     return { status: 'pass', summary: `A token for ${expected} is issued by ${iss} for ${TOKEN_AUDIENCE}: the federated credential must match these three values exactly.`, evidence, remediation: [] };
   },

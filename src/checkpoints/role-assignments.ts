@@ -15,7 +15,7 @@ import { azureFailed } from './azure-shared';
 import { notChecked } from './outcomes';
 import { SkipCheckpoint, type DiagnoseContext } from './context';
 import { coverage, roleOf } from './role-coverage';
-import { allContainers, ev, listWords } from './shared';
+import { allContainers, ev, listWords, shq } from './shared';
 import type { Checkpoint, Evidence, Remediation } from './types';
 
 export const roleAssignments: Checkpoint = {
@@ -58,15 +58,15 @@ export const roleAssignments: Checkpoint = {
           continue;
         }
         const c = coverage(u, res, assignments, identity);
-        evidence.push(...c.evidence);
+        for (const e of c.evidence) evidence.push(e);
         if (c.granted) granted++;
         if (c.problem) problems.push(c.problem);
         if (c.unverified) unverified.push(c.unverified);
-        remediation.push(...c.remediation);
+        for (const r of c.remediation) remediation.push(r);
       }
     } else evidence.push(ev('resources used', 'no Key Vault, storage, Service Bus, Event Hubs, App Configuration or Cosmos DB endpoint found in the env or ConfigMaps', 'info'));
 
-    if (warnings.length) remediation.push({ text: 'Replace broad roles with data-plane roles on the resources the workload calls.', command: `az role assignment list --assignee ${identity.principalId} --all -o table` });
+    if (warnings.length) remediation.push({ text: 'Replace broad roles with data-plane roles on the resources the workload calls.', command: `az role assignment list --assignee ${shq(identity.principalId)} --all -o table` });
     const also = [...warnings, ...unverified];
     if (problems.length) return { status: 'fail', summary: `${identity.name} lacks data access to what the workload calls: ${listWords(problems)}.${also.length ? ` Also: ${listWords(also)}.` : ''}`, evidence, remediation };
     // What could not be read (a definition, a condition not evaluated) is not checked, not passed: say which.
@@ -74,7 +74,7 @@ export const roleAssignments: Checkpoint = {
     if (also.length) return { status: 'warn', summary: `${capital(listWords(also))}.`, evidence, remediation };
     const onlyCosmos = used.length > 0 && used.every((u) => u.service === 'cosmos');
     if (!assignments.length && !granted && !onlyCosmos) {
-      return { status: 'warn', summary: `${identity.name} has no role assignment: it can get a token, but every Azure call with it will be refused (403).`, evidence, remediation: [{ text: 'Grant the data-plane role the workload needs on the resource it calls.', command: `az role assignment create --role <role> --assignee-object-id ${identity.principalId} --assignee-principal-type ServicePrincipal --scope <resource-id>` }] };
+      return { status: 'warn', summary: `${identity.name} has no role assignment: it can get a token, but every Azure call with it will be refused (403).`, evidence, remediation: [{ text: 'Grant the data-plane role the workload needs on the resource it calls.', command: `az role assignment create --role <role> --assignee-object-id ${shq(identity.principalId)} --assignee-principal-type ServicePrincipal --scope <resource-id>` }] };
     }
     const n = assignments.length;
     // Cosmos DB is said, not judged (its own role assignments): never counted as covered.
@@ -118,7 +118,7 @@ async function usedResources(ctx: DiagnoseContext, unreadable: string[]): Promis
   const maps = new Map<string, string[]>(); // ConfigMap name → where it is read
   for (const c of allContainers(w.template)) {
     for (const e of c.env ?? []) {
-      if (e.value) out.push(...resourcesIn(e.value, `env ${e.name} of container ${c.name}`));
+      if (e.value) for (const x of resourcesIn(e.value, `env ${e.name} of container ${c.name}`)) out.push(x);
       const ref = e.valueFrom?.configMapKeyRef;
       if (ref) maps.set(ref.name, [...(maps.get(ref.name) ?? []), `env ${e.name} of container ${c.name}`]);
     }
@@ -130,7 +130,7 @@ async function usedResources(ctx: DiagnoseContext, unreadable: string[]): Promis
       unreadable.push(`ConfigMap ${name}: ${r.failure.message}`);
       continue;
     }
-    for (const [k, v] of Object.entries(r.value.data ?? {})) out.push(...resourcesIn(v, `ConfigMap ${name} key ${k}`));
+    for (const [k, v] of Object.entries(r.value.data ?? {})) for (const x of resourcesIn(v, `ConfigMap ${name} key ${k}`)) out.push(x);
   }
   return out;
 }

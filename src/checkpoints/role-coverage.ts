@@ -82,7 +82,7 @@ function rbac(label: string, used: UsedResource, res: AzureResource, caps: Capab
   const listsKeys = (a: RoleAssignment) => res.type.toLowerCase() === TYPES.storage && grants(a.definition!, 'Microsoft.Storage/storageAccounts/listKeys/action', 'control');
   for (const a of over) evidence.push(ev(roleOf(a), `at ${describeScope(a.scope)}: ${whyNot(a, caps)}${listsKeys(a) ? `; it can list the account keys, which work only through Shared Key${res.allowSharedKeyAccess === false ? ', and this account refuses Shared Key' : ''}` : ''}`, 'info'));
   const managementOnly = over.filter((a) => a.definition!.type !== 'NotFound' && !hasDataActions(a.definition!));
-  evidence.push(...notes);
+  for (const n of notes) evidence.push(n);
   const sharedKeyOff = res.type.toLowerCase() === TYPES.storage && res.allowSharedKeyAccess === false;
   const [first, second] = caps;
   const why = [
@@ -96,7 +96,7 @@ function rbac(label: string, used: UsedResource, res: AzureResource, caps: Capab
     remediation: [
       {
         text: `Grant ${first!.suggest} on ${label} to ${identity.name}${second && used.service !== 'keyvault' ? ` (${second.suggest} to ${second.label})` : ''}${sharedKeyOff ? '; the account refuses shared keys, so this is the only way in' : ''} (${PROPAGATION}).`,
-        command: `az role assignment create --role ${shq(first!.suggest)} --assignee-object-id ${identity.principalId} --assignee-principal-type ServicePrincipal --scope ${shq(res.id)}`,
+        command: `az role assignment create --role ${shq(first!.suggest)} --assignee-object-id ${shq(identity.principalId)} --assignee-principal-type ServicePrincipal --scope ${shq(res.id)}`,
       },
     ],
   };
@@ -140,7 +140,7 @@ function accessPolicies(label: string, used: UsedResource, res: AzureResource, c
     remediation: [
       {
         text: `Add an access policy for ${identity.name} on Key Vault ${used.name}: the vault uses access policies, so a role assignment is ignored there. (Moving the vault to Azure RBAC instead ignores every existing access policy: grant roles for their principals first.)`,
-        command: `az keyvault set-policy --name ${shq(used.name)}${res.subscriptionId ? ` --subscription ${res.subscriptionId}` : ''} --object-id ${identity.principalId} ${grant.map((o) => perms[o]).join(' ')}`,
+        command: `az keyvault set-policy --name ${shq(used.name)}${res.subscriptionId ? ` --subscription ${shq(res.subscriptionId)}` : ''} --object-id ${shq(identity.principalId)} ${grant.map((o) => perms[o]).join(' ')}`,
       },
     ],
   };

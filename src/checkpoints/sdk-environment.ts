@@ -8,7 +8,7 @@ import { Resources } from '../cluster/resources';
 import type { EnvFromSource, KubeObject } from '../cluster/types';
 import { CLIENT_ID } from '../manifests/workload-identity';
 import type { DiagnoseContext, Workload } from './context';
-import { ev, kubectl, listWords, podAge, recreateAdvice, restartRolloutFix, shq } from './shared';
+import { ev, kubectl, kubectlRef, listWords, podAge, recreateAdvice, restartRolloutFix, shq } from './shared';
 import type { Checkpoint, Evidence, Remediation } from './types';
 import { isCredentialEnv, overridesClientId, podInjection, templateContainers } from './evaluate';
 
@@ -87,12 +87,12 @@ export const sdkEnvironment: Checkpoint = {
           const how = e.valueFrom?.secretKeyRef ? `from Secret ${e.valueFrom.secretKeyRef.name} key ${e.valueFrom.secretKeyRef.key}` : e.valueFrom?.configMapKeyRef ? `from ConfigMap ${e.valueFrom.configMapKeyRef.name}` : 'set by value';
           evidence.push(ev(`container ${c.name}`, `${e.name} ${how}`, 'fail'));
           problems.push(credentialProblem(e.name, c.name));
-          remediation.push({ text: `Remove ${e.name} from container ${c.name}; Workload Identity needs no secret.`, command: kubectl(ctx, `set env ${w.ref.kind.toLowerCase()}/${w.ref.name} -c ${shq(c.name)} ${e.name}-`) });
+          remediation.push({ text: `Remove ${e.name} from container ${c.name}; Workload Identity needs no secret.`, command: kubectl(ctx, `set env ${kubectlRef(w)} -c ${shq(c.name)} ${shq(`${e.name}-`)}`) });
         }
         if (overridesClientId(e, saClientId)) {
           evidence.push(ev(`container ${c.name}`, `AZURE_CLIENT_ID hard-coded to ${e.value}, but the ServiceAccount says ${saClientId}`, 'fail'));
           problems.push(`container ${c.name} hard-codes AZURE_CLIENT_ID=${e.value}, which wins over the ServiceAccount's ${saClientId}`);
-          remediation.push({ text: `Remove the hard-coded AZURE_CLIENT_ID from container ${c.name} (the webhook fills it from the ServiceAccount).`, command: kubectl(ctx, `set env ${w.ref.kind.toLowerCase()}/${w.ref.name} -c ${shq(c.name)} AZURE_CLIENT_ID-`) });
+          remediation.push({ text: `Remove the hard-coded AZURE_CLIENT_ID from container ${c.name} (the webhook fills it from the ServiceAccount).`, command: kubectl(ctx, `set env ${kubectlRef(w)} -c ${shq(c.name)} AZURE_CLIENT_ID-`) });
         }
       }
       for (const src of c.envFrom ?? []) {

@@ -32,6 +32,7 @@ export const serviceAccount: Checkpoint = {
     }
     evidence.push(ev('ServiceAccount', `${ns}/${name} exists`, 'ok'));
     const annotations = sa.metadata.annotations ?? {};
+    const ref = { namespace: ns, name, resourceVersion: sa.metadata.resourceVersion };
     const labels = sa.metadata.labels ?? {};
     const remediation: Remediation[] = [];
     const problems: string[] = [];
@@ -42,19 +43,19 @@ export const serviceAccount: Checkpoint = {
       const { key: typo, value } = cid;
       evidence.push(ev(`annotation "${typo}"`, value, 'fail'));
       problems.push(`it has the annotation "${typo}" instead of "${CLIENT_ID}"; the webhook does not know that key, so pods get no AZURE_CLIENT_ID`);
-      const fix = annotateServiceAccountFix(ctx, w, isGuid(value.trim()) ? value.trim() : undefined, typo);
-      remediation.push({ text: `Rename the annotation to ${CLIENT_ID}.`, command: `${fix.command} && ${kubectl(ctx, `annotate serviceaccount ${shq(name)} ${typo}-`)}`, fix });
+      const fix = annotateServiceAccountFix(ctx, ref, isGuid(value.trim()) ? value.trim() : undefined, typo);
+      remediation.push({ text: `Rename the annotation to ${CLIENT_ID}.`, command: `${fix.command} && ${kubectl(ctx, `annotate serviceaccount ${shq(name)} ${shq(`${typo}-`)}`)}`, fix });
     } else if (cid.state === 'missing') {
       evidence.push(ev(`annotation "${CLIENT_ID}"`, 'missing', 'fail'));
       problems.push(`it has no "${CLIENT_ID}" annotation, so pods get no AZURE_CLIENT_ID and the SDK cannot tell Entra which identity to use`);
-      const fix = annotateServiceAccountFix(ctx, w);
+      const fix = annotateServiceAccountFix(ctx, ref);
       remediation.push({ text: 'Annotate it with the client ID of the managed identity (az identity show -g <rg> -n <identity> --query clientId -o tsv).', command: fix.command, fix });
     } else if (cid.state === 'not-guid') {
       const clientId = cid.value;
       evidence.push(ev(`annotation "${CLIENT_ID}"`, JSON.stringify(clientId), 'fail'));
       const trimmed = clientId.trim().replace(/^["'{]+|["'}]+$/g, '');
       problems.push(clientId.trim() === '' ? 'its client-id annotation is empty' : `its client-id annotation ${JSON.stringify(clientId)} is not a GUID (the webhook copies it into AZURE_CLIENT_ID as is)`);
-      const fix = annotateServiceAccountFix(ctx, w, isGuid(trimmed) ? trimmed : undefined);
+      const fix = annotateServiceAccountFix(ctx, ref, isGuid(trimmed) ? trimmed : undefined);
       remediation.push({ text: isGuid(trimmed) ? `Set it to the bare GUID ${trimmed}.` : 'Set it to the managed identity\'s client ID (a GUID, not a resource ID or a name).', command: fix.command, fix });
     } else {
       evidence.push(ev(`annotation "${CLIENT_ID}"`, cid.clientId, 'ok'));

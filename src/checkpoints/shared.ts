@@ -6,11 +6,9 @@ import type { Pod } from '../cluster/types';
 import { CLIENT_ID, USE_LABEL } from '../manifests/workload-identity';
 import type { DiagnoseContext, Workload } from './context';
 import type { Evidence, FixPlan } from './types';
+import { shq } from '../util/shell';
 
-/** Quotes an argument for a POSIX shell only when it needs it. */
-export function shq(s: string): string {
-  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
+export { shq };
 
 /**
  * What a kubectl command and a fix plan need to know: the context, the target's namespace, the
@@ -28,9 +26,9 @@ export function kubectl(ctx: CommandScope, args: string, namespace: string | nul
   return `kubectl ${args}${ns} --context ${shq(ctx.cluster.identity.context)}`;
 }
 
-/** `deployment/api` as kubectl names it. */
+/** `deployment/api` as kubectl names it, quoted for the shell. */
 export function kubectlRef(w: Workload): string {
-  return `${w.ref.kind.toLowerCase()}/${w.ref.name}`;
+  return shq(`${w.ref.kind.toLowerCase()}/${w.ref.name}`);
 }
 
 export function workloadLabel(w: Workload): string {
@@ -51,7 +49,7 @@ export function addPodTemplateLabelFix(ctx: CommandScope, w: Workload): FixPlan 
     id: 'add-pod-template-label',
     title: `Add the label ${USE_LABEL}: "true" to the pod template of ${workloadLabel(w)}`,
     changes: [`${workloadLabel(w)}: ${path.join('.')}["${USE_LABEL}"] = "true" (this changes the pod template, so ${w.ref.kind === 'CronJob' ? 'the next Job' : 'a rollout'} creates new pods)`],
-    target: { type: workloadType(w.ref.kind), namespace: w.ref.namespace, name: w.ref.name },
+    target: versionedTarget(w),
     patchType: 'merge',
     patch,
     command: kubectl(ctx, `patch ${kubectlRef(w)} --type merge -p ${shq(JSON.stringify(patch))}`),
@@ -60,8 +58,24 @@ export function addPodTemplateLabelFix(ctx: CommandScope, w: Workload): FixPlan 
   };
 }
 
-/** `w`: a workload (its namespace and ServiceAccount), or just the ServiceAccount's namespace and name in that shape. */
-export function annotateServiceAccountFix(ctx: CommandScope, w: Pick<Workload, 'serviceAccountName'> & { ref: { namespace: string } }, clientId?: string, removeKey?: string): FixPlan {
+/**
+ * The ServiceAccount a plan annotates, with the resourceVersion it was read at (the precondition
+ * of the patch; see FixPlan.target).
+ */
+export interface ServiceAccountRef {
+  namespace: string;
+  name: string;
+  resourceVersion: string | undefined;
+}
+
+/** The target of a plan on workload `w`, with the resourceVersion it was read at. */
+function versionedTarget(w: Workload): FixPlan['target'] {
+  return { type: workloadType(w.ref.kind), namespace: w.ref.namespace, name: w.ref.name, resourceVersion: w.object.metadata.resourceVersion ?? '' };
+}
+
+/** `ref`: the ServiceAccount as read (namespace, name, resourceVersion). */
+export function annotateServiceAccountFix(ctx: CommandScope, ref: ServiceAccountRef, clientId?: string, removeKey?: string): FixPlan {
+  const w = { ref: { namespace: ref.namespace }, serviceAccountName: ref.name };
   const annotations: Record<string, string | null> = { [CLIENT_ID]: clientId ?? '' };
   if (removeKey) annotations[removeKey] = null;
   const sa = `ServiceAccount ${w.ref.namespace}/${w.serviceAccountName}`;
@@ -72,10 +86,10 @@ export function annotateServiceAccountFix(ctx: CommandScope, w: Pick<Workload, '
     id: 'annotate-service-account',
     title: `Annotate ServiceAccount ${w.serviceAccountName} with the managed identity's client ID`,
     changes,
-    target: { type: Resources.serviceAccounts, namespace: w.ref.namespace, name: w.serviceAccountName },
+    target: { type: Resources.serviceAccounts, namespace: ref.namespace, name: ref.name, resourceVersion: ref.resourceVersion ?? '' },
     patchType: 'merge',
     patch: { metadata: { annotations } },
-    command: kubectl(ctx, `annotate serviceaccount ${shq(w.serviceAccountName)} ${CLIENT_ID}=${clientId ?? '<client-id>'} --overwrite`),
+    command: kubectl(ctx, `annotate serviceaccount ${shq(w.serviceAccountName)} ${clientId ? shq(`${CLIENT_ID}=${clientId}`) : `${CLIENT_ID}=<client-id>`} --overwrite`),
     waitForRollout: false,
     rerun: ['service-account', 'sdk-environment'],
     input: clientId ? undefined : { prompt: `Client ID of the managed identity for ${sa}`, placeholder: '00000000-0000-0000-0000-000000000000', pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$', patchPath: ['metadata', 'annotations', CLIENT_ID] },
@@ -97,7 +111,7 @@ export function restartRolloutFix(ctx: CommandScope, w: Workload): FixPlan | und
     id: 'restart-rollout',
     title: `Restart the rollout of ${workloadLabel(w)}`,
     changes: [`${workloadLabel(w)}: spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"] = "${at}" — the pods are replaced one by one and the webhook injects the new ones`],
-    target: { type: workloadType(w.ref.kind), namespace: w.ref.namespace, name: w.ref.name },
+    target: versionedTarget(w),
     patchType: 'strategic',
     patch,
     command: kubectl(ctx, `rollout restart ${kubectlRef(w)}`),
@@ -114,7 +128,7 @@ function resumeRolloutFix(ctx: CommandScope, w: Workload): FixPlan {
     changes: [
       `${workloadLabel(w)}: spec.paused = false — its rollout is paused (kubectl rollout pause), so its pods still run an older template; resuming rolls out the pod template as it is now, every change made while it was paused included, and the webhook injects the new pods`,
     ],
-    target: { type: workloadType(w.ref.kind), namespace: w.ref.namespace, name: w.ref.name },
+    target: versionedTarget(w),
     patchType: 'merge',
     patch: { spec: { paused: false } },
     command: kubectl(ctx, `rollout resume ${kubectlRef(w)}`),
@@ -127,7 +141,7 @@ function resumeRolloutFix(ctx: CommandScope, w: Workload): FixPlan {
 export function recreateAdvice(ctx: DiagnoseContext, w: Workload): { text: string; command?: string } {
   if (w.ref.kind === 'Pod') return { text: 'A bare Pod is never re-admitted: delete and recreate it from its manifest.', command: kubectl(ctx, `delete pod ${shq(w.ref.name)}`) };
   if (w.ref.kind === 'Job') return { text: 'A Job\'s pods are not restarted: delete the Job and apply it again.', command: kubectl(ctx, `delete job ${shq(w.ref.name)}`) };
-  if (w.ref.kind === 'CronJob') return { text: 'The next scheduled Job gets the new settings; to check now, start one by hand.', command: kubectl(ctx, `create job ${shq(`${w.ref.name}-wi-check`)} --from=cronjob/${w.ref.name}`) };
+  if (w.ref.kind === 'CronJob') return { text: 'The next scheduled Job gets the new settings; to check now, start one by hand.', command: kubectl(ctx, `create job ${shq(`${w.ref.name}-wi-check`)} ${shq(`--from=cronjob/${w.ref.name}`)}`) };
   return { text: 'Restart the rollout so the webhook sees new pods.', command: kubectl(ctx, `rollout restart ${kubectlRef(w)}`) };
 }
 

@@ -52,7 +52,13 @@ export interface FixPlan {
   title: string;
   /** What will change, one line each, e.g. `Deployment payments/api: spec.template.metadata.labels["azure.workload.identity/use"] = "true"`. */
   changes: string[];
-  target: { type: ResourceType; namespace: string; name: string };
+  /**
+   * The object, and the `metadata.resourceVersion` the plan was computed from: the precondition of
+   * the write. applyFix puts it into the patch, so the API server refuses the patch (409 Conflict)
+   * if the object changed since it was read, and nothing is written. '' when the read object had
+   * none: such a plan is refused before anything is sent.
+   */
+  target: { type: ResourceType; namespace: string; name: string; resourceVersion: string };
   patchType: PatchType;
   patch: unknown;
   /** The kubectl command that does the same, for users who prefer to run it themselves. */

@@ -28,7 +28,7 @@ export function parseArgs(argv: readonly string[], spec: Record<string, OptionSp
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--') {
-      out.positionals.push(...argv.slice(i + 1));
+      for (const p of argv.slice(i + 1)) out.positionals.push(p);
       break;
     }
     if (!arg.startsWith('-') || arg === '-') {

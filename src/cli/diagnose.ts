@@ -22,7 +22,8 @@ import { renderReportJson } from '../render/report-json';
 import { renderReportMarkdown } from '../render/report-markdown';
 import { renderReportText } from '../render/report-text';
 import { CLUSTER_OPTIONS, parseArgs, timeoutSeconds, UsageError, type OptionSpec } from './args';
-import type { CliIO } from './run';
+import type { SafeIO } from './output';
+import { neutralise, paint, type Style } from '../util/terminal';
 
 export type ConnectFn = (opts: { kubeconfig?: string; context?: string; timeoutMs: number; env: NodeJS.ProcessEnv }) => ClusterApi;
 
@@ -60,7 +61,7 @@ its role assignments, a real token exchange (with consent), and the pods' logs.
   --context <name>              A kubeconfig context other than the current one
   --kubeconfig <path>           A kubeconfig file (default: KUBECONFIG, then ~/.kube/config)
   -f, --format <text|json|markdown>  Output format (default: text)
-  --timeout <seconds>           Per-request timeout (default: 10)
+  --timeout <seconds>           Per-request timeout, its retries and the waits the server asks for included (default: 10)
   --cloud <name>                AzureCloud (default), AzureUSGovernment or AzureChinaCloud
   --token-exchange <mode>       ask (default: asks on a terminal, skips otherwise), always or
                                 never: exchange the pod's token at Entra ID to prove the chain
@@ -81,7 +82,7 @@ Example:
   wi-doctor diagnose -n payments deployment/api --format json
 `;
 
-export async function diagnoseCommand(argv: readonly string[], io: CliIO, deps: { version: string; connect?: ConnectFn; azure?: AzureFn; ask?: (question: string) => Promise<boolean> }): Promise<number> {
+export async function diagnoseCommand(argv: readonly string[], io: SafeIO, deps: { version: string; connect?: ConnectFn; azure?: AzureFn; ask?: (question: string) => Promise<boolean> }): Promise<number> {
   const parsed = parseArgs(argv.map((a) => (a === '-n' ? '--namespace' : a)), SPEC);
   if (parsed.flags.has('--help')) {
     io.stdout.write(DIAGNOSE_HELP);
@@ -100,7 +101,7 @@ export async function diagnoseCommand(argv: readonly string[], io: CliIO, deps: 
   const exchange = parsed.options.get('--token-exchange')?.[0] ?? 'ask';
   if (exchange !== 'ask' && exchange !== 'always' && exchange !== 'never') throw new UsageError(`--token-exchange must be ask, always or never, not "${exchange}"`);
   const noAzure = parsed.flags.has('--no-azure');
-  const env = (io.env ?? process.env) as NodeJS.ProcessEnv;
+  const env = io.env as NodeJS.ProcessEnv;
   const cluster = (deps.connect ?? connect)({
     kubeconfig: parsed.options.get('--kubeconfig')?.[0],
     context: parsed.options.get('--context')?.[0],
@@ -123,10 +124,10 @@ export async function diagnoseCommand(argv: readonly string[], io: CliIO, deps: 
   // Nothing to judge (no kubeconfig, no API server, no such workload): one sentence, as `wi-doctor workloads` says it.
   const stop = couldNotStart(report);
   if (stop !== undefined && !report.cancelled) {
-    io.stderr.write(`wi-doctor: ${oneLine(stop)}\n`);
+    io.stderr.write(`wi-doctor: ${neutralise(oneLine(stop))}\n`);
     return 2;
   }
-  if (format === 'json') io.stdout.write(renderReportJson(report));
+  if (format === 'json') io.stdout.json(renderReportJson(report));
   else if (format === 'markdown') io.stdout.write(renderReportMarkdown(report));
   else {
     const text = renderReportText(report);
@@ -148,8 +149,9 @@ function oneLine(s: string): string {
   return s.replace(/\s*\r?\n\s*/g, ' ');
 }
 
-const COLORS: Record<string, string> = { '[PASS]': '32', '[WARN]': '33', '[FAIL]': '31', '[SKIP]': '90' };
+const COLORS: Record<string, Style> = { '[PASS]': 'green', '[WARN]': 'yellow', '[FAIL]': 'red', '[SKIP]': 'gray' };
 
+/** The status words, which start their lines (values' continuation lines are indented), in colour. */
 function colorize(text: string): string {
-  return text.replace(/\[(PASS|WARN|FAIL|SKIP)\]/g, (m) => `\x1b[${COLORS[m]}m${m}\x1b[0m`);
+  return text.replace(/^\[(PASS|WARN|FAIL|SKIP)\]/gm, (m) => paint(COLORS[m]!, m));
 }

@@ -15,6 +15,8 @@ import * as path from 'node:path';
 import { minimatch } from 'minimatch';
 import { parseManifestFile } from '../manifests/document';
 import { KUSTOMIZATION_NAMES, readKustomization } from '../manifests/kustomize';
+import { MAX_CONTEXT_FILE_BYTES, MAX_LINT_FILE_BYTES } from '../lint/limits';
+import { NotLintable, readTextFile, type FileText } from './read-input';
 
 export class InputError extends Error {}
 
@@ -142,15 +144,7 @@ async function isFile(p: string): Promise<boolean> {
  * dot-folders unless the pattern itself names them.
  */
 async function expandGlob(pattern: string, cwd: string, excluded: (rel: string) => boolean): Promise<string[]> {
-  const glob = (path.sep === '\\' ? pattern.replace(/\\/g, '/') : pattern).replace(/^\.\//, '');
-  const absolute = path.isAbsolute(pattern);
-  const parts = glob.split('/');
-  const literal: string[] = [];
-  for (const part of parts.slice(0, -1)) {
-    if (hasGlobMagic(part)) break;
-    literal.push(part);
-  }
-  const base = path.resolve(cwd, literal.join('/') || (absolute ? '/' : '.'));
+  const { glob, absolute, base } = globBase(pattern, cwd);
   const mm = new minimatch.Minimatch(glob, { dot: true });
   const allowDir = (name: string): boolean => !skipDir(name) || glob.includes(name);
   const out: string[] = [];
@@ -179,10 +173,64 @@ async function expandGlob(pattern: string, cwd: string, excluded: (rel: string) 
   return out;
 }
 
+/** A glob in forward-slash form, and the folder its literal prefix names (where its walk starts). */
+function globBase(pattern: string, cwd: string): { glob: string; absolute: boolean; base: string } {
+  const glob = (path.sep === '\\' ? pattern.replace(/\\/g, '/') : pattern).replace(/^\.\//, '');
+  const absolute = path.isAbsolute(pattern);
+  const literal: string[] = [];
+  for (const part of glob.split('/').slice(0, -1)) {
+    if (hasGlobMagic(part)) break;
+    literal.push(part);
+  }
+  return { glob, absolute, base: path.resolve(cwd, literal.join('/') || (absolute ? '/' : '.')) };
+}
+
+/**
+ * The folders the arguments name, resolved with realpath: a directory argument itself, a
+ * file argument's folder (the folder the link is in, for a symbolic link), a glob's
+ * literal prefix; the current directory when there is no argument. `lint --fix` writes only
+ * below these (src/cli/write-fix.ts). Call after expandInputs (which reports bad arguments).
+ */
+export async function inputRoots(args: readonly string[], cwd: string): Promise<string[]> {
+  const roots = new Set<string>();
+  for (const arg of args.length ? args : ['.']) {
+    const abs = path.resolve(cwd, arg);
+    let folder: string;
+    try {
+      folder = (await fs.stat(abs)).isDirectory() ? abs : path.dirname(abs);
+    } catch {
+      folder = globBase(arg, cwd).base;
+    }
+    try {
+      roots.add(await fs.realpath(folder));
+    } catch {
+      // a glob's base that does not exist matched nothing: no root needed
+    }
+  }
+  return [...roots].sort();
+}
+
+/**
+ * Reads the files to lint (see readTextFile). A file that cannot be read or linted is an
+ * InputError (exit 2) naming it, whether it was given by name, found in a folder or matched
+ * by a glob: a file left out would pass unchecked. (A FIFO or device in a folder is never
+ * found: walks take regular files only.)
+ */
+export async function readInputs(files: readonly string[], cwd: string): Promise<Map<string, FileText>> {
+  const out = new Map<string, FileText>();
+  for (const file of files) {
+    try {
+      out.set(file, await readTextFile(file, MAX_LINT_FILE_BYTES));
+    } catch (e) {
+      if (e instanceof NotLintable) throw new InputError(`cannot lint ${displayPath(file, cwd)}: ${e.reason}${e.why === 'size' ? '; --exclude skips it' : ''}`);
+      throw new InputError(`cannot read ${displayPath(file, cwd)}: ${describeFsError(e)}`);
+    }
+  }
+  return out;
+}
+
 /** Context files above this many are not read (a generated tree); a note says so. */
 const MAX_CONTEXT_FILES = 5000;
-/** Files larger than this are not read as context (the editor's index has the same limit). */
-const MAX_CONTEXT_BYTES = 4 * 1024 * 1024;
 const ANCESTOR_LEVELS = 12;
 
 async function exists(p: string): Promise<'file' | 'dir' | undefined> {
@@ -194,16 +242,12 @@ async function exists(p: string): Promise<'file' | 'dir' | undefined> {
   }
 }
 
+/** A context file's text (at most MAX_CONTEXT_FILE_BYTES, the editor's index limit too), or a note saying why not. */
 async function readSmall(p: string, notes: string[], cwd: string): Promise<string | undefined> {
   try {
-    const st = await fs.stat(p);
-    if (st.size > MAX_CONTEXT_BYTES) {
-      notes.push(`${displayPath(p, cwd)}: ${Math.round(st.size / 1024)} KiB is more than the ${MAX_CONTEXT_BYTES / 1024 / 1024} MiB read for context; skipped`);
-      return undefined;
-    }
-    return await fs.readFile(p, 'utf8');
+    return (await readTextFile(p, MAX_CONTEXT_FILE_BYTES)).text;
   } catch (e) {
-    notes.push(`${displayPath(p, cwd)}: ${describeFsError(e)}; skipped`);
+    notes.push(`${displayPath(p, cwd)}: ${e instanceof NotLintable ? e.reason : describeFsError(e)}; skipped`);
     return undefined;
   }
 }

@@ -2,6 +2,7 @@
 // this only binds it to the process. process.exitCode rather than process.exit()
 // lets piped output drain before the process ends.
 
+import { terminalText } from '../util/terminal';
 import { run } from './run';
 
 // `wi-doctor lint | head` closes the pipe early: stop quietly instead of crashing.
@@ -22,7 +23,7 @@ run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd
     process.exitCode = code;
   },
   (e: unknown) => {
-    process.stderr.write(`wi-doctor: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+    process.stderr.write(terminalText(`wi-doctor: internal error: ${(e as Error)?.stack ?? String(e)}\n`));
     process.exitCode = 2;
   },
 );

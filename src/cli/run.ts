@@ -11,12 +11,15 @@
 // Exit codes: 0 nothing at error level (and warnings within --max-warnings);
 // 1 an error finding, or too many warnings; 2 bad usage or unreadable input.
 // User mistakes print one `wi-doctor: ...` line on stderr, never a stack trace.
+// A file to lint that cannot be (missing, unreadable, not a regular file, over 50 MiB)
+// is an input error, exit 2, whether named, found in a folder or matched by a glob
+// (src/cli/read-input.ts); a fix that cannot be written safely is a `not fixed:` line
+// and its finding stays in the report (src/cli/write-fix.ts).
 //
 // All files are read, parsed and put into one WorkspaceIndex before any is
 // linted, so cross-file rules (a Deployment here, its ServiceAccount there) see
 // everything they were given.
 
-import { promises as fs } from 'node:fs';
 import { version as packageVersion } from '../../package.json';
 import { parseManifestFile, ParseCache, type ManifestFile } from '../manifests/document';
 import { WorkspaceIndex } from '../manifests/workspace-index';
@@ -31,27 +34,15 @@ import { countSeverities, renderRulesText, renderText } from '../render/text';
 import { parseArgs, UsageError, type OptionSpec, type ParsedArgs } from './args';
 import { diagnoseCommand, type AzureFn, type ConnectFn } from './diagnose';
 import { workloadsCommand } from './workloads';
-import { contextFiles, describeFsError, displayPath, expandInputs, InputError } from './files';
+import { contextFiles, describeFsError, displayPath, expandInputs, inputRoots, InputError, readInputs } from './files';
+import { FixWriter } from './write-fix';
+import { protect, type CliIO, type SafeIO } from './output';
+import { neutralise } from '../util/terminal';
 
-export interface Output {
-  write(chunk: string): unknown;
-  isTTY?: boolean;
-}
-
-export interface CliIO {
-  stdout: Output;
-  stderr: Output;
-  cwd: string;
-  /** Defaults to process.env (read for NO_COLOR and KUBECONFIG). */
-  env?: Readonly<Record<string, string | undefined>>;
-  /** Aborted on Ctrl+C: a running diagnosis stops and prints what it has. */
-  signal?: AbortSignal;
-  /** A terminal to ask yes/no questions on (main.ts passes process.stdin when it is a TTY). */
-  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
-}
+export type { CliIO, Output } from './output';
 
 /** Asks on the terminal; anything but y/yes is no. */
-function terminalQuestion(io: CliIO): (question: string) => Promise<boolean> {
+function terminalQuestion(io: SafeIO): (question: string) => Promise<boolean> {
   return async (question) => {
     io.stderr.write(`${question} [y/N] `);
     const line = await new Promise<string>((resolve) => {
@@ -107,7 +98,11 @@ Options for lint:
   --max-warnings <n>              Exit 1 when there are more than n warnings
   --exclude <glob>                Skip paths matching the glob, relative to the current
                                   directory; a folder excludes all below it (repeatable)
-  --fix                           Apply the safe fixes in place, then report what remains
+  --fix                           Apply the safe fixes in place, then report what remains.
+                                  Writes only UTF-8 files (a BOM and CRLF kept), only inside
+                                  the folders given (never through a link out of them), and
+                                  only a file unchanged since it was read; others are left
+                                  as they are, with a "not fixed:" line saying why
   --quiet                         Report errors only
   --verbose                       Also print the notes on kustomizations and charts that
                                   could not be read completely (a missing resource…)
@@ -120,7 +115,8 @@ Options for rules:
   -v, --version                   Show the version
 
 Exit codes: 0 no errors (and warnings within --max-warnings); 1 errors, or more
-warnings than --max-warnings; 2 bad usage or unreadable input.
+warnings than --max-warnings; 2 bad usage or unreadable input: a missing file, one
+that is not a regular file (a FIFO, a socket, a device), or one larger than 50 MiB.
 
 Examples:
   wi-doctor lint k8s/
@@ -128,8 +124,9 @@ Examples:
   wi-doctor lint --format sarif > wi-doctor.sarif
 `;
 
-function say(io: CliIO, msg: string): void {
-  io.stderr.write(`wi-doctor: ${msg}\n`);
+/** One `wi-doctor: …` line on stderr: a newline in the message (a file name, a server's words) is shown as `\n`. */
+function say(io: SafeIO, msg: string): void {
+  io.stderr.write(`wi-doctor: ${neutralise(msg)}\n`);
 }
 
 const LINT_SPEC: Record<string, OptionSpec> = {
@@ -146,7 +143,9 @@ const LINT_SPEC: Record<string, OptionSpec> = {
 
 const RULES_SPEC: Record<string, OptionSpec> = { '--format': { value: true }, '--help': {} };
 
-export async function run(argv: readonly string[], io: CliIO, deps: RunDeps = {}): Promise<number> {
+export async function run(argv: readonly string[], rawIO: CliIO, deps: RunDeps = {}): Promise<number> {
+  // From here on, nothing is written but through the guard (src/cli/output.ts).
+  const io = protect(rawIO);
   try {
     const [command, ...rest] = argv;
     if (command === undefined) {
@@ -176,8 +175,8 @@ export async function run(argv: readonly string[], io: CliIO, deps: RunDeps = {}
       say(io, e.message);
       return EXIT_USAGE;
     }
-    // A bug, not a user mistake: this is where a stack trace helps.
-    say(io, `internal error: ${(e as Error)?.stack ?? String(e)}`);
+    // A bug, not a user mistake: this is where a stack trace helps (its lines kept).
+    io.stderr.write(`wi-doctor: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
     return EXIT_USAGE;
   }
 }
@@ -188,7 +187,7 @@ function formatOf(parsed: ParsedArgs, allowed: readonly string[]): string {
   return f;
 }
 
-function rulesCommand(argv: readonly string[], io: CliIO, deps: RunDeps): number {
+function rulesCommand(argv: readonly string[], io: SafeIO, deps: RunDeps): number {
   const parsed = parseArgs(argv, RULES_SPEC);
   if (parsed.flags.has('--help')) {
     io.stdout.write(HELP);
@@ -199,7 +198,7 @@ function rulesCommand(argv: readonly string[], io: CliIO, deps: RunDeps): number
   const rules = deps.rules ?? ALL_RULES;
   if (format === 'json') {
     const list = rules.map((r) => ({ id: r.meta.id, title: r.meta.title, description: r.meta.description, defaultSeverity: r.meta.defaultSeverity, kinds: r.meta.kinds, fixable: r.meta.fixable ?? null }));
-    io.stdout.write(JSON.stringify({ rules: list }, null, 2) + '\n');
+    io.stdout.json(JSON.stringify({ rules: list }, null, 2) + '\n');
   } else {
     io.stdout.write(renderRulesText(rules));
   }
@@ -215,12 +214,15 @@ function ruleSettings(values: readonly string[], rules: readonly Rule[]): Record
     else problems.push(p.problem);
   }
   const validated = validateRuleSettings(record, rules);
-  problems.push(...validated.problems);
-  if (problems.length) throw new UsageError(...problems.map((p) => `--rule: ${p}`));
+  for (const p of validated.problems) problems.push(p);
+  // At most 20 lines: `--rule` can be one argument of a million comma-separated entries.
+  const shown = problems.slice(0, 20).map((p) => `--rule: ${p}`);
+  if (problems.length > shown.length) shown.push(`--rule: ${problems.length - shown.length} more problems`);
+  if (problems.length) throw new UsageError(...shown);
   return validated.rules;
 }
 
-async function lintCommand(argv: readonly string[], io: CliIO, deps: RunDeps): Promise<number> {
+async function lintCommand(argv: readonly string[], io: SafeIO, deps: RunDeps): Promise<number> {
   const parsed = parseArgs(argv, LINT_SPEC);
   if (parsed.flags.has('--help')) {
     io.stdout.write(HELP);
@@ -234,8 +236,8 @@ async function lintCommand(argv: readonly string[], io: CliIO, deps: RunDeps): P
   const maxWarnings = maxText === undefined ? undefined : Number(maxText);
   const fix = parsed.flags.has('--fix');
   const quiet = parsed.flags.has('--quiet');
-  const env = io.env ?? process.env;
-  const color = io.stdout.isTTY === true && !parsed.flags.has('--no-color') && !env.NO_COLOR;
+  const env = io.env;
+  const color = io.stdout.isTTY && !parsed.flags.has('--no-color') && !env.NO_COLOR;
 
   const inputs = await expandInputs(parsed.positionals, { cwd: io.cwd, isExcluded: compileExclude(parsed.options.get('--exclude') ?? []) });
   // Helm helpers are read for the charts' labels; they are not manifests and are not reported.
@@ -244,15 +246,11 @@ async function lintCommand(argv: readonly string[], io: CliIO, deps: RunDeps): P
   // path in CI would otherwise pass silently.
   if (files.length === 0) say(io, 'no YAML files to lint (folders are searched for *.yaml and *.yml)');
 
-  // Read and index everything first: cross-file rules need the whole set.
+  // Read and index everything first: cross-file rules need the whole set. Regular files of
+  // at most 50 MiB only; anything else is exit 2 (src/cli/read-input.ts).
+  const read = await readInputs(inputs, io.cwd);
   const texts = new Map<string, string>();
-  for (const file of inputs) {
-    try {
-      texts.set(file, await fs.readFile(file, 'utf8'));
-    } catch (e) {
-      throw new InputError(`cannot read ${displayPath(file, io.cwd)}: ${describeFsError(e)}`);
-    }
-  }
+  for (const [file, r] of read) texts.set(file, r.text);
   // The charts and kustomizations the files belong to, and the bases and patches those
   // name: read for the index only (findings are reported for the files asked for).
   const context = await contextFiles(inputs, io.cwd);
@@ -273,13 +271,27 @@ async function lintCommand(argv: readonly string[], io: CliIO, deps: RunDeps): P
 
   const applied = new Map<string, number>();
   if (fix) {
+    // Written only inside the folders given, only if unchanged since read (src/cli/write-fix.ts).
+    const writer = new FixWriter(await inputRoots(parsed.positionals, io.cwd));
     for (const [file, text] of texts) {
+      const before = read.get(file)!;
+      const already = writer.writtenAs(before); // the same file by another path (a link), fixed already
+      if (already !== undefined) {
+        texts.set(file, already);
+        continue;
+      }
       const result = fixAll(file, text, index, ruleSet, options, cache);
       if (result.text === text) continue;
+      let refusal: string | undefined;
       try {
-        await fs.writeFile(file, result.text, 'utf8');
+        refusal = await writer.write(file, before, result.text);
       } catch (e) {
         throw new InputError(`cannot write ${displayPath(file, io.cwd)}: ${describeFsError(e)}`);
+      }
+      if (refusal !== undefined) {
+        say(io, `not fixed: ${displayPath(file, io.cwd)} ${refusal}`);
+        index.update(parseManifestFile(file, text, cache)); // the index goes back to what is on disk
+        continue;
       }
       texts.set(file, result.text);
       applied.set(file, result.applied);
@@ -303,8 +315,8 @@ async function lintCommand(argv: readonly string[], io: CliIO, deps: RunDeps): P
   const counts = countSeverities(reportFiles.flatMap((f) => f.findings));
   const shown = quiet ? reportFiles.map((f) => ({ ...f, findings: f.findings.filter((x) => x.severity === 'error') })) : reportFiles;
   const report: LintReport = { files: shown, rules, settings, toolVersion: deps.version ?? packageVersion };
-  if (format === 'json') io.stdout.write(renderJson(report));
-  else if (format === 'sarif') io.stdout.write(renderSarif(report));
+  if (format === 'json') io.stdout.json(renderJson(report));
+  else if (format === 'sarif') io.stdout.json(renderSarif(report));
   else io.stdout.write(renderText(report, { color, quiet, fixed: fix }));
 
   if (counts.error > 0) return EXIT_FINDINGS;

@@ -14,7 +14,9 @@ import { plural } from '../util/words';
 import { NO_FILTERS, type NamespaceCounts, type TreeFilters, type WorkloadEntry } from '../tree/model';
 import type { StatusLevel } from '../tree/workload-status';
 import { CLUSTER_OPTIONS, parseArgs, timeoutSeconds, UsageError, type OptionSpec } from './args';
-import type { CliIO } from './run';
+import type { SafeIO } from './output';
+import { displayUrl } from '../util/url';
+import { neutralise, paint, type Style } from '../util/terminal';
 
 const SPEC: Record<string, OptionSpec> = {
   ...CLUSTER_OPTIONS,
@@ -39,7 +41,7 @@ One list per kind, across all namespaces (or one namespace with -n).
   --only-problems               Only broken workloads and those with a warning
   --all                         Also the workloads that do not use Workload Identity
   --filter <text>               Only workloads whose name (or namespace/name) contains it
-  --timeout <seconds>           Per-request timeout (default: 10)
+  --timeout <seconds>           Per-request timeout, its retries and the waits the server asks for included (default: 10)
   --no-color                    No colours in text output
 
 Exit codes: 0 no broken workload; 1 a workload is broken; 2 the workloads could not be listed.
@@ -59,9 +61,9 @@ interface JsonWorkload {
 }
 
 const MARK: Record<StatusLevel, string> = { ok: '✓', error: '✗', warning: '!', muted: '·' };
-const COLOR: Record<StatusLevel, string> = { ok: '32', error: '31', warning: '33', muted: '90' };
+const COLOR: Record<StatusLevel, Style> = { ok: 'green', error: 'red', warning: 'yellow', muted: 'gray' };
 
-export async function workloadsCommand(argv: readonly string[], io: CliIO): Promise<number> {
+export async function workloadsCommand(argv: readonly string[], io: SafeIO): Promise<number> {
   const parsed = parseArgs(argv.map((a) => (a === '-n' ? '--namespace' : a)), SPEC);
   if (parsed.flags.has('--help')) {
     io.stdout.write(WORKLOADS_HELP);
@@ -73,7 +75,7 @@ export async function workloadsCommand(argv: readonly string[], io: CliIO): Prom
   const timeout = timeoutSeconds(parsed);
   const namespace = parsed.options.get('--namespace')?.[0];
   const filters: TreeFilters = { ...NO_FILTERS, onlyWorkloadIdentity: !parsed.flags.has('--all'), onlyProblems: parsed.flags.has('--only-problems'), text: parsed.options.get('--filter')?.[0] ?? '' };
-  const env = (io.env ?? process.env) as NodeJS.ProcessEnv;
+  const env = io.env as NodeJS.ProcessEnv;
 
   const live = new LiveCluster({
     open: () => watchSource({ kubeconfig: parsed.options.get('--kubeconfig')?.[0], context: parsed.options.get('--context')?.[0], timeoutMs: timeout * 1000, env }),
@@ -92,7 +94,7 @@ export async function workloadsCommand(argv: readonly string[], io: CliIO): Prom
     }
     const s = live.state;
     if (s.phase === 'unavailable' || s.phase === 'failed') {
-      io.stderr.write(`wi-doctor: ${s.issue.message}\n`);
+      io.stderr.write(`wi-doctor: ${neutralise(s.issue.message)}\n`);
       return 2;
     }
     const model = live.model!;
@@ -109,7 +111,7 @@ export async function workloadsCommand(argv: readonly string[], io: CliIO): Prom
       const out = {
         context: id.context,
         cluster: id.cluster,
-        server: id.server,
+        server: displayUrl(id.server),
         notes,
         totals: total,
         workloads: all.map((w): JsonWorkload => ({
@@ -123,16 +125,18 @@ export async function workloadsCommand(argv: readonly string[], io: CliIO): Prom
           pods: model.pods(w).map((p) => ({ name: p.name, state: p.state, phase: p.phase })),
         })),
       };
-      io.stdout.write(JSON.stringify(out, null, 2) + '\n');
+      io.stdout.json(JSON.stringify(out, null, 2) + '\n');
     } else {
       const color = io.stdout.isTTY && !parsed.flags.has('--no-color') && !env.NO_COLOR;
-      const paint = (level: StatusLevel, text: string): string => (color ? `\x1b[${COLOR[level]}m${text}\x1b[0m` : text);
-      const lines = [`Workload Identity in context ${id.context} (${id.server})`, ...notes.map((n) => `  note: ${n}`), ''];
+      // Every name and sentence from the cluster on one line of its own (a newline in one is shown as `\n`).
+      const one = (s: string): string => neutralise(s);
+      const tint = (level: StatusLevel, text: string): string => (color ? paint(COLOR[level], text) : text);
+      const lines = [`Workload Identity in context ${one(id.context)} (${one(displayUrl(id.server))})`, ...notes.map((n) => `  note: ${one(n)}`), ''];
       for (const r of rows) {
-        lines.push(`${r.ns}  (${describeCounts(r.counts)})`);
+        lines.push(`${one(r.ns)}  (${describeCounts(r.counts)})`);
         for (const w of r.workloads) {
-          lines.push(`  ${paint(w.status.level, MARK[w.status.level])} ${w.kind.padEnd(11)} ${w.name}  ${paint(w.status.level, w.status.short)}`);
-          for (const f of problems(w)) lines.push(`      ${f}`);
+          lines.push(`  ${tint(w.status.level, MARK[w.status.level])} ${w.kind.padEnd(11)} ${one(w.name)}  ${tint(w.status.level, one(w.status.short))}`);
+          for (const f of problems(w)) lines.push(`      ${one(f)}`);
         }
       }
       if (!rows.length) lines.push(describeEmpty(filters));

@@ -2,13 +2,16 @@
 // (kubelogin, az) and proxy-url come from @kubernetes/client-node's KubeConfig
 // (applyToHTTPSOptions); the request itself is made here so that every call has a timeout,
 // honours cancellation, retries 429 with backoff, is counted, and ends as a typed failure
-// instead of an exception.
+// instead of an exception. The timeout is one deadline per request, its retries and the waits
+// between them included: a retry whose wait would end after it is not waited for (the failure
+// says what the server asked for and what the timeout is), and each attempt gets only what is left.
 
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { cancelledFailure, httpFailure, networkFailure, timeoutFailure, type RequestDescription, type StatusBody } from './failures';
+import { cancelledFailure, httpFailure, networkFailure, throttledPastDeadline, timeoutFailure, type RequestDescription, type StatusBody } from './failures';
 import { qualifiedResource, resourcePath } from './resources';
+import { displayUrl } from '../util/url';
 import {
   err, ok,
   type ClusterApi, type ClusterIdentity, type KubeFailure, type KubeObject, type KubeResult, type ListOptions,
@@ -16,7 +19,7 @@ import {
 } from './types';
 
 export interface KubeClientOptions {
-  /** Per-request timeout. Default 10 s. */
+  /** Per-request timeout: one deadline for the request, its 429 retries and their waits included. Default 10 s. */
   timeoutMs?: number;
   /** Attempts on 429 before giving up (including the first). Default 4. */
   maxAttempts?: number;
@@ -85,7 +88,7 @@ export class KubeClient implements ClusterApi {
       if (cont) q.set('continue', cont);
       const r = await this.json<{ items?: T[]; metadata?: { continue?: string } }>('GET', `${resourcePath(type, namespace)}?${q}`, undefined, d, signal);
       if (!r.ok) return r;
-      items.push(...(r.value.items ?? []));
+      for (const item of r.value.items ?? []) items.push(item); // a loop: a page can be any size (a server may ignore `limit`)
       cont = r.value.metadata?.continue || undefined;
     } while (cont);
     return ok(items);
@@ -133,23 +136,30 @@ export class KubeClient implements ClusterApi {
     try {
       return ok(JSON.parse(r.value.body) as T);
     } catch {
-      return err({ kind: 'server', message: `The API server ${this.identity.server} answered ${method} ${path.split('?')[0]} with something that is not JSON: is the kubeconfig pointing at a Kubernetes API server?`, status: r.value.status });
+      return err({ kind: 'server', message: `The API server ${displayUrl(this.identity.server)} answered ${method} ${path.split('?')[0]} with something that is not JSON: is the kubeconfig pointing at a Kubernetes API server?`, status: r.value.status });
     }
   }
 
-  /** One logical request: auth, timeout, cancellation, 429 retries. Resolves, never rejects. */
+  /**
+   * One logical request: auth, timeout, cancellation, 429 retries, all within one deadline
+   * (`timeoutMs` from now). Resolves, never rejects.
+   */
   private async request(
     method: string, path: string, body: { contentType: string; body: string } | undefined,
     d: RequestDescription, signal: AbortSignal | undefined, accept: string,
   ): Promise<KubeResult<RawResponse>> {
+    const deadline = Date.now() + this.timeoutMs;
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) return err(cancelledFailure(d));
-      const r = await this.once(method, path, body, d, signal, accept);
+      const r = await this.once(method, path, body, d, signal, accept, deadline);
       if (!r.ok) return r;
       const { status, headers } = r.value;
       if (status === 429 && attempt < this.maxAttempts) {
         const retryAfter = Number(headers['retry-after']);
-        const wait = Math.min(this.maxRetryWaitMs, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 200 * 2 ** (attempt - 1));
+        const asked = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined;
+        const wait = Math.min(this.maxRetryWaitMs, asked ?? 200 * 2 ** (attempt - 1));
+        // The deadline bounds the waits too: a retry that could not even start in time is not waited for.
+        if (Date.now() + wait >= deadline) return err(throttledPastDeadline(asked, this.timeoutMs, d));
         if (!(await delay(wait, signal))) return err(cancelledFailure(d));
         continue;
       }
@@ -166,10 +176,10 @@ export class KubeClient implements ClusterApi {
 
   private once(
     method: string, path: string, body: { contentType: string; body: string } | undefined,
-    d: RequestDescription, signal: AbortSignal | undefined, accept: string,
+    d: RequestDescription, signal: AbortSignal | undefined, accept: string, deadline: number,
   ): Promise<KubeResult<RawResponse>> {
     return sendRequest(this.kc, this.identity, {
-      method, path, accept, body, description: d, signal, timeoutMs: this.timeoutMs, userAgent: this.options.userAgent,
+      method, path, accept, body, description: d, signal, timeoutMs: this.timeoutMs, deadline, userAgent: this.options.userAgent,
       agent: (fresh) => (this.agent ??= new https.Agent({ ...fresh.options, keepAlive: true, maxSockets: 6 })),
       onSend: () => this.count++,
     });
@@ -185,6 +195,8 @@ export interface SendOptions {
   description: RequestDescription;
   signal?: AbortSignal;
   timeoutMs: number;
+  /** When the whole request (retries included) must be over (epoch ms): this attempt gets what is left of it. Default: timeoutMs from now. */
+  deadline?: number;
   userAgent?: string;
   /** The caller's keep-alive agent (see requestOptions). */
   agent: (fresh: https.Agent) => https.Agent;
@@ -237,7 +249,7 @@ export async function sendRequest(kc: KubeConfig, identity: ClusterIdentity, o: 
     const timer = setTimeout(() => {
       finish(err(timeoutFailure(o.timeoutMs, d, identity.server)));
       req.destroy();
-    }, o.timeoutMs);
+    }, o.deadline !== undefined ? Math.max(0, Math.min(o.timeoutMs, o.deadline - Date.now())) : o.timeoutMs);
     const onAbort = () => {
       finish(err(cancelledFailure(d)));
       req.destroy();

@@ -2,6 +2,7 @@
 // the verb, resource and namespace (from the request, not from guessing), and the way out.
 
 import type { KubeFailure, KubeFailureKind } from './types';
+import { displayUrl } from '../util/url';
 
 export interface RequestDescription {
   verb: string; // get, list, create, patch, ...
@@ -66,8 +67,10 @@ const tlsCodes = new Set([
 ]);
 
 /** A failure from a network or TLS error (no HTTP answer). */
-export function networkFailure(e: NodeJS.ErrnoException, d: RequestDescription, ctx: { context: string; server: string; proxyUrl?: string }): KubeFailure {
+export function networkFailure(e: NodeJS.ErrnoException, d: RequestDescription, where: { context: string; server: string; proxyUrl?: string }): KubeFailure {
   const code = e.code ?? '';
+  // Sentences name the server and the proxy without their credentials.
+  const ctx = { context: where.context, server: displayUrl(where.server), proxyUrl: displayUrl(where.proxyUrl) };
   const base = { verb: d.verb, resource: d.resource, namespace: d.namespace, name: d.name };
   if (tlsCodes.has(code) || /certificate|SSL|TLS/i.test(e.message)) {
     return { kind: 'tls', message: `TLS failure talking to ${ctx.server} (${code || e.message}): the server's certificate is not trusted by the kubeconfig's certificate-authority for context "${ctx.context}", has expired, or is for another host. Run \`az aks get-credentials\` again to refresh it.`, ...base };
@@ -80,7 +83,26 @@ export function networkFailure(e: NodeJS.ErrnoException, d: RequestDescription, 
 }
 
 export function timeoutFailure(ms: number, d: RequestDescription, server: string): KubeFailure {
-  return { kind: 'timeout', message: `No answer from ${server} within ${Math.round(ms / 100) / 10} s while trying to ${what(d)}. A slow cluster may need a longer timeout (CLI --timeout, setting wiDoctor.diagnose.timeoutSeconds).`, verb: d.verb, resource: d.resource, namespace: d.namespace, name: d.name };
+  return { kind: 'timeout', message: `No answer from ${displayUrl(server)} within ${Math.round(ms / 100) / 10} s while trying to ${what(d)}. A slow cluster may need a longer timeout (CLI --timeout, setting wiDoctor.diagnose.timeoutSeconds).`, verb: d.verb, resource: d.resource, namespace: d.namespace, name: d.name };
+}
+
+/**
+ * A 429 whose retry would end after the request's deadline: not waited for. `retryAfterMs`: what
+ * the server asked for (undefined when it named no time); `timeoutMs`: the timeout the deadline
+ * comes from.
+ */
+export function throttledPastDeadline(retryAfterMs: number | undefined, timeoutMs: number, d: RequestDescription): KubeFailure {
+  const why = retryAfterMs !== undefined
+    ? `The API server is throttling (429 Too Many Requests) and asked to retry after ${seconds(retryAfterMs)} s, but the timeout is ${seconds(timeoutMs)} s, so it did not wait`
+    : `The API server kept throttling (429 Too Many Requests) until the next retry would have come after the timeout of ${seconds(timeoutMs)} s, so it did not retry`;
+  return {
+    kind: 'throttled', status: 429, verb: d.verb, resource: d.resource, namespace: d.namespace, name: d.name,
+    message: `${why} and could not ${what(d)}. Try again later, or raise the timeout (CLI --timeout, setting wiDoctor.diagnose.timeoutSeconds).`,
+  };
+}
+
+function seconds(ms: number): number {
+  return Math.round(ms / 100) / 10;
 }
 
 export function cancelledFailure(d: RequestDescription): KubeFailure {

@@ -22,6 +22,8 @@ import { requestOptions, sendRequest } from './client';
 import { ListBody } from './list-body';
 import { cancelledFailure, httpFailure, networkFailure, timeoutFailure, type RequestDescription, type StatusBody } from './failures';
 import { qualifiedResource, resourcePath } from './resources';
+import { displayUrl } from '../util/url';
+import { logBug } from '../util/terminal';
 import { err, ok, type ClusterIdentity, type KubeFailure, type KubeFailureKind, type KubeObject, type KubeResult, type ResourceType } from './types';
 
 // ---- The wire: list and watch ----------------------------------------------------------------
@@ -130,7 +132,7 @@ export async function watchStream(
         try {
           ev = JSON.parse(text) as typeof ev;
         } catch {
-          return finish(err({ kind: 'server', message: `The API server ${identity.server} sent a watch event that is not JSON while trying to ${d.verb} ${d.resource}.`, verb: d.verb, resource: d.resource }));
+          return finish(err({ kind: 'server', message: `The API server ${displayUrl(identity.server)} sent a watch event that is not JSON while trying to ${d.verb} ${d.resource}.`, verb: d.verb, resource: d.resource }));
         }
         if (ev.type === 'ERROR') {
           const st = (ev.object ?? {}) as StatusBody;
@@ -279,7 +281,7 @@ export class KubeWatchSource implements WatchSource {
     } catch (e) {
       broken = (e as Error).message;
     }
-    return err({ kind: 'server', status, message: `The API server ${this.identity.server} answered ${d.verb} ${d.resource} with something that is not a JSON list (${broken}): is the kubeconfig pointing at a Kubernetes API server?` });
+    return err({ kind: 'server', status, message: `The API server ${displayUrl(this.identity.server)} answered ${d.verb} ${d.resource} with something that is not a JSON list (${broken}): is the kubeconfig pointing at a Kubernetes API server?` });
   }
 }
 
@@ -358,7 +360,7 @@ function emitTo<T>(listeners: Set<Listener<T>>, value: T): void {
     try {
       l(value);
     } catch (e) {
-      console.error('wi-doctor: a cache listener failed', e);
+      logBug('a cache listener failed', e);
     }
   }
 }
@@ -601,7 +603,7 @@ export class ResourceCache {
   start(): void {
     if (this.started || this.stopped) return;
     this.started = true;
-    this.running = Promise.all(this.informers.map((i) => i.run().catch((e) => console.error('wi-doctor: informer failed', e)))).then(() => undefined);
+    this.running = Promise.all(this.informers.map((i) => i.run().catch((e) => logBug('informer failed', e)))).then(() => undefined);
   }
 
   /** End every watch, cancel every wait and pending notification. Resolves when the loops have returned. */

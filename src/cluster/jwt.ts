@@ -1,5 +1,6 @@
 // Reads a JWT's claims without verifying it, to show `iss`/`sub`/`aud`/`exp` as Entra will see
-// them. The token itself is never returned from here, printed or logged.
+// them. The token itself is never returned from here, printed or logged (JWT-shaped text is
+// redacted wherever the tool writes: src/util/redact.ts).
 
 export interface JwtClaims {
   iss?: string;
@@ -22,12 +23,4 @@ export function jwtClaims(token: string): JwtClaims | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Anything that looks like a JWT (three base64url parts, the first a JSON header) — for redaction. */
-export const JWT_PATTERN = /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g;
-
-/** Replaces anything token-shaped with a marker. A last line of defence for rendered output. */
-export function redactTokens(text: string): string {
-  return text.replace(JWT_PATTERN, '[token redacted]');
 }

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterIdentity, KubeFailure } from './types';
 import { kubeconfigFiles, type KubeconfigOptions } from './kubeconfig-files';
+import { isSecretKey, rememberSecret } from '../util/redact';
 
 export { kubeconfigFiles, type KubeconfigOptions };
 
@@ -64,6 +65,7 @@ export function loadKubeconfig(opts: KubeconfigOptions = {}): KubeconfigResult {
   const cluster = kc.getCluster(ctx.cluster);
   if (!cluster) return configFailure(`The context "${contextName}" names the cluster "${ctx.cluster}", which the kubeconfig does not define.`);
   const user = kc.getUser(ctx.user);
+  rememberCredentials(user, [cluster.server, cluster.proxyUrl]);
   return {
     ok: true,
     value: {
@@ -89,6 +91,28 @@ export function listContexts(opts: KubeconfigOptions = {}): { current?: string; 
 }
 
 type User = ReturnType<KubeConfig['getCurrentUser']>;
+
+/**
+ * The context's credentials (token, password, client key, auth-provider tokens, exec plugin
+ * variables with secret names, a password in the server's or proxy's URL) are remembered as
+ * secrets: should a server or a plugin echo one in a message, it is redacted wherever it is shown.
+ */
+function rememberCredentials(user: User, urls: (string | undefined)[]): void {
+  if (user) {
+    for (const v of [user.token, user.password, user.keyData]) rememberSecret(v);
+    for (const [k, v] of Object.entries(user.authProvider?.config ?? {})) if (isSecretKey(k)) rememberSecret(String(v));
+    for (const e of (user.exec?.env ?? []) as { name?: string; value?: string }[]) if (e.name && isSecretKey(e.name)) rememberSecret(e.value);
+  }
+  for (const u of urls) {
+    if (!u) continue;
+    try {
+      const p = new URL(u).password;
+      if (p) rememberSecret(decodeURIComponent(p));
+    } catch {
+      // not a URL: nothing to remember
+    }
+  }
+}
 
 function describeAuth(user: User): string {
   if (!user) return 'no user';

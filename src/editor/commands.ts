@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { ALL_RULES } from '../rules';
 import { SHOW_DOCS_COMMAND } from './code-actions';
 import type { EditorLinter } from './linting';
+import { notify } from './safe-output';
 import type { WorkspaceManifests } from './workspace-manifests';
 
 export function registerLintCommands(context: vscode.ExtensionContext, linter: EditorLinter, manifests: WorkspaceManifests, docsUri: (id: string) => vscode.Uri): void {
@@ -24,13 +25,13 @@ export function registerLintCommands(context: vscode.ExtensionContext, linter: E
     vscode.commands.registerCommand('wiDoctor.fixAll', async () => {
       const editor = vscode.window.activeTextEditor;
       if (!editor) {
-        void vscode.window.showInformationMessage('Workload Identity Doctor: open a YAML manifest to fix.');
+        void notify.info('Workload Identity Doctor: open a YAML manifest to fix.');
         return;
       }
       const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', editor.document.uri, new vscode.Range(0, 0, 0, 0), 'source.fixAll.wiDoctor');
       const mine = actions?.find((a) => a.title.startsWith('Fix all safe Workload Identity problems'));
       if (!mine?.edit) {
-        void vscode.window.showInformationMessage('Workload Identity Doctor: nothing to fix safely in this file.');
+        void notify.info('Workload Identity Doctor: nothing to fix safely in this file.');
         return;
       }
       await vscode.workspace.applyEdit(mine.edit);

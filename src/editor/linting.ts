@@ -5,6 +5,7 @@
 
 import * as vscode from 'vscode';
 import { LintCache, lintFile, type RuleSet } from '../lint/engine';
+import { MAX_LINT_FILE_BYTES } from '../lint/limits';
 import { accumulateChanges, type EditedSpan, type ManifestFile } from '../manifests/document';
 import type { Finding } from '../rules/types';
 import { toDiagnostic } from './convert';
@@ -70,6 +71,11 @@ export class EditorLinter implements vscode.Disposable {
       return [];
     }
     const text = doc.getText();
+    // VS Code does not hand extensions documents over 50 MB; should it ever, they are not linted (src/lint/limits.ts).
+    if (text.length > MAX_LINT_FILE_BYTES) {
+      this.forget(doc.uri);
+      return [];
+    }
     const base = this.parsedText.get(key);
     const span = this.edited.get(key);
     const hint = base !== undefined && span && span !== 'unknown' ? { base, ...span } : undefined;

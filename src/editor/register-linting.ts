@@ -11,6 +11,7 @@ import { registerLintCommands } from './commands';
 import { EditorLinter } from './linting';
 import { readLintSettings, type LintSettings } from './settings';
 import { isHelpersFile, WorkspaceManifests } from './workspace-manifests';
+import { notify, type SafeLog } from './safe-output';
 
 const SELECTOR: vscode.DocumentSelector = [
   { language: 'yaml' },
@@ -18,13 +19,13 @@ const SELECTOR: vscode.DocumentSelector = [
   { pattern: '**/{*.yaml,*.yml,Kustomization}' },
 ];
 
-export function registerLinting(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): { linter: EditorLinter; manifests: WorkspaceManifests } {
+export function registerLinting(context: vscode.ExtensionContext, log: SafeLog): { linter: EditorLinter; manifests: WorkspaceManifests } {
   const rules = new RuleSet(ALL_RULES);
   let settings: LintSettings = readLintSettings();
   const reportSettingsProblems = () => {
     for (const p of settings.problems) {
       log.warn(p);
-      void vscode.window.showWarningMessage(`Workload Identity Doctor: ${p}`);
+      void notify.warn(`Workload Identity Doctor: ${p}`);
     }
   };
   reportSettingsProblems();

@@ -9,11 +9,13 @@
 
 import * as vscode from 'vscode';
 import { compileExclude } from '../lint/config';
+import { describeBytes, MAX_CONTEXT_FILE_BYTES } from '../lint/limits';
 import { parseManifestFile, type ChangeHint, type ManifestFile, type ParseCache } from '../manifests/document';
 import type { WorkspaceIndex } from '../manifests/workspace-index';
 
 const INDEX_GLOB = '**/{*.yaml,*.yml,*.tpl,Kustomization}';
-const MAX_BYTES = 4 * 1024 * 1024;
+/** The index reads files up to this size (as the CLI reads charts and kustomizations); see src/lint/limits.ts. */
+const MAX_BYTES = MAX_CONTEXT_FILE_BYTES;
 
 /** Helm helpers: read for their `define` blocks, never parsed or linted as YAML. */
 export function isHelpersFile(uri: vscode.Uri): boolean {
@@ -113,8 +115,13 @@ export class WorkspaceManifests implements vscode.Disposable {
   private async readAndIndex(uri: vscode.Uri): Promise<boolean> {
     try {
       const stat = await vscode.workspace.fs.stat(uri);
+      // A FIFO or a device named *.yaml: reading it could block or never end.
+      if ((stat.type & vscode.FileType.File) === 0) {
+        this.log(`Skipped ${vscode.workspace.asRelativePath(uri)}: not a regular file.`);
+        return this.index.remove(uri.toString());
+      }
       if (stat.size > MAX_BYTES) {
-        this.log(`Skipped ${vscode.workspace.asRelativePath(uri)}: ${Math.round(stat.size / 1024)} KiB is larger than the ${MAX_BYTES / 1024 / 1024} MiB the index reads.`);
+        this.log(`Skipped ${vscode.workspace.asRelativePath(uri)}: ${describeBytes(stat.size)} is larger than the ${describeBytes(MAX_BYTES)} the index reads.`);
         return false;
       }
       const text = new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));

@@ -76,7 +76,7 @@ export function collectSuppressions(file: ManifestFile): Suppressions {
       for (const id of ids) set.add(id);
       all.lines.set(line, set);
     }
-    all.objects.push(...s.objects);
+    for (const o of s.objects) all.objects.push(o);
   }
   return all;
 }

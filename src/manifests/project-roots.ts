@@ -160,7 +160,7 @@ export function computeStructure(files: readonly StructureFile[], folders: reado
         registerDoc(d);
         const o = patchOps(d);
         if (o) ops = o;
-        else maps.push(...patchMaps(d));
+        else for (const m of patchMaps(d)) maps.push(m);
       }
       if ((entry.json6902 || ops) && !entry.target) noteOn(k.path, 'a JSON patch without a `target` applies to nothing');
       for (const op of ops ? unsupportedOps(ops.seq) : []) noteOn(k.path, `the JSON patch operation "${op}" is not applied by the linter`);

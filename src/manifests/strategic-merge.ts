@@ -97,7 +97,7 @@ function merge(base: unknown, patch: unknown, field: string | undefined, baseDoc
       return isMap(v) ? scalarKey(v, mk) : undefined;
     };
     const out = withRange(new YAMLSeq(), b, baseDoc);
-    out.items.push(...b.items);
+    for (const item of b.items) out.items.push(item);
     for (const item of p.items) {
       const k = keyOfItem(item);
       const at = k === undefined ? -1 : out.items.findIndex((x) => keyOfItem(x) === k);
@@ -191,7 +191,7 @@ function setAt(node: unknown, tokens: string[], op: 'add' | 'replace' | 'remove'
   }
   if (isSeq(n)) {
     const out = withRange(new YAMLSeq(), n, doc);
-    out.items.push(...n.items);
+    for (const item of n.items) out.items.push(item);
     const idx = head === '-' ? out.items.length : Number(head);
     if (!Number.isInteger(idx) || idx < 0 || idx > out.items.length) return out;
     if (rest.length === 0) {

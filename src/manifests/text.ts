@@ -65,20 +65,23 @@ export function comparePositions(a: Position, b: Position): number {
 }
 
 /**
- * Applies non-overlapping edits to one text. Edits are applied from the end so
- * earlier offsets stay valid; overlapping edits are an error (a bug in a fix).
+ * Applies non-overlapping edits to one text; overlapping edits are an error (a bug in a
+ * fix). Two insertions at one point come out in reverse order (the later edit first), as
+ * when edits are applied one by one from the end. Built in one pass from the pieces, so
+ * 200,000 edits cost no more than their text (splicing them one by one grew as the square).
  */
 export function applyEdits(text: string, edits: readonly Pick<TextEdit, 'range' | 'newText'>[]): string {
   const index = new LineIndex(text);
   const spans = edits
-    .map((e) => ({ start: index.offsetAt(e.range.start), end: index.offsetAt(e.range.end), text: e.newText }))
-    .sort((a, b) => b.start - a.start || b.end - a.end);
-  let out = text;
-  let limit = Infinity;
+    .map((e, i) => ({ start: index.offsetAt(e.range.start), end: index.offsetAt(e.range.end), text: e.newText, i }))
+    .sort((a, b) => a.start - b.start || a.end - b.end || b.i - a.i);
+  const parts: string[] = [];
+  let at = 0;
   for (const s of spans) {
-    if (s.end > limit) throw new Error('overlapping edits');
-    out = out.slice(0, s.start) + s.text + out.slice(s.end);
-    limit = s.start;
+    if (s.start < at) throw new Error('overlapping edits');
+    parts.push(text.slice(at, s.start), s.text);
+    at = s.end;
   }
-  return out;
+  parts.push(text.slice(at));
+  return parts.join('');
 }

@@ -310,7 +310,7 @@ export class WorkspaceIndex {
         const i = list.indexOf(c);
         if (i !== -1) list.splice(i, 1);
       }
-      list.push(...a);
+      for (const e of a) list.push(e); // a loop, not push(...a): a key can have 200,000 entries
       if (list.length) s.keys.set(k, list);
       else s.keys.delete(k);
       this.bump(k);

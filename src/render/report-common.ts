@@ -1,17 +1,25 @@
 // What the three diagnosis renderers (text, Markdown, the editor's webview) share: the verdict
 // sentence, status words, and redaction. Each renderer passes every string it prints through
-// `clean` — checkpoints never put tokens or secret values in a result, so this is the last line
-// of defence, not the first.
+// `clean` — before escaping it for Markdown or HTML, where an escaped `client\_secret` or
+// `&quot;password&quot;` would no longer read as a key. Checkpoints never put tokens or secret
+// values in a result; log excerpts and servers' messages can hold anything. The write points
+// (src/util/terminal.ts, src/editor/safe-output.ts) redact once more.
 
-import { redactTokens } from '../cluster/jwt';
+import { redact } from '../util/redact';
+import { neutralise } from '../util/terminal';
 import type { CheckpointResult, CheckpointStatus, DiagnosisReport } from '../checkpoints/types';
 
 /** The bracketed word of the text report and the CLI, four letters so the columns line up. */
 export const STATUS_WORD: Record<CheckpointStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skipped: 'SKIP' };
 
-/** Redacts anything token-shaped. Every string a renderer prints goes through here. */
+/** Redacted (src/util/redact.ts), control characters shown as `\x1b`. Every string a renderer prints goes through here. */
 export function clean(s: string | undefined): string {
-  return s ? redactTokens(s) : '';
+  return s ? neutralise(redact(s), { keepNewlines: true }) : '';
+}
+
+/** `clean`, on one line (its line breaks read as spaces): for labels, titles and the lines at the margin (the verdict). */
+export function cleanLine(s: string | undefined): string {
+  return s ? neutralise(redact(s).replace(/[^\S\n]*\r?\n\s*/g, ' ')) : '';
 }
 
 /** `Deployment payments/api`. */

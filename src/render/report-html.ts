@@ -9,6 +9,7 @@
 // (`action: 'sign-in-azure'`) posts `signInAzure`.
 
 import type { CheckpointResult, CheckpointStatus, DiagnosisReport, Evidence } from '../checkpoints/types';
+import { displayUrl } from '../util/url';
 import { clean, faultNote, formatDuration, plural, verdict, workloadName, type Verdict } from './report-common';
 
 /** What the page can ask of the extension. */
@@ -60,7 +61,7 @@ export function renderReportHtml(report: DiagnosisReport, opts: HtmlOptions): st
 <body>
 <header>
 <h1>Workload Identity: ${h(workloadName(report))}</h1>
-<p class="meta">Context <code>${h(report.context)}</code> · server <code>${h(report.server)}</code> · ${h(report.startedAt)} · ${formatDuration(report.durationMs)} · ${plural(report.requests, 'API request')} · ${h(tool)}</p>
+<p class="meta">Context <code>${h(report.context)}</code> · server <code>${h(displayUrl(report.server))}</code> · ${h(report.startedAt)} · ${formatDuration(report.durationMs)} · ${plural(report.requests, 'API request')} · ${h(tool)}</p>
 <p class="verdict status-${VERDICT_CLASS[v.kind]}" role="status"><span class="icon" aria-hidden="true">${STATUS_ICON[VERDICT_CLASS[v.kind]]}</span> ${verdictHtml}</p>
 ${faultNote(v) ? `<p class="fault-note">${prose(faultNote(v))}</p>` : ''}
 ${v.kind === 'not-found' ? `<p><button type="button" data-action="pickWorkload"${disabled}>Pick a workload from the cluster…</button></p>` : ''}

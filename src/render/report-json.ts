@@ -2,9 +2,10 @@
 // contract: {context, workload:{namespace,kind,name}, checkpoints:[{id,title,status,summary,
 // evidence,remediation}]} plus a few extra top-level fields. Fixes appear as what they would
 // change and the equivalent command; tokens never appear (checkpoints never put them in a
-// result; redactTokens is the last line of defence).
+// result; every string is redacted here, as a value, and again where the CLI writes it).
 
-import { redactTokens } from '../cluster/jwt';
+import { redactJson } from '../util/redact';
+import { displayUrl } from '../util/url';
 import type { DiagnosisReport } from '../checkpoints/types';
 import { verdict } from './report-common';
 
@@ -13,7 +14,7 @@ export function renderReportJson(report: DiagnosisReport): string {
   const out = {
     tool: report.tool,
     context: report.context,
-    server: report.server,
+    server: displayUrl(report.server),
     workload: report.workload,
     startedAt: report.startedAt,
     durationMs: report.durationMs,
@@ -41,5 +42,5 @@ export function renderReportJson(report: DiagnosisReport): string {
       durationMs: c.durationMs,
     })),
   };
-  return `${redactTokens(JSON.stringify(out, null, 2))}\n`;
+  return `${JSON.stringify(redactJson(out), null, 2)}\n`;
 }

@@ -2,10 +2,11 @@
 // meant to be pasted into an issue or a chat, so it reads well on GitHub (a table first, then a
 // section per checkpoint that has something to say, commands in ```sh blocks).
 //
-// Escaping is only what GitHub needs to show the text as written: `<rg>` placeholders would be
-// swallowed as HTML tags, `|` would end a table cell. Text inside `code spans` is left alone.
+// Text is shown as written, never as markup: a log line or a name cannot open raw HTML, a link,
+// an image or a table, and cannot close a code span early (see `text`, `code` and `fence`).
 
 import type { CheckpointResult, CheckpointStatus, DiagnosisReport } from '../checkpoints/types';
+import { displayUrl } from '../util/url';
 import { clean, faultNote, formatDuration, plural, verdict, workloadName } from './report-common';
 
 const STATUS_ICON: Record<CheckpointStatus, string> = { pass: '✅', warn: '⚠️', fail: '❌', skipped: '⏭️' };
@@ -29,12 +30,12 @@ export function renderReportMarkdown(report: DiagnosisReport): string {
   out.push('');
   const tool = report.tool.version ? `${report.tool.name} ${report.tool.version}` : report.tool.name;
   out.push(
-    `Context ${code(report.context)} · server ${code(report.server)} · ${text(report.startedAt)} · ${formatDuration(report.durationMs)} · ${plural(report.requests, 'API request')} · ${text(tool)}`,
+    `Context ${code(report.context)} · server ${code(displayUrl(report.server))} · ${text(report.startedAt)} · ${formatDuration(report.durationMs)} · ${plural(report.requests, 'API request')} · ${text(tool)}`,
   );
   for (const r of report.checkpoints) {
     if (!hasDetails(r)) continue;
     out.push('');
-    out.push(...section(r));
+    for (const line of section(r)) out.push(line);
   }
   return out.join('\n') + '\n';
 }
@@ -54,7 +55,7 @@ function section(r: CheckpointResult): string[] {
     out.push('', '**What to do**', '');
     for (const m of r.remediation) {
       out.push(`- ${text(m.text).replace(/\n/g, '  \n  ')}`);
-      if (m.command) out.push(...fence(m.command, 'sh').map((l) => `  ${l}`));
+      if (m.command) for (const l of fence(m.command, 'sh')) out.push(`  ${l}`);
       if (m.fix) out.push(`  Fix available in VS Code: ${text(m.fix.title)}`);
       if (m.azureFix) out.push(`  Fix available in VS Code: ${text(m.azureFix.title)}`);
     }
@@ -62,32 +63,80 @@ function section(r: CheckpointResult): string[] {
   return out;
 }
 
-/** Prose: placeholders such as `<client-id>` shown as written, code spans untouched. */
-function text(s: string): string {
-  return clean(s)
-    .split(/(`+[^`\n]*`+)/)
-    .map((part, i) => (i % 2 === 1 ? part : part.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')))
-    .join('');
+/**
+ * Prose: shown as written, whatever it holds. The tool's own `code spans` (CommonMark's: a run of
+ * backticks closed by a run of the same length) stay code, re-fenced by `code`; a backtick run
+ * nothing closes is text. Outside code, everything that could start markup is escaped: `<`, `>`,
+ * `&` as entities (no raw HTML, no autolink in angle brackets, no entity), `\`, `` ` ``, `*`, `_`
+ * (but inside a word, where it cannot emphasise), `[`, `]`, `!`, `|`, `~` with a backslash, and
+ * `#`, `-`, `+`, `=`, `1.` at the start of a line. No link, image, HTML or table can come from the
+ * text. `table`: also `|` inside code spans is escaped (GFM splits cells on it even there).
+ */
+function text(s: string, table = false): string {
+  const v = clean(s);
+  let out = '';
+  let i = 0;
+  while (i < v.length) {
+    const tick = v.indexOf('`', i);
+    if (tick < 0) {
+      out += escapeText(v.slice(i));
+      break;
+    }
+    out += escapeText(v.slice(i, tick));
+    const run = /^`+/.exec(v.slice(tick))![0];
+    const close = closingRun(v, tick + run.length, run.length);
+    if (close < 0) {
+      out += '\\`'.repeat(run.length);
+      i = tick + run.length;
+    } else {
+      const span = code(v.slice(tick + run.length, close));
+      out += table ? span.replace(/\|/g, '\\|') : span;
+      i = close + run.length;
+    }
+  }
+  return out.replace(/^([^\S\n]*)([#+=-])/gm, '$1\\$2').replace(/^([^\S\n]*\d+)([.)])/gm, '$1\\$2');
+}
+
+/** Where a backtick run of exactly `length` starts at or after `from`, or -1. */
+function closingRun(v: string, from: number, length: number): number {
+  let j = from;
+  for (;;) {
+    const k = v.indexOf('`', j);
+    if (k < 0) return -1;
+    const n = /^`+/.exec(v.slice(k))![0].length;
+    if (n === length) return k;
+    j = k + n;
+  }
+}
+
+function escapeText(s: string): string {
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*[\]!|~]/g, '\\$&')
+    .replace(/_/g, (m, at: number) => (/[A-Za-z0-9]/.test(s[at - 1] ?? '') && /[A-Za-z0-9]/.test(s[at + 1] ?? '') ? m : '\\_'));
 }
 
 /** A table cell: one line, no unescaped pipe (GitHub splits cells on `|` even inside code spans). */
 function cell(s: string): string {
-  return text(s).replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+  return text(s.replace(/\r?\n/g, ' '), true);
 }
 
-/** An inline code span that survives backticks in the value. */
+/** An inline code span that survives backticks in the value: its fence is longer than any run inside. */
 function code(s: string): string {
   const v = clean(s).replace(/\r?\n/g, ' ');
-  const longest = Math.max(0, ...(v.match(/`+/g) ?? []).map((m) => m.length));
+  const longest = (v.match(/`+/g) ?? []).reduce((n, m) => Math.max(n, m.length), 0);
   const ticks = '`'.repeat(longest + 1);
-  const pad = v.startsWith('`') || v.endsWith('`') ? ' ' : '';
+  // CommonMark strips one space from each side of a span that has one on both: pad to keep the value's own.
+  const pad = v === '' || /^[` ]|[` ]$/.test(v) ? ' ' : '';
   return `${ticks}${pad}${v}${pad}${ticks}`;
 }
 
 /** A fenced block whose fence is longer than any backtick run inside. */
 function fence(body: string, lang: string): string[] {
   const v = clean(body);
-  const longest = Math.max(0, ...(v.match(/`+/g) ?? []).map((m) => m.length));
+  const longest = (v.match(/`+/g) ?? []).reduce((n, m) => Math.max(n, m.length), 0);
   const f = '`'.repeat(Math.max(3, longest + 1));
   return [`${f}${lang}`, ...v.split(/\r?\n/), f];
 }

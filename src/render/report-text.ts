@@ -10,9 +10,13 @@
 //       fix available: <title>              a fix the editor can apply
 //
 // and a last line naming the first broken link (or that all checks passed).
+//
+// Only the tool starts a line at the margin: a value's continuation lines are indented under it,
+// and the verdict is one line, so a summary or a log line cannot add a `[PASS]` of its own.
 
 import type { DiagnosisReport, Evidence } from '../checkpoints/types';
-import { clean, faultNote, formatDuration, indentLines, STATUS_WORD, verdict, workloadName } from './report-common';
+import { displayUrl } from '../util/url';
+import { clean, cleanLine, faultNote, formatDuration, indentLines, STATUS_WORD, verdict, workloadName } from './report-common';
 
 /** A one-character level marker in front of each evidence line; no level is a blank. */
 const LEVEL_MARK: Record<NonNullable<Evidence['level']> | 'none', string> = { ok: '✓', warn: '!', fail: '✗', info: '·', none: ' ' };
@@ -20,29 +24,29 @@ const LEVEL_MARK: Record<NonNullable<Evidence['level']> | 'none', string> = { ok
 export function renderReportText(report: DiagnosisReport): string {
   const lines: string[] = [];
   const tool = report.tool.version ? `${report.tool.name} ${report.tool.version}` : report.tool.name;
-  lines.push(`Workload Identity diagnosis of ${clean(workloadName(report))} (${clean(tool)})`);
-  lines.push(`  context: ${clean(report.context)}`);
-  lines.push(`  server:  ${clean(report.server)}`);
-  lines.push(`  time:    ${clean(report.startedAt)} (took ${formatDuration(report.durationMs)}, ${report.requests} API request${report.requests === 1 ? '' : 's'})`);
+  lines.push(`Workload Identity diagnosis of ${cleanLine(workloadName(report))} (${cleanLine(tool)})`);
+  lines.push(`  context: ${cleanLine(report.context)}`);
+  lines.push(`  server:  ${cleanLine(displayUrl(report.server))}`);
+  lines.push(`  time:    ${cleanLine(report.startedAt)} (took ${formatDuration(report.durationMs)}, ${report.requests} API request${report.requests === 1 ? '' : 's'})`);
   for (const r of report.checkpoints) {
     lines.push('');
-    lines.push(`[${STATUS_WORD[r.status]}] ${r.id}  ${clean(r.title)}`);
+    lines.push(`[${STATUS_WORD[r.status]}] ${r.id}  ${cleanLine(r.title)}`);
     if (r.summary) lines.push(`  ${indentLines(clean(r.summary), '  ')}`);
     for (const e of r.evidence) {
-      lines.push(`  ${LEVEL_MARK[e.level ?? 'none']} ${clean(e.label)}: ${indentLines(clean(e.value), '      ')}`);
+      lines.push(`  ${LEVEL_MARK[e.level ?? 'none']} ${cleanLine(e.label)}: ${indentLines(clean(e.value), '      ')}`);
     }
     for (const m of r.remediation) {
       lines.push(`  → ${indentLines(clean(m.text), '    ')}`);
       if (m.command) lines.push(`    $ ${indentLines(clean(m.command), '      ')}`);
-      if (m.fix) lines.push(`    fix available: ${clean(m.fix.title)}`);
-      if (m.azureFix) lines.push(`    fix available: ${clean(m.azureFix.title)}`);
+      if (m.fix) lines.push(`    fix available: ${cleanLine(m.fix.title)}`);
+      if (m.azureFix) lines.push(`    fix available: ${cleanLine(m.azureFix.title)}`);
     }
   }
   lines.push('');
   if (report.cancelled && report.firstFailure) lines.push('Cancelled before every check ran.');
   const v = verdict(report);
-  lines.push(clean(v.text));
+  lines.push(cleanLine(v.text));
   const note = faultNote(v);
-  if (note) lines.push(clean(note));
+  if (note) lines.push(cleanLine(note));
   return lines.join('\n') + '\n';
 }

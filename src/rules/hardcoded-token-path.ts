@@ -96,7 +96,7 @@ export const hardcodedTokenPath: Rule = defineRule({
     const legacy = volumeByName.get(LEGACY_VOLUME);
     if (legacy && volumes && volumesPair && pod.t.spec) {
       const edits: TextEdit[] = [...removeSeqItem(ctx.doc, volumes, legacy, { map: pod.t.spec, pair: volumesPair as Pair })];
-      for (const c of pod.containers) edits.push(...removeMountsOf(ctx.doc, c, LEGACY_VOLUME));
+      for (const c of pod.containers) for (const e of removeMountsOf(ctx.doc, c, LEGACY_VOLUME)) edits.push(e);
       const fix: Fix = { title: `Remove volume ${LEGACY_VOLUME} and its mounts`, safe: false, edits };
       ctx.report({
         at: getNode(legacy, 'name'),

@@ -151,17 +151,20 @@ export const unknownAnnotation: Rule = defineRule({
         if (split.foreign && !namesAKnownKey(split.suffix)) continue;
         found.push({ pair, at: via ?? pair, key, exactPrefix: split.exactPrefix, intended: intendedSuffixes(split.suffix).map((s) => PREFIX + s) });
       }
+      // Once per map, not per key: a map of 4,000 unknown keys took seconds, and grew as the square.
+      const existing = new Set(pairs(place.map).map((p) => keyOf(p)));
+      // Two typos of the same key in one map: renaming both would duplicate it.
+      const aiming = new Map<string, number>();
+      for (const o of found) if (o.intended.length === 1) aiming.set(o.intended[0], (aiming.get(o.intended[0]) ?? 0) + 1);
       for (const f of found) {
-        const existing = new Set(pairs(place.map).map((p) => keyOf(p)));
-        // Two typos of the same key in one map: renaming both would duplicate it.
-        const rivals = found.filter((o) => o !== f && o.intended.length === 1 && f.intended.length === 1 && o.intended[0] === f.intended[0]);
+        const rivals = f.intended.length === 1 ? (aiming.get(f.intended[0]) ?? 0) - 1 : 0;
         const fixes: Fix[] = [];
         if (f.intended.length === 1) {
           const target = f.intended[0];
           if (existing.has(target)) {
             fixes.push({ title: `Remove ${f.key} (${target} is already set)`, safe: false, edits: removePair(ctx.doc, place.map, f.pair, place.parent) });
           } else {
-            fixes.push({ title: `Rename to ${target}`, safe: rivals.length === 0, edits: replaceKey(ctx.doc, f.pair, target) });
+            fixes.push({ title: `Rename to ${target}`, safe: rivals === 0, edits: replaceKey(ctx.doc, f.pair, target) });
           }
         } else {
           for (const target of f.intended) if (!existing.has(target)) fixes.push({ title: `Rename to ${target}`, safe: false, edits: replaceKey(ctx.doc, f.pair, target) });

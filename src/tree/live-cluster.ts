@@ -16,6 +16,7 @@ import { qualifiedResource, Resources } from '../cluster/resources';
 import { ResourceCache, type ResourceCacheOptions, type StaleReason, type WatchSource } from '../cluster/informer';
 import { treeKeeper } from './keep';
 import { TreeModel, TREE_TYPES } from './model';
+import { logBug } from '../util/terminal';
 
 /** What a message node offers. */
 export type TreeAction = 'retry' | 'sign-in' | 'open-kubeconfig-docs' | 'select-context' | 'pick-namespace';
@@ -277,7 +278,7 @@ export class LiveCluster {
       try {
         l(e);
       } catch (err) {
-        console.error('wi-doctor: a tree listener failed', err);
+        logBug('a tree listener failed', err);
       }
     }
   }

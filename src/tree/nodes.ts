@@ -19,6 +19,7 @@ import { namespaceExcluded } from '../checkpoints/evaluate';
 import type { LiveCluster, TreeAction } from './live-cluster';
 import type { DiagnosisOverlay, DiagnosisOverlays } from './overlay';
 import { plural } from '../util/words';
+import { displayUrl } from '../util/url';
 import { countOf, federatedSubject, filtersActive, TREE_KINDS, type NamespaceCounts, type PodEntry, type ServiceAccountEntry, type TreeFilters, type WorkloadEntry } from './model';
 import type { FindingId, StatusFinding, StatusLevel, TreeWorkloadKind } from './workload-status';
 
@@ -60,8 +61,8 @@ export function rootNodes(live: LiveCluster | undefined, contextName?: string): 
       type: 'context',
       id: `ctx:${id.context}`,
       label: id.context,
-      description: id.cluster === id.context ? id.server : `${id.cluster} · ${id.server}`,
-      tooltip: [`Context: ${id.context}`, `Cluster: ${id.cluster}`, `Server: ${id.server}`, `Authentication: ${id.auth}`, `Default namespace: ${id.namespace}`, `Kubeconfig: ${id.files.join(', ') || '(in-cluster)'}`],
+      description: id.cluster === id.context ? displayUrl(id.server) : `${id.cluster} · ${displayUrl(id.server)}`,
+      tooltip: [`Context: ${id.context}`, `Cluster: ${id.cluster}`, `Server: ${displayUrl(id.server)}`, `Authentication: ${id.auth}`, `Default namespace: ${id.namespace}`, `Kubeconfig: ${id.files.join(', ') || '(in-cluster)'}`],
       contextValue: 'context',
       collapsible: 'expanded',
       identity: id,

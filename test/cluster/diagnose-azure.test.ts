@@ -140,6 +140,55 @@ describe('diagnose when Azure refuses (CLI)', () => {
     assert.equal(json.checkpoints.find((x) => x.id === 'managed-identity')!.status, 'pass', show(json));
   });
 
+  // The timeout is one deadline per request, retries and waits included: a Retry-After past it is not waited for.
+  const withCliTimeout = (c: FakeCloud): RunDeps['azure'] => ({ timeoutMs }) => azureProvider({ endpoints: c.endpoints, credential: async () => c.signIn(), notSignedIn: 'Not signed in to Azure (test).', timeoutMs, anonymousExchange: true });
+  const PAST = (status: string, timeout: number) => new RegExp(`${status} and asked to retry after 30 s, but the timeout is ${timeout} s, so it did not wait and could not `);
+
+  it('429 with Retry-After: 30 on Resource Graph and --timeout 2: not waited for; done in seconds, exit 2, the throttled sentence', async () => {
+    const { c, kubeconfig } = await cloud({ scenario: 'azure-healthy', faults: [{ service: 'resourcegraph', status: 429, retryAfterSeconds: 30 }] as FakeCloudOptions['faults'] });
+    const t0 = Date.now();
+    const { code, json } = await diagnose(kubeconfig, { azure: withCliTimeout(c) }, ['--timeout', '2']);
+    const took = Date.now() - t0;
+    assert.ok(took < 2000 + 4000, `took ${took} ms`);
+    assert.equal(code, 2, show(json));
+    const mi = json.checkpoints.find((x) => x.id === 'managed-identity')!;
+    assert.equal(mi.status, 'warn', show(json));
+    assert.match(mi.fault ?? '', PAST('Azure is throttling requests \\(429 RateLimiting\\)', 2));
+    assert.match(mi.fault ?? '', /search the managed identities with Resource Graph\. Try again in a minute, or raise the timeout/);
+    // A retry would come 30 s after its request; every request to Resource Graph was made at once.
+    const graph = c.requests().filter((r) => r.service === 'resourcegraph');
+    assert.ok(graph.length >= 1 && graph.every((r) => r.status === 429 && r.time - t0 < 2000), graph.map((r) => `${r.time - t0} ms: ${r.status}`).join(', '));
+  });
+
+  it('429 with Retry-After: 30 on ARM (@azure/arm-msi) and --timeout 1: the same, through the SDK client', async () => {
+    const { c, kubeconfig } = await cloud({ scenario: 'azure-healthy', faults: [{ service: 'arm', path: /\/federatedIdentityCredentials/i, status: 429, retryAfterSeconds: 30 }] as FakeCloudOptions['faults'] });
+    const t0 = Date.now();
+    const { code, json } = await diagnose(kubeconfig, { azure: withCliTimeout(c) }, ['--timeout', '1']);
+    const took = Date.now() - t0;
+    assert.ok(took < 1000 + 4000, `took ${took} ms`);
+    assert.equal(code, 2, show(json));
+    const fc = json.checkpoints.find((x) => x.id === 'federated-credential')!;
+    assert.equal(fc.status, 'warn', show(json));
+    assert.match(fc.fault ?? '', PAST('Azure is throttling requests \\(429 SubscriptionRequestsThrottled\\)', 1));
+  });
+
+  it('503 with Retry-After: 30 and --timeout 2: "unavailable", not waited for', async () => {
+    const { c, kubeconfig } = await cloud({ scenario: 'azure-healthy', faults: [{ service: 'resourcegraph', status: 503, retryAfterSeconds: 30 }] as FakeCloudOptions['faults'] });
+    const t0 = Date.now();
+    const { code, json } = await diagnose(kubeconfig, { azure: withCliTimeout(c) }, ['--timeout', '2']);
+    assert.ok(Date.now() - t0 < 6000, `took ${Date.now() - t0} ms`);
+    assert.equal(code, 2, show(json));
+    assert.match(json.checkpoints.find((x) => x.id === 'managed-identity')!.fault ?? '', PAST('Azure is unavailable \\(503 InternalServerError\\)', 2));
+  });
+
+  it('a short Retry-After within the timeout is still honoured: the retry succeeds', async () => {
+    const { c, kubeconfig } = await cloud({ scenario: 'azure-healthy', faults: [{ service: 'resourcegraph', status: 429, retryAfterSeconds: 1, times: 1 }] as FakeCloudOptions['faults'] });
+    const { json } = await diagnose(kubeconfig, { azure: withCliTimeout(c) }, ['--timeout', '5']);
+    assert.equal(json.checkpoints.find((x) => x.id === 'managed-identity')!.status, 'pass', show(json));
+    const graph = c.requests().filter((r) => r.service === 'resourcegraph');
+    assert.ok(graph.length >= 2 && graph[1]!.time - graph[0]!.time >= 900, 'waited the second Azure asked for');
+  });
+
   it('a hanging Azure ends at the timeout with a sentence; nothing hangs', async () => {
     const { c, kubeconfig } = await cloud({ scenario: 'azure-healthy', faults: [{ service: 'resourcegraph', hang: true }] as FakeCloudOptions['faults'] });
     const t0 = Date.now();

@@ -163,6 +163,19 @@ describe('diagnose when the cluster misbehaves (CLI)', () => {
     assert.equal(kube.requests.filter((q) => q.path.endsWith('/serviceaccounts/api-sa')).length, 3);
   });
 
+  it('429 with a Retry-After past the timeout: not waited for; the request ends at once with the sentence, exit 2', async () => {
+    const { kube, kubeconfig } = await serve({ scenario: 'healthy', faults: [{ path: /\/serviceaccounts\/api-sa$/, status: 429, retryAfterSeconds: 30 }] });
+    const t0 = Date.now();
+    const { code, out } = await cli(['diagnose', '--no-azure', '-n', 'payments', 'deploy/api', '--kubeconfig', kubeconfig, '--format', 'json', '--timeout', '2']);
+    const took = Date.now() - t0;
+    assert.ok(took < 5000, `took ${took} ms`);
+    assert.equal(code, 2, out);
+    const sa = (JSON.parse(out) as JsonReport).checkpoints.find((c) => c.id === 'service-account')!;
+    assert.equal(sa.status, 'warn');
+    assert.match(sa.summary, /The API server is throttling \(429 Too Many Requests\) and asked to retry after 30 s, but the timeout is 2 s, so it did not wait and could not get serviceaccounts "api-sa" in namespace "payments"\. Try again later, or raise the timeout/);
+    assert.equal(kube.requests.filter((q) => q.path.endsWith('/serviceaccounts/api-sa')).length, 1, 'no retry was made');
+  });
+
   it('a hanging request ends at the timeout with a sentence; the rest still run', async () => {
     const { kubeconfig } = await serve({ scenario: 'healthy', faults: [{ path: '/openid/v1/jwks', hang: true }] });
     const t0 = Date.now();

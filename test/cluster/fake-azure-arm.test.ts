@@ -183,6 +183,46 @@ describe('fake ARM through @azure/arm-msi 2.2.0', { concurrency: 1 }, () => {
     for (const name of ['first-sa', 'second-sa']) await msi.federatedIdentityCredentials.delete(RESOURCE_GROUP, IDENTITY_NAME, name);
   });
 
+  it('RFC 7232 preconditions on a credential PUT: If-None-Match: * never replaces, If-Match: * never creates, a tag never matches; 412 writes nothing', async () => {
+    const put = (name: string, subject: string, headers: Record<string, string>) =>
+      msi.federatedIdentityCredentials.createOrUpdate(RESOURCE_GROUP, IDENTITY_NAME, name, { issuer: cloud.kube.issuer, subject, audiences: [AUDIENCE] }, { requestOptions: { customHeaders: headers } });
+    const stored = (name: string) => cloud.state.ficsOf(cloud.state.identities().find((i) => i.name === IDENTITY_NAME)!).find((f) => f.name === name);
+    const before = structuredClone(stored(FIC_NAME));
+    await assert.rejects(put(FIC_NAME, 'system:serviceaccount:payments:intruder', { 'If-None-Match': '*' }), (e: RestErrorLike) => {
+      assert.equal(e.statusCode, 412);
+      assert.equal(e.code, 'PreconditionFailed');
+      assert.match(e.message, new RegExp(`If-None-Match: \\* — federated identity credential '${FIC_NAME}' already exists`));
+      return true;
+    });
+    assert.deepEqual(stored(FIC_NAME), before, 'not replaced');
+    await assert.rejects(put('precond-sa', 'system:serviceaccount:payments:precond-sa', { 'If-Match': '*' }), (e: RestErrorLike) => e.statusCode === 412 && /does not exist/.test(e.message));
+    await assert.rejects(put(FIC_NAME, SUBJECT, { 'If-Match': '"0x8DC"' }), (e: RestErrorLike) => e.statusCode === 412 && /has no such ETag/.test(e.message));
+    assert.equal(stored('precond-sa'), undefined, 'not created');
+    // The conditions that hold: a create of a new name, a replace of an existing one.
+    assert.equal((await put('precond-sa', 'system:serviceaccount:payments:precond-sa', { 'If-None-Match': '*' })).name, 'precond-sa');
+    assert.equal(cloud.arm.requests.at(-1)!.status, 201);
+    assert.equal((await put('precond-sa', 'system:serviceaccount:payments:precond-sa2', { 'If-Match': '*' })).subject, 'system:serviceaccount:payments:precond-sa2');
+    assert.equal(cloud.arm.requests.at(-1)!.status, 200);
+    await msi.federatedIdentityCredentials.delete(RESOURCE_GROUP, IDENTITY_NAME, 'precond-sa');
+  });
+
+  it('the preconditions are evaluated with the write, under its lock: a credential created by someone else just before is not replaced', async () => {
+    cloud.arm.setBeforeFicWrite((_identity, name, fics) => {
+      if (name === 'race-sa' && !fics.some((f) => f.name === name)) fics.push({ name, issuer: 'https://other.example', subject: 'system:serviceaccount:other:sa', audiences: [AUDIENCE], createdAt: new Date().toISOString(), lastModifiedAt: new Date().toISOString(), createdBy: 'someone@else' });
+    });
+    try {
+      await assert.rejects(
+        msi.federatedIdentityCredentials.createOrUpdate(RESOURCE_GROUP, IDENTITY_NAME, 'race-sa', { issuer: cloud.kube.issuer, subject: 'system:serviceaccount:payments:race-sa', audiences: [AUDIENCE] }, { requestOptions: { customHeaders: { 'If-None-Match': '*' } } }),
+        (e: RestErrorLike) => e.statusCode === 412,
+      );
+    } finally {
+      cloud.arm.setBeforeFicWrite(undefined);
+    }
+    const fics = cloud.state.ficsOf(cloud.state.identities().find((i) => i.name === IDENTITY_NAME)!);
+    assert.equal(fics.find((f) => f.name === 'race-sa')?.subject, 'system:serviceaccount:other:sa');
+    fics.splice(fics.findIndex((f) => f.name === 'race-sa'), 1);
+  });
+
   it('400 for a duplicate issuer+subject, a bad name, a non-https issuer, two audiences', async () => {
     const put = (name: string, body: { issuer: string; subject: string; audiences: string[] }) => msi.federatedIdentityCredentials.createOrUpdate(RESOURCE_GROUP, IDENTITY_NAME, name, body);
     await assert.rejects(put('duplicate', { issuer: cloud.kube.issuer, subject: SUBJECT, audiences: [AUDIENCE] }), (e: RestErrorLike) => e.statusCode === 400 && e.message === 'Issuer and subject combination already exists for this Managed Identity.');

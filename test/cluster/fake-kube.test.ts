@@ -234,6 +234,31 @@ describe('fake-kube with the real kubectl', { skip: !HAVE_KUBECTL && 'no /usr/bi
       assert.equal(apiPods(c.kube).length, 3);
     });
 
+    it('a patch carrying a stale metadata.resourceVersion is a Conflict for every patch type and for a dry run; the current one goes through', async () => {
+      const CONFLICT = /Error from server \(Conflict\): Operation cannot be fulfilled on serviceaccounts "api-sa": the object has been modified; please apply your changes to the latest version and try again/;
+      const sa = () => c.kube.store.get('ServiceAccount', 'payments', 'api-sa')!;
+      const before = structuredClone(sa());
+      const stale = String(Number(before.metadata.resourceVersion) - 1);
+      const attempts: string[][] = [
+        ['--type', 'merge', '-p', `{"metadata":{"resourceVersion":"${stale}","labels":{"stale":"merge"}}}`],
+        ['--type', 'strategic', '-p', `{"metadata":{"resourceVersion":"${stale}","labels":{"stale":"strategic"}}}`],
+        ['--type', 'json', '-p', `[{"op":"replace","path":"/metadata/resourceVersion","value":"${stale}"},{"op":"add","path":"/metadata/labels","value":{"stale":"json"}}]`],
+        ['--type', 'merge', '--dry-run=server', '-p', `{"metadata":{"resourceVersion":"${stale}","labels":{"stale":"dry-run"}}}`],
+      ];
+      for (const args of attempts) {
+        const r = await c.run('patch', 'sa', 'api-sa', '-n', 'payments', ...args);
+        assert.notEqual(r.code, 0, args.join(' '));
+        assert.match(r.stderr, CONFLICT, args.join(' '));
+      }
+      // kubectl's own precondition flag sends the same merge patch.
+      const annotated = await c.run('annotate', 'sa', 'api-sa', '-n', 'payments', 'owner=stale', `--resource-version=${stale}`);
+      assert.match(annotated.stderr, CONFLICT);
+      assert.deepEqual(sa(), before, 'nothing was written');
+      await c.ok('patch', 'sa', 'api-sa', '-n', 'payments', '--type', 'merge', '-p', `{"metadata":{"resourceVersion":"${before.metadata.resourceVersion}","labels":{"fresh":"yes"}}}`);
+      assert.equal(sa().metadata.labels?.fresh, 'yes');
+      assert.notEqual(sa().metadata.resourceVersion, before.metadata.resourceVersion);
+    });
+
     it('strategic patch merges env by name; the template change rolls out injected pods', async () => {
       const oldPods = apiPods(c.kube).map((p) => p.metadata.name);
       await c.ok('patch', 'deploy', 'api', '-n', 'payments', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"api","env":[{"name":"FEATURE_X","value":"on"}]}]}}}}');

@@ -1,7 +1,9 @@
 // A local Azure Resource Manager: Microsoft.ManagedIdentity (user-assigned identities and their
 // federated identity credentials, api-version 2024-11-30 as @azure/arm-msi 2.2.0 sends it, with
-// paging, the 20-credential limit, the issuer+subject uniqueness rule and the 409 for concurrent
-// writes on one identity), GET of any resource the cloud holds (AKS clusters, Key Vaults, ...),
+// paging, the 20-credential limit, the issuer+subject uniqueness rule, the 409 for concurrent
+// writes on one identity, and RFC 7232 preconditions on a credential PUT — `If-None-Match: *`
+// refuses to replace an existing one, `If-Match: *` to create a missing one, any other If-Match
+// fails as no ETag is ever issued — evaluated atomically with the write), GET of any resource the cloud holds (AKS clusters, Key Vaults, ...),
 // role assignments and definitions, subscriptions and tenants, and Azure Resource Graph
 // (`POST /providers/Microsoft.ResourceGraph/resources`, a KQL subset, objectArray or table
 // results, $skipToken paging). Answers carry ARM's headers and error bodies; callers are
@@ -33,7 +35,16 @@ export interface FakeArmOptions extends ServerOptions {
   ficWriteMs?: number;
   /** For WWW-Authenticate's authorization_uri (default https://login.microsoftonline.com). */
   authorityHost?: string;
+  /**
+   * Called inside a federated credential PUT once it holds its identity's write lock, before the
+   * preconditions are evaluated: a test's way to let someone else's write land between a client's
+   * last read and its write (see setBeforeFicWrite).
+   */
+  beforeFicWrite?: FicWriteHook;
 }
+
+/** See FakeArmOptions.beforeFicWrite: the identity's credentials can be changed in place. */
+export type FicWriteHook = (identity: ArmResource, name: string, fics: FicRecord[]) => void;
 
 const armError = (code: string, message: string): Json => ({ error: { code, message } });
 
@@ -59,6 +70,7 @@ export class FakeArm extends FakeAzureServer {
   private readonly writing = new Set<string>();
   /** While set, writes hold their identity's lock until it resolves (holdWrites()). */
   private gate: Promise<void> | undefined;
+  private beforeFicWrite: FicWriteHook | undefined;
   private reads = 249;
   private writes = 199;
   private graphQuota = { remaining: 15, resetAt: Date.now() + 5000 };
@@ -70,6 +82,12 @@ export class FakeArm extends FakeAzureServer {
     this.ficPageSize = opts.ficPageSize ?? 10;
     this.ficWriteMs = opts.ficWriteMs ?? 150;
     this.authorityHost = (opts.authorityHost ?? 'https://login.microsoftonline.com').replace(/\/+$/, '');
+    this.beforeFicWrite = opts.beforeFicWrite;
+  }
+
+  /** Sets (or clears) the hook run inside each federated credential PUT before its preconditions. */
+  setBeforeFicWrite(hook: FicWriteHook | undefined): void {
+    this.beforeFicWrite = hook;
   }
 
   setForbid(forbid: AzureForbid[]): void {
@@ -500,18 +518,27 @@ export class FakeArm extends FakeAzureServer {
       throw new HttpError(400, armError('BadRequest', "The 'audiences' property must contain exactly one audience."));
     }
     const list = this.state.ficsOf(identity);
-    const existing = list.find((f) => f.name.toLowerCase() === name.toLowerCase());
-    if (list.some((f) => f !== existing && f.issuer === issuer && f.subject === subject)) {
-      throw new HttpError(400, armError('BadRequest', 'Issuer and subject combination already exists for this Managed Identity.'));
-    }
-    if (!existing && list.length >= MAX_FICS_PER_IDENTITY) {
-      throw new HttpError(
-        400,
-        armError('BadRequest', `Too many Federated Identity Credentials are written to the managed identity '${identity.id.toLowerCase()}'. A managed identity can have at most ${MAX_FICS_PER_IDENTITY} Federated Identity Credentials.`),
-      );
-    }
+    const find = () => list.find((f) => f.name.toLowerCase() === name.toLowerCase());
+    const check = (existing: FicRecord | undefined) => {
+      if (list.some((f) => f !== existing && f.issuer === issuer && f.subject === subject)) {
+        throw new HttpError(400, armError('BadRequest', 'Issuer and subject combination already exists for this Managed Identity.'));
+      }
+      if (!existing && list.length >= MAX_FICS_PER_IDENTITY) {
+        throw new HttpError(
+          400,
+          armError('BadRequest', `Too many Federated Identity Credentials are written to the managed identity '${identity.id.toLowerCase()}'. A managed identity can have at most ${MAX_FICS_PER_IDENTITY} Federated Identity Credentials.`),
+        );
+      }
+    };
+    check(find());
     let stored: FicRecord | undefined;
+    let created = false;
     await this.withWriteLock(identity, () => {
+      // What is there when the write happens, not when the request arrived: preconditions hold atomically with it.
+      this.beforeFicWrite?.(identity, name, list);
+      const existing = find();
+      this.checkPreconditions(ctx, name, existing);
+      check(existing);
       const now = iso(Date.now());
       const by = typeof claims.upn === 'string' ? claims.upn : String(claims.appid ?? claims.oid);
       if (existing) {
@@ -520,9 +547,30 @@ export class FakeArm extends FakeAzureServer {
       } else {
         stored = { name, issuer, subject, audiences: [...(audiences as string[])], createdAt: now, lastModifiedAt: now, createdBy: by };
         list.push(stored);
+        created = true;
       }
     });
-    this.send(ctx, existing ? 200 : 201, this.ficJson(identity, stored!));
+    this.send(ctx, created ? 201 : 200, this.ficJson(identity, stored!));
+  }
+
+  /**
+   * RFC 7232 §3.1-3.2 for a PUT: `If-Match: *` needs a current credential, `If-Match: <tags>` one
+   * whose ETag is listed (none ever is: no ETag is issued), `If-None-Match: *` needs none. A failed
+   * one is 412 Precondition Failed and nothing is written.
+   */
+  private checkPreconditions(ctx: Ctx, name: string, existing: FicRecord | undefined): void {
+    const header = (h: string): string | undefined => {
+      const v = ctx.req.headers[h];
+      return typeof v === 'string' ? v.trim() : undefined;
+    };
+    const ifMatch = header('if-match');
+    const ifNoneMatch = header('if-none-match');
+    const failed = (which: string, why: string) =>
+      new HttpError(412, armError('PreconditionFailed', `The condition specified using HTTP conditional header(s) is not met: ${which} — ${why}.`));
+    if (ifMatch !== undefined) {
+      if (ifMatch !== '*' || !existing) throw failed(`If-Match: ${ifMatch}`, existing ? `federated identity credential '${name}' has no such ETag` : `federated identity credential '${name}' does not exist`);
+    }
+    if (ifNoneMatch === '*' && existing) throw failed('If-None-Match: *', `federated identity credential '${name}' already exists`);
   }
 
   private async deleteFic(ctx: Ctx, identity: ArmResource, name: string): Promise<void> {

@@ -238,6 +238,32 @@ export function registerDiagnoseAzureTests(): void {
       assert.equal(view.report, first, 'and still shows the diagnosis it came from');
     });
 
+    it('a credential of the same name created by someone else in the last instant (after the re-read, before the PUT) is not replaced: If-None-Match: * — what is there is shown', async () => {
+      const c = await useScenario('fic-wrong-namespace');
+      await setting('diagnose.tokenExchange', 'never');
+      const fics = c.state.ficsOf(c.state.resource(IDENTITY_ID)!);
+      fics.splice(0, fics.length);
+      const first = await api.diagnose(TARGET);
+      const plan = result(first, 'federated-credential')?.remediation.find((r) => r.azureFix?.id === 'create-federated-credential')?.azureFix;
+      assert.ok(plan, describeReport(first));
+      c.arm.setBeforeFicWrite((_id, name, list) => {
+        if (name === plan.credential.name && !list.some((f) => f.name === name)) {
+          list.push({ name, issuer: 'https://oidc.other.example/', subject: 'system:serviceaccount:other:someone', audiences: ['api://AzureADTokenExchange'], createdAt: new Date().toISOString(), lastModifiedAt: new Date().toISOString(), createdBy: 'someone@else.example' });
+        }
+      });
+      const confirmations: string[] = [];
+      const errors: string[] = [];
+      api.setPrompts({ confirm: async (_m, detail, action) => (confirmations.push(detail), action), error: async (m) => (errors.push(m), undefined) });
+      const after = await vscode.commands.executeCommand<DiagnosisReport | undefined>('wiDoctor.applyFix', { ...TARGET, checkpoint: 'federated-credential', fix: 'create-federated-credential' });
+      c.arm.setBeforeFicWrite(undefined);
+      assert.match(confirmations[0] ?? '', /The write is sent with If-None-Match: \*, so Azure refuses it rather than replace one created in the last instant/);
+      assert.equal(after, undefined);
+      assert.equal(errors.length, 1, errors.join('\n'));
+      assert.match(errors[0]!, /was not made: a credential named "[^"]+" was created by someone else \(issuer https:\/\/oidc\.other\.example\/, subject system:serviceaccount:other:someone.*\) while it was being written \(Azure answered 412 PreconditionFailed\); nothing was replaced/);
+      assert.deepEqual(c.state.ficsOf(c.state.resource(IDENTITY_ID)!).map((f) => f.subject), ['system:serviceaccount:other:someone'], 'theirs stands');
+      assert.ok(api.shownReport(TARGET)?.html.includes('nothing was replaced'), 'the report view says it');
+    });
+
     it('a refused Azure write (403) is said, naming the missing permission, and nothing is written', async () => {
       const c = await useScenario('fic-wrong-namespace');
       await setting('diagnose.tokenExchange', 'never');

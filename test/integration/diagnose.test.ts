@@ -96,6 +96,27 @@ export function registerDiagnoseTests(): void {
       assert.equal(report.firstFailure, 'service-account', describeReport(report));
     });
 
+    it('a pod log carrying a secret, escape sequences and HTML reaches neither the report view nor the copied Markdown', async () => {
+      const kube = await useScenario('healthy');
+      // Made at run time: a canary no code could know.
+      const secret = `cnry${Math.random().toString(36).slice(2)}`;
+      const line = `AADSTS70021 {"password":"${secret}"} client_secret: "${secret}" \u001b]0;pwned\u0007\u001b[2J\u001b]8;;https://evil.example/\u001b\\click </code><img src=x onerror=alert(1)> [x](javascript:alert(1))`;
+      for (const pod of kube.store.list('Pod', 'payments').filter((p) => p.metadata.name.startsWith('api-'))) kube.store.setLog('payments', pod.metadata.name, 'api', line);
+      const report = await vscode.commands.executeCommand<DiagnosisReport>('wiDoctor.diagnose', TARGET);
+      assert.equal(statusOf(report, 'pod-logs'), 'fail', describeReport(report));
+      const shown = await waitFor('the report view', () => api.shownReport(TARGET));
+      assert.ok(!shown.html.includes(secret), 'the report view shows the secret');
+      assert.ok(!shown.html.includes('\u001b') && !/<img|href="javascript/.test(shown.html), 'the report view holds an escape sequence, an image or a link from the log');
+      assert.ok(shown.html.includes('\\x1b]0;pwned'), 'the escape sequence is shown, not acted on');
+      const md = await vscode.commands.executeCommand<string>('wiDoctor.copyReportMarkdown');
+      const copied = await vscode.env.clipboard.readText();
+      for (const text of [md, copied]) {
+        assert.ok(!text.includes(secret), 'the copied Markdown shows the secret');
+        assert.ok(!text.includes('\u001b') && !text.includes('<img'), 'the copied Markdown holds an escape sequence or raw HTML');
+      }
+      assert.ok(copied.includes('"password":"[redacted]"'), copied);
+    });
+
     // The same answers the CLI suite asserts (test/fake-kube/expectations.ts), through the command.
     for (const x of EXPECTATIONS) {
       it(`scenario ${x.scenario}: ${x.firstFailure ? `the first broken link is ${x.firstFailure}, with its remediation` : 'everything passes'}`, async () => {
@@ -261,6 +282,28 @@ export function registerDiagnoseTests(): void {
       assert.match(await warned, /Deployment payments\/api-canary does not exist in context "fake-aks"/);
       await waitFor('the namespace picker', () => pickedFrom.length > 0);
       assert.equal(pickedFrom[0], 'payments', pickedFrom.join(', '));
+    });
+
+    it('a change made to the workload after the diagnosis: the fix stops with a sentence naming both resourceVersions, and nothing is written', async () => {
+      const f = await useScenario('label-on-deployment');
+      const first = await api.diagnose(TARGET);
+      const fix = first.checkpoints.find((c) => c.id === 'pod-label')?.remediation.find((r) => r.fix?.id === 'add-pod-template-label')?.fix;
+      assert.ok(fix, describeReport(first));
+      const read = fix.target.resourceVersion;
+      assert.equal(read, f.store.get('Deployment', 'payments', 'api')!.metadata.resourceVersion, 'the plan carries the version the diagnosis read');
+      // Someone else changes the Deployment meanwhile (kubectl, a GitOps tool).
+      f.store.patch('Deployment', 'payments', 'api', { metadata: { annotations: { 'someone/else': 'was here' } } });
+      const now = f.store.get('Deployment', 'payments', 'api')!;
+      const details: string[] = [];
+      const errors: string[] = [];
+      api.setPrompts({ confirm: async (_m, detail, action) => (details.push(detail), action), error: async (m) => (errors.push(m), undefined) });
+      const after = await vscode.commands.executeCommand<DiagnosisReport | undefined>('wiDoctor.applyFix', { ...TARGET, checkpoint: 'pod-label', fix: 'add-pod-template-label' });
+      assert.equal(after, undefined);
+      assert.match(details[0] ?? '', new RegExp(`The patch carries resourceVersion ${read}, the version of Deployment payments/api this fix was computed from`));
+      assert.deepEqual(errors, [`Workload Identity Doctor: Deployment payments/api changed since the diagnosis read it (resourceVersion ${read} → ${now.metadata.resourceVersion}); nothing was written; run the diagnosis again.`]);
+      assert.deepEqual(patches(f), ['dry-run'], 'the dry run was refused; no real patch');
+      assert.deepEqual(f.store.get('Deployment', 'payments', 'api'), now, 'the object is as the other writer left it');
+      assert.equal(templateLabels(f)?.[USE_LABEL], undefined);
     });
 
     it('writes nothing when the confirmation is declined', async () => {

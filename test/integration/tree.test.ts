@@ -132,6 +132,26 @@ export function registerTreeTests(): void {
       await waitFor('the tree to show the labelled template', () => node()?.description !== 'label on the Deployment, not the template' && node()?.description, 10_000);
     });
 
+    it('a fix from the tree is guarded by the resourceVersion the view showed: changed while the modal was open, nothing is written', async () => {
+      const kube = await useScenario('demo');
+      const node = () => at('checkout', 'Deployments', 'cart')!;
+      const errors: string[] = [];
+      api.setPrompts({
+        // Someone else changes the Deployment while the user reads the modal.
+        confirm: async (_m, _d, action) => (kube.store.patch('Deployment', 'checkout', 'cart', { metadata: { annotations: { 'someone/else': 'was here' } } }), action),
+        error: async (m) => (errors.push(m), undefined),
+      });
+      assert.equal(await vscode.commands.executeCommand('wiDoctor.tree.addLabel', node()), false);
+      const now = kube.store.get('Deployment', 'checkout', 'cart')!;
+      assert.equal(errors.length, 1, errors.join('\n'));
+      const m = /^Workload Identity Doctor: Deployment checkout\/cart changed since the Workload Identity view showed it \(resourceVersion (\d+) → (\d+)\); nothing was written; try again once the view shows it as it is now\.$/.exec(errors[0]!);
+      assert.ok(m, errors[0]);
+      assert.equal(m[2], now.metadata.resourceVersion);
+      assert.ok(Number(m[1]) < Number(m[2]));
+      assert.deepEqual(kube.requests.filter((r) => r.method === 'PATCH').map((r) => r.status), [409], 'the dry run was refused; no real patch');
+      assert.equal((now as unknown as { spec: { template: { metadata: { labels?: Record<string, string> } } } }).spec.template.metadata.labels?.[USE_LABEL], undefined);
+    });
+
     it('annotates a ServiceAccount with the client ID the user types', async () => {
       const kube = await useScenario('demo');
       const clientId = '11111111-2222-4333-8444-555555555555';

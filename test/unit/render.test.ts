@@ -12,6 +12,7 @@ import type { Finding, Rule, Severity } from '../../src/rules/types';
 import type { Range } from '../../src/manifests/text';
 import { renderJson, type LintReport, type ReportFile } from '../../src/render/json';
 import { countSeverities, renderRulesText, renderText } from '../../src/render/text';
+import { terminalText } from '../../src/util/terminal';
 import { pascalCase, renderSarif, sarifLevel, toUri } from '../../src/render/sarif';
 
 const SCHEMA_PATH = join(__dirname, '..', 'fixtures', 'sarif-2.1.0.schema.json');
@@ -109,10 +110,11 @@ describe('text renderer', () => {
     assert.ok(!out.includes('\u001b['), 'no colour codes');
   });
 
-  it('colours severities only when asked', () => {
-    const out = renderText(sampleReport(), { color: true });
+  it('colours severities only when asked (the colours become escape codes where the terminal is written)', () => {
+    const out = terminalText(renderText(sampleReport(), { color: true }));
     assert.ok(out.includes('\u001b[31merror  \u001b[0m'));
     assert.ok(out.includes('\u001b[33mwarning\u001b[0m'));
+    assert.equal(terminalText(renderText(sampleReport(), { color: false })), renderText(sampleReport(), { color: false }));
   });
 
   it('pluralises and mentions hints only when there are some', () => {

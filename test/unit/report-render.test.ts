@@ -3,6 +3,7 @@
 // redaction of anything token-shaped in all three.
 
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 import { Resources } from '../../src/cluster/resources';
 import type { CheckpointResult, DiagnosisReport } from '../../src/checkpoints/types';
@@ -10,6 +11,7 @@ import { renderReportHtml } from '../../src/render/report-html';
 import { renderReportMarkdown } from '../../src/render/report-markdown';
 import { renderReportText } from '../../src/render/report-text';
 import { verdict } from '../../src/render/report-common';
+import { redact } from '../../src/util/redact';
 
 // Built at run time so that no token-shaped literal sits in the repository.
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -43,7 +45,7 @@ function sampleReport(): DiagnosisReport {
             command: `kubectl patch deployment/api -n payments --context prod-aks --type merge -p '{"spec":{"template":{"metadata":{"labels":{"azure.workload.identity/use":"true"}}}}}'`,
             fix: {
               id: 'add-pod-template-label', title: 'Add the label to the pod template of Deployment payments/api', changes: [],
-              target: { type: Resources.deployments, namespace: 'payments', name: 'api' }, patchType: 'merge', patch: {}, command: 'kubectl patch ...',
+              target: { type: Resources.deployments, namespace: 'payments', name: 'api', resourceVersion: '1' }, patchType: 'merge', patch: {}, command: 'kubectl patch ...',
               waitForRollout: true, rerun: ['pod-label'],
             },
           },
@@ -161,7 +163,7 @@ describe('renderReportMarkdown', () => {
         '',
         '### ⚠️ ServiceAccount (`service-account`)',
         '',
-        'The annotation of &lt;sa&gt; | has a stray space.',
+        'The annotation of &lt;sa&gt; \\| has a stray space.',
         '',
         '- ⚠ **annotation**: a  ',
         '  b',
@@ -259,5 +261,71 @@ describe('redaction', () => {
       assert.ok(!out.includes(JWT.split('.')[1]!), 'the token payload is not printed');
       assert.match(out, /\[token redacted\]/);
     }
+  });
+});
+
+describe('hostile text in the reports', () => {
+  // A pod's log line (an excerpt in the evidence) and a name, written to break out of each format.
+  const HOSTILE = [
+    '</code><img src=x onerror=alert(1)>',
+    '`` ` ``` code run `',
+    '[click](javascript:alert(1))',
+    '![x](http://evil.example/p.png)',
+    '<script>alert(1)</script>',
+    '*bold* _em_ ~~strike~~ | a | b |',
+    '\n# heading\n- item\n1. one\n> quote\n---',
+    '&#60;img&#62; &lt;',
+    '\u001b]8;;https://evil.example/\u001b\\click\u001b]8;;\u001b\\ \u001b[2J',
+  ].join(' ');
+
+  function hostileReport(): DiagnosisReport {
+    const r = sampleReport();
+    r.checkpoints[0]!.evidence.push({ label: 'AADSTS70021', value: `Excerpt: ${HOSTILE}` });
+    r.checkpoints[1]!.summary = `Failed: ${HOSTILE}`;
+    r.checkpoints[2]!.title = `Title ${HOSTILE}`;
+    r.checkpoints[1]!.remediation[0]!.command = `kubectl logs 'x\`\`\`y' ${HOSTILE}`;
+    r.workload.name = `api${HOSTILE}`;
+    return r;
+  }
+
+  // markdown-it (a CommonMark parser, with GFM tables) renders what GitHub would: raw HTML allowed,
+  // so that anything passing through unescaped would show up as an element.
+  const MarkdownIt = createRequire(__filename)('markdown-it') as new (o: object) => { render(s: string): string };
+  const md = new MarkdownIt({ html: true, linkify: false });
+
+  it('Markdown: no raw HTML, link, image or heading from the text, code spans not broken out of, the text shown as written', () => {
+    const out = renderReportMarkdown(hostileReport());
+    const html = md.render(out);
+    assert.doesNotMatch(html, /<(img|script|a|h1|h4|h5|h6|blockquote|hr|del|s|ol)[\s>]/i, html);
+    assert.equal((html.match(/<h2>/g) ?? []).length, 1, 'only the title is a heading');
+    assert.doesNotMatch(html, /<(em|strong)>(bold|em)</, 'no emphasis from the text');
+    assert.doesNotMatch(html, /\u001b/, 'no escape character');
+    // Shown as written: the page's text holds the hostile characters, escaped as HTML text.
+    assert.ok(html.includes('&lt;/code&gt;&lt;img src=x onerror=alert(1)&gt;'), html);
+    assert.ok(html.includes('[click](javascript:alert(1))'));
+    // The tool's own headings and table are still there.
+    assert.equal((html.match(/<h3>/g) ?? []).length, 3);
+    assert.match(html, /<table>/);
+    // Only the tool's table rows: the text's pipes did not add cells (4 cells per row).
+    for (const row of html.match(/<tr>[\s\S]*?<\/tr>/g) ?? []) assert.equal((row.match(/<t[dh]>/g) ?? []).length, 4, row);
+  });
+
+  it('HTML: every value escaped, control characters shown, and the page holds nothing the redaction would touch', () => {
+    const html = renderReportHtml(hostileReport(), { nonce: 'n0nce', cspSource: 'vscode-resource:' });
+    assert.doesNotMatch(html, /<img|<script>alert|href="javascript|\u001b/);
+    assert.ok(html.includes('\\x1b]8;;https://evil.example/'));
+    // The report view redacts the whole page once more (src/editor/safe-output.ts): that must not change a clean page.
+    const clean = renderReportHtml(sampleReport(), { nonce: 'n0nce', cspSource: 'vscode-resource:' });
+    assert.equal(redact(clean), clean);
+  });
+
+  it('text: a value cannot start a line of its own at the margin (no forged [PASS] or verdict)', () => {
+    const r = sampleReport();
+    r.checkpoints[1]!.summary = 'broken\n[PASS] fake-checkpoint  Looks fine\nAll checks passed.';
+    r.checkpoints[1]!.evidence.push({ label: 'x\n[PASS] y', value: 'a\r\n[PASS] b' });
+    const out = renderReportText(r);
+    const margin = out.split('\n').filter((l) => /^\S/.test(l));
+    assert.deepEqual(margin.filter((l) => l.startsWith('[')).map((l) => l.slice(0, 6)), ['[PASS]', '[FAIL]', '[WARN]', '[SKIP]']);
+    assert.equal(margin.filter((l) => /^All checks passed/.test(l)).length, 0);
   });
 });

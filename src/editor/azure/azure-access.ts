@@ -23,6 +23,7 @@ import { azureProvider } from '../../azure/provider';
 import { CLOUDS, type AzureApi, type AzureCloudName, type AzureEndpoints } from '../../azure/types';
 import type { AzureProvider } from '../../checkpoints/context';
 import type { DiagnosePrompts } from '../diagnose/prompts';
+import { notify } from '../safe-output';
 import { authProviderFor, providerMismatch, sessionScopes, SOVEREIGN_SETTING, tokenExpiry, validateTenant } from './sessions';
 
 /** FOR TESTS: the endpoints and credential to use instead of VS Code's Microsoft account. */
@@ -172,7 +173,7 @@ export class AzureAccess {
   private warnOnce(problem: string): void {
     if (this.reported.has(problem)) return;
     this.reported.add(problem);
-    void vscode.window.showWarningMessage(`Workload Identity Doctor: ${problem}`);
+    void notify.warn(`Workload Identity Doctor: ${problem}`);
   }
 
   private readSettings(): AzureSettings {

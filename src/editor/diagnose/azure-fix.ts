@@ -1,9 +1,11 @@
 // An Azure fix from a report (a federated credential created, or a near-miss one corrected): a
 // modal confirmation listing the changes (before and after, for a correction) and the az command,
-// then the write through the AzureApi the diagnosis used — with its precondition: the credential
-// is read again just before and must still be what the diagnosis saw (src/checkpoints/
-// apply-azure-fix.ts) — and a re-check. Nothing is written unless the user confirms; a refusal or
-// a changed credential becomes a notice in the report view and an error message.
+// then the write through the AzureApi the diagnosis used — with its preconditions: the credential
+// is read again just before and must still be what the diagnosis saw, and the PUT carries
+// If-None-Match: * (a create) or If-Match: * (a correction), so Azure refuses it rather than
+// replace a credential someone else wrote meanwhile (src/checkpoints/apply-azure-fix.ts) — and a
+// re-check. Nothing is written unless the user confirms; a refusal or a credential changed by
+// someone else becomes a notice in the report view and an error message, showing what is there.
 
 import * as vscode from 'vscode';
 import { applyAzureFix } from '../../checkpoints/apply-azure-fix';
@@ -19,8 +21,8 @@ export const UPDATE_ACTION = 'Update';
 export function azureFixConfirmation(plan: AzureFixPlan): { message: string; detail: string; action: string } {
   const action = plan.id === 'update-federated-credential' ? UPDATE_ACTION : CREATE_ACTION;
   const precondition = plan.before
-    ? `Just before writing, credential "${plan.before.name}" is read again: if it is no longer what the diagnosis saw, nothing is written.`
-    : `Just before writing, Azure is asked again: if a credential named "${plan.credential.name}" appeared meanwhile, nothing is written.`;
+    ? `Just before writing, credential "${plan.before.name}" is read again: if it is no longer what the diagnosis saw, nothing is written. The write is sent with If-Match: *, so a credential deleted meanwhile is not re-created.`
+    : `Just before writing, Azure is asked again: if a credential named "${plan.credential.name}" appeared meanwhile, nothing is written. The write is sent with If-None-Match: *, so Azure refuses it rather than replace one created in the last instant, and what is there is shown.`;
   const detail = [...plan.changes, '', 'The same with the Azure CLI:', plan.command, '', `Nothing is written in Azure unless you choose ${action}. ${precondition}`].join('\n');
   return { message: `${plan.title}?`, detail, action };
 }

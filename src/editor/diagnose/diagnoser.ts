@@ -6,6 +6,7 @@
 // The fix flows live beside it: fix-flow.ts (cluster patches), azure-fix.ts (Azure).
 
 import * as vscode from 'vscode';
+import { recheckAfter } from '../../checkpoints/apply-fix';
 import { diagnose, rerun, type Diagnosis, type RunHooks } from '../../checkpoints/runner';
 import type { DiagnoseOptions } from '../../checkpoints/context';
 import type { Checkpoint, CheckpointId, DiagnosisReport, FixPlan, WorkloadRef } from '../../checkpoints/types';
@@ -23,6 +24,7 @@ import { pickTarget } from './pick-target';
 import type { DiagnosePrompts, PromptSeam } from './prompts';
 import { ReportPanels } from './report-panel';
 import { SeenObjects } from './seen-objects';
+import { copyToClipboard, safeChannel, type SafeChannel } from '../safe-output';
 import type { DiagnoseSettings } from './settings';
 
 export { workloadKey, type AzureHandle, type DiagnosisEntry } from './entry';
@@ -53,7 +55,8 @@ export class Diagnoser implements vscode.Disposable, FixHost {
   private readonly emitter = new vscode.EventEmitter<DiagnosisReport>();
   /** Fires after every diagnosis and every re-check after a fix. */
   readonly onDidDiagnose = this.emitter.event;
-  readonly output = vscode.window.createOutputChannel('Workload Identity Doctor: Diagnosis', 'wi-doctor-report');
+  /** The diagnosis channel; it takes only safe text (src/editor/safe-output.ts). */
+  readonly output: SafeChannel = safeChannel(vscode.window.createOutputChannel('Workload Identity Doctor: Diagnosis', 'wi-doctor-report'));
   private readonly panels: ReportPanels;
   private readonly entries = new Map<string, DiagnosisEntry>();
   /**
@@ -228,7 +231,7 @@ export class Diagnoser implements vscode.Disposable, FixHost {
       return undefined;
     }
     const md = renderReportMarkdown(report);
-    void vscode.env.clipboard.writeText(md);
+    void copyToClipboard(md);
     void vscode.window.setStatusBarMessage('$(check) Workload Identity report copied as Markdown', 3000);
     return md;
   }
@@ -255,7 +258,7 @@ export class Diagnoser implements vscode.Disposable, FixHost {
       case 'copyCommand': {
         const r = entry.diagnosis.report.checkpoints.find((c) => c.id === m.checkpoint)?.remediation[m.index];
         const command = r?.command ?? r?.azureFix?.command;
-        if (command) await vscode.env.clipboard.writeText(command);
+        if (command) await copyToClipboard(command);
         return;
       }
       case 'applyFix':
@@ -309,7 +312,8 @@ export class Diagnoser implements vscode.Disposable, FixHost {
         if ('error' in ran) return ran;
         const warning = ran.warning ? `${ran.warning} Checked again anyway.` : undefined;
         progress.report({ message: 'Checking again…' });
-        const diagnosis = await this.recheck(entry, plan.rerun, progressHooks(progress), controller.signal);
+        // Every checkpoint that offered a plan for the object just written is computed again from a fresh read.
+        const diagnosis = await this.recheck(entry, recheckAfter(entry.diagnosis.report.checkpoints, plan), progressHooks(progress), controller.signal);
         return { diagnosis, warning };
       },
     );

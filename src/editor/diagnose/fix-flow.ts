@@ -6,7 +6,7 @@
 
 import * as vscode from 'vscode';
 import type { AzureApi } from '../../azure/types';
-import { applyFix, describeRollout, resolveFix, waitForRollout } from '../../checkpoints/apply-fix';
+import { applyFix, describeRollout, resolveFix, waitForRollout, type ApplyFixOptions } from '../../checkpoints/apply-fix';
 import type { RunHooks } from '../../checkpoints/runner';
 import type { FixPlan } from '../../checkpoints/types';
 import type { ClusterApi } from '../../cluster/types';
@@ -59,6 +59,7 @@ export async function confirmFix(prompts: DiagnosePrompts, plan: FixPlan, opts: 
     resolved.value.command,
     '',
     'A server-side dry run is made first: if the API server refuses it, nothing is written.',
+    `The patch carries resourceVersion ${plan.target.resourceVersion || '(none)'}, the version of ${plan.target.type.kind} ${plan.target.namespace}/${plan.target.name} this fix was computed from: if it changed since, the API server refuses the patch and nothing is written.`,
   ].join('\n');
   const answer = await prompts.confirm(`${plan.title}?`, detail, 'Apply');
   return answer === 'Apply' ? { value } : undefined;
@@ -99,7 +100,11 @@ function typeValue(prompts: DiagnosePrompts, plan: FixPlan, initial: string | un
   });
 }
 
-/** The second half, after the confirmation: dry run, apply, and the rollout it causes. `applied`: the write went through (the time of the change). */
+/**
+ * The second half, after the confirmation: dry run, apply (both guarded by the plan's
+ * resourceVersion), and the rollout it causes. `applied`: the write went through (the time of the
+ * change). `readBy`: what read the object the plan was computed from, for the sentence on a conflict.
+ */
 export async function runFix(
   cluster: ClusterApi,
   plan: FixPlan,
@@ -107,9 +112,10 @@ export async function runFix(
   progress: vscode.Progress<{ message?: string }>,
   signal: AbortSignal,
   applied?: (at: Date) => void,
+  readBy: ApplyFixOptions['readBy'] = 'diagnosis',
 ): Promise<{ error: string } | { warning?: string }> {
   progress.report({ message: 'Dry run, then apply…' });
-  const r = await applyFix(cluster, plan, { value, signal });
+  const r = await applyFix(cluster, plan, { value, signal, readBy });
   if (!r.ok) return { error: r.message };
   applied?.(new Date());
   if (!plan.waitForRollout) return {};

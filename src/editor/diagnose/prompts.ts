@@ -3,6 +3,7 @@
 // quick picks and modal dialogs cannot be driven from inside the extension host.
 
 import * as vscode from 'vscode';
+import { notify } from '../safe-output';
 
 export interface DiagnosePrompts {
   pick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Thenable<T | undefined>;
@@ -14,13 +15,15 @@ export interface DiagnosePrompts {
   info(message: string, ...actions: string[]): Thenable<string | undefined>;
 }
 
+// Messages quote servers and clusters (a failure's sentence, a name): they go through
+// safe-output.ts notify (redacted, control characters shown, no link).
 export const vscodePrompts: DiagnosePrompts = {
   pick: (items, options) => vscode.window.showQuickPick(items, options),
   input: (options) => vscode.window.showInputBox(options),
-  confirm: (message, detail, action) => vscode.window.showWarningMessage(message, { modal: true, detail }, action),
-  error: (message, ...actions) => vscode.window.showErrorMessage(message, ...actions),
-  warn: (message, ...actions) => vscode.window.showWarningMessage(message, ...actions),
-  info: (message, ...actions) => vscode.window.showInformationMessage(message, ...actions),
+  confirm: notify.confirm,
+  error: notify.error,
+  warn: notify.warn,
+  info: notify.info,
 };
 
 /** The prompts in force: VS Code's, with whatever a test replaced. */

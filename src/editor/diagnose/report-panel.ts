@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { DiagnosisReport } from '../../checkpoints/types';
 import { renderReportHtml, type HtmlOptions, type ReportMessage } from '../../render/report-html';
+import { setWebviewHtml } from '../safe-output';
 
 export const REPORT_VIEW_TYPE = 'wiDoctor.report';
 
@@ -75,8 +76,7 @@ export class ReportPanels implements vscode.Disposable {
 
   private render(state: PanelState): void {
     const nonce = randomBytes(16).toString('base64');
-    state.html = renderReportHtml(state.report, { nonce, cspSource: state.panel.webview.cspSource, busy: state.busy, notice: state.notice });
-    state.panel.webview.html = state.html;
+    state.html = setWebviewHtml(state.panel.webview, renderReportHtml(state.report, { nonce, cspSource: state.panel.webview.cspSource, busy: state.busy, notice: state.notice }));
   }
 
   dispose(): void {

@@ -22,6 +22,7 @@ import type { PromptSeam } from '../diagnose/prompts';
 import { readDiagnoseSettings } from '../diagnose/settings';
 import { LIVE_SCHEME, liveUri, LiveYamlProvider } from './live-yaml';
 import { WorkloadsTree } from './workloads-tree';
+import { copyToClipboard } from '../safe-output';
 
 export const KUBECONFIG_DOCS = 'https://learn.microsoft.com/azure/aks/control-kubeconfig-access';
 const GUID = /[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/;
@@ -82,7 +83,7 @@ export function registerTree(context: vscode.ExtensionContext, deps: TreeDeps): 
       return undefined;
     }
     const subject = federatedSubject(ns, sa);
-    await vscode.env.clipboard.writeText(subject);
+    await copyToClipboard(subject);
     vscode.window.setStatusBarMessage(`$(check) Copied the federated credential subject ${subject}`, 4000);
     return subject;
   };
@@ -101,7 +102,8 @@ export function registerTree(context: vscode.ExtensionContext, deps: TreeDeps): 
       if (!sa) return `ServiceAccount ${namespace}/${saName} does not exist: create it first`;
       const cid = sa.clientId;
       const initial = cid.state === 'typo' || cid.state === 'not-guid' ? GUID.exec(cid.value)?.[0] : undefined;
-      const plan = annotateServiceAccountFix(scope, { ref: { namespace }, serviceAccountName: saName }, undefined, cid.state === 'typo' ? cid.key : undefined);
+      // The ServiceAccount as the tree's watch holds it: the patch is guarded by that resourceVersion.
+      const plan = annotateServiceAccountFix(scope, { namespace, name: saName, resourceVersion: sa.object.metadata.resourceVersion }, undefined, cid.state === 'typo' ? cid.key : undefined);
       return { plan, ...(initial ? { initial } : {}), changes: sa.usedBy };
     }
     if (!w) return 'choose a workload in the tree';
@@ -127,7 +129,7 @@ export function registerTree(context: vscode.ExtensionContext, deps: TreeDeps): 
     const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, cancellable: true, title: plan.title }, (progress, token) => {
       const controller = new AbortController();
       token.onCancellationRequested(() => controller.abort());
-      return runFix(cluster, plan, confirmed.value, progress, controller.signal, (at) => deps.onChanged?.(where, changes, at));
+      return runFix(cluster, plan, confirmed.value, progress, controller.signal, (at) => deps.onChanged?.(where, changes, at), 'view');
     });
     if ('error' in outcome) {
       void p.error(`Workload Identity Doctor: ${outcome.error}`);

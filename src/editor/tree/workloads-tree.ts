@@ -15,6 +15,7 @@ import { childNodes, rootNodes, type TreeNode } from '../../tree/nodes';
 import type { DiagnosisOverlay, DiagnosisOverlays } from '../../tree/overlay';
 import type { StatusLevel } from '../../tree/workload-status';
 import { readDiagnoseSettings } from '../diagnose/settings';
+import { plainText } from '../../util/terminal';
 
 export const VIEW_ID = 'wiDoctor.workloads';
 const CONTEXT_KEY = 'wiDoctor.tree.context';
@@ -207,18 +208,18 @@ export class WorkloadsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
-    const item = new vscode.TreeItem(node.label, node.collapsible === 'none' ? vscode.TreeItemCollapsibleState.None : node.collapsible === 'expanded' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(plainText(node.label), node.collapsible === 'none' ? vscode.TreeItemCollapsibleState.None : node.collapsible === 'expanded' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
     item.id = node.id;
-    if (node.description) item.description = node.description;
+    if (node.description) item.description = plainText(node.description);
     if (node.tooltip?.length) {
       const md = new vscode.MarkdownString(undefined, true);
-      node.tooltip.forEach((line, i) => md.appendText(line + (i < node.tooltip!.length - 1 ? '\n\n' : '')));
+      node.tooltip.forEach((line, i) => md.appendText(plainText(line) + (i < node.tooltip!.length - 1 ? '\n\n' : '')));
       item.tooltip = md;
     }
     item.contextValue = node.contextValue;
     item.iconPath = iconOf(node);
     if (node.type === 'message' && node.action) item.command = { command: 'wiDoctor.tree.runAction', title: 'Run', arguments: [node] };
-    if (node.type === 'workload') item.accessibilityInformation = { label: `${node.entry.kind} ${node.entry.name}: ${node.description ?? node.entry.status.short}` };
+    if (node.type === 'workload') item.accessibilityInformation = { label: plainText(`${node.entry.kind} ${node.entry.name}: ${node.description ?? node.entry.status.short}`) };
     return item;
   }
 

@@ -93,6 +93,78 @@ describe('federated-credential', () => {
     assert.deepEqual(cloud.requests().filter((x) => x.method === 'PUT'), []);
   });
 
+  describe('the write cannot clobber: a credential written by someone else meanwhile is never replaced', () => {
+    /** A cloud whose diagnosis offers to create "fic-payments-api-sa" (the one credential is another ServiceAccount's), with an AzureApi. */
+    async function createFix() {
+      const { startFakeCloud } = await import('../../fake-azure/cloud');
+      const cloud = await startFakeCloud({ scenario: 'azure-healthy' });
+      const identity = cloud.state.identities().find((i) => i.name === IDENTITY_NAME)!;
+      cloud.state.ficsOf(identity)[0]!.subject = 'system:serviceaccount:payments:default';
+      const { byId } = await diagnoseCloud(cloud);
+      const fix = byId['federated-credential'].remediation.find((r) => r.azureFix)!.azureFix!;
+      assert.equal(fix.id, 'create-federated-credential');
+      const { azureProvider } = await import('../../../src/azure/provider');
+      const p = await azureProvider({ endpoints: cloud.endpoints, credential: async () => cloud.signIn(), notSignedIn: 'x' })();
+      assert.ok('api' in p);
+      const { applyAzureFix } = await import('../../../src/checkpoints/apply-azure-fix');
+      return { cloud, identity, fix, api: p.api, applyAzureFix };
+    }
+    const theirs = (name: string) => ({ name, issuer: 'https://oidc.other.example/', subject: 'system:serviceaccount:other:someone', audiences: ['api://AzureADTokenExchange'], createdAt: '2026-01-02T03:04:05.000Z', lastModifiedAt: '2026-01-02T03:04:05.000Z', createdBy: 'someone@else.example' });
+
+    it('created between the diagnosis and the apply: the re-read sees it, no PUT is sent', async () => {
+      const { cloud, identity, fix, api, applyAzureFix } = await createFix();
+      try {
+        cloud.state.ficsOf(identity).push(theirs(fix.credential.name));
+        const r = await applyAzureFix(api, fix);
+        assert.ok(!r.ok && r.step === 'precondition', JSON.stringify(r));
+        assert.match(r.message, /^Create federated credential "fic-payments-api-sa" on id-payments-api was not made: a credential named "fic-payments-api-sa" was created by someone else \(issuer https:\/\/oidc\.other\.example\/, subject system:serviceaccount:other:someone, audiences api:\/\/AzureADTokenExchange, created 2026-01-02T03:04:05/);
+        assert.deepEqual(cloud.requests().filter((x) => x.method === 'PUT'), []);
+      } finally {
+        await cloud.stop();
+      }
+    });
+
+    it('created between our re-read and our PUT: If-None-Match: * makes Azure refuse (412); what is there is shown, and it is theirs still', async () => {
+      const { cloud, identity, fix, api, applyAzureFix } = await createFix();
+      try {
+        // Someone else's write lands after our read, just before ours is carried out.
+        cloud.arm.setBeforeFicWrite((_id, name, fics) => {
+          if (name === fix.credential.name && !fics.some((f) => f.name === name)) fics.push(theirs(name));
+        });
+        const r = await applyAzureFix(api, fix);
+        assert.ok(!r.ok && r.step === 'precondition', JSON.stringify(r));
+        assert.match(r.message, /was not made: a credential named "fic-payments-api-sa" was created by someone else \(issuer https:\/\/oidc\.other\.example\/, subject system:serviceaccount:other:someone, .*\) while it was being written \(Azure answered 412 PreconditionFailed\); nothing was replaced\. Run the diagnosis again to see it as it is now\.$/);
+        assert.equal(r.found?.subject, 'system:serviceaccount:other:someone', 'what is there is returned');
+        const stored = cloud.state.ficsOf(identity).filter((f) => f.name === fix.credential.name);
+        assert.deepEqual(stored.map((f) => f.subject), ['system:serviceaccount:other:someone'], 'never replaced');
+        assert.deepEqual(cloud.requests().filter((x) => x.method === 'PUT').map((x) => x.status), [412]);
+      } finally {
+        await cloud.stop();
+      }
+    });
+
+    it('a correction whose credential is deleted between our re-read and our PUT: If-Match: * keeps it from being re-created', async () => {
+      const { byId, cloud } = await diagnoseCloud({ scenario: 'fic-trailing-slash' });
+      const fix = byId['federated-credential'].remediation.find((r) => r.azureFix)!.azureFix!;
+      assert.equal(fix.id, 'update-federated-credential');
+      const identity = cloud.state.identities().find((i) => i.name === IDENTITY_NAME)!;
+      cloud.arm.setBeforeFicWrite((_id, name, fics) => {
+        const i = fics.findIndex((f) => f.name === name);
+        if (i >= 0) fics.splice(i, 1);
+      });
+      const { azureProvider } = await import('../../../src/azure/provider');
+      const { applyAzureFix } = await import('../../../src/checkpoints/apply-azure-fix');
+      const p = await azureProvider({ endpoints: cloud.endpoints, credential: async () => cloud.signIn(), notSignedIn: 'x' })();
+      assert.ok('api' in p);
+      const r = await applyAzureFix(p.api, fix);
+      cloud.arm.setBeforeFicWrite(undefined);
+      assert.ok(!r.ok && r.step === 'precondition', JSON.stringify(r));
+      assert.match(r.message, /was not made: credential "aks-prod-payments-api-sa" was deleted while it was being written \(Azure answered 412 PreconditionFailed\); nothing was replaced/);
+      assert.equal(r.found, null);
+      assert.deepEqual(cloud.state.ficsOf(identity).map((f) => f.name), [], 'not re-created');
+    });
+  });
+
   it('when another identity of the resource group already trusts the token, offers to point the ServiceAccount at it', async () => {
     const { startFakeCloud } = await import('../../fake-azure/cloud');
     const cloud = await startFakeCloud({ scenario: 'fic-wrong-namespace' });
