@@ -5,10 +5,13 @@
 //      API server, side by side with the seed's kubectl script (options: see diagnose.ts);
 //   3. scripts/bench/tree.ts, the sidebar tree of a generated cluster of 5,000 workloads, side by
 //      side with one kubectl process per folder expansion (options: see tree.ts; several minutes).
-// Options go to the benchmarks that know them: --reps to all; --no-cli to lint and diagnose;
-// --write, --latency, --kubectl and --no-kubectl to diagnose and tree; --namespaces, --workloads,
+// Options go to the benchmarks that know them: --reps and --write to all; --no-cli to lint and
+// diagnose; --latency, --kubectl and --no-kubectl to diagnose and tree; --namespaces, --workloads,
 // --pods, --concurrency, --kubectl-namespaces, --budget and --profile to tree; the rest to main.ts.
 // `--only lint`, `--only diagnose` or `--only tree` runs one of them.
+// At the end, scripts/bench/targets.ts prints one table of every target (PASS/FAIL) from the
+// `targets` of bench/results/*.json; with --write it writes that table into docs/benchmarks.md
+// and the README's short table (each benchmark writes its full tables into docs/benchmarks.md).
 import { spawnSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +20,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
 
 // option → takes a value
-const LINT = { '--reps': true, '--no-cli': false };
+const LINT = { '--reps': true, '--no-cli': false, '--write': false };
 const DIAGNOSE = { '--reps': true, '--no-cli': false, '--write': false, '--latency': true, '--kubectl': true, '--no-kubectl': false };
 const TREE = {
   '--reps': true,
@@ -47,7 +50,9 @@ for (let i = 0; i < argv.length; i++) {
     continue;
   }
   const known = a in DIAGNOSE || a in TREE;
-  const takesValue = known ? (a in DIAGNOSE ? DIAGNOSE[a] : TREE[a]) : false;
+  // Options of main.ts that take a value (the others are flags).
+  const lintValue = ['--sizes', '--seed', '--incremental-docs', '--process-files', '--gitops-sizes', '--repo-sizes'].includes(a);
+  const takesValue = known ? (a in DIAGNOSE ? DIAGNOSE[a] : TREE[a]) : lintValue;
   const v = takesValue ? [argv[++i]] : [];
   if (!known || a in LINT) args.lint.push(a, ...v);
   if (a in DIAGNOSE) args.diagnose.push(a, ...v);
@@ -66,4 +71,8 @@ const run = (name, script, execArgv = []) => {
 run('lint', 'scripts/bench/main.ts', ['--expose-gc']);
 run('diagnose', 'scripts/bench/diagnose.ts');
 run('tree', 'scripts/bench/tree.ts');
+
+// Every target of every results file (this run's and earlier ones'), in one table.
+const t = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench/targets.ts', ...(argv.includes('--write') ? ['--write'] : [])], { cwd: root, stdio: 'inherit', env });
+status ||= t.status ?? 1;
 process.exit(status);

@@ -10,7 +10,8 @@
 // fix-building paths and not only the "nothing to say" path.
 //
 // Everything derives from one seed (mulberry32), so a corpus is byte-for-byte
-// reproducible and a benchmark or fuzz failure can be replayed.
+// reproducible and a benchmark or fuzz failure can be replayed. Repository shapes (files of a
+// few documents, Helm charts, the GitOps shape) are built from these apps in generate-repo.ts.
 
 /** mulberry32: tiny, fast, good enough for test data; NOT for anything secret. */
 export class Rng {
@@ -89,12 +90,12 @@ export interface CorpusFile {
   docs: number;
 }
 
-const NAMESPACES = ['payments', 'orders', 'catalog', 'identity', 'search', 'notifications', 'reporting', 'platform'];
-const NAMES = ['api', 'worker', 'gateway', 'indexer', 'scheduler', 'exporter', 'web', 'billing', 'ledger', 'mailer', 'resizer', 'sync', 'auth', 'cart', 'feed', 'audit'];
-const REGISTRIES = ['contoso.azurecr.io', 'fabrikam.azurecr.io', 'ghcr.io/contoso', 'mcr.microsoft.com/dotnet'];
+export const NAMESPACES = ['payments', 'orders', 'catalog', 'identity', 'search', 'notifications', 'reporting', 'platform'];
+export const NAMES = ['api', 'worker', 'gateway', 'indexer', 'scheduler', 'exporter', 'web', 'billing', 'ledger', 'mailer', 'resizer', 'sync', 'auth', 'cart', 'feed', 'audit'];
+export const REGISTRIES = ['contoso.azurecr.io', 'fabrikam.azurecr.io', 'ghcr.io/contoso', 'mcr.microsoft.com/dotnet'];
 const PLACEHOLDERS = ['${CLIENT_ID}', '<client-id>', '__CLIENT_ID__', '#{clientId}#', '$(CLIENT_ID)'];
 
-interface App {
+export interface App {
   ns: string;
   name: string;
   sa: string;
@@ -110,7 +111,7 @@ interface App {
   emitSa: boolean;
 }
 
-function makeApp(rng: Rng, n: number): App {
+export function makeApp(rng: Rng, n: number): App {
   const ns = rng.pick(NAMESPACES);
   const name = `${rng.pick(NAMES)}-${n.toString(36)}`;
   const kind = rng.chance(0.7) ? 'Deployment' : rng.chance(0.5) ? 'StatefulSet' : 'CronJob';
@@ -132,9 +133,9 @@ function makeApp(rng: Rng, n: number): App {
   };
 }
 
-const q = (s: string) => JSON.stringify(s);
+export const q = (s: string) => JSON.stringify(s);
 
-function serviceAccount(rng: Rng, a: App): string {
+export function serviceAccount(rng: Rng, a: App): string {
   const ann: string[] = [];
   if (a.wi) {
     switch (a.mistake) {
@@ -170,7 +171,7 @@ function serviceAccount(rng: Rng, a: App): string {
   ].join('\n');
 }
 
-function configMap(rng: Rng, a: App): string {
+export function configMap(rng: Rng, a: App): string {
   const data = [
     `  LOG_LEVEL: ${rng.pick(['info', 'debug', 'warn'])}`,
     `  FEATURE_FLAGS: ${q(['new-checkout', 'fast-search', 'beta-ui'].filter(() => rng.chance(0.5)).join(','))}`,
@@ -187,7 +188,7 @@ function configMap(rng: Rng, a: App): string {
   return ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', `  name: ${a.name}-config`, `  namespace: ${a.ns}`, 'data:', ...data, ''].join('\n');
 }
 
-function service(rng: Rng, a: App): string {
+export function service(rng: Rng, a: App): string {
   const ann = a.mistake === 'client-id-on-service' ? ['  annotations:', `    azure.workload.identity/client-id: ${q(a.clientId)}`] : [];
   return [
     'apiVersion: v1',
@@ -323,7 +324,7 @@ function podTemplateLines(rng: Rng, a: App): string[] {
   return ['metadata:', '  labels:', ...ind(4, labels), '  annotations:', ...ind(4, annotations), 'spec:', ...ind(2, spec)];
 }
 
-function workload(rng: Rng, a: App): string {
+export function workload(rng: Rng, a: App): string {
   const metaLabels = [`app.kubernetes.io/name: ${a.name}`, `app.kubernetes.io/part-of: ${a.ns}`];
   if (a.mistake === 'label-on-workload-metadata') metaLabels.push('azure.workload.identity/use: "true"');
   const head = [

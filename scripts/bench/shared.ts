@@ -141,3 +141,51 @@ export function writeReadmeSection(start: string, end: string, body: string, aft
   }
   writeFileSync(file, next);
 }
+
+/**
+ * One performance target (issue 15's table), judged by a benchmark in its own run: every
+ * benchmark returns its targets, writes them into its results file under `targets`, and prints
+ * them with PASS/FAIL; `npm run bench` gathers them into one table (README and docs/benchmarks.md).
+ */
+export interface TargetVerdict {
+  /** Stable id, e.g. `editor.enter`, `lint.process-ratio`, `gitops.linear`, `diagnose.latency-cost`, `tree.idle-rss`. */
+  id: string;
+  /** What is measured, in words: "Enter (new line) in a 5,000-document file". */
+  what: string;
+  /** The measured figure as shown: "12.4 ms", "1.22×", "14 requests". */
+  measured: string;
+  /** The target as shown: "≤ 20 ms". */
+  target: string;
+  pass: boolean;
+  /** The command that produced the figure. */
+  command: string;
+}
+
+/** The targets as lines: `PASS  what: measured (target)`. */
+export function targetLines(targets: readonly TargetVerdict[]): string[] {
+  return targets.map((t) => `${t.pass ? 'PASS' : 'FAIL'}  ${t.what}: ${t.measured} (target ${t.target})`);
+}
+
+/** Where the benchmarks' full tables live (the README keeps one short table of the targets). */
+export const BENCH_DOC = join(ROOT, 'docs', 'benchmarks.md');
+
+const BENCH_DOC_HEAD = `# Benchmarks
+
+The full tables of \`npm run bench\` (scripts/bench/): the linter (main.ts, lint-throughput.ts,
+editor.ts), a live diagnosis (diagnose.ts) and the sidebar tree (tree.ts). Each benchmark rewrites
+its own section with \`--write\`; \`npm run bench -- --write\` also rewrites the table of every target
+below and the README's short table (scripts/bench/targets.ts).
+`;
+
+/**
+ * Replaces the section of docs/benchmarks.md between `start` and `end` (creating the file, or
+ * adding the section at its end, the first time).
+ */
+export function writeDocsSection(start: string, end: string, body: string): void {
+  const text = existsSync(BENCH_DOC) ? readFileSync(BENCH_DOC, 'utf8') : BENCH_DOC_HEAD;
+  const section = `${start}\n${body}\n${end}`;
+  const s = text.indexOf(start);
+  const e = text.indexOf(end);
+  const next = s >= 0 && e > s ? text.slice(0, s) + section + text.slice(e + end.length) : `${text.replace(/\n*$/, '\n')}\n${section}\n`;
+  writeFileSync(BENCH_DOC, next);
+}

@@ -1,7 +1,8 @@
 // The measured side of the tree benchmark (scripts/bench/tree.ts): bundled by it with esbuild the
 // way the extension is (minified, with the Kubernetes client in a kube.js of its own beside it,
-// loaded on first use by connect.ts), then run as its own Node process with --expose-gc, so the
-// memory it reports is the tree's share, as the extension host's would be.
+// loaded on first use by connect.ts), then run as its own Node process with Node's default flags
+// (no --expose-gc, no heap-size flags: the extension host takes none), so the memory it reports is
+// the tree's share, as the extension host's would be, and is never measured after a forced GC.
 //
 // It gets { kubeconfig } over IPC, builds the tree the way src/editor/tree does (watchSource +
 // LiveCluster, then the nodes of src/tree/nodes.ts): a first paint as soon as the live cluster has
@@ -45,10 +46,21 @@ export interface TreeChildResult {
   /** Change notifications after the first paint (until 1 s passed without one, at most 5 s), and a repaint after them. */
   lateChanges: { keys: number | 'all'; afterPaintMs: number }[];
   repaintMs?: number;
-  memory: { baseRss: number; baseHeap: number; rss: number; heapUsed: number; heapTotal: number; external: number; idle?: { afterMs: number; rss: number; heapUsed: number; heapTotal: number } };
+  /**
+   * Bytes. rss/heap*: right after the full tree (nothing collected on purpose); peakRss: the
+   * largest RSS of the run, the larger of a sample every 50 ms and the kernel's high-water mark
+   * (process.resourceUsage().maxRSS) at the end; idle: after sitting watching for idleMs.
+   */
+  memory: { baseRss: number; baseHeap: number; rss: number; heapUsed: number; heapTotal: number; external: number; peakRss: number; peakSampledRss: number; idle?: { afterMs: number; rss: number; heapUsed: number; heapTotal: number } };
 }
 
-const gc = (globalThis as { gc?: () => void }).gc;
+/** Samples the RSS every `ms` until stopped: the largest seen. The timer never keeps the process alive. */
+function rssSampler(ms: number): { peak: () => number; stop: () => void } {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), ms);
+  timer.unref();
+  return { peak: () => Math.max(peak, process.memoryUsage.rss()), stop: () => clearInterval(timer) };
+}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -56,8 +68,8 @@ function median(xs: number[]): number {
 }
 
 async function run(kubeconfig: string, idleMs: number): Promise<TreeChildResult> {
-  gc?.();
   const base = process.memoryUsage();
+  const sampler = rssSampler(50);
   let openMs = 0;
   const t0 = performance.now();
   const live = new LiveCluster({
@@ -140,16 +152,12 @@ async function run(kubeconfig: string, idleMs: number): Promise<TreeChildResult>
     paint();
     repaintMs = performance.now() - tr;
   }
-  gc?.();
-  gc?.();
   const m = process.memoryUsage();
   // The steady state: the view open, watching, nothing happening for a while — what it holds for
-  // hours, once V8 and the allocator have handed back the lists' garbage.
+  // hours, with whatever garbage collection V8 did on its own (none is forced).
   let idle: TreeChildResult['memory']['idle'];
   if (idleMs > 0) {
     await new Promise((resolve) => setTimeout(resolve, idleMs));
-    gc?.();
-    gc?.();
     const i = process.memoryUsage();
     idle = { afterMs: idleMs, rss: i.rss, heapUsed: i.heapUsed, heapTotal: i.heapTotal };
   }
@@ -169,8 +177,12 @@ async function run(kubeconfig: string, idleMs: number): Promise<TreeChildResult>
     levels,
     lateChanges,
     ...(repaintMs !== undefined ? { repaintMs } : {}),
-    memory: { baseRss: base.rss, baseHeap: base.heapUsed, rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, ...(idle ? { idle } : {}) },
+    memory: { baseRss: base.rss, baseHeap: base.heapUsed, rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, peakRss: 0, peakSampledRss: 0, ...(idle ? { idle } : {}) },
   };
+  sampler.stop();
+  result.memory.peakSampledRss = sampler.peak();
+  // maxRSS is in kilobytes: the kernel's high-water mark, which catches a peak between two samples.
+  result.memory.peakRss = Math.max(result.memory.peakSampledRss, process.resourceUsage().maxRSS * 1024);
   await live.stop();
   return result;
 }

@@ -36,6 +36,10 @@ export const clusterConnection: Checkpoint = {
     // target's Namespace (read once, the webhook checkpoint reuses it) does: 401 means expired
     // credentials, 403 still means authenticated, 404 means a namespace that does not exist.
     const ns = ctx.target.namespace;
+    // The Namespace and the workload together (/version went first, alone: it opens the connection and
+    // runs an exec credential plugin once, before anything else runs concurrently).
+    const { kind, name } = ctx.target;
+    const workloadRead = ctx.read('workload', () => ctx.cluster.get(workloadType(kind), ns, name, ctx.signal));
     const nsR = await ctx.namespaceRead();
     const connected = `The API server of context "${id.context}" answers (Kubernetes ${v.gitVersion}) and accepts your credentials.`;
     if (!nsR.ok) {
@@ -54,8 +58,7 @@ export const clusterConnection: Checkpoint = {
       evidence.push(ev('namespace', `${ns}: may not be read (403), so the credentials work`, 'info'));
     } else evidence.push(ev('namespace', `${ns} exists`, 'ok'));
     // The workload itself (the read every later checkpoint shares): a 404 is "not found", not a broken link.
-    const { kind, name } = ctx.target;
-    const wR = await ctx.read('workload', () => ctx.cluster.get(workloadType(kind), ns, name, ctx.signal));
+    const wR = await workloadRead;
     if (!wR.ok && wR.failure.kind === 'not-found') {
       evidence.push(ev(kind, `${ns}/${name}: not found`, 'warn'));
       ctx.notFound = { what: 'workload', message: `${describeTarget(ctx)} does not exist in context "${id.context}" (server ${displayUrl(id.server)}).` };

@@ -4,12 +4,30 @@
 // as `fail` with the failure's sentence, and the later ones as `skipped` with the same reason
 // (the failure is reported once, where it first mattered).
 
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Resources, workloadType } from '../cluster/resources';
 import { WEBHOOK_CONFIGURATION } from '../manifests/workload-identity';
 import type { ClusterApi, KubeFailure, KubeObject, KubeResult, LabelSelector, Pod, PodTemplate } from '../cluster/types';
 import type { AppRegistration, AzureApi, ManagedIdentity } from '../azure/types';
 import type { CheckpointId, CheckpointResult, Remediation, WorkloadRef } from './types';
 import { selectorMatches } from './evaluate';
+import { Pool, pooledCluster, READ_CONCURRENCY } from './pool';
+
+/**
+ * The checkpoint whose run() the calling code belongs to. Checkpoints run concurrently, so "the
+ * one now running" is a property of the async call chain, not of the context: the runner starts
+ * each run() inside runAsCheckpoint, and must() and azure() ask here who is calling.
+ */
+const running = new AsyncLocalStorage<CheckpointId>();
+
+export function runAsCheckpoint<T>(id: CheckpointId, fn: () => T): T {
+  return running.run(id, fn);
+}
+
+/** The checkpoint the calling code runs for, if any (the benchmark attributes requests with it). */
+export function currentCheckpoint(): CheckpointId | undefined {
+  return running.getStore();
+}
 
 /**
  * How the diagnosis gets at Azure: loaded only when an Azure checkpoint asks (activation loads no
@@ -95,8 +113,14 @@ export class DiagnoseContext {
   readonly state: DiagnoseState = {};
   /** Results so far, by id (set by the runner). */
   readonly results = new Map<CheckpointId, CheckpointResult>();
-  /** The checkpoint now running (set by the runner). */
-  current: CheckpointId | undefined;
+  private assignedCurrent: CheckpointId | undefined;
+  /** The checkpoint the calling code runs for (see runAsCheckpoint); outside the runner, the one assigned here. */
+  get current(): CheckpointId | undefined {
+    return running.getStore() ?? this.assignedCurrent;
+  }
+  set current(id: CheckpointId | undefined) {
+    this.assignedCurrent = id;
+  }
   /** Set by cluster-connection when the namespace or the workload does not exist: the runner then stops. */
   notFound: { what: 'namespace' | 'workload'; message: string } | undefined;
   /**
@@ -107,13 +131,17 @@ export class DiagnoseContext {
   private readonly memo = new Map<string, Promise<KubeResult<unknown>>>();
   private readonly reportedBy = new Map<string, CheckpointId>();
 
+  /** The cluster, every call through one bounded pool (independent reads run together, at most READ_CONCURRENCY at once). */
+  readonly cluster: ClusterApi;
+
   constructor(
-    readonly cluster: ClusterApi,
+    cluster: ClusterApi,
     readonly target: WorkloadRef,
     /** Replaced when checkpoints are re-run after a fix, so that run can be cancelled on its own. */
     public signal: AbortSignal,
     readonly options: DiagnoseOptions = {},
   ) {
+    this.cluster = pooledCluster(cluster, new Pool(READ_CONCURRENCY), () => this.signal);
     this.lastChangeAt = options.lastChangeAt;
   }
 

@@ -5,8 +5,13 @@
 // result now, and the time of the last fix — and an error that is explained as fixed, or that
 // predates the fix, is "earlier errors" (a warning), never the first broken link. Each signature is
 // reported once, with its pods, counts and the time of its newest line. Only redacted excerpts are shown.
+// The logs read are a bounded sample (log-sample.ts: the newest pod of each template and state, the
+// previous logs of restarted containers, only containers that use Workload Identity), at most
+// MAX_LOG_READS requests; the evidence names each log read, why, and what was not read.
 
-import type { Pod } from '../cluster/types';
+import type { LabelSelector } from '../cluster/types';
+import { selectorString, type DiagnoseContext } from './context';
+import { MAX_LOG_READS, sampleLogs, settled, type LogSample, type LogTarget } from './log-sample';
 import { LOG_SIGNATURES, scanLog, type LogMatch } from './log-signatures';
 import { notChecked } from './outcomes';
 import { ev, kubectl, listWords, shq } from './shared';
@@ -18,9 +23,6 @@ const AZURE_HINTS: Partial<Record<CheckpointId, string>> = {
   'role-assignments': 'list the identity\'s role assignments (az role assignment list --assignee <principal-id> --all) and grant a data-plane role on the resource.',
 };
 
-/** Logs of at most this many pods are read: the newest ones, which show the current state. */
-const MAX_PODS = 5;
-const PROXY_CONTAINERS = new Set(['azwi-proxy', 'azwi-proxy-init']);
 const EXPLAINERS = [...new Set(LOG_SIGNATURES.map((s) => s.explainedBy))];
 
 /** One signature across every log read. */
@@ -43,20 +45,27 @@ export const podLogs: Checkpoint = {
   reads: EXPLAINERS,
   fact: '| AADSTS70021 | no federated credential matches the token\'s issuer/subject/audience',
   async run(ctx) {
-    const pods = (await ctx.pods()).slice(-MAX_PODS);
+    const pods = await ctx.pods();
     if (!pods.length) return { status: 'skipped', summary: 'No pod of the workload is running, so there are no logs to read.', evidence: [], remediation: [] };
     const tail = ctx.options.logTailLines ?? 500;
     const since = ctx.lastChangeAt?.getTime();
     const evidence: Evidence[] = [];
     const unreadable: string[] = [];
     let read = 0;
-    // The logs are independent reads: fetched together, reported in pod order.
-    const targets = pods.flatMap((pod) => logTargets(pod).map((t) => ({ pod: pod.metadata.name, ...t })));
-    const logs = await Promise.all(targets.map((t) => ctx.cluster.podLog(ctx.target.namespace, t.pod, { container: t.name, previous: t.previous, tailLines: tail, timestamps: true }, ctx.signal)));
+    // A bounded sample (log-sample.ts), whatever the number of pods and containers; the evidence names what was not read.
+    const sample = sampleLogs(pods);
+    // The logs are independent reads: fetched together, reported in the sample's order. A log that could
+    // not be read (not for want of permission) is replaced by its alternate, the next pod's same container.
+    const fetch = (t: LogTarget) => ctx.cluster.podLog(ctx.target.namespace, t.pod, { container: t.container, previous: t.previous, tailLines: tail, timestamps: true }, ctx.signal);
+    const tried = await Promise.all(sample.read.map(fetch));
+    const retry = sample.read.map((t, i) => (!tried[i]!.ok && t.alternate && !['forbidden', 'unauthorized', 'cancelled'].includes(tried[i]!.failure.kind) ? t.alternate : undefined));
+    const second = await Promise.all(retry.map((t) => (t ? fetch(t) : undefined)));
+    const targets = sample.read.flatMap((t, i) => (retry[i] ? [t, retry[i]!] : [t]));
+    const logs = sample.read.flatMap((_, i) => (retry[i] ? [tried[i]!, second[i]!] : [tried[i]!]));
     const found = new Map<string, Found>();
     for (const [i, t] of targets.entries()) {
       const r = logs[i]!;
-      const log = `${t.name}${t.previous ? ' (previous)' : ''}`;
+      const log = `${t.container}${t.previous ? ' (previous)' : ''}`;
       if (!r.ok) {
         if (r.failure.kind === 'cancelled') ctx.must(r, 'pod logs');
         // No permission or no valid login: the same for every pod, so the checkpoint says it once.
@@ -78,6 +87,8 @@ export const podLogs: Checkpoint = {
       }
     }
     for (const u of unreadable) evidence.push(ev('unreadable', u, 'warn'));
+    const selector = ((await ctx.workload()).object.spec as { selector?: LabelSelector } | undefined)?.selector;
+    const sampled = sampleEvidence(ctx, settled(sample, targets, logs.map((r) => r.ok)), tail, selector);
 
     const judged = [...found.values()].map((f) => ({ f, now: judge(f, ctx.results.get(f.match.signature.explainedBy), ctx.lastChangeAt) }));
     const order = (x: { f: Found }) => (x.f.match.signature.id.startsWith('AADSTS') ? 0 : 1);
@@ -99,7 +110,7 @@ export const podLogs: Checkpoint = {
       return {
         status: 'fail',
         summary: `The logs show Workload Identity errors: ${first.match.signature.id} (${first.match.signature.meaning})${first.newest !== undefined ? `, newest at ${iso(first.newest)}` : ''}. Explained by: ${explainers.join(', ')}.${earlier.length ? ` Earlier errors too: ${earlier.map((x) => x.f.match.signature.id).join(', ')}.` : ''}`,
-        evidence,
+        evidence: [...evidence, ...sampled],
         remediation,
       };
     }
@@ -108,14 +119,15 @@ export const podLogs: Checkpoint = {
       return {
         status: 'warn',
         summary: `Only earlier Workload Identity errors in the logs (${earlier.map((x) => x.f.match.signature.id).join(', ')}${newest ? `, the newest at ${iso(newest)}` : ''}): ${listWords([...new Set(earlier.map((x) => x.now.why))])}.`,
-        evidence,
+        evidence: [...evidence, ...sampled],
         remediation: [{ text: 'Watch the logs for new errors.', command: kubectl(ctx, `logs ${shq(earlier[0]!.f.where[0]!.pod)} --all-containers --since=10m`) }],
       };
     }
     // Not one log could be read (timeouts, server errors): this part was not checked.
-    if (!read) return notChecked(`No container log could be read (${unreadable[0] ?? 'no reason given'}${unreadable.length > 1 ? `, and ${unreadable.length - 1} more` : ''}).`, evidence);
-    evidence.unshift(ev('scanned', `${read} container log${read === 1 ? '' : 's'} of ${pods.length} pod${pods.length === 1 ? '' : 's'}, last ${tail} lines each`, 'ok'));
-    return { status: 'pass', summary: 'No known Workload Identity error in the recent logs.', evidence, remediation: [] };
+    if (!read) return notChecked(`No container log could be read (${unreadable[0] ?? 'no reason given'}${unreadable.length > 1 ? `, and ${unreadable.length - 1} more` : ''}).`, [...evidence, ...sampled]);
+    const podsRead = new Set(targets.filter((_, i) => logs[i]!.ok).map((t) => t.pod)).size;
+    evidence.unshift(ev('scanned', `${read} container log${read === 1 ? '' : 's'} of ${podsRead} pod${podsRead === 1 ? '' : 's'} (of ${pods.length}), last ${tail} lines each`, 'ok'));
+    return { status: 'pass', summary: 'No known Workload Identity error in the recent logs.', evidence: [...evidence, ...sampled], remediation: [] };
   },
 };
 
@@ -148,14 +160,21 @@ function iso(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** Every app container's current log, and its previous one when it has restarted. */
-function logTargets(pod: Pod): { name: string; previous: boolean }[] {
-  const restarts = new Map((pod.status?.containerStatuses ?? []).map((s) => [s.name, s.restartCount ?? 0]));
-  const out: { name: string; previous: boolean }[] = [];
-  for (const c of pod.spec.containers ?? []) {
-    if (PROXY_CONTAINERS.has(c.name)) continue;
-    out.push({ name: c.name, previous: false });
-    if ((restarts.get(c.name) ?? 0) > 0) out.push({ name: c.name, previous: true });
+/**
+ * What was sampled and what was not: the user must know which logs the verdict rests on. One
+ * line per log read (with why it stands for others), one for the rest, with the command that reads them all.
+ */
+function sampleEvidence(ctx: DiagnoseContext, sample: LogSample, tail: number, selector: LabelSelector | undefined): Evidence[] {
+  const out = sample.read.map((t) => ev('log read', `${t.pod}/${t.container}${t.previous ? ' (previous)' : ''}: ${t.why}`, 'info'));
+  const rest = sample.notRead;
+  if (rest.length) {
+    const pods = new Set(rest.map((t) => t.pod));
+    const prev = rest.filter((t) => t.previous).length;
+    const sel = ctx.target.kind === 'Pod' || ctx.target.kind === 'CronJob' ? '' : selectorString(selector);
+    const all = sample.read.length + rest.length;
+    const command = sel ? `; to read them all: ${kubectl(ctx, `logs -l ${shq(sel)} --all-containers --prefix --tail=${tail}${all > 5 ? ` --max-log-requests=${all}` : ''}`)}` : '';
+    out.push(ev('logs not read', `${rest.length} more container log${rest.length === 1 ? '' : 's'}${prev ? ` (${prev} of them previous)` : ''} of ${pods.size} pod${pods.size === 1 ? '' : 's'}: the logs above stand for them (the newest pod of each template and state, restarted containers' previous logs; at most ${MAX_LOG_READS} logs per diagnosis)${command}`, 'info'));
   }
+  if (sample.ignored.length) out.push(ev('containers not read', listWords(sample.ignored), 'info'));
   return out;
 }

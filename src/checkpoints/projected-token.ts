@@ -17,6 +17,8 @@ export const projectedToken: Checkpoint = {
   side: 'cluster',
   // Only the ServiceAccount's existence matters here, not its annotation: the claims are worth seeing either way.
   needs: ['cluster-connection'],
+  // It compares the token's issuer with the discovery document's (ctx.state.issuer), so it runs after that checkpoint.
+  reads: ['cluster-oidc-issuer'],
   fact: 'a TokenRequest (`POST .../serviceaccounts/<sa>/token` with audience\n  `api://AzureADTokenExchange`) returns a token whose `iss`, `sub`, `aud` are exactly what Entra\n  will see',
   async run(ctx) {
     const w = await ctx.workload();

@@ -1,9 +1,10 @@
-// The runner: runs checkpoints in the order given, skips one whose `needs` failed or were
-// skipped (naming which and why), turns read failures and unexpected exceptions into results,
-// stops promptly on cancellation, and re-runs a subset after a fix.
+// The runner: runs checkpoints concurrently where their `needs` and `reads` allow it and reports
+// them in the order given, skips one whose `needs` failed or were skipped (naming which and why),
+// turns read failures and unexpected exceptions into results, stops promptly on cancellation, and
+// re-runs a subset after a fix.
 
 import type { ClusterApi, KubeFailure } from '../cluster/types';
-import { CheckpointFault, CheckpointReadFailure, DiagnoseContext, SkipCheckpoint, type DiagnoseOptions } from './context';
+import { CheckpointFault, CheckpointReadFailure, DiagnoseContext, runAsCheckpoint, SkipCheckpoint, type DiagnoseOptions } from './context';
 import { notChecked, skipped } from './outcomes';
 import { shq } from './shared';
 import type { Checkpoint, CheckpointId, CheckpointOutcome, CheckpointResult, DiagnosisReport, Remediation, WorkloadRef } from './types';
@@ -11,8 +12,13 @@ import type { Checkpoint, CheckpointId, CheckpointOutcome, CheckpointResult, Dia
 export { notChecked, skipped } from './outcomes';
 
 export interface RunHooks {
-  /** Called before each checkpoint runs (for "Checking the webhook…" progress). */
+  /**
+   * Called for each checkpoint that runs (not for a skipped one), for "Checking the webhook…"
+   * progress: in list order, so with the index never going back; checkpoints run concurrently, so
+   * a later one may already be running when it is called.
+   */
   onStart?(checkpoint: Checkpoint, index: number, total: number): void;
+  /** Called with each result, in list order. */
   onResult?(result: CheckpointResult): void;
 }
 
@@ -107,39 +113,90 @@ function skipReason(blocker: CheckpointResult): string {
 }
 
 /**
- * Runs `checkpoints` in order. `all` (default: the same list) is the whole chain, whose
- * `reconcile` hooks run once every checkpoint has: a later result may settle what an earlier
- * one could not know.
+ * Runs `checkpoints`, each as soon as what it depends on has a result (see `prerequisites`), so
+ * that independent checkpoints — and their reads — overlap; the results, the hooks and the report
+ * keep the list's order whatever order the reads answer in. Checkpoints that become ready together
+ * start in list order, synchronously, so memoised reads they share are judged (and a failed one
+ * reported) by the earlier checkpoint first, as when they ran one after another. `all` (default:
+ * the same list) is the whole chain, whose `reconcile` hooks run once every checkpoint has: a later
+ * result may settle what an earlier one could not know.
  */
 async function runCheckpoints(checkpoints: readonly Checkpoint[], ctx: DiagnoseContext, hooks?: RunHooks, all: readonly Checkpoint[] = checkpoints): Promise<CheckpointResult[]> {
+  const n = checkpoints.length;
+  const waitsFor = prerequisites(checkpoints);
+  const phase: ('waiting' | 'running' | 'done')[] = checkpoints.map(() => 'waiting');
+  const ran: boolean[] = checkpoints.map(() => false);
   const out: CheckpointResult[] = [];
-  for (const [i, c] of checkpoints.entries()) {
-    const t0 = Date.now();
-    let outcome: CheckpointOutcome;
-    if (ctx.signal.aborted) {
-      outcome = skipped('Cancelled before this checkpoint ran.');
-    } else if (ctx.notFound) {
-      // Nothing to judge: the namespace or the workload is not there (cluster-connection says so, once).
-      outcome = skipped(`Skipped: the ${ctx.notFound.what} was not found (see "cluster-connection").`);
-    } else {
-      const blocker = c.needs.map((n) => ctx.results.get(n)).find(blocks);
-      if (blocker) {
-        // Only the first of a chain of skips offers the way out (e.g. "Sign in to Azure"), not every dependent.
-        outcome = skipped(skipReason(blocker));
-      } else {
-        hooks?.onStart?.(c, i, checkpoints.length);
-        ctx.current = c.id;
-        outcome = await runOne(c, ctx);
-        ctx.current = undefined;
+  let started = 0;
+  let reported = 0;
+  await new Promise<void>((resolve, reject) => {
+    const pump = (): void => {
+      try {
+        for (let i = 0; i < n; i++) {
+          if (phase[i] !== 'waiting' || !waitsFor[i]!.every((j) => phase[j] === 'done')) continue;
+          phase[i] = 'running';
+          const c = checkpoints[i]!;
+          void step(c, ctx, () => (ran[i] = true)).then((result) => {
+            ctx.results.set(c.id, result);
+            out[i] = result;
+            phase[i] = 'done';
+            pump();
+          });
+        }
+        // The hooks in list order, as when the checkpoints ran one after another.
+        for (; started < n && phase[started] !== 'waiting'; started++) if (ran[started]) hooks?.onStart?.(checkpoints[started]!, started, n);
+        for (; reported < n && phase[reported] === 'done'; reported++) hooks?.onResult?.(out[reported]!);
+        if (reported === n) resolve();
+      } catch (e) {
+        reject(e);
       }
-    }
-    const result: CheckpointResult = { id: c.id, title: c.title, durationMs: Date.now() - t0, ...outcome };
-    ctx.results.set(c.id, result);
-    out.push(result);
-    hooks?.onResult?.(result);
-  }
+    };
+    pump();
+  });
   if (!ctx.signal.aborted) reconcile(all, ctx);
   return out.map((r) => ctx.results.get(r.id) ?? r);
+}
+
+/**
+ * For each checkpoint, the earlier ones (by index, in this run) it waits for: those it `needs` or
+ * `reads`; cluster-connection (it may find the target missing, which ends the diagnosis); and, for
+ * an Azure-side checkpoint, every earlier one (the Azure half runs in order, after the cluster
+ * checks it builds on: it shares their ctx.state, one sign-in offer and the token-exchange prompt).
+ * Only earlier checkpoints count, so the order is always a valid schedule.
+ */
+function prerequisites(checkpoints: readonly Checkpoint[]): number[][] {
+  const index = new Map(checkpoints.map((c, i) => [c.id, i] as const));
+  return checkpoints.map((c, i) => {
+    const deps = new Set<number>();
+    if (c.side === 'azure') for (let j = 0; j < i; j++) deps.add(j);
+    for (const id of ['cluster-connection' as const, ...c.needs, ...(c.reads ?? [])]) {
+      const j = index.get(id);
+      if (j !== undefined && j < i) deps.add(j);
+    }
+    return [...deps];
+  });
+}
+
+/** One checkpoint: skipped (cancelled, nothing to judge, a need failed) or run; `running` is called when it runs. */
+async function step(c: Checkpoint, ctx: DiagnoseContext, running: () => void): Promise<CheckpointResult> {
+  const t0 = Date.now();
+  let outcome: CheckpointOutcome;
+  if (ctx.signal.aborted) {
+    outcome = skipped('Cancelled before this checkpoint ran.');
+  } else if (ctx.notFound) {
+    // Nothing to judge: the namespace or the workload is not there (cluster-connection says so, once).
+    outcome = skipped(`Skipped: the ${ctx.notFound.what} was not found (see "cluster-connection").`);
+  } else {
+    const blocker = c.needs.map((n) => ctx.results.get(n)).find(blocks);
+    if (blocker) {
+      // Only the first of a chain of skips offers the way out (e.g. "Sign in to Azure"), not every dependent.
+      outcome = skipped(skipReason(blocker));
+    } else {
+      running();
+      outcome = await runAsCheckpoint(c.id, () => runOne(c, ctx));
+    }
+  }
+  return { id: c.id, title: c.title, durationMs: Date.now() - t0, ...outcome };
 }
 
 /**

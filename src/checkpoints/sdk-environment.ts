@@ -5,7 +5,7 @@
 // DefaultAzureCredential pick EnvironmentCredential and never try Workload Identity.
 
 import { Resources } from '../cluster/resources';
-import type { EnvFromSource, KubeObject } from '../cluster/types';
+import type { EnvFromSource, KubeObject, KubeResult } from '../cluster/types';
 import { CLIENT_ID } from '../manifests/workload-identity';
 import type { DiagnoseContext, Workload } from './context';
 import { ev, kubectl, kubectlRef, listWords, podAge, recreateAdvice, restartRolloutFix, shq } from './shared';
@@ -81,6 +81,9 @@ export const sdkEnvironment: Checkpoint = {
     if (!pods.length) evidence.push(ev('pods', 'none running: only the pod template was checked', 'warn'));
 
     // 2. Credential variables and a hard-coded client ID, from the template (the pods' env is the same plus injection).
+    // The envFrom sources are read once each (memoised: one read per distinct Secret or ConfigMap, whatever
+    // the number of pods and containers), all together, then judged in container order.
+    await Promise.all(templateContainers(w.template).flatMap((c) => c.envFrom ?? []).map((src) => envFromRead(ctx, w, src)));
     for (const c of templateContainers(w.template)) {
       for (const e of c.env ?? []) {
         if (isCredentialEnv(e.name)) {
@@ -131,10 +134,10 @@ function capitalize(s: string): string {
 /** The credential variable names an envFrom source would set. Reads only the keys, never the values. */
 async function credentialKeysIn(ctx: DiagnoseContext, w: Workload, src: EnvFromSource): Promise<{ keys: string[]; error?: string }> {
   const ref = src.secretRef ?? src.configMapRef;
-  if (!ref) return { keys: [] };
-  const type = src.secretRef ? Resources.secrets : Resources.configMaps;
+  const read = envFromRead(ctx, w, src);
+  if (!ref || !read) return { keys: [] };
   const kind = src.secretRef ? 'Secret' : 'ConfigMap';
-  const r = await ctx.read(`${kind}/${ref.name}`, () => ctx.cluster.get<KubeObject & { data?: Record<string, unknown> }>(type, w.ref.namespace, ref.name, ctx.signal));
+  const r = await read;
   if (!r.ok) {
     if (r.failure.kind === 'cancelled') ctx.must(r, kind);
     return { keys: [], error: `envFrom ${kind} ${ref.name}: its keys could not be checked (${r.failure.message})` };
@@ -143,3 +146,11 @@ async function credentialKeysIn(ctx: DiagnoseContext, w: Workload, src: EnvFromS
   return { keys: names.filter(isCredentialEnv) };
 }
 
+/** The (memoised) read of an envFrom source's Secret or ConfigMap; undefined for a source that names neither. */
+function envFromRead(ctx: DiagnoseContext, w: Workload, src: EnvFromSource): Promise<KubeResult<KubeObject & { data?: Record<string, unknown> }>> | undefined {
+  const ref = src.secretRef ?? src.configMapRef;
+  if (!ref) return undefined;
+  const type = src.secretRef ? Resources.secrets : Resources.configMaps;
+  const kind = src.secretRef ? 'Secret' : 'ConfigMap';
+  return ctx.read(`${kind}/${ref.name}`, () => ctx.cluster.get<KubeObject & { data?: Record<string, unknown> }>(type, w.ref.namespace, ref.name, ctx.signal));
+}

@@ -106,7 +106,9 @@ export async function readTextFile(file: string, maxBytes: number): Promise<File
   try {
     const st = await handle.stat();
     check(st, maxBytes); // replaced since the stat
-    const bytes = await readAtMost(handle, maxBytes);
+    // The first read sized by the stat (one read and the end-of-file read for a file that did
+    // not grow), never a megabyte-sized buffer for a 2 KiB manifest.
+    const bytes = await readAtMost(handle, maxBytes, Math.max(st.size + 1, 4096));
     if (!bytes) throw new NotLintable(`it grew past the ${describeBytes(maxBytes)} limit while it was read`, 'size');
     const { text, valid } = decodeUtf8(bytes);
     return { text, utf8: valid, stamp: { dev: st.dev, ino: st.ino, size: bytes.length, mtimeMs: st.mtimeMs, sha256: sha256(bytes) } };

@@ -260,9 +260,14 @@ async function lintCommand(argv: readonly string[], io: SafeIO, deps: RunDeps): 
   // Files outside every chart and kustomization form one project: the current directory.
   index.setWorkspaceFolders([io.cwd]);
   const cache = new ParseCache();
+  const parsedOnce = new Map<string, ManifestFile>();
   for (const [file, text] of [...texts, ...context.files]) {
     if (isHelpers(file)) index.updateHelpers(file, text);
-    else index.update(parseManifestFile(file, text, cache));
+    else {
+      const p = parseManifestFile(file, text, cache);
+      parsedOnce.set(file, p);
+      index.update(p);
+    }
   }
   for (const f of inputs) if (isHelpers(f)) texts.delete(f);
   const notes = [...context.notes, ...[...index.notes()].flatMap(([file, list]) => list.map((n) => `${displayPath(file, io.cwd)}: ${n}`))];
@@ -298,7 +303,11 @@ async function lintCommand(argv: readonly string[], io: SafeIO, deps: RunDeps): 
     }
   }
 
-  const parsedFiles: ManifestFile[] = [...texts].map(([file, text]) => parseManifestFile(file, text, cache));
+  // The parse of the indexing pass when the text is still that (no fix written), else the fixed text's.
+  const parsedFiles: ManifestFile[] = [...texts].map(([file, text]) => {
+    const p = parsedOnce.get(file);
+    return p && p.text === text ? p : parseManifestFile(file, text, cache);
+  });
   for (const p of parsedFiles) index.update(p);
   const reportFiles: ReportFile[] = parsedFiles.map((p) => {
     const findings = lintFile(p, index, ruleSet, options).map((f) => toDisplay(f, io.cwd));

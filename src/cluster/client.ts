@@ -42,7 +42,13 @@ export interface RawResponse {
 
 export class KubeClient implements ClusterApi {
   private count = 0;
-  /** One keep-alive agent per client, so a diagnosis reuses its TLS connection (client-node makes a new agent per call). */
+  /**
+   * One keep-alive agent per client, so a diagnosis reuses its TLS connections (client-node makes a
+   * new agent per call). At most 4 sockets: a diagnosis sends at most that many reads at once
+   * (src/checkpoints/pool.ts), and a read sent just as another's answer ends waits the moment it
+   * takes for that socket to be free rather than opening one more connection (a TCP and TLS
+   * handshake, round trips of its own on a slow link).
+   */
   private agent: https.Agent | undefined;
   private readonly timeoutMs: number;
   private readonly maxAttempts: number;
@@ -180,7 +186,7 @@ export class KubeClient implements ClusterApi {
   ): Promise<KubeResult<RawResponse>> {
     return sendRequest(this.kc, this.identity, {
       method, path, accept, body, description: d, signal, timeoutMs: this.timeoutMs, deadline, userAgent: this.options.userAgent,
-      agent: (fresh) => (this.agent ??= new https.Agent({ ...fresh.options, keepAlive: true, maxSockets: 6 })),
+      agent: (fresh) => (this.agent ??= new https.Agent({ ...fresh.options, keepAlive: true, maxSockets: 4 })),
       onSend: () => this.count++,
     });
   }

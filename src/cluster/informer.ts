@@ -14,276 +14,14 @@
 //   ...
 //   cache.stop();
 
-import * as http from 'node:http';
-import * as https from 'node:https';
-import { StringDecoder } from 'node:string_decoder';
-import type { KubeConfig } from '@kubernetes/client-node';
-import { requestOptions, sendRequest } from './client';
-import { ListBody } from './list-body';
-import { cancelledFailure, httpFailure, networkFailure, timeoutFailure, type RequestDescription, type StatusBody } from './failures';
-import { qualifiedResource, resourcePath } from './resources';
-import { displayUrl } from '../util/url';
+import { qualifiedResource } from './resources';
+import { flat } from '../util/flat';
 import { logBug } from '../util/terminal';
-import { err, ok, type ClusterIdentity, type KubeFailure, type KubeFailureKind, type KubeObject, type KubeResult, type ResourceType } from './types';
+import type { KubeFailure, KubeFailureKind, KubeObject, ResourceType } from './types';
+import type { WatchEvent, WatchSource } from './watch-source';
 
-// ---- The wire: list and watch ----------------------------------------------------------------
-
-/** A watch event as the API server streams it. ERROR events never reach callers (see watchStream). */
-export interface WatchEvent {
-  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
-  object: KubeObject;
-}
-
-export interface ListSnapshot {
-  items: KubeObject[];
-  /** The list's resourceVersion: where a watch starts. */
-  resourceVersion: string;
-}
-
-/** What an informer needs from the cluster. KubeWatchSource is the real one; tests may fake it. */
-export interface WatchSource {
-  /** HTTP requests sent so far. */
-  readonly requestCount: number;
-  /** A complete list (following `continue`), cluster-wide or of one namespace, with its resourceVersion. */
-  list(type: ResourceType, opts: { limit?: number; namespace?: string; keep?: (o: KubeObject) => KubeObject }, signal?: AbortSignal): Promise<KubeResult<ListSnapshot>>;
-  /**
-   * Watch from `resourceVersion` until the stream ends. Resolves ok when the server (or the
-   * client-side deadline) ends it cleanly, or a failure; `failure.status === 410` means the
-   * resourceVersion is too old and the caller must list again. `onOpen` runs once the server
-   * has accepted the watch (200).
-   */
-  watch(type: ResourceType, resourceVersion: string, onEvent: (e: WatchEvent) => void, signal: AbortSignal, onOpen?: () => void, namespace?: string): Promise<KubeResult<void>>;
-}
-
-export interface WatchStreamOptions {
-  /** For messages: what was attempted. Default { verb: 'watch', resource: <path> }. */
-  description?: RequestDescription;
-  /** How long to wait for the response headers. Default 10 s. */
-  connectTimeoutMs?: number;
-  /** End the stream (cleanly) after this long, in case the connection went silently dead. Default: none. */
-  maxDurationMs?: number;
-  /** Called once the server answered 200. */
-  onOpen?: () => void;
-  /** Called when the request is sent (for counting). */
-  onRequest?: () => void;
-  /** Supplies the keep-alive agent to use in place of client-node's per-call one (see requestOptions). */
-  agent?: (fresh: https.Agent) => https.Agent;
-  userAgent?: string;
-}
-
-/**
- * A streaming GET of `path` (which carries `watch=1` and the rest of the query), with the
- * kubeconfig's authentication exactly as KubeClient applies it. Each newline-delimited JSON
- * event goes to `onEvent`, except ERROR: an ERROR event ends the stream and the promise
- * resolves with its Status as a failure (`status` = the Status code, 410 for Expired).
- * Resolves ok when the stream ends cleanly; never rejects.
- */
-export async function watchStream(
-  kc: KubeConfig,
-  identity: ClusterIdentity,
-  path: string,
-  signal: AbortSignal,
-  onEvent: (e: WatchEvent) => void,
-  opts: WatchStreamOptions = {},
-): Promise<KubeResult<void>> {
-  const d = opts.description ?? { verb: 'watch', resource: path.split('?')[0]! };
-  if (signal.aborted) return err(cancelledFailure(d));
-  const prepared = await requestOptions(kc, identity, { method: 'GET', accept: 'application/json', userAgent: opts.userAgent, agent: opts.agent });
-  if (!prepared.ok) return prepared;
-  const reqOpts = prepared.value;
-  const url = new URL(identity.server.replace(/\/+$/, '') + path);
-  const mod = url.protocol === 'http:' ? http : https;
-  if (mod === http) delete reqOpts.agent;
-  const connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
-  opts.onRequest?.();
-  return new Promise((resolve) => {
-    let done = false;
-    let req: http.ClientRequest | undefined;
-    const timers: NodeJS.Timeout[] = [];
-    const finish = (r: KubeResult<void>): void => {
-      if (done) return;
-      done = true;
-      for (const t of timers) clearTimeout(t);
-      signal.removeEventListener('abort', onAbort);
-      req?.destroy();
-      resolve(r);
-    };
-    const onAbort = (): void => finish(err(cancelledFailure(d)));
-    signal.addEventListener('abort', onAbort, { once: true });
-    if (signal.aborted) return onAbort(); // aborted while the credentials were being applied
-    timers.push(setTimeout(() => finish(err(timeoutFailure(connectTimeoutMs, d, identity.server))), connectTimeoutMs));
-    req = mod.request(url, reqOpts, (res) => {
-      const status = res.statusCode ?? 0;
-      const decoder = new StringDecoder('utf8');
-      if (status < 200 || status >= 300) {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += decoder.write(c)));
-        res.on('end', () => finish(err(httpFailure(status, parseStatus(body + decoder.end()), d, identity))));
-        res.on('error', (e) => finish(err(networkFailure(e as NodeJS.ErrnoException, d, identity))));
-        return;
-      }
-      clearTimeout(timers.shift());
-      if (opts.maxDurationMs) timers.push(setTimeout(() => finish(ok(undefined)), opts.maxDurationMs));
-      opts.onOpen?.();
-      let buffered = '';
-      const line = (text: string): void => {
-        if (done || !text.trim()) return;
-        let ev: { type?: string; object?: unknown };
-        try {
-          ev = JSON.parse(text) as typeof ev;
-        } catch {
-          return finish(err({ kind: 'server', message: `The API server ${displayUrl(identity.server)} sent a watch event that is not JSON while trying to ${d.verb} ${d.resource}.`, verb: d.verb, resource: d.resource }));
-        }
-        if (ev.type === 'ERROR') {
-          const st = (ev.object ?? {}) as StatusBody;
-          return finish(err(httpFailure(typeof st.code === 'number' ? st.code : 500, { ...st, kind: 'Status' }, d, identity)));
-        }
-        if (ev.type === 'ADDED' || ev.type === 'MODIFIED' || ev.type === 'DELETED' || ev.type === 'BOOKMARK') {
-          const object = ev.object as KubeObject | undefined;
-          if (object && typeof object === 'object' && object.metadata) onEvent({ type: ev.type, object });
-        }
-      };
-      res.on('data', (c: Buffer) => {
-        buffered += decoder.write(c);
-        let nl: number;
-        while (!done && (nl = buffered.indexOf('\n')) >= 0) {
-          const text = buffered.slice(0, nl);
-          buffered = buffered.slice(nl + 1);
-          line(text);
-        }
-      });
-      res.on('end', () => {
-        line(buffered + decoder.end());
-        finish(ok(undefined));
-      });
-      res.on('error', (e) => finish(err(networkFailure(e as NodeJS.ErrnoException, d, identity))));
-      res.on('close', () => finish(err(networkFailure(Object.assign(new Error('the watch connection closed'), { code: 'ECONNRESET' }), d, identity))));
-    });
-    req.on('error', (e) => finish(err(networkFailure(e as NodeJS.ErrnoException, d, identity))));
-    req.end();
-  });
-}
-
-function parseStatus(body: string): StatusBody | undefined {
-  try {
-    return JSON.parse(body) as StatusBody;
-  } catch {
-    return undefined;
-  }
-}
-
-export interface KubeWatchSourceOptions {
-  /** Per list request, and to get a watch's response headers. Default 10 s. */
-  timeoutMs?: number;
-  /** The watch's `timeoutSeconds` (the server ends it then; the informer re-watches). Default 300. */
-  watchTimeoutSeconds?: number;
-  userAgent?: string;
-}
-
-/** The WatchSource over HTTPS with the kubeconfig's credentials. */
-export class KubeWatchSource implements WatchSource {
-  private count = 0;
-  private agent: https.Agent | undefined;
-  private readonly timeoutMs: number;
-  private readonly watchTimeoutSeconds: number;
-
-  constructor(
-    private readonly kc: KubeConfig,
-    readonly identity: ClusterIdentity,
-    private readonly options: KubeWatchSourceOptions = {},
-  ) {
-    this.timeoutMs = options.timeoutMs ?? 10_000;
-    this.watchTimeoutSeconds = options.watchTimeoutSeconds ?? 300;
-  }
-
-  get requestCount(): number {
-    return this.count;
-  }
-
-  /** Closes idle keep-alive connections. */
-  dispose(): void {
-    this.agent?.destroy();
-    this.agent = undefined;
-  }
-
-  /** One keep-alive agent (no socket limit: every watch holds a connection), made from client-node's first one. */
-  private readonly keepAlive = (fresh: https.Agent): https.Agent => (this.agent ??= new https.Agent({ ...fresh.options, keepAlive: true }));
-
-  /**
-   * `keep` runs on each item as its page arrives (src/cluster/list-body.ts parses a page a network
-   * chunk at a time), so a long list never holds a page, let alone every page, of full objects.
-   */
-  async list(type: ResourceType, opts: { limit?: number; namespace?: string; keep?: (o: KubeObject) => KubeObject }, signal?: AbortSignal): Promise<KubeResult<ListSnapshot>> {
-    const d: RequestDescription = { verb: 'list', resource: qualifiedResource(type), ...(opts.namespace ? { namespace: opts.namespace } : {}) };
-    // An expired continue token (410) restarts the list from the beginning, once.
-    for (let attempt = 1; ; attempt++) {
-      const items: KubeObject[] = [];
-      let cont: string | undefined;
-      let rv = '';
-      let expired = false;
-      do {
-        const q = new URLSearchParams({ limit: String(opts.limit ?? 500) });
-        if (cont) q.set('continue', cont);
-        const r = await this.getList(`${resourcePath(type, opts.namespace)}?${q}`, d, opts.keep ?? ((o) => o), signal);
-        if (!r.ok) {
-          if (cont && r.failure.status === 410 && attempt < 2) {
-            expired = true;
-            break;
-          }
-          return r;
-        }
-        for (const o of r.value.items ?? []) items.push(o);
-        cont = r.value.metadata?.continue || undefined;
-        rv = r.value.metadata?.resourceVersion ?? rv;
-      } while (cont);
-      if (expired) continue;
-      return ok({ items, resourceVersion: rv });
-    }
-  }
-
-  async watch(type: ResourceType, resourceVersion: string, onEvent: (e: WatchEvent) => void, signal: AbortSignal, onOpen?: () => void, namespace?: string): Promise<KubeResult<void>> {
-    const q = new URLSearchParams({ watch: '1', resourceVersion, allowWatchBookmarks: 'true', timeoutSeconds: String(this.watchTimeoutSeconds) });
-    return watchStream(this.kc, this.identity, `${resourcePath(type, namespace)}?${q}`, signal, onEvent, {
-      description: { verb: 'watch', resource: qualifiedResource(type), ...(namespace ? { namespace } : {}) },
-      connectTimeoutMs: this.timeoutMs,
-      // A connection that died without a FIN would hang forever: give up a little after the server should have ended it.
-      maxDurationMs: this.watchTimeoutSeconds * 1000 + this.timeoutMs,
-      agent: this.keepAlive,
-      onRequest: () => this.count++,
-      ...(onOpen ? { onOpen } : {}),
-      ...(this.options.userAgent ? { userAgent: this.options.userAgent } : {}),
-    });
-  }
-
-  /** One list page, parsed as it arrives, its items through `keep`. */
-  private async getList(path: string, d: RequestDescription, keep: (o: KubeObject) => KubeObject, signal?: AbortSignal): Promise<KubeResult<{ items?: KubeObject[]; metadata?: { continue?: string; resourceVersion?: string } }>> {
-    const body = new ListBody((o) => keep(o as KubeObject));
-    let broken: string | undefined;
-    const r = await sendRequest(this.kc, this.identity, {
-      method: 'GET', path, accept: 'application/json', description: d, timeoutMs: this.timeoutMs, agent: this.keepAlive,
-      onSend: () => this.count++,
-      consume: (chunk) => {
-        if (broken !== undefined) return;
-        try {
-          body.push(chunk);
-        } catch (e) {
-          broken = (e as Error).message;
-        }
-      },
-      ...(signal ? { signal } : {}),
-      ...(this.options.userAgent ? { userAgent: this.options.userAgent } : {}),
-    });
-    if (!r.ok) return r;
-    const { status } = r.value;
-    if (status < 200 || status >= 300) return err(httpFailure(status, parseStatus(r.value.body), d, this.identity));
-    try {
-      if (broken === undefined) return ok(body.end() as { items?: KubeObject[] });
-    } catch (e) {
-      broken = (e as Error).message;
-    }
-    return err({ kind: 'server', status, message: `The API server ${displayUrl(this.identity.server)} answered ${d.verb} ${d.resource} with something that is not a JSON list (${broken}): is the kubeconfig pointing at a Kubernetes API server?` });
-  }
-}
+// The wire (list pages parsed as they arrive, watch streams) is in watch-source.ts.
+export { KubeWatchSource, metadataOf, watchStream, type KubeWatchSourceOptions, type ListOptions as WatchListOptions, type ListSnapshot, type WatchEvent, type WatchSource, type WatchStreamOptions } from './watch-source';
 
 // ---- The cache ---------------------------------------------------------------------------------
 
@@ -346,11 +84,24 @@ export interface ResourceCacheOptions {
   namespace?: string;
   /** What to keep of each object (after `slim`): a cache of thousands of pods need not keep their status conditions. */
   keep?: (type: ResourceType, o: KubeObject) => KubeObject;
+  /**
+   * The kinds of which only the metadata is read (a ServiceAccount's annotations, a Namespace's
+   * labels): listed and watched as PartialObjectMetadata, so neither the wire nor the parse
+   * carries the rest.
+   */
+  metadataOnly?: (type: ResourceType) => boolean;
+  /**
+   * Kinds listed only once every other kind has been listed (or has failed): the sidebar's pods,
+   * by far the longest list, parsed on the same thread as the workloads' lists that the first
+   * paint waits for. Default: none (every kind at once).
+   */
+  listLast?: (type: ResourceType) => boolean;
 }
 
 /** `deployments.apps/payments/api`; cluster-scoped: `namespaces/payments`. */
 export function objectKey(type: ResourceType, namespace: string | undefined, name: string): string {
-  return type.namespaced ? `${qualifiedResource(type)}/${namespace ?? ''}/${name}` : `${qualifiedResource(type)}/${name}`;
+  // Flat: a cache holds one per object, for as long as the object is cached.
+  return flat(type.namespaced ? `${qualifiedResource(type)}/${namespace ?? ''}/${name}` : `${qualifiedResource(type)}/${name}`);
 }
 
 type Listener<T> = (value: T) => void;
@@ -410,6 +161,10 @@ class KindInformer {
     return this.opts.keep ? this.opts.keep(this.type, slimmed) : slimmed;
   }
 
+  private get metadataOnly(): boolean {
+    return this.opts.metadataOnly?.(this.type) ?? false;
+  }
+
   /** The namespace scope of a namespaced kind; cluster-scoped kinds are always listed whole. */
   private get namespace(): string | undefined {
     return this.type.namespaced ? this.opts.namespace : undefined;
@@ -443,13 +198,16 @@ class KindInformer {
    * listener redo what it just did.
    */
   private replace(items: KubeObject[]): void {
-    const next = new Map<string, KubeObject>();
-    for (const o of items) next.set(this.key(o), this.keep(o));
+    // The items are kept already: the source ran keep() on each as its page arrived (running it
+    // again would make a second copy of every object, the first one garbage only after the whole
+    // list, when it has long been promoted to the old generation).
     if (!this.listed) {
       this.objects.clear();
-      for (const [k, o] of next) this.objects.set(k, o);
+      for (const o of items) this.objects.set(this.key(o), o);
       return;
     }
+    const next = new Map<string, KubeObject>();
+    for (const o of items) next.set(this.key(o), o);
     for (const [k, o] of this.objects) {
       if (!next.has(k)) this.cache.changed(k, 'deleted');
       else if (next.get(k)!.metadata.resourceVersion !== o.metadata.resourceVersion) this.cache.changed(k, 'modified');
@@ -479,7 +237,7 @@ class KindInformer {
    * awaited inline in run(), the result would stay alive through every watch that follows.
    */
   private async listOnce(): Promise<boolean> {
-    const r = await this.source.list(this.type, { limit: this.opts.pageSize, ...(this.namespace ? { namespace: this.namespace } : {}), keep: (o) => this.keep(o) }, this.signal);
+    const r = await this.source.list(this.type, { limit: this.opts.pageSize, ...(this.namespace ? { namespace: this.namespace } : {}), keep: (o) => this.keep(o), ...(this.metadataOnly ? { metadataOnly: true } : {}) }, this.signal);
     if (this.signal.aborted) return false;
     if (!r.ok) {
       this.fail(r.failure);
@@ -492,6 +250,7 @@ class KindInformer {
   }
 
   async run(): Promise<void> {
+    if (this.opts.listLast?.(this.type) && !(await this.cache.othersListed(this))) return;
     let needList = true;
     while (!this.signal.aborted) {
       if (needList) {
@@ -514,7 +273,7 @@ class KindInformer {
         opened = true;
         this.backoffMs = 0;
         this.setState({ state: 'synced' });
-      }, this.namespace);
+      }, this.namespace, this.metadataOnly);
       if (this.signal.aborted) return;
       if (!r.ok) {
         if (r.failure.status === 410) {
@@ -551,7 +310,9 @@ export class ResourceCache {
   private lastState: CacheState = { state: 'syncing' };
   private started = false;
   private running: Promise<void> | undefined;
-  private readonly opts: Required<Omit<ResourceCacheOptions, 'namespace' | 'keep'>> & Pick<ResourceCacheOptions, 'namespace' | 'keep'>;
+  private readonly opts: Required<Omit<ResourceCacheOptions, 'namespace' | 'keep' | 'metadataOnly' | 'listLast'>> & Pick<ResourceCacheOptions, 'namespace' | 'keep' | 'metadataOnly' | 'listLast'>;
+  /** Waiting for the first kinds to be listed (or to fail): the listLast kinds. */
+  private firstListed: (() => void)[] = [];
 
   constructor(
     private readonly source: WatchSource,
@@ -567,6 +328,8 @@ export class ResourceCache {
       minWatchMs: options.minWatchMs ?? 1000,
       namespace: options.namespace,
       keep: options.keep,
+      metadataOnly: options.metadataOnly,
+      listLast: options.listLast,
     };
     this.informers = types.map((t) => new KindInformer(t, this, source, this.opts, this.controller.signal));
   }
@@ -682,6 +445,7 @@ export class ResourceCache {
 
   /** @internal */
   kindStateChanged(): void {
+    if (this.firstListed.length && this.informers.every((i) => this.opts.listLast?.(i.type) || i.listed || i.state.state === 'stale')) for (const w of this.firstListed.splice(0)) w();
     const states = this.informers.map((i) => i.state);
     const stale = states.find((s) => s.state === 'stale');
     const next: CacheState = stale ?? (states.some((s) => s.state === 'syncing') ? { state: 'syncing' } : { state: 'synced' });
@@ -689,6 +453,22 @@ export class ResourceCache {
     // listeners that read kindState()/hasSynced() per kind must hear of it.
     this.lastState = next;
     emitTo(this.stateListeners, next);
+  }
+
+  /** @internal Resolves true once every kind but the listLast ones is listed or failing; false if the cache stopped first. */
+  othersListed(me: KindInformer): Promise<boolean> {
+    const first = this.informers.filter((i) => i !== me && !this.opts.listLast?.(i.type));
+    if (first.every((i) => i.listed || i.state.state === 'stale')) return Promise.resolve(!this.stopped);
+    const signal = this.controller.signal;
+    return new Promise((resolve) => {
+      if (signal.aborted) return resolve(false);
+      const onAbort = (): void => resolve(false);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.firstListed.push(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(!signal.aborted);
+      });
+    });
   }
 
   /** @internal Waits ms; false if the cache stopped first. The timer is cleared by stop(). */

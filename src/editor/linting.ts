@@ -2,6 +2,8 @@
 // ParseCache and linted with a LintCache, so an edit re-parses and re-checks only
 // the documents (`---` sections) it touched. When an edit changes what other files
 // can see (a ServiceAccount, a ConfigMap), every other open editor is re-linted.
+// One parse per document version, shared with the CodeLens (`parsed`); diagnostics are
+// converted only for new findings and published only when they changed (DiagnosticsMemo).
 
 import * as vscode from 'vscode';
 import { LintCache, lintFile, type RuleSet } from '../lint/engine';
@@ -9,6 +11,7 @@ import { MAX_LINT_FILE_BYTES } from '../lint/limits';
 import { accumulateChanges, type EditedSpan, type ManifestFile } from '../manifests/document';
 import type { Finding } from '../rules/types';
 import { toDiagnostic } from './convert';
+import { DiagnosticsMemo } from './diagnostics-memo';
 import type { LintSettings } from './settings';
 import { isYamlDocument, type WorkspaceManifests } from './workspace-manifests';
 
@@ -25,6 +28,9 @@ export class EditorLinter implements vscode.Disposable {
   /** Per document: the text last parsed, and the span edited since (for the ParseCache). */
   private readonly parsedText = new Map<string, string>();
   private readonly edited = new Map<string, EditedSpan | 'unknown'>();
+  /** Per document: its parse at a version (the lint's, and the CodeLens's). */
+  private readonly files = new Map<string, { version: number; file: ManifestFile }>();
+  private readonly published = new Map<string, DiagnosticsMemo<vscode.Diagnostic>>();
   private readonly linted = new vscode.EventEmitter<vscode.Uri>();
   /** Fires after a document's diagnostics were updated (tests wait on it). */
   readonly onDidLint = this.linted.event;
@@ -63,31 +69,46 @@ export class EditorLinter implements vscode.Disposable {
     }, delay));
   }
 
-  /** Lint synchronously and publish. Returns the findings (also kept for code actions). */
-  lintNow(doc: vscode.TextDocument): Finding[] {
+  /**
+   * The document's parse at its current version, as the linter indexes it: parsed once per
+   * version (with the edited span, through the ParseCache) whichever asks first, the lint or
+   * the CodeLens. Undefined for a document the linter skips (closed, excluded, too large).
+   */
+  parsed(doc: vscode.TextDocument): ManifestFile | undefined {
     const key = doc.uri.toString();
-    if (doc.isClosed || !this.shouldLint(doc)) {
-      this.forget(doc.uri);
-      return [];
-    }
+    if (doc.isClosed || !this.shouldLint(doc)) return undefined;
+    const known = this.files.get(key);
+    if (known && known.version === doc.version) return known.file;
     const text = doc.getText();
     // VS Code does not hand extensions documents over 50 MB; should it ever, they are not linted (src/lint/limits.ts).
-    if (text.length > MAX_LINT_FILE_BYTES) {
-      this.forget(doc.uri);
-      return [];
-    }
+    if (text.length > MAX_LINT_FILE_BYTES) return undefined;
     const base = this.parsedText.get(key);
     const span = this.edited.get(key);
     const hint = base !== undefined && span && span !== 'unknown' ? { base, ...span } : undefined;
     const { file, changed } = this.manifests.updateFromDocument(doc, text, hint);
     this.parsedText.set(key, text);
     this.edited.delete(key);
+    this.files.set(key, { version: doc.version, file });
+    if (changed) this.relintOthers(doc);
+    return file;
+  }
+
+  /** Lint synchronously and publish. Returns the findings (also kept for code actions). */
+  lintNow(doc: vscode.TextDocument): Finding[] {
+    const key = doc.uri.toString();
+    const file = this.parsed(doc);
+    if (!file) {
+      this.forget(doc.uri);
+      return [];
+    }
     const findings = lintFile(file, this.manifests.index, this.rules, { rules: this.settings().rules }, this.lintCache);
     this.results.set(key, { version: doc.version, findings });
-    this.diagnostics.set(doc.uri, findings.map((f) => toDiagnostic(f, this.docsUri)));
+    let memo = this.published.get(key);
+    if (!memo) this.published.set(key, (memo = new DiagnosticsMemo()));
+    const { list, changed } = memo.update(findings, (f) => toDiagnostic(f, this.docsUri));
+    if (changed) this.diagnostics.set(doc.uri, list);
     this.linted.fire(doc.uri);
     this.lintedFile.fire({ document: doc, file });
-    if (changed) this.relintOthers(doc);
     return findings;
   }
 
@@ -118,6 +139,8 @@ export class EditorLinter implements vscode.Disposable {
     this.results.delete(key);
     this.parsedText.delete(key);
     this.edited.delete(key);
+    this.files.delete(key);
+    this.published.delete(key);
     this.diagnostics.delete(uri);
   }
 

@@ -7,7 +7,7 @@
 // other documents.
 
 import { isPair } from 'yaml';
-import { docRange, hostOf, isCurrent, originOf, parseManifestFile, rangeOrigin, templateSpans, unmask, type ManifestDoc, type ManifestFile, type ParseCache } from '../manifests/document';
+import { currentOf, docRange, hostOf, isCurrent, originOf, parseManifestFile, rangeOrigin, shiftedRange, templateSpans, unmask, type ManifestDoc, type ManifestFile, type ParseCache } from '../manifests/document';
 import { comparePositions } from '../manifests/text';
 import type { Range } from '../manifests/text';
 import type { WorkspaceIndex } from '../manifests/workspace-index';
@@ -220,29 +220,39 @@ export function applyOptions(findings: Finding[], file: ManifestFile, options: L
 }
 
 interface CacheEntry {
+  /** The document the findings were computed for: their positions are its. */
+  doc: ManifestDoc;
   findings: Finding[];
   /** The index keys the rules read, with their versions at the time. */
   deps: [string, number][];
-  /** Other documents the findings point into (related locations, fix edits). */
+  /** Other documents the findings point into (related locations, fix edits); hosts for embedded ones. */
   points: ManifestDoc[];
+  /** A range of the findings whose document is unknown (not made by docRange): they cannot be moved. */
+  pinned: boolean;
 }
 
 /**
  * Keeps raw findings per document between runs (the editor's incremental re-lint).
- * An entry holds while its document is the same parse (ParseCache hands back the same
- * ManifestDoc for untouched text), the index keys its rules read are unchanged, and
- * the documents its findings point into have not moved or changed.
+ * An entry holds while the index keys its rules read are unchanged, and is found by the
+ * document's parse (`doc.lines`, which a document that only moved keeps: see `currentOf`),
+ * so a document is not re-linted because a line was inserted above it. Its findings, or the
+ * parts of them that point into other documents that moved, are shifted by the lines the
+ * document moved; a finding pointing into a document that was edited, removed or reordered
+ * is computed again.
  */
 export class LintCache {
-  private entries = new WeakMap<ManifestDoc, CacheEntry>();
+  /** By the document's parse; the entry moves along with its document (one document per parse: a duplicate, which shares its original's parse, is linted on its own). */
+  private entries = new WeakMap<object, CacheEntry>();
   hits = 0;
   misses = 0;
+  /** Documents (counted in `hits`) whose findings were shifted to where they moved. */
+  moved = 0;
 
   lint(file: ManifestFile, index: WorkspaceIndex, rules: RuleSet): Finding[] {
     const out: Finding[] = [];
     for (const doc of file.docs) {
-      let e = this.entries.get(doc);
-      if (e && valid(e, index)) {
+      let e = this.entries.get(doc.lines);
+      if (e && this.reuse(e, doc, index)) {
         this.hits++;
       } else {
         this.misses++;
@@ -254,32 +264,80 @@ export class LintCache {
         } finally {
           keys = index.stopRecording();
         }
-        e = { findings, deps: keys.map((k) => [k, index.keyVersion(k)]), points: pointsInto(findings, doc) };
-        this.entries.set(doc, e);
+        e = { doc, findings, deps: keys.map((k) => [k, index.keyVersion(k)]), ...pointsInto(findings, doc) };
+        this.entries.set(doc.lines, e);
       }
       for (const f of e.findings) out.push(f);
     }
     return out;
   }
+
+  /** Whether `e` holds for `doc` now; brings it where documents moved. False when `doc` must be linted again. */
+  private reuse(e: CacheEntry, doc: ManifestDoc, index: WorkspaceIndex): boolean {
+    for (let i = 0; i < e.deps.length; i++) if (index.keyVersion(e.deps[i][0]) !== e.deps[i][1]) return false;
+    let moves: Map<ManifestDoc, ManifestDoc> | undefined;
+    if (e.doc !== doc) {
+      // Another document with this parse: valid only if it is where e.doc moved to.
+      if (currentOf(e.doc) !== doc) return false;
+      if (e.pinned) return false;
+      if (e.points.length === 0) {
+        // The common case: every range of the findings is in the document itself (or embedded in it).
+        this.moved++;
+        const lines = doc.startLine - e.doc.startLine;
+        const findings = e.findings.length ? e.findings.map((f) => movedFinding(f, (r) => shiftedRange(r, doc, lines))) : e.findings;
+        e.doc = doc;
+        e.findings = findings;
+        return true;
+      }
+      moves = new Map([[e.doc, doc]]);
+    }
+    for (const p of e.points) {
+      if (isCurrent(p)) continue;
+      const now = currentOf(p);
+      if (!now) return false;
+      (moves ??= new Map()).set(p, now);
+    }
+    if (!moves) return true;
+    if (e.pinned) return false;
+    this.moved++;
+    const findings = e.findings.length ? e.findings.map((f) => movedFinding(f, (r) => movedRange(r, moves))) : e.findings;
+    Object.assign(e, { doc, findings }, pointsInto(findings, doc));
+    return true;
+  }
 }
 
-function valid(e: CacheEntry, index: WorkspaceIndex): boolean {
-  for (let i = 0; i < e.deps.length; i++) if (index.keyVersion(e.deps[i][0]) !== e.deps[i][1]) return false;
-  for (let i = 0; i < e.points.length; i++) if (!isCurrent(e.points[i])) return false;
-  return true;
+/** A range of a document that moved, where that document (or its host, for an embedded one) is now. */
+function movedRange(r: Range, moves: ReadonlyMap<ManifestDoc, ManifestDoc>): Range {
+  const o = rangeOrigin(r);
+  const from = o && hostOf(o);
+  const to = from && moves.get(from);
+  return to ? shiftedRange(r, to, to.startLine - from.startLine) : r;
 }
 
-function pointsInto(findings: Finding[], self: ManifestDoc): ManifestDoc[] {
+/** `f` with every range (its own, related locations', fix edits') moved by `move`. */
+function movedFinding(f: Finding, move: (r: Range) => Range): Finding {
+  return {
+    ...f,
+    range: move(f.range),
+    related: f.related.length ? f.related.map((x) => ({ ...x, range: move(x.range) })) : f.related,
+    fixes: f.fixes.length ? f.fixes.map((fix) => ({ ...fix, edits: fix.edits.map((e) => ({ ...e, range: move(e.range) })) })) : f.fixes,
+  };
+}
+
+function pointsInto(findings: Finding[], self: ManifestDoc): { points: ManifestDoc[]; pinned: boolean } {
   const docs = new Set<ManifestDoc>();
+  let pinned = false;
   const note = (r: Range) => {
     const o = rangeOrigin(r);
-    if (o && o !== self) docs.add(o);
+    if (!o) pinned = true;
+    else if (hostOf(o) !== self) docs.add(hostOf(o));
   };
   for (const f of findings) {
+    note(f.range);
     for (const r of f.related) note(r.range);
     for (const fix of f.fixes) for (const e of fix.edits) note(e.range);
   }
-  return [...docs];
+  return { points: [...docs], pinned };
 }
 
 export function lintFile(file: ManifestFile, index: WorkspaceIndex, rules: RuleSet, options: LintOptions = {}, cache?: LintCache): Finding[] {

@@ -25,14 +25,20 @@ function idList(text: string): Set<string> {
   return new Set(text.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean));
 }
 
-const perDoc = new WeakMap<ManifestDoc, Suppressions | null>();
+/** One document's directives and ignore annotations, relative to the document (lines of its chunk, offsets in its text). */
+interface DocDirectives {
+  file: Set<string>;
+  lines: Map<number, Set<string>>;
+  objects: { start: number; end: number; ids: Set<string> }[];
+}
 
-/** One document's directives and ignore annotations (null: none), cached with the parse. */
-function docSuppressions(doc: ManifestDoc): Suppressions | null {
-  const cached = perDoc.get(doc);
-  if (cached !== undefined) return cached;
-  let s = null as Suppressions | null;
-  const make = (): Suppressions => (s ??= { file: new Set(), lines: new Map(), objects: [] });
+/** By the document's parse (`doc.lines`): a document that only moved (see `currentOf`) reads none again. */
+const perParse = new WeakMap<object, DocDirectives | null>();
+const perDoc = new WeakMap<ManifestDoc, Suppressions>();
+
+function readDirectives(doc: ManifestDoc): DocDirectives | null {
+  let s = null as DocDirectives | null;
+  const make = (): DocDirectives => (s ??= { file: new Set(), lines: new Map(), objects: [] });
   if (doc.text.includes('wi-doctor-disable')) {
     const index = new LineIndex(doc.text);
     for (let line = 0; line < index.lineCount; line++) {
@@ -48,19 +54,31 @@ function docSuppressions(doc: ManifestDoc): Suppressions | null {
       }
       let target = line + 1;
       while (target < index.lineCount && /^\s*(#.*)?$/.test(index.lineText(target))) target++;
-      const abs = doc.startLine + target;
-      const set = make().lines.get(abs) ?? new Set<string>();
+      const set = make().lines.get(target) ?? new Set<string>();
       for (const id of ids) set.add(id);
-      make().lines.set(abs, set);
+      make().lines.set(target, set);
     }
   }
   if (doc.text.includes(IGNORE_ANNOTATION)) {
     for (const o of objectsOfDoc(doc)) {
       const v = getString(o.map, 'metadata', 'annotations', IGNORE_ANNOTATION);
       const r = (o.map as { range?: [number, number, number] }).range;
-      if (v && r && isMap(o.map)) make().objects.push({ range: docRange(doc, r[0], r[1]), ids: idList(v) });
+      if (v && r && isMap(o.map)) make().objects.push({ start: r[0], end: r[1], ids: idList(v) });
     }
   }
+  return s;
+}
+
+/** One document's directives and ignore annotations (null: none), cached with the parse and placed at the document's lines. */
+function docSuppressions(doc: ManifestDoc): Suppressions | null {
+  const cached = perDoc.get(doc);
+  if (cached !== undefined) return cached;
+  let rel = perParse.get(doc.lines);
+  if (rel === undefined) perParse.set(doc.lines, (rel = readDirectives(doc)));
+  if (rel === null) return null; // most documents: nothing to place
+  const lines = new Map<number, Set<string>>();
+  for (const [line, ids] of rel.lines) lines.set(doc.startLine + line, ids);
+  const s: Suppressions = { file: rel.file, lines, objects: rel.objects.map((o) => ({ range: docRange(doc, o.start, o.end), ids: o.ids })) };
   perDoc.set(doc, s);
   return s;
 }

@@ -7,6 +7,9 @@
 
 import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Position, Range } from './text';
+import { splitAround, splitDocuments, type Chunk, type PlacedChunk } from './split';
+
+export { splitDocuments, type Chunk } from './split';
 
 export interface ManifestDoc {
   readonly file: string;
@@ -32,13 +35,6 @@ export interface ManifestFile {
   readonly docs: readonly ManifestDoc[];
 }
 
-export interface Chunk {
-  startLine: number;
-  /** Offset of the chunk's first character in the file. */
-  offset?: number;
-  text: string;
-}
-
 /**
  * What an edit changed, from the editor: the text the cache last parsed (`base`), and
  * the edited span — [start, oldEnd) of `base` became [start, newEnd) of the new text.
@@ -49,42 +45,6 @@ export interface ChangeHint {
   start: number;
   oldEnd: number;
   newEnd: number;
-}
-
-// `\r?`: the line text still has its `\r` in a CRLF file (found by test/unit/fuzz.test.ts).
-const DOC_START = /^---(?:[ \t]|\r?$)/;
-const DOC_END = /^\.\.\.(?:[ \t]|\r?$)/;
-
-/** Cuts a file into document chunks at `---` / `...` markers at column 0. Chunks keep the marker line. */
-export function splitDocuments(text: string): Chunk[] {
-  const chunks: Chunk[] = [];
-  let chunkStart = 0;
-  let chunkLine = 0;
-  let line = 0;
-  let pos = 0;
-  while (pos <= text.length) {
-    const nl = text.indexOf('\n', pos);
-    const end = nl === -1 ? text.length : nl;
-    if (text.charCodeAt(pos) === 45 /* - */ || text.charCodeAt(pos) === 46 /* . */) {
-      const lineText = text.slice(pos, end);
-      if (DOC_START.test(lineText) && pos > chunkStart) {
-        chunks.push({ startLine: chunkLine, offset: chunkStart, text: text.slice(chunkStart, pos) });
-        chunkStart = pos;
-        chunkLine = line;
-      } else if (DOC_END.test(lineText)) {
-        // "..." ends a document: blank it out of the chunk by cutting after it.
-        const after = nl === -1 ? text.length : nl + 1;
-        chunks.push({ startLine: chunkLine, offset: chunkStart, text: text.slice(chunkStart, after) });
-        chunkStart = after;
-        chunkLine = line + 1;
-      }
-    }
-    if (nl === -1) break;
-    pos = nl + 1;
-    line++;
-  }
-  if (chunkStart < text.length || chunks.length === 0) chunks.push({ startLine: chunkLine, offset: chunkStart, text: text.slice(chunkStart) });
-  return chunks;
 }
 
 // A comment action first: its text may hold `{{ … }}` of its own (found in cert-manager's chart).
@@ -259,13 +219,16 @@ export function diffHint(base: string, next: string): ChangeHint {
 }
 
 export function parseManifestFile(file: string, text: string, cache?: ParseCache, change?: ChangeHint): ManifestFile {
-  const chunks = splitDocuments(text);
-  const docs = cache ? cache.parse(file, chunks, text, change) : chunks.map((c, i) => parseChunk(file, i, c));
+  const docs = cache ? cache.parseText(file, text, change) : splitDocuments(text).map((c, i) => parseChunk(file, i, c));
   return { file, text, docs };
 }
 
-/** ManifestDocs that no longer describe their file (its text changed, or the document moved). */
-const superseded = new WeakSet<ManifestDoc>();
+/**
+ * ManifestDocs that no longer describe their file (its text changed, or the document moved),
+ * each with the document it became when it only moved and the file's documents kept their order
+ * (null otherwise).
+ */
+const superseded = new WeakMap<ManifestDoc, ManifestDoc | null>();
 
 /** False once the ParseCache replaced this document (edited, moved, or its file closed/deleted). */
 export function isCurrent(doc: ManifestDoc): boolean {
@@ -273,74 +236,107 @@ export function isCurrent(doc: ManifestDoc): boolean {
 }
 
 /**
+ * The current document that `doc` became by moving only: the same text and parse, its lines
+ * (and perhaps its index) shifted by an edit elsewhere, the documents of the file still in
+ * the same order relative to each other (no document was moved past another or duplicated).
+ * `doc` itself while it is current; undefined when it was edited, removed or reordered.
+ * LintCache keeps such a document's findings, shifted (see engine.ts).
+ */
+export function currentOf(doc: ManifestDoc): ManifestDoc | undefined {
+  let d: ManifestDoc | undefined = doc;
+  while (d && superseded.has(d)) d = superseded.get(d) ?? undefined;
+  return d;
+}
+
+/** The same parse at another place (built as parseChunk builds a document: one object shape for all). */
+function movedDoc(d: ManifestDoc, startLine: number, index: number): ManifestDoc {
+  return { file: d.file, index, startLine, text: d.text, yaml: d.yaml, lines: d.lines, parseError: d.parseError, templated: d.templated, masks: d.masks };
+}
+
+interface FileParse {
+  docs: ManifestDoc[];
+  chunks: PlacedChunk[];
+  text: string;
+}
+
+/**
  * Keeps the parse of each chunk of a file so an edit re-parses only the chunks it
- * changed. Chunks are matched to the previous parse by position first (a string
- * comparison, no hashing of the whole file on every keystroke), then by text. A chunk
- * that only moved is reused with its new start line, as a new ManifestDoc.
+ * changed. With the editor's change hint, only the lines around the edit are cut again
+ * (splitAround) and the other chunks are matched by position; without one, chunks are
+ * matched by common prefix and suffix (a string comparison each, no hashing of the whole
+ * file), then by text. A chunk that only moved is reused with its new start line and index,
+ * as a new ManifestDoc (see `currentOf`).
  */
 export class ParseCache {
-  private files = new Map<string, { docs: ManifestDoc[]; offsets: number[]; text: string }>();
+  private files = new Map<string, FileParse>();
   hits = 0;
   misses = 0;
 
-  /** The documents of `chunks` (of `text`), reusing the previous parse of `file` where a chunk is unchanged. */
-  parse(file: string, chunks: readonly Chunk[], text?: string, change?: ChangeHint): ManifestDoc[] {
+  /** The documents of `text`, reusing the previous parse of `file` where a chunk is unchanged. */
+  parseText(file: string, text: string, change?: ChangeHint): ManifestDoc[] {
     const prev = this.files.get(file);
-    const old = prev?.docs ?? [];
-    const out: ManifestDoc[] = new Array(chunks.length);
-    const reuse = (i: number, prevDoc: ManifestDoc) => {
-      this.hits++;
-      const c = chunks[i];
-      out[i] = prevDoc.startLine === c.startLine && prevDoc.index === i ? prevDoc : { ...prevDoc, startLine: c.startLine, index: i };
-    };
-    const fresh = (i: number) => {
-      this.misses++;
-      out[i] = parseChunk(file, i, chunks[i]);
-    };
     // The hint holds only for the text this cache saw last (a string identity check when it is).
-    const hint = change && prev && change.base === prev.text && chunks.every((c) => c.offset !== undefined) ? change : undefined;
-    if (hint && prev) {
-      const byOffset = new Map<number, number>();
-      prev.offsets.forEach((o, i) => byOffset.set(o, i));
-      const delta = hint.newEnd - hint.oldEnd;
-      const middle = new Map<string, ManifestDoc>();
-      for (let i = 0; i < old.length; i++) {
-        const end = prev.offsets[i] + old[i].text.length;
-        if (end > hint.start && prev.offsets[i] < hint.oldEnd + 1) middle.set(old[i].text, old[i]);
-      }
-      for (let i = 0; i < chunks.length; i++) {
-        const c = chunks[i];
-        const start = c.offset!;
-        const end = start + c.text.length;
-        const j = end <= hint.start ? byOffset.get(start) : start >= hint.newEnd ? byOffset.get(start - delta) : undefined;
-        const candidate = j !== undefined ? old[j] : middle.get(c.text);
-        if (candidate && candidate.text.length === c.text.length) reuse(i, candidate);
-        else fresh(i);
-      }
-    } else {
-      // No (usable) hint: common prefix and suffix by position, one string comparison per chunk.
-      let head = 0;
-      while (head < chunks.length && head < old.length && old[head].text === chunks[head].text) head++;
-      let tail = 0;
-      while (tail < chunks.length - head && tail < old.length - head && old[old.length - 1 - tail].text === chunks[chunks.length - 1 - tail].text) tail++;
-      // The changed middle: look chunks up by text among the old middle (a moved or duplicated document).
-      const middle = new Map<string, ManifestDoc>();
-      for (let i = head; i < old.length - tail; i++) middle.set(old[i].text, old[i]);
-      for (let i = 0; i < chunks.length; i++) {
-        const p = i < head ? old[i] : i >= chunks.length - tail ? old[old.length - chunks.length + i] : middle.get(chunks[i].text);
-        if (p) reuse(i, p);
-        else fresh(i);
-      }
+    const hint = change && prev && change.base === prev.text ? change : undefined;
+    // The same text again (without a hint, a comparison that stops at the first difference).
+    if (prev && (hint ? hint.start === hint.oldEnd && hint.start === hint.newEnd : prev.text === text)) {
+      this.hits += prev.docs.length;
+      return prev.docs;
     }
-    // Old documents not reused as they are no longer describe the file.
-    const kept = new Set(out);
-    for (const d of old) if (!kept.has(d)) superseded.add(d);
-    this.files.set(file, { docs: out, offsets: chunks.map((c) => c.offset ?? -1), text: text ?? '' });
+    if (hint && prev) {
+      const { chunks, from, to, tail } = splitAround(text, prev.chunks, hint.start, hint.oldEnd, hint.newEnd);
+      const oldIndex = (i: number) => (i < from ? i : i >= tail ? i - tail + to : -1);
+      return this.match(file, text, chunks, prev, oldIndex, from, to);
+    }
+    const chunks = splitDocuments(text);
+    const old = prev?.docs ?? [];
+    // No (usable) hint: common prefix and suffix by position, one string comparison per chunk.
+    let head = 0;
+    while (head < chunks.length && head < old.length && old[head].text === chunks[head].text) head++;
+    let tail = 0;
+    while (tail < chunks.length - head && tail < old.length - head && old[old.length - 1 - tail].text === chunks[chunks.length - 1 - tail].text) tail++;
+    const oldIndex = (i: number) => (i < head ? i : i >= chunks.length - tail ? old.length - chunks.length + i : -1);
+    return this.match(file, text, chunks, prev, oldIndex, head, old.length - tail);
+  }
+
+  /**
+   * The documents of `chunks`: chunk i is old document `oldIndex(i)` when that is not -1 (same
+   * text by construction); the others are looked up by text among old documents [lo, hi) (a
+   * moved or duplicated document), else parsed.
+   */
+  private match(file: string, text: string, chunks: PlacedChunk[], prev: FileParse | undefined, oldIndex: (i: number) => number, lo: number, hi: number): ManifestDoc[] {
+    const old = prev?.docs ?? [];
+    const middle = new Map<string, ManifestDoc>();
+    for (let i = lo; i < hi; i++) middle.set(old[i].text, old[i]);
+    const out: ManifestDoc[] = new Array(chunks.length);
+    const moved: [ManifestDoc, ManifestDoc][] = [];
+    // Whether reused documents keep their relative order (old indices strictly increasing).
+    let ordered = true;
+    let last = -1;
+    for (let i = 0; i < chunks.length; i++) {
+      const c = chunks[i];
+      const j = oldIndex(i);
+      const p = j >= 0 ? old[j] : middle.get(c.text);
+      if (!p || p.text.length !== c.text.length) {
+        this.misses++;
+        out[i] = parseChunk(file, i, c);
+        continue;
+      }
+      this.hits++;
+      if (p.index <= last) ordered = false;
+      last = p.index;
+      if (p.startLine === c.startLine && p.index === i) out[i] = p;
+      else moved.push([p, (out[i] = movedDoc(p, c.startLine, i))]);
+    }
+    // Old documents not reused as they are no longer describe the file (a document kept as it
+    // is has the same index).
+    if (ordered) for (const [p, d] of moved) superseded.set(p, d);
+    for (const d of old) if (out[d.index] !== d && !(ordered && superseded.has(d))) superseded.set(d, null);
+    this.files.set(file, { docs: out, chunks, text });
     return out;
   }
 
   delete(file: string): void {
-    for (const d of this.files.get(file)?.docs ?? []) superseded.add(d);
+    for (const d of this.files.get(file)?.docs ?? []) superseded.set(d, null);
     this.files.delete(file);
   }
 }
@@ -362,6 +358,13 @@ export function docRange(doc: ManifestDoc, start: number, end: number): Range {
   const r = { start: docPosition(doc, start), end: docPosition(doc, end) };
   origins.set(r, doc);
   return r;
+}
+
+/** `r` (a range of a document that moved) `lines` lines further down, as a range of `doc`, its document now. */
+export function shiftedRange(r: Range, doc: ManifestDoc, lines: number): Range {
+  const s = { start: { line: r.start.line + lines, character: r.start.character }, end: { line: r.end.line + lines, character: r.end.character } };
+  origins.set(s, doc);
+  return s;
 }
 
 // Objects assembled from several documents (a Kustomize base with its patches and the

@@ -5,7 +5,7 @@
 
 import { isMap, YAMLMap } from 'yaml';
 import type { ChartInfo } from './chart-info';
-import { normalizeExpression, unmask, type ManifestDoc, type ManifestFile } from './document';
+import { isCurrent, normalizeExpression, unmask, type ManifestDoc, type ManifestFile } from './document';
 import { bindAnchors, getMap, getNode, getSeq, getString, items, stringValue } from './nodes';
 
 export interface K8sObject {
@@ -117,18 +117,39 @@ export function serviceAccountRef(t: PodTemplate): string | undefined {
   return n === undefined ? undefined : shownText(t.owner.doc, n);
 }
 
+/** By the document's parse (`doc.lines`): the objects last read from it, for its latest document. */
+const objectsByParse = new WeakMap<object, K8sObject[]>();
+/** Objects of a current document whose parse's latest objects are another's (documents sharing a parse: a duplicate). */
 const objectsCache = new WeakMap<ManifestDoc, K8sObject[]>();
 
-/** The objects of a document. A ManifestDoc never changes, so they are computed once (the index, the engine and suppressions all ask). */
+/**
+ * The objects of a document. A ManifestDoc never changes, so they are computed once (the index,
+ * the engine and suppressions all ask). A document with the parse of one already read (one that
+ * moved: see `currentOf`) gets copies of those objects that point to it: the same nodes, its lines.
+ */
 export function objectsOfDoc(doc: ManifestDoc): K8sObject[] {
+  const same = objectsByParse.get(doc.lines);
+  if (same && (same.length === 0 || same[0].doc === doc)) return same;
   let objs = objectsCache.get(doc);
-  if (!objs) {
+  if (objs) return objs;
+  // The document they were read for keeps them while it is current (a duplicate of this one).
+  if (same && isCurrent(same[0].doc)) objectsCache.set(same[0].doc, same);
+  if (same && same[0].doc.yaml === doc.yaml) objs = same.map((o) => movedObject(o, doc));
+  else {
     // Every reader of an object (the index, the rules, suppressions) comes through here: the
     // document's aliases and merge keys are bound once, before any of them reads a value.
     bindAnchors(doc);
-    objectsCache.set(doc, (objs = readObjects(doc)));
+    objs = readObjects(doc);
   }
+  objectsByParse.set(doc.lines, objs);
   return objs;
+}
+
+/** `o` (an object of a document with the same parse) as an object of `doc`. */
+export function movedObject(o: K8sObject, doc: ManifestDoc, context = o.context): K8sObject {
+  // Written out, not spread (thousands of documents move on one Enter); every key is named.
+  const obj = { doc, map: o.map, apiVersion: o.apiVersion, kind: o.kind, name: o.name, namespace: o.namespace, namespaceExplicit: o.namespaceExplicit, listItem: o.listItem, context };
+  return obj satisfies Record<keyof K8sObject, unknown>;
 }
 
 function readObjects(doc: ManifestDoc): K8sObject[] {

@@ -14,32 +14,20 @@
 // `W|<project>|<ns>|<sa>`…); buckets are patched as documents change, kept in a stable order,
 // and the index keeps a version per key, bumped only when the content behind it changes.
 // LintCache records the keys a document's rules read and keeps its findings while those
-// keys are unchanged. A change to a kustomization, a patch or a chart's helpers re-reads
+// keys are unchanged. A document that only moved (ParseCache's `currentOf`: Enter above it)
+// keeps its entry's places in the buckets and bumps no key; its objects are copied, when first
+// read, to point to the current document (index-entries.ts). A change to a kustomization, a patch or a chart's helpers re-reads
 // the project structure once, at the next lookup.
 
-import { hostOf, type ManifestDoc, type ManifestFile } from './document';
+import { hostOf, isCurrent, type ManifestDoc, type ManifestFile } from './document';
 import { nameKey, type K8sObject } from './objects';
 import { computeStructure, fileRole, scopeLabel, type Structure, type StructureFile } from './project-roots';
 import { pathKey, dirname } from './paths';
-import { buildViews, partialView, summarize, type FileContext, type View, type WorkloadSummary } from './views';
+import { buildViews, partialView, type FileContext, type View, type WorkloadSummary } from './views';
+import { Bucket, compareOrder, type Item } from './index-bucket';
+import { ANY, buildEntry, canMove, detach, movedEntry, settle, type DocEntry } from './index-entries';
 
 export type { WorkloadSummary } from './views';
-
-const INDEXED_KINDS = new Set(['ServiceAccount', 'ConfigMap', 'Secret', 'Namespace']);
-const ANY = '*';
-
-interface Item {
-  readonly key: string;
-  readonly content: string;
-  readonly value: K8sObject | WorkloadSummary;
-  readonly order: readonly number[];
-}
-
-interface DocEntry {
-  readonly contexts: readonly FileContext[];
-  readonly views: readonly View[];
-  readonly items: readonly Item[];
-}
 
 interface FileState {
   readonly id: string;
@@ -65,10 +53,7 @@ function sameMultiset(a: string[], b: string[]): boolean {
   return x.every((v, i) => v === y[i]);
 }
 
-function compareOrder(a: readonly number[], b: readonly number[]): number {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return 0;
-}
+const NONE: readonly never[] = Object.freeze([]);
 
 export class WorkspaceIndex {
   private files = new Map<string, FileState>();
@@ -78,16 +63,20 @@ export class WorkspaceIndex {
   private plainContexts: Map<string, FileContext> | undefined;
   private dirty = true;
   private keyVersions = new Map<string, number>();
-  private buckets = new Map<string, Item[]>();
+  private buckets = new Map<string, Bucket>();
   /** A document (a patch, a kustomization) -> the views holding its nodes. */
   private touched = new Map<ManifestDoc, View[]>();
   /** Helm masks seen in any document -> the expression (lookups by a masked name still match). */
   private masks = new Map<string, string>();
+  /** By the document's parse (`doc.lines`): the entry of its latest document, copied for a document that only moved. */
+  private entryByParse = new WeakMap<object, DocEntry>();
+  /** Entries of current documents whose parse's latest entry is another's (documents sharing a parse: a duplicate). */
   private entryCache = new WeakMap<ManifestDoc, DocEntry>();
   /** Files in the order first indexed: results are ordered by it, so they do not depend on edit history. */
   private rank = new Map<string, number>();
   private _version = 0;
   private recording: Set<string> | undefined;
+  private recordings = 0;
   private scope: string | undefined;
 
   /** Bumped on every change a rule could see. */
@@ -102,7 +91,19 @@ export class WorkspaceIndex {
   }
 
   startRecording(): void {
+    this.recordings++;
     this.recording = new Set();
+  }
+
+  /**
+   * Changes whenever a lookup could answer differently, and when a new recording starts: a value
+   * derived from lookups (the containers of a pod and whether the webhook mutates it) may be
+   * reused by every rule of one object while the epoch is the same, and only then — so each
+   * LintCache recording still sees the keys it depends on read.
+   */
+  get epoch(): string {
+    this.refresh();
+    return `${this._version}.${this.recordings}`;
   }
 
   stopRecording(): string[] {
@@ -227,50 +228,14 @@ export class WorkspaceIndex {
   }
 
   private entryOf(doc: ManifestDoc, s: FileState, docIndex: number): DocEntry {
+    const prev = this.entryByParse.get(doc.lines);
+    if (prev && prev.doc === doc && sameList(prev.contexts, s.contexts)) return prev;
     const cached = this.entryCache.get(doc);
     if (cached && sameList(cached.contexts, s.contexts)) return cached;
-    const views = buildViews(doc, s.contexts);
-    const items: Item[] = [];
-    const rank = this.rank.get(s.id) ?? 0;
-    views.forEach((v, i) => {
-      const o = v.obj;
-      const order = [rank, docIndex, o.listItem ?? -1, i];
-      const add = (key: string, value: K8sObject | WorkloadSummary) => items.push({ key, content: v.content, value, order });
-      const scope = o.context?.scope ?? '';
-      const expr = (n: string) => n.includes('{{');
-      if (INDEXED_KINDS.has(o.kind)) {
-        const raw = o.name === undefined ? undefined : nameKey(o.name);
-        const cluster = o.context?.clusterName ?? raw;
-        const kind = o.kind === 'ServiceAccount' ? 'SA' : o.kind;
-        if (o.kind === 'Namespace') {
-          if (raw !== undefined) add(`NS|${ANY}|${raw}`, o);
-          return;
-        }
-        for (const n of new Set([raw, cluster])) {
-          if (n === undefined) continue;
-          add(`${kind}|${scope}|${o.namespace}|${n}`, o);
-          if (kind === 'SA') add(`SA|${scope}|~|${n}`, o);
-        }
-        if (cluster !== undefined && !expr(cluster)) {
-          add(`${kind}|${ANY}|${o.namespace}|${cluster}`, o);
-          if (kind === 'SA') add(`SA|${ANY}|~|${cluster}`, o);
-        }
-        if (kind === 'SA') {
-          for (const sc of [scope, ANY]) {
-            add(`SA|${sc}|${o.namespace}|`, o);
-            add(`SA|${sc}|~|`, o);
-          }
-        }
-      } else if (!o.context?.partial) {
-        const w = summarize(o);
-        if (w) {
-          add(`W|${scope}|${o.namespace}|${w.serviceAccount}`, w);
-          if (!expr(w.serviceAccount)) add(`W|${ANY}|${o.namespace}|${w.serviceAccount}`, w);
-        }
-      }
-    });
-    const entry: DocEntry = { contexts: s.contexts, views, items };
-    this.entryCache.set(doc, entry);
+    // A document that only moved: its previous entry, copied to point to it (no lookup key changes).
+    const entry = prev && canMove(prev, doc, s.contexts) ? movedEntry(prev, doc, docIndex) : buildEntry(doc, s.contexts, this.rank.get(s.id) ?? 0, docIndex);
+    if (prev && prev.doc !== doc && isCurrent(prev.doc)) this.entryCache.set(prev.doc, prev);
+    this.entryByParse.set(doc.lines, entry);
     return entry;
   }
 
@@ -286,10 +251,27 @@ export class WorkspaceIndex {
     if (!all) while (tail < next.length - head && tail < old.length - head && next[next.length - 1 - tail] === old[old.length - 1 - tail]) tail++;
     const nextSet = new Set(next.slice(head, next.length - tail));
     const oldSet = new Set(old.slice(head, old.length - tail));
-    const removed = [...oldSet].filter((e) => !nextSet.has(e));
-    const added = [...nextSet].filter((e) => !oldSet.has(e));
+    // A copied entry takes the place of the one it was copied from: the same keys and contents.
+    const moves: DocEntry[] = [];
+    const replaced = new Set<DocEntry>();
+    const added: DocEntry[] = [];
+    for (const e of nextSet) {
+      if (oldSet.has(e)) continue;
+      const from = e.pending?.from;
+      if (from && oldSet.has(from) && !nextSet.has(from) && !replaced.has(from)) {
+        moves.push(e);
+        replaced.add(from);
+      } else {
+        if (e.pending) detach(e);
+        added.push(e);
+      }
+    }
+    const removed = [...oldSet].filter((e) => !nextSet.has(e) && !replaced.has(e));
     s.entries = next;
-    if (removed.length === 0 && added.length === 0) return false;
+    if (removed.length === 0 && added.length === 0) {
+      this.moveEntries(moves);
+      return false;
+    }
     const delta = new Map<string, { removed: string[]; added: string[] }>();
     const note = (e: DocEntry, side: 'removed' | 'added') => {
       for (const it of e.items) {
@@ -301,6 +283,7 @@ export class WorkspaceIndex {
     for (const e of removed) note(e, 'removed');
     for (const e of added) note(e, 'added');
     for (const e of removed) this.dropEntry(e);
+    this.moveEntries(moves);
     for (const e of added) this.addEntry(e);
     let changed = false;
     for (const [k, { removed: r, added: a }] of delta) {
@@ -320,40 +303,35 @@ export class WorkspaceIndex {
     return changed;
   }
 
+  /**
+   * Puts each copied entry in place of the one it was copied from: the same items, in the same
+   * places, their values now pointing to the current documents (see `settle`). A moved document's
+   * index can change, its rank among the file's documents still there cannot (ParseCache's
+   * `currentOf` holds only when they kept their order), so the buckets stay sorted. Called
+   * between dropping the removed entries (found by their old orders) and adding the new ones.
+   */
+  private moveEntries(moves: readonly DocEntry[]): void {
+    for (const e of moves) {
+      settle(e);
+      for (const it of e.items) this.buckets.get(it.key)?.valuesChanged();
+    }
+  }
+
   private addEntry(e: DocEntry): void {
     for (const it of e.items) {
-      const list = this.buckets.get(it.key);
-      if (!list) {
-        this.buckets.set(it.key, [it]);
-        continue;
-      }
-      // Kept in order on insert, so a lookup never sorts. Files are mostly indexed in their
-      // order, so the item usually goes last.
-      if (compareOrder(list[list.length - 1].order, it.order) <= 0) {
-        list.push(it);
-        continue;
-      }
-      let lo = 0;
-      let hi = list.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (compareOrder(list[mid].order, it.order) <= 0) lo = mid + 1;
-        else hi = mid;
-      }
-      list.splice(lo, 0, it);
+      let b = this.buckets.get(it.key);
+      if (!b) this.buckets.set(it.key, (b = new Bucket()));
+      b.add(it);
     }
-    for (const v of e.views) for (const d of v.touched) this.touch(hostOf(d), v, true);
+    if (!e.lazy) for (const v of e.views) for (const d of v.touched) this.touch(hostOf(d), v, true); // a lazy copy touches nothing
   }
 
   private dropEntry(e: DocEntry): void {
     for (const it of e.items) {
-      const list = this.buckets.get(it.key);
-      const i = list ? list.indexOf(it) : -1;
-      if (i === -1) continue;
-      list!.splice(i, 1);
-      if (list!.length === 0) this.buckets.delete(it.key);
+      const b = this.buckets.get(it.key);
+      if (b?.remove(it) && b.size === 0) this.buckets.delete(it.key);
     }
-    for (const v of e.views) for (const d of v.touched) this.touch(hostOf(d), v, false);
+    if (!e.lazy) for (const v of e.views) for (const d of v.touched) this.touch(hostOf(d), v, false);
   }
 
   /** Keeps `touched` current; the touched document's file is re-linted (its views changed). */
@@ -413,10 +391,11 @@ export class WorkspaceIndex {
     return (a.context?.scope ?? '') === (b.context?.scope ?? '');
   }
 
-  private lookup<T>(key: string): T[] {
+  /** The bucket's values in order, as the index holds them: read them now, never keep or change them. */
+  private lookup<T>(key: string): readonly T[] {
     this.refresh();
     this.read(key);
-    return (this.buckets.get(key)?.map((it) => it.value) ?? []) as T[];
+    return (this.buckets.get(key)?.values ?? NONE) as readonly T[];
   }
 
   /**
@@ -440,12 +419,54 @@ export class WorkspaceIndex {
   }
 
   /** ServiceAccounts named `name` in `namespace` (any namespace when undefined; all of them when `name` is undefined), in the asker's project. */
-  serviceAccounts(name?: string, namespace?: string): K8sObject[] {
+  serviceAccounts(name?: string, namespace?: string): readonly K8sObject[] {
     return this.lookup(`SA|${this.here()}|${namespace ?? '~'}|${name === undefined ? '' : this.key(name)}`);
   }
 
+  /**
+   * The first of `serviceAccounts(name, namespace)` that passes `test`: `test` must be a pure
+   * function of the ServiceAccount, the same function every call (a module-level one). The
+   * answer is kept with the bucket until it changes, so the copies of a name (one per cluster)
+   * are searched once, not once per workload that runs as it.
+   */
+  firstServiceAccount(name: string, namespace: string, test: (sa: K8sObject) => boolean): K8sObject | undefined {
+    return this.firstWhere(`SA|${this.here()}|${namespace}|${this.key(name)}`, test);
+  }
+
+  /** The same in every project (see serviceAccountsAnywhere). */
+  firstServiceAccountAnywhere(name: string, namespace: string, test: (sa: K8sObject) => boolean): K8sObject | undefined {
+    return this.firstWhere(`SA|${ANY}|${namespace}|${this.key(name)}`, test);
+  }
+
+  private firstWhere<T>(key: string, test: (v: T) => boolean): T | undefined {
+    this.refresh();
+    this.read(key);
+    return this.buckets.get(key)?.firstWhere(test);
+  }
+
+  /**
+   * The first of `serviceAccounts(name, namespace)` declared in `file` (what
+   * `.find((sa) => sa.doc.file === file)` on it gives), found among that file's own entries:
+   * a name that many files declare (one copy per cluster) costs no more than a unique one.
+   */
+  serviceAccountInFile(name: string, namespace: string, file: string): K8sObject | undefined {
+    const key = `SA|${this.here()}|${namespace}|${this.key(name)}`;
+    this.refresh();
+    this.read(key);
+    let best: Item | undefined;
+    for (const e of this.files.get(file)?.entries ?? []) {
+      for (const it of e.items) {
+        if (it.key !== key) continue;
+        it.stale?.resolve();
+        if ((it.value as K8sObject).doc.file !== file) continue;
+        if (!best || compareOrder(it.order, best.order) < 0) best = it;
+      }
+    }
+    return best?.value as K8sObject | undefined;
+  }
+
   /** The same in every project, by the names they have in the cluster (after Kustomize's prefixes). */
-  serviceAccountsAnywhere(name: string, namespace?: string): K8sObject[] {
+  serviceAccountsAnywhere(name: string, namespace?: string): readonly K8sObject[] {
     return this.lookup(`SA|${ANY}|${namespace ?? '~'}|${this.key(name)}`);
   }
 
@@ -463,12 +484,12 @@ export class WorkspaceIndex {
   }
 
   /** Workloads in `namespace` that run as ServiceAccount `name`, in the asker's project. */
-  workloadsUsing(name: string, namespace: string): WorkloadSummary[] {
+  workloadsUsing(name: string, namespace: string): readonly WorkloadSummary[] {
     return this.lookup(`W|${this.here()}|${namespace}|${this.key(name)}`);
   }
 
   /** The same in every project. */
-  workloadsUsingAnywhere(name: string, namespace: string): WorkloadSummary[] {
+  workloadsUsingAnywhere(name: string, namespace: string): readonly WorkloadSummary[] {
     return this.lookup(`W|${ANY}|${namespace}|${this.key(name)}`);
   }
 }

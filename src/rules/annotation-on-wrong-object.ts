@@ -97,7 +97,8 @@ function targetServiceAccount(obj: K8sObject, ctx: RuleContext): Target | undefi
   }
   if (!name || !shown) return undefined;
   const found = ctx.index.serviceAccounts(name, obj.namespace);
-  const sa = found.find((o) => o.doc.file === obj.doc.file) ?? (found.length === 1 ? found[0] : undefined);
+  // The one declared in the same file (looked up there, not by scanning every copy of the name).
+  const sa = ctx.index.serviceAccountInFile(name, obj.namespace, obj.doc.file) ?? (found.length === 1 ? found[0] : undefined);
   return { name: shown, namespace: shownNamespace(obj), sa };
 }
 

@@ -52,7 +52,27 @@ export function skipContainerNames(t: PodTemplate): Set<string> {
   return new Set((v ?? '').split(';').map((s) => s.trim()).filter(Boolean));
 }
 
+/**
+ * Values several rules derive from one object (its containers, their env and envFrom), computed
+ * once per object while the index's epoch holds: six rules read the containers of every workload.
+ */
+const derived = new WeakMap<object, { index: WorkspaceIndex; epoch: string; value: unknown }>();
+
+function once<K extends object, T>(key: K, index: WorkspaceIndex, compute: () => T): T {
+  const epoch = index.epoch;
+  const hit = derived.get(key);
+  if (hit && hit.index === index && hit.epoch === epoch) return hit.value as T;
+  const value = compute();
+  derived.set(key, { index, epoch, value });
+  return value;
+}
+
+/** The pod's containers (read-only: shared by every rule of the object). */
 export function podContainers(obj: K8sObject, index: WorkspaceIndex): PodContainers | undefined {
+  return once(obj, index, () => computePodContainers(obj, index));
+}
+
+function computePodContainers(obj: K8sObject, index: WorkspaceIndex): PodContainers | undefined {
   const t = podTemplate(obj);
   if (!t?.spec) return undefined;
   const { wi, reason } = workloadIdentityPod(obj, t, index);
@@ -101,7 +121,16 @@ export interface EnvEntry {
   readonly hasValueFrom: boolean;
 }
 
+const entriesOf = new WeakMap<ContainerRef, EnvEntry[]>();
+
+/** The container's env entries (read-only: a pure function of the container's nodes, computed once per container). */
 export function envEntries(c: ContainerRef): EnvEntry[] {
+  let out = entriesOf.get(c);
+  if (!out) entriesOf.set(c, (out = computeEnvEntries(c)));
+  return out;
+}
+
+function computeEnvEntries(c: ContainerRef): EnvEntry[] {
   const env = locate(c.node, 'env');
   const seq = deref(env?.pair.value);
   if (!env || !isSeq(seq)) return [];
@@ -177,7 +206,13 @@ export interface EnvFromSource {
 
 const SOURCE_MAPS: Record<'ConfigMap' | 'Secret', string[]> = { ConfigMap: ['data', 'binaryData'], Secret: ['data', 'stringData'] };
 
+/** The container's envFrom sources with the keys the index knows of them (read-only: shared by the object's rules). */
 export function envFromSources(c: ContainerRef, namespace: string, index: WorkspaceIndex): EnvFromSource[] {
+  // A container belongs to one object, whose namespace it always comes with.
+  return once(c, index, () => computeEnvFromSources(c, namespace, index));
+}
+
+function computeEnvFromSources(c: ContainerRef, namespace: string, index: WorkspaceIndex): EnvFromSource[] {
   const out: EnvFromSource[] = [];
   for (const item of items(getNode(c.node, 'envFrom'))) {
     if (!isMap(item)) continue;

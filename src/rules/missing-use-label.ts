@@ -27,12 +27,12 @@ export const missingUseLabel: Rule = defineRule({
     const written = serviceAccountRef(t);
     const saName = written || 'default';
     // Several files may declare the same ServiceAccount (overlays); one with a client ID is enough.
-    const own = ctx.index.serviceAccounts(saName, obj.namespace);
-    let sa = own.find(hasClientId);
+    // (The first with a client ID, remembered by the index per name: not a search of every copy per workload.)
+    let sa = ctx.index.firstServiceAccount(saName, obj.namespace, hasClientId);
     let foreign = false;
-    if (!sa && own.length === 0 && !saName.includes('{{')) {
+    if (!sa && ctx.index.serviceAccounts(saName, obj.namespace).length === 0 && !saName.includes('{{')) {
       // None in this project: one of another project only hints (both must land in one namespace).
-      sa = ctx.index.serviceAccountsAnywhere(saName, obj.namespace).find(hasClientId);
+      sa = ctx.index.firstServiceAccountAnywhere(saName, obj.namespace, hasClientId);
       foreign = !!sa;
     }
     if (!sa) return;

@@ -77,11 +77,14 @@ export function workloadIdentityPod(obj: K8sObject, t: PodTemplate | undefined, 
   const label = findPair(t.labels, USE_LABEL);
   if (label) return useLabelOptsOut(label.value) ? { wi: false, reason: undefined } : { wi: true, reason: 'label' };
   const name = serviceAccountName(t) || 'default';
-  const annotated = index.serviceAccounts(name, obj.namespace).some((sa) => {
-    bindAnchors(sa.doc);
-    return findPair(getMap(sa.map, 'metadata', 'annotations'), CLIENT_ID) !== undefined;
-  });
+  const annotated = index.firstServiceAccount(name, obj.namespace, writesClientId) !== undefined;
   return annotated ? { wi: true, reason: 'service-account' } : { wi: false, reason: undefined };
+}
+
+/** The ServiceAccount has a client-id annotation key (any value). A pure test: the index remembers its answer per name. */
+function writesClientId(sa: K8sObject): boolean {
+  bindAnchors(sa.doc);
+  return findPair(getMap(sa.map, 'metadata', 'annotations'), CLIENT_ID) !== undefined;
 }
 
 /** Why a pod-annotation finding is only a note in a pod the webhook does not mutate. */

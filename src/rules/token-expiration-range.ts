@@ -85,10 +85,12 @@ export const tokenExpirationRange: Rule = defineRule({
     const rejected = onSa ? 'rejects every pod that runs as this ServiceAccount without its own value' : 'rejects the pod';
     const severity = wi ? undefined : 'info';
     const note = wi ? '' : `; but ${NOT_WI_POD}`;
-    const related = onSa ? usersWithoutOwnValue(obj, ctx) : [];
+    // Read only when there is something to report: a valid value needs no list of the workloads.
+    let relatedList: RelatedLocation[] | undefined;
+    const related = (): RelatedLocation[] => (relatedList ??= onSa ? usersWithoutOwnValue(obj, ctx) : []);
     const head = `The ${TOKEN_EXPIRATION} value ${written(ctx.doc, v)} on ${where}`;
     if (!isScalar(v)) {
-      ctx.report({ at: pair, message: `The ${TOKEN_EXPIRATION} value on ${where} is not a string, so the API server rejects the object.`, related });
+      ctx.report({ at: pair, message: `The ${TOKEN_EXPIRATION} value on ${where} is not a string, so the API server rejects the object.`, related: related() });
       return;
     }
     if (typeof v.value === 'string') {
@@ -100,20 +102,20 @@ export const tokenExpirationRange: Rule = defineRule({
           at: v,
           severity,
           message: `${head} is outside 3600 to 86400 seconds, so the webhook ${rejected} ("token expiration ${n} not valid. Expected value to be between 3600 and 86400")${note}.`,
-          related,
+          related: related(),
           fixes: setFixes(ctx.doc, v, n),
         });
         return;
       }
       if (isPlaceholder(s)) {
-        ctx.report({ at: v, severity: 'info', message: `${head} is a placeholder, so it cannot be checked until filled in; it must become a whole number of seconds from 3600 to 86400.`, related });
+        ctx.report({ at: v, severity: 'info', message: `${head} is a placeholder, so it cannot be checked until filled in; it must become a whole number of seconds from 3600 to 86400.`, related: related() });
         return;
       }
       ctx.report({
         at: v,
         severity,
         message: `${head} is not a whole number of seconds, so the webhook cannot parse it and ${rejected}${note}.`,
-        related,
+        related: related(),
         fixes: setFixes(ctx.doc, v, parseSeconds(s)),
       });
       return;
@@ -125,7 +127,7 @@ export const tokenExpirationRange: Rule = defineRule({
         ctx.report({
           at: v,
           message: `${head} is a YAML number, but annotation values must be strings, so the API server rejects the object; quote it.`,
-          related,
+          related: related(),
           fixes: [{ title: `Quote the value as "${src}"`, safe: true, edits: replaceNode(ctx.doc, v, quote(ctx.doc, src)) }],
         });
         return;
@@ -136,12 +138,12 @@ export const tokenExpirationRange: Rule = defineRule({
           integer !== undefined
             ? `${head} is an unquoted number outside 3600 to 86400 seconds: the API server rejects a non-string annotation, and the webhook ${rejected} ("token expiration ${integer} not valid. Expected value to be between 3600 and 86400").`
             : `${head} is an unquoted number that is not a whole number of seconds: the API server rejects a non-string annotation, and the webhook could not parse it either.`,
-        related,
+        related: related(),
         fixes: setFixes(ctx.doc, v, integer ?? (Number.isInteger(v.value) ? v.value : undefined)),
       });
       return;
     }
-    ctx.report({ at: v, message: `${head} is a YAML ${typeof v.value}, not a string of seconds, so the API server rejects the object.`, related });
+    ctx.report({ at: v, message: `${head} is a YAML ${typeof v.value}, not a string of seconds, so the API server rejects the object.`, related: related() });
   },
 });
 

@@ -22,19 +22,26 @@ export const useLabelOnServiceAccount: Rule = defineRule({
   check(obj, ctx) {
     const metadata = getMap(obj.map, 'metadata');
     if (!metadata) return;
-    const users = obj.name ? ctx.index.workloadsUsing(obj.name, obj.namespace) : [];
-    // A workload whose template has the label with any value already states its intent (a wrong
-    // value is use-label-value's finding); in a chart, writing it in some branch does too.
-    const lacking = users.filter((w) => !carriesLabel(w));
-    // When some of its workloads carry the pod label, the author evidently opts pods in there: the
-    // ServiceAccount's label is a leftover, an info. It is a warning when it looks like the only
-    // opt-in (no workload running as it carries the pod label, or none is known).
-    const redundant = users.length > lacking.length;
+    // The workloads are read only for a ServiceAccount that carries the label: most do not, and
+    // a name shared by many copies (one per cluster) would make every ServiceAccount read them all.
+    let known: { users: readonly WorkloadSummary[]; lacking: WorkloadSummary[]; redundant: boolean } | undefined;
+    const usersOf = () => {
+      if (known) return known;
+      const users = obj.name ? ctx.index.workloadsUsing(obj.name, obj.namespace) : [];
+      // A workload whose template has the label with any value already states its intent (a wrong
+      // value is use-label-value's finding); in a chart, writing it in some branch does too.
+      const lacking = users.filter((w) => !carriesLabel(w));
+      // When some of its workloads carry the pod label, the author evidently opts pods in there: the
+      // ServiceAccount's label is a leftover, an info. It is a warning when it looks like the only
+      // opt-in (no workload running as it carries the pod label, or none is known).
+      return (known = { users, lacking, redundant: users.length > lacking.length });
+    };
     const sa = `ServiceAccount ${obj.name ?? '(unnamed)'}`;
     for (const what of ['labels', 'annotations'] as const) {
       const map = getMap(metadata, what);
       const pair = findPair(map, USE_LABEL);
       if (!map || !pair) continue;
+      const { users, lacking, redundant } = usersOf();
       const kind = what === 'labels' ? 'label' : 'annotation';
       const remove = removePair(ctx.doc, map, pair as Pair, { map: metadata, pair: findPair(metadata, what) as Pair });
       const head = `${sa} carries the ${USE_LABEL} ${kind}, which has had no effect since webhook v1.0: only the pod template's label counts`;

@@ -13,12 +13,17 @@
 //              the containers' names and which injected variables they have (injection); the
 //              projected token volume's audience; the ServiceAccount; the phase — the parts
 //              alike across a workload's pods shared (treeKeeper)
+//   ServiceAccounts  listed as metadata only (live-cluster.ts); of it the name, the annotations
+//              (the client ID, and the near-misses of its key) and the resourceVersion
 //   others     kept whole, but for managedFields and last-applied (the informer's slim())
+//
+// Namespaces and timestamps, the same for many objects, are kept as one string each (flat.ts).
 
 import type { Container, EnvVar, KubeObject, ResourceType } from '../cluster/types';
 import { Resources } from '../cluster/resources';
 import { SKIP_CONTAINERS } from '../manifests/workload-identity';
 import { INJECTED_ENV } from '../checkpoints/evaluate';
+import { flat } from '../util/flat';
 
 type Spec = Record<string, unknown>;
 interface TemplateLike {
@@ -40,6 +45,7 @@ export function treeKeeper(): (type: ResourceType, o: KubeObject) => KubeObject 
 
 export function keepForTree(type: ResourceType, o: KubeObject, sharing = new Sharing()): KubeObject {
   if (type.plural === Resources.pods.plural) return keepPod(o, sharing);
+  if (type.plural === Resources.serviceAccounts.plural) return keepServiceAccount(o);
   if (WORKLOADS.has(type.plural)) return { ...head(o), spec: keepWorkloadSpec((o.spec ?? {}) as Spec), ...scalarStatus(o) } as KubeObject;
   if (type.plural === Resources.cronJobs.plural) {
     const spec = (o.spec ?? {}) as Spec & { jobTemplate?: { metadata?: unknown; spec?: Spec } };
@@ -52,7 +58,23 @@ export function keepForTree(type: ResourceType, o: KubeObject, sharing = new Sha
 }
 
 function head(o: KubeObject): KubeObject {
-  return { ...(o.apiVersion ? { apiVersion: o.apiVersion } : {}), ...(o.kind ? { kind: o.kind } : {}), metadata: o.metadata } as KubeObject;
+  const m = o.metadata;
+  const metadata = { ...m };
+  if (m.namespace !== undefined) metadata.namespace = flat(m.namespace);
+  if (m.creationTimestamp !== undefined) metadata.creationTimestamp = flat(m.creationTimestamp);
+  return { ...(o.apiVersion ? { apiVersion: o.apiVersion } : {}), ...(o.kind ? { kind: o.kind } : {}), metadata } as KubeObject;
+}
+
+function keepServiceAccount(o: KubeObject): KubeObject {
+  const m = o.metadata;
+  const metadata: KubeObject['metadata'] = { name: m.name };
+  if (m.namespace !== undefined) metadata.namespace = flat(m.namespace);
+  if (m.resourceVersion !== undefined) metadata.resourceVersion = m.resourceVersion;
+  if (m.annotations) metadata.annotations = m.annotations;
+  const out = { metadata } as KubeObject;
+  if (o.apiVersion) out.apiVersion = o.apiVersion;
+  if (o.kind) out.kind = o.kind;
+  return out;
 }
 
 /** A workload's status counts (readyReplicas: is the webhook up), not its conditions. */
@@ -90,32 +112,48 @@ function keepWorkloadSpec(spec: Spec): Spec {
 /**
  * Pods of one workload are alike: the same labels, owner, containers and token volume. Parsed,
  * each has its own copies; kept, identical parts are one shared (frozen) object, so 15,000 pods
- * cost little more than their names. Bounded: past MAX_SHARED distinct parts it starts afresh
- * (what was shared stays shared), so a long watch over changing pods does not grow it forever.
+ * cost little more than their names. Parts are compared as JSON, but found by a hash of it: the
+ * JSON itself is not kept (as map keys, one per distinct part, it cost as much as the parts).
+ * Bounded: past MAX_SHARED distinct parts it starts afresh (what was shared stays shared), so a
+ * long watch over changing pods does not grow it forever.
  */
 const MAX_SHARED = 50_000;
 
 class Sharing {
-  private readonly parts = new Map<string, unknown>();
+  private readonly parts = new Map<number, unknown[]>();
+  private size = 0;
 
   /** The one kept copy of a part equal to `v` (compared as JSON). */
   part<T>(v: T): T {
-    const key = JSON.stringify(v);
-    const had = this.parts.get(key);
-    if (had !== undefined) return had as T;
-    if (this.parts.size >= MAX_SHARED) this.parts.clear();
-    this.parts.set(key, Object.freeze(v));
+    const json = JSON.stringify(v);
+    const h = fnv1a(json);
+    for (const had of this.parts.get(h) ?? []) if (JSON.stringify(had) === json) return had as T;
+    if (this.size >= MAX_SHARED) {
+      this.parts.clear();
+      this.size = 0;
+    }
+    const same = this.parts.get(h);
+    if (same) same.push(Object.freeze(v));
+    else this.parts.set(h, [Object.freeze(v)]);
+    this.size++;
     return v;
   }
+}
+
+/** 32-bit FNV-1a of a string's UTF-16 code units. */
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
 
 function keepPod(o: KubeObject, sharing: Sharing): KubeObject {
   // Plain assignments, not spreads: this runs for every pod as it is parsed.
   const m = o.metadata;
   const metadata: KubeObject['metadata'] = { name: m.name };
-  if (m.namespace !== undefined) metadata.namespace = sharing.part(m.namespace);
+  if (m.namespace !== undefined) metadata.namespace = flat(m.namespace);
   if (m.resourceVersion !== undefined) metadata.resourceVersion = m.resourceVersion;
-  if (m.creationTimestamp !== undefined) metadata.creationTimestamp = m.creationTimestamp;
+  if (m.creationTimestamp !== undefined) metadata.creationTimestamp = flat(m.creationTimestamp);
   // A pod being deleted is not one of the workload's current pods, for the diagnosis as for the tree.
   const deleting = (m as { deletionTimestamp?: string }).deletionTimestamp;
   if (deleting !== undefined) (metadata as { deletionTimestamp?: string }).deletionTimestamp = deleting;

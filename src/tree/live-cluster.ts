@@ -10,6 +10,9 @@
 //              listing them switches to the fallback, as does a 403 on a cluster-wide list of `main`
 //   webhook    the webhook's MutatingWebhookConfiguration; if it may not be read, the webhook's
 //              state is unknown, never "down"
+//
+// What only the metadata of is read — ServiceAccounts (annotations), Namespaces (labels), the
+// webhook configurations (names) — is listed and watched as PartialObjectMetadata.
 
 import type { ClusterIdentity, KubeFailureKind, KubeObject, KubeResult, ResourceType } from '../cluster/types';
 import { qualifiedResource, Resources } from '../cluster/resources';
@@ -133,10 +136,12 @@ export class LiveCluster {
     }
     this.source = opened.value.source;
     this.identity = opened.value.identity;
-    this.webhook = this.cache([Resources.mutatingWebhookConfigurations], {}, () => this.invalidate());
+    // Of the webhook configurations the tree reads only the names (is the webhook's there): metadata only.
+    this.webhook = this.cache([Resources.mutatingWebhookConfigurations], { metadataOnly: () => true }, () => this.invalidate());
     // Listed after the statuses were computed, and empty (not installed): no change batch comes, yet they change.
     this.webhook.onDidChangeState((s) => s.state === 'synced' && this.invalidate());
-    if (!this.opts.namespace) this.namespaces = this.cache([Resources.namespaces], {}, (keys) => this.invalidate(keys));
+    // Of a Namespace the tree reads only its labels: metadata only.
+    if (!this.opts.namespace) this.namespaces = this.cache([Resources.namespaces], { metadataOnly: () => true }, (keys) => this.invalidate(keys));
     this.startMain();
     this.webhook.start();
     this.namespaces?.start();
@@ -169,7 +174,14 @@ export class LiveCluster {
 
   private startMain(): void {
     const scope = this.fallback?.namespace ?? this.opts.namespace;
-    const main = this.cache(TREE_TYPES, { ...(scope ? { namespace: scope } : {}), keep: treeKeeper() }, (keys) => this.invalidate(keys));
+    // Of a ServiceAccount the tree reads only its annotations (the client ID): metadata only. The
+    // pods, the longest list by far and parsed on the same thread, are listed once the workloads
+    // and ServiceAccounts are: the first paint waits for those, not for the pods.
+    const main = this.cache(
+      TREE_TYPES,
+      { ...(scope ? { namespace: scope } : {}), keep: treeKeeper(), metadataOnly: (t) => t.plural === Resources.serviceAccounts.plural, listLast: (t) => t.plural === Resources.pods.plural },
+      (keys) => this.invalidate(keys),
+    );
     this.main = main;
     const webhook = this.webhook;
     const namespaces = this.namespaces;

@@ -13,6 +13,7 @@
 // (fail → error, warn → warning). test/unit/workload-status.test.ts runs the checkpoints on the
 // same objects to hold the table to that, so the sidebar and the report cannot drift apart.
 
+import { flat } from '../util/flat';
 import type { WorkloadKind } from '../cluster/resources';
 import type { KubeObject, Pod } from '../cluster/types';
 import { podsOf as podsOfWorkload, toWorkload, type Workload } from '../checkpoints/context';
@@ -115,10 +116,10 @@ export function workloadStatus(input: WorkloadStatusInput): WorkloadStatus {
   const findings: StatusFinding[] = [];
   const problem = (id: FindingId, short: string, message: string): void => {
     const { checkpoint, answer } = FINDINGS[id];
-    findings.push({ level: levelOfAnswer(answer), message, checkpoint, short, id });
+    findings.push({ level: levelOfAnswer(answer), message: flat(message), checkpoint, short: flat(short), id });
   };
   const note = (level: 'ok' | 'muted', checkpoint: CheckpointId, short: string, message: string): void => {
-    findings.push({ level, message, checkpoint, short });
+    findings.push({ level, message: flat(message), checkpoint, short: flat(short) });
   };
   const label = useLabelState(w);
   const sa = input.serviceAccount;
@@ -128,7 +129,7 @@ export function workloadStatus(input: WorkloadStatusInput): WorkloadStatus {
   // Not using Workload Identity: nothing to judge. (A diagnosis of it fails pod-label: it is asked
   // to check a workload as one that should use Workload Identity; the tree only lists it.)
   if (label.state === 'none' && (!cid || cid.state === 'missing')) {
-    return { level: 'muted', short: 'not using Workload Identity', findings: [{ level: 'muted', checkpoint: 'pod-label', short: 'not using Workload Identity', message: `No ${USE_LABEL} label, and ${sa ? `ServiceAccount ${saName} has no client-id` : sa === null ? `ServiceAccount ${saName} does not exist` : `ServiceAccount ${saName} is not known`}.` }] };
+    return { level: 'muted', short: 'not using Workload Identity', findings: [{ level: 'muted', checkpoint: 'pod-label', short: 'not using Workload Identity', message: flat(`No ${USE_LABEL} label, and ${sa ? `ServiceAccount ${saName} has no client-id` : sa === null ? `ServiceAccount ${saName} does not exist` : `ServiceAccount ${saName} is not known`}.`) }] };
   }
 
   // webhook: up, and acting on this namespace.

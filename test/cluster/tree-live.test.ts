@@ -54,9 +54,9 @@ describe('the sidebar tree against fake-kube', { concurrency: 1 }, () => {
     return l;
   }
 
-  /** Ready, with the webhook configuration listed. */
+  /** Ready, the pods listed too (they are listed after the workloads), with the webhook configuration listed. */
   async function ready(l: LiveCluster): Promise<void> {
-    await until(l, () => l.state.phase !== 'loading', 'settled');
+    await until(l, () => l.state.phase !== 'loading' && !(l.state.phase === 'ready' && l.state.podsPending), 'settled');
     assert.equal(l.state.phase, 'ready', JSON.stringify(l.state));
     await until(l, () => l.model?.webhookUp() !== undefined, 'the webhook configuration listed');
   }
@@ -137,7 +137,7 @@ describe('the sidebar tree against fake-kube', { concurrency: 1 }, () => {
   it('namespaces may not be listed: only the context namespace, listed there, with a note', async () => {
     const { kube, kc } = await server('no-namespaces', { forbid: [{ verb: 'list', resource: 'namespaces' }] });
     const l = live(kc);
-    await until(l, () => l.state.phase === 'ready', 'ready');
+    await until(l, () => l.state.phase === 'ready' && !l.state.podsPending, 'ready, the pods listed');
     const top = contextChildren(l);
     const note = top.find(isMsg('fallback:fake-aks')) as MessageNode;
     assert.ok(note, top.map((n) => n.id).join(', '));
@@ -154,7 +154,7 @@ describe('the sidebar tree against fake-kube', { concurrency: 1 }, () => {
       forbid: [{ verb: 'list', resource: 'cronjobs' }],
     });
     const l = live(kc);
-    await until(l, () => l.state.phase === 'ready', 'ready');
+    await until(l, () => l.state.phase === 'ready' && !l.state.podsPending, 'ready, the pods listed');
     assertPaymentsFallbackWithoutCronJobs(l, /^You may not list \w+\.apps in all namespaces \(403\)/);
   });
 

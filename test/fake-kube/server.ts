@@ -55,6 +55,7 @@ import {
 } from './status';
 import { Store, type KubeObject, type PageOptions, type StoreEvent } from './store';
 import { toTable, wantsTable, type IncludeObject } from './tables';
+import { PARTIAL_LIST, PARTIAL_OBJECT, toPartial, toPartialList, wantsPartial } from './metadata';
 import { decodeJwt, issueServiceAccountToken, jwks, openidConfiguration, signingKey } from './tokens';
 import { iso, KUBERNETES_VERSION } from './workloads';
 
@@ -505,6 +506,7 @@ class FakeKubeServer extends FakeHttpsServer<RequestRecord, Fault, Ctx> implemen
         'Content-Type': 'application/json;as=Table;v=v1;g=meta.k8s.io',
       });
     }
+    if (wantsPartial(ctx.accept, 'PartialObjectMetadata')) return this.send(ctx, code, toPartial(o), { 'Content-Type': PARTIAL_OBJECT });
     this.send(ctx, code, o);
   }
 
@@ -558,7 +560,8 @@ class FakeKubeServer extends FakeHttpsServer<RequestRecord, Fault, Ctx> implemen
       limit: limit > 0 ? limit : 0,
     };
     const table = wantsTable(ctx.accept);
-    const page = table ? this.store.page(t.type, pageOpts) : this.store.pageJson(t.type, pageOpts);
+    const partial = !table && wantsPartial(ctx.accept, 'PartialObjectMetadataList');
+    const page = table || partial ? this.store.page(t.type, pageOpts) : this.store.pageJson(t.type, pageOpts);
     const meta: Json = { resourceVersion: listRv };
     if (limit > 0 && page.remaining > 0) {
       meta.continue = Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: Number(listRv), start: page.last })).toString('base64');
@@ -568,6 +571,7 @@ class FakeKubeServer extends FakeHttpsServer<RequestRecord, Fault, Ctx> implemen
     if (table) {
       return this.send(ctx, 200, toTable(t.type.kind, page.items as KubeObject[], { includeObject: this.includeObject(ctx), listMeta: meta }), { 'Content-Type': 'application/json;as=Table;v=v1;g=meta.k8s.io' });
     }
+    if (partial) return this.send(ctx, 200, toPartialList(page.items as KubeObject[], meta), { 'Content-Type': PARTIAL_LIST });
     const head = JSON.stringify({ kind: `${t.type.kind}List`, apiVersion: groupVersion(t.type), metadata: meta });
     const parts: Buffer[] = [Buffer.from(`${head.slice(0, -1)},"items":[`)];
     (page.items as Buffer[]).forEach((item, i) => parts.push(...(i ? [COMMA, item] : [item])));
@@ -581,6 +585,7 @@ class FakeKubeServer extends FakeHttpsServer<RequestRecord, Fault, Ctx> implemen
     const rvParam = q.get('resourceVersion');
     const allowBookmarks = q.get('allowWatchBookmarks') === 'true';
     const table = wantsTable(ctx.accept);
+    const partial = !table && wantsPartial(ctx.accept, 'PartialObjectMetadata');
     const include = this.includeObject(ctx);
     type Out = { type: string; object: KubeObject | Json };
 
@@ -612,7 +617,7 @@ class FakeKubeServer extends FakeHttpsServer<RequestRecord, Fault, Ctx> implemen
 
     const res = ctx.res;
     this.answered(ctx, 200);
-    res.writeHead(200, this.headers({ 'Transfer-Encoding': 'chunked' }));
+    res.writeHead(200, this.headers({ 'Transfer-Encoding': 'chunked', ...(partial ? { 'Content-Type': PARTIAL_OBJECT } : {}) }));
     res.flushHeaders();
     let first = true;
     const write = (e: Out): void => {
@@ -622,7 +627,7 @@ class FakeKubeServer extends FakeHttpsServer<RequestRecord, Fault, Ctx> implemen
         // Like the real server, only the first event's Table carries the column definitions.
         object = toTable(t.type.kind, [e.object as KubeObject], { includeObject: include, noHeaders: !first, listMeta: { resourceVersion: (e.object as KubeObject).metadata.resourceVersion } });
         first = false;
-      }
+      } else if (partial) object = toPartial(e.object as KubeObject);
       res.write(`${JSON.stringify({ type: e.type, object })}\n`);
     };
     const bookmark = (annotations?: Record<string, string>): Out => ({

@@ -1,7 +1,8 @@
 // The editor's incremental path (ParseCache + WorkspaceIndex key versions + LintCache)
 // must give exactly what a from-scratch lint gives, after any sequence of edits:
-// typing in a value, inserting and deleting lines (documents move), editing a
-// ServiceAccount in another file, deleting an annotation, adding and removing documents.
+// typing in a value, inserting and deleting lines (documents move, their findings are
+// shifted), editing a ServiceAccount in another file, deleting an annotation, adding,
+// removing and reordering documents.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -26,7 +27,7 @@ function fromScratch(files: Map<string, string>): Map<string, string> {
   return new Map(parsed.map((p) => [p.file, snapshot(lintFile(p, index, rules))]));
 }
 
-type Edit = { file: number; kind: 'char' | 'insert-line' | 'delete-line' | 'drop-annotation' | 'duplicate-doc' | 'drop-doc'; at: number };
+type Edit = { file: number; kind: 'char' | 'insert-line' | 'delete-line' | 'drop-annotation' | 'duplicate-doc' | 'drop-doc' | 'move-doc' | 'insert-doc'; at: number };
 
 function applyEdit(text: string, e: Edit): string {
   const lines = text.split('\n');
@@ -47,10 +48,15 @@ function applyEdit(text: string, e: Edit): string {
       break;
     }
     case 'duplicate-doc':
-    case 'drop-doc': {
+    case 'drop-doc':
+    case 'move-doc':
+    case 'insert-doc': {
       const docs = text.split('\n---\n');
       const d = e.at % docs.length;
       if (e.kind === 'duplicate-doc') docs.splice(d, 0, docs[d]);
+      else if (e.kind === 'insert-doc') docs.splice(d, 0, `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: sa-${e.at % 7}\n  namespace: ns-${e.at % 3}`);
+      // A document cut and pasted elsewhere: the documents between are reordered around it.
+      else if (e.kind === 'move-doc') docs.splice((e.at >> 3) % docs.length, 0, ...docs.splice(d, 1));
       else if (docs.length > 1) docs.splice(d, 1);
       return docs.join('\n---\n');
     }
@@ -62,7 +68,7 @@ test('incremental re-lint equals a from-scratch lint after any sequence of edits
   const corpus = generateCorpus(60, 7, 20); // 3 files; apps span files, so the index crosses them
   const edit = fc.record({
     file: fc.integer({ min: 0, max: corpus.length - 1 }),
-    kind: fc.constantFrom<Edit['kind']>('char', 'insert-line', 'delete-line', 'drop-annotation', 'duplicate-doc', 'drop-doc'),
+    kind: fc.constantFrom<Edit['kind']>('char', 'insert-line', 'delete-line', 'drop-annotation', 'duplicate-doc', 'drop-doc', 'move-doc', 'insert-doc'),
     at: fc.nat(2000),
   });
   fc.assert(

@@ -64,7 +64,8 @@ async function readyLive(store: Store, o: Parameters<typeof memoryLive>[1] = {})
   const made = memoryLive(store, o);
   lives.push(made.live);
   made.live.start();
-  await until(made.live, () => made.live.state.phase !== 'loading', 'settled');
+  // Settled: the pods are listed after the workloads and ServiceAccounts (ready, podsPending, in between).
+  await until(made.live, () => made.live.state.phase !== 'loading' && !(made.live.state.phase === 'ready' && made.live.state.podsPending), 'settled');
   assert.equal(made.live.state.phase, 'ready', JSON.stringify(made.live.state));
   const webhookForbidden = (o.forbid ?? []).some((f) => f.resource === '*' || f.resource === 'mutatingwebhookconfigurations');
   if (!webhookForbidden) await until(made.live, () => made.live.model?.webhookUp() !== undefined, 'the webhook configuration is listed');

@@ -1,6 +1,7 @@
 // "Diagnose Workload Identity" above each workload of a YAML file. Cheap on purpose: VS Code asks
-// again after every edit, so the lenses come from the linter's ParseCache (a keystroke re-parses
-// only the document it touched) and no cluster call is made until the lens is clicked.
+// again after every edit, so the lenses come from the linter's own parse of that version (one
+// parse per change, whichever asks first: EditorLinter.parsed), each document's workloads are
+// kept with its parse (manifestWorkloads), and no cluster call is made until the lens is clicked.
 
 import * as vscode from 'vscode';
 import { parseManifestFile } from '../../manifests/document';
@@ -15,7 +16,8 @@ export class DiagnoseCodeLens implements vscode.CodeLensProvider, vscode.Disposa
   readonly onDidChangeCodeLenses = this.changed.event;
 
   constructor(
-    private readonly manifests: WorkspaceManifests,
+    // The linter's parse is the manifests' (the linter feeds them); the parameter stays for register-diagnose.ts.
+    _manifests: WorkspaceManifests,
     private readonly linter: EditorLinter,
     private readonly enabled: () => boolean,
   ) {}
@@ -27,8 +29,7 @@ export class DiagnoseCodeLens implements vscode.CodeLensProvider, vscode.Disposa
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     if (!this.enabled() || !isYamlDocument(doc) || doc.uri.scheme === 'output' || doc.uri.scheme === 'git') return [];
     // A file the linter skips (excluded, linting off) is parsed on its own, so it does not linger in the shared cache.
-    const cache = this.linter.shouldLint(doc) ? this.manifests.parseCache : undefined;
-    const file = parseManifestFile(doc.uri.toString(), doc.getText(), cache);
+    const file = this.linter.parsed(doc) ?? parseManifestFile(doc.uri.toString(), doc.getText());
     return manifestWorkloads(file).map((w) => {
       const where = w.namespace ? `${w.namespace}/${w.name}` : `${w.name} (in the context's default namespace)`;
       return new vscode.CodeLens(new vscode.Range(w.line, 0, w.line, 0), {

@@ -1,9 +1,10 @@
 // The workloads a YAML file defines, with the lines they span, for the CodeLens and for "diagnose
 // the workload under the cursor". Reads the linter's parsed documents (no second parse) and knows
-// nothing of VS Code.
+// nothing of VS Code. Each document's workloads are kept with its parse, so after an edit only
+// the documents it re-parsed are read again (the CodeLens asks after every change).
 
 import { WorkloadKinds, type WorkloadKind } from '../../cluster/resources';
-import { docPosition, type ManifestFile } from '../../manifests/document';
+import { docPosition, type ManifestDoc, type ManifestFile } from '../../manifests/document';
 import { findPair, nodeRange } from '../../manifests/nodes';
 import { objectsOfDoc } from '../../manifests/objects';
 import { isPlaceholder } from '../../manifests/placeholders';
@@ -24,25 +25,43 @@ function concrete(s: string | undefined): s is string {
   return !!s && !s.includes('{{') && !isPlaceholder(s);
 }
 
+/**
+ * One document's workloads, their lines counted from the document's first line (they move
+ * with it), per parse (`doc.lines`, shared by a document and its moved copies: see `currentOf`): the
+ * lenses are asked for after every change, and only the documents the change re-parsed are read again.
+ */
+const perParse = new WeakMap<object, readonly ManifestWorkload[]>();
+
+function docWorkloads(doc: ManifestDoc): readonly ManifestWorkload[] {
+  let list = perParse.get(doc.lines);
+  if (list) return list;
+  const out: ManifestWorkload[] = [];
+  const rel = (offset: number) => docPosition(doc, offset).line - doc.startLine;
+  for (const obj of objectsOfDoc(doc)) {
+    const kind = (WorkloadKinds as readonly string[]).includes(obj.kind) ? (obj.kind as WorkloadKind) : undefined;
+    if (!kind || !concrete(obj.name)) continue;
+    const range = nodeRange(obj.map);
+    const kindKey = nodeRange(findPair(obj.map, 'kind')?.key);
+    const start = range ? rel(range[0]) : 0;
+    const end = range ? rel(Math.max(range[0], range[2] - 1)) : 0;
+    out.push({
+      kind,
+      name: obj.name,
+      namespace: obj.namespaceExplicit && concrete(obj.namespace) ? obj.namespace : undefined,
+      line: kindKey ? rel(kindKey[0]) : start,
+      startLine: start,
+      endLine: end,
+    });
+  }
+  perParse.set(doc.lines, (list = out));
+  return list;
+}
+
 export function manifestWorkloads(file: ManifestFile): ManifestWorkload[] {
   const out: ManifestWorkload[] = [];
   for (const doc of file.docs) {
-    for (const obj of objectsOfDoc(doc)) {
-      const kind = (WorkloadKinds as readonly string[]).includes(obj.kind) ? (obj.kind as WorkloadKind) : undefined;
-      if (!kind || !concrete(obj.name)) continue;
-      const range = nodeRange(obj.map);
-      const kindKey = nodeRange(findPair(obj.map, 'kind')?.key);
-      const start = range ? docPosition(doc, range[0]).line : doc.startLine;
-      const end = range ? docPosition(doc, Math.max(range[0], range[2] - 1)).line : doc.startLine;
-      out.push({
-        kind,
-        name: obj.name,
-        namespace: obj.namespaceExplicit && concrete(obj.namespace) ? obj.namespace : undefined,
-        line: kindKey ? docPosition(doc, kindKey[0]).line : start,
-        startLine: start,
-        endLine: end,
-      });
-    }
+    const at = doc.startLine;
+    for (const w of docWorkloads(doc)) out.push({ ...w, line: w.line + at, startLine: w.startLine + at, endLine: w.endLine + at });
   }
   return out;
 }

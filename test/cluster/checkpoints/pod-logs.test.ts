@@ -1,15 +1,21 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { API, diagnoseWith, serve } from './harness';
+import { API, diagnoseWith, evidence, serve } from './harness';
 
 describe('pod-logs', () => {
-  it('scans current logs (and previous ones of restarted containers) and finds nothing in a healthy workload', async () => {
+  it('scans a sample of the logs (the newest pod of the one template) and finds nothing in a healthy workload; the evidence says what was not read', async () => {
     const { byId, kube } = await diagnoseWith({ scenario: 'healthy' });
     assert.equal(byId['pod-logs'].status, 'pass');
-    assert.equal(byId['pod-logs'].evidence[0]!.value, '3 container logs of 3 pods, last 500 lines each');
+    assert.equal(byId['pod-logs'].evidence[0]!.value, '1 container log of 1 pod (of 3), last 500 lines each');
     const logReads = kube.requests.filter((r) => r.path.endsWith('/log'));
-    assert.equal(logReads.length, 3);
+    assert.equal(logReads.length, 1);
     assert.ok(logReads.every((r) => r.query.tailLines === '500' && r.query.container === 'api' && r.query.timestamps === 'true'));
+    const pods = kube.store.list('pods', 'payments').filter((p) => p.metadata.labels?.app === 'api').sort((a, b) => a.metadata.creationTimestamp!.localeCompare(b.metadata.creationTimestamp!));
+    const newest = pods.at(-1)!.metadata.name;
+    assert.ok(logReads[0]!.path.includes(`/pods/${newest}/log`), 'the newest pod is read');
+    const lines = evidence(byId['pod-logs']);
+    assert.ok(lines.includes(`info log read: ${newest}/api: newest pod of the 3 pods with template ${pods[0]!.metadata.labels!['pod-template-hash']}, ready`), lines.join('\n'));
+    assert.ok(lines.some((l) => /^info logs not read: 2 more container logs of 2 pods: .*; to read them all: kubectl logs -l app=api --all-containers --prefix --tail=500 -n payments --context fake-aks$/.test(l)), lines.join('\n'));
   });
 
   it('maps AADSTS codes and SDK messages to the checkpoint that explains them, once per signature with its pods, count and newest line', async () => {
@@ -19,7 +25,9 @@ describe('pod-logs', () => {
     assert.ok(kube.requests.some((r) => r.path.endsWith('/log') && r.query.previous === 'true'));
     const lines = c.evidence.filter((e) => e.label === 'AADSTS70021');
     assert.equal(lines.length, 1, 'one line per signature, not one per pod');
-    assert.match(lines[0]!.value, /^×\d+ in 3 pods \S+, \S+ and \S+ \(a previous container included: written before its restart\), newest at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ: no federated credential matches .* → "federated-credential" \(not run here\)\. Excerpt: .*AADSTS70021/);
+    // The sample: the newest pod's log, and the previous log of the restarted container (pod 0).
+    assert.equal(kube.requests.filter((r) => r.path.endsWith('/log')).length, 2);
+    assert.match(lines[0]!.value, /^×\d+ in 2 pods \S+ and \S+ \(a previous container included: written before its restart\), newest at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ: no federated credential matches .* → "federated-credential" \(not run here\)\. Excerpt: .*AADSTS70021/);
     assert.ok(c.evidence.some((e) => e.label === 'DefaultAzureCredential failed' && /\(a previous container included/.test(e.value)));
     assert.match(c.summary, /^The logs show Workload Identity errors: AADSTS70021 \(.*\), newest at \S+\. Explained by: federated-credential/);
     assert.ok(c.remediation.some((r) => /^"federated-credential" did not run here \(it needs an Azure sign-in\): compare the federated credentials/.test(r.text)));
@@ -47,8 +55,13 @@ describe('pod-logs', () => {
     const { byId } = await diagnoseWith({ scenario: 'healthy', forbid: [{ verb: 'get', resource: 'pods/log' }] });
     assert.equal(byId['pod-logs'].status, 'warn');
     assert.match(byId['pod-logs'].fault ?? '', /^Could not get the logs of pod api-\S+: Forbidden: you may not get pods\/log "api-\S+" in namespace "payments" \(403\)/);
+    // A log that cannot be read is replaced by the same container of the next pod of its group.
     const flaky = await diagnoseWith({ scenario: 'healthy', faults: [{ path: /\/log\?/, status: 500, times: 1 }] });
     assert.equal(flaky.byId['pod-logs'].status, 'pass');
     assert.ok(flaky.byId['pod-logs'].evidence.some((e) => e.level === 'warn' && e.label === 'unreadable'));
+    const reads = flaky.kube.requests.filter((r) => r.path.endsWith('/log'));
+    assert.deepEqual(reads.map((r) => r.status), [500, 200]);
+    assert.notEqual(reads[0]!.path, reads[1]!.path);
+    assert.ok(flaky.byId['pod-logs'].evidence.some((e) => e.label === 'log read' && / could not be$/.test(e.value)));
   });
 });
