@@ -5,6 +5,7 @@
 // `[wi-test] ` so the harness can pick them out of the workbench log.
 
 import Mocha from 'mocha';
+import { registerEditorBench } from './bench.test';
 import { registerDiagnoseAzureTests } from './diagnose-azure.test';
 import { registerDiagnoseTests } from './diagnose.test';
 import { registerLintingTests } from './linting.test';
@@ -43,6 +44,7 @@ export function run(): Promise<void> {
   registerDiagnoseAzureTests();
   registerTreeTests();
   registerWalkthroughTests();
+  registerEditorBench(); // only with WI_BENCH set
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures ? reject(new Error(`${failures} integration test(s) failed`)) : resolve()));
   });
