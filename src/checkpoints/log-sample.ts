@@ -95,6 +95,9 @@ function finishedAt(pod: Pod, container: string): string {
   return pod.status?.containerStatuses?.find((s) => s.name === container)?.lastState?.terminated?.finishedAt ?? '';
 }
 
+/** One log's identity: the pod, the container, current or previous. */
+const id = (t: { pod: string; container: string; previous: boolean }): string => `${t.pod}\n${t.container}\n${t.previous}`;
+
 /** The sample of logs to read among `pods` (any order); at most `max` reads. */
 export function sampleLogs(pods: readonly Pod[], max = MAX_LOG_READS): LogSample {
   const groups = groupsOf(pods);
@@ -137,7 +140,6 @@ export function sampleLogs(pods: readonly Pod[], max = MAX_LOG_READS): LogSample
   }
   const read: LogTarget[] = [];
   const seen = new Set<string>();
-  const id = (t: { pod: string; container: string; previous: boolean }): string => `${t.pod}\n${t.container}\n${t.previous}`;
   for (const t of candidates) {
     if (read.length >= max) break;
     if (seen.has(id(t))) continue;
@@ -151,7 +153,6 @@ export function sampleLogs(pods: readonly Pod[], max = MAX_LOG_READS): LogSample
 
 /** The sample as it went: `read` only the logs that were read; what was tried and failed is in neither list (the caller names it). */
 export function settled(sample: LogSample, tried: readonly LogTarget[], ok: readonly boolean[]): LogSample {
-  const id = (t: { pod: string; container: string; previous: boolean }): string => `${t.pod}\n${t.container}\n${t.previous}`;
   const triedIds = new Set(tried.map(id));
   return { ...sample, read: tried.filter((_, i) => ok[i]), notRead: sample.notRead.filter((t) => !triedIds.has(id(t))) };
 }

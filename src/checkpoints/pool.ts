@@ -1,67 +1,18 @@
-// A bounded pool for a diagnosis's reads: independent reads run together, at most `size` at a
+// The bounded pool (src/util/pool.ts) for a diagnosis's reads: independent reads run together, at most `size` at a
 // time (the client keeps that many keep-alive connections, so a read never waits in the agent's
 // queue while its timeout runs: it waits here, before its deadline starts). A read waiting for a
 // slot when the diagnosis is cancelled goes at once (the client answers it "cancelled" unsent).
 
 import type { ClusterApi } from '../cluster/types';
+import { Pool } from '../util/pool';
+
+export { Pool };
 
 /**
  * Reads in flight at once during one diagnosis: as many as the widest wave of independent reads of
  * the cluster checkpoints (4), and as many sockets as the client's keep-alive agent keeps.
  */
 export const READ_CONCURRENCY = 4;
-
-export class Pool {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(readonly size: number) {
-    if (!(size >= 1)) throw new Error(`pool size must be at least 1, not ${size}`);
-  }
-
-  /** In flight now (for tests). */
-  get running(): number {
-    return this.active;
-  }
-
-  run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    return this.acquire(signal).then(async () => {
-      try {
-        return await task();
-      } finally {
-        this.release();
-      }
-    });
-  }
-
-  private acquire(signal: AbortSignal | undefined): Promise<void> {
-    if (this.active < this.size || signal?.aborted) {
-      this.active++;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const onAbort = (): void => {
-        const k = this.waiting.indexOf(take);
-        if (k >= 0) this.waiting.splice(k, 1);
-        this.active++;
-        resolve();
-      };
-      // Called by release(): the slot is handed over as it is (active unchanged).
-      const take = (): void => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      };
-      this.waiting.push(take);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
-  }
-
-  private release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.active--;
-  }
-}
 
 /** `inner` with every call going through `pool`; `signal` gives the diagnosis's current signal. */
 export function pooledCluster(inner: ClusterApi, pool: Pool, signal: () => AbortSignal): ClusterApi {

@@ -17,6 +17,7 @@ import { parseManifestFile } from '../manifests/document';
 import { KUSTOMIZATION_NAMES, readKustomization } from '../manifests/kustomize';
 import { MAX_CONTEXT_FILE_BYTES, MAX_LINT_FILE_BYTES } from '../lint/limits';
 import { NotLintable, readTextFile, type FileText } from './read-input';
+import { Pool } from '../util/pool';
 
 export class InputError extends Error {}
 
@@ -219,15 +220,16 @@ export async function inputRoots(args: readonly string[], cwd: string): Promise<
 export async function readInputs(files: readonly string[], cwd: string): Promise<Map<string, FileText>> {
   // Several reads in flight (each is a few system calls on the thread pool: one at a time, the
   // process mostly waits); the results, and the error reported, in the files' order all the same.
-  const results = await inParallel(files, READS_IN_FLIGHT, (file) => readTextFile(file, MAX_LINT_FILE_BYTES));
+  const pool = new Pool(READS_IN_FLIGHT);
+  const results = await Promise.allSettled(files.map((file) => pool.run(() => readTextFile(file, MAX_LINT_FILE_BYTES))));
   const out = new Map<string, FileText>();
   results.forEach((r, i) => {
     const file = files[i];
-    if (r.ok) {
+    if (r.status === 'fulfilled') {
       out.set(file, r.value);
       return;
     }
-    const e = r.error;
+    const e: unknown = r.reason;
     if (e instanceof NotLintable) throw new InputError(`cannot lint ${displayPath(file, cwd)}: ${e.reason}${e.why === 'size' ? '; --exclude skips it' : ''}`);
     throw new InputError(`cannot read ${displayPath(file, cwd)}: ${describeFsError(e)}`);
   });
@@ -236,26 +238,6 @@ export async function readInputs(files: readonly string[], cwd: string): Promise
 
 /** Files read at once: enough to keep libuv's thread pool (4 threads) busy, few enough not to hold many descriptors. */
 const READS_IN_FLIGHT = 8;
-
-type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
-/** `fn` over `items` with at most `limit` calls pending at a time; every outcome, in the items' order. */
-async function inParallel<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<Settled<R>[]> {
-  const out: Settled<R>[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      try {
-        out[i] = { ok: true, value: await fn(items[i]) };
-      } catch (error) {
-        out[i] = { ok: false, error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 
 /** Context files above this many are not read (a generated tree); a note says so. */
 const MAX_CONTEXT_FILES = 5000;
