@@ -17,7 +17,6 @@ import { parseManifestFile } from '../manifests/document';
 import { KUSTOMIZATION_NAMES, readKustomization } from '../manifests/kustomize';
 import { MAX_CONTEXT_FILE_BYTES, MAX_LINT_FILE_BYTES } from '../lint/limits';
 import { NotLintable, readTextFile, type FileText } from './read-input';
-import { Pool } from '../util/pool';
 
 export class InputError extends Error {}
 
@@ -217,27 +216,18 @@ export async function inputRoots(args: readonly string[], cwd: string): Promise<
  * by a glob: a file left out would pass unchecked. (A FIFO or device in a folder is never
  * found: walks take regular files only.)
  */
-export async function readInputs(files: readonly string[], cwd: string): Promise<Map<string, FileText>> {
-  // Several reads in flight (each is a few system calls on the thread pool: one at a time, the
-  // process mostly waits); the results, and the error reported, in the files' order all the same.
-  const pool = new Pool(READS_IN_FLIGHT);
-  const results = await Promise.allSettled(files.map((file) => pool.run(() => readTextFile(file, MAX_LINT_FILE_BYTES))));
+export function readInputs(files: readonly string[], cwd: string): Map<string, FileText> {
   const out = new Map<string, FileText>();
-  results.forEach((r, i) => {
-    const file = files[i];
-    if (r.status === 'fulfilled') {
-      out.set(file, r.value);
-      return;
+  for (const file of files) {
+    try {
+      out.set(file, readTextFile(file, MAX_LINT_FILE_BYTES));
+    } catch (e) {
+      if (e instanceof NotLintable) throw new InputError(`cannot lint ${displayPath(file, cwd)}: ${e.reason}${e.why === 'size' ? '; --exclude skips it' : ''}`);
+      throw new InputError(`cannot read ${displayPath(file, cwd)}: ${describeFsError(e)}`);
     }
-    const e: unknown = r.reason;
-    if (e instanceof NotLintable) throw new InputError(`cannot lint ${displayPath(file, cwd)}: ${e.reason}${e.why === 'size' ? '; --exclude skips it' : ''}`);
-    throw new InputError(`cannot read ${displayPath(file, cwd)}: ${describeFsError(e)}`);
-  });
+  }
   return out;
 }
-
-/** Files read at once: enough to keep libuv's thread pool (4 threads) busy, few enough not to hold many descriptors. */
-const READS_IN_FLIGHT = 8;
 
 /** Context files above this many are not read (a generated tree); a note says so. */
 const MAX_CONTEXT_FILES = 5000;
@@ -255,7 +245,7 @@ async function exists(p: string): Promise<'file' | 'dir' | undefined> {
 /** A context file's text (at most MAX_CONTEXT_FILE_BYTES, the editor's index limit too), or a note saying why not. */
 async function readSmall(p: string, notes: string[], cwd: string): Promise<string | undefined> {
   try {
-    return (await readTextFile(p, MAX_CONTEXT_FILE_BYTES)).text;
+    return readTextFile(p, MAX_CONTEXT_FILE_BYTES).text;
   } catch (e) {
     notes.push(`${displayPath(p, cwd)}: ${e instanceof NotLintable ? e.reason : describeFsError(e)}; skipped`);
     return undefined;

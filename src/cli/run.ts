@@ -248,7 +248,7 @@ async function lintCommand(argv: readonly string[], io: SafeIO, deps: RunDeps): 
 
   // Read and index everything first: cross-file rules need the whole set. Regular files of
   // at most 50 MiB only; anything else is exit 2 (src/cli/read-input.ts).
-  const read = await readInputs(inputs, io.cwd);
+  const read = readInputs(inputs, io.cwd);
   const texts = new Map<string, string>();
   for (const [file, r] of read) texts.set(file, r.text);
   // The charts and kustomizations the files belong to, and the bases and patches those

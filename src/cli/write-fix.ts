@@ -95,7 +95,7 @@ export async function writeFixed(file: string, before: FileText, text: string, r
     if (st.size !== was.size || st.mtimeMs !== was.mtimeMs) return 'changed since it was read';
     const opened = await fs.readlink(`/proc/self/fd/${handle.fd}`).catch(() => undefined);
     if (opened !== undefined && path.isAbsolute(opened) && outside(opened, roots)) return `resolves to ${opened}, outside ${treeWords(roots)} being linted: --fix does not write through a link that leaves the tree`;
-    const now = await readAtMost(handle, was.size);
+    const now = readAtMost(handle.fd, was.size);
     if (!now || sha256(now) !== was.sha256) return 'changed since it was read';
     const bytes = Buffer.from(text, 'utf8');
     let at = 0;

@@ -1,7 +1,6 @@
 // A bounded pool: tasks run together, at most `size` at a time, in the order they were queued.
 // A task waiting for a slot when its signal aborts goes at once (so it can answer "cancelled"
-// without waiting its turn). Used by a diagnosis's reads (src/checkpoints/pool.ts) and the CLI's
-// file reads (src/cli/files.ts).
+// without waiting its turn). Used by a diagnosis's reads (src/checkpoints/pool.ts).
 
 export class Pool {
   private active = 0;
