@@ -106,8 +106,10 @@ export function rulesSettingSchema(): Record<string, unknown> {
   );
 }
 
-function packageJson(root: string): { contributes: { configuration: { properties: Record<string, { properties: unknown }> } } } {
-  return JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+type PackageJson = { contributes: { configuration: { properties: Record<string, { properties: unknown }> } } };
+
+function packageJson(root: string): PackageJson {
+  return JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as PackageJson;
 }
 
 export function writePackageSchema(root = ROOT): void {

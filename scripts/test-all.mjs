@@ -1,5 +1,7 @@
 // `npm test`: every suite, in order, stopping at the first red one.
 //   1. type-check (tsc --noEmit, strict)
+//   1b. lint (eslint + typescript-eslint, type-aware: floating and misused promises, exhaustive
+//      switches…; eslint.config.mjs), any finding fails                   — under a minute
 //   2. the rule registry check (docs page + table test per rule, README table, settings schema)
 //   3. unit tests (node:test: rules, model, fixes, fuzz, CLI, SARIF)       — seconds
 //   3b. cluster suites: checkpoints, diagnose scenarios and the fake API server, against the local
@@ -14,6 +16,7 @@ import { spawn } from 'node:child_process';
 
 const steps = [
   ['type-check', 'npx', ['tsc', '--noEmit', '-p', '.']],
+  ['lint (eslint, type-aware)', 'npx', ['eslint', '.', '--max-warnings', '0']],
   ['rule registry', 'npx', ['tsx', 'scripts/check-rules.ts']],
   ['unit tests', process.execPath, ['scripts/run-unit-tests.mjs']],
   ['cluster suites (local Kubernetes API server, real kubectl)', process.execPath, ['scripts/run-unit-tests.mjs', '--root', 'test/cluster']],

@@ -6,8 +6,9 @@ import * as vscode from 'vscode';
 import { AzureAccess } from './editor/azure/azure-access';
 import { registerPickIdentity } from './editor/azure/pick-identity';
 import { registerDiagnoseCommands, type DiagnoseApi } from './editor/diagnose/register-diagnose';
-import { PromptSeam } from './editor/diagnose/prompts';
+import { PromptSeam } from './editor/prompts';
 import { readDiagnoseSettings } from './editor/diagnose/settings';
+import type { LintEvent } from './editor/linting';
 import { registerLinting } from './editor/register-linting';
 import { safeLog } from './editor/safe-output';
 import { registerTree, type TreeApi } from './editor/tree/register-tree';
@@ -16,7 +17,10 @@ import { DiagnosisOverlays } from './tree/overlay';
 
 /** What the extension returns from activate(): used by the integration tests to wait on events instead of sleeping. */
 export interface WorkloadIdentityDoctorApi extends DiagnoseApi, TreeApi {
-  onDidLint: vscode.Event<vscode.Uri>;
+  /** Fires after a document was linted and its diagnostics published: its URI, the version linted, the number of findings. */
+  onDidLint: vscode.Event<LintEvent>;
+  /** The last lint of an open document, or undefined if it was not linted since it was opened. */
+  lastLint(uri: vscode.Uri): LintEvent | undefined;
   whenIndexed(): Promise<void>;
   /** The "Get started" walkthrough's steps completed in this session. */
   walkthrough: WalkthroughApi;
@@ -25,7 +29,9 @@ export interface WorkloadIdentityDoctorApi extends DiagnoseApi, TreeApi {
 export function activate(context: vscode.ExtensionContext): WorkloadIdentityDoctorApi {
   const log = vscode.window.createOutputChannel('Workload Identity Doctor', { log: true });
   context.subscriptions.push(log);
-  const { linter, manifests } = registerLinting(context, safeLog(log));
+  // Everything the core says that is no one's result (a listener that threw) goes to this channel, made safe there.
+  const logger = safeLog(log);
+  const { linter, manifests } = registerLinting(context, logger);
   // One prompts seam and one Azure access for every command, so a test's replacements reach them all.
   const prompts = new PromptSeam();
   const azure = new AzureAccess();
@@ -40,13 +46,19 @@ export function activate(context: vscode.ExtensionContext): WorkloadIdentityDoct
     prompts,
     azure,
     overlays,
-    version: String((context.extension.packageJSON as { version?: unknown }).version ?? '0'),
+    version: extensionVersion(context),
+    log: logger,
     onChanged: (where, workloads, at) => {
       for (const w of workloads) diagnoser.noteChange(where, w, at);
     },
   });
   registerWalkthrough(context, walkthrough, { linter, manifests, onDidDiagnose: diagnosis.onDidDiagnose, tree: tree.tree });
-  return { ...diagnosis, ...tree, onDidLint: linter.onDidLint, whenIndexed: () => manifests.whenScanned(), walkthrough: walkthrough.api() };
+  return { ...diagnosis, ...tree, onDidLint: linter.onDidLint, lastLint: (uri) => linter.lastLint(uri), whenIndexed: () => manifests.whenScanned(), walkthrough: walkthrough.api() };
+}
+
+function extensionVersion(context: vscode.ExtensionContext): string {
+  const version = (context.extension.packageJSON as { version?: unknown }).version;
+  return typeof version === 'string' ? version : '0';
 }
 
 export function deactivate(): void {}

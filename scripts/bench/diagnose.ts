@@ -26,7 +26,6 @@
 
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -39,7 +38,7 @@ import { connect } from '../../src/cluster/connect';
 import type { ClusterApi } from '../../src/cluster/types';
 import { MANY_PODS } from '../../test/fake-kube/scenarios-many-pods';
 import { startFakeKube, type FakeKube, type RequestRecord } from '../../test/fake-kube/server';
-import { ensureCli, fmt, machineInfo, printReport, resultsHead, runProcess, stats, targetLines, writeDocsSection, writeResults, type Stats, type TargetVerdict } from './shared';
+import { benchArgs, ensureCli, fmt, machineInfo, printReport, resultsHead, runProcess, stats, targetLines, writeDocsSection, writeResults, type Stats, type TargetVerdict } from './shared';
 
 const START = '<!-- bench:diagnose:start -->';
 const END = '<!-- bench:diagnose:end -->';
@@ -87,20 +86,16 @@ interface Options {
   write: boolean;
 }
 
-function parseArgs(argv: string[]): Options {
-  const o: Options = { reps: 5, latency: 50, kubectl: '/usr/bin/kubectl', cli: true, runKubectl: true, write: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const v = () => argv[++i] ?? '';
-    if (a === '--reps') o.reps = Math.max(1, Number(v()));
-    else if (a === '--latency') o.latency = Math.max(0, Number(v()));
-    else if (a === '--kubectl') o.kubectl = v();
-    else if (a === '--no-cli') o.cli = false;
-    else if (a === '--no-kubectl') o.runKubectl = false;
-    else if (a === '--write') o.write = true;
-    else throw new Error(`unknown option ${a}`);
-  }
-  return o;
+function parseOptions(argv: readonly string[]): Options {
+  const a = benchArgs(argv, ['--reps', '--latency', '--kubectl'], ['--no-cli', '--no-kubectl', '--write']);
+  return {
+    reps: a.number('--reps', 5, 1),
+    latency: a.number('--latency', 50, 0),
+    kubectl: a.text('--kubectl') ?? '/usr/bin/kubectl',
+    cli: !a.flag('--no-cli'),
+    runKubectl: !a.flag('--no-kubectl'),
+    write: a.flag('--write'),
+  };
 }
 
 // ---- the sides ----------------------------------------------------------------------
@@ -127,23 +122,14 @@ interface Side {
   run(): Promise<Sample>;
 }
 
-/**
- * TLS connections the server accepted: counted on the fake server's https.Server (a private
- * field; the count is left out when it is not there).
- */
-function connectionCounter(kube: FakeKube): { take(): number } | undefined {
-  return connectionCounters.get(kube) ?? connectionCounters.set(kube, newConnectionCounter(kube)).get(kube);
-}
-const connectionCounters = new Map<FakeKube, { take(): number } | undefined>();
-function newConnectionCounter(kube: FakeKube): { take(): number } | undefined {
-  const server = (kube as unknown as { server?: Server }).server;
-  if (!server || typeof server.on !== 'function') return undefined;
-  let n = 0;
-  server.on('secureConnection', () => n++);
+/** TLS connections the server accepted since the last take(), by the fake server's own count. */
+function connectionCounter(kube: FakeKube): { take(): number } {
+  let seen = kube.connectionCount;
   return {
     take() {
-      const v = n;
-      n = 0;
+      const now = kube.connectionCount;
+      const v = now - seen;
+      seen = now;
       return v;
     },
   };
@@ -151,12 +137,11 @@ function newConnectionCounter(kube: FakeKube): { take(): number } | undefined {
 
 async function measure(side: Side): Promise<Sample> {
   const kube = side.kube;
-  const conns = connectionCounter(kube);
   kube.resetRequests();
-  conns?.take();
+  const conns = connectionCounter(kube);
   const s = await side.run();
   s.requests = kube.requests.map((r) => ({ ...r, query: { ...r.query } }));
-  s.connections = conns?.take();
+  s.connections = conns.take();
   return s;
 }
 
@@ -287,7 +272,7 @@ interface SideResult {
 }
 
 async function main(): Promise<void> {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = parseOptions(process.argv.slice(2));
   const command = process.env.WI_BENCH_COMMAND ?? `npx tsx scripts/bench/diagnose.ts${process.argv.length > 2 ? ' ' + process.argv.slice(2).join(' ') : ''}`;
   const machine = machineInfo();
 
@@ -297,7 +282,7 @@ async function main(): Promise<void> {
   if (!target || target.namespace !== NAMESPACE || `${target.kind.toLowerCase()}/${target.name}` !== WORKLOAD) throw new Error(`the ${SCENARIO.name} scenario's target is not ${NAMESPACE}/${WORKLOAD}`);
   const appPods = kube.store.list('pods', NAMESPACE).filter((p) => p.metadata.labels?.app === target.name);
   const pods = appPods.length;
-  const containers = Math.max(...appPods.map((p) => (p.spec.containers as unknown[]).length));
+  const containers = Math.max(...appPods.map((p) => ((p.spec as { containers: unknown[] }).containers).length));
   const work = mkdtempSync(join(tmpdir(), 'wi-doctor-bench-diagnose-'));
   const kubeconfig = kube.writeKubeconfig(join(work, 'kubeconfig.yaml'));
   const kubeconfig0 = kube0.writeKubeconfig(join(work, 'kubeconfig-0.yaml'));

@@ -21,7 +21,7 @@ import type { Finding } from '../../src/rules/types';
 import { manifestWorkloads } from '../../src/editor/diagnose/manifest-workloads';
 import { DiagnosticsMemo } from '../../src/editor/diagnostics-memo';
 import { generateDocuments, joinDocuments } from './generate';
-import { fmt, stats, targetLines, type Stats, type TargetVerdict } from './shared';
+import { benchArgs, fmt, stats, targetLines, type Stats, type TargetVerdict } from './shared';
 
 const rules = new RuleSet(ALL_RULES);
 const FILE = 'file:///bench/big.yaml';
@@ -282,12 +282,9 @@ export function incrementalTable(inc: IncrementalSuite): string[] {
 
 function main(): void {
   const argv = process.argv.slice(2);
-  const opt = (name: string, d: number) => {
-    const i = argv.indexOf(name);
-    return i >= 0 ? Number(argv[i + 1]) : d;
-  };
+  const a = benchArgs(argv, ['--docs', '--seed', '--reps'], []);
   const command = `node --import tsx scripts/bench/editor.ts${argv.length ? ' ' + argv.join(' ') : ''}`;
-  const inc = incrementalSuite(opt('--docs', 5000), opt('--seed', 20240601), opt('--reps', 5), command);
+  const inc = incrementalSuite(a.number('--docs', 5000), a.number('--seed', 20240601), a.number('--reps', 5), command);
   console.log(`${fmt(inc.docs)} documents, ${fmt(inc.lines)} lines, ${fmt(inc.bytes / 1024 / 1024, 1)} MiB; a cold lint takes ${fmt(inc.fullMs.median)} ms\n`);
   console.log(incrementalTable(inc).join('\n'));
   const steps = (b: Record<string, number>) => Object.entries(b).map(([k, v]) => `${k} ${fmt(v, 2)} ms`).join('; ');

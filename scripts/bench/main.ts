@@ -29,7 +29,7 @@ import { WorkspaceIndex } from '../../src/manifests/workspace-index';
 import { lintFile, RuleSet } from '../../src/lint/engine';
 import { ALL_RULES } from '../../src/rules/index';
 import { generateCorpus, type CorpusFile } from './generate';
-import { ensureCli, fmt, machineInfo, stats, targetLines, writeDocsSection, writeResults, type Stats } from './shared';
+import { benchArgs, ensureCli, fmt, machineInfo, stats, targetLines, writeDocsSection, writeResults, type Stats } from './shared';
 import { incrementalSuite, incrementalTable } from './editor';
 import { throughputSuite } from './lint-throughput';
 
@@ -47,24 +47,20 @@ interface Options {
   write: boolean;
 }
 
-function parseArgs(argv: string[]): Options {
-  const o: Options = { sizes: [100, 1000, 10000], reps: 5, seed: 20240601, incrementalDocs: 5000, cli: true, keep: false, processFiles: 1000, gitopsSizes: [300, 1000, 3000], repoSizes: [100, 1000], write: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const v = () => argv[++i] ?? '';
-    if (a === '--sizes') o.sizes = v().split(',').map(Number).filter((n) => n > 0);
-    else if (a === '--reps') o.reps = Math.max(1, Number(v()));
-    else if (a === '--seed') o.seed = Number(v());
-    else if (a === '--incremental-docs') o.incrementalDocs = Number(v());
-    else if (a === '--no-cli') o.cli = false;
-    else if (a === '--keep') o.keep = true;
-    else if (a === '--process-files') o.processFiles = Math.max(1, Number(v()));
-    else if (a === '--gitops-sizes') o.gitopsSizes = v().split(',').map(Number).filter((n) => n > 0);
-    else if (a === '--repo-sizes') o.repoSizes = v().split(',').map(Number).filter((n) => n > 0);
-    else if (a === '--write') o.write = true;
-    else throw new Error(`unknown option ${a}`);
-  }
-  return o;
+function parseOptions(argv: readonly string[]): Options {
+  const a = benchArgs(argv, ['--sizes', '--reps', '--seed', '--incremental-docs', '--process-files', '--gitops-sizes', '--repo-sizes'], ['--no-cli', '--keep', '--write']);
+  return {
+    sizes: a.numbers('--sizes', [100, 1000, 10000]),
+    reps: a.number('--reps', 5, 1),
+    seed: a.number('--seed', 20240601),
+    incrementalDocs: a.number('--incremental-docs', 5000),
+    cli: !a.flag('--no-cli'),
+    keep: a.flag('--keep'),
+    processFiles: a.number('--process-files', 1000, 1),
+    gitopsSizes: a.numbers('--gitops-sizes', [300, 1000, 3000]),
+    repoSizes: a.numbers('--repo-sizes', [100, 1000]),
+    write: a.flag('--write'),
+  };
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -161,7 +157,7 @@ function nodeStartup(reps: number): Stats {
 const rate = (docs: number, ms: number) => fmt((docs / ms) * 1000);
 
 async function main(): Promise<void> {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = parseOptions(process.argv.slice(2));
   // The command as typed (scripts/bench.mjs passes it: `--only lint` does not reach this script).
   const command = process.env.WI_BENCH_COMMAND ?? `npm run bench${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`;
   const machine = { ...machineInfo(), gcBetweenRuns: !!gc };

@@ -1,5 +1,5 @@
 // What the benchmarks (lint: main.ts, live diagnosis: diagnose.ts, sidebar tree: tree.ts) need:
-// sample statistics, number formatting, a CLI bundle that is never older than the sources it
+// their options read with the CLI's own parser (src/cli/args.ts), sample statistics, number formatting, a CLI bundle that is never older than the sources it
 // measures, processes run without blocking, and their sections of the README.
 
 import { spawn, spawnSync } from 'node:child_process';
@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { availableParallelism, cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { parseArgs, UsageError, type OptionSpec } from '../../src/cli/args';
 
 export const ROOT = resolve(__dirname, '..', '..');
 
@@ -22,6 +23,42 @@ export function stats(samples: number[]): Stats {
   const mid = s.length >> 1;
   const median = s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
   return { median, best: s[0]!, worst: s[s.length - 1]!, samples };
+}
+
+/** A benchmark's options, as read by benchArgs. */
+export interface BenchArgs {
+  flag(name: string): boolean;
+  text(name: string): string | undefined;
+  /** The option's number, at least `min`; `fallback` when it is not given. */
+  number(name: string, fallback: number, min?: number): number;
+  /** A comma-separated list of positive numbers (`--sizes 100,1000`); `fallback` when not given. */
+  numbers(name: string, fallback: number[]): number[];
+}
+
+/**
+ * Reads a benchmark's command line with the CLI's parser (src/cli/args.ts): `values` take a value
+ * (`--reps 3` or `--reps=3`), `flags` do not. An unknown option, a missing value, an option given
+ * twice or an argument that is not an option is an error.
+ */
+export function benchArgs(argv: readonly string[], values: readonly string[], flags: readonly string[]): BenchArgs {
+  const spec: Record<string, OptionSpec> = {};
+  for (const v of values) spec[v] = { value: true };
+  for (const f of flags) spec[f] = {};
+  const parsed = parseArgs(argv, spec);
+  if (parsed.positionals.length) throw new UsageError(`unexpected argument ${parsed.positionals[0]}`);
+  const text = (name: string): string | undefined => parsed.options.get(name)?.[0];
+  return {
+    flag: (name) => parsed.flags.has(name),
+    text,
+    number: (name, fallback, min = -Infinity) => {
+      const t = text(name);
+      return t === undefined ? fallback : Math.max(min, Number(t));
+    },
+    numbers: (name, fallback) => {
+      const t = text(name);
+      return t === undefined ? fallback : t.split(',').map(Number).filter((n) => n > 0);
+    },
+  };
 }
 
 export const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -95,8 +132,9 @@ export function runProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv):
     const c = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    c.stdout.on('data', (d: Buffer) => (stdout += d));
-    c.stderr.on('data', (d: Buffer) => (stderr += d));
+    // Decoded as text by the streams, so a character split across two chunks stays whole.
+    c.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    c.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     c.on('error', (e) => done({ status: null, stdout, stderr: stderr + e.message, ms: performance.now() - t0 }));
     c.on('close', (status) => done({ status, stdout, stderr, ms: performance.now() - t0 }));
   });

@@ -48,7 +48,7 @@ function callsFor(namespaces: string[]): KubectlCall[] {
 
 /** Runs the calls `concurrency` at a time; each result at its call's index. */
 async function pool(calls: KubectlCall[], concurrency: number, one: (c: KubectlCall) => Promise<Proc>): Promise<Proc[]> {
-  const out: Proc[] = new Array(calls.length);
+  const out = new Array<Proc>(calls.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < calls.length) {

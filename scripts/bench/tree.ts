@@ -41,7 +41,7 @@ import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
 import { performance } from 'node:perf_hooks';
 import type { FakeKube, RequestRecord } from '../../test/fake-kube/server';
-import { fmt, machineInfo, printReport, resultsHead, ROOT, runProcess, stats, targetLines, writeDocsSection, writeResults, type TargetVerdict } from './shared';
+import { benchArgs, fmt, machineInfo, printReport, resultsHead, ROOT, runProcess, stats, targetLines, writeDocsSection, writeResults, type TargetVerdict } from './shared';
 import { FOLDERS, kubectlArgs, kubectlEnv, kubectlOneAtATime, kubectlPeakRss, runKubectl, type KubectlRun, type OneAtATime } from './tree-kubectl';
 import type { LevelCounts, TreeChildResult } from './tree-child';
 
@@ -77,27 +77,26 @@ function idleOf(runs: readonly TreeChildResult[]): number | undefined {
   return runs.length && runs.every((x) => x.memory.idle) ? runs[0]!.memory.idle!.afterMs : undefined;
 }
 
-function parseArgs(argv: string[]): Options {
-  const o: Options = { reps: 3, namespaces: [200, 20], workloads: 5000, pods: 15000, latency: 20, kubectl: '/usr/bin/kubectl', runKubectl: true, concurrency: 2, budgetS: 360, idleS: 10, write: false, kubeSlim: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const v = () => argv[++i] ?? '';
-    if (a === '--reps') o.reps = Math.max(1, Number(v()));
-    else if (a === '--namespaces') o.namespaces = v().split(',').map(Number).filter((n) => n > 0);
-    else if (a === '--workloads') o.workloads = Number(v());
-    else if (a === '--pods') o.pods = Number(v());
-    else if (a === '--latency') o.latency = Math.max(0, Number(v()));
-    else if (a === '--kubectl') o.kubectl = v();
-    else if (a === '--no-kubectl') o.runKubectl = false;
-    else if (a === '--concurrency') o.concurrency = Math.max(1, Number(v()));
-    else if (a === '--kubectl-namespaces') o.kubectlNamespaces = Math.max(1, Number(v()));
-    else if (a === '--budget') o.budgetS = Math.max(10, Number(v()));
-    else if (a === '--idle') o.idleS = Math.max(0, Number(v()));
-    else if (a === '--write') o.write = true;
-    else if (a === '--profile') o.profile = v();
-    else if (a === '--kube-slim') o.kubeSlim = true;
-    else throw new Error(`unknown option ${a}`);
-  }
+function parseOptions(argv: readonly string[]): Options {
+  const a = benchArgs(argv, ['--reps', '--namespaces', '--workloads', '--pods', '--latency', '--kubectl', '--concurrency', '--kubectl-namespaces', '--budget', '--idle', '--profile'], ['--no-kubectl', '--write', '--kube-slim']);
+  const kubectlNamespaces = a.text('--kubectl-namespaces');
+  const profile = a.text('--profile');
+  const o: Options = {
+    reps: a.number('--reps', 3, 1),
+    namespaces: a.numbers('--namespaces', [200, 20]),
+    workloads: a.number('--workloads', 5000),
+    pods: a.number('--pods', 15000),
+    latency: a.number('--latency', 20, 0),
+    kubectl: a.text('--kubectl') ?? '/usr/bin/kubectl',
+    runKubectl: !a.flag('--no-kubectl'),
+    concurrency: a.number('--concurrency', 2, 1),
+    ...(kubectlNamespaces !== undefined ? { kubectlNamespaces: Math.max(1, Number(kubectlNamespaces)) } : {}),
+    budgetS: a.number('--budget', 360, 10),
+    idleS: a.number('--idle', 10, 0),
+    write: a.flag('--write'),
+    ...(profile !== undefined ? { profile } : {}),
+    kubeSlim: a.flag('--kube-slim'),
+  };
   if (!o.namespaces.length) throw new Error('--namespaces needs at least one count');
   return o;
 }
@@ -175,7 +174,7 @@ const mb = (bytes: number) => `${fmt(bytes / MB)} MB`;
 const range = (xs: number[], d = 0) => (Math.min(...xs) === Math.max(...xs) ? fmt(xs[0]!, d) : `${fmt(Math.min(...xs), d)}–${fmt(Math.max(...xs), d)}`);
 
 async function main(): Promise<void> {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = parseOptions(process.argv.slice(2));
   const command = process.env.WI_BENCH_COMMAND ?? `npx tsx scripts/bench/tree.ts${process.argv.length > 2 ? ' ' + process.argv.slice(2).join(' ') : ''}`;
   const machine = machineInfo();
   const { startFakeKube } = await import('../../test/fake-kube/server');

@@ -316,7 +316,9 @@ export class AzureClient implements AzureApi {
         const res = await this.exchangePipeline().sendRequest(this.http, r);
         let json: { access_token?: string; expires_in?: number; error?: string; error_description?: string; error_codes?: number[] } = {};
         try {
-          json = JSON.parse(res.bodyAsText ?? '{}');
+          // An answer that is JSON but not an object (`null`, a number) has none of these fields either.
+          const parsed: unknown = JSON.parse(res.bodyAsText ?? '{}');
+          if (parsed && typeof parsed === 'object') json = parsed as typeof json;
         } catch {
           json = {};
         }

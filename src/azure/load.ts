@@ -11,6 +11,8 @@ let loaded: Promise<typeof Entry> | undefined;
 export function loadAzure(): Promise<typeof Entry> {
   loaded ??= (async () => {
     const bundled = join(__dirname, 'azure.js');
+    // A runtime path esbuild does not follow: only require() can load it without bundling it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     if (existsSync(bundled)) return require(bundled) as typeof Entry;
     const sources = './entry';
     return (await import(sources)) as typeof Entry;

@@ -3,11 +3,10 @@
 // with the API or with the sentence that explains why Azure is not available.
 
 import type { TokenCredential } from '@azure/core-auth';
-import type { AzureProvider } from '../checkpoints/context';
 import { jwtClaims } from '../cluster/jwt';
 import { toAzureFailure } from './failures';
 import { loadAzure } from './load';
-import type { AzureEndpoints } from './types';
+import type { AzureEndpoints, AzureProvider } from './types';
 
 export interface ProviderOptions {
   endpoints: AzureEndpoints;
@@ -51,8 +50,8 @@ export function azureProvider(opts: ProviderOptions): AzureProvider {
     try {
       // A sign-in that never answers (a hung `az`, a dead network) must not hang the diagnosis.
       const t = await Promise.race([credential.getToken(`${opts.endpoints.arm}/.default`), timedOut]);
-      if (t === 'timeout') return unavailable(`The Azure sign-in did not answer within ${Math.round(limit / 1000)} s, so the Azure part could not be checked.`, false, true);
-      if (!t) return unavailable(opts.notSignedIn, true);
+      if (t === 'timeout') return await unavailable(`The Azure sign-in did not answer within ${Math.round(limit / 1000)} s, so the Azure part could not be checked.`, false, true);
+      if (!t) return await unavailable(opts.notSignedIn, true);
       // Who is signed in, from the token's claims (the token itself goes nowhere).
       const claims = jwtClaims(t.token);
       tenantId = typeof claims?.tid === 'string' ? claims.tid : undefined;
@@ -60,9 +59,9 @@ export function azureProvider(opts: ProviderOptions): AzureProvider {
       objectId = typeof claims?.oid === 'string' ? claims.oid : undefined;
     } catch (e) {
       const f = toAzureFailure(e, { what: 'sign in to Azure', role: '' }, opts.endpoints.cloud);
-      if (f.kind === 'not-signed-in' || f.kind === 'expired') return unavailable(opts.notSignedIn, true);
+      if (f.kind === 'not-signed-in' || f.kind === 'expired') return await unavailable(opts.notSignedIn, true);
       // Entra (or the network) failed the sign-in: nobody's fault here, but the Azure part is not checked.
-      return unavailable(`${f.message} The Azure part could not be checked.`, false, true);
+      return await unavailable(`${f.message} The Azure part could not be checked.`, false, true);
     } finally {
       clearTimeout(timer);
     }

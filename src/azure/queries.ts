@@ -1,6 +1,7 @@
 // The Resource Graph queries, in one place. Values are quoted for KQL (backslash escapes; a doubled
 // quote would join two strings in KQL), never concatenated raw.
 
+import { jsonScalarText } from '../util/scalar-text';
 import type { ManagedIdentity } from './types';
 
 const q = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
@@ -39,6 +40,6 @@ export const Queries = {
 };
 
 export function identityFromRow(row: Record<string, unknown>): ManagedIdentity {
-  const s = (k: string) => (row[k] === undefined || row[k] === null ? '' : String(row[k]));
+  const s = (k: string) => jsonScalarText(row[k]);
   return { id: s('id'), name: s('name'), resourceGroup: s('resourceGroup'), subscriptionId: s('subscriptionId'), location: s('location') || undefined, tenantId: s('tenantId'), clientId: s('clientId'), principalId: s('principalId') };
 }

@@ -6,6 +6,7 @@
 // resources (their subscriptions' management groups joined in), and one for management-group
 // ancestry only when the signed-in principal holds a role at a management group.
 
+import { jsonScalarText } from '../util/scalar-text';
 import type { AzureCall } from './failures';
 import { grants, managementGroupOf, scopeCovers, subscriptionOf } from './permissions';
 import { Queries } from './queries';
@@ -111,8 +112,8 @@ function policiesOf(v: unknown): KeyVaultAccessPolicy[] {
   return (Array.isArray(v) ? v : []).map((p: Record<string, unknown>) => {
     const perms = (p?.permissions ?? {}) as Record<string, unknown>;
     return {
-      tenantId: String(p?.tenantId ?? ''),
-      objectId: String(p?.objectId ?? ''),
+      tenantId: jsonScalarText(p?.tenantId),
+      objectId: jsonScalarText(p?.objectId),
       ...(typeof p?.applicationId === 'string' && p.applicationId ? { applicationId: p.applicationId } : {}),
       permissions: { keys: strings(perms.keys), secrets: strings(perms.secrets), certificates: strings(perms.certificates), storage: strings(perms.storage) },
     };
@@ -137,7 +138,8 @@ export async function readResources(port: RbacPort, byType: readonly { type: str
   return azOk(
     r.value.map((row) => {
       const res: AzureResource = { id: String(row.id), name: String(row.name), type: String(row.type), managementGroups: chainNames(row.managementGroups) };
-      if (row.subscriptionId) res.subscriptionId = String(row.subscriptionId);
+      const subscriptionId = jsonScalarText(row.subscriptionId);
+      if (subscriptionId) res.subscriptionId = subscriptionId;
       const rbac = bool(row.enableRbacAuthorization);
       if (rbac !== undefined) res.enableRbacAuthorization = rbac;
       if (Array.isArray(row.accessPolicies)) res.accessPolicies = policiesOf(row.accessPolicies);

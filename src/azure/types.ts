@@ -114,7 +114,8 @@ export interface RoleDefinition {
   /** Its ARM ID (`/providers/Microsoft.Authorization/roleDefinitions/<guid>`, or under a subscription). */
   id: string;
   roleName: string;
-  type: 'BuiltInRole' | 'CustomRole' | string;
+  /** `BuiltInRole` or `CustomRole` (any other value is kept as ARM gave it). */
+  type: string;
   permissions: RolePermission[];
 }
 
@@ -224,6 +225,14 @@ export interface AzureApi {
   /** A client-assertion exchange at `{authorityHost}/{tenant}/oauth2/v2.0/token`; the access token is discarded. */
   exchangeToken(args: { tenantId: string; clientId: string; assertion: string; scope: string }, signal?: AbortSignal): Promise<AzureResult<ExchangeResult>>;
 }
+
+/**
+ * How a diagnosis gets at Azure (DiagnoseOptions.azure; provider.ts makes one): loaded only when
+ * an Azure checkpoint asks (activation loads no Azure SDK). Unavailable with `fault`: the sign-in
+ * itself failed on the service's side (Entra could not answer, no answer in time) — the Azure part
+ * could not be checked, which is not the same as nobody being signed in.
+ */
+export type AzureProvider = () => Promise<{ api: AzureApi } | { unavailable: string; signIn: boolean; anonymous?: AzureApi; fault?: boolean }>;
 
 export interface AzureClientOptions {
   endpoints: AzureEndpoints;

@@ -60,7 +60,7 @@ export interface ApplyFixOptions {
  */
 export function withResourceVersion(patchType: PatchType, patch: unknown, resourceVersion: string): unknown {
   if (patchType === 'json') {
-    const ops = Array.isArray(patch) ? patch : [];
+    const ops: unknown[] = Array.isArray(patch) ? patch : [];
     return [{ op: 'replace', path: '/metadata/resourceVersion', value: resourceVersion }, ...ops];
   }
   const body = (patch && typeof patch === 'object' && !Array.isArray(patch) ? structuredClone(patch) : {}) as Record<string, unknown>;

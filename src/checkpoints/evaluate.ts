@@ -2,11 +2,11 @@
 // (src/tree/workload-status.ts): given objects already read, what state is the wiring in. No
 // reads, no messages: the checkpoints word their evidence, the tree its short descriptions.
 
-import type { Container, EnvVar, KubeObject, LabelSelector, Pod, PodTemplate } from '../cluster/types';
+import type { Container, EnvVar, KubeObject, Pod, PodTemplate } from '../cluster/types';
 import { isGuid } from '../manifests/placeholders';
 import { CLIENT_ID, CREDENTIAL_ENV, SKIP_CONTAINERS, USE_LABEL } from '../manifests/workload-identity';
 import { editDistance } from '../util/edit-distance';
-import type { Workload } from './context';
+import type { Workload } from '../cluster/workloads';
 
 /** The variables the webhook injects into every container it does not skip. */
 export const INJECTED_ENV = ['AZURE_CLIENT_ID', 'AZURE_TENANT_ID', 'AZURE_FEDERATED_TOKEN_FILE', 'AZURE_AUTHORITY_HOST'] as const;
@@ -163,18 +163,4 @@ export function namespaceExcluded(nsName: string, nsLabels: Record<string, strin
   if (nsName === 'kube-system') return 'it is kube-system';
   if (nsLabels['control-plane'] !== undefined) return `it is labelled control-plane=${nsLabels['control-plane']}`;
   return undefined;
-}
-
-/** Whether a LabelSelector matches a set of labels (an empty selector matches everything). */
-export function selectorMatches(sel: LabelSelector, labels: Record<string, string>): boolean {
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (labels[k] !== v) return false;
-  for (const e of sel.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-    const v = labels[e.key];
-    if (e.operator === 'In' && !(has && e.values?.includes(v!))) return false;
-    if (e.operator === 'NotIn' && has && e.values?.includes(v!)) return false;
-    if (e.operator === 'Exists' && !has) return false;
-    if (e.operator === 'DoesNotExist' && has) return false;
-  }
-  return true;
 }

@@ -10,7 +10,8 @@
 // MAX_LOG_READS requests; the evidence names each log read, why, and what was not read.
 
 import type { LabelSelector } from '../cluster/types';
-import { selectorString, type DiagnoseContext } from './context';
+import { selectorString } from '../cluster/workloads';
+import type { DiagnoseContext } from './context';
 import { MAX_LOG_READS, sampleLogs, settled, type LogSample, type LogTarget } from './log-sample';
 import { LOG_SIGNATURES, scanLog, type LogMatch } from './log-signatures';
 import { notChecked } from './outcomes';
@@ -59,7 +60,7 @@ export const podLogs: Checkpoint = {
     const fetch = (t: LogTarget) => ctx.cluster.podLog(ctx.target.namespace, t.pod, { container: t.container, previous: t.previous, tailLines: tail, timestamps: true }, ctx.signal);
     const tried = await Promise.all(sample.read.map(fetch));
     const retry = sample.read.map((t, i) => (!tried[i]!.ok && t.alternate && !['forbidden', 'unauthorized', 'cancelled'].includes(tried[i]!.failure.kind) ? t.alternate : undefined));
-    const second = await Promise.all(retry.map((t) => (t ? fetch(t) : undefined)));
+    const second = await Promise.all(retry.map((t) => (t ? fetch(t) : Promise.resolve(undefined))));
     const targets = sample.read.flatMap((t, i) => (retry[i] ? [t, retry[i]!] : [t]));
     const logs = sample.read.flatMap((_, i) => (retry[i] ? [tried[i]!, second[i]!] : [tried[i]!]));
     const found = new Map<string, Found>();

@@ -136,12 +136,14 @@ async function runCheckpoints(checkpoints: readonly Checkpoint[], ctx: DiagnoseC
           if (phase[i] !== 'waiting' || !waitsFor[i]!.every((j) => phase[j] === 'done')) continue;
           phase[i] = 'running';
           const c = checkpoints[i]!;
-          void step(c, ctx, () => (ran[i] = true)).then((result) => {
+          // step() turns a checkpoint's own errors into its result; should it still reject (a bug
+          // in the runner), the diagnosis fails with it rather than waiting forever.
+          step(c, ctx, () => (ran[i] = true)).then((result) => {
             ctx.results.set(c.id, result);
             out[i] = result;
             phase[i] = 'done';
             pump();
-          });
+          }, reject);
         }
         // The hooks in list order, as when the checkpoints ran one after another.
         for (; started < n && phase[started] !== 'waiting'; started++) if (ran[started]) hooks?.onStart?.(checkpoints[started]!, started, n);

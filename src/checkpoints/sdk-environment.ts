@@ -7,7 +7,8 @@
 import { Resources } from '../cluster/resources';
 import type { EnvFromSource, KubeObject, KubeResult } from '../cluster/types';
 import { CLIENT_ID } from '../manifests/workload-identity';
-import type { DiagnoseContext, Workload } from './context';
+import type { Workload } from '../cluster/workloads';
+import type { DiagnoseContext } from './context';
 import { ev, kubectl, kubectlRef, listWords, podAge, recreateAdvice, restartRolloutFix, shq } from './shared';
 import type { Checkpoint, Evidence, Remediation } from './types';
 import { isCredentialEnv, overridesClientId, podInjection, templateContainers } from './evaluate';
@@ -83,7 +84,7 @@ export const sdkEnvironment: Checkpoint = {
     // 2. Credential variables and a hard-coded client ID, from the template (the pods' env is the same plus injection).
     // The envFrom sources are read once each (memoised: one read per distinct Secret or ConfigMap, whatever
     // the number of pods and containers), all together, then judged in container order.
-    await Promise.all(templateContainers(w.template).flatMap((c) => c.envFrom ?? []).map((src) => envFromRead(ctx, w, src)));
+    await Promise.all(templateContainers(w.template).flatMap((c) => c.envFrom ?? []).flatMap((src) => envFromRead(ctx, w, src) ?? []));
     for (const c of templateContainers(w.template)) {
       for (const e of c.env ?? []) {
         if (isCredentialEnv(e.name)) {

@@ -4,7 +4,8 @@
 import { Resources, workloadType } from '../cluster/resources';
 import type { Pod } from '../cluster/types';
 import { CLIENT_ID, USE_LABEL } from '../manifests/workload-identity';
-import type { DiagnoseContext, Workload } from './context';
+import type { Workload } from '../cluster/workloads';
+import type { DiagnoseContext } from './context';
 import type { Evidence, FixPlan } from './types';
 import { shq } from '../util/shell';
 

@@ -7,7 +7,8 @@ import type { KubeEvent, KubeObject, LabelSelector } from '../cluster/types';
 import { WEBHOOK_CONFIGURATION } from '../manifests/workload-identity';
 import { ev, kubectl } from './shared';
 import type { Checkpoint, Evidence, Remediation } from './types';
-import { namespaceExcluded, selectorMatches } from './evaluate';
+import { selectorMatches } from '../cluster/workloads';
+import { namespaceExcluded } from './evaluate';
 
 export const WEBHOOK_NAME = 'mutation.azure-workload-identity.io';
 const WEBHOOK_DEPLOYMENT = 'azure-wi-webhook-controller-manager';

@@ -57,6 +57,12 @@ export function parseArgs(argv: readonly string[], spec: Record<string, OptionSp
   return out;
 }
 
+/** `--format <f>` (default text), one of `allowed`. */
+export function formatOf(parsed: ParsedArgs, allowed: readonly string[]): string {
+  const f = parsed.options.get('--format')?.[0] ?? 'text';
+  if (!allowed.includes(f)) throw new UsageError(`invalid --format "${f}": expected one of ${allowed.join(', ')}`);
+  return f;
+}
 
 /** The options every command that reads a cluster takes (diagnose, workloads). */
 export const CLUSTER_OPTIONS: Record<string, OptionSpec> = {

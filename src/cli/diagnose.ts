@@ -8,7 +8,7 @@
 // asked for ran. Azure skipped because of --no-azure or no sign-in is still 0, with the note.
 
 import { allCheckpoints, clusterCheckpoints } from '../checkpoints';
-import type { AzureProvider } from '../checkpoints/context';
+import type { AzureProvider } from '../azure/types';
 import { loadAzure } from '../azure/load';
 import { azureProvider } from '../azure/provider';
 import { CLOUDS, type AzureCloudName } from '../azure/types';
@@ -17,10 +17,10 @@ import { connect } from '../cluster/connect';
 import { parseWorkloadKind, WorkloadKinds } from '../cluster/resources';
 import type { ClusterApi } from '../cluster/types';
 import type { DiagnosisReport } from '../checkpoints/types';
-import { couldNotStart, verdict } from '../render/report-common';
-import { renderReportJson } from '../render/report-json';
-import { renderReportMarkdown } from '../render/report-markdown';
-import { renderReportText } from '../render/report-text';
+import { couldNotStart, verdict } from '../render/report/common';
+import { renderReportJson } from '../render/report/json';
+import { renderReportMarkdown } from '../render/report/markdown';
+import { renderReportText } from '../render/report/text';
 import { CLUSTER_OPTIONS, parseArgs, timeoutSeconds, UsageError, type OptionSpec } from './args';
 import type { SafeIO } from './output';
 import { neutralise, paint, type Style } from '../util/terminal';

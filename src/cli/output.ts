@@ -6,8 +6,9 @@
 // still parsing to the same (redacted) value. A command cannot reach the raw streams: SafeIO is
 // branded, so the process's CliIO is not one.
 
+import { silentLogger, type Logger } from '../util/log';
 import { rememberSecretEnv } from '../util/redact';
-import { terminalJson, terminalText } from '../util/terminal';
+import { neutralise, terminalJson, terminalText } from '../util/terminal';
 
 export interface Output {
   write(chunk: string): unknown;
@@ -63,4 +64,20 @@ export function protect(io: CliIO): SafeIO {
   const env = io.env ?? process.env;
   rememberSecretEnv(env);
   return { stdout: guard(io.stdout), stderr: guard(io.stderr), cwd: io.cwd, env, signal: io.signal, stdin: io.stdin } as SafeIO;
+}
+
+/** One `wi-doctor: …` line on stderr: a newline in the message (a file name, a server's words) is shown as `\n`. */
+export function say(io: SafeIO, msg: string): void {
+  io.stderr.write(`wi-doctor: ${neutralise(msg)}\n`);
+}
+
+/**
+ * The CLI's Logger for the core (src/util/log.ts): under --verbose, each message on stderr as
+ * `wi-doctor: [level] …` (a caught bug keeps its stack's lines), through the guard; otherwise
+ * nothing — what the core logs is not a result, and stdout and stderr stay the command's own.
+ */
+export function cliLogger(io: SafeIO, verbose: boolean): Logger {
+  if (!verbose) return silentLogger;
+  const line = (level: string) => (message: string) => io.stderr.write(`wi-doctor: [${level}] ${message.replace(/\s+$/, '')}\n`);
+  return { info: line('info'), warn: line('warn'), error: line('error') };
 }

@@ -11,10 +11,11 @@
 import { watchSource } from '../cluster/connect';
 import { LiveCluster } from '../tree/live-cluster';
 import { plural } from '../util/words';
+import { inBackground } from '../util/log';
 import { NO_FILTERS, type NamespaceCounts, type TreeFilters, type WorkloadEntry } from '../tree/model';
 import type { StatusLevel } from '../tree/workload-status';
 import { CLUSTER_OPTIONS, parseArgs, timeoutSeconds, UsageError, type OptionSpec } from './args';
-import type { SafeIO } from './output';
+import { cliLogger, type SafeIO } from './output';
 import { displayUrl } from '../util/url';
 import { neutralise, paint, type Style } from '../util/terminal';
 
@@ -23,6 +24,7 @@ const SPEC: Record<string, OptionSpec> = {
   '--filter': { value: true },
   '--only-problems': {},
   '--all': {},
+  '--verbose': {},
 };
 
 export const WORKLOADS_HELP = `Usage: wi-doctor workloads [options]
@@ -43,6 +45,8 @@ One list per kind, across all namespaces (or one namespace with -n).
   --filter <text>               Only workloads whose name (or namespace/name) contains it
   --timeout <seconds>           Per-request timeout, its retries and the waits the server asks for included (default: 10)
   --no-color                    No colours in text output
+  --verbose                     Also print, on stderr, what the cluster caches log: a watch
+                                listener or an informer loop that failed (a bug to report)
 
 Exit codes: 0 no broken workload; 1 a workload is broken; 2 the workloads could not be listed.
 Nothing is written to the cluster. For the whole chain of one workload, including Azure:
@@ -77,13 +81,15 @@ export async function workloadsCommand(argv: readonly string[], io: SafeIO): Pro
   const filters: TreeFilters = { ...NO_FILTERS, onlyWorkloadIdentity: !parsed.flags.has('--all'), onlyProblems: parsed.flags.has('--only-problems'), text: parsed.options.get('--filter')?.[0] ?? '' };
   const env = io.env as NodeJS.ProcessEnv;
 
+  const log = cliLogger(io, parsed.flags.has('--verbose'));
   const live = new LiveCluster({
     open: () => watchSource({ kubeconfig: parsed.options.get('--kubeconfig')?.[0], context: parsed.options.get('--context')?.[0], timeoutMs: timeout * 1000, env }),
     ...(namespace ? { namespace } : {}),
     // One pass: a failure is reported at once, not retried.
     cache: { initialBackoffMs: 60_000 },
+    log,
   });
-  const onAbort = (): void => void live.stop();
+  const onAbort = (): void => inBackground(log, 'stopping the watches after an interrupt failed', live.stop());
   io.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     live.start();

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeClientOptions } from './client';
-import type { KubeWatchSourceOptions, WatchSource } from './informer';
+import type { KubeWatchSourceOptions, WatchSource } from './watch-source';
 import type * as KubeEntry from './kube-entry';
 import type { KubeconfigOptions } from './kubeconfig';
 import { err, type ClusterApi, type ClusterIdentity, type KubeFailure, type KubeResult } from './types';
@@ -21,6 +21,8 @@ function kubeModule(): typeof KubeEntry {
   if (!kube) {
     const bundled = join(__dirname, 'kube.js');
     const sources = './kube-entry';
+    // Runtime paths esbuild does not follow, loaded synchronously (connect() is synchronous).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     kube = (existsSync(bundled) ? require(bundled) : require(sources)) as typeof KubeEntry;
   }
   return kube;

@@ -5,9 +5,11 @@
 // ERROR event with code 410) means the history is gone, so the kind is listed again and the
 // difference reported. Changes are coalesced into one notification per batch window.
 //
-// No `vscode` here: the view layer subscribes with onDidChange / onDidChangeState.
+// No `vscode` here: the view layer subscribes with onDidChange / onDidChangeState. The wire (list
+// pages parsed as they arrive, watch streams) is watch-source.ts's; this file only keeps the cache.
+// A listener that throws is told to the `log` option's Logger, never to the console.
 //
-//   const source = new KubeWatchSource(kc, identity);
+//   const source = new KubeWatchSource(kc, identity);   // watch-source.ts
 //   const cache = new ResourceCache(source, [Resources.deployments, Resources.pods]);
 //   cache.onDidChange((b) => refresh(b.keys));
 //   cache.start();
@@ -16,12 +18,9 @@
 
 import { qualifiedResource } from './resources';
 import { flat } from '../util/flat';
-import { logBug } from '../util/terminal';
+import { bugMessage, silentLogger, type Logger } from '../util/log';
 import type { KubeFailure, KubeFailureKind, KubeObject, ResourceType } from './types';
 import type { WatchEvent, WatchSource } from './watch-source';
-
-// The wire (list pages parsed as they arrive, watch streams) is in watch-source.ts.
-export { KubeWatchSource, metadataOf, watchStream, type KubeWatchSourceOptions, type ListOptions as WatchListOptions, type ListSnapshot, type WatchEvent, type WatchSource, type WatchStreamOptions } from './watch-source';
 
 // ---- The cache ---------------------------------------------------------------------------------
 
@@ -96,6 +95,8 @@ export interface ResourceCacheOptions {
    * paint waits for. Default: none (every kind at once).
    */
   listLast?: (type: ResourceType) => boolean;
+  /** Where a listener that threw or a loop that failed is told of (they do not stop the rest). Default: nowhere. */
+  log?: Logger;
 }
 
 /** `deployments.apps/payments/api`; cluster-scoped: `namespaces/payments`. */
@@ -106,12 +107,12 @@ export function objectKey(type: ResourceType, namespace: string | undefined, nam
 
 type Listener<T> = (value: T) => void;
 
-function emitTo<T>(listeners: Set<Listener<T>>, value: T): void {
+function emitTo<T>(listeners: Set<Listener<T>>, value: T, log: Logger): void {
   for (const l of [...listeners]) {
     try {
       l(value);
     } catch (e) {
-      logBug('a cache listener failed', e);
+      log.error(bugMessage('a cache listener failed', e));
     }
   }
 }
@@ -330,6 +331,7 @@ export class ResourceCache {
       keep: options.keep,
       metadataOnly: options.metadataOnly,
       listLast: options.listLast,
+      log: options.log ?? silentLogger,
     };
     this.informers = types.map((t) => new KindInformer(t, this, source, this.opts, this.controller.signal));
   }
@@ -366,7 +368,7 @@ export class ResourceCache {
   start(): void {
     if (this.started || this.stopped) return;
     this.started = true;
-    this.running = Promise.all(this.informers.map((i) => i.run().catch((e) => logBug('informer failed', e)))).then(() => undefined);
+    this.running = Promise.all(this.informers.map((i) => i.run().catch((e) => this.opts.log.error(bugMessage('informer failed', e))))).then(() => undefined);
   }
 
   /** End every watch, cancel every wait and pending notification. Resolves when the loops have returned. */
@@ -440,7 +442,7 @@ export class ResourceCache {
     if (!this.pending.size || this.stopped) return;
     const changes = this.pending;
     this.pending = new Map();
-    emitTo(this.changeListeners, { keys: new Set(changes.keys()), changes });
+    emitTo(this.changeListeners, { keys: new Set(changes.keys()), changes }, this.opts.log);
   }
 
   /** @internal */
@@ -452,7 +454,7 @@ export class ResourceCache {
     // Notified even when the aggregate stays the same (one kind stale while another finishes its list):
     // listeners that read kindState()/hasSynced() per kind must hear of it.
     this.lastState = next;
-    emitTo(this.stateListeners, next);
+    emitTo(this.stateListeners, next, this.opts.log);
   }
 
   /** @internal Resolves true once every kind but the listLast ones is listed or failing; false if the cache stopped first. */

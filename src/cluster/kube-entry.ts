@@ -4,4 +4,4 @@
 
 export { KubeClient } from './client';
 export { loadKubeconfig, listContexts } from './kubeconfig';
-export { KubeWatchSource } from './informer';
+export { KubeWatchSource } from './watch-source';

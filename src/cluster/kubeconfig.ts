@@ -92,6 +92,12 @@ export function listContexts(opts: KubeconfigOptions = {}): { current?: string; 
 
 type User = ReturnType<KubeConfig['getCurrentUser']>;
 
+/** What is read of a user's `auth-provider` and `exec` (client-node types both as `any`). */
+interface UserPlugins {
+  authProvider?: { name?: unknown; config?: Record<string, unknown> };
+  exec?: { command?: unknown; env?: { name?: string; value?: string }[] };
+}
+
 /**
  * The context's credentials (token, password, client key, auth-provider tokens, exec plugin
  * variables with secret names, a password in the server's or proxy's URL) are remembered as
@@ -100,8 +106,9 @@ type User = ReturnType<KubeConfig['getCurrentUser']>;
 function rememberCredentials(user: User, urls: (string | undefined)[]): void {
   if (user) {
     for (const v of [user.token, user.password, user.keyData]) rememberSecret(v);
-    for (const [k, v] of Object.entries(user.authProvider?.config ?? {})) if (isSecretKey(k)) rememberSecret(String(v));
-    for (const e of (user.exec?.env ?? []) as { name?: string; value?: string }[]) if (e.name && isSecretKey(e.name)) rememberSecret(e.value);
+    const { authProvider, exec } = user as UserPlugins;
+    for (const [k, v] of Object.entries(authProvider?.config ?? {})) if (isSecretKey(k)) rememberSecret(String(v));
+    for (const e of exec?.env ?? []) if (e.name && isSecretKey(e.name)) rememberSecret(e.value);
   }
   for (const u of urls) {
     if (!u) continue;
@@ -116,11 +123,12 @@ function rememberCredentials(user: User, urls: (string | undefined)[]): void {
 
 function describeAuth(user: User): string {
   if (!user) return 'no user';
-  if (user.exec) {
-    const cmd = String(user.exec.command ?? '').split(/[\\/]/).pop() ?? 'exec';
+  const { authProvider, exec } = user as UserPlugins;
+  if (exec) {
+    const cmd = (typeof exec.command === 'string' ? exec.command : '').split(/[\\/]/).pop() ?? 'exec';
     return `exec plugin ${cmd}`;
   }
-  if (user.authProvider) return `auth-provider ${user.authProvider.name}`;
+  if (authProvider) return `auth-provider ${String(authProvider.name)}`;
   if (user.token) return 'token';
   if (user.certFile || user.certData) return 'client certificate';
   if (user.username) return 'basic auth';

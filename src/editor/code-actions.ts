@@ -36,7 +36,7 @@ export class WorkloadIdentityCodeActions implements vscode.CodeActionProvider {
     return action;
   }
 
-  provideCodeActions(doc: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
     if (!this.linter.shouldLint(doc)) return [];
     if (context.only && FIX_ALL_KIND.intersects(context.only) && !vscode.CodeActionKind.QuickFix.intersects(context.only)) {
       const a = this.fixAllAction(doc);
@@ -79,7 +79,6 @@ export class WorkloadIdentityCodeActions implements vscode.CodeActionProvider {
       this.pending.set(all, doc);
       actions.push(all);
     }
-    void range;
     return [...actions, ...disables];
   }
 

@@ -33,7 +33,7 @@ export class DiagnosticsMemo<D> {
    */
   update(findings: readonly Finding[], convert: (f: Finding) => D): { list: D[]; changed: boolean } {
     const prev = this.list;
-    const list: D[] = new Array(findings.length);
+    const list = new Array<D>(findings.length);
     let byShown: Map<string, D[]> | undefined;
     let changed = findings.length !== prev.length;
     this.converted = 0;

@@ -20,6 +20,15 @@ export interface LintResult {
   findings: Finding[];
 }
 
+/** One lint of a document, told after its diagnostics were published (the tests wait on it). */
+export interface LintEvent {
+  readonly uri: vscode.Uri;
+  /** The document version linted. */
+  readonly version: number;
+  /** How many findings it published (one diagnostic each; rules turned off and suppressed findings not among them). */
+  readonly findings: number;
+}
+
 export class EditorLinter implements vscode.Disposable {
   readonly diagnostics = vscode.languages.createDiagnosticCollection('wi-doctor');
   private readonly results = new Map<string, LintResult>();
@@ -31,8 +40,8 @@ export class EditorLinter implements vscode.Disposable {
   /** Per document: its parse at a version (the lint's, and the CodeLens's). */
   private readonly files = new Map<string, { version: number; file: ManifestFile }>();
   private readonly published = new Map<string, DiagnosticsMemo<vscode.Diagnostic>>();
-  private readonly linted = new vscode.EventEmitter<vscode.Uri>();
-  /** Fires after a document's diagnostics were updated (tests wait on it). */
+  private readonly linted = new vscode.EventEmitter<LintEvent>();
+  /** Fires after a document was linted and its diagnostics published (tests wait on it). */
   readonly onDidLint = this.linted.event;
   private readonly lintedFile = new vscode.EventEmitter<{ document: vscode.TextDocument; file: ManifestFile }>();
   /** The same, with the document and its parse (the walkthrough's "open a manifest" step reads the kinds). */
@@ -107,7 +116,7 @@ export class EditorLinter implements vscode.Disposable {
     if (!memo) this.published.set(key, (memo = new DiagnosticsMemo()));
     const { list, changed } = memo.update(findings, (f) => toDiagnostic(f, this.docsUri));
     if (changed) this.diagnostics.set(doc.uri, list);
-    this.linted.fire(doc.uri);
+    this.linted.fire({ uri: doc.uri, version: doc.version, findings: findings.length });
     this.lintedFile.fire({ document: doc, file });
     return findings;
   }
@@ -117,6 +126,12 @@ export class EditorLinter implements vscode.Disposable {
     const r = this.results.get(doc.uri.toString());
     if (r && r.version === doc.version) return r.findings;
     return this.lintNow(doc);
+  }
+
+  /** The last lint of a document (undefined if it was not linted since it was opened, or was forgotten). */
+  lastLint(uri: vscode.Uri): LintEvent | undefined {
+    const r = this.results.get(uri.toString());
+    return r && { uri, version: r.version, findings: r.findings.length };
   }
 
   relintOthers(except?: vscode.TextDocument): void {

@@ -7,6 +7,7 @@
 // as a whole (the page's own markup holds nothing the redaction touches; a unit test keeps it so).
 
 import * as vscode from 'vscode';
+import type { Logger } from '../util/log';
 import { redact } from '../util/redact';
 import { notificationText, plainText } from '../util/terminal';
 
@@ -24,12 +25,12 @@ export function safeChannel(channel: vscode.OutputChannel): SafeChannel {
   };
 }
 
-/** A log channel (the extension's own log) that only takes safe text. */
-export interface SafeLog {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
+/**
+ * A log channel (the extension's own log) that only takes safe text. It is the editor's sink for
+ * the core's Logger (src/util/log.ts): what the informers and the live cluster log reaches the
+ * channel only through here.
+ */
+export type SafeLog = Logger;
 
 export function safeLog(log: vscode.LogOutputChannel): SafeLog {
   return {

@@ -6,7 +6,7 @@
 // text, its position and the workspace index, so LintCache can keep them across edits of
 // other documents.
 
-import { isPair } from 'yaml';
+import { isNode, isPair } from 'yaml';
 import { currentOf, docRange, hostOf, isCurrent, originOf, parseManifestFile, rangeOrigin, shiftedRange, templateSpans, unmask, type ManifestDoc, type ManifestFile, type ParseCache } from '../manifests/document';
 import { comparePositions } from '../manifests/text';
 import type { Range } from '../manifests/text';
@@ -20,21 +20,34 @@ export interface LintOptions {
   rules?: Readonly<Record<string, SeveritySetting>>;
 }
 
-function isRange(t: unknown): t is { range: Range } {
-  const r = (t as { range?: unknown } | null)?.range;
-  return !!r && typeof r === 'object' && !Array.isArray(r) && 'start' in (r as object);
+/**
+ * The range a target points at: a Pair's key (its value when the key has no position), any
+ * other node's value span (without the line break a block scalar's or block collection's
+ * range runs on to), or the explicit range. Undefined when the target has no source position
+ * (a node built in code, not parsed): a rule bug, which the rule tester fails on.
+ */
+export function targetRange(doc: ManifestDoc, target: Target): Range | undefined {
+  if (isPair(target)) return spanOf(doc, target.key) ?? spanOf(doc, target.value);
+  if (isNode(target)) return spanOf(doc, target);
+  const r = (target as { range?: unknown } | null | undefined)?.range;
+  return r && typeof r === 'object' && 'start' in r && 'end' in r ? (r as Range) : undefined;
 }
 
-export function targetRange(doc: ManifestDoc, target: Target): Range {
-  if (isRange(target)) return target.range;
-  // A Pair points at its key; any other node at its value span (without the line break
-  // a block scalar's or block collection's range runs on to).
-  const node = isPair(target) ? target.key : target;
-  const r = (node as { range?: [number, number, number] } | null)?.range;
-  if (!r) return docRange(doc, 0, 0);
+function spanOf(doc: ManifestDoc, node: unknown): Range | undefined {
+  const r = isNode(node) ? node.range : undefined;
+  if (!r) return undefined;
   let end = r[1];
   while (end > r[0] && /\s/.test(doc.text[end - 1])) end--;
   return docRange(doc, r[0], end);
+}
+
+/**
+ * Where a finding about `obj` lands when its target cannot be located: the object's own
+ * start. Only for robustness on a user's file (a rule bug must not break the linter); the
+ * rule tester fails when this is reached.
+ */
+function objectStart(home: ManifestDoc, obj: K8sObject): Range {
+  return spanOf(home, obj.map) ?? docRange(home, 0, 0);
 }
 
 /**
@@ -84,8 +97,9 @@ export class RuleSet {
 
 /** Where a report's target is: the document its node (or range) came from, if not the object's own. */
 function originDoc(target: Target): ManifestDoc | undefined {
-  if (isRange(target)) return rangeOrigin(target.range);
-  return originOf(isPair(target) ? target.key : target);
+  if (isPair(target)) return originOf(target.key) ?? originOf(target);
+  if (isNode(target)) return originOf(target);
+  return rangeOrigin(target.range);
 }
 
 /**
@@ -116,9 +130,9 @@ function fixesAsWritten(rule: Rule, obj: K8sObject, index: WorkspaceIndex): Map<
   const ctx: RuleContext = {
     doc: obj.doc,
     index,
-    rangeOf: (target, inDoc) => targetRange(inDoc ?? obj.doc, target),
+    rangeOf: (target, inDoc) => targetRange(inDoc ?? obj.doc, target) ?? objectStart(obj.doc, obj),
     report: (r: Report) => {
-      if (r.fixes?.length && (originDoc(r.at) ?? obj.doc) === obj.doc) out.set(rangeKey(targetRange(obj.doc, r.at)), r.fixes);
+      if (r.fixes?.length && (originDoc(r.at) ?? obj.doc) === obj.doc) out.set(rangeKey(targetRange(obj.doc, r.at) ?? objectStart(obj.doc, obj)), r.fixes);
     },
   };
   try {
@@ -160,11 +174,14 @@ export function lintDoc(doc: ManifestDoc, index: WorkspaceIndex, rules: RuleSet)
       const ctx: RuleContext = {
         doc,
         index,
-        rangeOf: (target, inDoc) => targetRange(originDoc(target) ?? inDoc ?? home, target),
+        rangeOf: (target, inDoc) => {
+          const d = originDoc(target) ?? inDoc ?? home;
+          return targetRange(d, target) ?? (d === home ? objectStart(home, obj) : docRange(d, 0, 0));
+        },
         report: (r: Report) => {
           const origin = originDoc(r.at) ?? home;
           if (hostOf(origin) !== doc) return; // reported when that document is linted
-          const range = targetRange(origin, r.at);
+          const range = targetRange(origin, r.at) ?? objectStart(home, obj);
           // Two contexts of one object (two overlays) often find the same thing at the same place;
           // two different findings of one rule at one place (two names in one value) both stand.
           const key = `${rule.meta.id}\u0000${rangeKey(range)}\u0000${r.message}`;
@@ -196,7 +213,7 @@ export function lintDoc(doc: ManifestDoc, index: WorkspaceIndex, rules: RuleSet)
           severity: 'error',
           message: `Internal error in rule ${rule.meta.id}: ${(e as Error).message}. Please report this.`,
           file: doc.file,
-          range: targetRange(home, obj.map),
+          range: objectStart(home, obj),
           related: [],
           fixes: [],
         });

@@ -307,7 +307,7 @@ export class ParseCache {
     const old = prev?.docs ?? [];
     const middle = new Map<string, ManifestDoc>();
     for (let i = lo; i < hi; i++) middle.set(old[i].text, old[i]);
-    const out: ManifestDoc[] = new Array(chunks.length);
+    const out = new Array<ManifestDoc>(chunks.length);
     const moved: [ManifestDoc, ManifestDoc][] = [];
     // Whether reused documents keep their relative order (old indices strictly increasing).
     let ordered = true;

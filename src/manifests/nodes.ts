@@ -13,6 +13,7 @@
 
 import { isAlias, isDocument, isMap, isPair, isScalar, isSeq, Pair, Scalar, visit, YAMLMap, YAMLSeq } from 'yaml';
 import type { Document, Node as YNode } from 'yaml';
+import { yamlScalarText } from '../util/scalar-text';
 
 export type AnyNode = YNode;
 export type { Pair, Scalar, YAMLMap, YAMLSeq };
@@ -86,7 +87,7 @@ export function isMergeKey(pair: unknown): boolean {
 
 export function keyOf(pair: Pair): string | undefined {
   const k = pair.key;
-  if (isScalar(k)) return k.value == null || typeof k.value === 'symbol' ? undefined : String(k.value);
+  if (isScalar(k)) return k.value == null || typeof k.value === 'symbol' ? undefined : yamlScalarText(k.value);
   return undefined;
 }
 
@@ -152,7 +153,7 @@ export function locate(map: unknown, key: string): Entry | undefined {
     if (!isScalar(k)) continue;
     const v = k.value;
     if (v === '<<' || (typeof v === 'symbol' && v.description === '<<')) merges = true;
-    else if (v === key || (v != null && typeof v !== 'string' && typeof v !== 'symbol' && String(v) === key)) return { pair: item as Pair<Scalar, unknown>, via: undefined };
+    else if (v === key || (v != null && typeof v !== 'string' && typeof v !== 'symbol' && yamlScalarText(v) === key)) return { pair: item as Pair<Scalar, unknown>, via: undefined };
   }
   return merges ? entries(m).find((e) => keyOf(e.pair) === key) : undefined;
 }
@@ -205,7 +206,7 @@ export function scalarText(node: unknown): string | undefined {
   if (!isScalar(n)) return undefined;
   if (typeof n.value === 'string') return n.value;
   if (n.value == null) return undefined;
-  return n.source ?? String(n.value);
+  return n.source ?? yamlScalarText(n.value);
 }
 
 /** The value of a scalar only when it is a YAML string. */

@@ -12,6 +12,7 @@
 
 import { isMap, isPair, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { originOf, registerOrigin, type ManifestDoc } from './document';
+import { yamlScalarText } from '../util/scalar-text';
 import { deref, entries, keyOf, stringValue } from './nodes';
 
 /** Lists Kubernetes merges by a key rather than replacing (the API's `patchMergeKey`). */
@@ -122,7 +123,7 @@ function scalarKey(map: YAMLMap, key: string): string | undefined {
   for (const e of entries(map)) {
     if (keyOf(e.pair) !== key) continue;
     const v = deref(e.pair.value);
-    return isScalar(v) && v.value !== null ? String(v.value) : undefined;
+    return isScalar(v) && v.value !== null ? yamlScalarText(v.value) : undefined;
   }
   return undefined;
 }

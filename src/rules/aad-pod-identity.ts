@@ -4,7 +4,7 @@ import { renderedNode } from '../manifests/helm';
 import { findPair, getMap, getNode } from '../manifests/nodes';
 import { AAD_POD_IDENTITY_KINDS, podTemplate, type K8sObject } from '../manifests/objects';
 import { AAD_POD_IDENTITY_LABEL, USE_LABEL } from '../manifests/workload-identity';
-import { addUseLabelEdits, defineRule, shownServiceAccount, WORKLOADS } from './shared';
+import { addUseLabelEdits, defineRule, nodeTarget, shownServiceAccount, WORKLOADS } from './shared';
 import type { Fix, Rule } from './types';
 
 const API_GROUP = 'aadpodidentity.k8s.io/';
@@ -29,7 +29,7 @@ export const aadPodIdentity: Rule = defineRule({
   check(obj, ctx) {
     if ((AAD_POD_IDENTITY_KINDS as readonly string[]).includes(obj.kind)) {
       if (!obj.apiVersion.startsWith(API_GROUP)) return;
-      const kind = getNode(obj.map, 'kind');
+      const kind = nodeTarget(getNode(obj.map, 'kind')) ?? obj.map;
       ctx.report({ at: kind, ...byValues(obj, kind), message: `${obj.kind} ${obj.name ?? '(unnamed)'} is an object of ${DEPRECATED}; ${REPLACEMENT[obj.kind]}.${optional(obj, kind)}` });
       return;
     }

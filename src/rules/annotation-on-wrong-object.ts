@@ -1,14 +1,14 @@
 import { isScalar } from 'yaml';
 import type { ManifestDoc } from '../manifests/document';
 import { ensurePathAndInsert, pairSource, removePair, replaceNode } from '../manifests/edits';
-import { findPair, getMap, getNode, scalarText, type Pair, type YAMLMap } from '../manifests/nodes';
+import { findPair, getMap, scalarText, type Pair, type YAMLMap } from '../manifests/nodes';
 import { isWorkloadKind, podTemplate, serviceAccountName, type K8sObject } from '../manifests/objects';
 import { isGuid } from '../manifests/placeholders';
 import type { TextEdit } from '../manifests/text';
 import { CLIENT_ID, INJECT_PROXY_SIDECAR, PROXY_SIDECAR_PORT, SKIP_CONTAINERS, TENANT_ID, TOKEN_EXPIRATION } from '../manifests/workload-identity';
 import type { Fix, RelatedLocation, Rule, RuleContext } from './types';
 import { METADATA_KINDS } from './unknown-annotation';
-import { defineRule, named, shownNamespace, shownServiceAccount } from './shared';
+import { defineRule, named, objectTarget, shownNamespace, shownServiceAccount } from './shared';
 
 // The webhook reads client-id and tenant-id from the ServiceAccount's annotations
 // only, and the pod-level keys from the pod's annotations only. Anywhere else they
@@ -103,7 +103,7 @@ function targetServiceAccount(obj: K8sObject, ctx: RuleContext): Target | undefi
 }
 
 function nameRange(ctx: RuleContext, o: K8sObject): RelatedLocation['range'] {
-  return ctx.rangeOf(getNode(o.map, 'metadata', 'name') ?? o.map, o.doc);
+  return ctx.rangeOf(objectTarget(o), o.doc);
 }
 
 /**

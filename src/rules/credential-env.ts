@@ -1,4 +1,4 @@
-import type { Scalar } from 'yaml';
+import type { Node as YNode, Scalar } from 'yaml';
 import type { K8sObject } from '../manifests/objects';
 import { isStandIn } from '../manifests/placeholders';
 import { defineRule, WORKLOADS } from './shared';
@@ -86,7 +86,7 @@ function checkContainer(obj: K8sObject, c: ContainerRef, ctx: RuleContext): void
   // Entries written in the container: one finding each, at its name. Entries inherited
   // through one alias: one finding at that alias, naming them all, each related to its anchor entry.
   const own = fromEnv.filter((f) => lastOf(f.origin).via === undefined);
-  const viaAlias = new Map<unknown, typeof fromEnv>();
+  const viaAlias = new Map<YNode, typeof fromEnv>();
   for (const f of fromEnv) {
     const via = lastOf(f.origin).via;
     if (via !== undefined) viaAlias.set(via, [...(viaAlias.get(via) ?? []), f]);

@@ -113,7 +113,7 @@ export interface EnvEntry {
   /** The `*alias` in the container's own text through which this entry arrives, when it does. */
   readonly via: YNode | undefined;
   /** Where findings point: the alias it arrives through, else its name. */
-  readonly at: unknown;
+  readonly at: YNode;
   /** The `value` node, when there is one. */
   readonly valueNode: unknown;
   /** The literal value as text (numbers and booleans as written); undefined for valueFrom or no value. */

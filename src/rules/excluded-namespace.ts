@@ -2,7 +2,7 @@ import { findPair, getMap, getNode } from '../manifests/nodes';
 import { podTemplate } from '../manifests/objects';
 import type { RelatedLocation, Rule } from './types';
 import { USE_LABEL, useLabelOptsOut } from '../manifests/workload-identity';
-import { defineRule, WORKLOADS } from './shared';
+import { defineRule, nodeTarget, objectTarget, WORKLOADS } from './shared';
 
 export const excludedNamespace: Rule = defineRule({
   meta: {
@@ -19,7 +19,7 @@ export const excludedNamespace: Rule = defineRule({
     // `false` (quoted or not) is an explicit opt-out.
     if (!label || useLabelOptsOut(label.value)) return;
     if (!obj.namespaceExplicit) return;
-    const at = getNode(obj.map, 'metadata', 'namespace');
+    const at = nodeTarget(getNode(obj.map, 'metadata', 'namespace')) ?? objectTarget(obj);
     const who = obj.name ? `${obj.kind} ${obj.name}` : `This ${obj.kind}`;
     if (obj.namespace === 'kube-system') {
       ctx.report({

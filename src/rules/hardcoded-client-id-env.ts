@@ -5,7 +5,8 @@ import { serviceAccountName } from '../manifests/objects';
 import { isPlaceholderId } from '../manifests/placeholders';
 import { CLIENT_ID } from '../manifests/workload-identity';
 import { envEntries, findEnv, podContainers, removable, removeEnvEntries, through } from './env-shared';
-import { defineRule, shownNamespace, shownServiceAccount, WORKLOADS } from './shared';
+import { defineRule, nodeTarget, shownNamespace, shownServiceAccount, WORKLOADS } from './shared';
+import type { TextEdit } from '../manifests/text';
 import type { Fix, RelatedLocation, Rule } from './types';
 
 const NAME = 'AZURE_CLIENT_ID';
@@ -40,8 +41,15 @@ export const hardcodedClientIdEnv: Rule = defineRule({
       const all = envEntries(c).filter((e) => e.name === NAME);
       const edits = all.every(removable) ? removeEnvEntries(ctx.doc, all) : [];
       const remove = (safe: boolean): Fix[] => (edits.length ? [{ title: 'Remove the hard-coded AZURE_CLIENT_ID', safe, edits }] : []);
+      // Writing the ID into the annotation and dropping the env entry in one step: the pod keeps
+      // its identity and the override is gone. Only the annotation when the entry cannot be
+      // removed here (it comes through a shared anchor): then the two are at least equal.
+      const useOnServiceAccount = (saName: string, annotation: TextEdit[]): Fix =>
+        edits.length
+          ? { title: `Move this client ID to ServiceAccount ${saName}`, safe: false, edits: [...annotation, ...edits] }
+          : { title: `Use this client ID on ServiceAccount ${saName}`, safe: false, edits: annotation };
       const Label = cap(c.label) + through(ctx.doc, entry.via);
-      const at = entry.via ?? entry.valueNode ?? entry.nameNode;
+      const at = entry.via ?? nodeTarget(entry.valueNode) ?? entry.nameNode;
 
       if (!entry.hasValueFrom && (entry.literal ?? '').trim() === '') {
         // `- name: AZURE_CLIENT_ID` with no or an empty value: the name alone stops the injection.
@@ -82,7 +90,7 @@ export const hardcodedClientIdEnv: Rule = defineRule({
           const edits = !annPair
             ? ensurePathAndInsert(sa.doc, sa.map, ['metadata', 'annotations'], CLIENT_ID, quote(sa.doc, literal))
             : isScalar(annNode) && r && r[1] > r[0] ? replaceNode(sa.doc, annNode, quote(sa.doc, literal)) : [];
-          if (edits.length) fixes.push({ title: `Use this client ID on ServiceAccount ${saName}`, safe: false, edits });
+          if (edits.length) fixes.push(useOnServiceAccount(saName, edits));
         }
         ctx.report({
           at,
@@ -111,7 +119,7 @@ export const hardcodedClientIdEnv: Rule = defineRule({
         related,
         fixes: [
           ...remove(false),
-          { title: `Use this client ID on ServiceAccount ${saName}`, safe: false, edits: replaceNode(sa!.doc, annNode, quote(sa!.doc, literal)) },
+          useOnServiceAccount(saName, replaceNode(sa!.doc, annNode, quote(sa!.doc, literal))),
         ],
       });
     }

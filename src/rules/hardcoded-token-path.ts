@@ -4,7 +4,7 @@ import { findPair, getNode, getSeq, getString, items } from '../manifests/nodes'
 import { isPlaceholder } from '../manifests/placeholders';
 import { LEGACY_TOKEN_DIRS } from '../manifests/workload-identity';
 import { envEntries, podContainers, removable, removeEnvEntries, removeSeqItems, through, type ContainerRef } from './env-shared';
-import { defineRule, shownName, WORKLOADS } from './shared';
+import { defineRule, nodeTarget, shownName, WORKLOADS } from './shared';
 import type { Fix, Rule } from './types';
 import type { TextEdit } from '../manifests/text';
 
@@ -77,7 +77,7 @@ export const hardcodedTokenPath: Rule = defineRule({
         const pathNode = getNode(m, 'mountPath');
         const path = isScalar(pathNode) && typeof pathNode.value === 'string' ? pathNode.value : undefined;
         const dir = path !== undefined ? legacyDir(path) : undefined;
-        if (!dir || !mounts || !mountsPair) continue;
+        if (!dir || !mounts || !mountsPair || !isScalar(pathNode)) continue;
         const volName = getString(m, 'name');
         const shownVol = shownName(ctx.doc, getNode(m, 'name'));
         // `/var/run/secrets/tokens` is also the usual home of other projected tokens (Vault,
@@ -99,7 +99,7 @@ export const hardcodedTokenPath: Rule = defineRule({
       for (const c of pod.containers) for (const e of removeMountsOf(ctx.doc, c, LEGACY_VOLUME)) edits.push(e);
       const fix: Fix = { title: `Remove volume ${LEGACY_VOLUME} and its mounts`, safe: false, edits };
       ctx.report({
-        at: getNode(legacy, 'name'),
+        at: nodeTarget(getNode(legacy, 'name')) ?? legacy,
         message: `The pod defines volume ${LEGACY_VOLUME}, the name of the token volume of webhooks v0.8 to v1.5.1; the webhook injects its own token volume (azure-workload-identity-reserved-<hash> since v1.6), so this hand-made one is stale.`,
         fixes: [fix],
       });

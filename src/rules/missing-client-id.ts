@@ -1,13 +1,13 @@
 import { builtBy, clientIdState, otherProject, reliableName, rendered } from '../manifests/cross-file';
 import { ensurePathAndInsert, quote } from '../manifests/edits';
 import { keyState, renderedNode } from '../manifests/helm';
-import { findPair, getMap, getNode, isScalar } from '../manifests/nodes';
+import { findPair, getMap, getNode } from '../manifests/nodes';
 import { podTemplate, type K8sObject } from '../manifests/objects';
 import type { TextEdit } from '../manifests/text';
 import type { WorkloadSummary } from '../manifests/workspace-index';
 import { CLIENT_ID, USE_LABEL, useLabelOptsOut } from '../manifests/workload-identity';
 import type { Fix, Rule } from './types';
-import { allContainersSetClientId, defineRule, serviceAccountNameNode } from './shared';
+import { allContainersSetClientId, defineRule, objectTarget, serviceAccountNameNode } from './shared';
 
 const PLACEHOLDER = '<managed-identity-client-id>';
 
@@ -41,16 +41,20 @@ export const missingClientId: Rule = defineRule({
       foreign = users.length > 0;
     }
     if (users.length === 0) return;
-    const nameNode = getNode(obj.map, 'metadata', 'name');
     const fixes: Fix[] = [];
-    const edits = ensurePathAndInsert(ctx.doc, obj.map, ['metadata', 'annotations'], CLIENT_ID, quote(ctx.doc, PLACEHOLDER));
+    // Annotations inside a block the chart renders only under a condition (`{{- with .Values.….annotations }}`)
+    // would get the client ID only when that condition holds, not in the case this finding is about: no text
+    // edit is right then (the chart's values are where it belongs).
+    const annotationsKey = findPair(getMap(obj.map, 'metadata'), 'annotations')?.key;
+    const conditional = annotationsKey != null && renderedNode(obj, annotationsKey) !== 'yes';
+    const edits = conditional ? [] : ensurePathAndInsert(ctx.doc, obj.map, ['metadata', 'annotations'], CLIENT_ID, quote(ctx.doc, PLACEHOLDER));
     if (edits.length) fixes.push({ title: `Add the ${CLIENT_ID} annotation`, safe: false, edits: edits.map((e) => withTabStop(e, quote(ctx.doc, PLACEHOLDER))) });
     const names = users.map((w) => `${w.obj.kind} ${w.obj.name ?? '(unnamed)'}`);
     // Certain only when nothing is left to the chart's values or conditions, on either side.
     const certain = !foreign && clientId.state === 'absent' && rendered(obj) && users.every((w) => labelCertain(w.obj));
     const who = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
     ctx.report({
-      at: isScalar(nameNode) ? nameNode : findPair(obj.map, 'kind')?.value,
+      at: objectTarget(obj),
       severity: certain ? undefined : 'info',
       message: `ServiceAccount ${obj.name}${builtBy(obj)} has no ${CLIENT_ID} annotation${clientId.state === 'unknown' ? ' that the linter can see (the chart\'s values may add one)' : ''}, but ${who}${foreign ? `, ${otherProject(users[0].obj)},` : ''} ${names.length === 1 ? 'runs' : 'run'} as it with the ${USE_LABEL} label, so the webhook gives ${names.length === 1 ? 'its' : 'their'} pods no AZURE_CLIENT_ID.`,
       related: users.map((w) => ({ file: w.obj.doc.file, range: ctx.rangeOf(serviceAccountNameNode(w.obj), w.obj.doc), message: `${w.obj.kind} ${w.obj.name ?? '(unnamed)'} runs as ServiceAccount ${obj.name} with Workload Identity${foreign ? `, ${otherProject(w.obj)}` : ''}` })),

@@ -6,7 +6,7 @@ import { findPair, getNode, getString, isMap, isScalar } from '../manifests/node
 import { podTemplate, serviceAccountName } from '../manifests/objects';
 import { isPlaceholder } from '../manifests/placeholders';
 import { CLIENT_ID, USE_LABEL, useLabelOptsOut } from '../manifests/workload-identity';
-import { allContainersSetClientId, defineRule, WORKLOADS } from './shared';
+import { allContainersSetClientId, defineRule, objectTarget, WORKLOADS } from './shared';
 import type { Fix, Rule, Target } from './types';
 
 export const missingServiceAccount: Rule = defineRule({
@@ -60,16 +60,15 @@ export const missingServiceAccount: Rule = defineRule({
     const who = obj.name ? `${obj.kind} ${obj.name}` : `This ${obj.kind}`;
     // Where the label comes from: written in the pod template, a kustomization's labels, or a chart helper.
     const fromElsewhere = label && originOf(label.key) !== undefined;
-    const nameNode = getNode(obj.map, 'metadata', 'name');
     const at: Target = labelState?.site
       ? { range: docRange(obj.doc, labelState.site[0], labelState.site[1]) }
-      : fromElsewhere ? (isScalar(nameNode) ? nameNode : findPair(obj.map, 'kind')) : label;
+      : fromElsewhere || !label ? objectTarget(obj) : label;
     const certain = !named.includes('unknown') && rendered(obj);
     ctx.report({
       at,
       severity: certain ? undefined : 'info',
       message: `${who}${builtBy(obj)} asks for Workload Identity but names no serviceAccountName${certain ? '' : ' that the linter can see'}, so its pods run as ServiceAccount default (namespace ${obj.namespace}), which has no ${CLIENT_ID} annotation in this workspace.`,
-      related: defaults.map((sa) => ({ file: sa.doc.file, range: ctx.rangeOf(getNode(sa.map, 'metadata', 'name') ?? sa.map, sa.doc), message: `ServiceAccount default, without ${CLIENT_ID}` })),
+      related: defaults.map((sa) => ({ file: sa.doc.file, range: ctx.rangeOf(objectTarget(sa), sa.doc), message: `ServiceAccount default, without ${CLIENT_ID}` })),
       fixes,
     });
   },

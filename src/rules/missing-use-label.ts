@@ -4,7 +4,7 @@ import { keyState } from '../manifests/helm';
 import { findPair, getMap, getNode, getSeq, getString, isScalar, items } from '../manifests/nodes';
 import { podTemplate, serviceAccountRef, type K8sObject, type PodTemplate } from '../manifests/objects';
 import { CLIENT_ID, USE_LABEL } from '../manifests/workload-identity';
-import { addUseLabelEdits, defineRule, WORKLOADS } from './shared';
+import { addUseLabelEdits, defineRule, objectTarget, WORKLOADS } from './shared';
 import type { Rule, Target } from './types';
 
 export const missingUseLabel: Rule = defineRule({
@@ -62,7 +62,7 @@ export const missingUseLabel: Rule = defineRule({
       related: [
         {
           file: sa.doc.file,
-          range: ctx.rangeOf(clientIdPair ?? getNode(sa.map, 'metadata', 'name') ?? sa.map, sa.doc),
+          range: ctx.rangeOf(clientIdPair ?? objectTarget(sa), sa.doc),
           message: `ServiceAccount ${saName}'s ${CLIENT_ID} annotation${clientIdPair ? '' : ' (from the chart\'s values)'}${foreign ? `, ${otherProject(sa)}` : ''}`,
         },
         ...(label.site && site ? [{ file: obj.doc.file, range: docRange(obj.doc, label.site[0], label.site[1]), message: `the pod template's labels come from ${site}` }] : []),
@@ -92,8 +92,7 @@ function reportTarget(obj: K8sObject, t: PodTemplate): Target {
     const v = getNode(t.spec, key);
     if (isScalar(v) && typeof v.value === 'string' && v.value !== '') return v;
   }
-  const name = getNode(obj.map, 'metadata', 'name');
-  return isScalar(name) ? name : getNode(obj.map, 'kind');
+  return objectTarget(obj);
 }
 
 function describe(obj: K8sObject): string {

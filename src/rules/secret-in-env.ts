@@ -36,11 +36,12 @@ export const secretInEnv: Rule = defineRule({
   check(obj, ctx) {
     if (obj.kind === 'ConfigMap') {
       for (const p of pairs(getMap(obj.map, 'data'))) {
-        const text = isScalar(p.value) && typeof p.value.value === 'string' ? p.value.value : undefined;
+        const v = p.value;
+        const text = isScalar(v) && typeof v.value === 'string' ? v.value : undefined;
         const found = text ? secretMarkers(text) : [];
-        if (!found.length) continue;
+        if (!found.length || !isScalar(v)) continue;
         ctx.report({
-          at: p.value,
+          at: v,
           message: `The value of key ${scalarText(p.key)} in ConfigMap ${obj.name ?? '(unnamed)'} contains ${listWords(found)}, a secret in plain text in a ConfigMap; use Workload Identity with a role assignment instead, or at least a Secret.`,
         });
       }

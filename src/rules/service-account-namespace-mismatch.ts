@@ -5,7 +5,7 @@ import { otherProject } from '../manifests/cross-file';
 import { podTemplate, serviceAccountRef, type K8sObject } from '../manifests/objects';
 import { isPlaceholder } from '../manifests/placeholders';
 import type { TextEdit } from '../manifests/text';
-import { defineRule, WORKLOADS } from './shared';
+import { defineRule, objectTarget, WORKLOADS } from './shared';
 import type { Fix, Rule } from './types';
 
 export const serviceAccountNamespaceMismatch: Rule = defineRule({
@@ -55,10 +55,10 @@ export const serviceAccountNamespaceMismatch: Rule = defineRule({
       : obj.namespaceExplicit ? `namespace ${obj.namespace}` : `namespace ${obj.namespace} (no metadata.namespace)`;
     const defines = foreign ? `which is defined only ${otherProject(elsewhere[0])}, in` : 'which the workspace defines only in';
     ctx.report({
-      at: isScalar(saNode) && typeof saNode.value === 'string' ? saNode : (findPair(t.spec, 'serviceAccountName') ?? findPair(t.spec, 'serviceAccount')),
+      at: isScalar(saNode) && typeof saNode.value === 'string' ? saNode : (findPair(t.spec, 'serviceAccountName') ?? findPair(t.spec, 'serviceAccount') ?? objectTarget(obj)),
       severity: foreign ? 'info' : certain ? undefined : 'warning',
       message: `${obj.name ? `${obj.kind} ${obj.name}` : `This ${obj.kind}`} in ${where} runs as ServiceAccount ${name}, ${defines} ${namespaces.length === 1 ? `namespace ${namespaces[0]}` : `namespaces ${list(namespaces)}`}; the ServiceAccount must exist in the pod's own namespace, or the pod is rejected.`,
-      related: elsewhere.map((sa) => ({ file: sa.doc.file, range: ctx.rangeOf(getNode(sa.map, 'metadata', 'name') ?? sa.map, sa.doc), message: `ServiceAccount ${name} in namespace ${sa.namespace}${foreign ? `, ${otherProject(sa)}` : ''}` })),
+      related: elsewhere.map((sa) => ({ file: sa.doc.file, range: ctx.rangeOf(objectTarget(sa), sa.doc), message: `ServiceAccount ${name} in namespace ${sa.namespace}${foreign ? `, ${otherProject(sa)}` : ''}` })),
       fixes,
     });
   },

@@ -3,7 +3,7 @@
 // that knows how to add the trigger label to a pod template, and how messages show
 // what the user wrote.
 
-import { isMap, isScalar, isSeq } from 'yaml';
+import { isMap, isNode, isScalar, isSeq, type Node as YamlNode } from 'yaml';
 import { docRange, originOf, rangeOrigin, type ManifestDoc } from '../manifests/document';
 import { ensurePathAndInsert, quote } from '../manifests/edits';
 import { aliasedAnchors, aliasOn, bindAnchors, findPair, getMap, getNode, getSeq, getString, items, nodeRange } from '../manifests/nodes';
@@ -11,7 +11,7 @@ import { containers, podTemplate, serviceAccountName, WORKLOAD_KINDS, type K8sOb
 import { comparePositions, type TextEdit } from '../manifests/text';
 import type { WorkspaceIndex } from '../manifests/workspace-index';
 import { CLIENT_ID, USE_LABEL, useLabelOptsOut } from '../manifests/workload-identity';
-import type { Fix, Rule } from './types';
+import type { Fix, Rule, Target } from './types';
 
 export const WORKLOADS: readonly string[] = WORKLOAD_KINDS;
 
@@ -102,15 +102,25 @@ export function addUseLabelEdits(t: PodTemplate): TextEdit[] {
   return ensurePathAndInsert(doc, t.template, ['metadata', 'labels'], USE_LABEL, quote(doc, 'true'), { atStart: true });
 }
 
-/** Where a finding about a workload's ServiceAccount points: its serviceAccountName value, else its name, else its kind. */
-export function serviceAccountNameNode(obj: K8sObject): unknown {
+/** `node` when it is a parsed YAML node (so a finding can point at it); undefined when absent or a plain value. */
+export function nodeTarget(node: unknown): YamlNode | undefined {
+  return isNode(node) ? node : undefined;
+}
+
+/** Where a finding about an object as a whole points: its metadata.name value, else its kind, else the object's map. */
+export function objectTarget(obj: K8sObject): Target {
+  const name = getNode(obj.map, 'metadata', 'name');
+  return (isScalar(name) ? name : nodeTarget(getNode(obj.map, 'kind'))) ?? obj.map;
+}
+
+/** Where a finding about a workload's ServiceAccount points: its serviceAccountName value, else the workload (see objectTarget). */
+export function serviceAccountNameNode(obj: K8sObject): Target {
   const t = podTemplate(obj);
   for (const key of ['serviceAccountName', 'serviceAccount']) {
     const v = getNode(t?.spec, key);
     if (isScalar(v) && typeof v.value === 'string' && v.value !== '') return v;
   }
-  const name = getNode(obj.map, 'metadata', 'name');
-  return isScalar(name) ? name : getNode(obj.map, 'kind');
+  return objectTarget(obj);
 }
 
 /** The ServiceAccount a workload runs as, as the user wrote it (a Helm expression shows as written), or `default`. */

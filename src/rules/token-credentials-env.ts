@@ -1,7 +1,7 @@
 import { quote, replaceNode } from '../manifests/edits';
 import { isPlaceholder } from '../manifests/placeholders';
 import { envEntries, podContainers, removeEnvEntries, through } from './env-shared';
-import { defineRule, WORKLOADS } from './shared';
+import { defineRule, nodeTarget, WORKLOADS } from './shared';
 import type { Fix, Rule, Severity } from './types';
 
 const NAME = 'AZURE_TOKEN_CREDENTIALS';
@@ -75,7 +75,7 @@ export const tokenCredentialsEnv: Rule = defineRule({
         message = `${NAME} ${shown} in ${where} is not prod, dev or a credential name, so DefaultAzureCredential throws when it is constructed.`;
         fixes = c.injected ? [useWi, remove] : [remove];
       }
-      ctx.report({ at: entry.via ?? entry.valueNode ?? entry.nameNode, severity, message, fixes });
+      ctx.report({ at: entry.via ?? nodeTarget(entry.valueNode) ?? entry.nameNode, severity, message, fixes });
     }
   },
 });

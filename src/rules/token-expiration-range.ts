@@ -5,7 +5,7 @@ import { findPair, getMap, getNode, scalarText, type Pair, type YAMLMap } from '
 import { podTemplate, type K8sObject } from '../manifests/objects';
 import { isPlaceholder } from '../manifests/placeholders';
 import { TOKEN_EXPIRATION } from '../manifests/workload-identity';
-import { defineRule, named, NOT_WI_POD, sourceText, workloadIdentityPod, WORKLOADS } from './shared';
+import { defineRule, named, NOT_WI_POD, objectTarget, sourceText, workloadIdentityPod, WORKLOADS } from './shared';
 import type { Fix, RelatedLocation, Rule, RuleContext } from './types';
 
 // The webhook parses the value with strconv.ParseInt (base 10, no trimming) and
@@ -43,7 +43,7 @@ function human(seconds: number): string {
 function written(doc: ManifestDoc, node: unknown): string {
   const raw = sourceText(doc, node).trim();
   if (raw && !/[\r\n]/.test(raw) && !/^[|>]/.test(raw)) return raw;
-  return JSON.stringify(isScalar(node) ? String(node.value ?? '') : raw);
+  return JSON.stringify(isScalar(node) ? (scalarText(node) ?? '') : raw);
 }
 
 /** "Set to "3600" (1 hour)" suggestions: the parsed value when valid, else the nearer bound first. */
@@ -155,7 +155,7 @@ function usersWithoutOwnValue(sa: K8sObject, ctx: RuleContext): RelatedLocation[
     .filter((w) => !scalarText(getNode(podTemplate(w.obj)?.annotations, TOKEN_EXPIRATION)))
     .map((w) => ({
       file: w.obj.doc.file,
-      range: ctx.rangeOf(getNode(w.obj.map, 'metadata', 'name') ?? w.obj.map, w.obj.doc),
+      range: ctx.rangeOf(objectTarget(w.obj), w.obj.doc),
       message: `${named(w.obj)} runs as ${named(sa)} and takes its token expiration`,
     }));
 }

@@ -2,6 +2,7 @@
 // plus a `check` that reports findings through the context; it never sees
 // `vscode`, the file system or the configuration.
 
+import type { Node as YamlNode, Pair } from 'yaml';
 import type { ManifestDoc } from '../manifests/document';
 import type { K8sObject } from '../manifests/objects';
 import type { Range, TextEdit } from '../manifests/text';
@@ -53,8 +54,13 @@ export interface RuleMeta {
   fixable?: 'safe' | 'suggestion';
 }
 
-/** Where a finding points: a node (its value span), a Pair (its key), or an explicit range. */
-export type Target = unknown;
+/**
+ * Where a finding points: a parsed node (its value span), a Pair (its key), or an explicit
+ * range (made with `docRange`, so the lint engine knows its document). Every parsed node has
+ * a source range; one built in code has none, and the engine then places the finding at its
+ * object (so a user's file never breaks the linter) — the rule tester fails on that.
+ */
+export type Target = YamlNode | Pair<unknown, unknown> | { readonly range: Range };
 
 export interface Report {
   at: Target;

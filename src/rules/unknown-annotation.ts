@@ -5,7 +5,7 @@ import { isPlaceholder } from '../manifests/placeholders';
 import { editDistance } from '../util/edit-distance';
 import { KNOWN_KEYS, PREFIX } from '../manifests/workload-identity';
 import { defineRule, named } from './shared';
-import type { Fix, Rule } from './types';
+import type { Fix, Rule, Target } from './types';
 
 // The webhook reads a handful of exact keys; anything else under its prefix (or a
 // near-miss of the prefix) is silently ignored. The intended key is found by
@@ -140,7 +140,7 @@ export const unknownAnnotation: Rule = defineRule({
   },
   check(obj, ctx) {
     for (const place of places(obj)) {
-      const found: { pair: Pair; at: unknown; key: string; exactPrefix: boolean; intended: string[] }[] = [];
+      const found: { pair: Pair; at: Target; key: string; exactPrefix: boolean; intended: string[] }[] = [];
       for (const { pair, via } of entries(place.map)) {
         const key = keyOf(pair);
         if (key === undefined || (KNOWN_KEYS as readonly string[]).includes(key) || NOT_REPORTED.has(key)) continue;

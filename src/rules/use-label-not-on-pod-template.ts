@@ -1,8 +1,8 @@
 import { isMap, type Pair } from 'yaml';
-import { docRange } from '../manifests/document';
+import { docRange, type ManifestDoc } from '../manifests/document';
 import { removePair } from '../manifests/edits';
 import { keyState } from '../manifests/helm';
-import { aliasOn, findPair, getMap, getNode, getString, items, locate, type YAMLMap } from '../manifests/nodes';
+import { aliasOn, findPair, getMap, getNode, getString, items, locate, nodeRange, type YAMLMap } from '../manifests/nodes';
 import { podTemplate, type K8sObject, type PodTemplate } from '../manifests/objects';
 import type { TextEdit } from '../manifests/text';
 import { USE_LABEL } from '../manifests/workload-identity';
@@ -45,7 +45,8 @@ export const useLabelNotOnPodTemplate: Rule = defineRule({
     for (const w of where) {
       const found = locate(w.map, USE_LABEL);
       if (!found || !w.map) continue;
-      const edits: TextEdit[] = [...add, ...removePair(ctx.doc, w.map, found.pair as Pair, w.parent)];
+      // The label moves with the comment at the end of its line (`# opt in`), which the removal takes away.
+      const edits: TextEdit[] = [...withComment(add, trailingComment(ctx.doc, found.pair as Pair)), ...removePair(ctx.doc, w.map, found.pair as Pair, w.parent)];
       ctx.report({
         at: found.via ?? found.pair,
         message: `The azure.workload.identity/use label is on ${w.what}, where the webhook never looks; it must be in ${templateName}.`,
@@ -106,6 +107,24 @@ function checkTemplatedSelector(obj: K8sObject, ctx: RuleContext, templateName: 
     severity: 'warning',
     message: `${include} puts the azure.workload.identity/use label into spec.selector.matchLabels${when}, which cannot be changed once the ${obj.kind} exists: removing or changing the label later fails with "field is immutable" and means deleting and recreating the ${obj.kind}. The webhook reads it only from ${templateName}: give the selector a helper without it.`,
   });
+}
+
+/** The comment ending the pair's line (`# opt in`), when the pair is alone on its line up to it. */
+function trailingComment(doc: ManifestDoc, pair: Pair): string | undefined {
+  const r = nodeRange(pair.value) ?? nodeRange(pair.key);
+  if (!r) return undefined;
+  const end = doc.text.indexOf('\n', r[1]);
+  return /^[ \t]+(#[^\r\n]*?)\s*$/.exec(doc.text.slice(r[1], end === -1 ? undefined : end))?.[1];
+}
+
+/**
+ * `edits` (which add the label) with `comment` at the end of the added label's line, when
+ * the label is added as a block line; a flow map (`{…}`) cannot hold a comment inside.
+ */
+function withComment(edits: TextEdit[], comment: string | undefined): TextEdit[] {
+  if (!comment) return edits;
+  const line = new RegExp(`(${USE_LABEL.replace(/[./]/g, '\\$&')}: [^\n{}]*?)(\r?\n)`);
+  return edits.map((e) => (line.test(e.newText) ? { ...e, newText: e.newText.replace(line, (_m, pair: string, eol: string) => `${pair} ${comment}${eol}`) } : e));
 }
 
 /** The `key:` pair of `map`, for removing an emptied labels/annotations map with its key. */

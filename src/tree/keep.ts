@@ -4,7 +4,7 @@
 // memory, and the informer applies this to each object as it is parsed, so the full objects
 // never accumulate. Live YAML of any object is read from the API server, not from this cache.
 //
-// The reads it serves (src/checkpoints/evaluate.ts, context.ts, src/tree/workload-status.ts):
+// The reads it serves (src/checkpoints/evaluate.ts, src/cluster/workloads.ts, src/tree/workload-status.ts):
 //   workloads  labels; the selector; the pod template's labels and annotations, ServiceAccount and
 //              containers' name, env (values too: hard-coded AZURE_CLIENT_ID) and envFrom;
 //              paused/suspend for the actions; the status counts (readyReplicas: webhook up)

@@ -16,10 +16,11 @@
 
 import type { ClusterIdentity, KubeFailureKind, KubeObject, KubeResult, ResourceType } from '../cluster/types';
 import { qualifiedResource, Resources } from '../cluster/resources';
-import { ResourceCache, type ResourceCacheOptions, type StaleReason, type WatchSource } from '../cluster/informer';
+import { ResourceCache, type ResourceCacheOptions, type StaleReason } from '../cluster/informer';
+import type { WatchSource } from '../cluster/watch-source';
 import { treeKeeper } from './keep';
 import { TreeModel, TREE_TYPES } from './model';
-import { logBug } from '../util/terminal';
+import { bugMessage, silentLogger, type Logger } from '../util/log';
 
 /** What a message node offers. */
 export type TreeAction = 'retry' | 'sign-in' | 'open-kubeconfig-docs' | 'select-context' | 'pick-namespace';
@@ -65,6 +66,8 @@ export interface LiveClusterOptions {
   fallbackNamespace?: string;
   /** Only this namespace, from the start (the CLI's `-n`): no cluster-wide list, no namespaces. */
   namespace?: string;
+  /** Where a listener that threw is told of, the caches' too (the editor's output channel; the CLI's stderr under --verbose). Default: nowhere. */
+  log?: Logger;
 }
 
 export interface LiveChange {
@@ -88,6 +91,10 @@ export class LiveCluster {
   identity: ClusterIdentity | undefined;
 
   constructor(private readonly opts: LiveClusterOptions) {}
+
+  private get log(): Logger {
+    return this.opts.log ?? silentLogger;
+  }
 
   get state(): LiveState {
     return this.current;
@@ -160,13 +167,13 @@ export class LiveCluster {
     const caches = [this.main, this.namespaces, this.webhook];
     this.main = this.namespaces = this.webhook = undefined;
     this.treeModel = undefined;
-    await Promise.all(caches.map((c) => c?.stop()));
+    await Promise.all(caches.map((c) => c?.stop() ?? Promise.resolve()));
     this.source?.dispose?.();
     this.source = undefined;
   }
 
   private cache(types: readonly ResourceType[], extra: ResourceCacheOptions, onChange: (keys: Set<string>) => void): ResourceCache {
-    const c = new ResourceCache(this.source!, types, { ...this.opts.cache, ...extra });
+    const c = new ResourceCache(this.source!, types, { log: this.log, ...this.opts.cache, ...extra });
     c.onDidChange((b) => onChange(b.keys));
     c.onDidChangeState(() => this.evaluate());
     return c;
@@ -290,7 +297,7 @@ export class LiveCluster {
       try {
         l(e);
       } catch (err) {
-        logBug('a tree listener failed', err);
+        this.log.error(bugMessage('a tree listener failed', err));
       }
     }
   }

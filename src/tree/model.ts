@@ -11,7 +11,7 @@
 import type { KubeObject, Pod, ResourceType } from '../cluster/types';
 import { Resources } from '../cluster/resources';
 import { clientIdState, podInjection, useLabelState, type ClientIdState } from '../checkpoints/evaluate';
-import { toWorkload } from '../checkpoints/context';
+import { toWorkload } from '../cluster/workloads';
 import { CLIENT_ID, USE_LABEL, WEBHOOK_CONFIGURATION } from '../manifests/workload-identity';
 import { fingerprintOf, type WorkloadFingerprint } from './overlay';
 import { podsOf, workloadStatus, type StatusLevel, type TreeWorkloadKind, type WorkloadStatus } from './workload-status';
@@ -279,7 +279,7 @@ export class TreeModel {
         const ns = o.metadata.namespace ?? '';
         if (this.opts.scope && ns !== this.opts.scope) continue;
         let b = buckets.get(ns);
-        if (!b) buckets.set(ns, (b = new Map()));
+        if (!b) buckets.set(ns, (b = new Map<string, KubeObject[]>()));
         let list = b.get(plural);
         if (!list) b.set(plural, (list = []));
         list.push(o);

@@ -12,7 +12,7 @@
 
 import type { KubeObject, Pod } from '../cluster/types';
 import type { DiagnosisReport, WorkloadRef } from '../checkpoints/types';
-import { clean, plural, verdict, type Verdict } from '../render/report-common';
+import { clean, plural, verdict, type Verdict } from '../render/report/common';
 import type { StatusLevel } from './workload-status';
 
 /**

@@ -16,7 +16,7 @@
 import { flat } from '../util/flat';
 import type { WorkloadKind } from '../cluster/resources';
 import type { KubeObject, Pod } from '../cluster/types';
-import { podsOf as podsOfWorkload, toWorkload, type Workload } from '../checkpoints/context';
+import { podsOf as podsOfWorkload, toWorkload, type Workload } from '../cluster/workloads';
 import { clientIdState, credentialEnv, hardcodedClientIds, namespaceExcluded, podInjection, unlabelledPods, useLabelState } from '../checkpoints/evaluate';
 import type { CheckpointId } from '../checkpoints/types';
 import { CLIENT_ID, USE_LABEL } from '../manifests/workload-identity';

@@ -97,11 +97,6 @@ export function terminalJson(json: string): string {
   return json.endsWith('\n') ? `${text}\n` : text;
 }
 
-/** A bug caught where it must not stop the rest (a listener that threw): said on stderr, through the guard. */
-export function logBug(what: string, err: unknown): void {
-  console.error(terminalText(`wi-doctor: ${what}: ${(err as Error)?.stack ?? String(err)}`));
-}
-
 /**
  * Text for a plain-text surface that is not a terminal (an editor output channel, the
  * clipboard): secrets redacted, control characters shown, colour markers dropped.

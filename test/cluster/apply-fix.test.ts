@@ -16,7 +16,7 @@ import { connect, UnavailableCluster } from '../../src/cluster/connect';
 import { Resources } from '../../src/cluster/resources';
 import { err, ok, type ClusterApi, type KubeFailure, type KubeObject, type KubeResult, type WriteOptions } from '../../src/cluster/types';
 import { startFakeKube, type FakeKube } from '../fake-kube/server';
-import { toWorkload } from '../../src/checkpoints/context';
+import { toWorkload } from '../../src/cluster/workloads';
 import { annotateServiceAccountFix, restartRolloutFix } from '../../src/checkpoints/shared';
 
 const CLIENT_ID = 'azure.workload.identity/client-id';

@@ -136,8 +136,10 @@ describe('diagnose when the cluster misbehaves (CLI)', () => {
 
   it('the API server going away mid-diagnosis: exit 2 and no verdict about the workload', async () => {
     const { kube, kubeconfig } = await serve({ scenario: 'healthy' });
-    void kube.waitForRequest((q) => q.path === '/api/v1/namespaces/payments/pods').then(() => kube.stop());
+    // Awaited below: the server must really have gone away mid-diagnosis (and a wait that times out is a failure of this test, not a stray rejection).
+    const stopped = kube.waitForRequest((q) => q.path === '/api/v1/namespaces/payments/pods', 30_000).then(() => kube.stop());
     const { code, out } = await cli(['diagnose', '--no-azure', '-n', 'payments', 'deploy/api', '--kubeconfig', kubeconfig, '--format', 'json']);
+    await stopped;
     assert.equal(code, 2, out);
     const r = JSON.parse(out) as JsonReport & { notChecked: { id: string; reason: string }[] };
     assert.equal(r.firstFailure, null, out);
@@ -191,9 +193,10 @@ describe('diagnose when the cluster misbehaves (CLI)', () => {
   it('cancellation stops promptly and reports what it has, exit 2', async () => {
     const { kube, kubeconfig } = await serve({ scenario: 'healthy', latencyMs: 200 });
     const ac = new AbortController();
-    void kube.waitForRequest((q) => q.path === '/.well-known/openid-configuration').then(() => ac.abort());
+    const aborted = kube.waitForRequest((q) => q.path === '/.well-known/openid-configuration', 30_000).then(() => ac.abort());
     const t0 = Date.now();
     const { code, out } = await cli(['diagnose', '--no-azure', '-n', 'payments', 'deploy/api', '--kubeconfig', kubeconfig, '--format', 'json'], ac.signal);
+    await aborted; // the cancel came from the request it names, not from anything else
     assert.ok(Date.now() - t0 < 1500, `took ${Date.now() - t0} ms`);
     assert.equal(code, 2);
     const r = JSON.parse(out) as JsonReport & { cancelled: boolean };

@@ -34,6 +34,7 @@ import {
   TEST_PRINCIPAL,
 } from '../fake-azure/scenarios';
 import { ROLE } from '../fake-azure/state';
+import { waitUntil } from '../support/wait.mjs';
 
 const RG_API = '2022-10-01';
 const FIC_PATH = `${IDENTITY_ID}/federatedIdentityCredentials`;
@@ -77,15 +78,6 @@ async function listAll(client: ManagedServiceIdentityClient, name = IDENTITY_NAM
   const out = [];
   for await (const f of client.federatedIdentityCredentials.list(RESOURCE_GROUP, name)) out.push(f);
   return out;
-}
-
-/** Poll `cond` (no fixed sleeps) until it holds, or fail after `timeoutMs`. */
-async function until(cond: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 interface RestErrorLike {
@@ -167,7 +159,7 @@ describe('fake ARM through @azure/arm-msi 2.2.0', { concurrency: 1 }, () => {
     // Hold the first write in flight until the second has been refused: no timing luck needed.
     const release = cloud.arm.holdWrites();
     const first = write('first-sa');
-    await until(() => cloud.arm.writesInFlight === 1);
+    await waitUntil('one ARM write in flight', () => cloud.arm.writesInFlight === 1, { pollMs: 5, show: () => ({ writesInFlight: cloud.arm.writesInFlight }) });
     const second = await write('second-sa').then(
       () => assert.fail('the second write should have been refused'),
       (e: RestErrorLike) => e,

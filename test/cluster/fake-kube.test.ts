@@ -16,6 +16,7 @@ import { after, before, describe, it } from 'node:test';
 import { kubeRequest } from '../fake-kube/client';
 import { CLIENT_ID, DEFAULT_ISSUER, TENANT_ID } from '../fake-kube/scenarios';
 import { startFakeKube, type FakeKube, type FakeKubeOptions } from '../fake-kube/server';
+import { waitUntil } from '../support/wait.mjs';
 
 const KUBECTL = '/usr/bin/kubectl';
 const HAVE_KUBECTL = existsSync(KUBECTL);
@@ -67,36 +68,39 @@ class Cluster {
 /** A kubectl that keeps running (`-w`), with all its output kept for waitFor. */
 class Background {
   out = '';
-  private readonly waiters = new Set<() => void>();
+  private readonly listeners = new Set<() => void>();
   constructor(readonly child: ChildProcess) {
     const onData = (d: Buffer): void => {
       this.out += d.toString();
-      for (const w of [...this.waiters]) w();
+      for (const l of [...this.listeners]) l();
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
     child.once('exit', () => {
-      for (const w of [...this.waiters]) w();
+      for (const l of [...this.listeners]) l();
     });
   }
 
-  /** Resolve once the output so far matches; reject on timeout or exit. */
+  /** Resolve once the output so far matches; reject on timeout or exit (the shared waitUntil, woken by output and exit). */
   waitFor(re: RegExp, timeoutMs = 8000): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => done(new Error(`no output matching ${re} within ${timeoutMs} ms; got:\n${this.out}`)), timeoutMs);
-      const check = (): void => {
-        if (re.test(this.out)) done();
-        else if (this.child.exitCode !== null) done(new Error(`kubectl exited before printing ${re}; got:\n${this.out}`));
-      };
-      const done = (err?: Error): void => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        if (err) reject(err);
-        else resolve(this.out);
-      };
-      this.waiters.add(check);
-      check();
-    });
+    return waitUntil(
+      `kubectl output matching ${re}`,
+      () => {
+        if (re.test(this.out)) return this.out;
+        if (this.child.exitCode !== null) throw new Error(`kubectl exited before printing ${re}; got:\n${this.out}`);
+        return undefined;
+      },
+      {
+        timeoutMs,
+        pollMs: 0,
+        on: (wake) => {
+          const l = (): void => wake(undefined);
+          this.listeners.add(l);
+          return () => this.listeners.delete(l);
+        },
+        show: () => ({ output: this.out }),
+      },
+    );
   }
 
   stop(): void {

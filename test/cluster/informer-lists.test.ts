@@ -15,17 +15,23 @@ import { join } from 'node:path';
 import { after, afterEach, beforeEach, describe, it } from 'node:test';
 import * as https from 'node:https';
 import { sendRequest } from '../../src/cluster/client';
-import { KubeWatchSource, objectKey, ResourceCache, type ChangeBatch, type ResourceCacheOptions, type WatchSource } from '../../src/cluster/informer';
+import { objectKey, ResourceCache, type ChangeBatch, type ResourceCacheOptions } from '../../src/cluster/informer';
 import { loadKubeconfig } from '../../src/cluster/kubeconfig';
 import { Resources } from '../../src/cluster/resources';
-import { METADATA_LIST_ACCEPT, METADATA_WATCH_ACCEPT } from '../../src/cluster/watch-source';
+import { KubeWatchSource, METADATA_LIST_ACCEPT, METADATA_WATCH_ACCEPT, type WatchSource } from '../../src/cluster/watch-source';
 import type { KubeObject } from '../../src/cluster/types';
 import { startFakeKube, type FakeKube } from '../fake-kube/server';
+import { waitForEvent, waitUntil } from '../support/wait.mjs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'wi-doctor-metadata-only-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 const FAST: ResourceCacheOptions = { batchMs: 30, initialBackoffMs: 20, maxBackoffMs: 200, jitter: 0, minWatchMs: 0 };
+
+/** Resolves once the cache is synced (call before start()); fails at the deadline with its state. */
+function syncedOf(cache: ResourceCache): Promise<unknown> {
+  return waitUntil('the cache to sync', () => cache.state.state === 'synced', { pollMs: 0, on: (l) => cache.onDidChangeState(l), show: () => ({ state: cache.state }) });
+}
 
 describe('metadata only (PartialObjectMetadata)', { concurrency: 1 }, () => {
   let kube: FakeKube;
@@ -88,7 +94,7 @@ describe('metadata only (PartialObjectMetadata)', { concurrency: 1 }, () => {
 
   it('the informer lists and watches ServiceAccounts as metadata only, kept as ServiceAccounts; the others whole', async () => {
     cache = new ResourceCache(src, [Resources.serviceAccounts, Resources.deployments], { ...FAST, metadataOnly: (t) => t.plural === Resources.serviceAccounts.plural });
-    const synced = new Promise<void>((resolve) => cache!.onDidChangeState((s) => s.state === 'synced' && resolve()));
+    const synced = syncedOf(cache);
     cache.start();
     await synced;
     const saList = kube.requests.find((r) => r.path === '/api/v1/serviceaccounts' && r.query.watch === undefined)!;
@@ -107,14 +113,7 @@ describe('metadata only (PartialObjectMetadata)', { concurrency: 1 }, () => {
 
     // A change comes through the metadata-only watch, trimmed the same way.
     const key = objectKey(Resources.serviceAccounts, 'payments', 'extra-sa');
-    const changed = new Promise<ChangeBatch>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no change within 5 s')), 5000);
-      cache!.onDidChange((b) => {
-        if (b.changes.get(key) !== 'modified') return;
-        clearTimeout(timer);
-        resolve(b);
-      });
-    });
+    const changed = waitForEvent<ChangeBatch>('the ServiceAccount modified', (l) => cache!.onDidChange(l), (b) => b.changes.get(key) === 'modified');
     kube.store.patch('ServiceAccount', 'payments', 'extra-sa', { metadata: { annotations: { 'azure.workload.identity/client-id': '00000000-0000-0000-0000-000000000001' } } });
     await changed;
     const after = cache.get(Resources.serviceAccounts, 'payments', 'extra-sa')!;
@@ -126,7 +125,7 @@ describe('metadata only (PartialObjectMetadata)', { concurrency: 1 }, () => {
   it('keep runs once per listed object, as its page arrives', async () => {
     let calls = 0;
     cache = new ResourceCache(src, [Resources.pods], { ...FAST, pageSize: 2, keep: (_t, o) => (calls++, { ...o, kept: true }) as KubeObject });
-    const synced = new Promise<void>((resolve) => cache!.onDidChangeState((s) => s.state === 'synced' && resolve()));
+    const synced = syncedOf(cache);
     cache.start();
     await synced;
     const pods = kube.store.list('Pod').length;
@@ -151,7 +150,7 @@ describe('metadata only (PartialObjectMetadata)', { concurrency: 1 }, () => {
     };
     const podsLast: ResourceCacheOptions = { ...FAST, listLast: (t) => t.plural === Resources.pods.plural };
     cache = new ResourceCache(logged, [Resources.pods, Resources.deployments, Resources.serviceAccounts], podsLast);
-    const synced = new Promise<void>((resolve) => cache!.onDidChangeState((s) => s.state === 'synced' && resolve()));
+    const synced = syncedOf(cache);
     cache.start();
     await synced;
     const at = (e: string) => order.indexOf(e);
@@ -163,7 +162,8 @@ describe('metadata only (PartialObjectMetadata)', { concurrency: 1 }, () => {
     kube.setForbid([{ verb: 'list', resource: 'deployments' }]);
     order.length = 0;
     cache = new ResourceCache(logged, [Resources.pods, Resources.deployments], podsLast);
-    const podsListed = new Promise<void>((resolve) => cache!.onDidChangeState(() => cache!.hasSynced(Resources.pods) && resolve()));
+    const c = cache;
+    const podsListed = waitUntil('the pods listed', () => c.hasSynced(Resources.pods), { pollMs: 0, on: (l) => c.onDidChangeState(l), show: () => ({ state: c.state }) });
     cache.start();
     await podsListed;
     assert.equal(cache.kindState(Resources.deployments)?.state, 'stale');

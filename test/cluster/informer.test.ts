@@ -13,11 +13,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, afterEach, beforeEach, describe, it } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
-import { KubeWatchSource, objectKey, ResourceCache, watchStream, type CacheState, type ChangeBatch, type ResourceCacheOptions, type WatchEvent } from '../../src/cluster/informer';
+import { objectKey, ResourceCache, type CacheState, type ChangeBatch, type ResourceCacheOptions } from '../../src/cluster/informer';
+import { KubeWatchSource, watchStream, type WatchEvent } from '../../src/cluster/watch-source';
 import { loadKubeconfig } from '../../src/cluster/kubeconfig';
 import { Resources } from '../../src/cluster/resources';
 import type { ClusterIdentity, ResourceType } from '../../src/cluster/types';
 import { startFakeKube, type FakeKube, type RequestRecord } from '../fake-kube/server';
+import { waitForEvent, waitUntil } from '../support/wait.mjs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'wi-doctor-informer-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -34,37 +36,14 @@ function source(kube: FakeKube, name: string): KubeWatchSource {
   return new KubeWatchSource(r.value.kc, r.value.identity, { timeoutMs: 5000, watchTimeoutSeconds: 60 });
 }
 
-/** Resolves with the first notification matching `pred`; rejects after `ms`. */
+/** Resolves with the first notification matching `pred`; rejects after `ms`. Call it before the change. */
 function nextBatch(cache: ResourceCache, pred: (b: ChangeBatch) => boolean, ms = 5000): Promise<ChangeBatch> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`no matching change notification within ${ms} ms`));
-    }, ms);
-    const off = cache.onDidChange((b) => {
-      if (!pred(b)) return;
-      clearTimeout(timer);
-      off();
-      resolve(b);
-    });
-  });
+  return waitForEvent('a matching change notification', (l) => cache.onDidChange(l), pred, { timeoutMs: ms });
 }
 
 /** Resolves once the cache's state matches `pred` (at once if it already does). */
 function stateWhere(cache: ResourceCache, pred: (s: CacheState) => boolean, ms = 5000): Promise<CacheState> {
-  if (pred(cache.state)) return Promise.resolve(cache.state);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`state still ${JSON.stringify(cache.state)} after ${ms} ms`));
-    }, ms);
-    const off = cache.onDidChangeState((s) => {
-      if (!pred(s)) return;
-      clearTimeout(timer);
-      off();
-      resolve(s);
-    });
-  });
+  return waitUntil('a matching cache state', () => pred(cache.state) && cache.state, { timeoutMs: ms, pollMs: 0, on: (l) => cache.onDidChangeState(l), show: () => ({ state: cache.state }) });
 }
 
 const isList = (path: string) => (r: RequestRecord) => r.method === 'GET' && r.path === path && r.query.watch === undefined;
@@ -323,7 +302,8 @@ describe('no leftovers', () => {
       `
 import { startFakeKube } from ${JSON.stringify(join(here, '..', 'fake-kube', 'server'))};
 import { loadKubeconfig } from ${JSON.stringify(join(here, '..', '..', 'src', 'cluster', 'kubeconfig'))};
-import { KubeWatchSource, ResourceCache } from ${JSON.stringify(join(here, '..', '..', 'src', 'cluster', 'informer'))};
+import { ResourceCache } from ${JSON.stringify(join(here, '..', '..', 'src', 'cluster', 'informer'))};
+import { KubeWatchSource } from ${JSON.stringify(join(here, '..', '..', 'src', 'cluster', 'watch-source'))};
 import { Resources } from ${JSON.stringify(join(here, '..', '..', 'src', 'cluster', 'resources'))};
 (async () => {
   const kube = await startFakeKube({ scenario: 'healthy', bookmarkIntervalMs: 20 });
@@ -341,8 +321,8 @@ import { Resources } from ${JSON.stringify(join(here, '..', '..', 'src', 'cluste
     );
     const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: resolve(here, '..', '..'), stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c));
-    child.stderr.on('data', (c: Buffer) => (out += c));
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (out += c));
     const code = await new Promise<number | null>((resolveExit) => {
       const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
       child.on('exit', (c) => {

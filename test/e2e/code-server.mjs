@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { waitUntil } from '../support/wait.mjs';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CODE_SERVER_VERSION = '4.100.3';
@@ -103,12 +104,8 @@ async function cleanupAll() {
   await withTimeout(Promise.allSettled([...cleanups].map((c) => c.async())), 8000);
 }
 
-function delay(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Resolves with the promise's value, or with `fallback` after ms; the timer never outlives it. */
-function withTimeout(promise, ms, fallback = undefined) {
+/** Resolves with the promise's value, or with `fallback` after ms; the timer never outlives it (bounds a cleanup, never a test's wait). */
+export function withTimeout(promise, ms, fallback = undefined) {
   let timer;
   return Promise.race([
     promise,
@@ -298,25 +295,41 @@ async function spawnAndWait({ port, tmpRoot, userDataDir, extensionsDir, configP
   });
 
   const baseUrl = `http://${HOST}:${port}`;
-  const deadline = Date.now() + startTimeoutMs;
   let exitCode;
   exited.then((c) => (exitCode = c));
-  for (;;) {
-    if (exitCode !== undefined) {
-      unregister();
-      const out = logLines.slice(-30).join('\n');
-      const err = new Error(`code-server exited (${exitCode}) before it answered on ${baseUrl}:\n${out}`);
-      err.portInUse = /EADDRINUSE/.test(out);
-      killGroup('SIGKILL');
-      throw err;
-    }
-    const status = await httpStatus(`${baseUrl}/healthz`, 2000);
-    if (status >= 200 && status < 500) break;
-    if (Date.now() > deadline) {
+  const exitedEarly = new Error('code-server exited');
+  try {
+    // Asked every 100 ms (each ask waits up to 2 s for its answer) until it answers or exits.
+    await waitUntil(
+      `code-server to answer on ${baseUrl}/healthz`,
+      async () => {
+        if (exitCode !== undefined) throw exitedEarly;
+        const status = await httpStatus(`${baseUrl}/healthz`, 2000);
+        return status >= 200 && status < 500;
+      },
+      {
+        timeoutMs: startTimeoutMs,
+        pollMs: 100,
+        // An exit is told at once, not at the next ask.
+        on: (wake) => {
+          let live = true;
+          exited.then(() => live && wake());
+          return () => (live = false);
+        },
+        show: () => ({ log: logLines.slice(-30) }),
+      },
+    );
+  } catch (e) {
+    if (e !== exitedEarly) {
       await stop();
-      throw new Error(`code-server did not answer on ${baseUrl}/healthz within ${startTimeoutMs} ms:\n${logLines.slice(-30).join('\n')}`);
+      throw e;
     }
-    await delay(100);
+    unregister();
+    const out = logLines.slice(-30).join('\n');
+    const err = new Error(`code-server exited (${exitCode}) before it answered on ${baseUrl}:\n${out}`);
+    err.portInUse = /EADDRINUSE/.test(out);
+    killGroup('SIGKILL');
+    throw err;
   }
 
   const remoteUri = (absPath) => `vscode-remote://${HOST}:${port}${uriPath(absPath)}`;
@@ -403,152 +416,4 @@ export async function launchBrowser(options = {}) {
   });
   browser.once('disconnected', unregister);
   return browser;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Integration suite inside the extension host (the @vscode/test-electron contract: a module
-// exporting run(): Promise<void>), started through the web workbench's `payload` parameter.
-
-/**
- * The suite's own output in a log message: everything from the first TEST_LINE_TAG on, tag
- * removed (a tagged message may go on over several lines, e.g. an assertion diff). [] if untagged.
- */
-function taggedLines(text) {
-  const i = text.indexOf(TEST_LINE_TAG);
-  if (i < 0) return [];
-  const lines = text
-    .slice(i)
-    .split(/\r?\n/)
-    .map((l) => (l.startsWith(TEST_LINE_TAG) ? l.slice(TEST_LINE_TAG.length) : l));
-  while (lines.length > 1 && lines[lines.length - 1].trim() === '') lines.pop();
-  return lines;
-}
-
-// Known noise of an offline code-server: never shown in a failure summary.
-const NOISE = /open-vsx\.org|vsda|status of 404|ERR_NAME_NOT_RESOLVED|ENOTFOUND/;
-
-function formatLogArgs(args) {
-  const list = Array.isArray(args) ? args : [args];
-  return list
-    .map((a) => {
-      if (typeof a === 'string') return a;
-      try {
-        return JSON.stringify(a);
-      } catch {
-        return String(a);
-      }
-    })
-    .join(' ');
-}
-
-/**
- * Runs an extension's integration suite in a real VS Code and resolves with its exit code
- * (0 = passed). Prints the suite's `[wi-test] ` lines without the tag; everything else only with
- * WI_E2E_VERBOSE=1 (the last errors VS Code logged are shown when the run fails). Rejects on
- * timeout, on a browser crash and when code-server dies; always stops the browser and server.
- *
- * @param {object} opts
- * @param {string} opts.extensionDevelopmentPath folder with the extension's package.json
- * @param {string} opts.extensionTestsPath compiled JS module exporting run()
- * @param {string} opts.workspace folder to open
- * @param {number} [opts.timeoutMs] default 5 minutes
- * @param {Record<string, unknown>} [opts.userSettings]
- * @param {(line: string) => void} [opts.print] where test lines go (default stdout)
- * @returns {Promise<number>}
- */
-export async function runExtensionTests(opts) {
-  const {
-    extensionDevelopmentPath,
-    extensionTestsPath,
-    workspace,
-    timeoutMs = 5 * 60_000,
-    userSettings,
-    print = (line) => process.stdout.write(`${line}\n`),
-  } = opts;
-  for (const [name, p] of Object.entries({ extensionDevelopmentPath, extensionTestsPath, workspace })) {
-    if (!p) throw new Error(`runExtensionTests: ${name} is required`);
-    if (!fs.existsSync(p)) throw new Error(`runExtensionTests: ${name} does not exist: ${p}`);
-  }
-  const started = Date.now();
-  // The last warnings and errors from VS Code (first line each), shown when the run fails.
-  const recent = [];
-  const other = (type, text) => {
-    if (verbose()) process.stderr.write(`[vscode] ${type}: ${text}\n`);
-    if ((type === 'error' || type === 'warn' || type === 'pageerror') && !NOISE.test(text)) {
-      recent.push(`${type}: ${text.split(/\r?\n/)[0]}`);
-      if (recent.length > 10) recent.shift();
-    }
-  };
-  const showRecent = () => {
-    if (!verbose() && recent.length) {
-      process.stderr.write(`[e2e] last VS Code errors (WI_E2E_VERBOSE=1 shows the whole log):\n${recent.map((l) => `  ${l}`).join('\n')}\n`);
-    }
-  };
-
-  let server;
-  let browser;
-  let timer;
-  try {
-    server = await startCodeServer({ workspace, userSettings });
-    browser = await launchBrowser();
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-
-    let finish;
-    let fail;
-    const result = new Promise((resolve, reject) => {
-      finish = resolve;
-      fail = reject;
-    });
-    // Late failures (the browser disconnecting during cleanup) must not become unhandled.
-    result.catch(() => {});
-    await page.exposeFunction('codeAutomationLog', (type, args) => {
-      const text = formatLogArgs(args);
-      const tagged = taggedLines(text);
-      if (tagged.length) for (const l of tagged) print(l);
-      else other(type, text);
-    });
-    await page.exposeFunction('codeAutomationExit', (code) => {
-      const n = Number(code);
-      finish(Number.isInteger(n) ? n : 1); // anything but a clean integer is a failure
-    });
-    // The workbench log arrives through codeAutomationLog; the page console repeats it and adds
-    // the browser's own messages (failed resource loads): only worth seeing when verbose.
-    page.on('console', (msg) => {
-      if (verbose()) process.stderr.write(`[browser] ${msg.type()}: ${msg.text()}\n`);
-    });
-    page.on('pageerror', (err) => other('pageerror', err.message));
-    page.on('crash', () => fail(new Error('the browser page crashed')));
-    browser.once('disconnected', () => fail(new Error('the browser disconnected')));
-    server.exited.then((code) => fail(new Error(`code-server exited (${code}) during the tests`)));
-
-    const url = server.url(workspace, [
-      ['extensionDevelopmentPath', server.remoteUri(extensionDevelopmentPath)],
-      ['extensionTestsPath', server.remoteUri(extensionTestsPath)],
-      ['skipWelcome', 'true'],
-      ['skipReleaseNotes', 'true'],
-    ]);
-    if (verbose()) process.stderr.write(`[e2e] ${url}\n`);
-    const remaining = timeoutMs - (Date.now() - started);
-    timer = setTimeout(
-      () =>
-        fail(
-          new Error(
-            `extension tests did not finish within ${timeoutMs} ms (set WI_E2E_TIMEOUT_MS to change; WI_E2E_VERBOSE=1 shows VS Code's log)`,
-          ),
-        ),
-      Math.max(remaining, 1),
-    );
-    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: Math.max(remaining, 1) });
-    const code = await result;
-    if (code !== 0) showRecent();
-    return code;
-  } catch (err) {
-    if (interruptedBy) throw new Error(`interrupted by ${interruptedBy}`);
-    showRecent();
-    throw err;
-  } finally {
-    clearTimeout(timer);
-    if (browser) await withTimeout(browser.close().catch(() => {}), 10_000);
-    if (server) await server.stop();
-  }
 }

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { waitUntil } from '../support/wait.mjs';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -45,9 +46,10 @@ export async function startFakeServer({ script, args, what, isReady, env = {}, s
     (stopping ??= (async () => {
       if (exitCode === undefined) {
         killGroup('SIGTERM');
-        let timer;
-        const gone = await Promise.race([exited.then(() => true), new Promise((resolve) => (timer = setTimeout(() => resolve(false), stopGraceMs)))]);
-        clearTimeout(timer);
+        const gone = await waitUntil('the fake server to exit', () => exitCode !== undefined, { timeoutMs: stopGraceMs, pollMs: 0, on: (wake) => (child.on('exit', wake), () => child.off('exit', wake)) }).then(
+          () => true,
+          () => false,
+        );
         if (!gone) {
           killGroup('SIGKILL');
           await exited;
@@ -57,26 +59,32 @@ export async function startFakeServer({ script, args, what, isReady, env = {}, s
     })());
 
   try {
-    const info = await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${what} did not start within ${startTimeoutMs / 1000} s:\n${stderr}`)), startTimeoutMs);
-      exited.then((code) => {
-        clearTimeout(timer);
-        reject(new Error(`${what} exited (${code}) before ready:\n${stderr}`));
-      });
-      readline.createInterface({ input: child.stdout }).on('line', (line) => {
-        if (!line.startsWith('{')) return;
-        let parsed;
-        try {
-          parsed = JSON.parse(line);
-        } catch {
-          return; // not the JSON line
-        }
-        if (isReady(parsed)) {
-          clearTimeout(timer);
-          resolve(parsed);
-        }
-      });
+    // Ready once it prints the JSON line isReady takes; an exit before that fails at once.
+    let info;
+    const lines = readline.createInterface({ input: child.stdout });
+    lines.on('line', (line) => {
+      if (info !== undefined || !line.startsWith('{')) return;
+      try {
+        const parsed = JSON.parse(line);
+        if (isReady(parsed)) info = parsed;
+      } catch {
+        /* not the JSON line */
+      }
     });
+    await waitUntil(
+      `${what} to start`,
+      () => {
+        if (info !== undefined) return true;
+        if (exitCode !== undefined) throw new Error(`${what} exited (${exitCode}) before ready:\n${stderr}`);
+        return false;
+      },
+      {
+        timeoutMs: startTimeoutMs,
+        pollMs: 0,
+        on: [(wake) => (lines.on('line', wake), () => lines.off('line', wake)), (wake) => (child.on('exit', wake), () => child.off('exit', wake))],
+        show: () => ({ stderr }),
+      },
+    );
     return { info, pid: child.pid, exited, stop };
   } catch (e) {
     await stop();

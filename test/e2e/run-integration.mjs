@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runExtensionTests } from './code-server.mjs';
+import { runExtensionTests } from './extension-tests.mjs';
 
 const USAGE = 'usage: node test/e2e/run-integration.mjs <extensionDevelopmentPath> <extensionTestsPath> <workspace>';
 

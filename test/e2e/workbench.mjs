@@ -3,6 +3,7 @@
 // (test/e2e/ui-smoke.mjs): run a palette command, open a file, read and expand the sidebar's tree,
 // wait for toasts and hovers to go. Every wait is on a DOM state, never a sleep.
 import path from 'node:path';
+import { waitUntil } from '../support/wait.mjs';
 
 /** Runs a command palette entry by its title. */
 export async function palette(page, title) {
@@ -44,10 +45,8 @@ export async function scrollToTop(page, container) {
   const box = await container.boundingBox();
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   const atTop = () => container.evaluate((el) => el.querySelector('.lines-content')?.style.top === '0px');
-  for (const deadline = Date.now() + 30_000; !(await atTop()); ) {
-    if (Date.now() > deadline) throw new Error('the editor did not scroll to its first line');
-    await page.mouse.wheel(0, -1000);
-  }
+  // Each check that finds it not yet at the top wheels once more.
+  await waitUntil('the editor to scroll to its first line', async () => (await atTop()) || (await page.mouse.wheel(0, -1000), false), { timeoutMs: 30_000, pollMs: 1 });
 }
 
 

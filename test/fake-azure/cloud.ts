@@ -67,7 +67,7 @@ export interface FakeCloud {
   /** A credential whose tokens are signed by the fake Entra but expired an hour ago (ARM/Graph answer 401). */
   expiredCredential(opts?: { tenantId?: string }): TokenCredential;
   /** A bearer token minted directly (no HTTP), for requests made by hand. `resource`: 'arm', 'graph' or a URL. */
-  accessToken(opts?: { resource?: 'arm' | 'graph' | string; tenantId?: string; expired?: boolean; oid?: string }): string;
+  accessToken(opts?: { resource?: string; tenantId?: string; expired?: boolean; oid?: string }): string;
   /** A TokenRequest at the fake cluster: a service-account token exactly like the one the kubelet projects. */
   serviceAccountToken(opts?: { namespace?: string; serviceAccount?: string; audience?: string; expirationSeconds?: number }): Promise<string>;
   /** serviceAccountToken() written to `path` (for WorkloadIdentityCredential's tokenFilePath); returns the path. */

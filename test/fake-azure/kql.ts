@@ -410,7 +410,7 @@ export function str(v: unknown): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'string') return v;
   if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
+  return String(v as number | boolean | bigint | symbol);
 }
 
 function lookup(row: Json, root: string, segs: string[]): unknown {
@@ -560,6 +560,8 @@ function columnsOf(e: Expr, out: { name: string; pos: number }[] = []): { name: 
       columnsOf(e.l, out);
       e.list.forEach((a) => columnsOf(a, out));
       break;
+    case 'lit':
+      break; // a literal reads no column
   }
   return out;
 }

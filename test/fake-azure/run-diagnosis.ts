@@ -26,4 +26,10 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => (process.exitCode = code));
+main().then(
+  (code) => (process.exitCode = code),
+  (e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  },
+);

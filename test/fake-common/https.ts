@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server, type ServerOptions as TlsServerOptions } from 'node:https';
 import type { Socket } from 'node:net';
 import type { FakeKubeCerts } from '../fake-kube/certs';
+import { waitUntil } from '../support/wait.mjs';
 
 /** The fields every fake's faults have; each server adds how it matches and answers them. */
 export interface HttpFault {
@@ -53,7 +54,7 @@ export abstract class FakeHttpsServer<R, F extends HttpFault, C extends HttpCtx<
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly waiters = new Set<() => boolean>();
+  private readonly waiters = new Set<() => void>();
   private readonly faultHits = new WeakMap<F, number>();
   /** Ends of streaming answers (watches, followed logs), all ended when the server closes. */
   protected readonly streams = new Set<() => void>();
@@ -138,20 +139,15 @@ export abstract class FakeHttpsServer<R, F extends HttpFault, C extends HttpCtx<
 
   /** Resolve with the first request (past or future) matching `pred`; reject after `timeoutMs`. */
   waitForRequest(pred: (r: R) => boolean, timeoutMs = 5000): Promise<R> {
-    return new Promise((resolve, reject) => {
-      const check = (): boolean => {
-        const hit = this.requests.find(pred);
-        if (!hit) return false;
-        this.waiters.delete(check);
-        clearTimeout(timer);
-        resolve(hit);
-        return true;
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(check);
-        reject(new Error(`${this.fakeName}: no matching request within ${timeoutMs} ms`));
-      }, timeoutMs);
-      if (!check()) this.waiters.add(check);
+    return waitUntil(`${this.fakeName}: a request matching ${String(pred)}`, () => this.requests.find(pred), {
+      timeoutMs,
+      pollMs: 0,
+      on: (wake) => {
+        const w = (): void => wake(undefined);
+        this.waiters.add(w);
+        return () => this.waiters.delete(w);
+      },
+      show: () => ({ requests: this.requests.slice(-10) }),
     });
   }
 

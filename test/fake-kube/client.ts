@@ -3,6 +3,7 @@
 
 import { request, type RequestOptions } from 'node:https';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { waitUntil } from '../support/wait.mjs';
 
 export interface Endpoint {
   url: string;
@@ -107,19 +108,15 @@ export function kubeStream(ep: Endpoint, path: string, o: RequestOpts = {}): Pro
         ended,
         close: () => req.destroy(),
         waitFor: (pred, timeoutMs = 5000) =>
-          new Promise((ok, fail) => {
-            const check = (): boolean => {
-              if (!pred(text)) return false;
-              waiters.delete(check);
-              clearTimeout(timer);
-              ok(text);
-              return true;
-            };
-            const timer = setTimeout(() => {
-              waiters.delete(check);
-              fail(new Error(`stream: nothing matching within ${timeoutMs} ms (got ${JSON.stringify(text.slice(-500))})`));
-            }, timeoutMs);
-            if (!check()) waiters.add(check);
+          waitUntil(`stream ${path}: text matching ${String(pred)}`, () => pred(text) && text, {
+            timeoutMs,
+            pollMs: 0,
+            on: (wake) => {
+              const w = (): void => wake(undefined);
+              waiters.add(w);
+              return () => waiters.delete(w);
+            },
+            show: () => ({ got: text.slice(-500) }),
           }),
       });
     });

@@ -98,7 +98,7 @@ const k = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.c
 // ---- Field selectors -------------------------------------------------------------------
 
 type Getter = (o: KubeObject) => string | undefined;
-const str = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(v));
+const str = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : typeof v === 'object' ? JSON.stringify(v) : String(v as string | number | boolean));
 
 const COMMON: Record<string, Getter> = {
   'metadata.name': (o) => o.metadata.name,

@@ -152,6 +152,8 @@ export interface FakeKube {
   stop(): Promise<void>;
   /** Drop every connection and listen again on the same port with the same data. */
   restart(): Promise<void>;
+  /** TLS connections that have carried a request since the server started (a client reusing its connections opens few). */
+  readonly connectionCount: number;
 }
 
 export const DEFAULT_TOKEN = 'wi-doctor-test-token';
@@ -192,7 +194,7 @@ function listItem(o: KubeObject): Json {
 
 function selectorString(sel: Json | undefined): string {
   return Object.entries(sel?.matchLabels ?? {})
-    .map(([k, v]) => `${k}=${v}`)
+    .map(([k, v]) => `${k}=${String(v)}`)
     .join(',');
 }
 
@@ -206,6 +208,8 @@ class FakeKubeServer extends FakeHttpsServer<RequestRecord, Fault, Ctx> implemen
   private forbid: Forbid[];
   private readonly tokens: string[];
   private readonly controllers: Controllers | undefined;
+  private readonly seenSockets = new WeakSet<object>();
+  private connections = 0;
 
   constructor(
     certs: FakeKubeCerts,
@@ -253,6 +257,10 @@ class FakeKubeServer extends FakeHttpsServer<RequestRecord, Fault, Ctx> implemen
     this.forbid = forbid;
   }
 
+  get connectionCount(): number {
+    return this.connections;
+  }
+
   kubeconfig(o: KubeconfigOptions = {}): string {
     return kubeconfigYaml({ url: this.url, caPem: this.caPem, token: this.token, clientCertPem: this.certs.clientCertPem, clientKeyPem: this.certs.clientKeyPem }, o);
   }
@@ -265,6 +273,10 @@ class FakeKubeServer extends FakeHttpsServer<RequestRecord, Fault, Ctx> implemen
   // ---- Request pipeline --------------------------------------------------------------------------
 
   protected begin(req: IncomingMessage, res: ServerResponse, url: URL): Ctx {
+    if (!this.seenSockets.has(req.socket)) {
+      this.seenSockets.add(req.socket);
+      this.connections++;
+    }
     const record: RequestRecord = {
       method: req.method ?? 'GET',
       path: url.pathname,

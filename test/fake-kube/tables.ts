@@ -50,7 +50,7 @@ const containerCols: Column[] = [
   { name: 'Images', type: 'string', priority: 1, cell: (o) => containersOf(o).map((c) => c.image).join(',') },
 ];
 function selectorString(sel: Json | undefined): string {
-  const parts = Object.entries(sel?.matchLabels ?? sel ?? {}).map(([k, v]) => `${k}=${v}`);
+  const parts = Object.entries(sel?.matchLabels ?? sel ?? {}).map(([k, v]) => `${k}=${String(v)}`);
   return parts.length ? parts.join(',') : '<none>';
 }
 

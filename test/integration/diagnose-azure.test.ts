@@ -13,47 +13,19 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { CheckpointResult, DiagnosisReport } from '../../src/checkpoints/types';
+import type { DiagnosisReport } from '../../src/checkpoints/types';
 import type { WorkloadIdentityDoctorApi } from '../../src/extension';
 import { DEMO_AZURE_LABEL, demoEnvironmentText } from '../../src/azure/demo-environment';
 import { startFakeCloud, type FakeCloud } from '../fake-azure/cloud';
 import { AZURE_EXPECTATIONS } from '../fake-azure/expectations';
 import { IDENTITY_ID, IDENTITY_NAME } from '../fake-azure/world';
-import { closeAll, codeOf, EXTENSION_ID, open, treeNodeAt, waitFor, wiDiagnostics, workspaceUri } from './helpers';
+import { closeAll, codeOf, diagnosticSpan, EXTENSION_ID, linted, open, treeNodeAt, waitUntil, wiDiagnostics, workspaceUri } from './helpers';
+import { credentialLines, credentialNames, describeReport, result, statusOf, writes } from './reports';
 
 const TARGET = { namespace: 'payments', kind: 'Deployment', name: 'api' };
 const CLIENT_ID_KEY = 'azure.workload.identity/client-id';
 const CLUSTER_SIDE = ['cluster-connection', 'cluster-oidc-issuer', 'webhook', 'pod-label', 'service-account', 'sdk-environment', 'projected-token'];
 const AZURE_SIDE = ['managed-identity', 'federated-credential', 'role-assignments', 'token-exchange'];
-
-function result(report: DiagnosisReport | undefined, id: string): CheckpointResult | undefined {
-  return report?.checkpoints.find((c) => c.id === id);
-}
-
-function statusOf(report: DiagnosisReport | undefined, id: string): string | undefined {
-  return result(report, id)?.status;
-}
-
-function describeReport(report: DiagnosisReport | undefined): string {
-  return report ? report.checkpoints.map((c) => `${c.id}=${c.status}: ${c.summary}`).join('\n') : 'no report';
-}
-
-/** The names of the federated credentials the fake ARM holds for an identity. */
-function credentialNames(cloud: FakeCloud, identityId: string): string[] {
-  const identity = cloud.state.resource(identityId);
-  assert.ok(identity, `the fake Azure has ${identityId}`);
-  return cloud.state.ficsOf(identity).map((f) => f.name);
-}
-
-/** The federated credentials of an identity, one line each with every value that matters. */
-function credentialLines(cloud: FakeCloud, identityId: string): string[] {
-  return cloud.state.ficsOf(cloud.state.resource(identityId)!).map((f) => `${f.name} ${f.issuer} ${f.subject} ${f.audiences.join(',')}`);
-}
-
-/** The writes the fake Azure received. */
-function writes(cloud: FakeCloud): string[] {
-  return cloud.requests().filter((r) => r.method === 'PUT' || r.method === 'PATCH' || r.method === 'DELETE').map((r) => `${r.method} ${r.path}`);
-}
 
 export function registerDiagnoseAzureTests(): void {
   describe('diagnose workload identity: the Azure side', function () {
@@ -65,7 +37,7 @@ export function registerDiagnoseAzureTests(): void {
 
     async function setting(key: string, value: unknown): Promise<void> {
       await config().update(key, value, vscode.ConfigurationTarget.Global);
-      await waitFor(`the setting ${key}`, () => config().get(key) === value || (value === undefined && config().inspect(key)?.globalValue === undefined));
+      await waitUntil(`the setting ${key}`, () => config().get(key) === value || (value === undefined && config().inspect(key)?.globalValue === undefined));
     }
 
     /** The scenario's cluster as the kubeconfig; with `signedIn`, its Azure through the test seam. */
@@ -131,7 +103,7 @@ export function registerDiagnoseAzureTests(): void {
     it('"ask" asks in a modal before the token exchange: declined, it is skipped; accepted, it runs; "never" asks nothing', async () => {
       await useScenario('azure-healthy');
       const asked: { message: string; action: string }[] = [];
-      let answer: string | undefined;
+      let answer: string | undefined = undefined;
       api.setPrompts({ confirm: async (message, _detail, action) => (asked.push({ message, action }), answer) });
 
       const declined = await api.diagnose(TARGET);
@@ -166,7 +138,7 @@ export function registerDiagnoseAzureTests(): void {
       assert.ok(plan.before, 'the plan carries the credential as the diagnosis saw it');
       const before = credentialLines(c, plan.identity.id);
 
-      let answer: string | undefined;
+      let answer: string | undefined = undefined;
       const confirmations: { message: string; detail: string; action: string }[] = [];
       api.setPrompts({ confirm: async (message, detail, action) => (confirmations.push({ message, detail, action }), answer) });
       const declined = await vscode.commands.executeCommand<DiagnosisReport | undefined>('wiDoctor.applyFix', { ...TARGET, checkpoint: 'federated-credential', fix: 'update-federated-credential' });
@@ -326,10 +298,10 @@ export function registerDiagnoseAzureTests(): void {
       // From the sidebar, with Azure signed in silently: the same picker.
       unannotate();
       await vscode.commands.executeCommand('workbench.view.extension.wiDoctor');
-      await waitFor('the view to be visible', () => api.tree.view.visible);
+      await waitUntil('the view to be visible', () => api.tree.view.visible);
       await api.tree.reconnect();
       await api.tree.whenSettled();
-      const node = await waitFor('payments/api in the sidebar, its ServiceAccount unannotated', () => {
+      const node = await waitUntil('payments/api in the sidebar, its ServiceAccount unannotated', () => {
         const n = treeNodeAt(api.tree, 'payments', 'Deployments', 'api');
         return n?.description === 'SA has no client-id' && n;
       });
@@ -345,7 +317,9 @@ export function registerDiagnoseAzureTests(): void {
       await useScenario('azure-healthy');
       const uri = workspaceUri('azure', 'pick.yaml');
       const editor = await open(uri);
-      const diag = await waitFor('the missing-client-id diagnostic', () => wiDiagnostics(uri).find((d) => codeOf(d) === 'missing-client-id'));
+      await linted(api, editor.document);
+      const diag = wiDiagnostics(uri).find((d) => codeOf(d) === 'missing-client-id');
+      assert.ok(diag, `the missing-client-id diagnostic, among: ${wiDiagnostics(uri).map(diagnosticSpan).join(', ')}`);
       const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diag.range, vscode.CodeActionKind.QuickFix.value);
       const pick = actions.find((a) => a.title === 'Pick a managed identity from Azure…');
       assert.ok(pick?.command, `offered among: ${actions.map((a) => a.title).join(', ')}`);
@@ -365,17 +339,17 @@ export function registerDiagnoseAzureTests(): void {
       assert.equal(items[0]!.detail, `client ID ${written}`);
       const text = editor.document.getText();
       assert.ok(text.includes(`  name: orders-sa # used by orders\n  namespace: shop\n  annotations:\n    azure.workload.identity/client-id: "${written}"\n---\n`), text);
-      await waitFor('the missing-client-id diagnostic to go', () => !wiDiagnostics(uri).some((d) => codeOf(d) === 'missing-client-id'));
+      await linted(api, editor.document);
+      assert.ok(!wiDiagnostics(uri).some((d) => codeOf(d) === 'missing-client-id'), `the missing-client-id diagnostic is gone: ${wiDiagnostics(uri).map(diagnosticSpan).join(', ')}`);
     });
 
     it('"Pick a managed identity from Azure" is offered on a client-id-format finding of the client ID (not the tenant ID) and replaces the value in place', async () => {
       await useScenario('azure-healthy');
       const uri = workspaceUri('azure', 'pick-format.yaml');
       const editor = await open(uri);
-      const found = await waitFor('two client-id-format diagnostics', () => {
-        const ds = wiDiagnostics(uri).filter((d) => codeOf(d) === 'client-id-format');
-        return ds.length === 2 && ds;
-      });
+      await linted(api, editor.document);
+      const found = wiDiagnostics(uri).filter((d) => codeOf(d) === 'client-id-format');
+      assert.equal(found.length, 2, `two client-id-format diagnostics: ${wiDiagnostics(uri).map(diagnosticSpan).join(', ')}`);
       const lines = editor.document.getText().split('\n');
       const clientLine = lines.findIndex((l) => l.includes('azure.workload.identity/client-id:'));
       const offered = async (d: vscode.Diagnostic) => {
@@ -392,7 +366,8 @@ export function registerDiagnoseAzureTests(): void {
       const written = await vscode.commands.executeCommand<string | undefined>(pick.command.command, ...(pick.command.arguments ?? []));
       assert.ok(written);
       assert.equal(editor.document.lineAt(clientLine).text, `    azure.workload.identity/client-id: "${written}" # wrong`);
-      await waitFor('one client-id-format diagnostic left (the tenant ID)', () => wiDiagnostics(uri).filter((d) => codeOf(d) === 'client-id-format').length === 1);
+      await linted(api, editor.document);
+      assert.deepEqual(wiDiagnostics(uri).filter((d) => codeOf(d) === 'client-id-format').map((d) => d.range.start.line), [onTenant.range.start.line], 'one client-id-format diagnostic left: the tenant ID\'s');
     });
 
     it('"Pick a managed identity from Azure" without a sign-in offers one and edits nothing when it is declined', async () => {

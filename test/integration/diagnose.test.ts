@@ -16,19 +16,12 @@ import type { DiagnosisReport } from '../../src/checkpoints/types';
 import type { WorkloadIdentityDoctorApi } from '../../src/extension';
 import { EXPECTATIONS } from '../fake-kube/expectations';
 import { startFakeKube, type FakeKube } from '../fake-kube/server';
-import { closeAll, EXTENSION_ID, nextReport, open, waitFor, workspaceUri } from './helpers';
+import { closeAll, EXTENSION_ID, nextReport, open, waitUntil, workspaceUri } from './helpers';
+import { describeReport, statusOf } from './reports';
 
 const TARGET = { namespace: 'payments', kind: 'Deployment', name: 'api' };
 const USE_LABEL = 'azure.workload.identity/use';
 const PICK_WORKLOAD = 'Pick a workload from the cluster…';
-
-function statusOf(report: DiagnosisReport | undefined, id: string): string | undefined {
-  return report?.checkpoints.find((c) => c.id === id)?.status;
-}
-
-function describeReport(report: DiagnosisReport | undefined): string {
-  return report ? report.checkpoints.map((c) => `${c.id}=${c.status}: ${c.summary}`).join('\n') : 'no report';
-}
 
 /** The PATCH requests the fake server saw (the only way a fix writes), as dry run or apply. */
 function patches(fake: FakeKube): ('dry-run' | 'apply')[] {
@@ -57,7 +50,7 @@ export function registerDiagnoseTests(): void {
 
     async function useKubeconfig(file: string): Promise<void> {
       await config().update('kubeconfig', file, vscode.ConfigurationTarget.Global);
-      await waitFor('the kubeconfig setting', () => config().get('kubeconfig') === file);
+      await waitUntil('the kubeconfig setting', () => config().get('kubeconfig') === file);
     }
 
     before(async () => {
@@ -85,7 +78,7 @@ export function registerDiagnoseTests(): void {
       assert.equal(report.cancelled, false);
       assert.equal(statusOf(report, 'cluster-connection'), 'pass');
       assert.equal(await fired, report);
-      const tab = await waitFor('the report view', () =>
+      const tab = await waitUntil('the report view', () =>
         vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Workload Identity: payments/api'),
       );
       assert.ok(tab);
@@ -104,7 +97,7 @@ export function registerDiagnoseTests(): void {
       for (const pod of kube.store.list('Pod', 'payments').filter((p) => p.metadata.name.startsWith('api-'))) kube.store.setLog('payments', pod.metadata.name, 'api', line);
       const report = await vscode.commands.executeCommand<DiagnosisReport>('wiDoctor.diagnose', TARGET);
       assert.equal(statusOf(report, 'pod-logs'), 'fail', describeReport(report));
-      const shown = await waitFor('the report view', () => api.shownReport(TARGET));
+      const shown = await waitUntil('the report view', () => api.shownReport(TARGET));
       assert.ok(!shown.html.includes(secret), 'the report view shows the secret');
       assert.ok(!shown.html.includes('\u001b') && !/<img|href="javascript/.test(shown.html), 'the report view holds an escape sequence, an image or a link from the log');
       assert.ok(shown.html.includes('\\x1b]0;pwned'), 'the escape sequence is shown, not acted on');
@@ -174,16 +167,17 @@ export function registerDiagnoseTests(): void {
       const fix = first.checkpoints.find((c) => c.id === 'pod-label')?.remediation.find((r) => r.fix?.id === 'add-pod-template-label')?.fix;
       assert.ok(fix, 'pod-label offers the add-pod-template-label fix');
 
-      const confirmations: { message: string; detail: string }[] = [];
+      // What the server had seen when the modal showed, asserted below (an assertion in the prompt would fail the prompt, not the test).
+      const confirmations: { message: string; detail: string; patchesBefore: string[] }[] = [];
       api.setPrompts({
         confirm: async (message, detail, action) => {
-          confirmations.push({ message, detail });
-          assert.equal(patches(f).length, 0, 'nothing is written before the confirmation');
+          confirmations.push({ message, detail, patchesBefore: patches(f) });
           return action;
         },
       });
       const after = await vscode.commands.executeCommand<DiagnosisReport>('wiDoctor.applyFix', { ...TARGET, checkpoint: 'pod-label', fix: 'add-pod-template-label' });
       assert.equal(confirmations.length, 1);
+      assert.deepEqual(confirmations[0]!.patchesBefore, [], 'nothing is written before the confirmation');
       assert.match(confirmations[0]!.detail, /spec\.template\.metadata\.labels/);
       assert.ok(confirmations[0]!.detail.includes(fix.command), 'the detail shows the equivalent kubectl command');
       assert.equal(statusOf(after, 'pod-label'), 'pass', describeReport(after));
@@ -280,7 +274,7 @@ export function registerDiagnoseTests(): void {
       assert.equal(report.notFound?.what, 'workload', describeReport(report));
       assert.equal(report.firstFailure, undefined);
       assert.match(await warned, /Deployment payments\/api-canary does not exist in context "fake-aks"/);
-      await waitFor('the namespace picker', () => pickedFrom.length > 0);
+      await waitUntil('the namespace picker', () => pickedFrom.length > 0);
       assert.equal(pickedFrom[0], 'payments', pickedFrom.join(', '));
     });
 
@@ -352,7 +346,7 @@ export function registerDiagnoseTests(): void {
         await config().update('diagnose.timeoutSeconds', 60, vscode.ConfigurationTarget.Global);
         const ac = new AbortController();
         const pending = api.diagnose(TARGET, { signal: ac.signal });
-        await waitFor('the first request to reach the server', () => sockets.length > 0);
+        await waitUntil('the first request to reach the server', () => sockets.length > 0);
         const started = Date.now();
         ac.abort();
         const report = await pending;

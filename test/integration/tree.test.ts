@@ -15,7 +15,7 @@ import type { DiagnosisReport } from '../../src/checkpoints/types';
 import type { WorkloadIdentityDoctorApi } from '../../src/extension';
 import type { TreeNode } from '../../src/tree/nodes';
 import { startFakeKube, type FakeKube } from '../fake-kube/server';
-import { closeAll, EXTENSION_ID, waitFor } from './helpers';
+import { closeAll, EXTENSION_ID, waitUntil } from './helpers';
 
 const DIAGNOSED = (checkpoint: string) => new RegExp(`^✗ ${checkpoint} · diagnosed \\d\\d:\\d\\d$`);
 
@@ -46,7 +46,7 @@ export function registerTreeTests(): void {
       fake = await startFakeKube({ scenario });
       const file = fake.writeKubeconfig(join(tmp, `${scenario}-tree.kubeconfig`));
       await config().update('kubeconfig', file, vscode.ConfigurationTarget.Global);
-      await waitFor('the kubeconfig setting', () => config().get('kubeconfig') === file);
+      await waitUntil('the kubeconfig setting', () => config().get('kubeconfig') === file);
       await api.tree.reconnect();
       await api.tree.whenSettled();
       return fake;
@@ -71,11 +71,11 @@ export function registerTreeTests(): void {
     it('opens from the activity bar and fills with every workload and its state', async () => {
       await useScenario('demo');
       await vscode.commands.executeCommand('workbench.view.extension.wiDoctor');
-      await waitFor('the view to be visible', () => api.tree.view.visible);
+      await waitUntil('the view to be visible', () => api.tree.view.visible);
       const root = children()[0];
       assert.equal(root?.type, 'context');
       assert.equal(root?.label, 'fake-aks');
-      const billing = await waitFor('namespace billing', () => find('billing', root));
+      const billing = await waitUntil('namespace billing', () => find('billing', root));
       assert.equal(billing.description, '1 workload · 1 WI · 1 error');
       const invoicer = at('billing', 'Deployments', 'invoicer');
       assert.equal(invoicer?.description, 'SA has no client-id');
@@ -97,10 +97,10 @@ export function registerTreeTests(): void {
       const kube = await useScenario('demo');
       assert.equal(at('checkout', 'Deployments', 'cart')?.description, 'label on the Deployment, not the template');
       kube.store.patch('Deployment', 'checkout', 'cart', { spec: { template: { metadata: { labels: { [USE_LABEL]: 'true' } } } } });
-      await waitFor('the new state of checkout/cart', () => {
-        const d = at('checkout', 'Deployments', 'cart')?.description;
-        return d !== 'label on the Deployment, not the template' && d;
-      }, 10_000);
+      // The labelled template rolls out new pods, which the webhook injects: the state that follows, not any other.
+      const cart = () => at('checkout', 'Deployments', 'cart');
+      const shown = await waitUntil('checkout/cart to show "injected"', () => (cart()?.description === 'injected' ? cart() : undefined), { timeoutMs: 10_000, show: () => cart()?.description });
+      assert.equal(shown.type === 'workload' && shown.level, 'ok');
     });
 
     it('runs the diagnosis from a node and opens its report', async () => {
@@ -110,7 +110,7 @@ export function registerTreeTests(): void {
       assert.ok(report, 'the tree action returns the report');
       assert.deepEqual(report.workload, { namespace: 'billing', kind: 'Deployment', name: 'invoicer' });
       assert.equal(report.firstFailure, 'service-account');
-      await waitFor('the report view', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Workload Identity: billing/invoicer'));
+      await waitUntil('the report view', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Workload Identity: billing/invoicer'));
     });
 
     it('applies a fix only after confirmation: dry run, then the patch; the tree updates', async () => {
@@ -129,7 +129,8 @@ export function registerTreeTests(): void {
       assert.deepEqual(kube.requests.filter((r) => r.method === 'PATCH').map((r) => (r.query.dryRun === 'All' ? 'dry-run' : 'apply')), ['dry-run', 'apply']);
       const d = kube.store.get('Deployment', 'checkout', 'cart') as unknown as { spec: { template: { metadata: { labels: Record<string, string> } } } };
       assert.equal(d.spec.template.metadata.labels[USE_LABEL], 'true');
-      await waitFor('the tree to show the labelled template', () => node()?.description !== 'label on the Deployment, not the template' && node()?.description, 10_000);
+      const shownAfter = await waitUntil('the tree to show the labelled template, its pods injected', () => (node()?.description === 'injected' ? node() : undefined), { timeoutMs: 10_000, show: () => node()?.description });
+      assert.equal(shownAfter.type === 'workload' && shownAfter.level, 'ok');
     });
 
     it('a fix from the tree is guarded by the resourceVersion the view showed: changed while the modal was open, nothing is written', async () => {
@@ -159,7 +160,7 @@ export function registerTreeTests(): void {
       assert.equal(await vscode.commands.executeCommand('wiDoctor.tree.annotateServiceAccount', at('billing', 'Deployments', 'invoicer')), true);
       const sa = kube.store.get('ServiceAccount', 'billing', 'invoicer-sa');
       assert.equal(sa?.metadata.annotations?.['azure.workload.identity/client-id'], clientId);
-      await waitFor('the ServiceAccount node to show the client ID', () => at('billing', 'ServiceAccounts', 'invoicer-sa')?.description?.startsWith(clientId));
+      await waitUntil('the ServiceAccount node to show the client ID', () => at('billing', 'ServiceAccounts', 'invoicer-sa')?.description?.startsWith(clientId));
     });
 
     it('after a diagnosis, the item shows its verdict and time, with the same icon as the report, until the cluster changes the workload', async () => {
@@ -172,7 +173,7 @@ export function registerTreeTests(): void {
       assert.match(tooltipOf(node()), /covers the cluster side only/);
       const report = await vscode.commands.executeCommand<DiagnosisReport>('wiDoctor.tree.diagnose', node());
       assert.equal(report.firstFailure, 'service-account');
-      const shown = await waitFor('the verdict on the item', () => {
+      const shown = await waitUntil('the verdict on the item', () => {
         const n = node();
         return n.type === 'workload' && DIAGNOSED('service-account').test(String(n.description)) && n;
       });
@@ -184,7 +185,7 @@ export function registerTreeTests(): void {
       assert.match(tooltipOf(shown), /not Azure, the token or the logs/);
       // The cluster changes the workload (as the watch sees it): the tree's own state again.
       kube.store.patch('Deployment', 'billing', 'invoicer', { metadata: { annotations: { 'example.com/touched': 'yes' } } });
-      await waitFor('the tree\'s own state again', () => node().description === 'SA has no client-id', 10_000);
+      await waitUntil('the tree\'s own state again', () => node().description === 'SA has no client-id', { timeoutMs: 10_000, show: () => node().description });
       assert.doesNotMatch(tooltipOf(node()), /First broken link/);
     });
 
@@ -199,7 +200,7 @@ export function registerTreeTests(): void {
       assert.equal(kube.store.get('ServiceAccount', 'billing', 'invoicer-sa')?.metadata.annotations?.['azure.workload.identity/client-id'], clientId);
       // The pods predate the annotation: the re-check's first broken link is sdk-environment.
       assert.equal(after.firstFailure, 'sdk-environment', after.checkpoints.map((c) => `${c.id}=${c.status}`).join(' '));
-      await waitFor('the watch to show the annotated ServiceAccount', () => at('billing', 'ServiceAccounts', 'invoicer-sa')?.description?.startsWith(clientId));
+      await waitUntil('the watch to show the annotated ServiceAccount', () => at('billing', 'ServiceAccounts', 'invoicer-sa')?.description?.startsWith(clientId));
       assert.match(String(at('billing', 'Deployments', 'invoicer')?.description), DIAGNOSED('sdk-environment'));
     });
 
@@ -257,13 +258,16 @@ export function registerTreeTests(): void {
     it('turns a broken kubeconfig and an unreachable cluster into one node each', async () => {
       const kube = await useScenario('demo');
       await config().update('kubeconfig', join(tmp, 'missing.kubeconfig'), vscode.ConfigurationTarget.Global);
-      await waitFor('the empty view for a missing kubeconfig', () => api.tree.getChildren().length === 0);
+      await waitUntil('the empty view for a missing kubeconfig', () => api.tree.getChildren().length === 0);
+      // Not just between two states: settled, it stays empty (the welcome view explains it).
+      await api.tree.whenSettled();
+      assert.deepEqual(api.tree.getChildren(), []);
       await config().update('kubeconfig', kube.writeKubeconfig(join(tmp, 'down.kubeconfig')), vscode.ConfigurationTarget.Global);
       await kube.stop();
       fake = undefined;
       await api.tree.whenSettled();
-      const root = await waitFor('the context node', () => children()[0]);
-      const nodes = await waitFor('one failure node', () => {
+      const root = await waitUntil('the context node', () => children()[0]);
+      const nodes = await waitUntil('one failure node', () => {
         const c = children(root);
         return c.length === 1 && c[0]!.type === 'message' && c[0]!.level === 'error' ? c : undefined;
       });

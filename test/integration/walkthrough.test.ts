@@ -15,7 +15,7 @@ import type { DiagnosisReport } from '../../src/checkpoints/types';
 import type { WorkloadIdentityDoctorApi } from '../../src/extension';
 import type { WalkthroughStep } from '../../src/editor/walkthrough';
 import { startFakeKube, type FakeKube } from '../fake-kube/server';
-import { closeAll, EXTENSION_ID, waitFor, workspaceUri } from './helpers';
+import { closeAll, EXTENSION_ID, linted, waitUntil, workspaceUri } from './helpers';
 
 const TARGET = { namespace: 'payments', kind: 'Deployment', name: 'api' };
 
@@ -32,15 +32,12 @@ export function registerWalkthroughTests(): void {
     let api: WorkloadIdentityDoctorApi;
     let fake: FakeKube | undefined;
     let tmp: string;
-    /** Every URI linted since the suite started (a lint can come before the test subscribes). */
-    const linted = new Set<string>();
-    let lintSub: vscode.Disposable | undefined;
     const config = () => vscode.workspace.getConfiguration('wiDoctor');
     const completed = (step: WalkthroughStep) => api.walkthrough.completedSteps().includes(step);
 
     async function setting(key: string, value: unknown): Promise<void> {
       await config().update(key, value, vscode.ConfigurationTarget.Global);
-      await waitFor(`the setting ${key}`, () => config().get(key) === value || (value === undefined && config().inspect(key)?.globalValue === undefined));
+      await waitUntil(`the setting ${key}`, () => config().get(key) === value || (value === undefined && config().inspect(key)?.globalValue === undefined));
     }
 
     async function useScenario(scenario: string): Promise<FakeKube> {
@@ -49,21 +46,9 @@ export function registerWalkthroughTests(): void {
       return fake;
     }
 
-    /** Resolves when `step` completes; fails after a deadline. */
-    function stepCompleted(step: WalkthroughStep, timeoutMs = 15_000): Promise<void> {
-      if (completed(step)) return Promise.resolve();
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          sub.dispose();
-          reject(new Error(`timed out after ${timeoutMs} ms waiting for the walkthrough step ${step}; completed: ${api.walkthrough.completedSteps().join(', ') || 'none'}`));
-        }, timeoutMs);
-        const sub = api.walkthrough.onDidCompleteStep((s) => {
-          if (s !== step) return;
-          clearTimeout(timer);
-          sub.dispose();
-          resolve();
-        });
-      });
+    /** Resolves when `step` has completed (now, or on its event); fails after a deadline. */
+    async function stepCompleted(step: WalkthroughStep): Promise<void> {
+      await waitUntil(`the walkthrough step ${step}`, () => completed(step), { on: api.walkthrough.onDidCompleteStep, pollMs: 0, show: () => ({ completed: api.walkthrough.completedSteps() }) });
     }
 
     before(async () => {
@@ -71,7 +56,6 @@ export function registerWalkthroughTests(): void {
       assert.ok(ext, `extension ${EXTENSION_ID} is not installed in the host`);
       api = await ext.activate();
       await api.whenIndexed();
-      lintSub = api.onDidLint((u) => linted.add(u.toString()));
       tmp = mkdtempSync(join(tmpdir(), 'wi-walkthrough-'));
     });
     beforeEach(() => api.walkthrough.reset());
@@ -84,7 +68,6 @@ export function registerWalkthroughTests(): void {
       await closeAll();
     });
     after(() => {
-      lintSub?.dispose();
       rmSync(tmp, { recursive: true, force: true });
     });
 
@@ -112,13 +95,13 @@ export function registerWalkthroughTests(): void {
       for (const content of ['name: not a manifest\nitems: [1, 2]\n', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: fast\n']) {
         const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content });
         await vscode.window.showTextDocument(doc);
-        await waitFor(`the lint of ${content.split('\n')[0]}`, () => linted.has(doc.uri.toString()));
+        await linted(api, doc);
         assert.equal(completed('openManifest'), false, content);
         await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor'); // unsaved: no save prompt
       }
       // A manifest with a Deployment loaded but shown in no editor (as after its editor closed): not yet.
       const manifest = await vscode.workspace.openTextDocument(workspaceUri('diagnose', 'api.yaml'));
-      await waitFor('the lint of diagnose/api.yaml', () => linted.has(manifest.uri.toString()));
+      await linted(api, manifest);
       assert.equal(completed('openManifest'), false, 'linted but not shown');
       const done = stepCompleted('openManifest');
       await vscode.window.showTextDocument(manifest);
@@ -131,10 +114,8 @@ export function registerWalkthroughTests(): void {
       const editor = await vscode.commands.executeCommand<vscode.TextEditor>('wiDoctor.openExampleManifest');
       assert.equal(editor.document.isUntitled, true, 'nothing is written to disk');
       await done;
-      const diagnostics = await waitFor('the example to be linted', () => {
-        const d = vscode.languages.getDiagnostics(editor.document.uri).filter((x) => x.source === 'wi-doctor');
-        return d.length ? d : undefined;
-      });
+      await linted(api, editor.document);
+      const diagnostics = vscode.languages.getDiagnostics(editor.document.uri).filter((x) => x.source === 'wi-doctor');
       assert.deepEqual(diagnostics.map((d) => (typeof d.code === 'object' ? d.code.value : d.code)), ['use-label-not-on-pod-template']);
     });
 

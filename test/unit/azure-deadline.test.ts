@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import { createEmptyPipeline, createHttpHeaders, createPipelineRequest, RestError, type HttpClient, type PipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
 import { deadlineRetryPolicy, retryAfterMs, RetryPastDeadlineError } from '../../src/azure/deadline';
 import { toAzureFailure } from '../../src/azure/failures';
+import { waitUntil } from '../support/wait.mjs';
 
 type Answer = { status: number; headers?: Record<string, string>; body?: string } | 'hang' | 'reset';
 
@@ -86,9 +87,21 @@ describe('deadlineRetryPolicy', () => {
     assert.ok(Date.now() - t0 < 110, `took ${Date.now() - t0} ms`);
   });
 
-  it('connection resets are retried with backoff within the deadline, then thrown', async () => {
+  it('connection resets are retried with backoff within the deadline, then thrown', async (t) => {
+    // On a mock clock, 1 ms at a time: a loaded machine's late timers cannot change the count.
+    t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
     const client = scripted(['reset']);
-    const e = await send(client, { timeoutMs: 100, retryDelayInMs: 30, maxRetries: 10 }).then(() => undefined, (x: unknown) => x);
+    let e: unknown;
+    let settled = false;
+    void send(client, { timeoutMs: 100, retryDelayInMs: 30, maxRetries: 10 }).then(
+      () => (settled = true),
+      (x: unknown) => ((e = x), (settled = true)),
+    );
+    for (let ms = 0; !settled && ms <= 200; ms++) {
+      await new Promise((r) => setImmediate(r)); // the policy's awaits run
+      t.mock.timers.tick(1);
+    }
+    assert.ok(settled, 'the request ended within 200 ms of mock time');
     assert.equal((e as RestError).code, 'ECONNRESET');
     // Waits 30 (ends at ~30) and 60 (~90), not 120: three attempts.
     assert.equal(client.attempts.length, 3);
@@ -115,7 +128,7 @@ describe('deadlineRetryPolicy', () => {
     const client = scripted([{ status: 429, headers: { 'Retry-After': '5' } }, { status: 200 }]);
     const p = send(client, { timeoutMs: 60_000, signal: ac.signal });
     // The first answer is in: the policy is now waiting the 5 s Azure asked for.
-    for (const until = Date.now() + 1000; !client.attempts.length && Date.now() < until; ) await new Promise((resolve) => setImmediate(resolve));
+    await waitUntil('the first answer', () => client.attempts.length > 0, { timeoutMs: 1000, pollMs: 1 });
     assert.equal(client.attempts.length, 1);
     ac.abort();
     const t0 = Date.now();

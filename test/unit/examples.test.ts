@@ -22,7 +22,7 @@ import { lintFile, RuleSet } from '../../src/lint/engine';
 import { fixAll } from '../../src/lint/fix-all';
 import { parseManifestFile } from '../../src/manifests/document';
 import { WorkspaceIndex } from '../../src/manifests/workspace-index';
-import { isFixable } from '../../src/render/json';
+import { isFixable } from '../../src/render/lint/json';
 import { ALL_RULES } from '../../src/rules';
 import type { Finding } from '../../src/rules/types';
 

@@ -16,6 +16,7 @@ import { HELP, run, type CliIO } from '../../src/cli/run';
 import { readAtMost, readTextFile, READ_FLAGS } from '../../src/cli/read-input';
 import { writeFixed } from '../../src/cli/write-fix';
 import { MAX_LINT_FILE_BYTES } from '../../src/lint/limits';
+import { waitUntil } from '../support/wait.mjs';
 
 const SA = `apiVersion: v1
 kind: ServiceAccount
@@ -77,16 +78,23 @@ async function cli(cwd: string, args: string[], ms = 10_000): Promise<Result> {
   let stdout = '';
   let stderr = '';
   const io: CliIO = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd, env: {} };
-  let timer: NodeJS.Timeout | undefined;
-  const hung = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`wi-doctor ${args.join(' ')} did not finish in ${ms} ms`)), ms);
+  let settled: { code: number } | { error: unknown } | undefined;
+  const running = run(args, io).then(
+    (code) => (settled = { code }),
+    (error: unknown) => (settled = { error }),
+  );
+  const done = await waitUntil(`wi-doctor ${args.join(' ')} to finish`, () => settled, {
+    timeoutMs: ms,
+    pollMs: 0,
+    on: (wake) => {
+      let live = true;
+      void running.then(() => live && wake(undefined));
+      return () => (live = false);
+    },
+    show: () => ({ stdout, stderr }),
   });
-  try {
-    const code = await Promise.race([run(args, io), hung]);
-    return { code, stdout, stderr };
-  } finally {
-    clearTimeout(timer);
-  }
+  if ('error' in done) throw done.error;
+  return { code: done.code, stdout, stderr };
 }
 
 function assertInputError(r: Result, pattern: RegExp): void {

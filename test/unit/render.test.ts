@@ -10,10 +10,10 @@ import { describe, it } from 'node:test';
 import Ajv2020 from 'ajv/dist/2020';
 import type { Finding, Rule, Severity } from '../../src/rules/types';
 import type { Range } from '../../src/manifests/text';
-import { renderJson, type LintReport, type ReportFile } from '../../src/render/json';
-import { countSeverities, renderRulesText, renderText } from '../../src/render/text';
+import { renderJson, type LintReport, type ReportFile } from '../../src/render/lint/json';
+import { countSeverities, renderRulesText, renderText } from '../../src/render/lint/text';
 import { terminalText } from '../../src/util/terminal';
-import { pascalCase, renderSarif, sarifLevel, toUri } from '../../src/render/sarif';
+import { pascalCase, renderSarif, sarifLevel, toUri } from '../../src/render/lint/sarif';
 
 const SCHEMA_PATH = join(__dirname, '..', 'fixtures', 'sarif-2.1.0.schema.json');
 

@@ -7,10 +7,10 @@ import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 import { Resources } from '../../src/cluster/resources';
 import type { CheckpointResult, DiagnosisReport } from '../../src/checkpoints/types';
-import { renderReportHtml } from '../../src/render/report-html';
-import { renderReportMarkdown } from '../../src/render/report-markdown';
-import { renderReportText } from '../../src/render/report-text';
-import { verdict } from '../../src/render/report-common';
+import { renderReportHtml } from '../../src/render/report/html';
+import { renderReportMarkdown } from '../../src/render/report/markdown';
+import { renderReportText } from '../../src/render/report/text';
+import { verdict } from '../../src/render/report/common';
 import { redact } from '../../src/util/redact';
 
 // Built at run time so that no token-shaped literal sits in the repository.

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { UnavailableCluster } from '../../src/cluster/connect';
 import { diagnose, rerun, dependentsOf, notChecked } from '../../src/checkpoints/runner';
 import { exitCode } from '../../src/cli/diagnose';
-import { faultNote, verdict } from '../../src/render/report-common';
+import { faultNote, verdict } from '../../src/render/report/common';
 import type { Checkpoint, CheckpointId, CheckpointOutcome } from '../../src/checkpoints/types';
 import type { DiagnoseContext } from '../../src/checkpoints/context';
 import { err, type ClusterApi } from '../../src/cluster/types';

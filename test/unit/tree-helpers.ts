@@ -5,7 +5,8 @@
 // tree with a deadline (never a sleep).
 
 import assert from 'node:assert/strict';
-import type { ResourceCacheOptions, ListSnapshot, WatchEvent, WatchSource } from '../../src/cluster/informer';
+import type { ResourceCacheOptions } from '../../src/cluster/informer';
+import type { ListSnapshot, WatchEvent, WatchSource } from '../../src/cluster/watch-source';
 import { cancelledFailure, httpFailure } from '../../src/cluster/failures';
 import { qualifiedResource } from '../../src/cluster/resources';
 import { err, ok, type ClusterIdentity, type KubeFailure, type KubeObject, type KubeResult, type ResourceType } from '../../src/cluster/types';
@@ -16,6 +17,7 @@ import type { DiagnosisOverlays } from '../../src/tree/overlay';
 import type { StatusLevel, TreeWorkloadKind } from '../../src/tree/workload-status';
 import { getScenario, loadScenario } from '../fake-kube/scenarios';
 import { Store, type StoreEvent } from '../fake-kube/store';
+import { waitUntil, type Probed } from '../support/wait.mjs';
 
 // ---- The fake cluster's objects, no server ----------------------------------------------------
 
@@ -187,41 +189,13 @@ export function namespacesShown(nodes: readonly TreeNode[]): string[] {
 }
 
 /**
- * Resolves with `probe()`'s first truthy value, tried now, on every change of the tree and every
- * 25 ms; rejects after `ms` with `what` and the last value seen.
+ * Resolves with `probe()`'s first value (not undefined, null or false), checked now, on every
+ * change of the tree and every 20 ms; fails after `ms` naming `what`, the last value and the
+ * cluster's state. The shared waitUntil (test/support/wait.mjs), woken by the tree.
  */
-export function until<T>(live: LiveCluster, probe: () => T | undefined | null | false, what: string, ms = 5000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    let last: unknown;
-    const finish = (): void => {
-      settled = true;
-      off();
-      clearInterval(poll);
-      clearTimeout(timer);
-    };
-    const check = (): void => {
-      if (settled) return;
-      try {
-        const v = probe();
-        last = v;
-        if (v) {
-          finish();
-          resolve(v);
-        }
-      } catch (e) {
-        finish();
-        reject(e as Error);
-      }
-    };
-    const off = live.onDidChange(check);
-    const poll = setInterval(check, 25);
-    const timer = setTimeout(() => {
-      finish();
-      reject(new Error(`${what}: not within ${ms} ms (state ${JSON.stringify(live.state)}, last ${JSON.stringify(last)})`));
-    }, ms);
-    check();
-  });
+export function until<T>(live: LiveCluster, probe: () => Probed<T>, what: string, ms = 5000): Promise<T> {
+  let last: unknown;
+  return waitUntil(what, () => (last = probe()), { timeoutMs: ms, on: (listener) => live.onDidChange(() => listener(undefined)), show: () => ({ last, state: live.state }) });
 }
 
 // ---- What the demo cluster should show ---------------------------------------------------------

@@ -20,9 +20,8 @@ import * as vscode from 'vscode';
 import { DEMO_AZURE_LABEL, DEMO_ENVIRONMENT_SETTING, demoAccountLabel, demoEndpoints, demoEnvironmentPath, readDemoEnvironment, type DemoEnvironmentResult } from '../../azure/demo-environment';
 import { loadAzure } from '../../azure/load';
 import { azureProvider } from '../../azure/provider';
-import { CLOUDS, type AzureApi, type AzureCloudName, type AzureEndpoints } from '../../azure/types';
-import type { AzureProvider } from '../../checkpoints/context';
-import type { DiagnosePrompts } from '../diagnose/prompts';
+import { CLOUDS, type AzureApi, type AzureCloudName, type AzureEndpoints, type AzureProvider } from '../../azure/types';
+import type { DiagnosePrompts } from '../prompts';
 import { notify } from '../safe-output';
 import { authProviderFor, providerMismatch, sessionScopes, SOVEREIGN_SETTING, tokenExpiry, validateTenant } from './sessions';
 

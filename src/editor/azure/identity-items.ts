@@ -1,6 +1,6 @@
 // The quick-pick rows of managed identities, one shape wherever an identity is picked: "Pick a
 // managed identity from Azure" in a manifest, and the client-ID fix of a diagnosis or of the
-// sidebar (src/editor/diagnose/fix-flow.ts).
+// sidebar (src/editor/diagnose/cluster-fix.ts).
 
 import type * as vscode from 'vscode';
 import type { ManagedIdentity } from '../../azure/types';

@@ -10,7 +10,7 @@ import type { AzureApi } from '../../azure/types';
 import { parseManifestFile } from '../../manifests/document';
 import { objectsOfFile } from '../../manifests/objects';
 import { DIAGNOSTIC_SOURCE, toRange, toWorkspaceEdit } from '../convert';
-import type { DiagnosePrompts, PromptSeam } from '../diagnose/prompts';
+import type { DiagnosePrompts, PromptSeam } from '../prompts';
 import type { EditorLinter } from '../linting';
 import { isYamlDocument, type WorkspaceManifests } from '../workspace-manifests';
 import { reportSignInFailure, type AzureAccess } from './azure-access';

@@ -3,16 +3,16 @@
 // then the write through the AzureApi the diagnosis used — with its preconditions: the credential
 // is read again just before and must still be what the diagnosis saw, and the PUT carries
 // If-None-Match: * (a create) or If-Match: * (a correction), so Azure refuses it rather than
-// replace a credential someone else wrote meanwhile (src/checkpoints/apply-azure-fix.ts) — and a
-// re-check. Nothing is written unless the user confirms; a refusal or a credential changed by
-// someone else becomes a notice in the report view and an error message, showing what is there.
+// replace a credential someone else wrote meanwhile (src/checkpoints/apply-azure-fix.ts). The one
+// fix flow (fix-flow.ts) runs it and re-checks. Nothing is written unless the user confirms; a
+// refusal or a credential changed by someone else becomes a notice in the report view and an
+// error message, showing what is there.
 
-import * as vscode from 'vscode';
 import { applyAzureFix } from '../../checkpoints/apply-azure-fix';
-import type { Diagnosis } from '../../checkpoints/runner';
 import type { AzureFixPlan } from '../../checkpoints/types';
-import type { DiagnosisEntry, FixHost, FixOutcome } from './entry';
-import { progressHooks } from './fix-flow';
+import type { DiagnosisEntry } from './entry';
+import type { FixWrite, ReportFix, WriteResult } from './fix-flow';
+import type { DiagnosePrompts } from '../prompts';
 
 export const CREATE_ACTION = 'Create';
 export const UPDATE_ACTION = 'Update';
@@ -27,46 +27,30 @@ export function azureFixConfirmation(plan: AzureFixPlan): { message: string; det
   return { message: `${plan.title}?`, detail, action };
 }
 
-export async function applyAzureFixFlow(host: FixHost, entry: DiagnosisEntry, plan: AzureFixPlan): FixOutcome {
-  const prompts = host.prompts;
-  const api = entry.azure.api;
+/**
+ * A report's Azure fix for the one fix flow (fix-flow.ts), written through the Azure API the
+ * diagnosis holds; undefined (said in an error message) when the diagnosis has no Azure sign-in.
+ */
+export async function azureFix(prompts: DiagnosePrompts, entry: DiagnosisEntry, plan: AzureFixPlan): Promise<ReportFix | undefined> {
+  const api = await entry.diagnosis.context.azureIfAvailable();
   if (!api) {
     void prompts.error(`Workload Identity Doctor: the diagnosis of ${entry.target.namespace}/${entry.target.name} has no Azure sign-in to apply "${plan.title}" with; run it again.`);
     return undefined;
   }
-  if (entry.busy) {
-    void prompts.info('Workload Identity Doctor: a fix for this workload is already being applied.');
-    return undefined;
-  }
-  const ask = azureFixConfirmation(plan);
-  if ((await prompts.confirm(ask.message, ask.detail, ask.action)) !== ask.action) return undefined;
-  entry.busy = true;
-  try {
-    host.setBusy(entry, `Applying: ${plan.title}…`);
-    const outcome = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, cancellable: true, title: plan.title },
-      async (progress, token): Promise<{ error: string } | { diagnosis: Diagnosis }> => {
-        const controller = new AbortController();
-        token.onCancellationRequested(() => controller.abort());
+  return {
+    title: plan.title,
+    rerun: plan.rerun,
+    note: 'Entra can take a few minutes to use a new or changed credential.',
+    confirm: async (ask): Promise<FixWrite | undefined> => {
+      const c = azureFixConfirmation(plan);
+      if ((await ask.confirm(c.message, c.detail, c.action)) !== c.action) return undefined;
+      return async (progress, signal): Promise<WriteResult> => {
         progress.report({ message: 'Reading the credential again, then writing to Azure…' });
-        const written = await applyAzureFix(api, plan, controller.signal);
+        const written = await applyAzureFix(api, plan, signal);
         if (!written.ok) return { error: written.message };
         entry.lastChangeAt = new Date();
-        progress.report({ message: 'Checking again…' });
-        return { diagnosis: await host.recheck(entry, plan.rerun, progressHooks(progress), controller.signal) };
-      },
-    );
-    if ('error' in outcome) {
-      host.log(`${outcome.error}\n`);
-      host.setBusy(entry, undefined, { level: 'error', text: outcome.error });
-      void prompts.error(`Workload Identity Doctor: ${outcome.error}`);
-      return undefined;
-    }
-    entry.diagnosis = outcome.diagnosis;
-    host.log(`Applied: ${plan.title}\n`);
-    host.publish(entry, { level: 'info', text: `Applied: ${plan.title}. Entra can take a few minutes to use a new or changed credential.` });
-    return outcome.diagnosis.report;
-  } finally {
-    entry.busy = false;
-  }
+        return {};
+      };
+    },
+  };
 }

@@ -1,20 +1,15 @@
 // What the editor keeps of each workload it diagnosed, shared by the Diagnoser and its fix flows
-// (src/editor/diagnose/azure-fix.ts): the last Diagnosis (a fix re-runs only the checkpoints it
-// affects, with the state the first run established), the AzureApi that run used (an Azure fix is
-// written through the same sign-in it was found with), what it read (the sidebar's overlay), and
-// when a fix last changed the workload (so log lines written before it are told apart).
+// (src/editor/diagnose/fix-flow.ts): the last Diagnosis (a fix re-runs only the checkpoints it
+// affects, with the state the first run established; its context holds the AzureApi that run
+// used, so an Azure fix is written through the same sign-in it was found with), what it read (the
+// sidebar's overlay), and when a fix last changed the workload (so log lines written before it are
+// told apart).
 
-import type { AzureApi } from '../../azure/types';
 import type { Diagnosis, RunHooks } from '../../checkpoints/runner';
 import type { CheckpointId, DiagnosisReport, WorkloadRef } from '../../checkpoints/types';
-import type { HtmlOptions } from '../../render/report-html';
-import type { DiagnosePrompts } from './prompts';
+import type { HtmlOptions } from '../../render/report/html';
+import type { DiagnosePrompts } from '../prompts';
 import type { SeenObjects } from './seen-objects';
-
-/** The AzureApi a diagnosis got from its provider, kept for the Azure fixes of its report. */
-export interface AzureHandle {
-  api?: AzureApi;
-}
 
 export interface DiagnosisEntry {
   key: string;
@@ -22,7 +17,6 @@ export interface DiagnosisEntry {
   /** The context the user asked for (an argument), kept so Re-run asks for the same one. */
   contextOverride?: string;
   diagnosis: Diagnosis;
-  azure: AzureHandle;
   /** The cluster the diagnosis (and its fixes and re-checks) went through, remembering what it read. */
   reads: SeenObjects;
   busy: boolean;

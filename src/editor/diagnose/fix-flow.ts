@@ -1,131 +1,72 @@
-// The steps of a certain fix (a cluster patch) wherever it is offered — the report view and the
-// sidebar tree: the value it needs, a modal confirmation listing every change and the kubectl
-// equivalent, then the dry run, the patch and the rollout it causes. The client ID a fix needs is
-// picked from the signed-in account's managed identities when Azure is at hand (never asking for a
-// sign-in), else typed. Nothing is written unless the user chose Apply.
+// The one way a fix offered in a report is applied, whatever it writes to (a cluster patch,
+// cluster-fix.ts; an Azure credential, azure-fix.ts): one fix at a time per workload (the busy
+// guard), the fix's own questions and confirmation, then — only if the user confirmed — the write
+// and the re-check under one cancellable progress notification, the report view showing what is
+// in progress, and the outcome published: the re-checked report everywhere, or the error in the
+// output channel, the report view and a message. The fix decides what it asks and writes, with its
+// own preconditions (dry run, resourceVersion, If-Match); this flow decides nothing about them.
 
 import * as vscode from 'vscode';
-import type { AzureApi } from '../../azure/types';
-import { applyFix, describeRollout, resolveFix, waitForRollout, type ApplyFixOptions } from '../../checkpoints/apply-fix';
-import type { RunHooks } from '../../checkpoints/runner';
-import type { FixPlan } from '../../checkpoints/types';
-import type { ClusterApi } from '../../cluster/types';
-import { CLIENT_ID } from '../../manifests/workload-identity';
-import { identityItems, identityPickOptions, type IdentityItem } from '../azure/identity-items';
-import type { DiagnosePrompts } from './prompts';
+import type { Diagnosis, RunHooks } from '../../checkpoints/runner';
+import type { CheckpointId } from '../../checkpoints/types';
+import type { DiagnosisEntry, FixHost, FixOutcome } from './entry';
+import type { DiagnosePrompts } from '../prompts';
 
-/** How long a fix waits for the rollout it started before re-checking anyway. */
-const ROLLOUT_TIMEOUT_MS = 5 * 60_000;
+/** A write's result: refused or failed (nothing to re-check), or done, perhaps with a warning (a rollout that did not finish). */
+export type WriteResult = { error: string } | { warning?: string };
 
-/** The last row of the identity picker: the input box instead. */
-export const TYPE_CLIENT_ID = 'Type a client ID…';
+/** The write a confirmed fix makes, reporting its steps on the progress notification. */
+export type FixWrite = (progress: vscode.Progress<{ message?: string }>, signal: AbortSignal) => Promise<WriteResult>;
 
-export interface ConfirmFixOptions {
-  /** A value to pre-fill (a GUID found in a misspelt or malformed annotation). */
-  initial?: string;
-  /**
-   * The AzureApi to list managed identities with, when one is at hand without asking anyone (the
-   * diagnosis's sign-in, or a silent one); undefined: the client ID is typed.
-   */
-  azure?: () => Promise<AzureApi | undefined>;
+/** A fix from a report, as the flow runs it. */
+export interface ReportFix {
+  title: string;
+  /** The checkpoints to re-run (with what depends on them) once it is written. */
+  rerun: readonly CheckpointId[];
+  /** Asks what the fix needs and for the confirmation; the write to make, or undefined when the user did not confirm. */
+  confirm(prompts: DiagnosePrompts): Promise<FixWrite | undefined>;
+  /** Said with "Applied: <title>." in the report view when no warning is (e.g. how long Azure takes to use the change). */
+  note?: string;
 }
 
-/** Whether a fix's input is the ServiceAccount's client ID (annotateServiceAccountFix). */
-function asksClientId(plan: FixPlan): boolean {
-  return plan.input?.patchPath[plan.input.patchPath.length - 1] === CLIENT_ID;
-}
-
-/**
- * The first half of applying a certain fix: the value it needs, then a modal confirmation listing
- * every change and the kubectl equivalent. Resolves only when the user chose Apply.
- */
-export async function confirmFix(prompts: DiagnosePrompts, plan: FixPlan, opts: ConfirmFixOptions = {}): Promise<{ value: string | undefined } | undefined> {
-  let value: string | undefined;
-  if (plan.input) {
-    const picked = asksClientId(plan) && opts.azure ? await pickClientId(prompts, plan, opts) : { typed: true as const };
-    if (!picked) return undefined;
-    value = 'clientId' in picked ? picked.clientId : await typeValue(prompts, plan, opts.initial, picked.why);
-    if (value === undefined) return undefined;
-  }
-  const resolved = resolveFix(plan, value);
-  if (!resolved.ok) {
-    void prompts.error(`Workload Identity Doctor: ${resolved.message}`);
+export async function applyReportFix(host: FixHost, entry: DiagnosisEntry, fix: ReportFix): FixOutcome {
+  const prompts = host.prompts;
+  if (entry.busy) {
+    void prompts.info('Workload Identity Doctor: a fix for this workload is already being applied.');
     return undefined;
   }
-  const detail = [
-    ...resolved.value.changes,
-    '',
-    'The same with kubectl:',
-    resolved.value.command,
-    '',
-    'A server-side dry run is made first: if the API server refuses it, nothing is written.',
-    `The patch carries resourceVersion ${plan.target.resourceVersion || '(none)'}, the version of ${plan.target.type.kind} ${plan.target.namespace}/${plan.target.name} this fix was computed from: if it changed since, the API server refuses the patch and nothing is written.`,
-  ].join('\n');
-  const answer = await prompts.confirm(`${plan.title}?`, detail, 'Apply');
-  return answer === 'Apply' ? { value } : undefined;
-}
-
-/**
- * The managed identities of the signed-in account, with a last row to type the client ID instead.
- * Resolves to the picked identity's client ID, to `typed` (with why, when listing failed), or to
- * undefined when the user dismissed the pick.
- */
-async function pickClientId(prompts: DiagnosePrompts, plan: FixPlan, opts: ConfirmFixOptions): Promise<{ clientId: string } | { typed: true; why?: string } | undefined> {
-  const api = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Connecting to Azure…' }, () => opts.azure!());
-  if (!api) return { typed: true };
-  const listed = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Listing managed identities…' }, () => api.listIdentities());
-  if (!listed.ok) return { typed: true, why: `The managed identities could not be listed (${listed.failure.message}).` };
-  if (!listed.value.length) return { typed: true, why: `No user-assigned managed identity is visible to ${api.account?.user ?? 'the signed-in account'}.` };
-  type Row = IdentityItem | (vscode.QuickPickItem & { identity?: undefined });
-  const rows: Row[] = [...identityItems(listed.value, opts.initial), { label: TYPE_CLIENT_ID, detail: 'The client ID of an identity not listed here (a GUID)', alwaysShow: true }];
-  const from = api.account?.label ? ` — from the ${api.account.label}` : '';
-  const pick = await prompts.pick(rows, identityPickOptions(`${plan.title}${from}`, 'The managed identity whose client ID the ServiceAccount should carry'));
-  if (!pick) return undefined;
-  return pick.identity ? { clientId: pick.identity.clientId } : { typed: true };
-}
-
-/** The input box for the value, validated as the fix will use it. */
-function typeValue(prompts: DiagnosePrompts, plan: FixPlan, initial: string | undefined, why: string | undefined): Thenable<string | undefined> {
-  const input = plan.input!;
-  return prompts.input({
-    title: plan.title,
-    prompt: why ? `${why} ${input.prompt}` : input.prompt,
-    placeHolder: input.placeholder,
-    ...(initial ? { value: initial } : {}),
-    ignoreFocusOut: true,
-    validateInput: (v) => {
-      const r = resolveFix(plan, v);
-      return r.ok ? undefined : r.message;
-    },
-  });
-}
-
-/**
- * The second half, after the confirmation: dry run, apply (both guarded by the plan's
- * resourceVersion), and the rollout it causes. `applied`: the write went through (the time of the
- * change). `readBy`: what read the object the plan was computed from, for the sentence on a conflict.
- */
-export async function runFix(
-  cluster: ClusterApi,
-  plan: FixPlan,
-  value: string | undefined,
-  progress: vscode.Progress<{ message?: string }>,
-  signal: AbortSignal,
-  applied?: (at: Date) => void,
-  readBy: ApplyFixOptions['readBy'] = 'diagnosis',
-): Promise<{ error: string } | { warning?: string }> {
-  progress.report({ message: 'Dry run, then apply…' });
-  const r = await applyFix(cluster, plan, { value, signal, readBy });
-  if (!r.ok) return { error: r.message };
-  applied?.(new Date());
-  if (!plan.waitForRollout) return {};
-  progress.report({ message: 'Waiting for the rollout…' });
-  const rollout = await waitForRollout(cluster, plan.target, {
-    timeoutMs: ROLLOUT_TIMEOUT_MS,
-    signal,
-    onStatus: (s) => progress.report({ message: `Rollout: ${describeRollout(s)}` }),
-  });
-  return rollout.ok ? {} : { warning: rollout.message };
+  const write = await fix.confirm(prompts);
+  if (!write) return undefined;
+  entry.busy = true;
+  try {
+    host.setBusy(entry, `Applying: ${fix.title}…`);
+    const outcome = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, cancellable: true, title: fix.title },
+      async (progress, token): Promise<{ error: string } | { diagnosis: Diagnosis; warning?: string }> => {
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort());
+        const written = await write(progress, controller.signal);
+        if ('error' in written) return written;
+        progress.report({ message: 'Checking again…' });
+        const diagnosis = await host.recheck(entry, fix.rerun, progressHooks(progress), controller.signal);
+        return written.warning ? { diagnosis, warning: written.warning } : { diagnosis };
+      },
+    );
+    if ('error' in outcome) {
+      host.log(`${outcome.error}\n`);
+      host.setBusy(entry, undefined, { level: 'error', text: outcome.error });
+      void prompts.error(`Workload Identity Doctor: ${outcome.error}`);
+      return undefined;
+    }
+    entry.diagnosis = outcome.diagnosis;
+    const { warning } = outcome;
+    host.log(`Applied: ${fix.title}${warning ? ` (${warning})` : ''}\n`);
+    const after = warning ?? fix.note;
+    host.publish(entry, { level: warning ? 'error' : 'info', text: `Applied: ${fix.title}.${after ? ` ${after}` : ''}` });
+    return outcome.diagnosis.report;
+  } finally {
+    entry.busy = false;
+  }
 }
 
 /** "Checking <title>…" per checkpoint, the bar advancing by each checkpoint's share. */

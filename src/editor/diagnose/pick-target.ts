@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { Resources, WorkloadKinds, workloadType, type WorkloadKind } from '../../cluster/resources';
 import type { ClusterApi, KubeFailure, KubeObject } from '../../cluster/types';
 import type { WorkloadRef } from '../../checkpoints/types';
-import type { DiagnosePrompts } from './prompts';
+import type { DiagnosePrompts } from '../prompts';
 
 /** A namespace name (an RFC 1123 label). */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;

@@ -17,7 +17,7 @@ import { DIAGNOSE_COMMAND, DiagnoseCodeLens } from './code-lens';
 import { Diagnoser } from './diagnoser';
 import { manifestWorkloads, workloadAtLine } from './manifest-workloads';
 import { pickTarget } from './pick-target';
-import type { DiagnosePrompts, PromptSeam } from './prompts';
+import type { DiagnosePrompts, PromptSeam } from '../prompts';
 import { readDiagnoseSettings } from './settings';
 
 export const COPY_MARKDOWN_COMMAND = 'wiDoctor.copyReportMarkdown';
@@ -86,7 +86,8 @@ export interface DiagnoseDeps {
 
 export function registerDiagnoseCommands(context: vscode.ExtensionContext, deps: DiagnoseDeps): DiagnoseRegistration {
   const { prompts, azure } = deps;
-  const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0');
+  const declared = (context.extension.packageJSON as { version?: unknown }).version;
+  const version = typeof declared === 'string' ? declared : '0';
   const diagnoser = new Diagnoser({
     // Cluster and Azure: without an Azure sign-in the Azure checkpoints are skipped, offering one.
     checkpoints: () => allCheckpoints,

@@ -1,11 +1,11 @@
 // The report view: one webview panel per workload (per context), reused when the same workload
-// is diagnosed again. The HTML comes from the core renderer (src/render/report-html.ts); this
+// is diagnosed again. The HTML comes from the core renderer (src/render/report/html.ts); this
 // adapter only owns the panels, the nonce, and turning the page's messages into calls.
 
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { DiagnosisReport } from '../../checkpoints/types';
-import { renderReportHtml, type HtmlOptions, type ReportMessage } from '../../render/report-html';
+import { renderReportHtml, type HtmlOptions, type ReportMessage } from '../../render/report/html';
 import { setWebviewHtml } from '../safe-output';
 
 export const REPORT_VIEW_TYPE = 'wiDoctor.report';

@@ -6,7 +6,7 @@
 
 import { Resources, workloadType } from '../../cluster/resources';
 import type { ClusterApi, KubeObject, KubeResult, ListOptions, LogOptions, PatchType, Pod, ResourceType, WriteOptions } from '../../cluster/types';
-import { podsOf, toWorkload } from '../../checkpoints/context';
+import { podsOf, toWorkload } from '../../cluster/workloads';
 import type { WorkloadRef } from '../../checkpoints/types';
 import { fingerprintOf, type WorkloadFingerprint } from '../../tree/overlay';
 

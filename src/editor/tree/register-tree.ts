@@ -7,18 +7,19 @@
 // the tree shows the result as the watch reports it.
 
 import * as vscode from 'vscode';
-import { toWorkload } from '../../checkpoints/context';
+import { toWorkload } from '../../cluster/workloads';
 import { addPodTemplateLabelFix, annotateServiceAccountFix, restartRolloutFix, type CommandScope } from '../../checkpoints/shared';
 import type { FixPlan } from '../../checkpoints/types';
 import { connect, kubeContexts } from '../../cluster/connect';
 import { federatedSubject, type WorkloadEntry } from '../../tree/model';
 import type { TreeNode } from '../../tree/nodes';
+import { inBackground, type Logger } from '../../util/log';
 import type { DiagnosisOverlays } from '../../tree/overlay';
 import type { AzureAccess } from '../azure/azure-access';
 import { DIAGNOSE_COMMAND } from '../diagnose/code-lens';
-import { confirmFix, runFix } from '../diagnose/fix-flow';
+import { confirmFix, runFix } from '../diagnose/cluster-fix';
 import { DNS_LABEL } from '../diagnose/pick-target';
-import type { PromptSeam } from '../diagnose/prompts';
+import type { PromptSeam } from '../prompts';
 import { readDiagnoseSettings } from '../diagnose/settings';
 import { LIVE_SCHEME, liveUri, LiveYamlProvider } from './live-yaml';
 import { WorkloadsTree } from './workloads-tree';
@@ -43,11 +44,16 @@ export interface TreeDeps {
   overlays: DiagnosisOverlays;
   /** A fix applied from the tree changed these workloads of that cluster at `at` (their next diagnosis tells earlier logs apart). */
   onChanged?: (where: { context: string; server: string }, workloads: readonly WorkloadEntry[], at: Date) => void;
+  /**
+   * Where the live cluster and its caches tell of a bug they caught (a listener that threw): the
+   * extension's output channel, through src/editor/safe-output.ts safeLog. Default: nowhere.
+   */
+  log?: Logger;
 }
 
 export function registerTree(context: vscode.ExtensionContext, deps: TreeDeps): TreeApi {
   const { prompts } = deps;
-  const tree = new WorkloadsTree(context, deps.version, deps.overlays);
+  const tree = new WorkloadsTree(context, deps.version, deps.overlays, deps.log);
   const yaml = new LiveYamlProvider(tree, deps.version);
 
   const workloadOf = (node: TreeNode | undefined): WorkloadEntry | undefined => (node?.type === 'workload' ? node.entry : node?.type === 'serviceAccount' ? node.workload : undefined);
@@ -185,7 +191,7 @@ export function registerTree(context: vscode.ExtensionContext, deps: TreeDeps): 
     const sub = vscode.window.onDidCloseTerminal((t) => {
       if (t !== terminal) return;
       sub.dispose();
-      void tree.refresh();
+      inBackground(deps.log, 'refreshing the Workload Identity view after the terminal closed failed', tree.refresh());
     });
     context.subscriptions.push(sub);
   };

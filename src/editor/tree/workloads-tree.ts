@@ -15,6 +15,7 @@ import { childNodes, rootNodes, type TreeNode } from '../../tree/nodes';
 import type { DiagnosisOverlay, DiagnosisOverlays } from '../../tree/overlay';
 import type { StatusLevel } from '../../tree/workload-status';
 import { readDiagnoseSettings } from '../diagnose/settings';
+import { bugMessage, type Logger } from '../../util/log';
 import { plainText } from '../../util/terminal';
 
 export const VIEW_ID = 'wiDoctor.workloads';
@@ -41,6 +42,8 @@ export class WorkloadsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
     private readonly context: vscode.ExtensionContext,
     private readonly version: string,
     private readonly overlays: DiagnosisOverlays,
+    /** Where the live cluster tells of a bug it caught (the extension's output channel). */
+    private readonly log?: Logger,
   ) {
     this.filters = { ...NO_FILTERS, ...context.workspaceState.get<Partial<TreeFilters>>(FILTERS_KEY, {}) };
     // What the tree holds of a workload when a diagnosis of it is recorded (the watch may lag it).
@@ -58,9 +61,9 @@ export class WorkloadsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
       this.settled,
       this.view.onDidChangeVisibility((e) => e.visible && this.ensureStarted()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('wiDoctor.kubeconfig') || e.affectsConfiguration('wiDoctor.context') || e.affectsConfiguration('wiDoctor.diagnose.timeoutSeconds')) void this.reconnect();
+        if (e.affectsConfiguration('wiDoctor.kubeconfig') || e.affectsConfiguration('wiDoctor.context') || e.affectsConfiguration('wiDoctor.diagnose.timeoutSeconds')) this.reconnectInBackground();
       }),
-      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.reconnect()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.reconnectInBackground()),
       { dispose: offOverlays },
       { dispose: () => (overlays.source = undefined) },
     );
@@ -133,6 +136,11 @@ export class WorkloadsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
     else this.changed.fire(undefined);
   }
 
+  /** reconnect() for a listener (a setting, trust granted, a kubeconfig file): nobody awaits it, so a failure is logged, not left unhandled. */
+  private reconnectInBackground(): void {
+    this.reconnect().catch((e: unknown) => this.log?.error(bugMessage('reconnecting the Workload Identity view failed', e)));
+  }
+
   /** Lists again (Refresh, Retry): new lists and watches, the same kubeconfig. */
   async refresh(): Promise<void> {
     if (!this.live || this.live.state.phase === 'unavailable') return this.reconnect();
@@ -149,7 +157,7 @@ export class WorkloadsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
     this.fileWatchers = files.map((f) => {
       const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dirname(f)), basename(f)));
       const changed = (): void => {
-        if (this.noKubeconfig || !this.context.globalState.get<string>(CONTEXT_KEY)) void this.reconnect();
+        if (this.noKubeconfig || !this.context.globalState.get<string>(CONTEXT_KEY)) this.reconnectInBackground();
       };
       watcher.onDidCreate(changed);
       watcher.onDidChange(changed);
@@ -173,6 +181,7 @@ export class WorkloadsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
     const live = new LiveCluster({
       open: () => watchSource({ kubeconfig: s.kubeconfig, context, timeoutMs: s.timeoutMs, userAgent: `wi-doctor-vscode/${this.version} (tree)` }),
       ...(namespaces[context ?? ''] ? { fallbackNamespace: namespaces[context ?? ''] } : {}),
+      ...(this.log ? { log: this.log } : {}),
     });
     this.live = live;
     this.offLive = live.onDidChange(() => {
@@ -241,7 +250,7 @@ export class WorkloadsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
     if (this.staleTimer) clearTimeout(this.staleTimer);
     for (const w of this.fileWatchers) w.dispose();
     this.offLive?.();
-    void this.live?.stop();
+    this.live?.stop().catch((e: unknown) => this.log?.error(bugMessage('stopping the Workload Identity view failed', e)));
     for (const d of this.disposables) d.dispose();
   }
 }

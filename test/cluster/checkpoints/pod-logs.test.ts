@@ -39,7 +39,8 @@ describe('pod-logs', () => {
     const { clusterCheckpoints } = await import('../../../src/checkpoints');
     const { connect } = await import('../../../src/cluster/connect');
     const { mkdtempSync } = await import('node:fs');
-    const { join } = await import('node:path');
+    const path = await import('node:path');
+    const join = (...parts: string[]): string => path.join(...parts);
     const { tmpdir } = await import('node:os');
     const kubeconfig = kube.writeKubeconfig(join(mkdtempSync(join(tmpdir(), 'wi-logs-')), 'kc.yaml'));
     const fixedAt = new Date(Date.now() - 60_000); // after the newest line (2 minutes ago)

@@ -49,6 +49,8 @@ runRuleTests(aadPodIdentity, {
           message: 'The pod template label aadpodidbinding belongs to aad-pod-identity (deprecated since 2022), and the Deployment\'s immutable selector matches it, so it stays until the Deployment is recreated; add azure.workload.identity/use: "true" next to it and annotate ServiceAccount api-sa with the identity\'s client ID.',
           suggestions: [{
             title: 'Add azure.workload.identity/use: "true" next to aadpodidbinding (the selector still needs it; annotate ServiceAccount api-sa too)',
+            // The immutable selector still matches aadpodidbinding: the label stays (a warning) until the Deployment is recreated.
+            partial: 'the selector keeps aadpodidbinding until the Deployment is recreated',
             output: deploy('        aadpodidbinding: api-identity\n        azure.workload.identity/use: "true"\n', '  labels:\n    aadpodidbinding: api-identity\n', '  selector:\n    matchLabels:\n      aadpodidbinding: api-identity\n'),
           }],
         },
@@ -94,7 +96,7 @@ spec:
         spec:
           containers: []
 `,
-      errors: [{ line: 11, column: 34, suggestions: [{ title: /^Replace aadpodidbinding/, output: `apiVersion: batch/v1
+      errors: [{ line: 11, column: 34, message: 'The pod template label aadpodidbinding belongs to aad-pod-identity (deprecated since 2022); Workload Identity uses the pod label azure.workload.identity/use: "true" and the client-id annotation of ServiceAccount default instead.', suggestions: [{ title: /^Replace aadpodidbinding/, output: `apiVersion: batch/v1
 kind: CronJob
 metadata:
   name: 'nightly'
@@ -137,7 +139,7 @@ items:
     {
       name: 'the deprecated serviceAccount field names the ServiceAccount to annotate',
       code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels:\n    aadpodidbinding: api\nspec:\n  serviceAccount: legacy\n  containers: []\n',
-      errors: [{ line: 6, column: 5, message: 'The pod label aadpodidbinding belongs to aad-pod-identity (deprecated since 2022); Workload Identity uses the pod label azure.workload.identity/use: "true" and the client-id annotation of ServiceAccount legacy instead.', suggestions: [{ title: 'Replace aadpodidbinding with azure.workload.identity/use: "true" (then annotate ServiceAccount legacy with the identity\'s client ID)' }] }],
+      errors: [{ line: 6, column: 5, message: 'The pod label aadpodidbinding belongs to aad-pod-identity (deprecated since 2022); Workload Identity uses the pod label azure.workload.identity/use: "true" and the client-id annotation of ServiceAccount legacy instead.', suggestions: [{ title: 'Replace aadpodidbinding with azure.workload.identity/use: "true" (then annotate ServiceAccount legacy with the identity\'s client ID)', output: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels:\n    azure.workload.identity/use: "true"\nspec:\n  serviceAccount: legacy\n  containers: []\n' }] }],
       output: null,
     },
   ],

@@ -41,6 +41,114 @@ spec:
       image: worker:1
 `;
 
+const DEPLOY_MOVED = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  namespace: shop
+  annotations:
+    team: payments
+spec:
+  template:
+    metadata:
+      labels:
+        azure.workload.identity/use: "true"
+    spec:
+      serviceAccountName: api-sa
+      containers: []
+---
+${saWith(GUID)}`;
+
+const CRON_MOVED = `apiVersion: v1
+kind: List
+items:
+  - apiVersion: batch/v1
+    kind: CronJob
+    metadata:
+      name: nightly
+    spec:
+      schedule: "0 0 * * *"
+      jobTemplate:
+        spec:
+          template:
+            metadata:
+              labels: {azure.workload.identity/use: "true"}
+            spec:
+              containers: []
+  - apiVersion: v1
+    kind: ServiceAccount
+    metadata:
+      name: default
+      annotations:
+        azure.workload.identity/client-id: ${GUID}
+`;
+
+const SERVICE_MOVED = `apiVersion: v1
+kind: Service
+metadata:
+  name: api-sa
+  namespace: shop
+spec:
+  ports: [{port: 80}]
+---
+${saWith(GUID)}`;
+
+// The two objects of the pod-annotations case, as written and as fixed.
+const POD_ANN_DEPLOY = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  annotations:
+    azure.workload.identity/skip-containers: init
+spec:
+  template:
+    metadata:
+      annotations:
+        azure.workload.identity/skip-containers: init
+    spec:
+      containers: []
+`;
+const POD_ANN_CRON = `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: nightly
+spec:
+  jobTemplate:
+    metadata:
+      annotations:
+        azure.workload.identity/service-account-token-expiration: "7200"
+    spec:
+      template:
+        spec:
+          containers: []
+`;
+const POD_ANN_DEPLOY_FIXED = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  template:
+    metadata:
+      annotations:
+        azure.workload.identity/skip-containers: init
+    spec:
+      containers: []
+`;
+const POD_ANN_CRON_FIXED = `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: nightly
+spec:
+  jobTemplate:
+    spec:
+      template:
+        metadata:
+          annotations:
+            azure.workload.identity/service-account-token-expiration: "7200"
+        spec:
+          containers: []
+`;
+
 runRuleTests(annotationOnWrongObject, {
   valid: [
     saWith(GUID),
@@ -91,26 +199,10 @@ ${bareSa}`,
           severity: 'error',
           message: 'The azure.workload.identity/client-id annotation on Deployment "api" is ignored: the webhook reads it only from the annotations of the ServiceAccount a pod runs as; move it to ServiceAccount "api-sa".',
           related: [{ file: 'test.yaml', line: 21 }],
-          suggestions: [{ title: 'Move to ServiceAccount api-sa' }],
+          suggestions: [{ title: 'Move to ServiceAccount api-sa', output: DEPLOY_MOVED }],
         },
       ],
-      output: `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: api
-  namespace: shop
-  annotations:
-    team: payments
-spec:
-  template:
-    metadata:
-      labels:
-        azure.workload.identity/use: "true"
-    spec:
-      serviceAccountName: api-sa
-      containers: []
----
-${saWith(GUID)}`,
+      output: DEPLOY_MOVED,
     },
     {
       name: 'on a Pod, ServiceAccount in another file: a safe cross-file move (not part of fix-all)',
@@ -227,31 +319,10 @@ items:
           column: 61,
           message: 'The azure.workload.identity/client-id label on the pod template of CronJob "nightly" is ignored: the webhook reads it only from the annotations of the ServiceAccount a pod runs as; move it to ServiceAccount "default".',
           related: [{ file: 'test.yaml', line: 20 }],
+          suggestions: [{ title: 'Move to ServiceAccount default', output: CRON_MOVED }],
         },
       ],
-      output: `apiVersion: v1
-kind: List
-items:
-  - apiVersion: batch/v1
-    kind: CronJob
-    metadata:
-      name: nightly
-    spec:
-      schedule: "0 0 * * *"
-      jobTemplate:
-        spec:
-          template:
-            metadata:
-              labels: {azure.workload.identity/use: "true"}
-            spec:
-              containers: []
-  - apiVersion: v1
-    kind: ServiceAccount
-    metadata:
-      name: default
-      annotations:
-        azure.workload.identity/client-id: ${GUID}
-`,
+      output: CRON_MOVED,
     },
     {
       name: 'a Service: moved to the ServiceAccount of the same name',
@@ -266,16 +337,8 @@ spec:
   ports: [{port: 80}]
 ---
 ${bareSa}`,
-      errors: [{ line: 7, column: 5, message: /annotation on Service "api-sa" is ignored: .* move it to ServiceAccount "api-sa"\.$/ }],
-      output: `apiVersion: v1
-kind: Service
-metadata:
-  name: api-sa
-  namespace: shop
-spec:
-  ports: [{port: 80}]
----
-${saWith(GUID)}`,
+      errors: [{ line: 7, column: 5, message: /annotation on Service "api-sa" is ignored: .* move it to ServiceAccount "api-sa"\.$/, suggestions: [{ title: 'Move to ServiceAccount api-sa', output: SERVICE_MOVED }] }],
+      output: SERVICE_MOVED,
     },
     {
       name: 'a ConfigMap: no ServiceAccount to guess',
@@ -291,7 +354,7 @@ ${saWith(GUID)}`,
           line: 7,
           column: 5,
           message: 'The azure.workload.identity/client-id label on ServiceAccount "api-sa" is ignored: the webhook reads it only from the ServiceAccount\'s annotations; make it an annotation.',
-          suggestions: [{ title: "Move to the ServiceAccount's annotations" }],
+          suggestions: [{ title: "Move to the ServiceAccount's annotations", output: saWith(GUID) }],
         },
       ],
       output: saWith(GUID),
@@ -299,80 +362,32 @@ ${saWith(GUID)}`,
     {
       name: 'a label on the ServiceAccount next to the same annotation: the label goes',
       code: `${bareSa}  labels:\n    app: api\n    azure.workload.identity/client-id: "${GUID}"\n  annotations:\n    azure.workload.identity/client-id: "${GUID}"\n`,
-      errors: [{ line: 8, column: 5, related: [{ file: 'test.yaml', line: 10 }], suggestions: [{ title: 'Remove the duplicate label' }] }],
+      errors: [{
+        line: 8, column: 5, related: [{ file: 'test.yaml', line: 10 }],
+        message: 'The azure.workload.identity/client-id label on ServiceAccount "api-sa" is ignored: the webhook reads it only from the ServiceAccount\'s annotations; the annotation with the same value is already there, so this label can go.',
+        suggestions: [{ title: 'Remove the duplicate label', output: `${bareSa}  labels:\n    app: api\n  annotations:\n    azure.workload.identity/client-id: "${GUID}"\n` }],
+      }],
       output: `${bareSa}  labels:\n    app: api\n  annotations:\n    azure.workload.identity/client-id: "${GUID}"\n`,
     },
     {
       name: 'pod annotations on the Deployment and on a CronJob\'s job template: moved into the pod template',
-      code: `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: api
-  annotations:
-    azure.workload.identity/skip-containers: init
-spec:
-  template:
-    metadata:
-      annotations:
-        azure.workload.identity/skip-containers: init
-    spec:
-      containers: []
----
-apiVersion: batch/v1
-kind: CronJob
-metadata:
-  name: nightly
-spec:
-  jobTemplate:
-    metadata:
-      annotations:
-        azure.workload.identity/service-account-token-expiration: "7200"
-    spec:
-      template:
-        spec:
-          containers: []
-`,
+      code: `${POD_ANN_DEPLOY}---\n${POD_ANN_CRON}`,
       errors: [
         {
           line: 6,
           column: 5,
           message: 'The azure.workload.identity/skip-containers annotation on Deployment "api" does nothing: the webhook reads it only from the pod\'s annotations; spec.template.metadata.annotations already carries the same value, so this copy can go.',
           related: [{ file: 'test.yaml', line: 11 }],
-          suggestions: [{ title: 'Remove the duplicate annotation' }],
+          suggestions: [{ title: 'Remove the duplicate annotation', output: `${POD_ANN_DEPLOY_FIXED}---\n${POD_ANN_CRON}` }],
         },
         {
           line: 23,
           column: 9,
           message: 'The azure.workload.identity/service-account-token-expiration annotation on the job template of CronJob "nightly" does nothing: the webhook reads it only from the pod\'s or the ServiceAccount\'s annotations, so it belongs in spec.jobTemplate.spec.template.metadata.annotations.',
-          suggestions: [{ title: 'Move to spec.jobTemplate.spec.template.metadata.annotations' }],
+          suggestions: [{ title: 'Move to spec.jobTemplate.spec.template.metadata.annotations', output: `${POD_ANN_DEPLOY}---\n${POD_ANN_CRON_FIXED}` }],
         },
       ],
-      output: `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: api
-spec:
-  template:
-    metadata:
-      annotations:
-        azure.workload.identity/skip-containers: init
-    spec:
-      containers: []
----
-apiVersion: batch/v1
-kind: CronJob
-metadata:
-  name: nightly
-spec:
-  jobTemplate:
-    spec:
-      template:
-        metadata:
-          annotations:
-            azure.workload.identity/service-account-token-expiration: "7200"
-        spec:
-          containers: []
-`,
+      output: `${POD_ANN_DEPLOY_FIXED}---\n${POD_ANN_CRON_FIXED}`,
     },
     {
       name: 'a pod-only annotation on a ServiceAccount: no fix, the workloads that run as it are related',

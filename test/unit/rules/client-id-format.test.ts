@@ -12,6 +12,14 @@ metadata:
   annotations:
 ${annotations}`;
 
+const LIST_FIXED = `apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: ServiceAccount
+    metadata: {name: a, annotations: {azure.workload.identity/client-id: "${GUID}"}}
+`;
+
 runRuleTests(clientIdFormat, {
   valid: [
     sa(`    azure.workload.identity/client-id: "${GUID}"\n    azure.workload.identity/tenant-id: "${TENANT}"\n`),
@@ -56,13 +64,13 @@ runRuleTests(clientIdFormat, {
     {
       name: 'urn:uuid: prefix, plain scalar stays plain',
       code: sa(`    azure.workload.identity/tenant-id: urn:uuid:${TENANT}\n`),
-      errors: [{ line: 7, column: 40, message: /wraps the GUID in a urn:uuid: prefix, which the webhook passes on unchanged, so Entra does not recognise the tenant ID/ }],
+      errors: [{ line: 7, column: 40, message: /wraps the GUID in a urn:uuid: prefix, which the webhook passes on unchanged, so Entra does not recognise the tenant ID/, suggestions: [{ title: `Keep only the GUID ${TENANT}`, output: sa(`    azure.workload.identity/tenant-id: ${TENANT}\n`) }] }],
       output: sa(`    azure.workload.identity/tenant-id: ${TENANT}\n`),
     },
     {
       name: 'unquoted braces are a YAML map',
       code: sa(`    azure.workload.identity/client-id: {${GUID}}\n`),
-      errors: [{ line: 7, column: 40, message: `The azure.workload.identity/client-id annotation on ServiceAccount "api" is the braced GUID {${GUID}}, which YAML reads as a map, not a string; write the bare client ID.` }],
+      errors: [{ line: 7, column: 40, message: `The azure.workload.identity/client-id annotation on ServiceAccount "api" is the braced GUID {${GUID}}, which YAML reads as a map, not a string; write the bare client ID.`, suggestions: [{ title: `Keep only the GUID ${GUID}`, output: sa(`    azure.workload.identity/client-id: "${GUID}"\n`) }] }],
       output: sa(`    azure.workload.identity/client-id: "${GUID}"\n`),
     },
     {
@@ -125,14 +133,8 @@ items:
     kind: ServiceAccount
     metadata: {name: a, annotations: {azure.workload.identity/client-id: "{${GUID}}"}}
 `,
-      errors: [{ line: 6, column: 74, message: /ServiceAccount "a" wraps the GUID in braces/ }],
-      output: `apiVersion: v1
-kind: List
-items:
-  - apiVersion: v1
-    kind: ServiceAccount
-    metadata: {name: a, annotations: {azure.workload.identity/client-id: "${GUID}"}}
-`,
+      errors: [{ line: 6, column: 74, message: /ServiceAccount "a" wraps the GUID in braces/, suggestions: [{ title: `Keep only the GUID ${GUID}`, output: LIST_FIXED }] }],
+      output: LIST_FIXED,
     },
     // Placeholder spellings found in public manifests, docs and charts (issue 13; see
     // docs/rules/client-id-format.md): never more than info.

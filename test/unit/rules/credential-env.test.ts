@@ -17,7 +17,105 @@ ${labels}    spec:
           image: api:1
 ${env}`;
 
+// The env that is left when the entry before `B` goes.
+const ONLY_B = '          env:\n            - name: B\n              value: c\n';
+
+// The skip-containers case once its legacy container loses its only env entry (and `env:` with it).
+const SKIPPED_WITHOUT_SECRET = `apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  labels:
+    azure.workload.identity/use: "true"
+  annotations:
+    azure.workload.identity/skip-containers: "legacy;sidecar"
+spec:
+  containers:
+    - name: app
+      image: app:1
+    - name: legacy
+      image: legacy:1
+`;
+
 const WI_MSG = 'so DefaultAzureCredential picks EnvironmentCredential and never tries Workload Identity.';
+
+const CRON_WITHOUT_SECRET = `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: nightly
+spec:
+  schedule: "0 0 * * *"
+  jobTemplate:
+    spec:
+      template:
+        metadata:
+          labels: {azure.workload.identity/use: "true"}
+        spec:
+          initContainers:
+            - name: fetch
+              image: fetch:1
+              env:
+                - {name: MODE, value: init}
+          containers:
+            - name: job
+              image: job:1
+`;
+
+const LOGIN_WITHOUT_USERNAME = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: login
+data:
+  AZURE_PASSWORD: hunter2
+---
+${deploy('          envFrom:\n            - configMapRef: {name: login}\n')}`;
+
+const LIST_WITHOUT_SECRET = `apiVersion: v1
+kind: List
+items:
+  - apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: api
+    spec:
+      template:
+        metadata:
+          labels:
+            azure.workload.identity/use: "true"
+        spec:
+          containers:
+            - name: api
+              env:
+                - name: B
+                  value: c
+`;
+
+const ALIAS_ITEM_REMOVED = `apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: Pod
+    metadata:
+      name: tool
+    spec:
+      containers:
+        - name: tool
+          env:
+            - &secret
+              name: AZURE_CLIENT_SECRET
+              valueFrom: {secretKeyRef: {name: sp, key: secret}}
+  - apiVersion: v1
+    kind: Pod
+    metadata:
+      name: api
+      labels: {azure.workload.identity/use: "true"}
+    spec:
+      containers:
+        - name: api
+          env:
+            - name: PORT
+              value: "80"
+`;
 
 runRuleTests(credentialEnv, {
   valid: [
@@ -75,13 +173,13 @@ runRuleTests(credentialEnv, {
     {
       name: 'the only env entry: env goes with it, and the value is never shown',
       code: deploy('          env:\n            - name: AZURE_CLIENT_SECRET\n              value: s3cr3t-value\n          ports:\n            - containerPort: 80\n'),
-      errors: [{ line: 16, column: 21, message: /^(?!.*s3cr3t)/ }],
+      errors: [{ line: 16, column: 21, message: /^(?!.*s3cr3t)/, suggestions: [{ title: 'Remove AZURE_CLIENT_SECRET from container api', output: deploy('          ports:\n            - containerPort: 80\n') }] }],
       output: deploy('          ports:\n            - containerPort: 80\n'),
     },
     {
       name: 'a placeholder value is info only, and the fix still applies',
       code: deploy('          env:\n            - name: AZURE_CLIENT_SECRET\n              value: "${CLIENT_SECRET}"\n            - name: B\n              value: c\n'),
-      errors: [{ line: 16, column: 21, severity: 'info', message: `Container api sets AZURE_CLIENT_SECRET in its env from a placeholder, ${WI_MSG}` }],
+      errors: [{ line: 16, column: 21, severity: 'info', message: `Container api sets AZURE_CLIENT_SECRET in its env from a placeholder, ${WI_MSG}`, suggestions: [{ title: 'Remove AZURE_CLIENT_SECRET from container api', output: deploy(ONLY_B) }] }],
       output: deploy('          env:\n            - name: B\n              value: c\n'),
     },
     {
@@ -116,13 +214,13 @@ spec:
     {
       name: 'flow env list, name not the first key',
       code: deploy('          env: [{name: A, value: b}, {value: /certs/sp.pem, name: AZURE_CLIENT_CERTIFICATE_PATH}]\n'),
-      errors: [{ line: 15, column: 67, severity: 'error' }],
+      errors: [{ line: 15, column: 67, severity: 'error', message: `Container api sets AZURE_CLIENT_CERTIFICATE_PATH in its env, ${WI_MSG}`, suggestions: [{ title: 'Remove AZURE_CLIENT_CERTIFICATE_PATH from container api', output: deploy('          env: [{name: A, value: b}]\n') }] }],
       output: deploy('          env: [{name: A, value: b}]\n'),
     },
     {
       name: 'block item whose name is not the first key',
       code: deploy('          env:\n            - valueFrom:\n                secretKeyRef: {name: sp, key: secret}\n              name: AZURE_CLIENT_SECRET\n            - name: B\n              value: c\n'),
-      errors: [{ line: 18, column: 21 }],
+      errors: [{ line: 18, column: 21, message: `Container api sets AZURE_CLIENT_SECRET in its env, ${WI_MSG}`, suggestions: [{ title: 'Remove AZURE_CLIENT_SECRET from container api', output: deploy(ONLY_B) }] }],
       output: deploy('          env:\n            - name: B\n              value: c\n'),
     },
     {
@@ -130,7 +228,7 @@ spec:
       code: deploy('          env:\n            - name: AZURE_USERNAME\n              value: svc@contoso.com\n            - name: AZURE_PASSWORD\n              valueFrom:\n                secretKeyRef: {name: svc, key: password}\n'),
       errors: [
         { line: 16, column: 21, message: `Container api sets AZURE_USERNAME in its env, together with AZURE_PASSWORD, ${WI_MSG}`, suggestions: [{ title: 'Remove AZURE_USERNAME and AZURE_PASSWORD from container api', output: deploy('') }] },
-        { line: 18, column: 21, message: `Container api sets AZURE_PASSWORD in its env, together with AZURE_USERNAME, ${WI_MSG}` },
+        { line: 18, column: 21, message: `Container api sets AZURE_PASSWORD in its env, together with AZURE_USERNAME, ${WI_MSG}`, suggestions: [{ title: 'Remove AZURE_USERNAME and AZURE_PASSWORD from container api', output: deploy('') }] },
       ],
       output: deploy(''),
     },
@@ -158,28 +256,8 @@ spec:
             - name: job
               image: job:1
 `,
-      errors: [{ line: 17, column: 26, severity: 'error', message: `Init container fetch sets AZURE_CLIENT_SECRET in its env, ${WI_MSG}`, suggestions: [{ title: 'Remove AZURE_CLIENT_SECRET from init container fetch' }] }],
-      output: `apiVersion: batch/v1
-kind: CronJob
-metadata:
-  name: nightly
-spec:
-  schedule: "0 0 * * *"
-  jobTemplate:
-    spec:
-      template:
-        metadata:
-          labels: {azure.workload.identity/use: "true"}
-        spec:
-          initContainers:
-            - name: fetch
-              image: fetch:1
-              env:
-                - {name: MODE, value: init}
-          containers:
-            - name: job
-              image: job:1
-`,
+      errors: [{ line: 17, column: 26, severity: 'error', message: `Init container fetch sets AZURE_CLIENT_SECRET in its env, ${WI_MSG}`, suggestions: [{ title: 'Remove AZURE_CLIENT_SECRET from init container fetch', output: CRON_WITHOUT_SECRET }] }],
+      output: CRON_WITHOUT_SECRET,
     },
     {
       name: 'a container in skip-containers is not injected: info, suggestion',
@@ -201,7 +279,7 @@ spec:
         - name: AZURE_CLIENT_SECRET
           valueFrom: {secretKeyRef: {name: sp, key: secret}}
 `,
-      errors: [{ line: 16, column: 17, severity: 'info', message: 'Container legacy sets AZURE_CLIENT_SECRET in its env, a long-lived credential for EnvironmentCredential in a container the Workload Identity webhook skips.' }],
+      errors: [{ line: 16, column: 17, severity: 'info', message: 'Container legacy sets AZURE_CLIENT_SECRET in its env, a long-lived credential for EnvironmentCredential in a container the Workload Identity webhook skips.', suggestions: [{ title: 'Remove AZURE_CLIENT_SECRET from container legacy', output: SKIPPED_WITHOUT_SECRET }] }],
       output: null,
     },
     {
@@ -230,17 +308,10 @@ data:
 ---
 ${deploy('          env:\n            - name: AZURE_USERNAME\n              value: svc@contoso.com\n          envFrom:\n            - configMapRef: {name: login}\n')}`,
       errors: [
-        { line: 23, column: 21, message: `Container api sets AZURE_USERNAME in its env, together with AZURE_PASSWORD from ConfigMap login, ${WI_MSG}`, suggestions: [{ title: 'Remove AZURE_USERNAME from container api' }] },
+        { line: 23, column: 21, message: `Container api sets AZURE_USERNAME in its env, together with AZURE_PASSWORD from ConfigMap login, ${WI_MSG}`, suggestions: [{ title: 'Remove AZURE_USERNAME from container api', output: LOGIN_WITHOUT_USERNAME }] },
         { line: 26, column: 36, message: `Container api gets AZURE_PASSWORD (with AZURE_USERNAME from its env) through envFrom of ConfigMap login, ${WI_MSG}`, related: [{ file: 'test.yaml', line: 6 }] },
       ],
-      output: `apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: login
-data:
-  AZURE_PASSWORD: hunter2
----
-${deploy('          envFrom:\n            - configMapRef: {name: login}\n')}`,
+      output: LOGIN_WITHOUT_USERNAME,
     },
     {
       name: 'a Deployment inside a kind: List',
@@ -265,44 +336,26 @@ items:
                 - name: B
                   value: c
 `,
-      errors: [{ line: 17, column: 25, severity: 'error' }],
-      output: `apiVersion: v1
-kind: List
-items:
-  - apiVersion: apps/v1
-    kind: Deployment
-    metadata:
-      name: api
-    spec:
-      template:
-        metadata:
-          labels:
-            azure.workload.identity/use: "true"
-        spec:
-          containers:
-            - name: api
-              env:
-                - name: B
-                  value: c
-`,
+      errors: [{ line: 17, column: 25, severity: 'error', message: `Container api sets AZURE_CLIENT_SECRET in its env, ${WI_MSG}`, suggestions: [{ title: 'Remove AZURE_CLIENT_SECRET from container api', output: LIST_WITHOUT_SECRET }] }],
+      output: LIST_WITHOUT_SECRET,
     },
     {
       name: 'a stand-in value (your-client-secret) is info only',
       code: deploy('          env:\n            - name: AZURE_CLIENT_SECRET\n              value: your-client-secret\n            - name: B\n              value: c\n'),
-      errors: [{ line: 16, column: 21, severity: 'info', message: `Container api sets AZURE_CLIENT_SECRET in its env from a placeholder, ${WI_MSG}` }],
+      errors: [{ line: 16, column: 21, severity: 'info', message: `Container api sets AZURE_CLIENT_SECRET in its env from a placeholder, ${WI_MSG}`, suggestions: [{ title: 'Remove AZURE_CLIENT_SECRET from container api', output: deploy(ONLY_B) }] }],
       output: deploy('          env:\n            - name: B\n              value: c\n'),
     },
     {
       name: 'no label, but the ServiceAccount carries a client ID: a Workload Identity pod, error and safe removal',
       code: deploy('          env:\n            - name: AZURE_CLIENT_SECRET\n              valueFrom: {secretKeyRef: {name: sp, key: secret}}\n            - name: B\n              value: c\n', '        app: api\n'),
       files: { 'sa.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: api\n  annotations:\n    azure.workload.identity/client-id: "6f1c3b5e-8a2d-4c1e-9b7a-3d5c687614bd"\n' },
-      errors: [{ line: 16, column: 21, severity: 'error', message: `Container api sets AZURE_CLIENT_SECRET in its env, ${WI_MSG}`, suggestions: [{ title: 'Remove AZURE_CLIENT_SECRET from container api' }] }],
+      errors: [{ line: 16, column: 21, severity: 'error', message: `Container api sets AZURE_CLIENT_SECRET in its env, ${WI_MSG}`, suggestions: [{ title: 'Remove AZURE_CLIENT_SECRET from container api', output: deploy(ONLY_B, '        app: api\n') }] }],
       output: deploy('          env:\n            - name: B\n              value: c\n', '        app: api\n'),
     },
     {
       name: 'the label says "false": opted out, so info only',
       code: deploy('          env:\n            - name: AZURE_CLIENT_SECRET\n              value: s3cr3t\n', '        azure.workload.identity/use: "false"\n'),
-      errors: [{ line: 16, column: 21, severity: 'info', message: 'Container api sets AZURE_CLIENT_SECRET in its env, a long-lived credential for EnvironmentCredential; this pod does not use Workload Identity, which would need none.' }],
+      errors: [{ line: 16, column: 21, severity: 'info', message: 'Container api sets AZURE_CLIENT_SECRET in its env, a long-lived credential for EnvironmentCredential; this pod does not use Workload Identity, which would need none.', suggestions: [{ title: 'Remove AZURE_CLIENT_SECRET from container api', output: deploy('', '        azure.workload.identity/use: "false"\n') }] }],
       output: null,
     },
     {
@@ -325,7 +378,7 @@ spec:
                 secretKeyRef: {name: operator-settings, key: AZURE_CLIENT_SECRET, optional: true}
 `,
       files: { 'sa.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: operator\n' },
-      errors: [{ line: 12, column: 21, severity: 'info', message: /^Container manager sets AZURE_CLIENT_SECRET in its env, a long-lived credential for EnvironmentCredential; this pod does not use Workload Identity/ }],
+      errors: [{ line: 12, column: 21, severity: 'info', message: /^Container manager sets AZURE_CLIENT_SECRET in its env, a long-lived credential for EnvironmentCredential; this pod does not use Workload Identity/, suggestions: [{ title: 'Remove AZURE_CLIENT_SECRET from container manager', output: 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: operator\nspec:\n  template:\n    spec:\n      serviceAccountName: operator\n      containers:\n        - name: manager\n' }] }],
       output: null,
     },
     {
@@ -429,35 +482,10 @@ items:
           line: 26, column: 15, severity: 'error',
           message: `Container api sets AZURE_CLIENT_SECRET in its env (through *secret), ${WI_MSG}`,
           related: [{ file: 'test.yaml', line: 13 }],
-          suggestions: [{ title: 'Remove AZURE_CLIENT_SECRET from container api' }],
+          suggestions: [{ title: 'Remove AZURE_CLIENT_SECRET from container api', output: ALIAS_ITEM_REMOVED }],
         },
       ],
-      output: `apiVersion: v1
-kind: List
-items:
-  - apiVersion: v1
-    kind: Pod
-    metadata:
-      name: tool
-    spec:
-      containers:
-        - name: tool
-          env:
-            - &secret
-              name: AZURE_CLIENT_SECRET
-              valueFrom: {secretKeyRef: {name: sp, key: secret}}
-  - apiVersion: v1
-    kind: Pod
-    metadata:
-      name: api
-      labels: {azure.workload.identity/use: "true"}
-    spec:
-      containers:
-        - name: api
-          env:
-            - name: PORT
-              value: "80"
-`,
+      output: ALIAS_ITEM_REMOVED,
     },
   ],
 });

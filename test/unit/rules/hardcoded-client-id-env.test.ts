@@ -28,7 +28,31 @@ ${extra}    spec:
 ${env}`;
 
 const idEnv = (value: string) => `          env:\n            - name: AZURE_CLIENT_ID\n              value: ${value}\n            - name: PORT\n              value: "80"\n`;
+// The entry comes through an anchor other containers share: the fix cannot remove it, so the
+// finding stays (as "the same value as the annotation", info) until the anchor is edited.
+const ANCHORED = 'the env entry comes through the shared anchor &defaults, which no fix edits';
 const noIdEnv = '          env:\n            - name: PORT\n              value: "80"\n';
+
+// The CronJob case's text once its init container's AZURE_CLIENT_ID (equal to the annotation) is removed.
+const CRON_FIXED = `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: nightly
+  namespace: jobs
+spec:
+  schedule: "@daily"
+  jobTemplate:
+    spec:
+      template:
+        metadata:
+          labels: {azure.workload.identity/use: "true"}
+        spec:
+          serviceAccountName: runner
+          initContainers:
+            - name: prep
+          containers:
+            - name: job
+`;
 
 runRuleTests(hardcodedClientIdEnv, {
   valid: [
@@ -51,7 +75,7 @@ runRuleTests(hardcodedClientIdEnv, {
         related: [{ file: 'sa.yaml', line: 6 }],
         suggestions: [
           { title: 'Remove the hard-coded AZURE_CLIENT_ID', output: deploy(noIdEnv) },
-          { title: 'Use this client ID on ServiceAccount api', outputs: { 'sa.yaml': sa(OTHER) } },
+          { title: 'Move this client ID to ServiceAccount api', output: deploy(noIdEnv), outputs: { 'sa.yaml': sa(OTHER) } },
         ],
       }],
       output: null,
@@ -66,7 +90,7 @@ runRuleTests(hardcodedClientIdEnv, {
     {
       name: 'ServiceAccount not in the workspace: warning',
       code: deploy(idEnv(ID)),
-      errors: [{ line: 17, column: 22, severity: 'warning', message: `Container api hard-codes AZURE_CLIENT_ID ${ID}, which overrides the webhook's injection, and ServiceAccount api (namespace default) is not in the workspace to compare it with.`, related: [], suggestions: [{ title: 'Remove the hard-coded AZURE_CLIENT_ID' }] }],
+      errors: [{ line: 17, column: 22, severity: 'warning', message: `Container api hard-codes AZURE_CLIENT_ID ${ID}, which overrides the webhook's injection, and ServiceAccount api (namespace default) is not in the workspace to compare it with.`, related: [], suggestions: [{ title: 'Remove the hard-coded AZURE_CLIENT_ID', output: deploy(noIdEnv) }] }],
       output: null,
     },
     {
@@ -77,7 +101,7 @@ runRuleTests(hardcodedClientIdEnv, {
         message: `Container api hard-codes AZURE_CLIENT_ID ${ID}, which overrides the webhook's injection, and ServiceAccount api has no azure.workload.identity/client-id annotation to compare it with.`,
         suggestions: [
           { title: 'Remove the hard-coded AZURE_CLIENT_ID', output: `${sa(undefined)}---\n${deploy(noIdEnv)}` },
-          { title: 'Use this client ID on ServiceAccount api', output: `${sa(undefined)}  annotations:\n    azure.workload.identity/client-id: "${ID}"\n---\n${deploy(idEnv(`'${ID}'`))}` },
+          { title: 'Move this client ID to ServiceAccount api', output: `${sa(undefined)}  annotations:\n    azure.workload.identity/client-id: "${ID}"\n---\n${deploy(noIdEnv)}` },
         ],
       }],
       output: null,
@@ -98,7 +122,7 @@ runRuleTests(hardcodedClientIdEnv, {
       name: 'a name without a value blocks the injection: error, safe removal when the annotation exists',
       code: deploy('          env:\n            - name: AZURE_CLIENT_ID\n            - name: PORT\n              value: "80"\n'),
       files: { 'sa.yaml': sa(ID) },
-      errors: [{ line: 16, column: 21, severity: 'error', message: 'Container api names AZURE_CLIENT_ID with an empty value, so the webhook does not inject the client-id annotation of ServiceAccount api and the SDK gets none.', related: [{ file: 'sa.yaml', line: 6 }] }],
+      errors: [{ line: 16, column: 21, severity: 'error', message: 'Container api names AZURE_CLIENT_ID with an empty value, so the webhook does not inject the client-id annotation of ServiceAccount api and the SDK gets none.', related: [{ file: 'sa.yaml', line: 6 }], suggestions: [{ title: 'Remove the hard-coded AZURE_CLIENT_ID', output: deploy(noIdEnv) }] }],
       output: deploy(noIdEnv),
     },
     {
@@ -113,7 +137,7 @@ runRuleTests(hardcodedClientIdEnv, {
       files: { 'sa.yaml': sa('') },
       errors: [{
         line: 17, column: 22, severity: 'warning', message: /ServiceAccount api has an empty azure.workload.identity\/client-id annotation/,
-        suggestions: [{ title: 'Remove the hard-coded AZURE_CLIENT_ID' }, { title: 'Use this client ID on ServiceAccount api', outputs: { 'sa.yaml': sa(ID) } }],
+        suggestions: [{ title: 'Remove the hard-coded AZURE_CLIENT_ID', output: deploy(noIdEnv) }, { title: 'Move this client ID to ServiceAccount api', output: deploy(noIdEnv), outputs: { 'sa.yaml': sa(ID) } }],
       }],
       output: null,
     },
@@ -121,7 +145,7 @@ runRuleTests(hardcodedClientIdEnv, {
       name: 'a placeholder is info only',
       code: deploy(idEnv('"${CLIENT_ID}"')),
       files: { 'sa.yaml': sa(ID) },
-      errors: [{ line: 17, column: 22, severity: 'info', message: /one of the two is a placeholder/ }],
+      errors: [{ line: 17, column: 22, severity: 'info', message: /one of the two is a placeholder/, suggestions: [{ title: 'Remove the hard-coded AZURE_CLIENT_ID', output: deploy(noIdEnv) }] }],
       output: null,
     },
     // Masked and stand-in IDs as docs and samples write them (issue 13): never more than info.
@@ -129,35 +153,52 @@ runRuleTests(hardcodedClientIdEnv, {
       name: `a stand-in client ID in the env (${value}): info`,
       code: deploy(idEnv(value)),
       files: { 'sa.yaml': sa(ID) },
-      errors: [{ line: 17, column: 22, severity: 'info' as const, message: `Container api hard-codes AZURE_CLIENT_ID, which overrides the client-id annotation of ServiceAccount api; one of the two is a placeholder, so they cannot be compared.` }],
+      errors: [{ line: 17, column: 22, severity: 'info' as const, message: `Container api hard-codes AZURE_CLIENT_ID, which overrides the client-id annotation of ServiceAccount api; one of the two is a placeholder, so they cannot be compared.`, suggestions: [{ title: 'Remove the hard-coded AZURE_CLIENT_ID', output: deploy(noIdEnv) }] }],
       output: null,
     })),
     {
       name: 'a masked annotation: info, whatever the env says',
       code: deploy(idEnv(`"${OTHER}"`)),
       files: { 'sa.yaml': sa('xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx') },
-      errors: [{ line: 17, column: 22, severity: 'info', message: /one of the two is a placeholder/ }],
+      errors: [{ line: 17, column: 22, severity: 'info', message: /one of the two is a placeholder/, suggestions: [{ title: 'Remove the hard-coded AZURE_CLIENT_ID', output: deploy(noIdEnv) }] }],
       output: null,
     },
     {
       name: 'no label, but the ServiceAccount has a client ID: a Workload Identity pod',
       code: deploy(idEnv(`"${OTHER}"`)).replace('        azure.workload.identity/use: "true"\n', '        app: api\n'),
       files: { 'sa.yaml': sa(ID) },
-      errors: [{ line: 17, column: 22, severity: 'error', message: `Container api hard-codes AZURE_CLIENT_ID ${OTHER}, which overrides the client-id annotation ${ID} of ServiceAccount api, so the pod authenticates as a different identity.` }],
+      errors: [{
+        line: 17, column: 22, severity: 'error', message: `Container api hard-codes AZURE_CLIENT_ID ${OTHER}, which overrides the client-id annotation ${ID} of ServiceAccount api, so the pod authenticates as a different identity.`,
+        suggestions: [
+          { title: 'Remove the hard-coded AZURE_CLIENT_ID', output: deploy(noIdEnv).replace('        azure.workload.identity/use: "true"\n', '        app: api\n') },
+          { title: 'Move this client ID to ServiceAccount api', output: deploy(noIdEnv).replace('        azure.workload.identity/use: "true"\n', '        app: api\n'), outputs: { 'sa.yaml': sa(OTHER) } },
+        ],
+      }],
       output: null,
     },
     {
       name: 'the deprecated serviceAccount field names the ServiceAccount',
       code: deploy(idEnv(`"${OTHER}"`)).replace('serviceAccountName: api', 'serviceAccount: runner'),
       files: { 'sa.yaml': sa(ID, 'runner') },
-      errors: [{ line: 17, column: 22, severity: 'error', message: `Container api hard-codes AZURE_CLIENT_ID ${OTHER}, which overrides the client-id annotation ${ID} of ServiceAccount runner, so the pod authenticates as a different identity.`, related: [{ file: 'sa.yaml', line: 6 }] }],
+      errors: [{ line: 17, column: 22, severity: 'error', message: `Container api hard-codes AZURE_CLIENT_ID ${OTHER}, which overrides the client-id annotation ${ID} of ServiceAccount runner, so the pod authenticates as a different identity.`, related: [{ file: 'sa.yaml', line: 6 }],
+        suggestions: [
+          { title: 'Remove the hard-coded AZURE_CLIENT_ID', output: deploy(noIdEnv).replace('serviceAccountName: api', 'serviceAccount: runner') },
+          { title: 'Move this client ID to ServiceAccount runner', output: deploy(noIdEnv).replace('serviceAccountName: api', 'serviceAccount: runner'), outputs: { 'sa.yaml': sa(OTHER, 'runner') } },
+        ],
+      }],
       output: null,
     },
     {
       name: 'serviceAccountName wins over serviceAccount; an empty serviceAccountName does not',
       code: deploy(idEnv(`"${OTHER}"`)).replace('serviceAccountName: api', 'serviceAccountName: ""\n      serviceAccount: runner'),
       files: { 'sa.yaml': `${sa(ID, 'runner')}---\n${sa(OTHER, 'api')}` },
-      errors: [{ line: 18, column: 22, severity: 'error', message: /overrides the client-id annotation .* of ServiceAccount runner,/ }],
+      errors: [{
+        line: 18, column: 22, severity: 'error', message: /overrides the client-id annotation .* of ServiceAccount runner,/,
+        suggestions: [
+          { title: 'Remove the hard-coded AZURE_CLIENT_ID', output: deploy(noIdEnv).replace('serviceAccountName: api', 'serviceAccountName: ""\n      serviceAccount: runner') },
+          { title: 'Move this client ID to ServiceAccount runner', output: deploy(noIdEnv).replace('serviceAccountName: api', 'serviceAccountName: ""\n      serviceAccount: runner'), outputs: { 'sa.yaml': `${sa(OTHER, 'runner')}---\n${sa(OTHER, 'api')}` } },
+        ],
+      }],
       output: null,
     },
     {
@@ -181,8 +222,8 @@ spec:
 `,
       files: { 'sa.yaml': sa(ID) },
       errors: [
-        { line: 13, column: 11, severity: 'error', message: `Container app (through *defaults) hard-codes AZURE_CLIENT_ID ${OTHER}, which overrides the client-id annotation ${ID} of ServiceAccount api, so the pod authenticates as a different identity.`, suggestions: [{ title: 'Use this client ID on ServiceAccount api' }] },
-        { line: 15, column: 11, severity: 'error', message: /^Container worker \(through \*defaults\) hard-codes/, suggestions: [{ title: 'Use this client ID on ServiceAccount api' }] },
+        { line: 13, column: 11, severity: 'error', message: `Container app (through *defaults) hard-codes AZURE_CLIENT_ID ${OTHER}, which overrides the client-id annotation ${ID} of ServiceAccount api, so the pod authenticates as a different identity.`, suggestions: [{ title: 'Use this client ID on ServiceAccount api', outputs: { 'sa.yaml': sa(OTHER) }, partial: ANCHORED }] },
+        { line: 15, column: 11, severity: 'error', message: /^Container worker \(through \*defaults\) hard-codes/, suggestions: [{ title: 'Use this client ID on ServiceAccount api', outputs: { 'sa.yaml': sa(OTHER) }, partial: ANCHORED }] },
       ],
       output: null,
     },
@@ -209,26 +250,11 @@ spec:
             - name: job
 `,
       files: { 'sa.yaml': `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: runner\n  namespace: jobs\n  annotations: {azure.workload.identity/client-id: ${ID}}\n` },
-      errors: [{ line: 17, column: 52, severity: 'info', message: /^Init container prep hard-codes AZURE_CLIENT_ID/, related: [{ file: 'sa.yaml', line: 6 }] }],
-      output: `apiVersion: batch/v1
-kind: CronJob
-metadata:
-  name: nightly
-  namespace: jobs
-spec:
-  schedule: "@daily"
-  jobTemplate:
-    spec:
-      template:
-        metadata:
-          labels: {azure.workload.identity/use: "true"}
-        spec:
-          serviceAccountName: runner
-          initContainers:
-            - name: prep
-          containers:
-            - name: job
-`,
+      errors: [{
+        line: 17, column: 52, severity: 'info', message: /^Init container prep hard-codes AZURE_CLIENT_ID/, related: [{ file: 'sa.yaml', line: 6 }],
+        suggestions: [{ title: 'Remove the hard-coded AZURE_CLIENT_ID', output: CRON_FIXED }],
+      }],
+      output: CRON_FIXED,
     },
     {
       name: 'in a kind: List, name not the first key',
@@ -254,9 +280,27 @@ items:
             - value: ${OTHER}
               name: AZURE_CLIENT_ID
 `,
-      errors: [{ line: 20, column: 22, severity: 'error', related: [{ file: 'test.yaml', line: 9 }], suggestions: [
-        { title: 'Remove the hard-coded AZURE_CLIENT_ID' },
-        { title: 'Use this client ID on ServiceAccount default', output: `apiVersion: v1
+      errors: [{ line: 20, column: 22, severity: 'error', related: [{ file: 'test.yaml', line: 9 }], message: `Container app hard-codes AZURE_CLIENT_ID ${OTHER}, which overrides the client-id annotation ${ID} of ServiceAccount default, so the pod authenticates as a different identity.`, suggestions: [
+        { title: 'Remove the hard-coded AZURE_CLIENT_ID', output: `apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: ServiceAccount
+    metadata:
+      name: default
+      annotations:
+        azure.workload.identity/client-id: ${ID}
+  - apiVersion: v1
+    kind: Pod
+    metadata:
+      name: p
+      labels:
+        azure.workload.identity/use: "true"
+    spec:
+      containers:
+        - name: app
+` },
+        { title: 'Move this client ID to ServiceAccount default', output: `apiVersion: v1
 kind: List
 items:
   - apiVersion: v1
@@ -274,9 +318,6 @@ items:
     spec:
       containers:
         - name: app
-          env:
-            - value: ${OTHER}
-              name: AZURE_CLIENT_ID
 ` },
       ] }],
       output: null,

@@ -19,6 +19,43 @@ ${container}${volumes}`;
 
 const OLD_PATH = '/var/run/secrets/azure/tokens/azure-identity-token';
 
+const CRON_WARM = `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: nightly
+spec:
+  schedule: "@hourly"
+  jobTemplate:
+    spec:
+      template:
+        metadata:
+          labels: {azure.workload.identity/use: "true"}
+        spec:
+          initContainers:
+            - name: warm
+              volumeMounts:
+                - mountPath: /var/run/secrets/azure/tokens
+                  name: tok
+          containers:
+            - name: job
+          volumes:
+            - {name: tok, emptyDir: {}}
+`;
+
+const LIST_WITHOUT_ENV = `apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: Pod
+    metadata:
+      name: p
+      labels: {azure.workload.identity/use: "true"}
+    spec:
+      containers:
+        - name: app
+          env: [{name: A, value: b}]
+`;
+
 runRuleTests(hardcodedTokenPath, {
   valid: [
     deploy('          env:\n            - name: AZURE_CLIENT_ID\n              value: x\n'),
@@ -75,7 +112,7 @@ runRuleTests(hardcodedTokenPath, {
       name: 'no label, but the ServiceAccount has a client ID: a Workload Identity pod',
       code: deploy('          env:\n            - name: AZURE_FEDERATED_TOKEN_FILE\n              value: /var/run/secrets/azure/tokens/azure-identity-token\n', '', '        app: api\n').replace('    spec:\n', '    spec:\n      serviceAccountName: api\n'),
       files: { 'sa.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: api\n  annotations:\n    azure.workload.identity/client-id: "6f1c3b5e-8a2d-4c1e-9b7a-3d5c687614bd"\n' },
-      errors: [{ line: 16, column: 21, severity: 'warning', message: /^Container api sets AZURE_FEDERATED_TOKEN_FILE by hand to a path under \/var\/run\/secrets\/azure\/tokens,/ }],
+      errors: [{ line: 16, column: 21, severity: 'warning', message: /^Container api sets AZURE_FEDERATED_TOKEN_FILE by hand to a path under \/var\/run\/secrets\/azure\/tokens,/, suggestions: [{ title: 'Remove AZURE_FEDERATED_TOKEN_FILE from container api', output: deploy('', '', '        app: api\n').replace('    spec:\n', '    spec:\n      serviceAccountName: api\n') }] }],
       output: deploy('', '', '        app: api\n').replace('    spec:\n', '    spec:\n      serviceAccountName: api\n'),
     },
     {
@@ -100,7 +137,7 @@ spec:
     {
       name: 'a placeholder value is info only',
       code: deploy('          env:\n            - name: AZURE_FEDERATED_TOKEN_FILE\n              value: "{{ .Values.tokenFile }}"\n'),
-      errors: [{ line: 15, column: 21, severity: 'info', message: /^Container api sets AZURE_FEDERATED_TOKEN_FILE by hand, so the webhook/ }],
+      errors: [{ line: 15, column: 21, severity: 'info', message: /^Container api sets AZURE_FEDERATED_TOKEN_FILE by hand, so the webhook/, suggestions: [{ title: 'Remove AZURE_FEDERATED_TOKEN_FILE from container api', output: deploy('') }] }],
       output: deploy(''),
     },
     {
@@ -125,7 +162,25 @@ spec:
                   audience: api://AzureADTokenExchange
 `),
       errors: [
-        { line: 15, column: 21, message: /to a path under \/var\/run\/secrets\/tokens,/ },
+        {
+          line: 15, column: 21, message: /to a path under \/var\/run\/secrets\/tokens,/,
+          suggestions: [{ title: 'Remove AZURE_FEDERATED_TOKEN_FILE from container api', output: deploy(`          volumeMounts:
+            - name: config
+              mountPath: /etc/app
+            - name: azure-identity-token
+              mountPath: /var/run/secrets/tokens
+              readOnly: true
+`, `      volumes:
+        - name: config
+          configMap: {name: app}
+        - name: azure-identity-token
+          projected:
+            sources:
+              - serviceAccountToken:
+                  path: azure-identity-token
+                  audience: api://AzureADTokenExchange
+`) }],
+        },
         {
           line: 21, column: 26, message: 'Container api mounts volume azure-identity-token at /var/run/secrets/tokens, a token directory of webhooks before v1.6 (v1.6 mounts its own at /var/run/secrets/azure/wi/token and points AZURE_FEDERATED_TOKEN_FILE at it).',
           suggestions: [{ title: 'Remove the volume mount at /var/run/secrets/tokens from container api', output: deploy(`          env:
@@ -179,34 +234,17 @@ spec:
     {
       name: 'an Entra token volume under another name, mounted under /var/run/secrets/tokens',
       code: deploy('          volumeMounts: [{name: entra, mountPath: /var/run/secrets/tokens/}]\n', '      volumes:\n        - name: entra\n          projected: {sources: [{serviceAccountToken: {path: t, audience: "api://AzureADTokenExchange"}}]}\n'),
-      errors: [{ line: 14, column: 51, suggestions: [{ title: 'Remove the volume mount at /var/run/secrets/tokens/ from container api', output: deploy('', '      volumes:\n        - name: entra\n          projected: {sources: [{serviceAccountToken: {path: t, audience: "api://AzureADTokenExchange"}}]}\n') }] }],
+      errors: [{ line: 14, column: 51, message: 'Container api mounts volume entra at /var/run/secrets/tokens/, a token directory of webhooks before v1.6 (v1.6 mounts its own at /var/run/secrets/azure/wi/token and points AZURE_FEDERATED_TOKEN_FILE at it).', suggestions: [{ title: 'Remove the volume mount at /var/run/secrets/tokens/ from container api', output: deploy('', '      volumes:\n        - name: entra\n          projected: {sources: [{serviceAccountToken: {path: t, audience: "api://AzureADTokenExchange"}}]}\n') }] }],
       output: null,
     },
     {
       name: 'CronJob init container mounting the v0.8 directory',
-      code: `apiVersion: batch/v1
-kind: CronJob
-metadata:
-  name: nightly
-spec:
-  schedule: "@hourly"
-  jobTemplate:
-    spec:
-      template:
-        metadata:
-          labels: {azure.workload.identity/use: "true"}
-        spec:
-          initContainers:
-            - name: warm
-              volumeMounts:
-                - mountPath: /var/run/secrets/azure/tokens
-                  name: tok
-          containers:
-            - name: job
-          volumes:
-            - {name: tok, emptyDir: {}}
-`,
-      errors: [{ line: 16, column: 30, message: /^Init container warm mounts volume tok at \/var\/run\/secrets\/azure\/tokens, / }],
+      code: CRON_WARM,
+      errors: [{
+        line: 16, column: 30, message: /^Init container warm mounts volume tok at \/var\/run\/secrets\/azure\/tokens, /,
+        // The only mount: `volumeMounts:` goes with it.
+        suggestions: [{ title: 'Remove the volume mount at /var/run/secrets/azure/tokens from init container warm', output: CRON_WARM.replace('              volumeMounts:\n                - mountPath: /var/run/secrets/azure/tokens\n                  name: tok\n', '') }],
+      }],
       output: null,
     },
     {
@@ -224,20 +262,8 @@ items:
         - name: app
           env: [{value: /var/run/secrets/azure/wi/token/azure-identity-token, name: AZURE_FEDERATED_TOKEN_FILE}, {name: A, value: b}]
 `,
-      errors: [{ line: 12, column: 85, message: /^Container app sets AZURE_FEDERATED_TOKEN_FILE by hand, so the webhook does not inject its own/ }],
-      output: `apiVersion: v1
-kind: List
-items:
-  - apiVersion: v1
-    kind: Pod
-    metadata:
-      name: p
-      labels: {azure.workload.identity/use: "true"}
-    spec:
-      containers:
-        - name: app
-          env: [{name: A, value: b}]
-`,
+      errors: [{ line: 12, column: 85, message: /^Container app sets AZURE_FEDERATED_TOKEN_FILE by hand, so the webhook does not inject its own/, suggestions: [{ title: 'Remove AZURE_FEDERATED_TOKEN_FILE from container app', output: LIST_WITHOUT_ENV }] }],
+      output: LIST_WITHOUT_ENV,
     },
   ],
 });

@@ -22,6 +22,9 @@ spec:
     spec:
 ${spec}`;
 
+// What the rule says of a Deployment api in namespace prod without a serviceAccountName.
+const NO_SERVICE_ACCOUNT = 'Deployment api asks for Workload Identity but names no serviceAccountName, so its pods run as ServiceAccount default (namespace prod), which has no azure.workload.identity/client-id annotation in this workspace.';
+
 const containers = '      containers:\n        - name: api\n          image: api:1\n';
 
 runRuleTests(missingServiceAccount, {
@@ -35,6 +38,8 @@ runRuleTests(missingServiceAccount, {
       name: 'every container hard-codes AZURE_CLIENT_ID',
       code: deploy('      containers:\n        - name: api\n          env:\n            - name: AZURE_CLIENT_ID\n              value: "00000000-0000-0000-0000-000000000009"\n'),
     },
+    // `serviceAccountName: 42` is a schema error the API server rejects, not a missing name.
+    { name: 'a serviceAccountName that is not a string is not this rule\'s to report', code: deploy('      serviceAccountName: 42\n' + containers) },
   ],
   invalid: [
     {
@@ -71,15 +76,10 @@ runRuleTests(missingServiceAccount, {
       errors: [{
         line: 11,
         column: 9,
+        message: NO_SERVICE_ACCOUNT,
         suggestions: [{ title: 'Run as ServiceAccount api-sa', output: deploy('      serviceAccountName: api-sa\n' + containers) }],
       }],
       output: null,
-    },
-    {
-      // `serviceAccountName: 42` is a schema error the API server rejects, not a missing name.
-      name: 'a serviceAccountName that is not a string is not this rule\'s to report',
-      code: deploy('      serviceAccountName: 42\n' + containers),
-      errors: [],
     },
     {
       name: 'cross-file: one suggestion per annotated ServiceAccount of the namespace, sorted',
@@ -90,6 +90,7 @@ runRuleTests(missingServiceAccount, {
       errors: [{
         line: 11,
         column: 9,
+        message: NO_SERVICE_ACCOUNT,
         related: [{ file: 'sas.yaml', line: 34 }],
         suggestions: [
           { title: 'Run as ServiceAccount api-sa', output: deploy('      serviceAccountName: api-sa\n' + containers, 'true') },
@@ -237,7 +238,7 @@ spec:
         azure.workload.identity/use: "true"
 `,
       files: { 'sa.yaml': sa('api-sa') },
-      errors: [{ line: 10, column: 9, suggestions: [] }],
+      errors: [{ line: 10, column: 9, message: NO_SERVICE_ACCOUNT, suggestions: [] }],
     },
   ],
 });

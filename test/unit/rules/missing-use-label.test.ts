@@ -249,7 +249,26 @@ spec:
 `,
       files: { 'sa.yaml': sa('api-sa', 'prod', '"${CLIENT_ID}"') },
       // The labels come from a helper the linter cannot read here (no chart): an info, at serviceAccountName as always.
-      errors: [{ line: 13, column: 27, severity: 'info', message: /sees no azure\.workload\.identity\/use label in spec\.template\.metadata\.labels \(\{\{- include "api\.selectorLabels" \. \| nindent 8 \}\} may add one/, suggestions: [{ title: /^Add / }] }],
+      errors: [{ line: 13, column: 27, severity: 'info', message: /sees no azure\.workload\.identity\/use label in spec\.template\.metadata\.labels \(\{\{- include "api\.selectorLabels" \. \| nindent 8 \}\} may add one/, suggestions: [{
+        title: /^Add /,
+        // After the helper's labels: a suggestion only, as the helper may write the label itself.
+        output: `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  namespace: prod
+spec:
+  template:
+    metadata:
+      labels:
+        {{- include "api.selectorLabels" . | nindent 8 }}
+        app: api
+        azure.workload.identity/use: "true"
+    spec:
+      serviceAccountName: api-sa
+      containers: []
+`,
+      }] }],
     },
   ],
 });

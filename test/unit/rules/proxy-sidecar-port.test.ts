@@ -18,6 +18,55 @@ ${wi ? '      labels: {azure.workload.identity/use: "true"}\n' : ''}    spec:
         - name: app
 `;
 
+const LIST = `apiVersion: v1
+kind: List
+items:
+  - apiVersion: batch/v1
+    kind: CronJob
+    metadata: {name: nightly}
+    spec:
+      schedule: "0 0 * * *"
+      jobTemplate:
+        spec:
+          template:
+            metadata:
+              annotations: {azure.workload.identity/inject-proxy-sidecar: "true", "${KEY}": 9000}
+            spec:
+              containers: [{name: app}]
+  - apiVersion: v1
+    kind: Pod
+    metadata:
+      name: p
+      annotations:
+        ${KEY}: 0
+    spec:
+      containers: [{name: app}]
+`;
+const LIST_QUOTED = `apiVersion: v1
+kind: List
+items:
+  - apiVersion: batch/v1
+    kind: CronJob
+    metadata: {name: nightly}
+    spec:
+      schedule: "0 0 * * *"
+      jobTemplate:
+        spec:
+          template:
+            metadata:
+              annotations: {azure.workload.identity/inject-proxy-sidecar: "true", "${KEY}": "9000"}
+            spec:
+              containers: [{name: app}]
+  - apiVersion: v1
+    kind: Pod
+    metadata:
+      name: p
+      annotations:
+        ${KEY}: 0
+    spec:
+      containers: [{name: app}]
+`;
+
 runRuleTests(proxySidecarPort, {
   valid: [deploy('"8080"'), deploy("'1'"), deploy('"65535"', false), deploy('"+8000"')],
   invalid: [
@@ -53,7 +102,7 @@ runRuleTests(proxySidecarPort, {
     {
       name: 'out of the port range',
       code: deploy('"70000"'),
-      errors: [{ line: 10, column: 53, message: /"70000" .* is not a port number from 1 to 65535, so the webhook rejects the pod\.$/ }],
+      errors: [{ line: 10, column: 53, message: /"70000" .* is not a port number from 1 to 65535, so the webhook rejects the pod\.$/, suggestions: [{ title: 'Remove the proxy-sidecar-port annotation (the default port 8000 applies)', output: deploy('x').replace(`        ${KEY}: x\n`, '') }] }],
       output: null,
     },
     {
@@ -65,7 +114,7 @@ runRuleTests(proxySidecarPort, {
     {
       name: 'empty value',
       code: deploy('""'),
-      errors: [{ line: 10, column: 53, message: /value "" .* is empty, which the webhook cannot parse as a port, so the webhook rejects the pod\.$/ }],
+      errors: [{ line: 10, column: 53, message: /value "" .* is empty, which the webhook cannot parse as a port, so the webhook rejects the pod\.$/, suggestions: [{ title: 'Remove the proxy-sidecar-port annotation (the default port 8000 applies)', output: deploy('x').replace(`        ${KEY}: x\n`, '') }] }],
       output: null,
     },
     {
@@ -100,7 +149,10 @@ runRuleTests(proxySidecarPort, {
       name: 'no label, but the ServiceAccount has a client ID: a Workload Identity pod',
       code: deploy('"http"', true, false).replace('      containers:', '      serviceAccountName: api\n      containers:'),
       files: { 'sa.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: api\n  annotations:\n    azure.workload.identity/client-id: "6f1c3b5e-8a2d-4c1e-9b7a-3d5c687614bd"\n' },
-      errors: [{ line: 10, column: 53, severity: 'error', message: /"http" .* is not a port number, so the webhook rejects the pod\.$/ }],
+      errors: [{
+        line: 10, column: 53, severity: 'error', message: /"http" .* is not a port number, so the webhook rejects the pod\.$/,
+        suggestions: [{ title: 'Remove the proxy-sidecar-port annotation (the default port 8000 applies)', output: deploy('x', true, false).replace(`        ${KEY}: x\n`, '').replace('      containers:', '      serviceAccountName: api\n      containers:') }],
+      }],
       output: null,
     },
     {
@@ -111,58 +163,16 @@ runRuleTests(proxySidecarPort, {
     },
     {
       name: 'CronJob flow map and a Pod in a kind: List',
-      code: `apiVersion: v1
-kind: List
-items:
-  - apiVersion: batch/v1
-    kind: CronJob
-    metadata: {name: nightly}
-    spec:
-      schedule: "0 0 * * *"
-      jobTemplate:
-        spec:
-          template:
-            metadata:
-              annotations: {azure.workload.identity/inject-proxy-sidecar: "true", "${KEY}": 9000}
-            spec:
-              containers: [{name: app}]
-  - apiVersion: v1
-    kind: Pod
-    metadata:
-      name: p
-      annotations:
-        ${KEY}: 0
-    spec:
-      containers: [{name: app}]
-`,
+      code: LIST,
       errors: [
-        { line: 13, column: 129, message: /value 9000 on the pod template of CronJob "nightly" is a YAML number/ },
-        { line: 21, column: 53, severity: 'error', message: /value 0 on Pod "p" is an unquoted number that is not a port from 1 to 65535/ },
+        { line: 13, column: 129, message: /value 9000 on the pod template of CronJob "nightly" is a YAML number/, suggestions: [{ title: 'Quote the value as "9000"', output: LIST_QUOTED }] },
+        {
+          line: 21, column: 53, severity: 'error', message: /value 0 on Pod "p" is an unquoted number that is not a port from 1 to 65535/,
+          // The Pod's only annotation: `annotations:` goes with it.
+          suggestions: [{ title: 'Remove the proxy-sidecar-port annotation (the default port 8000 applies)', output: LIST.replace(`      annotations:\n        ${KEY}: 0\n`, '') }],
+        },
       ],
-      output: `apiVersion: v1
-kind: List
-items:
-  - apiVersion: batch/v1
-    kind: CronJob
-    metadata: {name: nightly}
-    spec:
-      schedule: "0 0 * * *"
-      jobTemplate:
-        spec:
-          template:
-            metadata:
-              annotations: {azure.workload.identity/inject-proxy-sidecar: "true", "${KEY}": "9000"}
-            spec:
-              containers: [{name: app}]
-  - apiVersion: v1
-    kind: Pod
-    metadata:
-      name: p
-      annotations:
-        ${KEY}: 0
-    spec:
-      containers: [{name: app}]
-`,
+      output: LIST_QUOTED,
     },
   ],
 });

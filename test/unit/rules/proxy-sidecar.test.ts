@@ -21,6 +21,33 @@ ${spec}      containers:
 `;
 const without = deploy('x').replace(`        ${KEY}: x\n`, '');
 
+const FALSE_LIST = `apiVersion: v1
+kind: List
+items:
+  - apiVersion: batch/v1
+    kind: CronJob
+    metadata: {name: nightly}
+    spec:
+      schedule: "0 0 * * *"
+      jobTemplate:
+        spec:
+          template:
+            metadata:
+              annotations: {team: data, "${KEY}": false}
+              labels: {azure.workload.identity/use: "true"}
+            spec:
+              containers: [{name: app}]
+  - apiVersion: v1
+    kind: Pod
+    metadata:
+      name: p
+      annotations:
+        ${KEY}: 'False'
+      labels: {azure.workload.identity/use: "true"}
+    spec:
+      containers: [{name: app}]
+`;
+
 runRuleTests(proxySidecar, {
   valid: [
     without,
@@ -129,35 +156,13 @@ spec:
     },
     {
       name: 'CronJob with an unquoted false in a flow map, a Pod in a kind: List',
-      code: `apiVersion: v1
-kind: List
-items:
-  - apiVersion: batch/v1
-    kind: CronJob
-    metadata: {name: nightly}
-    spec:
-      schedule: "0 0 * * *"
-      jobTemplate:
-        spec:
-          template:
-            metadata:
-              annotations: {team: data, "${KEY}": false}
-              labels: {azure.workload.identity/use: "true"}
-            spec:
-              containers: [{name: app}]
-  - apiVersion: v1
-    kind: Pod
-    metadata:
-      name: p
-      annotations:
-        ${KEY}: 'False'
-      labels: {azure.workload.identity/use: "true"}
-    spec:
-      containers: [{name: app}]
-`,
+      code: FALSE_LIST,
       errors: [
-        { line: 13, column: 41, severity: 'warning', message: /on the pod template of CronJob "nightly" is set to "false", but only its presence counts, so it injects .* in a CronJob with a webhook older than v1\.5\.0 or on Kubernetes older than 1\.32 the azwi-proxy sidecar keeps running after the work is done, so the Job never completes \(since v1\.5\.0 on 1\.32\+ it is a native sidecar that stops with the Job\)\.$/ },
-        { line: 22, column: 9, message: /on Pod "p" is set to "false"/ },
+        { line: 13, column: 41, severity: 'warning', message: /on the pod template of CronJob "nightly" is set to "false", but only its presence counts, so it injects .* in a CronJob with a webhook older than v1\.5\.0 or on Kubernetes older than 1\.32 the azwi-proxy sidecar keeps running after the work is done, so the Job never completes \(since v1\.5\.0 on 1\.32\+ it is a native sidecar that stops with the Job\)\.$/,
+          suggestions: [{ title: 'Remove the inject-proxy-sidecar annotation', output: FALSE_LIST.replace(`{team: data, "${KEY}": false}`, '{team: data}') }],
+        },
+        // The Pod's only annotation: `annotations:` goes with it.
+        { line: 22, column: 9, message: /on Pod "p" is set to "false"/, suggestions: [{ title: 'Remove the inject-proxy-sidecar annotation', output: FALSE_LIST.replace(`      annotations:\n        ${KEY}: 'False'\n`, '') }] },
       ],
       output: `apiVersion: v1
 kind: List

@@ -153,6 +153,7 @@ items:
         line: 13,
         column: 31,
         severity: 'warning',
+        message: "Job migrate in namespace default (no metadata.namespace) runs as ServiceAccount worker, which the workspace defines only in namespace jobs; the ServiceAccount must exist in the pod's own namespace, or the pod is rejected.",
         related: [{ file: 'test.yaml', line: 6 }],
         suggestions: [{
           title: 'Set metadata.namespace of this Job to jobs',
@@ -216,7 +217,7 @@ runRuleTests(serviceAccountNamespaceMismatch, {
         severity: 'info',
         message: /which is defined only in another project \(kustomization other\), in namespace staging;/,
         related: [{ file: 'other/sa.yaml', line: 4 }],
-        suggestions: [{ title: 'Set metadata.namespace of this Deployment to staging' }],
+        suggestions: [{ title: 'Set metadata.namespace of this Deployment to staging', output: deploy('staging') }],
       }],
       output: null,
     },

@@ -22,6 +22,24 @@ ${extra}${wi ? '      labels: {azure.workload.identity/use: "true"}\n' : ''}    
         - name: linkerd-proxy
 `;
 
+const CRON_SEPARATED = `apiVersion: v1
+kind: List
+items:
+  - apiVersion: batch/v1
+    kind: CronJob
+    metadata: {name: nightly}
+    spec:
+      schedule: "0 0 * * *"
+      jobTemplate:
+        spec:
+          template:
+            metadata:
+              annotations: {"${KEY}": "vault-agent;app"}
+            spec:
+              initContainers: [{name: vault-agent}]
+              containers: [{name: app}]
+`;
+
 runRuleTests(skipContainersFormat, {
   valid: [
     deploy('istio-init'),
@@ -74,8 +92,9 @@ runRuleTests(skipContainersFormat, {
           column: 50,
           message: /names containers the pod does not have \("linkerd-prxy", "nginx"\)/,
           suggestions: [
-            { title: 'Replace "linkerd-prxy" with "linkerd-proxy"', output: deploy('istio-proxy;linkerd-proxy;nginx') },
-            { title: 'Remove "nginx"', output: deploy('istio-proxy;linkerd-prxy') },
+            // One finding names both unknown containers; each fix repairs one, so the other is still reported.
+            { title: 'Replace "linkerd-prxy" with "linkerd-proxy"', output: deploy('istio-proxy;linkerd-proxy;nginx'), partial: '"nginx" is still unknown' },
+            { title: 'Remove "nginx"', output: deploy('istio-proxy;linkerd-prxy'), partial: '"linkerd-prxy" is still unknown' },
           ],
         },
       ],
@@ -124,24 +143,8 @@ items:
               initContainers: [{name: vault-agent}]
               containers: [{name: app}]
 `,
-      errors: [{ line: 13, column: 72, message: /on the pod template of CronJob "nightly" separates container names with ","/ }],
-      output: `apiVersion: v1
-kind: List
-items:
-  - apiVersion: batch/v1
-    kind: CronJob
-    metadata: {name: nightly}
-    spec:
-      schedule: "0 0 * * *"
-      jobTemplate:
-        spec:
-          template:
-            metadata:
-              annotations: {"${KEY}": "vault-agent;app"}
-            spec:
-              initContainers: [{name: vault-agent}]
-              containers: [{name: app}]
-`,
+      errors: [{ line: 13, column: 72, message: /on the pod template of CronJob "nightly" separates container names with ","/, suggestions: [{ title: "Separate container names with ';'", output: CRON_SEPARATED }] }],
+      output: CRON_SEPARATED,
     },
     {
       name: 'a pod without Workload Identity: the webhook never reads it, so info (the fix still applies)',

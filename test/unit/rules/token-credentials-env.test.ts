@@ -37,6 +37,23 @@ ${labels}    spec:
               value: "80"
 `;
 
+const LIST_POD = `apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: Pod
+    metadata:
+      name: p
+      labels:
+        azure.workload.identity/use: "true"
+    spec:
+      containers:
+        - name: app
+          env:
+            - value: AzureCLICredential
+              name: AZURE_TOKEN_CREDENTIALS
+`;
+
 runRuleTests(tokenCredentialsEnv, {
   valid: [
     deploy('prod'),
@@ -75,7 +92,14 @@ runRuleTests(tokenCredentialsEnv, {
     {
       name: 'another SDK\'s credential name in a WI pod',
       code: deploy('IntelliJCredential'),
-      errors: [{ line: 16, column: 22, severity: 'warning', message: 'AZURE_TOKEN_CREDENTIALS "IntelliJCredential" in container api names IntelliJCredential, which @azure/identity does not accept (it throws at construction; another language\'s SDK may), and which never tries Workload Identity.' }],
+      errors: [{
+        line: 16, column: 22, severity: 'warning',
+        message: 'AZURE_TOKEN_CREDENTIALS "IntelliJCredential" in container api names IntelliJCredential, which @azure/identity does not accept (it throws at construction; another language\'s SDK may), and which never tries Workload Identity.',
+        suggestions: [
+          { title: 'Set AZURE_TOKEN_CREDENTIALS to WorkloadIdentityCredential', output: deploy('"WorkloadIdentityCredential"') },
+          { title: 'Remove AZURE_TOKEN_CREDENTIALS from container api', output: withoutEntry() },
+        ],
+      }],
       output: null,
     },
     {
@@ -140,23 +164,15 @@ spec:
     },
     {
       name: 'a Pod in a kind: List, name not the first key, odd casing',
-      code: `apiVersion: v1
-kind: List
-items:
-  - apiVersion: v1
-    kind: Pod
-    metadata:
-      name: p
-      labels:
-        azure.workload.identity/use: "true"
-    spec:
-      containers:
-        - name: app
-          env:
-            - value: AzureCLICredential
-              name: AZURE_TOKEN_CREDENTIALS
-`,
-      errors: [{ line: 14, column: 22, severity: 'warning', message: /^AZURE_TOKEN_CREDENTIALS "AzureCLICredential" in container app limits DefaultAzureCredential to AzureCliCredential, / }],
+      code: LIST_POD,
+      errors: [{
+        line: 14, column: 22, severity: 'warning', message: /^AZURE_TOKEN_CREDENTIALS "AzureCLICredential" in container app limits DefaultAzureCredential to AzureCliCredential, /,
+        suggestions: [
+          { title: 'Set AZURE_TOKEN_CREDENTIALS to WorkloadIdentityCredential', output: LIST_POD.replace('value: AzureCLICredential', 'value: "WorkloadIdentityCredential"') },
+          // The only entry: `env:` goes with it.
+          { title: 'Remove AZURE_TOKEN_CREDENTIALS from container app', output: LIST_POD.replace('          env:\n            - value: AzureCLICredential\n              name: AZURE_TOKEN_CREDENTIALS\n', '') },
+        ],
+      }],
       output: null,
     },
   ],

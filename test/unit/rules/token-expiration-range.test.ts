@@ -44,6 +44,55 @@ test('parseSeconds reads plain numbers and durations', () => {
   assert.equal(parseSeconds('soon'), undefined);
 });
 
+const LIST = `apiVersion: v1
+kind: List
+items:
+  - apiVersion: batch/v1
+    kind: CronJob
+    metadata: {name: nightly}
+    spec:
+      schedule: "0 0 * * *"
+      jobTemplate:
+        spec:
+          template:
+            metadata:
+              annotations: {"${KEY}": 3600}
+            spec:
+              containers: []
+  - apiVersion: v1
+    kind: Pod
+    metadata:
+      name: p
+      annotations:
+        ${KEY}: "100000"
+    spec:
+      containers: []
+`;
+const LIST_QUOTED = `apiVersion: v1
+kind: List
+items:
+  - apiVersion: batch/v1
+    kind: CronJob
+    metadata: {name: nightly}
+    spec:
+      schedule: "0 0 * * *"
+      jobTemplate:
+        spec:
+          template:
+            metadata:
+              annotations: {"${KEY}": "3600"}
+            spec:
+              containers: []
+  - apiVersion: v1
+    kind: Pod
+    metadata:
+      name: p
+      annotations:
+        ${KEY}: "100000"
+    spec:
+      containers: []
+`;
+
 runRuleTests(tokenExpirationRange, {
   valid: [
     sa('"3600"'),
@@ -94,7 +143,7 @@ runRuleTests(tokenExpirationRange, {
     {
       name: 'above the range: 86400 first',
       code: deploy('"604800"'),
-      errors: [{ line: 12, column: 67, message: /"604800" on the pod template of Deployment "api" is outside 3600 to 86400 seconds, so the webhook rejects the pod \("token expiration 604800 not valid/, suggestions: [{ title: 'Set to "86400" (24 hours)', output: deploy('"86400"') }, { title: 'Set to "3600" (1 hour)' }] }],
+      errors: [{ line: 12, column: 67, message: /"604800" on the pod template of Deployment "api" is outside 3600 to 86400 seconds, so the webhook rejects the pod \("token expiration 604800 not valid/, suggestions: [{ title: 'Set to "86400" (24 hours)', output: deploy('"86400"') }, { title: 'Set to "3600" (1 hour)', output: deploy('"3600"') }] }],
       output: null,
     },
     {
@@ -107,21 +156,28 @@ runRuleTests(tokenExpirationRange, {
       name: '3600s and a duration out of range',
       code: `${deploy('"3600s"')}---\n${sa('30m')}`,
       errors: [
-        { line: 12, column: 67, suggestions: [{ title: 'Set to "3600" (1 hour)' }] },
-        { line: 23, column: 63, message: /value 30m on ServiceAccount "api" is not a whole number of seconds/, suggestions: [{ title: 'Set to "3600" (1 hour)' }, { title: 'Set to "86400" (24 hours)' }] },
+        {
+          line: 12, column: 67,
+          message: `The ${KEY} value "3600s" on the pod template of Deployment "api" is not a whole number of seconds, so the webhook cannot parse it and rejects the pod.`,
+          suggestions: [{ title: 'Set to "3600" (1 hour)', output: `${deploy('"3600"')}---\n${sa('30m')}` }],
+        },
+        {
+          line: 23, column: 63, message: /value 30m on ServiceAccount "api" is not a whole number of seconds/,
+          suggestions: [{ title: 'Set to "3600" (1 hour)', output: `${deploy('"3600s"')}---\n${sa('"3600"')}` }, { title: 'Set to "86400" (24 hours)', output: `${deploy('"3600s"')}---\n${sa('"86400"')}` }],
+        },
       ],
       output: null,
     },
     {
       name: 'unparsable: no guess',
       code: deploy('"forever"'),
-      errors: [{ line: 12, column: 67, suggestions: [] }],
+      errors: [{ line: 12, column: 67, message: `The ${KEY} value "forever" on the pod template of Deployment "api" is not a whole number of seconds, so the webhook cannot parse it and rejects the pod.`, suggestions: [] }],
       output: null,
     },
     {
       name: 'unquoted number out of range',
       code: deploy('60'),
-      errors: [{ line: 12, column: 67, message: /value 60 .* is an unquoted number outside 3600 to 86400 seconds: the API server rejects a non-string annotation, and the webhook rejects the pod/, suggestions: [{ title: 'Set to "3600" (1 hour)', output: deploy('"3600"') }, { title: 'Set to "86400" (24 hours)' }] }],
+      errors: [{ line: 12, column: 67, message: /value 60 .* is an unquoted number outside 3600 to 86400 seconds: the API server rejects a non-string annotation, and the webhook rejects the pod/, suggestions: [{ title: 'Set to "3600" (1 hour)', output: deploy('"3600"') }, { title: 'Set to "86400" (24 hours)', output: deploy('"86400"') }] }],
       output: null,
     },
     {
@@ -129,69 +185,24 @@ runRuleTests(tokenExpirationRange, {
       code: `${deploy('{{ .Values.tokenExpiration }}')}---\n${sa('"${TOKEN_TTL}"')}`,
       errors: [
         { line: 12, column: 67, severity: 'info', message: `The ${KEY} value {{ .Values.tokenExpiration }} on the pod template of Deployment "api" is a placeholder, so it cannot be checked until filled in; it must become a whole number of seconds from 3600 to 86400.` },
-        { line: 23, column: 63, severity: 'info' },
+        { line: 23, column: 63, severity: 'info', message: `The ${KEY} value "\${TOKEN_TTL}" on ServiceAccount "api" is a placeholder, so it cannot be checked until filled in; it must become a whole number of seconds from 3600 to 86400.` },
       ],
       output: null,
     },
     {
       name: 'CronJob template in a flow map, and a Pod in a kind: List',
-      code: `apiVersion: v1
-kind: List
-items:
-  - apiVersion: batch/v1
-    kind: CronJob
-    metadata: {name: nightly}
-    spec:
-      schedule: "0 0 * * *"
-      jobTemplate:
-        spec:
-          template:
-            metadata:
-              annotations: {"${KEY}": 3600}
-            spec:
-              containers: []
-  - apiVersion: v1
-    kind: Pod
-    metadata:
-      name: p
-      annotations:
-        ${KEY}: "100000"
-    spec:
-      containers: []
-`,
+      code: LIST,
       errors: [
         // The YAML number is refused by the API server whatever the webhook does: still an error.
-        { line: 13, column: 89, severity: 'error', message: /value 3600 on the pod template of CronJob "nightly" is a YAML number/ },
+        { line: 13, column: 89, severity: 'error', message: /value 3600 on the pod template of CronJob "nightly" is a YAML number/, suggestions: [{ title: 'Quote the value as "3600"', output: LIST_QUOTED }] },
         // A pod without Workload Identity: the webhook never reads the value, so a note (issue 13).
         {
           line: 21, column: 67, severity: 'info',
           message: `The ${KEY} value "100000" on Pod "p" is outside 3600 to 86400 seconds, so the webhook rejects the pod ("token expiration 100000 not valid. Expected value to be between 3600 and 86400"); but the webhook reads it only in the pods it mutates, and this pod does not use Workload Identity (no azure.workload.identity/use label, and no ServiceAccount with a client ID in the workspace).`,
+          suggestions: [{ title: 'Set to "86400" (24 hours)', output: LIST.replace('"100000"', '"86400"') }, { title: 'Set to "3600" (1 hour)', output: LIST.replace('"100000"', '"3600"') }],
         },
       ],
-      output: `apiVersion: v1
-kind: List
-items:
-  - apiVersion: batch/v1
-    kind: CronJob
-    metadata: {name: nightly}
-    spec:
-      schedule: "0 0 * * *"
-      jobTemplate:
-        spec:
-          template:
-            metadata:
-              annotations: {"${KEY}": "3600"}
-            spec:
-              containers: []
-  - apiVersion: v1
-    kind: Pod
-    metadata:
-      name: p
-      annotations:
-        ${KEY}: "100000"
-    spec:
-      containers: []
-`,
+      output: LIST_QUOTED,
     },
   ],
 });

@@ -29,6 +29,67 @@ test('intended keys: normalisation, edit distance, words', () => {
   assert.deepEqual(intendedSuffixes('identity'), []);
 });
 
+const KEDA_RENAMED = `apiVersion: keda.sh/v1alpha1
+kind: TriggerAuthentication
+metadata:
+  name: azure-auth
+  annotations:
+    azure.workload.identity/client-id: "${GUID}"
+spec:
+  podIdentity:
+    provider: azure-workload
+`;
+
+const NEAR_MISS = `apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  labels:
+    azure-workload-identity/use: "true"
+  annotations:
+    azure.workload.identity.io/skip-containers: init
+    azure.workloadidentity/proxy-sidecar-port: "8080"
+    Azure.Workload-Identity/inject-proxy-sidecar: "true"
+spec:
+  containers: []
+`;
+
+const CRON = `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: nightly
+spec:
+  schedule: "0 0 * * *"
+  jobTemplate:
+    spec:
+      template:
+        metadata:
+          labels:
+            azure.workload.identity/use-label: "true"
+          annotations:
+            azure.workload.identity/skip-container: init
+            azure.workload.identity/sidecar: "true"
+            azure.workload.identity/token-expiration: "7200"
+            azure.workload.identity/service-account-token-expiration: "3600"
+        spec:
+          containers: []
+`;
+
+const LIST_RENAMED = `apiVersion: v1
+kind: List
+items:
+  - apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: api
+      annotations:
+        azure.workload.identity/client-id: "${GUID}"
+    spec:
+      template:
+        spec:
+          containers: []
+`;
+
 runRuleTests(unknownAnnotation, {
   valid: [
     sa(`    azure.workload.identity/client-id: "${GUID}"\n    azure.workload.identity/tenant-id: "${GUID}"\n    azure.workload.identity/service-account-token-expiration: "3600"\n`),
@@ -110,17 +171,8 @@ spec:
   podIdentity:
     provider: azure-workload
 `,
-      errors: [{ line: 6, column: 5, message: /client-id/ }],
-      output: `apiVersion: keda.sh/v1alpha1
-kind: TriggerAuthentication
-metadata:
-  name: azure-auth
-  annotations:
-    azure.workload.identity/client-id: "${GUID}"
-spec:
-  podIdentity:
-    provider: azure-workload
-`,
+      errors: [{ line: 6, column: 5, message: /client-id/, suggestions: [{ title: 'Rename to azure.workload.identity/client-id', output: KEDA_RENAMED }] }],
+      output: KEDA_RENAMED,
     },
     {
       name: 'client_id on a ServiceAccount, quoted key keeps its quotes',
@@ -140,29 +192,17 @@ spec:
     {
       name: 'tenantId in a flow-style map',
       code: `apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: api, annotations: {azure.workload.identity/tenantId: "${GUID}"}}\n`,
-      errors: [{ line: 3, column: 37, message: /"azure\.workload\.identity\/tenantId" on ServiceAccount "api" .* "azure\.workload\.identity\/tenant-id"\.$/ }],
+      errors: [{ line: 3, column: 37, message: /"azure\.workload\.identity\/tenantId" on ServiceAccount "api" .* "azure\.workload\.identity\/tenant-id"\.$/, suggestions: [{ title: 'Rename to azure.workload.identity/tenant-id', output: `apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: api, annotations: {azure.workload.identity/tenant-id: "${GUID}"}}\n` }] }],
       output: `apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: api, annotations: {azure.workload.identity/tenant-id: "${GUID}"}}\n`,
     },
     {
       name: 'near-miss prefixes on a Pod, labels and annotations',
-      code: `apiVersion: v1
-kind: Pod
-metadata:
-  name: p
-  labels:
-    azure-workload-identity/use: "true"
-  annotations:
-    azure.workload.identity.io/skip-containers: init
-    azure.workloadidentity/proxy-sidecar-port: "8080"
-    Azure.Workload-Identity/inject-proxy-sidecar: "true"
-spec:
-  containers: []
-`,
+      code: NEAR_MISS,
       errors: [
-        { line: 6, column: 5, message: 'The label key "azure-workload-identity/use" on Pod "p" has the wrong prefix (the webhook reads only azure.workload.identity/), so it is silently ignored; the intended key is probably "azure.workload.identity/use".' },
-        { line: 8, column: 5, message: /"azure\.workload\.identity\.io\/skip-containers" on Pod "p" has the wrong prefix/ },
-        { line: 9, column: 5, message: /"azure\.workloadidentity\/proxy-sidecar-port" on Pod "p" has the wrong prefix/ },
-        { line: 10, column: 5, message: /"Azure\.Workload-Identity\/inject-proxy-sidecar" on Pod "p" has the wrong prefix/ },
+        { line: 6, column: 5, message: 'The label key "azure-workload-identity/use" on Pod "p" has the wrong prefix (the webhook reads only azure.workload.identity/), so it is silently ignored; the intended key is probably "azure.workload.identity/use".', suggestions: [{ title: 'Rename to azure.workload.identity/use', output: NEAR_MISS.replace('azure-workload-identity/use', 'azure.workload.identity/use') }] },
+        { line: 8, column: 5, message: /"azure\.workload\.identity\.io\/skip-containers" on Pod "p" has the wrong prefix/, suggestions: [{ title: 'Rename to azure.workload.identity/skip-containers', output: NEAR_MISS.replace('azure.workload.identity.io/skip-containers', 'azure.workload.identity/skip-containers') }] },
+        { line: 9, column: 5, message: /"azure\.workloadidentity\/proxy-sidecar-port" on Pod "p" has the wrong prefix/, suggestions: [{ title: 'Rename to azure.workload.identity/proxy-sidecar-port', output: NEAR_MISS.replace('azure.workloadidentity/proxy-sidecar-port', 'azure.workload.identity/proxy-sidecar-port') }] },
+        { line: 10, column: 5, message: /"Azure\.Workload-Identity\/inject-proxy-sidecar" on Pod "p" has the wrong prefix/, suggestions: [{ title: 'Rename to azure.workload.identity/inject-proxy-sidecar', output: NEAR_MISS.replace('Azure.Workload-Identity/inject-proxy-sidecar', 'azure.workload.identity/inject-proxy-sidecar') }] },
       ],
       output: `apiVersion: v1
 kind: Pod
@@ -180,39 +220,28 @@ spec:
     },
     {
       name: 'CronJob pod template: safe rename, several candidates, and a rename that would duplicate a key',
-      code: `apiVersion: batch/v1
-kind: CronJob
-metadata:
-  name: nightly
-spec:
-  schedule: "0 0 * * *"
-  jobTemplate:
-    spec:
-      template:
-        metadata:
-          labels:
-            azure.workload.identity/use-label: "true"
-          annotations:
-            azure.workload.identity/skip-container: init
-            azure.workload.identity/sidecar: "true"
-            azure.workload.identity/token-expiration: "7200"
-            azure.workload.identity/service-account-token-expiration: "3600"
-        spec:
-          containers: []
-`,
+      code: CRON,
       errors: [
         {
           line: 12,
           column: 13,
           message: 'The label key "azure.workload.identity/use-label" on the pod template of CronJob "nightly" is not one the Workload Identity webhook reads, so it is silently ignored; the intended key is probably "azure.workload.identity/use".',
-          suggestions: [{ title: 'Rename to azure.workload.identity/use' }],
+          suggestions: [{ title: 'Rename to azure.workload.identity/use', output: CRON.replace('azure.workload.identity/use-label:', 'azure.workload.identity/use:') }],
         },
-        { line: 14, column: 13, suggestions: [{ title: 'Rename to azure.workload.identity/skip-containers' }] },
+        {
+          line: 14,
+          column: 13,
+          message: 'The annotation key "azure.workload.identity/skip-container" on the pod template of CronJob "nightly" is not one the Workload Identity webhook reads, so it is silently ignored; the intended key is probably "azure.workload.identity/skip-containers".',
+          suggestions: [{ title: 'Rename to azure.workload.identity/skip-containers', output: CRON.replace('azure.workload.identity/skip-container:', 'azure.workload.identity/skip-containers:') }],
+        },
         {
           line: 15,
           column: 13,
           message: 'The annotation key "azure.workload.identity/sidecar" on the pod template of CronJob "nightly" is not one the Workload Identity webhook reads, so it is silently ignored; it may be meant as "azure.workload.identity/inject-proxy-sidecar" or "azure.workload.identity/proxy-sidecar-port".',
-          suggestions: [{ title: 'Rename to azure.workload.identity/inject-proxy-sidecar' }, { title: 'Rename to azure.workload.identity/proxy-sidecar-port' }],
+          suggestions: [
+            { title: 'Rename to azure.workload.identity/inject-proxy-sidecar', output: CRON.replace('azure.workload.identity/sidecar:', 'azure.workload.identity/inject-proxy-sidecar:') },
+            { title: 'Rename to azure.workload.identity/proxy-sidecar-port', output: CRON.replace('azure.workload.identity/sidecar:', 'azure.workload.identity/proxy-sidecar-port:') },
+          ],
         },
         {
           line: 16,
@@ -269,8 +298,12 @@ spec:
       name: 'two typos of the same key: neither rename is safe',
       code: sa(`    azure.workload.identity/client_id: "${GUID}"\n    azure.workload.identity/clientId: "${GUID}"\n`),
       errors: [
-        { line: 6, column: 5, suggestions: [{ title: 'Rename to azure.workload.identity/client-id', output: sa(`    azure.workload.identity/client-id: "${GUID}"\n    azure.workload.identity/clientId: "${GUID}"\n`) }] },
-        { line: 7, column: 5, suggestions: [{ title: 'Rename to azure.workload.identity/client-id' }] },
+        { line: 6, column: 5, message: 'The annotation key "azure.workload.identity/client_id" on ServiceAccount "api" is not one the Workload Identity webhook reads, so it is silently ignored; the intended key is probably "azure.workload.identity/client-id".', suggestions: [{ title: 'Rename to azure.workload.identity/client-id', output: sa(`    azure.workload.identity/client-id: "${GUID}"\n    azure.workload.identity/clientId: "${GUID}"\n`) }] },
+        {
+          line: 7, column: 5,
+          message: 'The annotation key "azure.workload.identity/clientId" on ServiceAccount "api" is not one the Workload Identity webhook reads, so it is silently ignored; the intended key is probably "azure.workload.identity/client-id".',
+          suggestions: [{ title: 'Rename to azure.workload.identity/client-id', output: sa(`    azure.workload.identity/client_id: "${GUID}"\n    azure.workload.identity/client-id: "${GUID}"\n`) }],
+        },
       ],
       output: null,
     },
@@ -296,26 +329,13 @@ items:
         spec:
           containers: []
 `,
-      errors: [{ line: 9, column: 9, message: /"azure\.workload\.identity\/clientID" on Deployment "api"/ }],
-      output: `apiVersion: v1
-kind: List
-items:
-  - apiVersion: apps/v1
-    kind: Deployment
-    metadata:
-      name: api
-      annotations:
-        azure.workload.identity/client-id: "${GUID}"
-    spec:
-      template:
-        spec:
-          containers: []
-`,
+      errors: [{ line: 9, column: 9, message: /"azure\.workload\.identity\/clientID" on Deployment "api"/, suggestions: [{ title: 'Rename to azure.workload.identity/client-id', output: LIST_RENAMED }] }],
+      output: LIST_RENAMED,
     },
     {
       name: 'a Service',
       code: `apiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  annotations:\n    azure.workload.identity/client_id: "${GUID}"\nspec:\n  ports: [{port: 80}]\n`,
-      errors: [{ line: 6, column: 5, message: /on Service "api"/ }],
+      errors: [{ line: 6, column: 5, message: /on Service "api"/, suggestions: [{ title: 'Rename to azure.workload.identity/client-id', output: `apiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  annotations:\n    azure.workload.identity/client-id: "${GUID}"\nspec:\n  ports: [{port: 80}]\n` }] }],
       output: `apiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  annotations:\n    azure.workload.identity/client-id: "${GUID}"\nspec:\n  ports: [{port: 80}]\n`,
     },
     {
@@ -332,7 +352,7 @@ items:
       // A Terraform-written pod label seen in a public repository, as YAML.
       name: 'azure-workload-identity/use: a near-miss prefix nobody uses',
       code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: spin-test\n  labels:\n    azure-workload-identity/use: "true"\nspec:\n  containers: []\n',
-      errors: [{ line: 6, column: 5, message: /^The label key "azure-workload-identity\/use" on Pod "spin-test" has the wrong prefix/ }],
+      errors: [{ line: 6, column: 5, message: /^The label key "azure-workload-identity\/use" on Pod "spin-test" has the wrong prefix/, suggestions: [{ title: 'Rename to azure.workload.identity/use', output: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: spin-test\n  labels:\n    azure.workload.identity/use: "true"\nspec:\n  containers: []\n' }] }],
       output: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: spin-test\n  labels:\n    azure.workload.identity/use: "true"\nspec:\n  containers: []\n',
     },
     {

@@ -38,6 +38,80 @@ spec:
 
 const withLabel = deploy('\n        azure.workload.identity/use: "true"');
 
+const JOBS = `apiVersion: v1
+kind: ServiceAccount
+metadata: {name: jobs, labels: {azure.workload.identity/use: "true"}, annotations: {azure.workload.identity/use: "true", team: data}}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: once
+  labels:
+    azure.workload.identity/use: "true"
+spec:
+  serviceAccountName: jobs
+  containers: []
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: nightly
+spec:
+  schedule: "0 0 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          serviceAccountName: jobs
+          containers: []
+`;
+
+const WORKERS = `apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: ServiceAccount
+    metadata:
+      name: worker
+      labels:
+        azure.workload.identity/use: "true"
+        app: worker
+  - apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: a
+    spec:
+      template:
+        metadata:
+          labels:
+            app: a
+        spec:
+          serviceAccountName: worker
+          containers: []
+  - apiVersion: apps/v1
+    kind: StatefulSet
+    metadata:
+      name: b
+    spec:
+      template:
+        metadata: {labels: {app: b}}
+        spec:
+          serviceAccountName: worker
+          containers: []
+  - apiVersion: batch/v1
+    kind: Job
+    metadata:
+      name: c
+    spec:
+      template:
+        metadata:
+          labels:
+            azure.workload.identity/use: "True"
+        spec:
+          serviceAccountName: worker
+          containers: []
+`;
+
 runRuleTests(useLabelOnServiceAccount, {
   valid: [
     saWithout,
@@ -97,33 +171,7 @@ metadata:
     },
     {
       name: 'label and annotation, flow-style metadata; one Pod with, one CronJob without the label: a leftover beside a real opt-in, info',
-      code: `apiVersion: v1
-kind: ServiceAccount
-metadata: {name: jobs, labels: {azure.workload.identity/use: "true"}, annotations: {azure.workload.identity/use: "true", team: data}}
----
-apiVersion: v1
-kind: Pod
-metadata:
-  name: once
-  labels:
-    azure.workload.identity/use: "true"
-spec:
-  serviceAccountName: jobs
-  containers: []
----
-apiVersion: batch/v1
-kind: CronJob
-metadata:
-  name: nightly
-spec:
-  schedule: "0 0 * * *"
-  jobTemplate:
-    spec:
-      template:
-        spec:
-          serviceAccountName: jobs
-          containers: []
-`,
+      code: JOBS,
       errors: [
         {
           line: 3,
@@ -165,7 +213,7 @@ spec:
           containers: []
 `,
             },
-            { title: 'Remove the label from the ServiceAccount' },
+            { title: 'Remove the label from the ServiceAccount', output: JOBS.replace('labels: {azure.workload.identity/use: "true"}, ', '') },
           ],
         },
         {
@@ -174,7 +222,11 @@ spec:
           severity: 'info',
           message: /^ServiceAccount jobs carries the azure\.workload\.identity\/use annotation,/,
           suggestions: [
-            { title: 'Move the annotation to the pod template of CronJob nightly' },
+            {
+              title: 'Move the annotation to the pod template of CronJob nightly',
+              output: JOBS.replace('annotations: {azure.workload.identity/use: "true", team: data}', 'annotations: {team: data}')
+                .replace('      template:\n        spec:', '      template:\n        metadata:\n          labels:\n            azure.workload.identity/use: "true"\n        spec:'),
+            },
             {
               title: 'Remove the annotation from the ServiceAccount',
               output: `apiVersion: v1
@@ -212,51 +264,7 @@ spec:
     },
     {
       name: 'kind: List: two workloads lacking the label, one with a wrong value (its intent counts): info',
-      code: `apiVersion: v1
-kind: List
-items:
-  - apiVersion: v1
-    kind: ServiceAccount
-    metadata:
-      name: worker
-      labels:
-        azure.workload.identity/use: "true"
-        app: worker
-  - apiVersion: apps/v1
-    kind: Deployment
-    metadata:
-      name: a
-    spec:
-      template:
-        metadata:
-          labels:
-            app: a
-        spec:
-          serviceAccountName: worker
-          containers: []
-  - apiVersion: apps/v1
-    kind: StatefulSet
-    metadata:
-      name: b
-    spec:
-      template:
-        metadata: {labels: {app: b}}
-        spec:
-          serviceAccountName: worker
-          containers: []
-  - apiVersion: batch/v1
-    kind: Job
-    metadata:
-      name: c
-    spec:
-      template:
-        metadata:
-          labels:
-            azure.workload.identity/use: "True"
-        spec:
-          serviceAccountName: worker
-          containers: []
-`,
+      code: WORKERS,
       errors: [{
         line: 9,
         column: 9,
@@ -312,7 +320,7 @@ items:
           containers: []
 `,
           },
-          { title: 'Remove the label from the ServiceAccount' },
+          { title: 'Remove the label from the ServiceAccount', output: WORKERS.replace('        azure.workload.identity/use: "true"\n        app: worker\n', '        app: worker\n') },
         ],
       }],
       output: null,

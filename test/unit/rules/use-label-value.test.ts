@@ -18,6 +18,21 @@ spec:
           image: api:1
 `;
 
+const CRON_FIXED = `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: nightly
+spec:
+  schedule: "0 0 * * *"
+  jobTemplate:
+    spec:
+      template:
+        metadata:
+          labels: {azure.workload.identity/use: "true"}
+        spec:
+          containers: []
+`;
+
 runRuleTests(useLabelValue, {
   valid: [
     deploy('"true"'),
@@ -37,13 +52,13 @@ runRuleTests(useLabelValue, {
     {
       name: 'unquoted boolean keeps the trailing comment',
       code: deploy('true', '  # opt in'),
-      errors: [{ line: 10, column: 38 }],
+      errors: [{ line: 10, column: 38, message: 'The label value is the YAML boolean true, which the API server rejects as a label value; quote it as "true".', suggestions: [{ title: 'Quote the label value as "true"', output: deploy('"true"', '  # opt in') }] }],
       output: deploy('"true"', '  # opt in'),
     },
-    { name: '"True"', code: deploy('"True"'), errors: [{ line: 10, column: 38, message: /"True" does not match/ }], output: deploy('"true"') },
-    { name: '"yes"', code: deploy('"yes"'), errors: [{ line: 10, column: 38 }], output: deploy('"true"') },
-    { name: 'enabled keeps single quotes', code: deploy("'enabled'").replace('app: api', "app: 'api'"), errors: [{ line: 10, column: 38 }], output: deploy("'true'").replace('app: api', "app: 'api'") },
-    { name: 'placeholder is info only', code: deploy('"${WI_ENABLED}"'), errors: [{ line: 10, column: 38, severity: 'info' }], output: null },
+    { name: '"True"', code: deploy('"True"'), errors: [{ line: 10, column: 38, message: /"True" does not match/, suggestions: [{ title: 'Set the label value to "true"', output: deploy('"true"') }] }], output: deploy('"true"') },
+    { name: '"yes"', code: deploy('"yes"'), errors: [{ line: 10, column: 38, message: `The label value "yes" does not match the webhook's selector, which requires exactly the string "true".`, suggestions: [{ title: 'Set the label value to "true"', output: deploy('"true"') }] }], output: deploy('"true"') },
+    { name: 'enabled keeps single quotes', code: deploy("'enabled'").replace('app: api', "app: 'api'"), errors: [{ line: 10, column: 38, message: `The label value 'enabled' does not match the webhook's selector, which requires exactly the string "true".`, suggestions: [{ title: 'Set the label value to "true"', output: deploy("'true'").replace('app: api', "app: 'api'") }] }], output: deploy("'true'").replace('app: api', "app: 'api'") },
+    { name: 'placeholder is info only', code: deploy('"${WI_ENABLED}"'), errors: [{ line: 10, column: 38, severity: 'info', message: 'The label value "${WI_ENABLED}" is a placeholder; it must become exactly the string "true" for the webhook to inject.' }], output: null },
     {
       name: 'CronJob template',
       code: `apiVersion: batch/v1
@@ -60,21 +75,8 @@ spec:
         spec:
           containers: []
 `,
-      errors: [{ line: 11, column: 49 }],
-      output: `apiVersion: batch/v1
-kind: CronJob
-metadata:
-  name: nightly
-spec:
-  schedule: "0 0 * * *"
-  jobTemplate:
-    spec:
-      template:
-        metadata:
-          labels: {azure.workload.identity/use: "true"}
-        spec:
-          containers: []
-`,
+      errors: [{ line: 11, column: 49, message: `The label value yes does not match the webhook's selector, which requires exactly the string "true".`, suggestions: [{ title: 'Set the label value to "true"', output: CRON_FIXED }] }],
+      output: CRON_FIXED,
     },
     {
       name: 'an unquoted true merged in from an anchor two workloads share: found at the alias, the anchor is not edited',

@@ -3,8 +3,8 @@
 // the edge. Paths in a report are already relative to the working directory with
 // forward slashes, so renderers never touch the file system.
 
-import type { Finding, Rule, SeveritySetting } from '../rules/types';
-import type { Position, Range } from '../manifests/text';
+import type { Finding, Rule, SeveritySetting } from '../../rules/types';
+import type { Position, Range } from '../../manifests/text';
 
 export interface ReportFile {
   /** Relative to the working directory, forward slashes. */

@@ -5,9 +5,9 @@
 // Text is shown as written, never as markup: a log line or a name cannot open raw HTML, a link,
 // an image or a table, and cannot close a code span early (see `text`, `code` and `fence`).
 
-import type { CheckpointResult, CheckpointStatus, DiagnosisReport } from '../checkpoints/types';
-import { displayUrl } from '../util/url';
-import { clean, faultNote, formatDuration, plural, verdict, workloadName } from './report-common';
+import type { CheckpointResult, CheckpointStatus, DiagnosisReport } from '../../checkpoints/types';
+import { displayUrl } from '../../util/url';
+import { clean, faultNote, formatDuration, plural, verdict, workloadName } from './common';
 
 const STATUS_ICON: Record<CheckpointStatus, string> = { pass: '✅', warn: '⚠️', fail: '❌', skipped: '⏭️' };
 const LEVEL_ICON = { ok: '✓ ', warn: '⚠ ', fail: '✗ ', info: '' } as const;

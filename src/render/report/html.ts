@@ -8,9 +8,9 @@
 // `applyFix` message as a cluster fix; a skipped Azure checkpoint's "Sign in to Azure" entry
 // (`action: 'sign-in-azure'`) posts `signInAzure`.
 
-import type { CheckpointResult, CheckpointStatus, DiagnosisReport, Evidence } from '../checkpoints/types';
-import { displayUrl } from '../util/url';
-import { clean, faultNote, formatDuration, plural, verdict, workloadName, type Verdict } from './report-common';
+import type { CheckpointResult, CheckpointStatus, DiagnosisReport, Evidence } from '../../checkpoints/types';
+import { displayUrl } from '../../util/url';
+import { clean, faultNote, formatDuration, plural, verdict, workloadName, type Verdict } from './common';
 
 /** What the page can ask of the extension. */
 export type ReportMessage =

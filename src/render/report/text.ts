@@ -14,9 +14,9 @@
 // Only the tool starts a line at the margin: a value's continuation lines are indented under it,
 // and the verdict is one line, so a summary or a log line cannot add a `[PASS]` of its own.
 
-import type { DiagnosisReport, Evidence } from '../checkpoints/types';
-import { displayUrl } from '../util/url';
-import { clean, cleanLine, faultNote, formatDuration, indentLines, STATUS_WORD, verdict, workloadName } from './report-common';
+import type { DiagnosisReport, Evidence } from '../../checkpoints/types';
+import { displayUrl } from '../../util/url';
+import { clean, cleanLine, faultNote, formatDuration, indentLines, STATUS_WORD, verdict, workloadName } from './common';
 
 /** A one-character level marker in front of each evidence line; no level is a blank. */
 const LEVEL_MARK: Record<NonNullable<Evidence['level']> | 'none', string> = { ok: '✓', warn: '!', fail: '✗', info: '·', none: ' ' };

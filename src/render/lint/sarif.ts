@@ -8,8 +8,8 @@
 // metadata: its description and the fact it rests on.
 
 import { createHash } from 'node:crypto';
-import { LineIndex, type Range } from '../manifests/text';
-import type { Rule, Severity, SeveritySetting } from '../rules/types';
+import { LineIndex, type Range } from '../../manifests/text';
+import type { Rule, Severity, SeveritySetting } from '../../rules/types';
 import { isFixable, type LintReport } from './json';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';

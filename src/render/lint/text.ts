@@ -12,8 +12,8 @@
 // `::error::x.yaml`) is shown as `./::error::x.yaml`, so each finding's line starts
 // with a path the tool wrote.
 
-import type { Finding, Severity } from '../rules/types';
-import { neutralise, paint as colour, type Style } from '../util/terminal';
+import type { Finding, Severity } from '../../rules/types';
+import { neutralise, paint as colour, type Style } from '../../util/terminal';
 import { allFindings, isFixable, onePosition, type LintReport } from './json';
 
 export interface TextOptions {

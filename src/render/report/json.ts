@@ -4,10 +4,10 @@
 // change and the equivalent command; tokens never appear (checkpoints never put them in a
 // result; every string is redacted here, as a value, and again where the CLI writes it).
 
-import { redactJson } from '../util/redact';
-import { displayUrl } from '../util/url';
-import type { DiagnosisReport } from '../checkpoints/types';
-import { verdict } from './report-common';
+import { redactJson } from '../../util/redact';
+import { displayUrl } from '../../util/url';
+import type { DiagnosisReport } from '../../checkpoints/types';
+import { verdict } from './common';
 
 export function renderReportJson(report: DiagnosisReport): string {
   const v = verdict(report);

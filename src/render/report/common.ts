@@ -5,9 +5,9 @@
 // values in a result; log excerpts and servers' messages can hold anything. The write points
 // (src/util/terminal.ts, src/editor/safe-output.ts) redact once more.
 
-import { redact } from '../util/redact';
-import { neutralise } from '../util/terminal';
-import type { CheckpointResult, CheckpointStatus, DiagnosisReport } from '../checkpoints/types';
+import { redact } from '../../util/redact';
+import { neutralise } from '../../util/terminal';
+import type { CheckpointResult, CheckpointStatus, DiagnosisReport } from '../../checkpoints/types';
 
 /** The bracketed word of the text report and the CLI, four letters so the columns line up. */
 export const STATUS_WORD: Record<CheckpointStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skipped: 'SKIP' };

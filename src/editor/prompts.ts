@@ -3,7 +3,7 @@
 // quick picks and modal dialogs cannot be driven from inside the extension host.
 
 import * as vscode from 'vscode';
-import { notify } from '../safe-output';
+import { notify } from './safe-output';
 
 export interface DiagnosePrompts {
   pick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Thenable<T | undefined>;
