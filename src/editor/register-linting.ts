@@ -12,6 +12,7 @@ import { EditorLinter } from './linting';
 import { readLintSettings, type LintSettings } from './settings';
 import { isHelpersFile, WorkspaceManifests } from './workspace-manifests';
 import { notify, type SafeLog } from './safe-output';
+import { inBackground } from '../util/log';
 
 const SELECTOR: vscode.DocumentSelector = [
   { language: 'yaml' },
@@ -55,7 +56,7 @@ export function registerLinting(context: vscode.ExtensionContext, log: SafeLog):
     }),
     vscode.workspace.onDidCloseTextDocument((d) => {
       linter.forget(d.uri);
-      void manifests.documentClosed(d);
+      inBackground(log, `re-reading ${d.uri.toString()} after its editor closed failed`, manifests.documentClosed(d));
     }),
     manifests.onDidChangeIndex(() => linter.relintAll()),
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -63,13 +64,13 @@ export function registerLinting(context: vscode.ExtensionContext, log: SafeLog):
       settings = readLintSettings();
       reportSettingsProblems();
       manifests.setExclude(settings.exclude);
-      if (e.affectsConfiguration('wiDoctor.lint.exclude') || e.affectsConfiguration('files.exclude')) void manifests.scan();
+      if (e.affectsConfiguration('wiDoctor.lint.exclude') || e.affectsConfiguration('files.exclude')) inBackground(log, 'indexing the workspace failed', manifests.scan());
       linter.relintAll();
     }),
   );
   registerLintCommands(context, linter, manifests, docsUri);
 
   for (const d of vscode.workspace.textDocuments) if (linter.shouldLint(d)) linter.lintNow(d);
-  void manifests.scan();
+  inBackground(log, 'indexing the workspace failed', manifests.scan());
   return { linter, manifests };
 }
