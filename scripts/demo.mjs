@@ -30,10 +30,45 @@ export const DEMO_WINDOW_TITLE = '${rootName} — Workload Identity Doctor DEMO'
 const STOP_GRACE_MS = 5_000;
 
 /**
- * Starts the demo's fake servers and writes its files into `dir` (created if needed; the files of
- * an earlier demo there are replaced).
+ * Where the demo in `dir` keeps its files, and what its VS Code gets: user settings and
+ * environment name only these paths, so code-server can start beside the fake servers (npm start
+ * does: the extension reads them once a browser opens the window).
  *
- * @param {{ dir: string, startTimeoutMs?: number }} opts
+ * @param {string} dir
+ */
+export function demoLayout(dir) {
+  const root = path.resolve(dir);
+  const kubeconfig = path.join(root, 'kubeconfig.yaml');
+  const azureEnvironmentFile = path.join(root, 'azure-environment.json');
+  return {
+    kubeconfig,
+    azureEnvironmentFile,
+    workspace: path.join(root, 'workspace'),
+    userSettings: {
+      // The demo's own kubeconfig and context: the sidebar and the diagnosis read nothing else.
+      'wiDoctor.kubeconfig': kubeconfig,
+      'wiDoctor.context': DEMO_CONTEXT,
+      // The demo's Azure, instead of a Microsoft account (code-server cannot sign in to one here).
+      'wiDoctor.demo.azureEnvironment': azureEnvironmentFile,
+      // The demo shows the whole chain, the exchange at the (fake) Entra included, without a dialog.
+      'wiDoctor.diagnose.tokenExchange': 'always',
+      'window.title': DEMO_WINDOW_TITLE,
+      // The fake servers listen on 127.0.0.1 ports of this machine, which the browser already
+      // reaches: without this, VS Code "forwards" each port it sees in the output (a toast, and
+      // the status bar's count of forwarded ports climbing), as in the UI tests.
+      'remote.autoForwardPorts': false,
+    },
+    // For code-server and its extension host: nothing falls back to your own kubeconfig.
+    env: { KUBECONFIG: kubeconfig },
+  };
+}
+
+/**
+ * Starts the demo's fake servers and writes its files into `dir` (created if needed; the files of
+ * an earlier demo there are replaced). The workspace copy is made before the first await.
+ *
+ * @param {{ dir: string, startTimeoutMs?: number, onOutput?: (line: string) => void }} opts
+ *   onOutput: receives every line the fake servers print (npm start writes them to its log file)
  * @returns {Promise<{
  *   kubeconfig: string,
  *   azureEnvironmentFile: string,
@@ -47,13 +82,11 @@ const STOP_GRACE_MS = 5_000;
  *   stop(): Promise<void>,
  * }>}
  */
-export async function startDemo({ dir, startTimeoutMs = 60_000 }) {
+export async function startDemo({ dir, startTimeoutMs = 60_000, onOutput }) {
   if (!dir) throw new Error('startDemo: dir is required');
-  const root = path.resolve(dir);
-  fs.mkdirSync(root, { recursive: true });
-  const kubeconfig = path.join(root, 'kubeconfig.yaml');
-  const azureEnvironmentFile = path.join(root, 'azure-environment.json');
-  const workspace = path.join(root, 'workspace');
+  const layout = demoLayout(dir);
+  const { kubeconfig, azureEnvironmentFile, workspace } = layout;
+  fs.mkdirSync(path.resolve(dir), { recursive: true });
   for (const f of [kubeconfig, azureEnvironmentFile]) fs.rmSync(f, { force: true });
   fs.rmSync(workspace, { recursive: true, force: true });
   fs.cpSync(path.join(REPO_ROOT, 'examples', 'workspace'), workspace, { recursive: true });
@@ -67,6 +100,7 @@ export async function startDemo({ dir, startTimeoutMs = 60_000 }) {
     isReady: (info) => info.scenario === 'demo' && !!info.kube?.url,
     startTimeoutMs,
     stopGraceMs: STOP_GRACE_MS,
+    onOutput,
   });
   const { info: ready, exited, stop } = server;
   for (const f of [kubeconfig, azureEnvironmentFile]) {
@@ -77,21 +111,7 @@ export async function startDemo({ dir, startTimeoutMs = 60_000 }) {
   }
 
   return {
-    kubeconfig,
-    azureEnvironmentFile,
-    userSettings: {
-      // The demo's own kubeconfig and context: the sidebar and the diagnosis read nothing else.
-      'wiDoctor.kubeconfig': kubeconfig,
-      'wiDoctor.context': DEMO_CONTEXT,
-      // The demo's Azure, instead of a Microsoft account (code-server cannot sign in to one here).
-      'wiDoctor.demo.azureEnvironment': azureEnvironmentFile,
-      // The demo shows the whole chain, the exchange at the (fake) Entra included, without a dialog.
-      'wiDoctor.diagnose.tokenExchange': 'always',
-      'window.title': DEMO_WINDOW_TITLE,
-    },
-    // For code-server and its extension host: nothing falls back to your own kubeconfig.
-    env: { KUBECONFIG: kubeconfig },
-    workspace,
+    ...layout,
     info: {
       context: DEMO_CONTEXT,
       cluster: DEMO_CONTEXT,

@@ -28,8 +28,14 @@ export DEBIAN_FRONTEND=noninteractive
 
 log() { printf '[ensure-code-server] %s\n' "$*"; }
 
-# Runs a command quietly; shows its output only when it fails.
+# Runs a command quietly; shows its output only when it fails. With WI_FULL_OUTPUT=1 (what
+# `npm start` sets: it writes everything to its log file and shows only the lines of log()) the
+# command's whole output is passed on.
 quiet() {
+  if [ "${WI_FULL_OUTPUT:-}" = 1 ]; then
+    "$@" 2>&1 || { log "FAILED: $*"; return 1; }
+    return 0
+  fi
   local out
   out="$(mktemp)"
   if ! "$@" >"$out" 2>&1; then
@@ -80,7 +86,7 @@ if installed_version_ok; then
 fi
 
 start=$SECONDS
-log "installing code-server $CODE_SERVER_VERSION into .code-server (takes about a minute)"
+log "installing code-server $CODE_SERVER_VERSION into .code-server"
 # An unfinished earlier attempt is thrown away rather than patched up.
 rm -rf "$DEST"
 mkdir -p "$DEST"

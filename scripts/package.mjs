@@ -18,9 +18,12 @@
 // http(s) links.
 //
 // Other scripts (the demo, the UI tests) import packageExtension(); run as a script it prints the
-// path and the size.
+// path, the number of files and the size of the .vsix (`--out FILE` writes it elsewhere than dist/).
+// `npm start` runs it as a child process, its output in .demo/start.log, and reuses the .vsix while
+// packageInputsHash() is unchanged.
 
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -68,10 +71,64 @@ function run(what, args, log) {
 }
 
 /**
- * Builds the production bundles and writes dist/<name>-<version>.vsix. Resolves to its absolute
- * path. `log` receives the progress lines (vsce prints its own summary to the console).
+ * Every file whose content goes into the .vsix or into building it, relative to `root`: the
+ * sources, the packaged files, the build scripts and the lock file of the bundled dependencies.
  */
-export async function packageExtension({ log = (line) => console.log(line) } = {}) {
+const PACKAGE_INPUTS = ['src', 'docs', 'media', 'syntaxes', 'package.json', 'package-lock.json', 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore', 'esbuild.mjs', 'tsconfig.json', 'scripts/package.mjs', 'scripts/kube-slim.mjs', 'scripts/check-rules.ts'];
+
+/** Each file of PACKAGE_INPUTS (relative path, sorted) with the SHA-256 of its content. */
+export function packageInputs(root = ROOT) {
+  /** @type {Record<string, string>} */
+  const files = {};
+  const add = (rel) => {
+    const abs = path.join(root, rel);
+    const st = fs.statSync(abs, { throwIfNoEntry: false });
+    if (!st) return;
+    if (st.isDirectory()) {
+      for (const name of fs.readdirSync(abs).sort()) add(path.posix.join(rel, name));
+    } else if (st.isFile()) {
+      files[rel] = crypto.createHash('sha256').update(fs.readFileSync(abs)).digest('hex');
+    }
+  };
+  for (const rel of PACKAGE_INPUTS) add(rel);
+  return files;
+}
+
+/** One SHA-256 of packageInputs(): the same hash, the same .vsix. */
+export function packageInputsHash(root = ROOT, inputs = packageInputs(root)) {
+  return crypto.createHash('sha256').update(JSON.stringify(inputs)).digest('hex');
+}
+
+/**
+ * What a .vsix holds, as one set of numbers: its entries (vsce's extension.vsixmanifest and
+ * [Content_Types].xml included, as vsce counts them) from the zip's central directory, and its
+ * size in bytes; `text` says both, e.g. "56 files, 1.84 MiB".
+ */
+export function describeVsix(file) {
+  const bytes = fs.statSync(file).size;
+  const fd = fs.openSync(file, 'r');
+  let files;
+  try {
+    const tail = Buffer.alloc(Math.min(bytes, 22 + 0xffff));
+    fs.readSync(fd, tail, 0, tail.length, bytes - tail.length);
+    for (let i = tail.length - 22; i >= 0; i--) {
+      if (tail.readUInt32LE(i) === 0x06054b50) {
+        files = tail.readUInt16LE(i + 10);
+        break;
+      }
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (files === undefined) throw new Error(`${file} is not a zip file`);
+  return { files, bytes, text: `${files} files, ${(bytes / 1024 / 1024).toFixed(2)} MiB` };
+}
+
+/**
+ * Builds the production bundles and writes dist/<name>-<version>.vsix (or `out`). Resolves to its
+ * absolute path. `log` receives the progress lines (vsce prints its own list of files to the console).
+ */
+export async function packageExtension({ log = (line) => console.log(line), out: outFile } = {}) {
   await run('checking the rule registry', ['--import', 'tsx', 'scripts/check-rules.ts'], log);
   await run('building the production bundles', ['esbuild.mjs', '--production'], log);
 
@@ -89,9 +146,9 @@ export async function packageExtension({ log = (line) => console.log(line) } = {
     // The same allowlist in the staging folder, so vsce selects the same files there.
     fs.copyFileSync(path.join(ROOT, '.vscodeignore'), path.join(stage, '.vscodeignore'));
 
-    const out = vsixPath(ROOT);
+    const out = outFile ? path.resolve(outFile) : vsixPath(ROOT);
     fs.mkdirSync(path.dirname(out), { recursive: true });
-    log(`[package] packaging ${files.length} files with @vscode/vsce`);
+    log(`[package] packaging with @vscode/vsce (${files.length} files of the extension, plus vsce's manifest and [Content_Types].xml)`);
     const { createVSIX } = await import('@vscode/vsce');
     await createVSIX({
       cwd: stage,
@@ -107,10 +164,10 @@ export async function packageExtension({ log = (line) => console.log(line) } = {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  packageExtension().then(
+  const at = process.argv.indexOf('--out');
+  packageExtension({ out: at > 0 ? process.argv[at + 1] : undefined }).then(
     (file) => {
-      const bytes = fs.statSync(file).size;
-      console.log(`${file}\n${bytes.toLocaleString('en-US')} bytes (${(bytes / 1024 / 1024).toFixed(2)} MiB)`);
+      console.log(`[package] ${path.relative(process.cwd(), file)}: ${describeVsix(file).text}`);
     },
     (err) => {
       console.error(`[package] ${err?.message ?? err}`);

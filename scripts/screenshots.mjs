@@ -26,7 +26,7 @@ const SCENARIO = 'label-on-deployment';
 const TREE_SCENARIO = 'demo';
 const STEPS = new Set((process.env.WI_SCREENSHOTS ?? 'lint,diagnose,tree').split(',').map((s) => s.trim()));
 const MANIFEST = 'diagnose/api.yaml';
-const REPORT_TITLE = 'Workload Identity: payments/api';
+const REPORT_TITLE = 'Workload Identity: deployment/api in payments';
 const OUTPUT_CHANNEL = 'Workload Identity Doctor: Diagnosis';
 
 // The payments/api Deployment as the fake cluster of the scenario has it: the use label on the

@@ -9,6 +9,9 @@
 //   4. build the bundles (esbuild)
 //   5. install code-server + Chromium if missing (apt as root, npm)      — once per machine
 //   6. integration tests inside the real VS Code 1.100 extension host   — about half a minute
+//   6b. `npm start` twice in a temp demo folder (test/e2e/demo-start.mjs): the second start
+//      rebuilds nothing; a signal to npm's pid alone (SIGTERM, SIGKILL, SIGHUP) stops the demo,
+//      no process left, every port closed                              — about a minute
 //   7. browser UI smoke tests: the packaged .vsix installed in code-server, driven by Chromium
 //      against the `npm start` demo (test/e2e/ui-smoke.mjs)                — about a minute
 // The last line is the total: "total: N passed, N failed".
@@ -23,6 +26,7 @@ const steps = [
   ['build', process.execPath, ['esbuild.mjs']],
   ['code-server', 'bash', ['scripts/ensure-code-server.sh']],
   ['integration tests (VS Code 1.100 extension host)', process.execPath, ['test/e2e/run-integration.mjs', '.', 'dist/test/integration/index.js', 'test/integration/workspace']],
+  ['npm start (a second start reuses everything; stopping npm stops the demo)', process.execPath, ['test/e2e/demo-start.mjs']],
   ['UI smoke tests (the packaged .vsix in code-server, Chromium)', process.execPath, ['test/e2e/ui-smoke.mjs']],
 ];
 
@@ -37,7 +41,7 @@ function run(name, cmd, args) {
       for (const line of chunk.toString().split('\n')) {
         const unit = /^ℹ (pass|fail) (\d+)$/.exec(line.trim());
         if (unit) unit[1] === 'pass' ? (passed += +unit[2]) : (failed += +unit[2]);
-        const integ = /^(?:integration|ui-smoke): (\d+) passed, (\d+) failed$/.exec(line.trim());
+        const integ = /^(?:integration|ui-smoke|demo-start): (\d+) passed, (\d+) failed$/.exec(line.trim());
         if (integ) {
           passed += +integ[1];
           failed += +integ[2];

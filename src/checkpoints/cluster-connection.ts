@@ -7,10 +7,11 @@ import { displayUrl } from '../util/url';
 import { notChecked } from './outcomes';
 import { ev, shq } from './shared';
 import type { Checkpoint, Remediation } from './types';
+import { CHECKPOINT_TITLES } from './results';
 
 export const clusterConnection: Checkpoint = {
   id: 'cluster-connection',
-  title: 'Cluster connection',
+  title: CHECKPOINT_TITLES['cluster-connection'],
   description: "The kubeconfig loads (KUBECONFIG with several files, the context, proxy-url, exec plugins such as kubelogin), the API server answers, and it accepts your credentials; the target namespace and workload exist (when they do not, the diagnosis says not found and judges nothing).",
   side: 'cluster',
   needs: [],

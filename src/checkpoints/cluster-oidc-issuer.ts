@@ -7,6 +7,7 @@ import { ev, kubectl, shq } from './shared';
 import type { KubeObject } from '../cluster/types';
 import type { DiagnoseContext } from './context';
 import type { Checkpoint, Evidence, Remediation } from './types';
+import { CHECKPOINT_TITLES } from './results';
 
 interface OpenIdConfiguration {
   issuer?: string;
@@ -15,7 +16,7 @@ interface OpenIdConfiguration {
 
 export const clusterOidcIssuer: Checkpoint = {
   id: 'cluster-oidc-issuer',
-  title: 'Cluster OIDC issuer',
+  title: CHECKPOINT_TITLES['cluster-oidc-issuer'],
   description: "The API server's service-account issuer, from its `/.well-known/openid-configuration`, is a public URL Entra can reach, and its signing keys are served at `/openid/v1/jwks`.",
   side: 'cluster',
   needs: ['cluster-connection'],
@@ -27,7 +28,7 @@ export const clusterOidcIssuer: Checkpoint = {
         // The default RBAC binds issuer discovery to service accounts only; the token answers the same question.
         return {
           status: 'warn',
-          summary: 'You may not read the API server\'s discovery document (403); the issuer is taken from a token in "projected-token" instead.',
+          summary: 'You may not read the API server\'s discovery document (403); the issuer is taken from a token in "Projected service account token" instead.',
           evidence: [ev('GET /.well-known/openid-configuration', 'HTTP 403', 'warn')],
           remediation: [{ text: 'The ClusterRole system:service-account-issuer-discovery grants it; or compare with the issuer in Azure.', command: 'az aks show --resource-group <resource-group> --name <cluster> --query oidcIssuerProfile.issuerUrl -o tsv' }],
         };

@@ -10,6 +10,7 @@ import { WEBHOOK_CONFIGURATION } from '../manifests/workload-identity';
 import type { ClusterApi, KubeFailure, KubeObject, KubeResult, Pod } from '../cluster/types';
 import { listPodsOf, toWorkload, type Workload, type WorkloadRef } from '../cluster/workloads';
 import type { AppRegistration, AzureApi, AzureProvider, ManagedIdentity } from '../azure/types';
+import { CHECKPOINT_TITLES } from './results';
 import type { CheckpointId, CheckpointResult, Remediation } from './results';
 import { Pool, pooledCluster, READ_CONCURRENCY } from './pool';
 
@@ -174,7 +175,7 @@ export class DiagnoseContext {
     const signIn: Remediation[] = offer ? [{ text: 'Sign in to Azure to run the Azure checks (the cluster checks ran without it).', command: 'az login', action: 'sign-in-azure' }] : [];
     if (a.fault) {
       // Reported once, by the first Azure checkpoint; the others are skipped because it could not be checked.
-      if (this.azureFaultBy && this.azureFaultBy !== this.current) throw new SkipCheckpoint(`Skipped: the Azure sign-in failed (see "${this.azureFaultBy}").`);
+      if (this.azureFaultBy && this.azureFaultBy !== this.current) throw new SkipCheckpoint(`Skipped: the Azure sign-in failed (see "${CHECKPOINT_TITLES[this.azureFaultBy]}").`);
       this.azureFaultBy = this.current;
       throw new CheckpointFault(a.unavailable, signIn);
     }

@@ -12,24 +12,25 @@ import { SkipCheckpoint, type DiagnoseContext } from './context';
 import { byNearness, compare, PROPAGATION_MS, differences, exactDifferences, exactMatch, isNearMiss, type Comparison, type TokenValues } from './credential-match';
 import { annotateServiceAccountFix, ev, listWords, shq } from './shared';
 import type { AzureFixPlan, Checkpoint, Evidence, Remediation } from './types';
+import { CHECKPOINT_TITLES } from './results';
 
 const MAX_CREDENTIALS = 20;
 
 export const federatedCredential: Checkpoint = {
   id: 'federated-credential',
-  title: 'Federated credential',
+  title: CHECKPOINT_TITLES['federated-credential'],
   description: "One of the identity's federated credentials has exactly the issuer, subject and audience of the pod's token; otherwise the nearest one and the exact difference.",
   side: 'azure',
   needs: ['managed-identity', 'projected-token'],
   fact: 'Issuer must equal the token\'s `iss` character for character, case-sensitive, INCLUDING the\n  trailing `/` [...] Subject: `system:serviceaccount:<namespace>:<serviceaccount>`, exact and case-sensitive.\n- Audience: exactly one, `api://AzureADTokenExchange`.',
   async run(ctx) {
     const claims = ctx.state.tokenClaims;
-    if (!claims) throw new SkipCheckpoint('Skipped: no token claims to compare with (see "projected-token").');
+    if (!claims) throw new SkipCheckpoint('Skipped: no token claims to compare with (see "Projected service account token").');
     const azure = await ctx.azure();
     const identity = ctx.state.identity;
     const app = ctx.state.app;
     const owner = identity ? `managed identity ${identity.name}` : app ? `app registration "${app.displayName}"` : undefined;
-    if (!owner) throw new SkipCheckpoint('Skipped: no identity to read credentials from (see "managed-identity").');
+    if (!owner) throw new SkipCheckpoint('Skipped: no identity to read credentials from (see "Managed identity").');
     const r = identity ? await azure.listFederatedCredentials(identity, ctx.signal) : await azure.listAppFederatedCredentials(app!, ctx.signal);
     if (!r.ok) return azureFailed(r.failure, `list the federated credentials of ${owner}`, azure, ctx.signal);
     const creds = r.value;

@@ -12,6 +12,7 @@ import { SkipCheckpoint, type DiagnoseContext } from './context';
 import { notChecked } from './outcomes';
 import { ev, kubectl, shq } from './shared';
 import type { Checkpoint, CheckpointOutcome, CheckpointResult, Evidence, Remediation } from './types';
+import { CHECKPOINT_TITLES } from './results';
 
 /** Entra's answers that mean the client ID (or the tenant) is not known there. */
 const UNKNOWN_CLIENT = new Set(['AADSTS700016', 'AADSTS90002']);
@@ -24,14 +25,14 @@ const AFTER_CLIENT_LOOKUP = new Set(['AADSTS50027', 'AADSTS90061', 'AADSTS700027
 
 export const managedIdentity: Checkpoint = {
   id: 'managed-identity',
-  title: 'Managed identity',
+  title: CHECKPOINT_TITLES['managed-identity'],
   description: "The ServiceAccount's client ID belongs to a user-assigned managed identity (confirmed to exist in Azure Resource Manager) or an app registration you can see, in the same tenant the pods ask for a token.",
   side: 'azure',
   needs: ['service-account'],
   fact: '| AADSTS700016 | the client ID is not found in that tenant (wrong client ID or tenant) |',
   async run(ctx) {
     const clientId = ctx.state.clientId;
-    if (!clientId) throw new SkipCheckpoint('Skipped: the ServiceAccount has no client ID to look up (see "service-account").');
+    if (!clientId) throw new SkipCheckpoint('Skipped: the ServiceAccount has no client ID to look up (see "ServiceAccount annotation").');
     const azure = await ctx.azure();
     // A re-check after a fix starts from what Azure says now.
     ctx.state.identity = undefined;
@@ -121,7 +122,7 @@ function reconcileWithExchange(own: CheckpointResult, ctx: DiagnoseContext): Che
   }
   // Only a token, or a refusal Entra gives after finding the client ID, proves the identity exists.
   if (!x.accepted && !(x.aadsts && AFTER_CLIENT_LOOKUP.has(x.aadsts))) return undefined;
-  const how = x.accepted ? 'accepted a token for it' : `found it and refused the token for another reason (${x.aadsts ?? 'see "token-exchange"'})`;
+  const how = x.accepted ? 'accepted a token for it' : `found it and refused the token for another reason (${x.aadsts ?? 'see "Token exchange at Entra ID"'})`;
   const who = ctx.state.signedInTenant && ctx.state.signedInTenant.toLowerCase() !== tenant.toLowerCase() ? ` You are signed in to tenant ${ctx.state.signedInTenant}: sign in to ${tenant} to read it.` : '';
   return notChecked(
     `Client ID ${clientId} exists in tenant ${tenant} (Entra ${how}), but it is not among the managed identities or app registrations you can read, so its federated credentials and roles were not checked.${who}`,

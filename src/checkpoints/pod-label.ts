@@ -5,11 +5,12 @@
 import { USE_LABEL } from '../manifests/workload-identity';
 import { addPodTemplateLabelFix, ev, kubectl, kubectlRef, listWords, restartRolloutFix, workloadLabel, recreateAdvice } from './shared';
 import type { Checkpoint, Evidence, Remediation } from './types';
+import { CHECKPOINT_TITLES } from './results';
 import { unlabelledPods, useLabelState } from './evaluate';
 
 export const podLabel: Checkpoint = {
   id: 'pod-label',
-  title: 'Pod label',
+  title: CHECKPOINT_TITLES['pod-label'],
   description: "The live workload's pod template carries `azure.workload.identity/use: \"true\"` (not on the workload's own metadata, not another value), and so do its running pods.",
   side: 'cluster',
   needs: ['cluster-connection'],

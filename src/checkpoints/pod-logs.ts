@@ -17,10 +17,11 @@ import { LOG_SIGNATURES, scanLog, type LogMatch } from './log-signatures';
 import { notChecked } from './outcomes';
 import { ev, kubectl, listWords, shq } from './shared';
 import type { Checkpoint, CheckpointId, CheckpointResult, Evidence, Remediation } from './types';
+import { CHECKPOINT_TITLES } from './results';
 
 /** Until the Azure checkpoints run here, what to look at for the errors they explain. */
 const AZURE_HINTS: Partial<Record<CheckpointId, string>> = {
-  'federated-credential': 'compare the federated credentials of the managed identity (az identity federated-credential list -g <rg> --identity-name <identity>) with the issuer, subject and audience shown by "projected-token".',
+  'federated-credential': 'compare the federated credentials of the managed identity (az identity federated-credential list -g <rg> --identity-name <identity>) with the issuer, subject and audience shown by "Projected service account token".',
   'role-assignments': 'list the identity\'s role assignments (az role assignment list --assignee <principal-id> --all) and grant a data-plane role on the resource.',
 };
 
@@ -39,7 +40,7 @@ interface Found {
 
 export const podLogs: Checkpoint = {
   id: 'pod-logs',
-  title: 'Pod logs',
+  title: CHECKPOINT_TITLES['pod-logs'],
   description: "The pods' recent and previous container logs hold no current Workload Identity error (AADSTS codes, credential-chain messages); each one found is mapped to the checkpoint that explains it, and errors that checkpoint now shows fixed, or written before the last fix, are reported as earlier errors.",
   side: 'cluster',
   needs: ['cluster-connection'],
@@ -96,7 +97,7 @@ export const podLogs: Checkpoint = {
     judged.sort((a, b) => Number(b.now.current) - Number(a.now.current) || order(a) - order(b));
     for (const { f, now } of judged) {
       const s = f.match.signature;
-      evidence.push(ev(s.id, `${f.count > 1 ? `×${f.count} ` : ''}in ${describeWhere(f)}${f.newest !== undefined ? `, newest at ${iso(f.newest)}` : ''}: ${s.meaning} → "${s.explainedBy}" ${now.note}. Excerpt: ${f.match.excerpt}`, now.current ? 'fail' : 'warn'));
+      evidence.push(ev(s.id, `${f.count > 1 ? `×${f.count} ` : ''}in ${describeWhere(f)}${f.newest !== undefined ? `, newest at ${iso(f.newest)}` : ''}: ${s.meaning} → "${CHECKPOINT_TITLES[s.explainedBy]}" ${now.note}. Excerpt: ${f.match.excerpt}`, now.current ? 'fail' : 'warn'));
     }
     const current = judged.filter((x) => x.now.current);
     const earlier = judged.filter((x) => !x.now.current);
@@ -106,11 +107,11 @@ export const podLogs: Checkpoint = {
       const notRun = explainers.filter((id) => !ran(ctx.results.get(id)));
       const remediation: Remediation[] = [
         { text: 'Read the logs around the error.', command: kubectl(ctx, `logs ${shq(first.where[0]!.pod)} --all-containers --tail=200${first.where[0]!.log.endsWith('(previous)') ? ' --previous' : ''}`) },
-        ...notRun.map((id) => ({ text: `"${id}" did not run here (it needs an Azure sign-in): ${AZURE_HINTS[id] ?? 'check the managed identity in Azure.'}` })),
+        ...notRun.map((id) => ({ text: `"${CHECKPOINT_TITLES[id]}" did not run here (it needs an Azure sign-in): ${AZURE_HINTS[id] ?? 'check the managed identity in Azure.'}` })),
       ];
       return {
         status: 'fail',
-        summary: `The logs show Workload Identity errors: ${first.match.signature.id} (${first.match.signature.meaning})${first.newest !== undefined ? `, newest at ${iso(first.newest)}` : ''}. Explained by: ${explainers.join(', ')}.${earlier.length ? ` Earlier errors too: ${earlier.map((x) => x.f.match.signature.id).join(', ')}.` : ''}`,
+        summary: `The logs show Workload Identity errors: ${first.match.signature.id} (${first.match.signature.meaning})${first.newest !== undefined ? `, newest at ${iso(first.newest)}` : ''}. Explained by: ${explainers.map((id) => CHECKPOINT_TITLES[id]).join(', ')}.${earlier.length ? ` Earlier errors too: ${earlier.map((x) => x.f.match.signature.id).join(', ')}.` : ''}`,
         evidence: [...evidence, ...sampled],
         remediation,
       };
@@ -142,7 +143,7 @@ function ran(r: CheckpointResult | undefined): boolean {
  * or when the checkpoint that explains it ran and passes now: the error was real, and is gone.
  */
 function judge(f: Found, explainer: CheckpointResult | undefined, since: Date | undefined): { current: boolean; note: string; why: string } {
-  const id = f.match.signature.explainedBy;
+  const id = CHECKPOINT_TITLES[f.match.signature.explainedBy];
   const note = !ran(explainer) ? '(not run here)' : explainer!.status === 'pass' ? 'passes now' : explainer!.status === 'fail' ? 'fails' : 'warns';
   if (f.allBeforeFix && since) return { current: false, note, why: `every line was written before the last fix, at ${iso(since.getTime())}` };
   if (ran(explainer) && explainer!.status === 'pass') return { current: false, note, why: `"${id}" passes now` };

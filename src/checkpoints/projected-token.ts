@@ -7,12 +7,13 @@ import { jwtClaims } from '../cluster/jwt';
 import { SkipCheckpoint } from './context';
 import { ev, kubectl, shq } from './shared';
 import type { Checkpoint, Evidence } from './types';
+import { CHECKPOINT_TITLES } from './results';
 
 export const TOKEN_AUDIENCE = 'api://AzureADTokenExchange';
 
 export const projectedToken: Checkpoint = {
   id: 'projected-token',
-  title: 'Projected service account token',
+  title: CHECKPOINT_TITLES['projected-token'],
   description: "A TokenRequest for the ServiceAccount with audience `api://AzureADTokenExchange` returns the `iss`, `sub` and `aud` Entra will see, consistent with the cluster's issuer — the values a federated credential must match.",
   side: 'cluster',
   // Only the ServiceAccount's existence matters here, not its annotation: the claims are worth seeing either way.
@@ -24,7 +25,7 @@ export const projectedToken: Checkpoint = {
     const w = await ctx.workload();
     const sa = w.serviceAccountName;
     const r = await ctx.cluster.createToken(w.ref.namespace, sa, [TOKEN_AUDIENCE], 3600, ctx.signal);
-    if (!r.ok && r.failure.kind === 'not-found') throw new SkipCheckpoint(`Skipped: the ServiceAccount "${sa}" does not exist in "${w.ref.namespace}" (see "service-account").`);
+    if (!r.ok && r.failure.kind === 'not-found') throw new SkipCheckpoint(`Skipped: the ServiceAccount "${sa}" does not exist in "${w.ref.namespace}" (see "ServiceAccount annotation").`);
     const token = ctx.must(r, `token for ServiceAccount ${w.ref.namespace}/${sa} (TokenRequest)`, 'token');
     const claims = jwtClaims(token.token);
     if (!claims) return { status: 'fail', summary: 'The API server returned a token that is not a JWT.', evidence: [], remediation: [] };

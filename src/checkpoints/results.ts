@@ -24,6 +24,25 @@ export type CheckpointId =
   | 'role-assignments'
   | 'token-exchange';
 
+/**
+ * Each checkpoint's title, the name a person reads (the report, the verdict, "see …" references
+ * between checkpoints); the id stays for the JSON, the docs pages' names and the settings.
+ */
+export const CHECKPOINT_TITLES: Readonly<Record<CheckpointId, string>> = {
+  'cluster-connection': 'Cluster connection',
+  'cluster-oidc-issuer': 'Cluster OIDC issuer',
+  webhook: 'Workload Identity webhook',
+  'pod-label': 'Pod label',
+  'service-account': 'ServiceAccount annotation',
+  'sdk-environment': 'SDK environment in the pods',
+  'projected-token': 'Projected service account token',
+  'pod-logs': 'Pod logs',
+  'managed-identity': 'Managed identity',
+  'federated-credential': 'Federated credential',
+  'role-assignments': 'Role assignments',
+  'token-exchange': 'Token exchange at Entra ID',
+};
+
 export type CheckpointStatus = 'pass' | 'warn' | 'fail' | 'skipped';
 
 /** One thing the checkpoint saw. `level` colours it; `info` is shown but changes nothing. */

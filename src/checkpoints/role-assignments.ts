@@ -17,17 +17,18 @@ import { SkipCheckpoint, type DiagnoseContext } from './context';
 import { coverage, roleOf } from './role-coverage';
 import { allContainers, ev, listWords, shq } from './shared';
 import type { Checkpoint, Evidence, Remediation } from './types';
+import { CHECKPOINT_TITLES } from './results';
 
 export const roleAssignments: Checkpoint = {
   id: 'role-assignments',
-  title: 'Role assignments',
+  title: CHECKPOINT_TITLES['role-assignments'],
   description: "The identity's role assignments, judged by the permissions of their definitions: broad management roles at subscription, resource-group or management-group scope are flagged, and each Azure resource the workload calls (Key Vault, storage, Service Bus, Event Hubs, App Configuration endpoints in its env and ConfigMaps) must be usable on its data plane — by a role's data actions at the resource or above it, or, for a Key Vault in access-policy mode, by its access policy.",
   side: 'azure',
   needs: ['managed-identity'],
   fact: 'Data access needs a\n  DATA-PLANE role on the resource or an ancestor scope [...] Owner, Contributor\n  and User Access Administrator are management-plane roles: they do not grant data access [...] Actions minus NotActions is the management plane,\n  DataActions minus NotDataActions the data plane, per role definition; assignments add up [...] "Vaults where enableRbacAuthorization is null (from older API versions) continue using access\n  policies"',
   async run(ctx) {
     const identity = ctx.state.identity;
-    if (!identity) throw new SkipCheckpoint(ctx.state.app ? 'Skipped: the client ID is an app registration; its service principal\'s role assignments are not checked.' : 'Skipped: no managed identity (see "managed-identity").');
+    if (!identity) throw new SkipCheckpoint(ctx.state.app ? 'Skipped: the client ID is an app registration; its service principal\'s role assignments are not checked.' : 'Skipped: no managed identity (see "Managed identity").');
     const azure = await ctx.azure();
     const r = await azure.listRoleAssignments(identity.principalId, ctx.signal);
     if (!r.ok) return azureFailed(r.failure, `list the role assignments of ${identity.name}`, azure, ctx.signal);
@@ -80,7 +81,7 @@ export const roleAssignments: Checkpoint = {
     // Cosmos DB is said, not judged (its own role assignments): never counted as covered.
     const cosmos = used.filter((u) => u.service === 'cosmos').length;
     const judged = used.length - cosmos;
-    const may = granted ? `, and may use ${granted === judged ? (judged === 1 ? 'the Azure resource' : 'every Azure resource') : `${granted} of the ${judged} Azure resources`} the workload evidently calls` : '';
+    const may = granted ? `, and may use ${granted === judged ? (judged === 1 ? 'the Azure resource' : 'every Azure resource') : `${granted} of the ${judged} Azure resources`} the workload is configured to call` : '';
     const notJudged = cosmos ? `; Cosmos DB's own role assignments were not checked` : '';
     return { status: 'pass', summary: `${identity.name} has ${n === 0 ? 'no' : n} role assignment${n === 1 ? '' : 's'}${may}${notJudged}.`, evidence, remediation };
   },

@@ -7,6 +7,7 @@ import type { ClusterApi, KubeFailure } from '../cluster/types';
 import { CheckpointFault, CheckpointReadFailure, DiagnoseContext, runAsCheckpoint, SkipCheckpoint, type DiagnoseOptions } from './context';
 import { notChecked, skipped } from './outcomes';
 import { shq } from './shared';
+import { CHECKPOINT_TITLES } from './results';
 import type { Checkpoint, CheckpointId, CheckpointOutcome, CheckpointResult, DiagnosisReport, Remediation, WorkloadRef } from './types';
 
 export { notChecked, skipped } from './outcomes';
@@ -107,9 +108,9 @@ export function blocks(r: CheckpointResult | undefined): r is CheckpointResult {
 
 /** The reason a checkpoint is skipped because of `blocker`, naming the root cause once (not a chain of skips). */
 function skipReason(blocker: CheckpointResult): string {
-  if (blocker.status === 'fail') return `Skipped: needs "${blocker.id}", which failed.`;
-  if (blocker.fault !== undefined) return `Skipped: needs "${blocker.id}", which could not be checked.`;
-  return blocker.summary.startsWith('Skipped: ') ? blocker.summary : `Skipped: needs "${blocker.id}", which was skipped: ${blocker.summary}`;
+  if (blocker.status === 'fail') return `Skipped: needs "${blocker.title}", which failed.`;
+  if (blocker.fault !== undefined) return `Skipped: needs "${blocker.title}", which could not be checked.`;
+  return blocker.summary.startsWith('Skipped: ') ? blocker.summary : `Skipped: needs "${blocker.title}", which was skipped: ${blocker.summary}`;
 }
 
 /**
@@ -187,7 +188,7 @@ async function step(c: Checkpoint, ctx: DiagnoseContext, running: () => void): P
     outcome = skipped('Cancelled before this checkpoint ran.');
   } else if (ctx.notFound) {
     // Nothing to judge: the namespace or the workload is not there (cluster-connection says so, once).
-    outcome = skipped(`Skipped: the ${ctx.notFound.what} was not found (see "cluster-connection").`);
+    outcome = skipped(`Skipped: the ${ctx.notFound.what} was not found (see "Cluster connection").`);
   } else {
     const blocker = c.needs.map((n) => ctx.results.get(n)).find(blocks);
     if (blocker) {
@@ -232,7 +233,7 @@ async function runOne(c: Checkpoint, ctx: DiagnoseContext): Promise<CheckpointOu
     if (e instanceof CheckpointReadFailure) {
       if (e.failure.kind === 'cancelled') return skipped('Cancelled while this checkpoint ran.');
       if (e.firstReportedBy && e.firstReportedBy !== c.id) {
-        return skipped(`Needs the ${e.what}, which could not be read (see "${e.firstReportedBy}"): ${e.failure.message}`);
+        return skipped(`Needs the ${e.what}, which could not be read (see "${CHECKPOINT_TITLES[e.firstReportedBy]}"): ${e.failure.message}`);
       }
       // A read that failed says nothing about the workload: this part was not checked.
       return notChecked(`Could not get the ${e.what}: ${e.failure.message}`, [{ label: 'request', value: describeRequest(e.failure), level: 'warn' }], failureRemediation(e.failure, ctx));

@@ -11,13 +11,14 @@ import type { Workload } from '../cluster/workloads';
 import type { DiagnoseContext } from './context';
 import { ev, kubectl, kubectlRef, listWords, podAge, recreateAdvice, restartRolloutFix, shq } from './shared';
 import type { Checkpoint, Evidence, Remediation } from './types';
+import { CHECKPOINT_TITLES } from './results';
 import { isCredentialEnv, overridesClientId, podInjection, templateContainers } from './evaluate';
 
 const AUDIENCE = 'api://AzureADTokenExchange';
 
 export const sdkEnvironment: Checkpoint = {
   id: 'sdk-environment',
-  title: 'SDK environment in the pods',
+  title: CHECKPOINT_TITLES['sdk-environment'],
   description: "Every live pod got the injected `AZURE_*` variables and projected token volume (pods created before the label, annotation or webhook are named), and no credential variable or hard-coded client ID overrides Workload Identity.",
   side: 'cluster',
   // A broken webhook (or an excluded namespace) explains un-injected pods; restarting would not help.
@@ -114,7 +115,7 @@ export const sdkEnvironment: Checkpoint = {
     }
 
     if (problems.length) return { status: 'fail', summary: `${capitalize(problems[0]!)}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}.`, evidence, remediation };
-    if (incomplete.length) return { status: 'warn', summary: `${plural(incomplete, 'pod')} ${listWords(incomplete)} ${incomplete.length === 1 ? 'was' : 'were'} injected without every variable the SDK needs (see the evidence; "service-account" explains a missing AZURE_CLIENT_ID).`, evidence, remediation };
+    if (incomplete.length) return { status: 'warn', summary: `${plural(incomplete, 'pod')} ${listWords(incomplete)} ${incomplete.length === 1 ? 'was' : 'were'} injected without every variable the SDK needs (see the evidence; "ServiceAccount annotation" explains a missing AZURE_CLIENT_ID).`, evidence, remediation };
     if (!pods.length) return { status: 'warn', summary: 'No pod is running, so the injected environment could not be checked; the template sets no credential variable.', evidence, remediation };
     return { status: 'pass', summary: `All ${pods.length} pods have the injected environment and token volume, and nothing overrides Workload Identity.`, evidence, remediation };
   },

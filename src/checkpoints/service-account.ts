@@ -6,11 +6,12 @@ import { isGuid } from '../manifests/placeholders';
 import { CLIENT_ID, TENANT_ID, USE_LABEL } from '../manifests/workload-identity';
 import { annotateServiceAccountFix, ev, kubectl, shq } from './shared';
 import type { Checkpoint, Evidence, Remediation } from './types';
+import { CHECKPOINT_TITLES } from './results';
 import { clientIdState } from './evaluate';
 
 export const serviceAccount: Checkpoint = {
   id: 'service-account',
-  title: 'ServiceAccount annotation',
+  title: CHECKPOINT_TITLES['service-account'],
   description: "The pods' ServiceAccount exists and its `azure.workload.identity/client-id` annotation is present (no typo in the key) and a GUID; the tenant-id annotation, if any, is a GUID.",
   side: 'cluster',
   needs: ['cluster-connection'],

@@ -13,13 +13,14 @@ import { PROPAGATION_MS } from './credential-match';
 import { notChecked } from './outcomes';
 import { ev } from './shared';
 import type { Checkpoint, CheckpointId, Evidence } from './types';
+import { CHECKPOINT_TITLES } from './results';
 
 /** The cluster checkpoints that tell whether the pods get and use the token (in chain order). */
 const POD_SIDE: readonly CheckpointId[] = ['webhook', 'pod-label', 'sdk-environment'];
 
 export const tokenExchange: Checkpoint = {
   id: 'token-exchange',
-  title: 'Token exchange at Entra ID',
+  title: CHECKPOINT_TITLES['token-exchange'],
   description: "With your consent, a token of the workload's ServiceAccount is exchanged at Microsoft Entra ID for a harmless token: proof that Entra accepts that ServiceAccount's token for the identity. A refusal is mapped from its AADSTS code to the checkpoint that explains it; Entra not answering is retried, then reported as not checked.",
   side: 'azure',
   // Not managed-identity: when no identity is visible to you, Entra's own answer (AADSTS700016 or a success) still tells.
@@ -29,7 +30,7 @@ export const tokenExchange: Checkpoint = {
   async run(ctx) {
     const token = ctx.state.token;
     const clientId = ctx.state.clientId;
-    if (!token || !clientId) throw new SkipCheckpoint('Skipped: no token or client ID to exchange (see "projected-token" and "service-account").');
+    if (!token || !clientId) throw new SkipCheckpoint('Skipped: no token or client ID to exchange (see "Projected service account token" and "ServiceAccount annotation").');
     const tenant = ctx.state.podTenantId ?? ctx.state.tenantId ?? ctx.state.identity?.tenantId;
     if (!tenant) throw new SkipCheckpoint('Skipped: the tenant the pods use is unknown (no AZURE_TENANT_ID in the pods, no tenant-id annotation).');
     const mode = ctx.options.tokenExchange ?? 'ask';
@@ -80,7 +81,7 @@ export const tokenExchange: Checkpoint = {
       };
     }
     evidence.push(ev('result', said, 'fail'));
-    evidence.push(ev(sig.id, `${sig.meaning} → see "${sig.explainedBy}"`, 'fail'));
+    evidence.push(ev(sig.id, `${sig.meaning} → see "${CHECKPOINT_TITLES[sig.explainedBy]}"`, 'fail'));
     return {
       status: 'fail',
       summary: `Entra ID refused the exchange with ${sig.id}: ${sig.meaning}.`,
@@ -98,9 +99,9 @@ function acceptedSummary(ctx: DiagnoseContext, sa: string, clientId: string): st
   const accepted = `Entra ID accepted a token of ServiceAccount ${sa} for client ID ${clientId} and issued an access token`;
   const pod = POD_SIDE.map((id) => ctx.results.get(id)).filter((r) => r !== undefined);
   const failed = pod.find((r) => r.status === 'fail');
-  if (failed) return `${accepted}: Azure would accept the token; the pods do not use it: see "${failed.id}".`;
+  if (failed) return `${accepted}: Azure would accept the token; the pods do not use it: see "${failed.title}".`;
   const unknown = pod.find((r) => r.status !== 'pass');
-  if (unknown) return `${accepted}; whether the pods use it is not established: see "${unknown.id}" (${unknown.status === 'skipped' ? 'skipped' : unknown.fault !== undefined ? 'not checked' : 'a warning'}).`;
+  if (unknown) return `${accepted}; whether the pods use it is not established: see "${unknown.title}" (${unknown.status === 'skipped' ? 'skipped' : unknown.fault !== undefined ? 'not checked' : 'a warning'}).`;
   if (pod.length < POD_SIDE.length) return `${accepted}; whether the pods use it was not checked here.`;
   return `${accepted}: the chain from the pod to Azure works end to end.`;
 }

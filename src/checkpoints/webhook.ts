@@ -7,6 +7,7 @@ import type { KubeEvent, KubeObject, LabelSelector } from '../cluster/types';
 import { WEBHOOK_CONFIGURATION } from '../manifests/workload-identity';
 import { ev, kubectl } from './shared';
 import type { Checkpoint, Evidence, Remediation } from './types';
+import { CHECKPOINT_TITLES } from './results';
 import { selectorMatches } from '../cluster/workloads';
 import { namespaceExcluded } from './evaluate';
 
@@ -34,7 +35,7 @@ interface Endpoints extends KubeObject {
 
 export const webhook: Checkpoint = {
   id: 'webhook',
-  title: 'Workload Identity webhook',
+  title: CHECKPOINT_TITLES['webhook'],
   description: "The Workload Identity mutating webhook is installed (AKS add-on or Helm), has ready replicas and Service endpoints, is not refusing pods (`FailedCreate` events), and acts on the target's namespace.",
   side: 'cluster',
   needs: ['cluster-connection'],
@@ -56,7 +57,7 @@ export const webhook: Checkpoint = {
       // Common for namespace-scoped users; the pods' injection (sdk-environment) still tells whether it works.
       return {
         status: 'warn',
-        summary: `You may not read MutatingWebhookConfigurations (403), so the webhook could not be checked; "sdk-environment" shows whether the pods were injected.`,
+        summary: `You may not read MutatingWebhookConfigurations (403), so the webhook could not be checked; "SDK environment in the pods" shows whether the pods were injected.`,
         evidence: [ev('MutatingWebhookConfiguration', 'HTTP 403', 'warn')],
         remediation: [{ text: 'Ask a cluster admin to check the webhook, or for read access to it.', command: kubectl(ctx, `auth can-i get mutatingwebhookconfigurations.admissionregistration.k8s.io/${WEBHOOK_CONFIGURATION}`, null) }],
       };

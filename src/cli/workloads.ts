@@ -146,7 +146,7 @@ export async function workloadsCommand(argv: readonly string[], io: SafeIO): Pro
         }
       }
       if (!rows.length) lines.push(describeEmpty(filters));
-      lines.push('', `${plural(total.workloads, 'workload')} in ${plural(namespaces.length, 'namespace')}: ${total.workloadIdentity} ${total.workloadIdentity === 1 ? 'uses' : 'use'} Workload Identity, ${total.errors} broken, ${total.warnings} with a warning.`);
+      lines.push('', `${plural(total.workloads, 'workload')} in ${plural(namespaces.length, 'namespace')}: ${total.workloadIdentity} ${total.workloadIdentity === 1 ? 'uses' : 'use'} Workload Identity, ${[total.errors ? `${total.errors} broken` : '', total.warnings ? `${total.warnings} with a warning` : ''].filter(Boolean).join(', ') || 'none broken or with a warning'}.`);
       io.stdout.write(lines.join('\n') + '\n');
     }
     return all.some((w) => w.status.level === 'error') ? 1 : 0;

@@ -1,14 +1,26 @@
 // The "Get started with Workload Identity Doctor" walkthrough (package.json
-// `contributes.walkthroughs`). Each step completes on the event it teaches, never on a click of its
-// button: its `completionEvents` is `onContext:<key>`, and this module, the one place that knows the
-// keys, sets a key only when the thing really happened —
+// `contributes.walkthroughs`). Each step completes on the event it teaches, however it happened,
+// never on a click of its button: its `completionEvents` is `onContext:<key> && activeEditor ==
+// 'gettingStartedPage'`, and this module, the one place that knows the keys, sets a key only when
+// the thing really happened —
 //   signIn        an interactive Azure sign-in succeeded (not one that failed or was cancelled);
-//   pickContext   the sidebar tree listed a kube context's workloads (not an unreadable kubeconfig
-//                 or an unreachable cluster);
-//   openManifest  a YAML document with a workload or a ServiceAccount was linted and is shown in an
-//                 editor;
-//   diagnose      a diagnosis reached the cluster and produced its report (not one that was
-//                 cancelled, could not connect, or never started).
+//   pickContext   the sidebar tree listed a kube context's workloads, the kubeconfig's or the one
+//                 picked (not an unreadable kubeconfig or an unreachable cluster);
+//   openManifest  a Kubernetes manifest (a YAML document with `apiVersion` and `kind`: what the
+//                 linter checks) was linted and is shown in an editor; a GitHub workflow, a Helm
+//                 values.yaml or any other YAML without a Kubernetes object is not one;
+//   diagnose      a diagnosis reached the cluster and produced its report, whatever its verdict (a
+//                 broken link and "not found" count: the step is "run a diagnosis", not "pass one");
+//                 not one that was cancelled, could not connect, or never started.
+//
+// Why `activeEditor == 'gettingStartedPage'` (VS Code's own key for the Welcome and walkthrough
+// page): VS Code (1.100) registers the walkthrough's completion expressions only when it first
+// needs the walkthroughs (the Welcome page or a walkthrough opened), and an expression already
+// true then is marked as seen without ticking its step; nothing ticks it again in that session.
+// A step done before the walkthrough was opened (the usual order: a manifest opened, the sidebar
+// shown, a diagnosis run, then "Get started") would stay unticked. With the page's own key in the
+// expression, it is false while the walkthroughs are registered (the page is not active yet) and
+// turns true when the page is shown with the step done: the step ticks as the user looks at it.
 // VS Code keeps a completed step completed across sessions; the keys only say "it happened in this
 // session". The other adapters report events here (`complete`) or are observed through the events
 // they already expose.
@@ -16,7 +28,7 @@
 import * as vscode from 'vscode';
 import type { DiagnosisReport } from '../checkpoints/types';
 import { parseManifestFile, type ManifestFile } from '../manifests/document';
-import { isWorkloadKind, objectsOfFile } from '../manifests/objects';
+import { objectsOfDoc } from '../manifests/objects';
 import type { EditorLinter } from './linting';
 import type { WorkloadsTree } from './tree/workloads-tree';
 import type { WorkspaceManifests } from './workspace-manifests';
@@ -32,7 +44,19 @@ export const STEP_CONTEXT_KEYS: Readonly<Record<WalkthroughStep, string>> = {
   diagnose: 'wiDoctor.walkthrough.diagnosed',
 };
 
+/** VS Code's context key of the Welcome and walkthrough page, active (see the header). */
+export const WALKTHROUGH_PAGE_SHOWN = "activeEditor == 'gettingStartedPage'";
+
+/** A step's `completionEvents` entry in package.json. */
+export function completionEvent(step: WalkthroughStep): string {
+  return `onContext:${STEP_CONTEXT_KEYS[step]} && ${WALKTHROUGH_PAGE_SHOWN}`;
+}
+
 export const OPEN_EXAMPLE_COMMAND = 'wiDoctor.openExampleManifest';
+/** The "Pick a Kube Context" button: shows the sidebar (so the context picked is listed there), then the tree's context picker. */
+export const PICK_CONTEXT_COMMAND = 'wiDoctor.walkthrough.pickKubeContext';
+const TREE_VIEW_CONTAINER_COMMAND = 'workbench.view.extension.wiDoctor';
+const TREE_SWITCH_CONTEXT_COMMAND = 'wiDoctor.tree.switchContext';
 
 /** What the extension's API tells about the walkthrough (tests wait on it). */
 export interface WalkthroughApi {
@@ -41,12 +65,17 @@ export interface WalkthroughApi {
   /** Fires once per step, after its context key is set. */
   onDidCompleteStep: vscode.Event<WalkthroughStep>;
   readonly contextKeys: Readonly<Record<WalkthroughStep, string>>;
+  /** The value this window last gave each step's context key through `setContext` (what VS Code's expression reads). */
+  contextValue(step: WalkthroughStep): boolean;
+  /** Each step's `completionEvents` entry, as package.json must spell it. */
+  completionEvent(step: WalkthroughStep): string;
   /** FOR TESTS: forgets this session's completions and clears the keys (VS Code's own record of the steps stays). */
   reset(): Promise<void>;
 }
 
 export class WalkthroughProgress implements vscode.Disposable {
   private readonly done: WalkthroughStep[] = [];
+  private readonly keyValues = new Map<WalkthroughStep, boolean>();
   private readonly emitter = new vscode.EventEmitter<WalkthroughStep>();
   readonly onDidCompleteStep = this.emitter.event;
 
@@ -59,6 +88,7 @@ export class WalkthroughProgress implements vscode.Disposable {
     if (this.has(step)) return;
     this.done.push(step);
     await vscode.commands.executeCommand('setContext', STEP_CONTEXT_KEYS[step], true);
+    this.keyValues.set(step, true);
     this.emitter.fire(step);
   }
 
@@ -67,9 +97,14 @@ export class WalkthroughProgress implements vscode.Disposable {
       completedSteps: () => [...this.done],
       onDidCompleteStep: this.onDidCompleteStep,
       contextKeys: STEP_CONTEXT_KEYS,
+      contextValue: (step) => this.keyValues.get(step) ?? false,
+      completionEvent,
       reset: async () => {
         this.done.length = 0;
-        for (const key of Object.values(STEP_CONTEXT_KEYS)) await vscode.commands.executeCommand('setContext', key, false);
+        for (const step of WALKTHROUGH_STEPS) {
+          await vscode.commands.executeCommand('setContext', STEP_CONTEXT_KEYS[step], false);
+          this.keyValues.set(step, false);
+        }
       },
     };
   }
@@ -89,24 +124,24 @@ export interface WalkthroughDeps {
 /** Watches the events that complete the manifest, context and diagnosis steps, and registers the example command. */
 export function registerWalkthrough(context: vscode.ExtensionContext, progress: WalkthroughProgress, deps: WalkthroughDeps): void {
   const { linter, manifests } = deps;
-  // "Open a manifest": a document linted with a workload or ServiceAccount that an editor shows. A
+  // "Open a manifest": a Kubernetes manifest linted that an editor shows. A
   // document can be linted without being shown (re-linted after another file changed, or still
   // loaded after its editor closed), and shown before its first lint: either event may come last.
-  const withIdentity = new Set<string>();
+  const manifestUris = new Set<string>();
   const checkShown = (): void => {
-    if (!progress.has('openManifest') && vscode.window.visibleTextEditors.some((e) => withIdentity.has(e.document.uri.toString()))) void progress.complete('openManifest');
+    if (!progress.has('openManifest') && vscode.window.visibleTextEditors.some((e) => manifestUris.has(e.document.uri.toString()))) void progress.complete('openManifest');
   };
+  // Kept even once the step is done: cheap (the objects are read once per parse), and the record is right after a reset.
   const noteLinted = (document: vscode.TextDocument, file: ManifestFile): void => {
-    if (progress.has('openManifest')) return;
-    if (isManifestWithIdentity(file)) withIdentity.add(document.uri.toString());
-    else withIdentity.delete(document.uri.toString());
+    if (isKubernetesManifest(file)) manifestUris.add(document.uri.toString());
+    else manifestUris.delete(document.uri.toString());
     checkShown();
   };
   context.subscriptions.push(
     progress,
     linter.onDidLintFile(({ document, file }) => noteLinted(document, file)),
     vscode.window.onDidChangeVisibleTextEditors(checkShown),
-    vscode.workspace.onDidCloseTextDocument((d) => withIdentity.delete(d.uri.toString())),
+    vscode.workspace.onDidCloseTextDocument((d) => manifestUris.delete(d.uri.toString())),
     deps.onDidDiagnose((report) => {
       if (!progress.has('diagnose') && reachedCluster(report)) void progress.complete('diagnose');
     }),
@@ -115,18 +150,28 @@ export function registerWalkthrough(context: vscode.ExtensionContext, progress: 
       if (!progress.has('pickContext') && live?.identity && live.state.phase === 'ready') void progress.complete('pickContext');
     }),
     vscode.commands.registerCommand(OPEN_EXAMPLE_COMMAND, openExample),
+    vscode.commands.registerCommand(PICK_CONTEXT_COMMAND, pickKubeContext),
   );
   // Opening a YAML file is what activates the extension, and its first lint ran before this listened:
   // look at the documents open now (their parses come from the cache: the text is the one just linted).
   for (const d of vscode.workspace.textDocuments) if (linter.shouldLint(d)) noteLinted(d, parseManifestFile(d.uri.toString(), d.getText(), manifests.parseCache));
 }
 
-/** A workload (Deployment, CronJob, Pod…) or a ServiceAccount: what the linter and the diagnosis are about. */
-function isManifestWithIdentity(file: ManifestFile): boolean {
-  return objectsOfFile(file).some((o) => isWorkloadKind(o.kind) || o.kind === 'ServiceAccount');
+/** A Kubernetes manifest: at least one document with `apiVersion` and `kind`, what the linter's rules read. */
+function isKubernetesManifest(file: ManifestFile): boolean {
+  return file.docs.some((d) => objectsOfDoc(d).length > 0);
 }
 
-/** A report of a diagnosis that ran against a cluster: not cancelled, and the connection checkpoint passed. */
+/** Shows the Workload Identity view first: a context picked while the view is closed would be listed only once it is opened. */
+async function pickKubeContext(): Promise<void> {
+  await vscode.commands.executeCommand(TREE_VIEW_CONTAINER_COMMAND);
+  await vscode.commands.executeCommand(TREE_SWITCH_CONTEXT_COMMAND);
+}
+
+/**
+ * A report of a diagnosis that ran against a cluster: not cancelled, and the connection checkpoint
+ * passed. Whatever it found (a broken link, a workload not found) counts: the step is to run one.
+ */
 function reachedCluster(report: DiagnosisReport): boolean {
   return !report.cancelled && report.checkpoints.some((c) => c.id === 'cluster-connection' && c.status === 'pass');
 }

@@ -63,7 +63,7 @@ export const missingUseLabel: Rule = defineRule({
         {
           file: sa.doc.file,
           range: ctx.rangeOf(clientIdPair ?? objectTarget(sa), sa.doc),
-          message: `ServiceAccount ${saName}'s ${CLIENT_ID} annotation${clientIdPair ? '' : ' (from the chart\'s values)'}${foreign ? `, ${otherProject(sa)}` : ''}`,
+          message: `the ${CLIENT_ID} annotation of ServiceAccount ${saName}${clientIdPair ? '' : ' (from the chart\'s values)'}${foreign ? `, ${otherProject(sa)}` : ''}`,
         },
         ...(label.site && site ? [{ file: obj.doc.file, range: docRange(obj.doc, label.site[0], label.site[1]), message: `the pod template's labels come from ${site}` }] : []),
       ],

@@ -6,8 +6,8 @@
 //
 //   <context> (<cluster>)                       the kube context, switchable from the title bar
 //     ⚠ Not live: ... Retrying.                  stale / fallback / forbidden / pods-listing notes, when any
-//     <namespace>  12 workloads · 3 WI · 1 error
-//       Deployments  4
+//     <namespace>  1 ✗ 2 ! · 12 workloads          broken and warning counts first (they survive a narrow sidebar)
+//       Deployments  4 · 1 ✗
 //         api  SA has no client-id              status icon; tooltip lists the findings
 //           ServiceAccount api-sa  <client ID>
 //           Pod api-7c9d-x  injected · Running
@@ -19,6 +19,7 @@ import { namespaceExcluded } from '../checkpoints/evaluate';
 import type { LiveCluster, TreeAction } from './live-cluster';
 import type { DiagnosisOverlay, DiagnosisOverlays } from './overlay';
 import { plural } from '../util/words';
+import { localTime } from '../util/time-words';
 import { displayUrl } from '../util/url';
 import { countOf, federatedSubject, filtersActive, TREE_KINDS, type NamespaceCounts, type PodEntry, type ServiceAccountEntry, type TreeFilters, type WorkloadEntry } from './model';
 import type { FindingId, StatusFinding, StatusLevel, TreeWorkloadKind } from './workload-status';
@@ -92,7 +93,8 @@ export function childNodes(live: LiveCluster, node: TreeNode, filters: TreeFilte
           type: 'folder',
           id: `folder:${ctx}/${node.namespace}/${k.kind}`,
           label: k.folder,
-          description: [String(items.length), problemsText(c)].filter(Boolean).join(' · '),
+          description: [String(items.length), problemsShort(c)].filter(Boolean).join(' · '),
+          tooltip: [`${k.folder}: ${countsSentence(c)}`],
           contextValue: 'folder',
           collapsible: 'collapsed',
           namespace: node.namespace,
@@ -107,7 +109,8 @@ export function childNodes(live: LiveCluster, node: TreeNode, filters: TreeFilte
           type: 'folder',
           id: `folder:${ctx}/${node.namespace}/ServiceAccount`,
           label: 'ServiceAccounts',
-          description: [String(sas.length), broken ? plural(broken, 'error') : ''].filter(Boolean).join(' · '),
+          description: [String(sas.length), broken ? `${broken} ✗` : ''].filter(Boolean).join(' · '),
+          tooltip: [`ServiceAccounts: ${sas.length}${broken ? `, ${broken} broken` : ''}`],
           contextValue: 'folder',
           collapsible: 'collapsed',
           namespace: node.namespace,
@@ -183,7 +186,7 @@ function contextChildren(live: LiveCluster, filters: TreeFilters, now: number): 
       id: `ns:${ctx}/${ns}`,
       label: ns,
       description: namespaceDescription(counts),
-      tooltip: [`Namespace ${ns}`, namespaceDescription(counts) || 'No workloads', ...(excluded && counts.workloadIdentity ? [`AKS never sends pods of this namespace to the webhook (${excluded}).`] : [])],
+      tooltip: [`Namespace ${ns}`, counts.workloads ? countsSentence(counts) : 'No workloads', ...(excluded && counts.workloadIdentity ? [`AKS never sends pods of this namespace to the webhook (${excluded}).`] : [])],
       contextValue: 'namespace',
       collapsible: 'collapsed',
       namespace: ns,
@@ -196,13 +199,26 @@ function contextChildren(live: LiveCluster, filters: TreeFilters, now: number): 
   return [...notes, ...rows];
 }
 
+/**
+ * `1 ✗ 2 ! · 12 workloads`: what is broken (✗) and what warns (!) first, the marks of the
+ * workloads' own icons and of the report, so a narrow sidebar cuts the total, not the problems.
+ * The tooltip says it in words (countsSentence).
+ */
 function namespaceDescription(c: NamespaceCounts): string {
   if (!c.workloads) return '';
-  return [plural(c.workloads, 'workload'), c.workloadIdentity ? `${c.workloadIdentity} WI` : '', problemsText(c)].filter(Boolean).join(' · ');
+  return [problemsShort(c), plural(c.workloads, 'workload')].filter(Boolean).join(' · ');
 }
 
-function problemsText(c: NamespaceCounts): string {
-  return [c.errors ? plural(c.errors, 'error') : '', c.warnings ? plural(c.warnings, 'warning') : ''].filter(Boolean).join(', ');
+/** `1 ✗ 2 !`; empty when nothing is broken or warns. */
+function problemsShort(c: NamespaceCounts): string {
+  return [c.errors ? `${c.errors} ✗` : '', c.warnings ? `${c.warnings} !` : ''].filter(Boolean).join(' ');
+}
+
+/** `12 workloads, 3 using Workload Identity: 1 broken, 2 with a warning`: the counts in words, for tooltips. */
+function countsSentence(c: NamespaceCounts): string {
+  const wi = `, ${c.workloadIdentity || 'none'} using Workload Identity`;
+  const problems = [c.errors ? `${c.errors} broken` : '', c.warnings ? `${c.warnings} with a warning` : ''].filter(Boolean).join(', ');
+  return `${plural(c.workloads, 'workload')}${wi}${problems ? `: ${problems}` : ''}`;
 }
 
 function levelOf(c: NamespaceCounts): StatusLevel {
@@ -246,7 +262,7 @@ function workloadNode(ctx: string, w: WorkloadEntry, idPrefix = 'wl:', overlay?:
   const findings = w.status.findings.map((f) => `${levelMark(f.level)} ${f.message}`);
   const diagnosed = overlay
     ? [
-        `Diagnosed ${overlay.at.toLocaleString()}: ${overlay.verdict}`,
+        `Diagnosed ${localTime(overlay.at.toISOString(), {}, false)}: ${overlay.verdict}`,
         `Shown until the cluster changes this ${w.kind}, its ServiceAccount or its pods; then the sidebar's own state again.`,
         `The sidebar's own state: ${w.status.short}`,
       ]

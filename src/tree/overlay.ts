@@ -45,7 +45,7 @@ export interface DiagnosisOverlay {
   /** The diagnosis's verdict kind (its icon in the tree is the report's for the same kind). */
   kind: Verdict['kind'];
   level: StatusLevel;
-  /** The item's description, e.g. `✗ federated-credential · diagnosed 10:42`. */
+  /** The item's description, e.g. `✗ Federated credential · diagnosed 10:42` (checkpoints by their titles). */
   description: string;
   /** The report's verdict line, redacted, for the tooltip. */
   verdict: string;
@@ -74,16 +74,16 @@ export function overlayOf(report: DiagnosisReport): DiagnosisOverlay | undefined
       return undefined;
     case 'fail':
       level = 'error';
-      what = `✗ ${v.failure!.id}`;
+      what = `✗ ${v.failure!.title}`;
       break;
     case 'incomplete':
       // A fault is not a verdict about the workload: a warning naming what was not checked, never ✗.
       level = 'warning';
-      what = `! not checked: ${v.faults.map((f) => f.id).join(', ')}`;
+      what = `! not checked: ${v.faults.map((f) => f.title).join(', ')}`;
       break;
     case 'warn': {
       level = 'warning';
-      const warned = report.checkpoints.filter((c) => c.status === 'warn' && c.fault === undefined).map((c) => c.id);
+      const warned = report.checkpoints.filter((c) => c.status === 'warn' && c.fault === undefined).map((c) => c.title);
       what = `! ${plural(warned.length, 'warning')}: ${warned.join(', ')}`;
       break;
     }

@@ -157,7 +157,7 @@ export function workloadStatus(input: WorkloadStatusInput): WorkloadStatus {
   if (sa === null) problem('sa-not-found', 'SA not found', `ServiceAccount ${saName} does not exist: new pods are rejected.`);
   else if (cid?.state === 'missing') problem('sa-no-client-id', 'SA has no client-id', `ServiceAccount ${saName} has no ${CLIENT_ID} annotation, so pods get no AZURE_CLIENT_ID.`);
   else if (cid?.state === 'typo') problem('sa-annotation-typo', `SA annotation typo: ${cid.key.split('/').pop()}`, `ServiceAccount ${saName} has "${cid.key}" instead of "${CLIENT_ID}": the webhook ignores it.`);
-  else if (cid?.state === 'not-guid') problem('sa-client-id-not-guid', 'SA client-id is not a GUID', `ServiceAccount ${saName}'s client-id ${JSON.stringify(cid.value)} is not a GUID.`);
+  else if (cid?.state === 'not-guid') problem('sa-client-id-not-guid', 'SA client-id is not a GUID', `The client-id annotation of ServiceAccount ${saName}, ${JSON.stringify(cid.value)}, is not a GUID.`);
   else if (cid?.state === 'ok') note('ok', 'service-account', 'SA annotated', `ServiceAccount ${saName} has client-id ${cid.clientId}.`);
 
   // sdk-environment: injection of the labelled pods, credential variables, a hard-coded client ID.
@@ -180,7 +180,7 @@ export function workloadStatus(input: WorkloadStatusInput): WorkloadStatus {
     if (injected) note('ok', 'sdk-environment', 'injected', `${injected} of ${input.pods.length} pods injected.`);
   }
   const creds = credentialEnv(w.template);
-  for (const c of creds.set) problem('credential-env', `${c.name} set`, `Container ${c.container} sets ${c.name}: DefaultAzureCredential uses EnvironmentCredential and never tries Workload Identity.`);
+  for (const c of creds.set) problem('credential-env', `${c.name} set`, `Container ${c.container} sets ${c.name}, so DefaultAzureCredential uses EnvironmentCredential and never tries Workload Identity.`);
   for (const h of hardcodedClientIds(w.template, saClientId)) problem('client-id-hardcoded', 'AZURE_CLIENT_ID hard-coded', `Container ${h.container} hard-codes AZURE_CLIENT_ID=${h.value}, which wins over the ServiceAccount's ${saClientId}.`);
   for (const f of creds.envFrom) if (f.kind === 'Secret') note('muted', 'sdk-environment', 'envFrom not checked', `Container ${f.container} imports ${f.kind} ${f.name} with envFrom; the diagnosis checks its keys for credential variables.`);
 

@@ -8,3 +8,13 @@ export function listWords(words: readonly string[]): string {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+/**
+ * A workload as a sentence names it, the way kubectl spells it: `deployment/invoicer in billing`
+ * (`deployment/invoicer` without a namespace). The one place that word order is decided, for
+ * progress messages, titles and prompts alike.
+ */
+export function workloadWords(ref: { kind: string; name: string; namespace?: string }): string {
+  const w = `${ref.kind.toLowerCase()}/${ref.name}`;
+  return ref.namespace ? `${w} in ${ref.namespace}` : w;
+}

@@ -5,6 +5,7 @@
 // and the demo's sign-in as the extension makes it: the environment file the demo writes, read
 // back and turned into the demo principal's credential.
 
+import { CHECKPOINT_TITLES, type CheckpointId } from '../../src/checkpoints/results';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -74,7 +75,7 @@ describe('the demo scenario (npm start): every workload, cluster and Azure', { c
       const exchange = byId['token-exchange'];
       if (exchange?.status === 'pass') {
         assert.doesNotMatch(exchange.summary, /works end to end/, show(json));
-        if (['pod-label', 'sdk-environment', 'webhook'].includes(w.firstFailure)) assert.match(exchange.summary, new RegExp(`Azure would accept the token; the pods do not use it: see "${w.firstFailure}"\\.$`), show(json));
+        if (['pod-label', 'sdk-environment', 'webhook'].includes(w.firstFailure)) assert.match(exchange.summary, new RegExp(`Azure would accept the token; the pods do not use it: see "${CHECKPOINT_TITLES[w.firstFailure as CheckpointId]}"\\.$`), show(json));
       }
     });
   }
@@ -109,7 +110,7 @@ describe('the demo scenario (npm start): every workload, cluster and Azure', { c
       assert.equal(again.firstFailure, null, show(again));
       const logs = again.checkpoints.find((c) => c.id === 'pod-logs')!;
       assert.equal(logs.status, 'warn', show(again));
-      assert.match(logs.summary, /^Only earlier Workload Identity errors in the logs \(AADSTS70021.*\): "federated-credential" only warns now/);
+      assert.match(logs.summary, /^Only earlier Workload Identity errors in the logs \(AADSTS70021.*\): "Federated credential" only warns now/);
     } finally {
       // The other tests see the demo as it ships.
       const identity = cloud.state.identities().find((i) => i.name === 'id-payments-api')!;

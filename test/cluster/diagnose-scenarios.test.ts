@@ -131,7 +131,7 @@ describe('diagnose when the cluster misbehaves (CLI)', () => {
     assert.equal(byId['projected-token']!.status, 'pass');
     assert.equal(byId['pod-logs']!.status, 'skipped');
     assert.equal(r.verdict.kind, 'incomplete');
-    assert.match(r.verdict.text, /^Not finished: pod-label could not be checked — Could not get the pods/);
+    assert.match(r.verdict.text, /^Not finished: Pod label could not be checked — Could not get the pods/);
   });
 
   it('the API server going away mid-diagnosis: exit 2 and no verdict about the workload', async () => {

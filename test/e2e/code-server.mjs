@@ -187,13 +187,14 @@ function uriPath(absPath) {
  *   (and so its extension host), e.g. the demo's KUBECONFIG
  * @param {number} [opts.port] the port to try first (default: a free one)
  * @param {number} [opts.startTimeoutMs] default 60 s
+ * @param {(line: string) => void} [opts.onLog] receives every line code-server prints (e.g. for a log file)
  * @returns {Promise<{ port: number, baseUrl: string, pid: number, userDataDir: string,
  *   extensionsDir: string, remoteUri(absPath: string): string,
  *   url(folder?: string, payload?: Array<[string, string]>): string,
  *   logs(): string[], exited: Promise<number|null>, stop(): Promise<void> }>}
  */
 export async function startCodeServer(opts = {}) {
-  const { workspace, extensionDevelopmentPath, userSettings = {}, startTimeoutMs = 60_000, port: preferredPort, env = {} } = opts;
+  const { workspace, extensionDevelopmentPath, userSettings = {}, startTimeoutMs = 60_000, port: preferredPort, env = {}, onLog } = opts;
   if (!fs.existsSync(CODE_SERVER_ENTRY)) {
     throw new Error(`code-server is not installed (${CODE_SERVER_ENTRY}); run scripts/ensure-code-server.sh`);
   }
@@ -215,7 +216,7 @@ export async function startCodeServer(opts = {}) {
   for (let attempt = 1; attempt <= 3; attempt++) {
     const port = attempt === 1 && preferredPort ? preferredPort : await getFreePort();
     try {
-      return await spawnAndWait({ port, tmpRoot, userDataDir, extensionsDir, configPath, workspace, extensionDevelopmentPath, startTimeoutMs, env });
+      return await spawnAndWait({ port, tmpRoot, userDataDir, extensionsDir, configPath, workspace, extensionDevelopmentPath, startTimeoutMs, env, onLog });
     } catch (err) {
       lastError = err;
       if (!err.portInUse) break;
@@ -225,7 +226,7 @@ export async function startCodeServer(opts = {}) {
   throw lastError;
 }
 
-async function spawnAndWait({ port, tmpRoot, userDataDir, extensionsDir, configPath, workspace, extensionDevelopmentPath, startTimeoutMs, env }) {
+async function spawnAndWait({ port, tmpRoot, userDataDir, extensionsDir, configPath, workspace, extensionDevelopmentPath, startTimeoutMs, env, onLog }) {
   const args = [
     CODE_SERVER_ENTRY,
     '--config', configPath,
@@ -243,10 +244,13 @@ async function spawnAndWait({ port, tmpRoot, userDataDir, extensionsDir, configP
 
   // Own process group (detached), so stop() can kill code-server with its extension host,
   // pty host and file watcher in one go.
+  // Without PORT: code-server takes it over --bind-addr (`PORT=9000 npm start` is the demo's).
+  const childEnv = { ...process.env, ...env };
+  delete childEnv.PORT;
   const child = spawn(process.execPath, args, {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
+    env: childEnv,
   });
   const logLines = [];
   const onData = (chunk) => {
@@ -254,6 +258,7 @@ async function spawnAndWait({ port, tmpRoot, userDataDir, extensionsDir, configP
       if (!line) continue;
       logLines.push(line);
       if (logLines.length > 500) logLines.shift();
+      onLog?.(line);
       if (verbose()) process.stderr.write(`[code-server] ${line}\n`);
     }
   };
@@ -363,10 +368,11 @@ async function spawnAndWait({ port, tmpRoot, userDataDir, extensionsDir, configP
  * `code --install-extension` does (a throwaway user-data folder, so nothing else is touched).
  * Resolves to the installed extension's folder.
  *
- * @param {{ vsix: string, extensionsDir: string, timeoutMs?: number }} opts
+ * @param {{ vsix: string, extensionsDir: string, timeoutMs?: number, onLog?: (text: string) => void }} opts
+ *   onLog: receives code-server's output once it has exited
  * @returns {Promise<string>}
  */
-export async function installExtension({ vsix, extensionsDir, timeoutMs = 120_000 }) {
+export async function installExtension({ vsix, extensionsDir, timeoutMs = 120_000, onLog }) {
   if (!fs.existsSync(CODE_SERVER_ENTRY)) throw new Error(`code-server is not installed (${CODE_SERVER_ENTRY}); run scripts/ensure-code-server.sh`);
   const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
   const id = `${manifest.publisher}.${manifest.name}-`.toLowerCase();
@@ -382,16 +388,21 @@ export async function installExtension({ vsix, extensionsDir, timeoutMs = 120_00
   let out = '';
   child.stdout.on('data', (c) => (out += c));
   child.stderr.on('data', (c) => (out += c));
+  // Killed with this process, like the servers.
+  const kill = () => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL');
+  const unregister = registerCleanup({ async: async () => kill(), sync: kill });
   try {
     const code = await withTimeout(new Promise((resolve) => child.once('exit', (c, signal) => resolve(c ?? signal))), timeoutMs, 'timeout');
     if (code === 'timeout') {
       child.kill('SIGKILL');
       throw new Error(`installing ${vsix} took over ${timeoutMs / 1000} s:\n${out}`);
     }
+    onLog?.(out);
     const installed = fs.readdirSync(extensionsDir).find((d) => d.toLowerCase().startsWith(id));
     if (code !== 0 || !installed) throw new Error(`code-server --install-extension ${vsix} exited ${code}${installed ? '' : ' and installed nothing'}:\n${out}`);
     return path.join(extensionsDir, installed);
   } finally {
+    unregister();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }

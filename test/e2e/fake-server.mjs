@@ -13,12 +13,13 @@ const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 
 /**
  * @param {{ script: string, args: string[], what: string, isReady(info: any): boolean,
- *   env?: Record<string, string>, startTimeoutMs?: number, stopGraceMs?: number }} opts
+ *   env?: Record<string, string>, startTimeoutMs?: number, stopGraceMs?: number, onOutput?: (line: string) => void }} opts
  *   script: relative to the repository; what: names it in errors ("the demo's fake servers");
- *   isReady: whether a JSON line the CLI printed is the one that says it is ready
+ *   isReady: whether a JSON line the CLI printed is the one that says it is ready;
+ *   onOutput: receives every line it prints (stdout and stderr), e.g. for a log file
  * @returns {Promise<{ info: any, pid: number, exited: Promise<number | string | null>, stop(): Promise<void> }>}
  */
-export async function startFakeServer({ script, args, what, isReady, env = {}, startTimeoutMs = 60_000, stopGraceMs = 5_000 }) {
+export async function startFakeServer({ script, args, what, isReady, env = {}, startTimeoutMs = 60_000, stopGraceMs = 5_000, onOutput }) {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: REPO_ROOT,
     detached: true,
@@ -29,6 +30,10 @@ export async function startFakeServer({ script, args, what, isReady, env = {}, s
   child.stderr.on('data', (c) => {
     stderr = (stderr + c).slice(-4000);
   });
+  if (onOutput) {
+    readline.createInterface({ input: child.stderr }).on('line', onOutput);
+    readline.createInterface({ input: child.stdout }).on('line', onOutput);
+  }
   let exitCode;
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve((exitCode = code ?? signal))));
 

@@ -7,7 +7,9 @@
 //   1. a squiggle on the misplaced label, and its Problems row naming the rule;
 //   2. the quick fix from the light bulb applies (the label moves to the pod template);
 //   3. the activity-bar tree shows the demo cluster's workloads with their states;
-//   4. the palette's "Diagnose Workload Identity" on a broken workload shows the failing checkpoint.
+//   4. the palette's "Diagnose Workload Identity" on a broken workload shows the failing checkpoint;
+//   5. the CodeLens "Diagnose Workload Identity" on a manifest of the demo's GitOps folder
+//      (examples/workspace/gitops/) shows that workload's report, in a light and a dark theme.
 // Every wait is on a DOM state, never a sleep. The last line: "ui-smoke: N passed, N failed".
 //
 //   node test/e2e/ui-smoke.mjs                 (builds the .vsix first)
@@ -17,16 +19,21 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { installExtension, launchBrowser, REPO_ROOT, startCodeServer } from './code-server.mjs';
-import { expandTree, noHover, noToasts, opaque, openFile, palette, resizeSidebar, treeRow } from './workbench.mjs';
+import { codeLens, expandTree, noHover, noToasts, opaque, openFile, palette, resizeSidebar, setColorTheme, treeRow, webviewInTheme } from './workbench.mjs';
 
 const OUT = path.join(REPO_ROOT, 'test-results', 'ui-smoke');
-const STEPS = new Set((process.env.WI_UI_STEPS ?? 'lint,quickfix,tree,diagnose').split(',').map((s) => s.trim()));
+const STEPS = new Set((process.env.WI_UI_STEPS ?? 'lint,quickfix,tree,diagnose,codelens').split(',').map((s) => s.trim()));
 const VIEWPORT = { width: 1400, height: 900 };
 const LINT_FILE = '01-label-in-the-wrong-place.yaml';
 const LINT_RULE = 'use-label-not-on-pod-template';
 const QUICK_FIX = 'Move the label to spec.template.metadata.labels';
 /** A broken workload of the demo and the checkpoint its diagnosis fails. */
 const BROKEN = { namespace: 'billing', name: 'invoicer', checkpoint: 'service-account', treeState: 'SA has no client-id' };
+/** A manifest of the demo cluster's GitOps folder, its workload, and the checkpoints its report shows failed and passed. */
+const GITOPS = { file: 'gitops/checkout/cart.yaml', namespace: 'checkout', name: 'cart', fails: 'pod-label', passes: ['cluster-connection', 'webhook', 'service-account'] };
+/** The theme of the smoke tests' user settings, and the two a step's screenshots are taken in. */
+const DARK = { theme: 'Default Dark Modern', kind: 'dark' };
+const THEMES = [{ theme: 'Default Light Modern', kind: 'light' }, DARK];
 
 let passed = 0;
 let failed = 0;
@@ -57,7 +64,7 @@ async function main() {
     server = await startCodeServer({
       workspace: demo.workspace,
       extensionsDir,
-      userSettings: { ...demo.userSettings, 'remote.autoForwardPorts': false, 'editor.minimap.enabled': false, 'workbench.colorTheme': 'Default Dark Modern' },
+      userSettings: { ...demo.userSettings, 'remote.autoForwardPorts': false, 'editor.minimap.enabled': false, 'workbench.colorTheme': DARK.theme },
       ...(demo.env ? { env: demo.env } : {}),
     });
     browser = await launchBrowser();
@@ -158,7 +165,7 @@ async function main() {
         await p.locator('.quick-input-list .monaco-list-row.focused', { hasText: choice }).first().waitFor({ timeout: 10_000 });
         await p.keyboard.press('Enter');
       }
-      await p.locator('.tabs-container .tab', { hasText: `${BROKEN.namespace}/${BROKEN.name}` }).first().waitFor({ timeout: 120_000 });
+      await p.locator('.tabs-container .tab', { hasText: `deployment/${BROKEN.name} in ${BROKEN.namespace}` }).first().waitFor({ timeout: 120_000 });
       const report = p.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
       const failing = report.locator(`#cp-${BROKEN.checkpoint}.status-fail`);
       await failing.waitFor({ timeout: 120_000 });
@@ -166,6 +173,40 @@ async function main() {
       await noHover(p);
       await noToasts(p);
       await shot('05-diagnosis-report.png');
+    });
+
+    await step('codelens', 'the CodeLens "Diagnose Workload Identity" on a demo GitOps manifest shows that workload\'s report, in a light and a dark theme', async (p, shot) => {
+      await palette(p, 'View: Close All Editors');
+      await p.waitForFunction(() => !document.querySelector('iframe.webview'), undefined, { timeout: 30_000 });
+      // The manifest and its report side by side, without the sidebar.
+      if (await p.locator('.part.sidebar').isVisible()) await palette(p, 'View: Close Primary Side Bar');
+      await openFile(p, GITOPS.file);
+      // The file's own finding (the label on the Deployment), then its one lens, above `kind: Deployment`.
+      await p.locator('.part.editor .editor-instance .monaco-editor .squiggly-error').first().waitFor({ timeout: 60_000 });
+      const lens = codeLens(p, 'Diagnose Workload Identity');
+      await lens.first().waitFor({ timeout: 60_000 });
+      if ((await lens.count()) !== 1) throw new Error(`${GITOPS.file} shows ${await lens.count()} "Diagnose Workload Identity" lenses, not 1`);
+      await lens.click();
+      // The report of that workload, in the demo cluster: not "not found", not another workload.
+      const both = new RegExp(`${GITOPS.namespace}\\b.*\\b${GITOPS.name}\\b|\\b${GITOPS.name}\\b.*\\b${GITOPS.namespace}\\b`);
+      await p.locator('.tabs-container .tab', { hasText: both }).first().waitFor({ timeout: 120_000 });
+      const report = p.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+      const failing = report.locator(`#cp-${GITOPS.fails}.status-fail`);
+      await failing.waitFor({ timeout: 120_000 });
+      const title = await report.locator('h1').innerText();
+      if (!both.test(title)) throw new Error(`the report is titled "${title}", not the report of ${GITOPS.namespace}/${GITOPS.name}`);
+      if (await report.locator('[data-action="pickWorkload"]').count()) throw new Error(`the report says ${GITOPS.namespace}/${GITOPS.name} was not found: ${await report.locator('.verdict').innerText()}`);
+      for (const id of GITOPS.passes) await report.locator(`#cp-${id}.status-pass`).waitFor({ timeout: 10_000 });
+      const verdict = await report.locator('.verdict').innerText();
+      if (!verdict.includes(GITOPS.fails) && !(await report.locator(`.verdict a[href="#cp-${GITOPS.fails}"]`).count())) throw new Error(`the verdict does not name ${GITOPS.fails}: "${verdict}"`);
+      await failing.scrollIntoViewIfNeeded();
+      for (const t of THEMES) {
+        await setColorTheme(p, t.theme, t.kind);
+        await webviewInTheme(report, t.kind);
+        await noHover(p);
+        await noToasts(p);
+        await shot(`06-codelens-report-${t.kind}.png`);
+      }
     });
   } finally {
     await browser?.close().catch(() => {});

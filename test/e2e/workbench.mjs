@@ -1,7 +1,8 @@
 // What a person does in the VS Code workbench, as Playwright steps on its DOM, shared by the
 // README's screenshots (scripts/screenshots.mjs) and the browser UI smoke tests
 // (test/e2e/ui-smoke.mjs): run a palette command, open a file, read and expand the sidebar's tree,
-// wait for toasts and hovers to go. Every wait is on a DOM state, never a sleep.
+// click a CodeLens, switch the colour theme, wait for toasts and hovers to go. Every wait is on a
+// DOM state, never a sleep.
 import path from 'node:path';
 import { waitUntil } from '../support/wait.mjs';
 
@@ -16,13 +17,19 @@ export async function palette(page, title) {
   await page.locator('.quick-input-widget').first().waitFor({ state: 'hidden' });
 }
 
-/** Opens a workspace file through Quick Open and waits for its editor tab. */
+/**
+ * Opens a workspace file through Quick Open and waits for its editor tab. Clicks the file's own row
+ * (its name, and its folder as the row's description): a recently opened file that also matches
+ * the typed path can be listed, and focused, first.
+ */
 export async function openFile(page, relPath) {
   await page.keyboard.press('Control+P');
   await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input');
   await page.keyboard.type(relPath);
-  await page.waitForSelector('.quick-input-list .monaco-list-row');
-  await page.keyboard.press('Enter');
+  const dir = path.dirname(relPath);
+  let row = page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(relPath) });
+  if (dir !== '.') row = row.filter({ hasText: dir });
+  await row.first().click();
   await page.locator('.tabs-container .tab.active', { hasText: path.basename(relPath) }).waitFor();
 }
 
@@ -127,4 +134,47 @@ export async function opaque(page, locator) {
     await locator.elementHandle(),
     { timeout: 10_000 },
   );
+}
+
+/** The CodeLens of the active editor with this title (its codicon, e.g. `$(pulse)`, is not part of the text). */
+export function codeLens(page, title) {
+  return page.locator('.part.editor .editor-instance .monaco-editor .codelens-decoration a', { hasText: title });
+}
+
+/** The class of `.monaco-workbench` that each kind of theme sets. */
+const THEME_CLASS = { light: 'vs', dark: 'vs-dark', 'high-contrast': 'hc-black', 'high-contrast-light': 'hc-light' };
+/** What the body of a webview's content frame is classed with in each kind of theme. */
+const WEBVIEW_THEME_CLASS = { light: 'vscode-light', dark: 'vscode-dark', 'high-contrast': 'vscode-high-contrast', 'high-contrast-light': 'vscode-high-contrast-light' };
+
+/**
+ * Switches the colour theme as a person does, with **Preferences: Color Theme** (which writes
+ * `workbench.colorTheme` to the user settings), and waits until the workbench shows it. `kind` is
+ * the theme's kind: light, dark, high-contrast or high-contrast-light. (code-server does not pick up
+ * a settings file changed behind its back, so the picker it is.)
+ */
+export async function setColorTheme(page, theme, kind) {
+  const cls = THEME_CLASS[kind];
+  if (await page.evaluate((c) => document.querySelector('.monaco-workbench')?.classList.contains(c), cls)) return;
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget:not([style*="display: none"]) input');
+  await input.waitFor();
+  await input.fill('>Preferences: Color Theme');
+  // Not "Preferences: Browse Color Themes in Marketplace", which may come first.
+  const command = page.locator('.quick-input-list .monaco-list-row', { hasText: /Preferences: Color Theme(?!s)/ }).first();
+  await command.waitFor();
+  await command.click();
+  // The theme picker.
+  await page.locator('.quick-input-widget:not([style*="display: none"]) input[placeholder*="Color Theme"], .quick-input-widget:not([style*="display: none"]) input[aria-label*="Color Theme"]').first().waitFor();
+  // Its row reads "Light Modern  Default Light Modern" (label and id), below "Browse Additional Color Themes...".
+  await input.fill(theme);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first();
+  await row.waitFor();
+  await row.click();
+  await page.locator('.quick-input-widget').first().waitFor({ state: 'hidden' });
+  await page.waitForFunction((c) => document.querySelector('.monaco-workbench')?.classList.contains(c), cls, { timeout: 30_000 });
+}
+
+/** Waits until a webview's content (a FrameLocator of its active frame) is drawn in a theme of that kind. */
+export async function webviewInTheme(frame, kind) {
+  await frame.locator(`body.${WEBVIEW_THEME_CLASS[kind]}`).waitFor({ timeout: 30_000 });
 }

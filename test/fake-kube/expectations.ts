@@ -75,7 +75,7 @@ export const EXPECTATIONS: readonly Expectation[] = [
   },
   {
     scenario: 'logs-aadsts', target: api, firstFailure: 'pod-logs',
-    summary: /^The logs show Workload Identity errors: AADSTS70021 .*Explained by: federated-credential\. Earlier errors too: /,
+    summary: /^The logs show Workload Identity errors: AADSTS70021 .*Explained by: Federated credential\. Earlier errors too: /,
     command: undefined,
   },
 ];

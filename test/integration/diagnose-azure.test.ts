@@ -65,7 +65,7 @@ export function registerDiagnoseAzureTests(): void {
     });
     after(() => rmSync(tmp, { recursive: true, force: true }));
 
-    it('without an Azure sign-in, skips the Azure checkpoints offering "Sign in to Azure", runs the cluster ones, and signing in re-runs', async () => {
+    it('without an Azure sign-in, skips the Azure checkpoints offering "Sign in to Azure", runs the cluster ones; signing in says who and re-runs only when the offer is accepted', async () => {
       const c = await useScenario('azure-healthy', { signedIn: false });
       const asked: string[] = [];
       api.setPrompts({ confirm: async (m) => (asked.push(m), undefined) });
@@ -78,11 +78,29 @@ export function registerDiagnoseAzureTests(): void {
       assert.ok(first.remediation.some((r) => r.action === 'sign-in-azure'), 'the first skipped Azure checkpoint offers "Sign in to Azure"');
       assert.deepEqual(asked, [], 'no consent is asked when Azure is not reachable');
 
-      // "Sign in to Azure" (here the test seam stands in for VS Code's account), then the same diagnosis again.
-      api.setAzure({ endpoints: c.endpoints, credential: c.signIn() });
+      // "Sign in to Azure" (here the test seam stands in for VS Code's account): it says who is
+      // signed in and offers the last diagnosis again; declined, nothing runs.
+      api.setAzure({ endpoints: c.endpoints, credential: c.signIn(), account: 'alice@contoso.example' });
       await setting('diagnose.tokenExchange', 'never');
+      const offers: { message: string; actions: string[] }[] = [];
+      let accept = false;
+      api.setPrompts({ confirm: async () => undefined, info: async (message, ...actions) => (offers.push({ message, actions }), accept ? actions[0] : undefined) });
+      let reports = 0;
+      const counting = api.onDidDiagnose(() => reports++);
+      try {
+        const declined = await vscode.commands.executeCommand<DiagnosisReport | undefined>('wiDoctor.signInToAzure');
+        assert.equal(declined, undefined, 'nothing re-runs by itself');
+        assert.equal(reports, 0, 'no diagnosis ran');
+        assert.equal(offers.length, 1);
+        assert.match(offers[0]!.message, /^Workload Identity Doctor: signed in to Azure as alice@contoso\.example\. /);
+        assert.deepEqual(offers[0]!.actions, ['Re-run diagnosis of deployment/api in payments']);
+      } finally {
+        counting.dispose();
+      }
+      // The offer accepted: the same diagnosis again, now with its Azure side.
+      accept = true;
       const again = await vscode.commands.executeCommand<DiagnosisReport>('wiDoctor.signInToAzure');
-      assert.ok(again, 'signing in re-runs the last diagnosis');
+      assert.ok(again, 'the re-run the user chose');
       assert.deepEqual(again.workload, TARGET);
       for (const id of ['managed-identity', 'federated-credential', 'role-assignments']) assert.equal(statusOf(again, id), 'pass', `${id}\n${describeReport(again)}`);
     });
@@ -404,9 +422,13 @@ export function registerDiagnoseAzureTests(): void {
       assert.equal(tenant?.value, `${p.tenantId} (${DEMO_AZURE_LABEL})`);
       assert.ok(!JSON.stringify(report).includes(p.secret), 'the secret is nowhere in the report');
 
-      // "Sign in to Azure" gets a real token from the demo's Entra, then re-runs the last diagnosis.
+      // "Sign in to Azure" gets a real token from the demo's Entra, names the demo's account, and re-runs the last diagnosis when asked to.
+      const offers: string[] = [];
+      api.setPrompts({ info: async (message, ...actions) => (offers.push(message), actions.find((a) => a === 'Re-run diagnosis of deployment/api in payments')) });
       const again = await vscode.commands.executeCommand<DiagnosisReport>('wiDoctor.signInToAzure');
-      assert.ok(again, 'signing in re-runs the last diagnosis');
+      assert.ok(again, 'the offered re-run, accepted');
+      assert.equal(offers.length, 1, offers.join('\n'));
+      assert.ok(offers[0]!.startsWith(`Workload Identity Doctor: signed in to Azure as ${p.displayName}`), offers[0]);
       assert.equal(statusOf(again, 'token-exchange'), 'pass', describeReport(again));
 
       // "Pick a managed identity from Azure" lists the demo's identities and says where they come from.

@@ -22,6 +22,42 @@ import { describeReport, statusOf } from './reports';
 const TARGET = { namespace: 'payments', kind: 'Deployment', name: 'api' };
 const USE_LABEL = 'azure.workload.identity/use';
 const PICK_WORKLOAD = 'Pick a workload from the cluster…';
+const PICK_FROM_CLUSTER = 'Pick from the cluster…';
+/** An unsaved manifest of two workloads of payments (the cursor goes on the second). */
+const TWO_WORKLOADS = `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: reports
+  namespace: payments
+spec:
+  schedule: "0 * * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers:
+            - name: reports
+              image: contoso.azurecr.io/payments/reports:1.0.0
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  namespace: payments
+spec:
+  selector:
+    matchLabels:
+      app: api
+  template:
+    metadata:
+      labels:
+        app: api
+    spec:
+      containers:
+        - name: api
+          image: contoso.azurecr.io/payments/api:1.4.2
+`;
 
 /** The PATCH requests the fake server saw (the only way a fix writes), as dry run or apply. */
 function patches(fake: FakeKube): ('dry-run' | 'apply')[] {
@@ -79,12 +115,13 @@ export function registerDiagnoseTests(): void {
       assert.equal(statusOf(report, 'cluster-connection'), 'pass');
       assert.equal(await fired, report);
       const tab = await waitUntil('the report view', () =>
-        vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Workload Identity: payments/api'),
+        vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Workload Identity: deployment/api in payments'),
       );
       assert.ok(tab);
       const md = await vscode.commands.executeCommand<string>('wiDoctor.copyReportMarkdown');
-      assert.ok(md.startsWith('## Workload Identity diagnosis of `Deployment payments/api`\n'), md);
-      assert.ok(md.includes(`**First broken link:** \`${report.firstFailure}\``), md);
+      assert.ok(md.startsWith('## Workload Identity diagnosis of `deployment/api` in `payments`\n'), md);
+      const failing = report.checkpoints.find((c) => c.id === report.firstFailure);
+      assert.ok(failing && md.includes(`**First broken link:** ${failing.title} — `), md);
       assert.equal(await vscode.env.clipboard.readText(), md);
       assert.equal(report.firstFailure, 'service-account', describeReport(report));
     });
@@ -126,15 +163,23 @@ export function registerDiagnoseTests(): void {
       });
     }
 
-    it('takes the workload under the cursor of an open manifest, and offers a CodeLens on it', async () => {
-      await useScenario('sa-not-annotated');
+    it('the palette on a manifest asks, the workload under the cursor first and "Pick from the cluster…" last; the CodeLens diagnoses its own workload without asking', async () => {
+      const kube = await useScenario('sa-not-annotated');
       const uri = workspaceUri('diagnose', 'api.yaml');
       const editor = await open(uri);
       const kindLine = editor.document.getText().split('\n').findIndex((l) => l === 'kind: Deployment');
       editor.selection = new vscode.Selection(kindLine + 6, 2, kindLine + 6, 2);
+      const asked: { title?: string; items: string[] }[] = [];
+      api.setPrompts({
+        pick: async <T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions) => {
+          asked.push({ title: options.title, items: items.map((i) => `${i.label}${i.description ? ` (${i.description})` : ''}`) });
+          return items[0];
+        },
+      });
       const report = await vscode.commands.executeCommand<DiagnosisReport>('wiDoctor.diagnose');
       assert.deepEqual(report?.workload, TARGET);
       assert.equal(statusOf(report, 'service-account'), 'fail', describeReport(report));
+      assert.deepEqual(asked, [{ title: 'Diagnose Workload Identity (context fake-aks)', items: ['deployment/api in payments (under the cursor)', '', `${PICK_FROM_CLUSTER} (a workload of context fake-aks)`] }]);
 
       const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
       const mine = lenses.filter((l) => l.command?.command === 'wiDoctor.diagnose');
@@ -142,6 +187,50 @@ export function registerDiagnoseTests(): void {
       assert.equal(mine[0]!.range.start.line, kindLine);
       assert.deepEqual(mine[0]!.command!.arguments, [TARGET]);
       assert.equal(mine[0]!.command!.title, '$(pulse) Diagnose Workload Identity');
+      assert.equal(mine[0]!.command!.tooltip, 'Check deployment/api in payments on the cluster, link by link');
+      // The CodeLens names its workload: nothing is asked.
+      api.setPrompts({ pick: async () => assert.fail('the CodeLens asked which workload') });
+      const fromLens = await vscode.commands.executeCommand<DiagnosisReport>(mine[0]!.command!.command, ...(mine[0]!.command!.arguments ?? []));
+      assert.deepEqual(fromLens.workload, TARGET);
+      assert.ok(kube.requests.length > 0);
+    });
+
+    it('the palette on a manifest of several workloads: the one under the cursor first, then the others; "Pick from the cluster…" goes on to the cluster\'s pickers', async () => {
+      await useScenario('sa-not-annotated');
+      const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content: TWO_WORKLOADS });
+      const editor = await vscode.window.showTextDocument(doc);
+      const apiLine = doc.getText().split('\n').findIndex((l) => l === '  name: api');
+      editor.selection = new vscode.Selection(apiLine, 4, apiLine, 4);
+      const asked: { title?: string; items: string[] }[] = [];
+      api.setPrompts({
+        pick: async <T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions) => {
+          asked.push({ title: options.title, items: items.map((i) => i.label) });
+          return items.find((i) => i.label === [PICK_FROM_CLUSTER, 'payments', 'api'][asked.length - 1]);
+        },
+      });
+      const report = await vscode.commands.executeCommand<DiagnosisReport>('wiDoctor.diagnose');
+      assert.deepEqual(report?.workload, TARGET);
+      assert.equal(asked.length, 3, JSON.stringify(asked));
+      assert.deepEqual(asked[0]!.items, ['deployment/api in payments', 'cronjob/reports in payments', '', PICK_FROM_CLUSTER]);
+      assert.match(asked[1]!.title ?? '', /namespace/);
+      assert.match(asked[2]!.title ?? '', /workload in payments/);
+    });
+
+    it('the palette on a manifest, cancelled: nothing runs and the cluster is not asked anything', async () => {
+      const kube = await useScenario('sa-not-annotated');
+      await open(workspaceUri('diagnose', 'api.yaml'));
+      let asked = 0;
+      api.setPrompts({ pick: async () => (asked++, undefined) });
+      let reports = 0;
+      const counting = api.onDidDiagnose(() => reports++);
+      try {
+        assert.equal(await vscode.commands.executeCommand('wiDoctor.diagnose'), undefined);
+      } finally {
+        counting.dispose();
+      }
+      assert.equal(asked, 1);
+      assert.equal(reports, 0, 'no diagnosis ran');
+      assert.deepEqual(kube.requests.map((r) => `${r.method} ${r.path}`), [], 'no request reached the cluster');
     });
 
     it('asks for the namespace, then the workload, when nothing else says which', async () => {

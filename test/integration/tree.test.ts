@@ -11,13 +11,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { CHECKPOINT_TITLES, type CheckpointId } from '../../src/checkpoints/results';
 import type { DiagnosisReport } from '../../src/checkpoints/types';
 import type { WorkloadIdentityDoctorApi } from '../../src/extension';
 import type { TreeNode } from '../../src/tree/nodes';
 import { startFakeKube, type FakeKube } from '../fake-kube/server';
 import { closeAll, EXTENSION_ID, waitUntil } from './helpers';
 
-const DIAGNOSED = (checkpoint: string) => new RegExp(`^✗ ${checkpoint} · diagnosed \\d\\d:\\d\\d$`);
+/** The item's description after a diagnosis that failed at `checkpoint`: its title, then the time. */
+const DIAGNOSED = (checkpoint: CheckpointId) => new RegExp(`^✗ ${CHECKPOINT_TITLES[checkpoint].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} · diagnosed \\d\\d:\\d\\d$`);
 
 const USE_LABEL = 'azure.workload.identity/use';
 
@@ -76,7 +78,7 @@ export function registerTreeTests(): void {
       assert.equal(root?.type, 'context');
       assert.equal(root?.label, 'fake-aks');
       const billing = await waitUntil('namespace billing', () => find('billing', root));
-      assert.equal(billing.description, '1 workload · 1 WI · 1 error');
+      assert.equal(billing.description, '1 ✗ · 1 workload');
       const invoicer = at('billing', 'Deployments', 'invoicer');
       assert.equal(invoicer?.description, 'SA has no client-id');
       assert.equal(at('checkout', 'Deployments', 'cart')?.description, 'label on the Deployment, not the template');
@@ -110,7 +112,7 @@ export function registerTreeTests(): void {
       assert.ok(report, 'the tree action returns the report');
       assert.deepEqual(report.workload, { namespace: 'billing', kind: 'Deployment', name: 'invoicer' });
       assert.equal(report.firstFailure, 'service-account');
-      await waitUntil('the report view', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Workload Identity: billing/invoicer'));
+      await waitUntil('the report view', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Workload Identity: deployment/invoicer in billing'));
     });
 
     it('applies a fix only after confirmation: dry run, then the patch; the tree updates', async () => {
@@ -180,7 +182,7 @@ export function registerTreeTests(): void {
       assert.equal(shown.level, 'error');
       const item = api.tree.getTreeItem(shown);
       assert.equal((item.iconPath as vscode.ThemeIcon).id, 'error');
-      assert.match(tooltipOf(shown), /First broken link: service-account/);
+      assert.match(tooltipOf(shown), new RegExp(`First broken link: ${CHECKPOINT_TITLES['service-account']}`));
       assert.match(tooltipOf(shown), /The sidebar's own state: SA has no client-id/);
       assert.match(tooltipOf(shown), /not Azure, the token or the logs/);
       // The cluster changes the workload (as the watch sees it): the tree's own state again.

@@ -9,7 +9,13 @@
 //   - no finding is an "Internal error" (a rule that threw);
 //   - each file's header comment and the README's table name the rules that fire in it;
 //   - the CLI (`run`, --format json) reports the same; fix-all leaves every file parseable;
-//   - nothing that looks like a real secret is in the folder.
+//   - nothing that looks like a real secret is in the folder;
+//   - gitops/, the manifests of the demo cluster (`npm start`), is what that cluster runs: every
+//     object there is stored in the fake-kube scenario `demo` exactly as the file says (after the
+//     API server's defaults), every app of the demo's namespaces has its manifest there, each
+//     workload names its namespace (so its CodeLens diagnoses that workload), and the linter's
+//     findings on each file are the expected ones, which agree with the diagnosis: a file is
+//     flagged only when its diagnosis fails, and then for the mistake the diagnosis names.
 //
 //   node scripts/run-unit-tests.mjs examples
 
@@ -17,6 +23,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { describe, it } from 'node:test';
+import { parseAllDocuments } from 'yaml';
 import { run, type CliIO } from '../../src/cli/run';
 import { lintFile, RuleSet } from '../../src/lint/engine';
 import { fixAll } from '../../src/lint/fix-all';
@@ -25,6 +32,9 @@ import { WorkspaceIndex } from '../../src/manifests/workspace-index';
 import { isFixable } from '../../src/render/lint/json';
 import { ALL_RULES } from '../../src/rules';
 import type { Finding } from '../../src/rules/types';
+import { applyDefaults } from '../fake-kube/defaults';
+import { DEMO_WORKLOADS, getScenario, loadScenario, type Checkpoint } from '../fake-kube/scenarios';
+import { Store, type KubeObject } from '../fake-kube/store';
 
 const ROOT = join(__dirname, '..', '..');
 const WORKSPACE = join(ROOT, 'examples', 'workspace');
@@ -42,6 +52,30 @@ const CLEAN = [
   'charts/orders/Chart.yaml',
   'charts/orders/values.yaml',
 ];
+const GITOPS = 'gitops/';
+
+/**
+ * The workloads of gitops/ (the demo cluster's manifests), what the linter reports in each file and
+ * where a diagnosis of the cluster (cluster checkpoints; DEMO_WORKLOADS) fails first. Written from
+ * the facts (docs/workload-identity-facts.md) and the demo scenario, not from a linter run: a file
+ * is flagged for the very mistake the cluster shows, and not at all when the manifest is right and
+ * the break is elsewhere (orders/worker: a paused rollout; analytics/ingest: Azure's federated
+ * credential, first seen in the pods' logs without Azure).
+ */
+const GITOPS_WORKLOADS: { file: string; kind: string; namespace: string; name: string; rules: string[]; firstFailure: Checkpoint | null }[] = [
+  { file: 'gitops/payments/api.yaml', kind: 'Deployment', namespace: 'payments', name: 'api', rules: [], firstFailure: null },
+  { file: 'gitops/payments/settlement.yaml', kind: 'CronJob', namespace: 'payments', name: 'settlement', rules: [], firstFailure: null },
+  { file: 'gitops/checkout/cart.yaml', kind: 'Deployment', namespace: 'checkout', name: 'cart', rules: ['use-label-not-on-pod-template'], firstFailure: 'pod-label' },
+  { file: 'gitops/inventory/sync.yaml', kind: 'Deployment', namespace: 'inventory', name: 'sync', rules: ['missing-client-id', 'unknown-annotation'], firstFailure: 'service-account' },
+  { file: 'gitops/billing/invoicer.yaml', kind: 'Deployment', namespace: 'billing', name: 'invoicer', rules: ['missing-client-id'], firstFailure: 'service-account' },
+  { file: 'gitops/orders/worker.yaml', kind: 'Deployment', namespace: 'orders', name: 'worker', rules: [], firstFailure: 'pod-label' },
+  { file: 'gitops/notifications/mailer.yaml', kind: 'Deployment', namespace: 'notifications', name: 'mailer', rules: ['credential-env'], firstFailure: 'sdk-environment' },
+  { file: 'gitops/search/indexer.yaml', kind: 'Deployment', namespace: 'search', name: 'indexer', rules: ['hardcoded-client-id-env'], firstFailure: 'sdk-environment' },
+  { file: 'gitops/analytics/ingest.yaml', kind: 'Deployment', namespace: 'analytics', name: 'ingest', rules: [], firstFailure: 'pod-logs' },
+  { file: 'gitops/platform-tools/cost-exporter.yaml', kind: 'Deployment', namespace: 'platform-tools', name: 'cost-exporter', rules: ['excluded-namespace'], firstFailure: 'webhook' },
+];
+/** Objects of the demo cluster's namespaces that are not in Git, on purpose (the header of their file says why). */
+const NOT_IN_GIT = ['Secret notifications/mailer-sp-credentials', 'Secret notifications/mailer-env'];
 const CHART = 'charts/orders/';
 const SUPPRESSION_FILE = '23-silencing-a-finding.yaml';
 const SUPPRESSED_RULE = 'proxy-sidecar';
@@ -238,5 +272,109 @@ describe('examples/workspace', () => {
       assert.deepEqual(left.filter(isFixable).map((x) => x.ruleId), [], `${f}: fix-all leaves no safe in-file fix behind`);
     }
     assert.ok(applied >= 10, `fix-all applies the workspace's safe fixes (${applied})`);
+  });
+});
+
+/** The API server's fields that are not the manifest's to say (assigned or added by the server). */
+const SERVER_LABELS = new Set(['kubernetes.io/metadata.name', 'deployment.kubernetes.io/revision']);
+const SERVER_SPEC: Record<string, string[]> = { Service: ['clusterIP', 'clusterIPs'], Namespace: ['finalizers'] };
+
+/** A probe's fields as a real API server defaults them (the fake server's defaults leave probes alone). */
+function defaultProbes(spec: Record<string, any> | undefined): void {
+  for (const c of spec?.containers ?? []) {
+    for (const probe of [c.readinessProbe, c.livenessProbe, c.startupProbe]) {
+      if (!probe) continue;
+      probe.failureThreshold ??= 3;
+      probe.periodSeconds ??= 10;
+      probe.successThreshold ??= 1;
+      probe.timeoutSeconds ??= 1;
+      if (probe.httpGet) probe.httpGet.scheme ??= 'HTTP';
+    }
+  }
+}
+
+/** What the API server stores for a manifest: its defaults applied, nulls gone (compared as JSON). */
+function asStored(o: KubeObject): KubeObject {
+  const c = structuredClone(o);
+  applyDefaults(c);
+  defaultProbes(c.spec?.template?.spec);
+  defaultProbes(c.spec?.jobTemplate?.spec?.template?.spec);
+  return c;
+}
+
+/** The part of an object a manifest decides: labels, annotations (server ones left out), spec and data. */
+function decided(o: KubeObject): unknown {
+  const meta = (m: Record<string, string> | undefined) => Object.fromEntries(Object.entries(m ?? {}).filter(([k]) => !SERVER_LABELS.has(k)));
+  const spec = Object.fromEntries(Object.entries((o.spec ?? {}) as Record<string, unknown>).filter(([k]) => !(SERVER_SPEC[o.kind] ?? []).includes(k)));
+  // null and {} say nothing (`creationTimestamp: null`, `annotations: {}`).
+  const empty = (x: unknown): boolean => x === null || (typeof x === 'object' && !Array.isArray(x) && Object.keys(x as object).length === 0);
+  const strip = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(strip) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, strip(x)] as const).filter(([, x]) => !empty(x))) : v;
+  return strip({ labels: meta(o.metadata.labels), annotations: meta(o.metadata.annotations), spec, ...(o.data ? { data: o.data } : {}) });
+}
+
+describe('examples/workspace/gitops: the manifests of the demo cluster', () => {
+  const demo = new Store();
+  loadScenario(demo, getScenario('demo'), '-----BEGIN CERTIFICATE-----\nTEST\n-----END CERTIFICATE-----\n');
+  const gitopsFiles = YAML_FILES.filter((f) => f.startsWith(GITOPS));
+  /** Every Kubernetes object of gitops/ (Kustomizations left out), with its file. */
+  const objects = gitopsFiles.flatMap((f) =>
+    parseAllDocuments(TEXTS.get(f)!)
+      .map((d) => d.toJS() as KubeObject | null)
+      .filter((o): o is KubeObject => !!o && !String(o.apiVersion).startsWith('kustomize.config.k8s.io/'))
+      .map((o) => ({ file: f, o, id: `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}` })),
+  );
+  const namespaces = [...new Set(DEMO_WORKLOADS.map((w) => w.target.namespace))];
+
+  it('holds a manifest for every workload, ServiceAccount, Service and Namespace of the demo apps', () => {
+    assert.ok(objects.length >= 30, `only ${objects.length} objects in gitops/`);
+    const inGit = new Set(objects.map((x) => x.id));
+    const live = namespaces.flatMap((ns) => [
+      `Namespace ${ns}`,
+      ...['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob', 'ServiceAccount', 'Service', 'ConfigMap', 'Secret'].flatMap((kind) =>
+        demo
+          .list(kind, ns)
+          .filter((o) => !(kind === 'ServiceAccount' && o.metadata.name === 'default') && !(kind === 'ConfigMap' && o.metadata.name === 'kube-root-ca.crt'))
+          .map((o) => `${kind} ${ns}/${o.metadata.name}`),
+      ),
+    ]);
+    assert.deepEqual(live.filter((id) => !inGit.has(id) && !NOT_IN_GIT.includes(id)), [], 'objects of the demo cluster without a manifest in gitops/');
+    assert.deepEqual(NOT_IN_GIT.filter((id) => !live.includes(id)), [], 'NOT_IN_GIT names objects the demo cluster does not have');
+    for (const w of GITOPS_WORKLOADS) assert.ok(inGit.has(`${w.kind} ${w.namespace}/${w.name}`), `${w.file} holds ${w.kind} ${w.namespace}/${w.name}`);
+  });
+
+  it('says exactly what the demo cluster runs: labels, annotations and spec of every object', () => {
+    for (const { file, o, id } of objects) {
+      const stored = demo.get(o.kind, o.metadata.namespace, o.metadata.name);
+      assert.ok(stored, `${file}: ${id} is not in the demo cluster (test/fake-kube/scenarios.ts, scenario demo)`);
+      assert.deepEqual(decided(asStored(o)), decided(stored), `${file}: ${id} differs from what the demo cluster runs`);
+    }
+  });
+
+  it('names the namespace of every workload, so that its CodeLens diagnoses that workload', () => {
+    for (const { file, o, id } of objects) assert.ok(o.metadata.namespace || o.kind === 'Namespace', `${file}: ${id} has no metadata.namespace`);
+    const workloads = objects.filter((x) => ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Pod'].includes(x.o.kind));
+    assert.deepEqual(workloads.map((x) => `${x.file} ${x.id}`).sort(), GITOPS_WORKLOADS.map((w) => `${w.file} ${w.kind} ${w.namespace}/${w.name}`).sort(), 'GITOPS_WORKLOADS lists every workload of gitops/');
+  });
+
+  it('expects, for each workload, the first failure the demo scenario gives it', () => {
+    for (const d of DEMO_WORKLOADS) {
+      const w = GITOPS_WORKLOADS.find((x) => x.namespace === d.target.namespace && x.name === d.target.name && x.kind === d.target.kind);
+      assert.ok(w, `${d.target.namespace}/${d.target.name} has no manifest in gitops/`);
+      assert.equal(w.firstFailure, d.failingCheckpoint, `${w.file}: the demo scenario says ${d.target.namespace}/${d.target.name} fails first at ${d.failingCheckpoint}`);
+    }
+  });
+
+  it('reports the expected findings on each file, and none where the diagnosis passes', () => {
+    for (const f of gitopsFiles) {
+      const expected = GITOPS_WORKLOADS.find((w) => w.file === f)?.rules ?? [];
+      const found = FINDINGS.get(f) ?? [];
+      assert.deepEqual([...new Set(found.map((x) => x.ruleId))].sort(), expected, `${f}:\n${describeFindings(found)}`);
+    }
+    for (const w of GITOPS_WORKLOADS) {
+      const serious = (FINDINGS.get(w.file) ?? []).filter((x) => x.severity === 'error' || x.severity === 'warning');
+      if (w.firstFailure === null) assert.equal(serious.length, 0, `${w.file}: the demo cluster runs it and its diagnosis passes, yet the linter says:\n${describeFindings(serious)}`);
+      else if (w.rules.length) assert.ok(serious.length > 0, `${w.file}: its finding should be an error or a warning`);
+    }
   });
 });

@@ -28,6 +28,7 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   version: string;
   main: string;
   bin?: Record<string, string>;
+  icon?: string;
   contributes: unknown;
 };
 
@@ -76,6 +77,8 @@ function runtimeFiles(): string[] {
     else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) visit(x, k);
   };
   visit(pkg.contributes);
+  // The extension's icon (the Marketplace and the Extensions view).
+  if (pkg.icon) files.add(norm(pkg.icon));
   // The docs pages: diagnostics link each rule to docs/rules/<id>.md, the report links the checkpoints'.
   for (const f of walk(join(ROOT, 'docs'))) files.add(f);
   return [...files].sort();
@@ -85,6 +88,7 @@ const ALLOWED: RegExp[] = [
   /^(package\.json|README\.md|CHANGELOG\.md|LICENSE)$/,
   /^docs\/.+\.md$/,
   /^media\/[^/]+\.svg$/,
+  /^media\/icon\.png$/,
   /^media\/walkthrough\/[^/]+$/,
   /^syntaxes\/[^/]+\.json$/,
 ];

@@ -122,7 +122,7 @@ describe('references stay within their project', () => {
     assert.deepEqual(l.summary, ['apps/orders/deploy.yaml:12 missing-use-label info']);
     const f = l.findings.get('apps/orders/deploy.yaml')![0];
     assert.match(f.message, /which in another project \(kustomization apps\/payments\) has an azure\.workload\.identity\/client-id annotation/);
-    assert.deepEqual(f.related.map((r) => [r.file, r.message]), [['apps/payments/sa.yaml', "ServiceAccount api's azure.workload.identity/client-id annotation, in another project (kustomization apps/payments)"]]);
+    assert.deepEqual(f.related.map((r) => [r.file, r.message]), [['apps/payments/sa.yaml', 'the azure.workload.identity/client-id annotation of ServiceAccount api, in another project (kustomization apps/payments)']]);
   });
 
   it('a ServiceAccount of another project in another namespace is an info, not an error', () => {

@@ -62,15 +62,18 @@ function sampleReport(): DiagnosisReport {
   };
 }
 
+/** Two minutes after the sample report's start, in Paris (UTC+1 in November). */
+const CLOCK = { now: Date.parse('2026-11-22T10:02:00.000Z'), timeZone: 'Europe/Paris' };
+
 describe('renderReportText', () => {
   it('renders the header, each checkpoint, evidence, remediation and the verdict', () => {
     assert.equal(
-      renderReportText(sampleReport()),
+      renderReportText(sampleReport(), CLOCK),
       [
-        'Workload Identity diagnosis of Deployment payments/api (wi-doctor 0.1.0)',
+        'Workload Identity diagnosis of deployment/api in payments (wi-doctor 0.1.0)',
         '  context: prod-aks',
         '  server:  https://prod.hcp.westeurope.azmk8s.io:443',
-        '  time:    2026-11-22T10:00:00.000Z (took 1.2 s, 7 API requests)',
+        '  time:    2026-11-22 11:00:00 UTC+1, 2 min ago (took 1.2 s, 7 API requests)',
         '',
         '[PASS] cluster-connection  Cluster connection',
         '  The API server of context "prod-aks" answers (Kubernetes v1.30.3).',
@@ -94,7 +97,7 @@ describe('renderReportText', () => {
         '[SKIP] pod-logs  Pod logs',
         '  Needs "pod-label", which failed: no label.',
         '',
-        'First broken link: pod-label — The pod template has no `azure.workload.identity/use` label.',
+        'First broken link: Pod label — The pod template has no `azure.workload.identity/use` label.',
         '',
       ].join('\n'),
     );
@@ -113,9 +116,9 @@ describe('renderReportText', () => {
     const [pass, , warn, skip] = r.checkpoints as [CheckpointResult, CheckpointResult, CheckpointResult, CheckpointResult];
     r.firstFailure = undefined;
     r.checkpoints = [pass, warn];
-    assert.equal(verdict(r).text, 'No check failed; 1 warning: service-account.');
+    assert.equal(verdict(r).text, 'No check failed; 1 warning: ServiceAccount.');
     r.checkpoints = [pass, skip];
-    assert.equal(verdict(r).text, 'No check failed; 1 skipped: pod-logs.');
+    assert.equal(verdict(r).text, 'No check failed; 1 skipped: Pod logs.');
     r.cancelled = true;
     assert.equal(verdict(r).text, 'Cancelled: 1 of 2 checks ran, none failed.');
   });
@@ -124,11 +127,11 @@ describe('renderReportText', () => {
 describe('renderReportMarkdown', () => {
   it('renders a table, then sections with evidence and commands in sh blocks', () => {
     assert.equal(
-      renderReportMarkdown(sampleReport()),
+      renderReportMarkdown(sampleReport(), CLOCK),
       [
-        '## Workload Identity diagnosis of `Deployment payments/api`',
+        '## Workload Identity diagnosis of `deployment/api` in `payments`',
         '',
-        '**First broken link:** `pod-label` — The pod template has no `azure.workload.identity/use` label.',
+        '**First broken link:** Pod label — The pod template has no `azure.workload.identity/use` label.',
         '',
         '| | Checkpoint | Status | Summary |',
         '|---|---|---|---|',
@@ -137,7 +140,7 @@ describe('renderReportMarkdown', () => {
         '| ⚠️ | `service-account` ServiceAccount | warn | The annotation of &lt;sa&gt; \\| has a stray space. |',
         '| ⏭️ | `pod-logs` Pod logs | skipped | Needs "pod-label", which failed: no label. |',
         '',
-        'Context `prod-aks` · server `https://prod.hcp.westeurope.azmk8s.io:443` · 2026-11-22T10:00:00.000Z · 1.2 s · 7 API requests · wi-doctor 0.1.0',
+        'Context `prod-aks` · server `https://prod.hcp.westeurope.azmk8s.io:443` · 2026-11-22 11:00:00 UTC+1 · 1.2 s · 7 API requests · wi-doctor 0.1.0',
         '',
         '### ✅ Cluster connection (`cluster-connection`)',
         '',
@@ -186,6 +189,22 @@ describe('renderReportMarkdown', () => {
 describe('renderReportHtml', () => {
   const opts = { nonce: 'bm9uY2U=', cspSource: 'https://webview.test' };
 
+  it('shows the local time and how long ago, with the ISO time kept in the datetime attribute', () => {
+    const html = renderReportHtml(sampleReport(), { ...opts, clock: CLOCK });
+    assert.match(html, /<time datetime="2026-11-22T10:00:00\.000Z">2026-11-22 11:00:00 UTC\+1, 2 min ago<\/time>/);
+    assert.match(html, /<h1>Workload Identity: deployment\/api in payments<\/h1>/);
+  });
+
+  it("colours only the icons and the verdict's bar, with the theme's state colours mixed towards its text colour; the words stay in the theme's foreground", () => {
+    const html = renderReportHtml(sampleReport(), opts);
+    assert.match(html, /--wi-pass: color-mix\(in srgb, var\(--vscode-testing-iconPassed, #388a34\) 60%, var\(--wi-mix\)\);/);
+    assert.match(html, /--wi-fail: color-mix\(in srgb, var\(--vscode-testing-iconFailed, var\(--vscode-errorForeground\)\) 60%, var\(--wi-mix\)\);/);
+    assert.match(html, /--wi-warn: color-mix\(in srgb, var\(--vscode-editorWarning-foreground, #bf8803\) 60%, var\(--wi-mix\)\);/);
+    assert.match(html, /\.verdict \{[^}]*color: var\(--wi-text\); background: var\(--wi-bg\);[^}]*border-left: 4px solid var\(--wi-state, currentColor\)/);
+    assert.doesNotMatch(html, /\.verdict\.status-\w+[^{]*\{[^}]*color:/, 'the verdict\'s words are never in a state colour');
+    assert.doesNotMatch(html, /textBlockQuote-background/, 'no grey block behind the verdict');
+  });
+
   it('allows only the nonce-carrying style and script, and loads nothing', () => {
     const html = renderReportHtml(sampleReport(), opts);
     assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src https:\/\/webview\.test 'nonce-bm9uY2U='; script-src 'nonce-bm9uY2U=';">/);
@@ -203,7 +222,7 @@ describe('renderReportHtml', () => {
     assert.match(html, /data-action="copyMarkdown">Copy report as Markdown</);
     assert.match(html, /data-action="rerun">Re-run</);
     assert.match(html, /data-action="showOutput">Show output</);
-    assert.match(html, /First broken link: <a href="#cp-pod-label">Pod label<\/a>/);
+    assert.match(html, /First broken link: <a href="#cp-pod-label">Pod label<\/a> — The pod template/);
     const busy = renderReportHtml(sampleReport(), { ...opts, busy: 'Applying…' });
     assert.match(busy, /data-action="applyFix" data-checkpoint="pod-label" data-index="0" disabled>/);
     assert.match(busy, /data-action="rerun" disabled>/);

@@ -114,7 +114,7 @@ describe('runner schedule', { timeout: 10_000 }, () => {
     assert.equal(report.checkpoints[1]!.status, 'warn');
     assert.equal(report.checkpoints[1]!.fault, `Could not get the pods: ${failing.message}`);
     assert.equal(report.checkpoints[2]!.status, 'skipped');
-    assert.match(report.checkpoints[2]!.summary, /\(see "pod-label"\)/);
+    assert.match(report.checkpoints[2]!.summary, /\(see "Pod label"\)/);
   });
 
   it('cancelled while checkpoints run together: those running end as cancelled, those waiting as not run', async () => {

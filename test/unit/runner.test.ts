@@ -52,7 +52,7 @@ describe('runner', () => {
     assert.equal(report.firstFailure, undefined);
     assert.equal(report.checkpoints[0]!.remediation[0]!.command, "kubectl auth can-i get deployments.apps -n payments --context '(none)'");
     assert.equal(report.checkpoints[1]!.status, 'skipped');
-    assert.match(report.checkpoints[1]!.summary, /^Needs the Deployment payments\/api, which could not be read \(see "pod-label"\): Forbidden/);
+    assert.match(report.checkpoints[1]!.summary, /^Needs the Deployment payments\/api, which could not be read \(see "Pod label"\): Forbidden/);
   });
 
   it('a checkpoint that throws becomes a failed result; the diagnosis goes on', async () => {
@@ -167,7 +167,7 @@ describe('runner', () => {
     ];
     const { report } = await diagnose({ cluster, target, checkpoints: list });
     assert.equal(report.notFound?.what, 'workload');
-    assert.equal(report.checkpoints[1]!.summary, 'Skipped: the workload was not found (see "cluster-connection").');
+    assert.equal(report.checkpoints[1]!.summary, 'Skipped: the workload was not found (see "Cluster connection").');
     assert.equal(verdict(report).kind, 'not-found');
     assert.equal(exitCode(report), 2);
   });

@@ -196,11 +196,13 @@ describe('tree nodes over the demo cluster', () => {
     const ns = (name: string) => top.find((n): n is Extract<TreeNode, { type: 'namespace' }> => n.type === 'namespace' && n.namespace === name)!;
     assert.deepEqual(namespacesShown(top), [...namespacesShown(top)].sort(), 'sorted');
     assert.deepEqual(ns('payments').counts, { workloads: 2, workloadIdentity: 2, errors: 0, warnings: 0 });
-    assert.equal(ns('payments').description, '2 workloads · 2 WI');
+    assert.equal(ns('payments').description, '2 workloads');
+    assert.deepEqual(ns('payments').tooltip, ['Namespace payments', '2 workloads, 2 using Workload Identity']);
     assert.equal(ns('payments').level, 'ok');
-    assert.equal(ns('checkout').description, '1 workload · 1 WI · 1 error');
+    assert.equal(ns('checkout').description, '1 ✗ · 1 workload');
+    assert.deepEqual(ns('checkout').tooltip, ['Namespace checkout', '1 workload, 1 using Workload Identity: 1 broken']);
     assert.equal(ns('checkout').level, 'error');
-    assert.equal(ns('billing').description, '1 workload · 1 WI · 1 error');
+    assert.equal(ns('billing').description, '1 ✗ · 1 workload');
     assert.equal(ns('billing').level, 'error');
     assert.deepEqual(ns('kube-system').counts, { workloads: 4, workloadIdentity: 0, errors: 0, warnings: 0 });
     assert.equal(ns('kube-system').description, '4 workloads');
@@ -210,7 +212,7 @@ describe('tree nodes over the demo cluster', () => {
     const folders = (name: string) => childNodes(live, ns(name), NO_FILTERS);
     assert.deepEqual(folders('kube-system').map((f) => `${f.label} ${f.description}`), ['Deployments 3', 'DaemonSets 1', 'ServiceAccounts 5']);
     assert.deepEqual(folders('payments').map((f) => `${f.label} ${f.description}`), ['Deployments 1', 'CronJobs 1', 'ServiceAccounts 2']);
-    assert.deepEqual(folders('inventory').map((f) => `${f.label} ${f.description}`), ['Deployments 1 · 1 error', 'ServiceAccounts 2 · 1 error']);
+    assert.deepEqual(folders('inventory').map((f) => `${f.label} ${f.description}`), ['Deployments 1 · 1 ✗', 'ServiceAccounts 2 · 1 ✗']);
     assert.deepEqual(folders('default').map((f) => `${f.label} ${f.description}`), ['ServiceAccounts 1']);
     // The Job a CronJob made shows through the CronJob, not again under Jobs.
     assert.ok(!folders('payments').some((f) => f.label === 'Jobs'));

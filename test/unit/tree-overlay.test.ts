@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { clusterConnection } from '../../src/checkpoints/cluster-connection';
 import { podLabel } from '../../src/checkpoints/pod-label';
+import { allCheckpoints } from '../../src/checkpoints/index';
 import { diagnose } from '../../src/checkpoints/runner';
 import { sdkEnvironment } from '../../src/checkpoints/sdk-environment';
 import { serviceAccount } from '../../src/checkpoints/service-account';
@@ -41,7 +42,7 @@ async function diagnosed(store: Store, target: WorkloadRef): Promise<{ report: D
 }
 
 function result(id: CheckpointResult['id'], status: CheckpointResult['status'], extra: Partial<CheckpointResult> = {}): CheckpointResult {
-  return { id, title: id, status, summary: `${id} ${status}`, evidence: [], remediation: [], durationMs: 1, ...extra };
+  return { id, title: allCheckpoints.find((c) => c.id === id)!.title, status, summary: `${id} ${status}`, evidence: [], remediation: [], durationMs: 1, ...extra };
 }
 
 function report(checkpoints: CheckpointResult[], extra: Partial<DiagnosisReport> = {}): DiagnosisReport {
@@ -74,14 +75,14 @@ describe('the overlay a report calls for', () => {
 
   it('a broken link: ✗ and the checkpoint, at error level, with the diagnosis time', () => {
     const o = overlayOf(report([result('cluster-connection', 'pass'), result('federated-credential', 'fail')]))!;
-    assert.deepEqual([o.kind, o.level, o.description], ['fail', 'error', `✗ federated-credential · diagnosed ${at}`]);
-    assert.match(o.verdict, /^First broken link: federated-credential — /);
+    assert.deepEqual([o.kind, o.level, o.description], ['fail', 'error', `✗ Federated credential · diagnosed ${at}`]);
+    assert.match(o.verdict, /^First broken link: Federated credential — /);
   });
 
   it('a part not checked because of a fault is a warning naming it, never ✗; beside a broken link, the broken link', () => {
     const fault = result('managed-identity', 'warn', { fault: 'ARM did not answer', summary: 'Not checked: ARM did not answer' });
     const o = overlayOf(report([result('pod-label', 'pass'), fault]))!;
-    assert.deepEqual([o.kind, o.level, o.description], ['incomplete', 'warning', `! not checked: managed-identity · diagnosed ${at}`]);
+    assert.deepEqual([o.kind, o.level, o.description], ['incomplete', 'warning', `! not checked: Managed identity · diagnosed ${at}`]);
     const both = overlayOf(report([result('pod-label', 'fail'), fault]))!;
     assert.deepEqual([both.kind, both.level], ['fail', 'error']);
   });
@@ -97,7 +98,7 @@ describe('the overlay a report calls for', () => {
         const o = overlayOf(r)!;
         return `${o.level} ${o.description}`;
       }),
-      [`ok ✓ all checks passed · diagnosed ${at}`, `warning ! 2 warnings: pod-label, sdk-environment · diagnosed ${at}`, `ok – no check failed, 1 skipped · diagnosed ${at}`],
+      [`ok ✓ all checks passed · diagnosed ${at}`, `warning ! 2 warnings: Pod label, SDK environment in the pods · diagnosed ${at}`, `ok – no check failed, 1 skipped · diagnosed ${at}`],
     );
   });
 });
@@ -179,10 +180,10 @@ describe('the tree shows the diagnosis over the item, then its own state once th
       overlays.record(r, seen);
       const node = () => workloadNode(expandAll(live, undefined, undefined, overlays), 'payments', 'api')!;
       const shown = node();
-      assert.equal(shown.description, `✗ service-account · diagnosed ${clockTime(new Date(r.startedAt))}`);
+      assert.equal(shown.description, `✗ ServiceAccount annotation · diagnosed ${clockTime(new Date(r.startedAt))}`);
       assert.equal(shown.level, 'error');
       assert.equal(shown.overlay?.kind, 'fail');
-      assert.ok(shown.tooltip!.some((l) => l.startsWith('Diagnosed ') && l.includes('First broken link: service-account — ')), shown.tooltip!.join('\n'));
+      assert.ok(shown.tooltip!.some((l) => l.startsWith('Diagnosed ') && l.includes('First broken link: ServiceAccount annotation — ')), shown.tooltip!.join('\n'));
       assert.ok(shown.tooltip!.includes("The sidebar's own state: SA has no client-id"), shown.tooltip!.join('\n'));
       assert.equal(shown.tooltip![shown.tooltip!.length - 1], TREE_SCOPE);
       // Another workload changing is no change of this one.

@@ -29,6 +29,8 @@ import { authProviderFor, providerMismatch, sessionScopes, SOVEREIGN_SETTING, to
 export interface AzureOverride {
   endpoints: AzureEndpoints;
   credential: TokenCredential;
+  /** The account name the sign-in reports (VS Code's account label stands here). */
+  account?: string;
 }
 
 export interface AzureSettings {
@@ -132,7 +134,7 @@ export class AzureAccess {
 
   /** The interactive sign-in (VS Code's own dialog), for the ARM scope of the configured cloud and tenant. */
   async signIn(): Promise<SignInResult> {
-    if (this.override) return { ok: true };
+    if (this.override) return { ok: true, ...(this.override.account ? { account: this.override.account } : {}) };
     const s = this.readSettings();
     if (s.demoEnvironment) return this.signInToDemo(s.demoEnvironment);
     const mismatch = providerMismatch(s.cloud, vscode.workspace.getConfiguration().get(SOVEREIGN_SETTING));

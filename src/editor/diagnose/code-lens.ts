@@ -8,6 +8,7 @@ import { parseManifestFile } from '../../manifests/document';
 import type { EditorLinter } from '../linting';
 import { isYamlDocument, type WorkspaceManifests } from '../workspace-manifests';
 import { manifestWorkloads } from './manifest-workloads';
+import { workloadWords } from '../../util/words';
 
 export const DIAGNOSE_COMMAND = 'wiDoctor.diagnose';
 
@@ -31,10 +32,10 @@ export class DiagnoseCodeLens implements vscode.CodeLensProvider, vscode.Disposa
     // A file the linter skips (excluded, linting off) is parsed on its own, so it does not linger in the shared cache.
     const file = this.linter.parsed(doc) ?? parseManifestFile(doc.uri.toString(), doc.getText());
     return manifestWorkloads(file).map((w) => {
-      const where = w.namespace ? `${w.namespace}/${w.name}` : `${w.name} (in the context's default namespace)`;
+      const what = w.namespace ? workloadWords(w) : `${workloadWords(w)} in the context's default namespace`;
       return new vscode.CodeLens(new vscode.Range(w.line, 0, w.line, 0), {
         title: '$(pulse) Diagnose Workload Identity',
-        tooltip: `Check ${w.kind} ${where} in the cluster, link by link`,
+        tooltip: `Check ${what} on the cluster, link by link`,
         command: DIAGNOSE_COMMAND,
         arguments: [{ namespace: w.namespace, kind: w.kind, name: w.name }],
       });

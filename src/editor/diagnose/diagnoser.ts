@@ -22,6 +22,7 @@ import { clusterFix } from './cluster-fix';
 import { workloadKey, type DiagnosisEntry, type FixHost, type Notice } from './entry';
 import { applyReportFix, progressHooks } from './fix-flow';
 import { pickTarget } from './pick-target';
+import { workloadWords } from '../../util/words';
 import type { DiagnosePrompts, PromptSeam } from '../prompts';
 import { ReportPanels } from './report-panel';
 import { SeenObjects } from './seen-objects';
@@ -34,6 +35,8 @@ export { CREATE_ACTION, UPDATE_ACTION } from './azure-fix';
 
 export const EXCHANGE_ACTION = 'Exchange';
 export const PICK_WORKLOAD_ACTION = 'Pick a workload from the cluster…';
+/** The button offered after "Sign in to Azure": `Re-run diagnosis of deployment/invoicer in billing`. */
+export const RERUN_ACTION_PREFIX = 'Re-run diagnosis of ';
 const EXCHANGE_DETAIL =
   'This proves the chain from the pod to Azure end to end: Entra ID is asked for a token of a harmless scope, which is discarded at once. ' +
   'Set wiDoctor.diagnose.tokenExchange to "always" or "never" to stop being asked.';
@@ -104,7 +107,7 @@ export class Diagnoser implements vscode.Disposable, FixHost {
       const pending = this.changesBeforeEntry.get(key);
       const lastChangeAt = previous?.diagnosis.report.server === server ? previous.lastChangeAt : pending?.server === server ? pending.at : undefined;
       const diagnosis = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, cancellable: true, title: `Diagnosing ${target.namespace}/${target.kind}/${target.name}` },
+        { location: vscode.ProgressLocation.Notification, cancellable: true, title: `Diagnosing ${workloadWords(target)}` },
         (progress, token) => {
           token.onCancellationRequested(() => controller.abort());
           return diagnose({ cluster: reads, target, checkpoints: this.deps.checkpoints(), signal: controller.signal, hooks: progressHooks(progress), tool: this.deps.tool, options: this.options(lastChangeAt) });
@@ -165,10 +168,13 @@ export class Diagnoser implements vscode.Disposable, FixHost {
   }
 
   /**
-   * VS Code's Microsoft sign-in (the only place it is interactive), then the diagnosis again —
-   * of `entry`, else of the last workload diagnosed. Resolves to the new report, or undefined.
+   * VS Code's Microsoft sign-in (the only place it is interactive); then says who is signed in.
+   * Nothing runs by itself: with `rerun` (the "Sign in to Azure" button of a report, which asks
+   * for that report again) the report's diagnosis runs again; otherwise (the command) the last
+   * diagnosis is offered as a button, and runs only if the user chooses it. Resolves to the new
+   * report, or undefined when nothing ran.
    */
-  async signInToAzure(entry: DiagnosisEntry | undefined = this.last): Promise<DiagnosisReport | undefined> {
+  async signInToAzure(entry: DiagnosisEntry | undefined = this.last, opts: { rerun?: boolean } = {}): Promise<DiagnosisReport | undefined> {
     const prompts = this.deps.prompts.current;
     const r = await this.deps.azure.signIn();
     if (!r.ok) {
@@ -176,11 +182,19 @@ export class Diagnoser implements vscode.Disposable, FixHost {
       return undefined;
     }
     this.deps.onSignedIn?.();
+    const who = `Workload Identity Doctor: signed in to Azure${r.account ? ` as ${r.account}` : ''}.`;
     if (!entry) {
-      void prompts.info(`Workload Identity Doctor: signed in to Azure${r.account ? ` as ${r.account}` : ''}. Run "Diagnose Workload Identity" on a workload to check its Azure side.`);
+      void prompts.info(`${who} Run "Diagnose Workload Identity" on a workload to check its Azure side too.`);
       return undefined;
     }
-    return this.rerunEntry(entry);
+    const what = workloadWords(entry.target);
+    if (opts.rerun) {
+      void prompts.info(`${who} Diagnosing ${what} again, with its Azure side.`);
+      return this.rerunEntry(entry);
+    }
+    const action = `${RERUN_ACTION_PREFIX}${what}`;
+    const choice = await prompts.info(`${who} The last diagnosis, of ${what}, ran without Azure: run it again to check its Azure side.`, action);
+    return choice === action ? this.rerunEntry(entry) : undefined;
   }
 
   publish(entry: DiagnosisEntry, notice?: Notice): void {
@@ -249,7 +263,7 @@ export class Diagnoser implements vscode.Disposable, FixHost {
         await this.rerunEntry(entry);
         return;
       case 'signInAzure':
-        await this.signInToAzure(entry);
+        await this.signInToAzure(entry, { rerun: true });
         return;
       case 'pickWorkload':
         await this.pickAndDiagnose(entry);
@@ -284,7 +298,7 @@ export class Diagnoser implements vscode.Disposable, FixHost {
     }
     const plan = remediation?.fix;
     if (!plan) {
-      void prompts.error(`Workload Identity Doctor: the report of ${entry.target.namespace}/${entry.target.name} has no such fix for "${checkpoint}"; run the diagnosis again.`);
+      void prompts.error(`Workload Identity Doctor: the report of ${workloadWords(entry.target)} has no such fix for "${checkpoint}"; run the diagnosis again.`);
       return undefined;
     }
     return applyReportFix(this, entry, clusterFix(entry, plan));

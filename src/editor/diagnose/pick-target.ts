@@ -8,6 +8,47 @@ import { Resources, WorkloadKinds, workloadType, type WorkloadKind } from '../..
 import type { ClusterApi, KubeFailure, KubeObject } from '../../cluster/types';
 import type { WorkloadRef } from '../../checkpoints/types';
 import type { DiagnosePrompts } from '../prompts';
+import { workloadWords } from '../../util/words';
+import { workloadAtLine, type ManifestWorkload } from './manifest-workloads';
+
+/** The last item of the palette's quick pick over a manifest's workloads. */
+export const PICK_FROM_CLUSTER = 'Pick from the cluster…';
+
+interface ChoiceItem extends vscode.QuickPickItem {
+  ref?: WorkloadRef;
+}
+
+/**
+ * The palette's question when a manifest is focused: the workload under the cursor first, the
+ * file's other workloads, then "Pick from the cluster…" (the namespace and workload pickers).
+ * Nothing is chosen for the user; a cancel at any step resolves to undefined. A file without a
+ * workload goes straight to the cluster's pickers.
+ */
+export async function pickFromManifestOrCluster(
+  cluster: ClusterApi,
+  prompts: DiagnosePrompts,
+  file: { workloads: readonly ManifestWorkload[]; cursorLine: number; name: string },
+): Promise<WorkloadRef | undefined> {
+  const { workloads } = file;
+  if (!workloads.length) return pickTarget(cluster, prompts);
+  const id = cluster.identity;
+  const underCursor = workloadAtLine(workloads, file.cursorLine);
+  const ordered = underCursor ? [underCursor, ...workloads.filter((w) => w !== underCursor)] : [...workloads];
+  const items: ChoiceItem[] = ordered.map((w) => {
+    const ref: WorkloadRef = { namespace: w.namespace ?? id.namespace, kind: w.kind, name: w.name };
+    const cursorIn = file.cursorLine >= w.startLine && file.cursorLine <= w.endLine;
+    const where = cursorIn ? 'under the cursor' : `line ${w.line + 1}`;
+    return { label: workloadWords(ref), description: w.namespace ? where : `${where} · the manifest names no namespace, so the context's`, ref };
+  });
+  items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: PICK_FROM_CLUSTER, description: `a workload of context ${id.context}` });
+  const pick = await prompts.pick(items, {
+    title: `Diagnose Workload Identity (context ${id.context})`,
+    placeHolder: `A workload of ${file.name}, or one from the cluster`,
+    matchOnDescription: true,
+  });
+  if (!pick) return undefined;
+  return pick.ref ?? pickTarget(cluster, prompts, underCursor?.namespace ? { namespace: underCursor.namespace } : {});
+}
 
 /** A namespace name (an RFC 1123 label). */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;

@@ -15,8 +15,9 @@ import type { EditorLinter } from '../linting';
 import { isYamlDocument, type WorkspaceManifests } from '../workspace-manifests';
 import { DIAGNOSE_COMMAND, DiagnoseCodeLens } from './code-lens';
 import { Diagnoser } from './diagnoser';
-import { manifestWorkloads, workloadAtLine } from './manifest-workloads';
-import { pickTarget } from './pick-target';
+import { manifestWorkloads } from './manifest-workloads';
+import { pickFromManifestOrCluster, pickTarget } from './pick-target';
+import { workloadWords } from '../../util/words';
 import type { DiagnosePrompts, PromptSeam } from '../prompts';
 import { readDiagnoseSettings } from './settings';
 
@@ -120,12 +121,12 @@ export function registerDiagnoseCommands(context: vscode.ExtensionContext, deps:
         return undefined;
       }
     }
-    // From the palette (no argument) or the editor's context menu (the file's URI).
+    // From the palette (no argument) or the editor's context menu (the file's URI): with a manifest
+    // focused, a quick pick (the workload under the cursor first, "Pick from the cluster…" last);
+    // otherwise the cluster's pickers. A CodeLens or the sidebar passes its workload (above).
     const cluster = diagnoser.connect();
-    const fromEditor = workloadInEditor(editorFor(arg), deps);
-    const target = fromEditor
-      ? { namespace: fromEditor.namespace ?? cluster.identity.namespace, kind: fromEditor.kind, name: fromEditor.name }
-      : await pickTarget(cluster, prompts.current);
+    const inEditor = manifestInEditor(editorFor(arg), deps);
+    const target = inEditor ? await pickFromManifestOrCluster(cluster, prompts.current, inEditor) : await pickTarget(cluster, prompts.current);
     return target ? diagnoser.run(cluster, target) : undefined;
   };
 
@@ -138,7 +139,7 @@ export function registerDiagnoseCommands(context: vscode.ExtensionContext, deps:
     }
     const entry = diagnoser.find({ namespace: a.namespace, kind, name: a.name, context: a.context });
     if (!entry) {
-      void prompts.current.error(`Workload Identity Doctor: diagnose ${kind} ${a.namespace}/${a.name} before applying a fix.`);
+      void prompts.current.error(`Workload Identity Doctor: diagnose ${workloadWords({ kind, name: a.name, namespace: a.namespace })} before applying a fix.`);
       return undefined;
     }
     return diagnoser.applyFix(entry, a.checkpoint, a.fix);
@@ -151,7 +152,7 @@ export function registerDiagnoseCommands(context: vscode.ExtensionContext, deps:
     vscode.commands.registerCommand(DIAGNOSE_COMMAND, diagnoseCommand),
     vscode.commands.registerCommand(COPY_MARKDOWN_COMMAND, () => diagnoser.copyMarkdown()),
     vscode.commands.registerCommand(APPLY_FIX_COMMAND, applyFixCommand),
-    // From the palette: sign in, then diagnose the last workload again (if any).
+    // From the palette or the walkthrough: sign in, say who, and offer to diagnose the last workload again.
     vscode.commands.registerCommand(SIGN_IN_COMMAND, () => diagnoser.signInToAzure()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('wiDoctor.diagnose.codeLens')) lenses.refresh();
@@ -192,11 +193,11 @@ function editorFor(arg: unknown): vscode.TextEditor | undefined {
   return vscode.window.activeTextEditor;
 }
 
-/** The workload under the cursor of a YAML editor, or the file's only one. */
-function workloadInEditor(editor: vscode.TextEditor | undefined, deps: { manifests: WorkspaceManifests; linter: EditorLinter }) {
+/** The workloads of the YAML file an editor shows, and its cursor's line; undefined for another editor or none. */
+function manifestInEditor(editor: vscode.TextEditor | undefined, deps: { manifests: WorkspaceManifests; linter: EditorLinter }) {
   const doc = editor?.document;
   if (!editor || !doc || !isYamlDocument(doc)) return undefined;
   const cache = deps.linter.shouldLint(doc) ? deps.manifests.parseCache : undefined;
   const file = parseManifestFile(doc.uri.toString(), doc.getText(), cache);
-  return workloadAtLine(manifestWorkloads(file), editor.selection.active.line);
+  return { workloads: manifestWorkloads(file), cursorLine: editor.selection.active.line, name: vscode.workspace.asRelativePath(doc.uri) };
 }

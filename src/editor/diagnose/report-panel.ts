@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { DiagnosisReport } from '../../checkpoints/types';
 import { renderReportHtml, type HtmlOptions, type ReportMessage } from '../../render/report/html';
 import { setWebviewHtml } from '../safe-output';
+import { workloadWords } from '../../util/words';
 
 export const REPORT_VIEW_TYPE = 'wiDoctor.report';
 
@@ -38,7 +39,7 @@ export class ReportPanels implements vscode.Disposable {
       const w = report.workload;
       const panel = vscode.window.createWebviewPanel(
         REPORT_VIEW_TYPE,
-        `Workload Identity: ${w.namespace}/${w.name}`,
+        `Workload Identity: ${workloadWords(w)}`,
         { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
         { enableScripts: true, enableFindWidget: true, localResourceRoots: [] },
       );

@@ -7,6 +7,7 @@
 
 import { redact } from '../../util/redact';
 import { neutralise } from '../../util/terminal';
+import { workloadWords } from '../../util/words';
 import type { CheckpointResult, CheckpointStatus, DiagnosisReport } from '../../checkpoints/types';
 
 /** The bracketed word of the text report and the CLI, four letters so the columns line up. */
@@ -22,10 +23,9 @@ export function cleanLine(s: string | undefined): string {
   return s ? neutralise(redact(s).replace(/[^\S\n]*\r?\n\s*/g, ' ')) : '';
 }
 
-/** `Deployment payments/api`. */
+/** `deployment/api in payments` (src/util/words.ts). */
 export function workloadName(report: DiagnosisReport): string {
-  const w = report.workload;
-  return `${w.kind} ${w.namespace}/${w.name}`;
+  return workloadWords(report.workload);
 }
 
 export function formatDuration(ms: number): string {
@@ -44,7 +44,7 @@ export interface Verdict {
    * with warnings; partial: nothing failed but some were skipped; pass.
    */
   kind: 'not-found' | 'fail' | 'cancelled' | 'incomplete' | 'warn' | 'partial' | 'pass';
-  /** One line, e.g. `First broken link: pod-label — <summary>`. Not yet redacted. */
+  /** One line, e.g. `First broken link: Pod label — <summary>` (checkpoints by their titles). Not yet redacted. */
   text: string;
   failure?: CheckpointResult;
   /** The parts that could not be checked because of a fault (their `fault` says why). */
@@ -62,20 +62,20 @@ export function verdict(report: DiagnosisReport): Verdict {
   const faults = results.filter((r) => r.fault !== undefined);
   if (report.notFound) return { kind: 'not-found', text: `Not found: ${report.notFound.message}`, faults };
   const failure = results.find((r) => r.id === report.firstFailure) ?? results.find((r) => r.status === 'fail');
-  if (failure) return { kind: 'fail', text: `First broken link: ${failure.id} — ${failure.summary}`, failure, faults };
-  const ids = (status: CheckpointStatus) => results.filter((r) => r.status === status && r.fault === undefined).map((r) => r.id);
+  if (failure) return { kind: 'fail', text: `First broken link: ${failure.title} — ${failure.summary}`, failure, faults };
+  const titles = (status: CheckpointStatus) => results.filter((r) => r.status === status && r.fault === undefined).map((r) => r.title);
   if (report.cancelled) {
     const ran = results.filter((r) => r.status !== 'skipped').length;
     return { kind: 'cancelled', text: `Cancelled: ${ran} of ${results.length} checks ran, none failed.`, faults };
   }
   if (faults.length) {
     const f = faults[0]!;
-    const more = faults.length > 1 ? ` (and ${plural(faults.length - 1, 'more part')}: ${faults.slice(1).map((x) => x.id).join(', ')})` : '';
-    return { kind: 'incomplete', text: `Not finished: ${f.id} could not be checked — ${f.fault}${more}`, faults };
+    const more = faults.length > 1 ? ` (and ${plural(faults.length - 1, 'more part')}: ${faults.slice(1).map((x) => x.title).join(', ')})` : '';
+    return { kind: 'incomplete', text: `Not finished: ${f.title} could not be checked — ${f.fault}${more}`, faults };
   }
-  const warned = ids('warn');
+  const warned = titles('warn');
   if (warned.length) return { kind: 'warn', text: `No check failed; ${plural(warned.length, 'warning')}: ${warned.join(', ')}.`, faults };
-  const skipped = ids('skipped');
+  const skipped = titles('skipped');
   if (skipped.length) return { kind: 'partial', text: `No check failed; ${skipped.length} skipped: ${skipped.join(', ')}.`, faults };
   return { kind: 'pass', text: 'All checks passed.', faults };
 }
@@ -83,7 +83,7 @@ export function verdict(report: DiagnosisReport): Verdict {
 /** A second line under a broken link, naming what could not be checked as well (empty when nothing). */
 export function faultNote(v: Verdict): string | undefined {
   if (v.kind !== 'fail' || !v.faults.length) return undefined;
-  return `Also not checked: ${v.faults.map((f) => `${f.id} — ${f.fault!.replace(/\.$/, '')}`).join('; ')}.`;
+  return `Also not checked: ${v.faults.map((f) => `${f.title} — ${f.fault!.replace(/\.$/, '')}`).join('; ')}.`;
 }
 
 /**

@@ -1,7 +1,7 @@
 // The diagnosis as the HTML of the editor's report view (a webview). Plain data in, a string out,
 // so it is tested without VS Code. The page loads nothing: one inline style and one inline script,
 // both allowed by a nonce in a Content-Security-Policy that forbids everything else; colours come
-// from the theme's CSS variables; every control is a <button> or <details>, so the page works
+// from the theme's CSS variables (see STYLE for which and why they stay readable); every control is a <button> or <details>, so the page works
 // from the keyboard. Buttons post `{ type, checkpoint?, index? }` messages (ReportMessage); the
 // extension looks the command or fix up by index in its own copy of the report, so the page
 // never sends back text to copy or a patch to apply. An Azure fix (`azureFix`) uses the same
@@ -9,6 +9,7 @@
 // (`action: 'sign-in-azure'`) posts `signInAzure`.
 
 import type { CheckpointResult, CheckpointStatus, DiagnosisReport, Evidence } from '../../checkpoints/types';
+import { localTime, type Clock } from '../../util/time-words';
 import { displayUrl } from '../../util/url';
 import { clean, faultNote, formatDuration, plural, verdict, workloadName, type Verdict } from './common';
 
@@ -26,6 +27,8 @@ export interface HtmlOptions {
   busy?: string;
   /** The last fix's outcome or failure, shown under the verdict. */
   notice?: { level: 'info' | 'error'; text: string };
+  /** What "now" and the local time zone are, for the report's time (tests fix them; default: the process's). */
+  clock?: Clock;
 }
 
 const STATUS_TEXT: Record<CheckpointStatus, string> = { pass: 'Passed', warn: 'Warning', fail: 'Failed', skipped: 'Skipped' };
@@ -47,7 +50,7 @@ export function renderReportHtml(report: DiagnosisReport, opts: HtmlOptions): st
   const disabled = opts.busy ? ' disabled' : '';
   const tool = report.tool.version ? `${report.tool.name} ${report.tool.version}` : report.tool.name;
   const verdictHtml = v.failure
-    ? `First broken link: <a href="#cp-${h(v.failure.id)}">${h(v.failure.title)}</a> (<code>${h(v.failure.id)}</code>) — ${prose(v.failure.summary)}`
+    ? `First broken link: <a href="#cp-${h(v.failure.id)}">${h(v.failure.title)}</a> — ${prose(v.failure.summary)}`
     : h(v.text);
   return `<!DOCTYPE html>
 <html lang="en">
@@ -61,7 +64,7 @@ export function renderReportHtml(report: DiagnosisReport, opts: HtmlOptions): st
 <body>
 <header>
 <h1>Workload Identity: ${h(workloadName(report))}</h1>
-<p class="meta">Context <code>${h(report.context)}</code> · server <code>${h(displayUrl(report.server))}</code> · ${h(report.startedAt)} · ${formatDuration(report.durationMs)} · ${plural(report.requests, 'API request')} · ${h(tool)}</p>
+<p class="meta">Context <code>${h(report.context)}</code> · server <code>${h(displayUrl(report.server))}</code> · <time datetime="${h(report.startedAt)}">${h(localTime(report.startedAt, opts.clock))}</time> · ${formatDuration(report.durationMs)} · ${plural(report.requests, 'API request')} · ${h(tool)}</p>
 <p class="verdict status-${VERDICT_CLASS[v.kind]}" role="status"><span class="icon" aria-hidden="true">${STATUS_ICON[VERDICT_CLASS[v.kind]]}</span> ${verdictHtml}</p>
 ${faultNote(v) ? `<p class="fault-note">${prose(faultNote(v))}</p>` : ''}
 ${v.kind === 'not-found' ? `<p><button type="button" data-action="pickWorkload"${disabled}>Pick a workload from the cluster…</button></p>` : ''}
@@ -113,20 +116,42 @@ ${evidence}${remediation}
 </section>`;
 }
 
+// Colours: only the theme's own variables, so light, dark and high-contrast themes each get theirs.
+// Text is always --vscode-foreground (or --vscode-errorForeground mixed as below) on
+// --vscode-editor-background: the pair every theme makes readable (Light+ 6.2:1, Light Modern 11:1,
+// Dark Modern 10:1, high contrast 14-21:1). A state's colour marks only the icon and the verdict's
+// bar, never the words (the icon's shape and the status word say it too). The state colours
+// (--vscode-testing-iconPassed, --vscode-testing-iconFailed, --vscode-editorWarning-foreground) are
+// drawn for icons on dark backgrounds (#73c991 is 2.0:1 on white), so each is mixed 60/40 with
+// --vscode-editor-foreground: that moves it towards the theme's text colour, darker in light themes
+// and lighter in dark ones, and keeps it at least 3.7:1 (the 3:1 of WCAG 1.4.11 for graphics) in
+// every built-in theme: passed 3.7-14:1, failed 5.8-9.8:1, warning 5.1-17:1.
 const STYLE = `
-body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); background: var(--vscode-editor-background); padding: 0 20px 20px; line-height: 1.45; }
+:root {
+  --wi-text: var(--vscode-foreground);
+  --wi-bg: var(--vscode-editor-background);
+  --wi-mix: var(--vscode-editor-foreground, var(--vscode-foreground));
+  --wi-pass: color-mix(in srgb, var(--vscode-testing-iconPassed, #388a34) 60%, var(--wi-mix));
+  --wi-fail: color-mix(in srgb, var(--vscode-testing-iconFailed, var(--vscode-errorForeground)) 60%, var(--wi-mix));
+  --wi-error-text: color-mix(in srgb, var(--vscode-errorForeground) 60%, var(--wi-mix));
+  --wi-warn: color-mix(in srgb, var(--vscode-editorWarning-foreground, #bf8803) 60%, var(--wi-mix));
+  --wi-muted: var(--vscode-descriptionForeground);
+}
+body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--wi-text); background: var(--wi-bg); padding: 0 20px 20px; line-height: 1.45; }
 h1 { font-size: 1.4em; font-weight: 600; margin: 16px 0 4px; }
 h3 { font-size: 1em; margin: 12px 0 4px; }
 code, pre { font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); }
-.meta { color: var(--vscode-descriptionForeground); margin: 0 0 12px; }
-.verdict { font-size: 1.1em; padding: 8px 12px; border-left: 4px solid currentColor; background: var(--vscode-textBlockQuote-background); margin: 0 0 12px; }
+.meta { color: var(--wi-muted); margin: 0 0 12px; }
+.verdict { font-size: 1.1em; padding: 8px 12px; color: var(--wi-text); background: var(--wi-bg); border: 1px solid var(--vscode-contrastBorder, var(--vscode-widget-border, transparent)); border-left: 4px solid var(--wi-state, currentColor); margin: 0 0 12px; }
 .verdict a { color: inherit; font-weight: 600; }
-.status-pass .icon, .verdict.status-pass { color: var(--vscode-testing-iconPassed, var(--vscode-charts-green)); }
-.status-fail .icon, .verdict.status-fail { color: var(--vscode-testing-iconFailed, var(--vscode-errorForeground)); }
-.status-warn .icon, .verdict.status-warn { color: var(--vscode-editorWarning-foreground, var(--vscode-charts-yellow)); }
-.status-skipped .icon, .verdict.status-skipped { color: var(--vscode-descriptionForeground); }
+.verdict .icon { font-weight: 700; }
+.status-pass { --wi-state: var(--wi-pass); }
+.status-fail { --wi-state: var(--wi-fail); }
+.status-warn { --wi-state: var(--wi-warn); }
+.status-skipped { --wi-state: var(--wi-muted); }
+.status-pass .icon, .status-fail .icon, .status-warn .icon, .status-skipped .icon { color: var(--wi-state); }
 .verdict code, .verdict { overflow-wrap: anywhere; }
-.fault-note { margin: -4px 0 12px; color: var(--vscode-editorWarning-foreground); }
+.fault-note { margin: -4px 0 12px; padding-left: 12px; border-left: 4px solid var(--wi-warn); }
 .busy, .notice { padding: 6px 12px; margin: 0 0 12px; border-radius: 2px; }
 .busy { background: var(--vscode-inputValidation-infoBackground); border: 1px solid var(--vscode-inputValidation-infoBorder); }
 .notice-info { background: var(--vscode-inputValidation-infoBackground); border: 1px solid var(--vscode-inputValidation-infoBorder); }
@@ -145,11 +170,12 @@ summary .id, .meta code { color: var(--vscode-textPreformat-foreground); }
 summary .status { color: var(--vscode-descriptionForeground); margin-left: 4px; }
 .summary { margin: 4px 0 8px 20px; }
 .evidence { margin: 0 0 8px 20px; padding-left: 16px; }
-.evidence .label { color: var(--vscode-descriptionForeground); }
+.evidence .label { color: var(--wi-muted); }
 .evidence .value { overflow-wrap: anywhere; white-space: pre-wrap; }
-.evidence .level-ok::marker { color: var(--vscode-testing-iconPassed, var(--vscode-charts-green)); }
-.evidence .level-warn::marker { color: var(--vscode-editorWarning-foreground); }
-.evidence .level-fail::marker, .evidence .level-fail .value { color: var(--vscode-testing-iconFailed, var(--vscode-errorForeground)); }
+.evidence .level-ok::marker { color: var(--wi-pass); }
+.evidence .level-warn::marker { color: var(--wi-warn); }
+.evidence .level-fail::marker { color: var(--wi-fail); }
+.evidence .level-fail .value { color: var(--wi-error-text); }
 .remediation { margin: 0 0 8px 20px; padding-left: 16px; }
 .remediation p { margin: 4px 0; }
 .command { display: flex; align-items: flex-start; gap: 8px; margin: 4px 0 8px; }

@@ -6,18 +6,21 @@
 // an image or a table, and cannot close a code span early (see `text`, `code` and `fence`).
 
 import type { CheckpointResult, CheckpointStatus, DiagnosisReport } from '../../checkpoints/types';
+import { localTime, type Clock } from '../../util/time-words';
 import { displayUrl } from '../../util/url';
-import { clean, faultNote, formatDuration, plural, verdict, workloadName } from './common';
+import { clean, faultNote, formatDuration, plural, verdict } from './common';
 
 const STATUS_ICON: Record<CheckpointStatus, string> = { pass: '✅', warn: '⚠️', fail: '❌', skipped: '⏭️' };
 const LEVEL_ICON = { ok: '✓ ', warn: '⚠ ', fail: '✗ ', info: '' } as const;
 
-export function renderReportMarkdown(report: DiagnosisReport): string {
+/** `clock`: the local time zone (tests fix it). The time has no "min ago": a pasted report is read later. */
+export function renderReportMarkdown(report: DiagnosisReport, clock: Clock = {}): string {
   const out: string[] = [];
   const v = verdict(report);
-  out.push(`## Workload Identity diagnosis of ${code(workloadName(report))}`);
+  const w = report.workload;
+  out.push(`## Workload Identity diagnosis of ${code(`${w.kind.toLowerCase()}/${w.name}`)} in ${code(w.namespace)}`);
   out.push('');
-  const lead = v.failure ? `**First broken link:** ${code(v.failure.id)} — ${text(v.failure.summary)}` : `**${text(v.text)}**`;
+  const lead = v.failure ? `**First broken link:** ${text(v.failure.title)} — ${text(v.failure.summary)}` : `**${text(v.text)}**`;
   out.push(report.cancelled && v.failure ? `${lead} (cancelled before every check ran)` : lead);
   const note = faultNote(v);
   if (note) out.push('', text(note));
@@ -30,7 +33,7 @@ export function renderReportMarkdown(report: DiagnosisReport): string {
   out.push('');
   const tool = report.tool.version ? `${report.tool.name} ${report.tool.version}` : report.tool.name;
   out.push(
-    `Context ${code(report.context)} · server ${code(displayUrl(report.server))} · ${text(report.startedAt)} · ${formatDuration(report.durationMs)} · ${plural(report.requests, 'API request')} · ${text(tool)}`,
+    `Context ${code(report.context)} · server ${code(displayUrl(report.server))} · ${text(localTime(report.startedAt, clock, false))} · ${formatDuration(report.durationMs)} · ${plural(report.requests, 'API request')} · ${text(tool)}`,
   );
   for (const r of report.checkpoints) {
     if (!hasDetails(r)) continue;

@@ -2,7 +2,7 @@
 // `wi-doctor-report` grammar, syntaxes/wi-doctor-report.tmLanguage.json) and for the CLI.
 // The layout is what that grammar matches, so a change here is a change there:
 //
-//   [FAIL] pod-label  Pod label             status word, id, title
+//   [FAIL] pod-label  Pod label             status word, id (the docs page's name), title
 //     <summary>                             two spaces
 //     ✗ label: value                        evidence: two spaces, a level marker, the label
 //     → <remediation text>
@@ -15,19 +15,21 @@
 // and the verdict is one line, so a summary or a log line cannot add a `[PASS]` of its own.
 
 import type { DiagnosisReport, Evidence } from '../../checkpoints/types';
+import { localTime, type Clock } from '../../util/time-words';
 import { displayUrl } from '../../util/url';
 import { clean, cleanLine, faultNote, formatDuration, indentLines, STATUS_WORD, verdict, workloadName } from './common';
 
 /** A one-character level marker in front of each evidence line; no level is a blank. */
 const LEVEL_MARK: Record<NonNullable<Evidence['level']> | 'none', string> = { ok: '✓', warn: '!', fail: '✗', info: '·', none: ' ' };
 
-export function renderReportText(report: DiagnosisReport): string {
+/** `clock`: what "now" and the local time zone are (tests fix them; default: the process's). */
+export function renderReportText(report: DiagnosisReport, clock: Clock = {}): string {
   const lines: string[] = [];
   const tool = report.tool.version ? `${report.tool.name} ${report.tool.version}` : report.tool.name;
   lines.push(`Workload Identity diagnosis of ${cleanLine(workloadName(report))} (${cleanLine(tool)})`);
   lines.push(`  context: ${cleanLine(report.context)}`);
   lines.push(`  server:  ${cleanLine(displayUrl(report.server))}`);
-  lines.push(`  time:    ${cleanLine(report.startedAt)} (took ${formatDuration(report.durationMs)}, ${report.requests} API request${report.requests === 1 ? '' : 's'})`);
+  lines.push(`  time:    ${cleanLine(localTime(report.startedAt, clock))} (took ${formatDuration(report.durationMs)}, ${report.requests} API request${report.requests === 1 ? '' : 's'})`);
   for (const r of report.checkpoints) {
     lines.push('');
     lines.push(`[${STATUS_WORD[r.status]}] ${r.id}  ${cleanLine(r.title)}`);

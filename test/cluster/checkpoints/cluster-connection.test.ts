@@ -50,7 +50,7 @@ describe('cluster-connection', () => {
     assert.match(report.notFound?.message ?? '', /^Namespace "paymnets" does not exist in context "fake-aks" \(server https:\/\/127\.0\.0\.1:\d+\), so Deployment paymnets\/api cannot be there\.$/);
     assert.equal(report.notFound?.what, 'namespace');
     assert.equal(report.firstFailure, undefined);
-    assert.ok(report.checkpoints.slice(1).every((r) => r.status === 'skipped' && r.summary === 'Skipped: the namespace was not found (see "cluster-connection").'));
+    assert.ok(report.checkpoints.slice(1).every((r) => r.status === 'skipped' && r.summary === 'Skipped: the namespace was not found (see "Cluster connection").'));
   });
 
   it('a workload that does not exist is "not found" too, with the command that lists what is there', async () => {

@@ -27,7 +27,7 @@ describe('managed-identity', () => {
     assert.equal(u.status, 'warn');
     assert.match(u.fault ?? '', /^No managed identity or app registration with client ID \S+ is visible to you: it was deleted, the annotation has a wrong ID, or it lives in a tenant or subscription you cannot read\.$/);
     assert.ok(u.remediation.some((r) => /Allow the token exchange/.test(r.text)));
-    assert.equal(unsure.byId['federated-credential'].summary, 'Skipped: needs "managed-identity", which could not be checked.');
+    assert.equal(unsure.byId['federated-credential'].summary, 'Skipped: needs "Managed identity", which could not be checked.');
 
     const { byId } = await diagnoseCloud({ scenario: 'identity-deleted' });
     const c = byId['managed-identity'];
@@ -35,7 +35,7 @@ describe('managed-identity', () => {
     assert.equal(c.fault, undefined);
     assert.match(c.summary, /and Entra confirms that tenant \S+ has none \(AADSTS700016\)/);
     assert.equal(c.remediation[0]!.command, 'az identity list --query "[].{name:name, clientId:clientId, resourceGroup:resourceGroup}" -o table');
-    assert.equal(byId['federated-credential'].summary, 'Skipped: needs "managed-identity", which failed.');
+    assert.equal(byId['federated-credential'].summary, 'Skipped: needs "Managed identity", which failed.');
   });
 
   it('an identity Resource Graph still lists but ARM no longer has (deleted minutes ago) fails as deleted; what needs it is skipped, not passed', async () => {
@@ -53,7 +53,7 @@ describe('managed-identity', () => {
     assert.equal(c.status, 'warn');
     assert.match(c.fault ?? '', /^Client ID \S+ exists in tenant \S+ \(Entra accepted a token for it\), but it is not among the managed identities or app registrations you can read/);
     assert.doesNotMatch(JSON.stringify(c), /deleted/);
-    assert.equal(byId['federated-credential'].summary, 'Skipped: needs "managed-identity", which could not be checked.');
+    assert.equal(byId['federated-credential'].summary, 'Skipped: needs "Managed identity", which could not be checked.');
   });
 
   it('403 on Resource Graph: not checked, naming what was refused; the cluster checks are unaffected', async () => {

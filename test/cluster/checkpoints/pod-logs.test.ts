@@ -27,10 +27,10 @@ describe('pod-logs', () => {
     assert.equal(lines.length, 1, 'one line per signature, not one per pod');
     // The sample: the newest pod's log, and the previous log of the restarted container (pod 0).
     assert.equal(kube.requests.filter((r) => r.path.endsWith('/log')).length, 2);
-    assert.match(lines[0]!.value, /^×\d+ in 2 pods \S+ and \S+ \(a previous container included: written before its restart\), newest at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ: no federated credential matches .* → "federated-credential" \(not run here\)\. Excerpt: .*AADSTS70021/);
+    assert.match(lines[0]!.value, /^×\d+ in 2 pods \S+ and \S+ \(a previous container included: written before its restart\), newest at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ: no federated credential matches .* → "Federated credential" \(not run here\)\. Excerpt: .*AADSTS70021/);
     assert.ok(c.evidence.some((e) => e.label === 'DefaultAzureCredential failed' && /\(a previous container included/.test(e.value)));
-    assert.match(c.summary, /^The logs show Workload Identity errors: AADSTS70021 \(.*\), newest at \S+\. Explained by: federated-credential/);
-    assert.ok(c.remediation.some((r) => /^"federated-credential" did not run here \(it needs an Azure sign-in\): compare the federated credentials/.test(r.text)));
+    assert.match(c.summary, /^The logs show Workload Identity errors: AADSTS70021 \(.*\), newest at \S+\. Explained by: Federated credential/);
+    assert.ok(c.remediation.some((r) => /^"Federated credential" did not run here \(it needs an Azure sign-in\): compare the federated credentials/.test(r.text)));
   });
 
   it('errors written before the last fix are earlier errors (a warning), never the first broken link', async () => {

@@ -30,7 +30,7 @@ describe('role-assignments', () => {
   it('passes with data roles on every resource the workload calls, saying per object type what is granted', async () => {
     const { c, lines } = await roleCheck('azure-healthy');
     assert.equal(c.status, 'pass', c.summary);
-    assert.equal(c.summary, 'id-payments-api has 2 role assignments, and may use every Azure resource the workload evidently calls.');
+    assert.equal(c.summary, 'id-payments-api has 2 role assignments, and may use every Azure resource the workload is configured to call.');
     has(lines, /^ok Key Vault kv-prod: read secrets granted by Key Vault Secrets User at kv-prod; read keys and read certificates not granted$/);
     has(lines, /^ok storage account \(blobs\) stpaymentsprod: read blobs granted by Storage Blob Data Reader at stpaymentsprod; write blobs not granted$/);
   });

@@ -48,7 +48,7 @@ describe('sdk-environment', () => {
     const { byId } = await diagnoseWith({ scenario: 'sa-not-annotated' });
     const c = byId['sdk-environment'];
     assert.equal(c.status, 'warn');
-    assert.match(c.summary, /injected without every variable the SDK needs .*"service-account" explains a missing AZURE_CLIENT_ID/);
+    assert.match(c.summary, /injected without every variable the SDK needs .*"ServiceAccount annotation" explains a missing AZURE_CLIENT_ID/);
   });
 
   it('pods that predate the webhook are named, with a rollout restart', async () => {
@@ -68,6 +68,6 @@ describe('sdk-environment', () => {
 
   it('is skipped when the webhook is down: restarting would not help', async () => {
     const { byId } = await diagnoseWith({ scenario: 'webhook-down' });
-    assert.equal(byId['sdk-environment'].summary, 'Skipped: needs "webhook", which failed.');
+    assert.equal(byId['sdk-environment'].summary, 'Skipped: needs "Workload Identity webhook", which failed.');
   });
 });

@@ -17,7 +17,7 @@ describe('token-exchange', () => {
     const c = byId['token-exchange'];
     assert.equal(c.status, 'fail');
     assert.match(c.summary, /^Entra ID refused the exchange with AADSTS7002138: the subject matches a federated credential only case-insensitively\.$/);
-    assert.ok(c.evidence.some((e) => e.label === 'AADSTS7002138' && e.value.endsWith('→ see "federated-credential"')));
+    assert.ok(c.evidence.some((e) => e.label === 'AADSTS7002138' && e.value.endsWith('→ see "Federated credential"')));
   });
 
   it('asks first when the setting is ask: no answer, no exchange; yes, exchange', async () => {
