@@ -8,8 +8,17 @@
 //   2. the quick fix from the light bulb applies (the label moves to the pod template);
 //   3. the activity-bar tree shows the demo cluster's workloads with their states;
 //   4. the palette's "Diagnose Workload Identity" on a broken workload shows the failing checkpoint;
+//      (its screenshot is the README's media/screenshots/demo-diagnosis.png, copied by hand);
 //   5. the CodeLens "Diagnose Workload Identity" on a manifest of the demo's GitOps folder
-//      (examples/workspace/gitops/) shows that workload's report, in a light and a dark theme.
+//      (examples/workspace/gitops/) shows that workload's report, in a light and a dark theme;
+//   6. the palette's "Diagnose Workload Identity" with that manifest focused asks with a quick pick:
+//      the workload under the cursor first, "Pick from the cluster…" too; Escape runs nothing, the
+//      first row opens that workload's report;
+//   7. "Sign in to Azure" (the demo's local Azure) names the account and offers "Re-run diagnosis
+//      of …" without running anything; only the button re-runs the report;
+//   8. "Get started with Workload Identity Doctor", opened after the steps above, shows "Open a
+//      manifest", "Pick a kube context" and "Run a diagnosis" (and "Sign in to Azure") ticked.
+// Steps 5 to 8 take their screenshots in a light and a dark theme.
 // Every wait is on a DOM state, never a sleep. The last line: "ui-smoke: N passed, N failed".
 //
 //   node test/e2e/ui-smoke.mjs                 (builds the .vsix first)
@@ -19,10 +28,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { installExtension, launchBrowser, REPO_ROOT, startCodeServer } from './code-server.mjs';
-import { codeLens, expandTree, noHover, noToasts, opaque, openFile, palette, resizeSidebar, setColorTheme, treeRow, webviewInTheme } from './workbench.mjs';
+import { codeLens, expandTree, noHover, noToasts, opaque, openFile, palette, paletteToPick, reportTabs, resizeSidebar, setColorTheme, treeRow, webviewInTheme } from './workbench.mjs';
 
 const OUT = path.join(REPO_ROOT, 'test-results', 'ui-smoke');
-const STEPS = new Set((process.env.WI_UI_STEPS ?? 'lint,quickfix,tree,diagnose,codelens').split(',').map((s) => s.trim()));
+const STEPS = new Set((process.env.WI_UI_STEPS ?? 'lint,quickfix,tree,diagnose,codelens,quickpick,signin,walkthrough').split(',').map((s) => s.trim()));
 const VIEWPORT = { width: 1400, height: 900 };
 const LINT_FILE = '01-label-in-the-wrong-place.yaml';
 const LINT_RULE = 'use-label-not-on-pod-template';
@@ -34,6 +43,11 @@ const GITOPS = { file: 'gitops/checkout/cart.yaml', namespace: 'checkout', name:
 /** The theme of the smoke tests' user settings, and the two a step's screenshots are taken in. */
 const DARK = { theme: 'Default Dark Modern', kind: 'dark' };
 const THEMES = [{ theme: 'Default Light Modern', kind: 'light' }, DARK];
+/** The palette's quick pick over a manifest's workloads: its last row. */
+const PICK_FROM_CLUSTER = 'Pick from the cluster…';
+/** The walkthrough, and the titles of its steps that the steps before it have done. */
+const WALKTHROUGH = 'Get started with Workload Identity Doctor';
+const WALKTHROUGH_DONE = ['Open a manifest', 'Pick a kube context', 'Run a diagnosis'];
 
 let passed = 0;
 let failed = 0;
@@ -206,6 +220,127 @@ async function main() {
         await noHover(p);
         await noToasts(p);
         await shot(`06-codelens-report-${t.kind}.png`);
+      }
+    });
+    await step('quickpick', 'the palette\'s "Diagnose Workload Identity" on a focused manifest asks: the workload under the cursor first, "Pick from the cluster…"; Escape runs nothing', async (p, shot) => {
+      await palette(p, 'View: Close All Editors');
+      await p.waitForFunction(() => !document.querySelector('iframe.webview'), undefined, { timeout: 30_000 });
+      if (await p.locator('.part.sidebar').isVisible()) await palette(p, 'View: Close Primary Side Bar');
+      await openFile(p, GITOPS.file);
+      const editor = p.locator('.part.editor .editor-instance .monaco-editor').first();
+      // The cursor in the Deployment: on its `name: cart` line (the ServiceAccount's is `cart-sa`).
+      const nameLine = editor.locator('.view-line', { hasText: new RegExp(`^\\s*name:\\s+${GITOPS.name}\\s*$`) });
+      await nameLine.first().waitFor({ timeout: 30_000 });
+      await nameLine.first().click();
+      await p.waitForFunction(() => document.activeElement?.closest('.part.editor .monaco-editor') != null, undefined, { timeout: 10_000 });
+      const words = `deployment/${GITOPS.name} in ${GITOPS.namespace}`;
+      const rows = p.locator('.quick-input-list .monaco-list-row');
+      const openPick = async () => {
+        await paletteToPick(p, 'Diagnose Workload Identity', PICK_FROM_CLUSTER);
+        const first = rows.first();
+        await first.waitFor();
+        const text = await first.innerText();
+        if (!text.includes(words) || !text.includes('under the cursor')) throw new Error(`the pick's first row says "${text.replace(/\s+/g, ' ')}", not "${words}" under the cursor`);
+        if (!(await p.locator('.quick-input-list .monaco-list-row.focused', { hasText: words }).count())) throw new Error(`the pick's focused row is not ${words}`);
+        await opaque(p, p.locator('.quick-input-widget').first());
+      };
+      for (const t of THEMES) {
+        await setColorTheme(p, t.theme, t.kind);
+        await openPick();
+        await noHover(p).catch(() => {});
+        await shot(`07-palette-quick-pick-${t.kind}.png`);
+        if (t !== THEMES[THEMES.length - 1]) {
+          // Escape: the pick goes, and no report, no progress appears.
+          await p.keyboard.press('Escape');
+          await p.locator('.quick-input-widget').first().waitFor({ state: 'hidden', timeout: 10_000 });
+          await noToasts(p);
+          if (await reportTabs(p).count()) throw new Error('Escape on the pick opened a report');
+        }
+      }
+      // The first row: that workload's report.
+      await p.keyboard.press('Enter');
+      await p.locator('.quick-input-widget').first().waitFor({ state: 'hidden', timeout: 10_000 });
+      await p.locator('.tabs-container .tab', { hasText: `Workload Identity: ${words}` }).first().waitFor({ timeout: 120_000 });
+      const report = p.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+      await report.locator(`#cp-${GITOPS.fails}.status-fail`).waitFor({ timeout: 120_000 });
+      // The only report is the one chosen: none from the Escape.
+      if ((await reportTabs(p).count()) !== 1) throw new Error(`${await reportTabs(p).count()} report tabs, not 1`);
+      await noHover(p);
+      await noToasts(p);
+      await shot('08-palette-quick-pick-report.png');
+    });
+
+    await step('signin', '"Sign in to Azure" names the account and offers "Re-run diagnosis of …", and runs nothing unless asked', async (p, shot) => {
+      // The last diagnosis: the quick pick's (or the CodeLens's) cart, or the palette's invoicer.
+      const lastWords = STEPS.has('quickpick') || STEPS.has('codelens') ? `deployment/${GITOPS.name} in ${GITOPS.namespace}` : `deployment/${BROKEN.name} in ${BROKEN.namespace}`;
+      const toast = p.locator('.notifications-toasts .notification-toast', { hasText: 'signed in to Azure as' });
+      const button = toast.locator('.monaco-button', { hasText: `Re-run diagnosis of ${lastWords}` });
+      const report = p.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+      for (const t of THEMES) {
+        await noToasts(p);
+        await setColorTheme(p, t.theme, t.kind);
+        const tabsBefore = await reportTabs(p).count();
+        if (tabsBefore) {
+          // A mark on the shown report's document: a re-run replaces the document, and the mark with it.
+          await report.locator('body').evaluate((b) => { b.dataset.uiSmoke = 'before'; });
+        }
+        await palette(p, 'Workload Identity Doctor: Sign in to Azure');
+        await toast.first().waitFor({ timeout: 60_000 });
+        await button.first().waitFor({ timeout: 10_000 });
+        const text = (await toast.first().innerText()).replace(/\s+/g, ' ');
+        if (!/signed in to Azure as \S/.test(text)) throw new Error(`the notification names no account: "${text}"`);
+        // Keep the toast up (a toast under the mouse does not time out) for the screenshot.
+        await toast.first().hover();
+        await opaque(p, toast.first());
+        await shot(`09-sign-in-notification-${t.kind}.png`);
+        // Nothing ran: no progress, no new report, the shown report untouched.
+        if (await p.locator('.notifications-toasts .notification-toast', { hasText: /^\s*Diagnosing / }).count()) throw new Error('a diagnosis started by itself after the sign-in');
+        if ((await reportTabs(p).count()) !== tabsBefore) throw new Error(`the report tabs went from ${tabsBefore} to ${await reportTabs(p).count()} without the button`);
+        if (tabsBefore && (await report.locator('body[data-ui-smoke="before"]').count()) !== 1) throw new Error('the report changed without the button');
+        if (t !== THEMES[THEMES.length - 1]) {
+          // Closed, not chosen: still nothing runs.
+          await toast.first().locator('.codicon-notifications-clear, .codicon-close').first().click();
+          await toast.first().waitFor({ state: 'detached', timeout: 10_000 });
+          await noToasts(p);
+          if ((await reportTabs(p).count()) !== tabsBefore) throw new Error('closing the notification opened a report');
+          if (tabsBefore && (await report.locator('body[data-ui-smoke="before"]').count()) !== 1) throw new Error('closing the notification re-ran the report');
+          continue;
+        }
+        // The button: the last diagnosis runs again, in its report.
+        await button.first().click();
+        const tab = p.locator('.tabs-container .tab', { hasText: `Workload Identity: ${lastWords}` });
+        await tab.first().waitFor({ timeout: 120_000 });
+        if (tabsBefore) await report.locator('body:not([data-ui-smoke])').waitFor({ timeout: 120_000 });
+        await report.locator('h1').waitFor({ timeout: 120_000 });
+        if ((await reportTabs(p).count()) !== Math.max(tabsBefore, 1)) throw new Error(`the re-run left ${await reportTabs(p).count()} report tabs, not ${Math.max(tabsBefore, 1)}`);
+        await noHover(p);
+        await noToasts(p);
+        await shot('10-sign-in-rerun-report.png');
+      }
+    });
+
+    await step('walkthrough', `"${WALKTHROUGH}" opened after the steps above shows their steps ticked`, async (p, shot) => {
+      await palette(p, 'View: Close All Editors');
+      const done = [...WALKTHROUGH_DONE, ...(STEPS.has('signin') ? ['Sign in to Azure'] : [])];
+      for (const t of THEMES) {
+        await setColorTheme(p, t.theme, t.kind);
+        if (!(await p.locator('.getting-started-step', { hasText: WALKTHROUGH_DONE[0] }).count())) {
+          const input = await paletteToPick(p, 'Welcome: Open Walkthrough', WALKTHROUGH);
+          await input.fill(WALKTHROUGH);
+          await p.locator('.quick-input-list .monaco-list-row.focused', { hasText: WALKTHROUGH }).first().waitFor({ timeout: 10_000 });
+          await p.keyboard.press('Enter');
+          await p.locator('.quick-input-widget').first().waitFor({ state: 'hidden', timeout: 10_000 });
+        }
+        for (const title of done) {
+          const s = p.locator('.getting-started-step', { has: p.locator('.step-title', { hasText: title }) });
+          await s.first().waitFor({ timeout: 30_000 });
+          await s.first().locator('.codicon-getting-started-step-checked').waitFor({ timeout: 30_000 }).catch(async () => {
+            throw new Error(`the walkthrough step "${title}" is not ticked: ${await s.first().getAttribute('aria-label') ?? await s.first().innerText()}`);
+          });
+        }
+        await noHover(p);
+        await noToasts(p);
+        await shot(`11-walkthrough-ticked-${t.kind}.png`);
       }
     });
   } finally {

@@ -178,3 +178,23 @@ export async function setColorTheme(page, theme, kind) {
 export async function webviewInTheme(frame, kind) {
   await frame.locator(`body.${WEBVIEW_THEME_CLASS[kind]}`).waitFor({ timeout: 30_000 });
 }
+
+/**
+ * Runs a command palette entry that asks with a quick pick of its own, and waits for that pick:
+ * the palette's input is reused, so its rows are waited for by what they say. Returns the input.
+ */
+export async function paletteToPick(page, title, rowText) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget:not([style*="display: none"]) input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: rowText }).first().waitFor({ timeout: 60_000 });
+  return input;
+}
+
+/** The editor tabs of the extension's reports ("Workload Identity: deployment/x in ns"). */
+export function reportTabs(page) {
+  return page.locator('.tabs-container .tab', { hasText: /Workload Identity: \S+\/\S+ in \S+/ });
+}

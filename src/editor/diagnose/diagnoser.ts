@@ -193,7 +193,10 @@ export class Diagnoser implements vscode.Disposable, FixHost {
       return this.rerunEntry(entry);
     }
     const action = `${RERUN_ACTION_PREFIX}${what}`;
-    const choice = await prompts.info(`${who} The last diagnosis, of ${what}, ran without Azure: run it again to check its Azure side.`, action);
+    // Only what the report says: its Azure checkpoints asked for a sign-in (skipped or failed for the want of one).
+    const wantedAzure = entry.diagnosis.report.checkpoints.some((c) => c.remediation.some((r) => r.action === 'sign-in-azure'));
+    const why = wantedAzure ? `The last diagnosis, of ${what}, could not check its Azure side: run it again to check it.` : `The last diagnosis was of ${what}.`;
+    const choice = await prompts.info(`${who} ${why}`, action);
     return choice === action ? this.rerunEntry(entry) : undefined;
   }
 
