@@ -9,7 +9,7 @@
 //   node esbuild.mjs && node scripts/screenshots.mjs [file-in-examples-workspace] [line:col]
 //   WI_SCREENSHOTS=tree node scripts/screenshots.mjs     only some steps (lint, diagnose, tree)
 // Writes media/screenshots/*.png. Waits on DOM states only. (The README's demo-diagnosis.png is not
-// taken here: it is test/e2e/ui-smoke.mjs's 05-diagnosis-report.png, on the packaged .vsix and the
+// taken here: it is test/e2e/ui-smoke.mjs's 05-diagnosis-report-dark.png, on the packaged .vsix and the
 // `npm start` demo, copied into media/screenshots/.)
 import fs from 'node:fs';
 import os from 'node:os';

@@ -18,7 +18,7 @@
 //      of …" without running anything; only the button re-runs the report;
 //   8. "Get started with Workload Identity Doctor", opened after the steps above, shows "Open a
 //      manifest", "Pick a kube context" and "Run a diagnosis" (and "Sign in to Azure") ticked.
-// Steps 5 to 8 take their screenshots in a light and a dark theme.
+// Every step takes its screenshots in a light and a dark theme, except the quick-fix menu (an open menu closes when the theme changes: dark only).
 // Every wait is on a DOM state, never a sleep. The last line: "ui-smoke: N passed, N failed".
 //
 //   node test/e2e/ui-smoke.mjs                 (builds the .vsix first)
@@ -87,6 +87,16 @@ async function main() {
     await page.waitForSelector('.monaco-workbench .part.editor', { timeout: 90_000 });
     await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 90_000 });
 
+    /** The same screen in each theme (the smoke tests' own, dark, last): `<base>-light.png`, `<base>-dark.png`. */
+    const inThemes = async (shot, base, report) => {
+      for (const t of THEMES) {
+        await setColorTheme(page, t.theme, t.kind);
+        if (report) await webviewInTheme(report, t.kind);
+        await noHover(page);
+        await noToasts(page);
+        await shot(`${base}-${t.kind}.png`);
+      }
+    };
     const step = async (name, title, fn) => {
       if (!STEPS.has(name)) return;
       const started = Date.now();
@@ -109,7 +119,7 @@ async function main() {
       const row = p.locator('.markers-panel .monaco-list-row', { hasText: LINT_RULE });
       await row.first().waitFor({ timeout: 30_000 });
       await noToasts(p);
-      await shot('01-squiggle-and-problems.png');
+      await inThemes(shot, '01-squiggle-and-problems');
     });
 
     await step('quickfix', 'the quick fix from the light bulb moves the label to the pod template', async (p, shot) => {
@@ -137,7 +147,7 @@ async function main() {
       await p.waitForFunction((n) => document.querySelectorAll('.part.editor .editor-instance .monaco-editor .squiggly-error').length < n, before, { timeout: 30_000 });
       await p.locator('.tabs-container .tab.active.dirty', { hasText: LINT_FILE }).waitFor({ timeout: 10_000 });
       await p.locator('.markers-panel .monaco-list-row', { hasText: LINT_RULE }).first().waitFor({ state: 'detached', timeout: 30_000 });
-      await shot('03-quick-fix-applied.png');
+      await inThemes(shot, '03-quick-fix-applied');
       // Leave the file as it was on disk, with no editor open for the steps after.
       await palette(p, 'File: Revert File');
       await palette(p, 'View: Close All Editors');
@@ -158,9 +168,7 @@ async function main() {
       const text = await broken.innerText();
       if (!text.includes(BROKEN.treeState)) throw new Error(`the row of ${BROKEN.namespace}/${BROKEN.name} says "${text}", not "${BROKEN.treeState}"`);
       if (!(await broken.locator('.codicon-error, [class*="error"]').count())) throw new Error(`the row of ${BROKEN.namespace}/${BROKEN.name} has no error icon`);
-      await noHover(p);
-      await noToasts(p);
-      await shot('04-sidebar-tree.png');
+      await inThemes(shot, '04-sidebar-tree');
     });
 
     await step('diagnose', 'the palette\'s "Diagnose Workload Identity" on a broken workload shows the failing checkpoint', async (p, shot) => {
@@ -184,9 +192,7 @@ async function main() {
       const failing = report.locator(`#cp-${BROKEN.checkpoint}.status-fail`);
       await failing.waitFor({ timeout: 120_000 });
       await failing.scrollIntoViewIfNeeded();
-      await noHover(p);
-      await noToasts(p);
-      await shot('05-diagnosis-report.png');
+      await inThemes(shot, '05-diagnosis-report', report);
     });
 
     await step('codelens', 'the CodeLens "Diagnose Workload Identity" on a demo GitOps manifest shows that workload\'s report, in a light and a dark theme', async (p, shot) => {
