@@ -76,6 +76,11 @@ function run(what, args, log) {
  */
 const PACKAGE_INPUTS = ['src', 'docs', 'media', 'syntaxes', 'package.json', 'package-lock.json', 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore', 'esbuild.mjs', 'tsconfig.json', 'scripts/package.mjs', 'scripts/kube-slim.mjs', 'scripts/check-rules.ts'];
 
+/** The SHA-256 of a file's content (hex). */
+export function fileSha256(file) {
+  return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
 /** Each file of PACKAGE_INPUTS (relative path, sorted) with the SHA-256 of its content. */
 export function packageInputs(root = ROOT) {
   /** @type {Record<string, string>} */
@@ -87,7 +92,7 @@ export function packageInputs(root = ROOT) {
     if (st.isDirectory()) {
       for (const name of fs.readdirSync(abs).sort()) add(path.posix.join(rel, name));
     } else if (st.isFile()) {
-      files[rel] = crypto.createHash('sha256').update(fs.readFileSync(abs)).digest('hex');
+      files[rel] = fileSha256(abs);
     }
   };
   for (const rel of PACKAGE_INPUTS) add(rel);

@@ -28,7 +28,6 @@
 //   WI_DEMO_DIR=/tmp/d npm start  another folder than .demo for everything the demo writes
 
 import { spawn } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -215,7 +214,6 @@ const readJson = (file) => {
     return undefined;
   }
 };
-const fileHash = (file) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 function portFree(port) {
   return new Promise((resolve) => {
@@ -239,7 +237,7 @@ async function main() {
   // From here on the dependencies are there.
   const { CODE_SERVER_ENTRY, CODE_SERVER_VERSION, installExtension, leaveSignalsToCaller, startCodeServer } = await import('../test/e2e/code-server.mjs');
   const { demoLayout, startDemo } = await import('./demo.mjs');
-  const { describeVsix, packageInputs, packageInputsHash, vsixPath } = await import('./package.mjs');
+  const { describeVsix, fileSha256, packageInputs, packageInputsHash, vsixPath } = await import('./package.mjs');
   // This script stops everything itself on a signal, and exits 0.
   leaveSignalsToCaller();
 
@@ -288,7 +286,7 @@ async function main() {
   if (stopping) return;
 
   await stage("extension in the demo's VS Code", async ({ working }) => {
-    const key = `${fileHash(vsix)} code-server ${CODE_SERVER_VERSION}`;
+    const key = `${fileSha256(vsix)} code-server ${CODE_SERVER_VERSION}`;
     const stamp = path.join(CACHE_DIR, 'extensions.json');
     const installedDir = readJson(stamp)?.key === key ? readJson(stamp).dir : undefined;
     if (installedDir && fs.existsSync(path.join(EXTENSIONS_DIR, installedDir, 'package.json'))) return `reused: ${rel(EXTENSIONS_DIR)} holds this very .vsix`;

@@ -39,14 +39,15 @@ export function activate(context: vscode.ExtensionContext): WorkloadIdentityDoct
   const onSignedIn = () => void walkthrough.complete('signIn');
   // The last diagnosis of each workload, shown over its item in the sidebar until the cluster changes it.
   const overlays = new DiagnosisOverlays();
-  const { api: diagnosis, diagnoser } = registerDiagnoseCommands(context, { linter, manifests, prompts, azure, overlays, onSignedIn });
+  const version = extensionVersion(context);
+  const { api: diagnosis, diagnoser } = registerDiagnoseCommands(context, { linter, manifests, prompts, azure, overlays, onSignedIn, version, log: logger });
   registerPickIdentity(context, { azure, prompts, linter, manifests, timeoutMs: () => readDiagnoseSettings().timeoutMs, onSignedIn });
   // The sidebar tree: it reads the cluster only once its view is shown.
   const tree = registerTree(context, {
     prompts,
     azure,
     overlays,
-    version: extensionVersion(context),
+    version,
     log: logger,
     onChanged: (where, workloads, at) => {
       for (const w of workloads) diagnoser.noteChange(where, w, at);

@@ -13,6 +13,7 @@ import { byNearness, compare, PROPAGATION_MS, differences, exactDifferences, exa
 import { annotateServiceAccountFix, ev, listWords, shq } from './shared';
 import type { AzureFixPlan, Checkpoint, Evidence, Remediation } from './types';
 import { CHECKPOINT_TITLES } from './results';
+import { capitalize } from '../util/words';
 
 const MAX_CREDENTIALS = 20;
 
@@ -197,6 +198,3 @@ async function identityWithMatch(ctx: DiagnoseContext, azure: AzureApi, identity
   });
 }
 
-function capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}

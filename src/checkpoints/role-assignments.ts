@@ -18,6 +18,7 @@ import { coverage, roleOf } from './role-coverage';
 import { allContainers, ev, listWords, shq } from './shared';
 import type { Checkpoint, Evidence, Remediation } from './types';
 import { CHECKPOINT_TITLES } from './results';
+import { capitalize } from '../util/words';
 
 export const roleAssignments: Checkpoint = {
   id: 'role-assignments',
@@ -71,8 +72,8 @@ export const roleAssignments: Checkpoint = {
     const also = [...warnings, ...unverified];
     if (problems.length) return { status: 'fail', summary: `${identity.name} lacks data access to what the workload calls: ${listWords(problems)}.${also.length ? ` Also: ${listWords(also)}.` : ''}`, evidence, remediation };
     // What could not be read (a definition, a condition not evaluated) is not checked, not passed: say which.
-    if (unverified.length) return notChecked(`${capital(listWords(unverified))}${warnings.length ? `; also ${listWords(warnings)}` : ''}.`, evidence, remediation);
-    if (also.length) return { status: 'warn', summary: `${capital(listWords(also))}.`, evidence, remediation };
+    if (unverified.length) return notChecked(`${capitalize(listWords(unverified))}${warnings.length ? `; also ${listWords(warnings)}` : ''}.`, evidence, remediation);
+    if (also.length) return { status: 'warn', summary: `${capitalize(listWords(also))}.`, evidence, remediation };
     const onlyCosmos = used.length > 0 && used.every((u) => u.service === 'cosmos');
     if (!assignments.length && !granted && !onlyCosmos) {
       return { status: 'warn', summary: `${identity.name} has no role assignment: it can get a token, but every Azure call with it will be refused (403).`, evidence, remediation: [{ text: 'Grant the data-plane role the workload needs on the resource it calls.', command: `az role assignment create --role <role> --assignee-object-id ${shq(identity.principalId)} --assignee-principal-type ServicePrincipal --scope <resource-id>` }] };
@@ -87,9 +88,6 @@ export const roleAssignments: Checkpoint = {
   },
 };
 
-function capital(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
 
 /**
  * Why an assignment is far more than a workload needs, judged by its permissions: at the root, a

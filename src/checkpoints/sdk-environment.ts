@@ -13,6 +13,7 @@ import { ev, kubectl, kubectlRef, listWords, podAge, recreateAdvice, restartRoll
 import type { Checkpoint, Evidence, Remediation } from './types';
 import { CHECKPOINT_TITLES } from './results';
 import { isCredentialEnv, overridesClientId, podInjection, templateContainers } from './evaluate';
+import { capitalize } from '../util/words';
 
 const AUDIENCE = 'api://AzureADTokenExchange';
 
@@ -129,9 +130,6 @@ function plural(xs: readonly unknown[], word: string): string {
   return xs.length === 1 ? capitalize(word) : `${capitalize(word)}s`;
 }
 
-function capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
 
 /** The credential variable names an envFrom source would set. Reads only the keys, never the values. */
 async function credentialKeysIn(ctx: DiagnoseContext, w: Workload, src: EnvFromSource): Promise<{ keys: string[]; error?: string }> {

@@ -3,6 +3,7 @@
 
 import type { KubeFailure, KubeFailureKind } from './types';
 import { displayUrl } from '../util/url';
+import { capitalize } from '../util/words';
 
 export interface RequestDescription {
   verb: string; // get, list, create, patch, ...
@@ -48,8 +49,7 @@ export function httpFailure(status: number, body: StatusBody | undefined, d: Req
 }
 
 function capital(s: string): string {
-  const r = s.split('/')[0] ?? s;
-  return r.charAt(0).toUpperCase() + r.slice(1);
+  return capitalize(s.split('/')[0] ?? s);
 }
 
 /** What to run to get fresh credentials, given how the context authenticates. */

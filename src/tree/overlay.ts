@@ -12,7 +12,8 @@
 
 import type { KubeObject, Pod } from '../cluster/types';
 import type { DiagnosisReport, WorkloadRef } from '../checkpoints/types';
-import { clean, plural, verdict, type Verdict } from '../render/report/common';
+import { clean, verdict, type Verdict } from '../render/report/common';
+import { plural } from '../util/words';
 import type { StatusLevel } from './workload-status';
 
 /**

@@ -31,7 +31,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { maskTemplates, parseManifestFile } from '../../src/manifests/document';
-import { applyEdits, LineIndex, type Position, type TextEdit } from '../../src/manifests/text';
+import { applyEdits, comparePositions, LineIndex, type Position, type TextEdit } from '../../src/manifests/text';
 import { WorkspaceIndex } from '../../src/manifests/workspace-index';
 import { lintFile, RuleSet, targetRange } from '../../src/lint/engine';
 import { fixAll } from '../../src/lint/fix-all';
@@ -164,7 +164,7 @@ function mapPosition(code: string, edits: readonly TextEdit[], at: Position): { 
 function survivors(f: Finding, before: readonly Finding[], after: readonly Finding[], code: string, fixed: string, edits: readonly TextEdit[]): Finding[] {
   const m = mapPosition(code, edits, f.range.start);
   const pos = new LineIndex(fixed).positionAt(m.offset);
-  const same = (a: Position, b: Position) => a.line === b.line && a.character === b.character;
+  const same = (a: Position, b: Position) => comparePositions(a, b) === 0;
   const twins = new Set(before.filter((x) => x !== f && same(x.range.start, f.range.start)).map((x) => x.message));
   return after.filter((x) => (x.message === f.message && x.range.start.line === pos.line) || (!m.removed && same(x.range.start, pos) && !twins.has(x.message)));
 }

@@ -54,6 +54,8 @@ export interface DiagnoserDeps {
   iconPath?: vscode.Uri;
   /** Called after an interactive Azure sign-in succeeded (the walkthrough's step). */
   onSignedIn?: () => void;
+  /** Where a bug in work nobody awaits (a report view's button, the picker offered after "not found") is said. */
+  log?: Logger;
 }
 
 export class Diagnoser implements vscode.Disposable, FixHost {
@@ -70,11 +72,9 @@ export class Diagnoser implements vscode.Disposable, FixHost {
    */
   private readonly changesBeforeEntry = new Map<string, { server: string; at: Date }>();
   private last: DiagnosisEntry | undefined;
-  /** A bug in work nobody awaits (a report view's button, the picker offered after "not found"): said in the diagnosis channel. */
-  private readonly bugs: Logger = { info: () => undefined, warn: (m) => this.output.appendLine(m), error: (m) => this.output.appendLine(m) };
 
   constructor(private readonly deps: DiagnoserDeps) {
-    this.panels = new ReportPanels((key, m) => inBackground(this.bugs, `the report view's ${m.type} action failed`, this.onPanelMessage(key, m)), deps.iconPath);
+    this.panels = new ReportPanels((key, m) => inBackground(this.deps.log, `the report view's ${m.type} action failed`, this.onPanelMessage(key, m)), deps.iconPath);
   }
 
   get prompts(): DiagnosePrompts {
@@ -117,7 +117,7 @@ export class Diagnoser implements vscode.Disposable, FixHost {
       this.entries.set(key, entry);
       this.changesBeforeEntry.delete(key);
       this.publish(entry);
-      if (diagnosis.report.notFound) inBackground(this.bugs, 'offering the workload picker failed', this.offerPick(entry));
+      if (diagnosis.report.notFound) inBackground(this.deps.log, 'offering the workload picker failed', this.offerPick(entry));
       return diagnosis.report;
     } finally {
       opts.signal?.removeEventListener('abort', onOuterAbort);

@@ -20,6 +20,7 @@ import { pickFromManifestOrCluster, pickTarget } from './pick-target';
 import { workloadWords } from '../../util/words';
 import type { DiagnosePrompts, PromptSeam } from '../prompts';
 import { readDiagnoseSettings } from './settings';
+import type { Logger } from '../../util/log';
 
 export const COPY_MARKDOWN_COMMAND = 'wiDoctor.copyReportMarkdown';
 export const APPLY_FIX_COMMAND = 'wiDoctor.applyFix';
@@ -83,12 +84,14 @@ export interface DiagnoseDeps {
   overlays: DiagnosisOverlays;
   /** Called after an interactive Azure sign-in succeeded. */
   onSignedIn?: () => void;
+  /** The extension's version, as the reports name the tool. */
+  version: string;
+  /** Where a bug in work nobody awaits (a report view's button) is said. */
+  log?: Logger;
 }
 
 export function registerDiagnoseCommands(context: vscode.ExtensionContext, deps: DiagnoseDeps): DiagnoseRegistration {
-  const { prompts, azure } = deps;
-  const declared = (context.extension.packageJSON as { version?: unknown }).version;
-  const version = typeof declared === 'string' ? declared : '0';
+  const { prompts, azure, version } = deps;
   const diagnoser = new Diagnoser({
     // Cluster and Azure: without an Azure sign-in the Azure checkpoints are skipped, offering one.
     checkpoints: () => allCheckpoints,
@@ -99,6 +102,7 @@ export function registerDiagnoseCommands(context: vscode.ExtensionContext, deps:
     tool: { name: 'Workload Identity Doctor for VS Code', version },
     iconPath: vscode.Uri.joinPath(context.extensionUri, 'media', 'wi-doctor.svg'),
     onSignedIn: deps.onSignedIn,
+    log: deps.log,
   });
   const lenses = new DiagnoseCodeLens(deps.manifests, deps.linter, () => readDiagnoseSettings().codeLens);
 

@@ -15,7 +15,7 @@ import { childNodes, rootNodes, type TreeNode } from '../../tree/nodes';
 import type { DiagnosisOverlay, DiagnosisOverlays } from '../../tree/overlay';
 import type { StatusLevel } from '../../tree/workload-status';
 import { readDiagnoseSettings } from '../diagnose/settings';
-import { bugMessage, type Logger } from '../../util/log';
+import { inBackground, type Logger } from '../../util/log';
 import { plainText } from '../../util/terminal';
 
 export const VIEW_ID = 'wiDoctor.workloads';
@@ -138,7 +138,7 @@ export class WorkloadsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
 
   /** reconnect() for a listener (a setting, trust granted, a kubeconfig file): nobody awaits it, so a failure is logged, not left unhandled. */
   private reconnectInBackground(): void {
-    this.reconnect().catch((e: unknown) => this.log?.error(bugMessage('reconnecting the Workload Identity view failed', e)));
+    inBackground(this.log, 'reconnecting the Workload Identity view failed', this.reconnect());
   }
 
   /** Lists again (Refresh, Retry): new lists and watches, the same kubeconfig. */
@@ -250,7 +250,7 @@ export class WorkloadsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
     if (this.staleTimer) clearTimeout(this.staleTimer);
     for (const w of this.fileWatchers) w.dispose();
     this.offLive?.();
-    this.live?.stop().catch((e: unknown) => this.log?.error(bugMessage('stopping the Workload Identity view failed', e)));
+    if (this.live) inBackground(this.log, 'stopping the Workload Identity view failed', this.live.stop());
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -15,6 +15,7 @@
 import type { Finding, Severity } from '../../rules/types';
 import { neutralise, paint as colour, type Style } from '../../util/terminal';
 import { allFindings, isFixable, onePosition, type LintReport } from './json';
+import { plural } from '../../util/words';
 
 export interface TextOptions {
   color: boolean;
@@ -39,9 +40,6 @@ export function countSeverities(findings: readonly Finding[]): Counts {
   return c;
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
 
 /** Untrusted text on one line: control characters and newlines shown as escapes. */
 function one(s: string): string {

@@ -7,7 +7,7 @@
 
 import { redact } from '../../util/redact';
 import { neutralise } from '../../util/terminal';
-import { workloadWords } from '../../util/words';
+import { plural, workloadWords } from '../../util/words';
 import type { CheckpointResult, CheckpointStatus, DiagnosisReport } from '../../checkpoints/types';
 
 /** The bracketed word of the text report and the CLI, four letters so the columns line up. */
@@ -33,9 +33,6 @@ export function formatDuration(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
 
 export interface Verdict {
   /**

@@ -11,7 +11,8 @@
 import type { CheckpointResult, CheckpointStatus, DiagnosisReport, Evidence } from '../../checkpoints/types';
 import { localTime, type Clock } from '../../util/time-words';
 import { displayUrl } from '../../util/url';
-import { clean, faultNote, formatDuration, plural, verdict, workloadName, type Verdict } from './common';
+import { clean, faultNote, formatDuration, verdict, workloadName, type Verdict } from './common';
+import { plural } from '../../util/words';
 
 /** What the page can ask of the extension. */
 export type ReportMessage =

@@ -8,7 +8,8 @@
 import type { CheckpointResult, CheckpointStatus, DiagnosisReport } from '../../checkpoints/types';
 import { localTime, type Clock } from '../../util/time-words';
 import { displayUrl } from '../../util/url';
-import { clean, faultNote, formatDuration, plural, verdict } from './common';
+import { clean, faultNote, formatDuration, verdict } from './common';
+import { plural } from '../../util/words';
 
 const STATUS_ICON: Record<CheckpointStatus, string> = { pass: '✅', warn: '⚠️', fail: '❌', skipped: '⏭️' };
 const LEVEL_ICON = { ok: '✓ ', warn: '⚠ ', fail: '✗ ', info: '' } as const;
