@@ -23,7 +23,8 @@ import ts from 'typescript';
  */
 export const LAYERS: Readonly<Record<string, readonly string[]>> = {
   util: [],
-  manifests: ['util'],
+  consumers: ['util'],
+  manifests: ['consumers'],
   rules: ['manifests'],
   lint: ['rules'],
   cluster: ['util'],

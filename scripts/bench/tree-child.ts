@@ -73,6 +73,8 @@ async function run(kubeconfig: string, idleMs: number): Promise<TreeChildResult>
   let openMs = 0;
   const t0 = performance.now();
   const live = new LiveCluster({
+    // As the editor's view: the consumer kinds too (on the bench's cluster, without their CRDs, a 404 each).
+    consumers: true,
     open: () => {
       const t = performance.now();
       const r = watchSource({ kubeconfig, userAgent: 'wi-doctor-vscode/bench (tree)' });

@@ -13,6 +13,7 @@ import type { AppRegistration, AzureApi, AzureProvider, ManagedIdentity } from '
 import { CHECKPOINT_TITLES } from './results';
 import type { CheckpointId, CheckpointResult, Remediation } from './results';
 import { Pool, pooledCluster, READ_CONCURRENCY } from './pool';
+import type { ConsumerTarget } from './consumer-target';
 
 
 /**
@@ -91,6 +92,11 @@ export interface DiagnoseOptions {
   confirmTokenExchange?: (what: string) => Promise<boolean>;
   /** When a fix was last applied to this workload (see DiagnoseContext.lastChangeAt). */
   lastChangeAt?: Date;
+  /**
+   * A diagnosis that started from a consumer object (consumer-target.ts): the workload diagnosed
+   * carries its identity, and a client ID the consumer names itself replaces the ServiceAccount's.
+   */
+  consumer?: ConsumerTarget;
 }
 
 export class DiagnoseContext {

@@ -22,7 +22,10 @@ export type CheckpointId =
   | 'managed-identity'
   | 'federated-credential'
   | 'role-assignments'
-  | 'token-exchange';
+  | 'token-exchange'
+  // A diagnosis that starts from a consumer object (issue 18) adds these two.
+  | 'consumer-identity'
+  | 'consumer-status';
 
 /**
  * Each checkpoint's title, the name a person reads (the report, the verdict, "see …" references
@@ -41,6 +44,8 @@ export const CHECKPOINT_TITLES: Readonly<Record<CheckpointId, string>> = {
   'federated-credential': 'Federated credential',
   'role-assignments': 'Role assignments',
   'token-exchange': 'Token exchange at Entra ID',
+  'consumer-identity': 'Whose identity',
+  'consumer-status': "The controller's own report",
 };
 
 export type CheckpointStatus = 'pass' | 'warn' | 'fail' | 'skipped';
@@ -139,6 +144,11 @@ export interface DiagnosisReport {
   context: string;
   server: string;
   workload: WorkloadRef;
+  /**
+   * Set when the diagnosis started from a consumer object (src/checkpoints/consumer-target.ts):
+   * the object, and whose identity it uses; `workload` is then the workload that carries it.
+   */
+  consumer?: { kind: string; namespace?: string; name: string; summary: string };
   checkpoints: CheckpointResult[];
   /** The first failing checkpoint: the first broken link in the chain. */
   firstFailure?: CheckpointId;

@@ -7,6 +7,7 @@
 // checked) — naming the narrowest built-in role to grant ("Key Vault Secrets User on kv-prod").
 
 import { Resources } from '../cluster/resources';
+import type { ConsumerUse } from '../consumers/index';
 import type { KubeObject } from '../cluster/types';
 import { breadth, describeScope, scopeLevel } from '../azure/permissions';
 import { dedupe, resourcesIn, type UsedResource } from '../azure/resource-endpoints';
@@ -110,8 +111,22 @@ function groupByType(used: UsedResource[]): { type: string; names: string[] }[] 
   return [...m].map(([type, names]) => ({ type, names: [...names] }));
 }
 
+/** The Key Vaults a consumer names (a SecretProviderClass's keyvaultName, a store's vaultUrl, KEDA's vaultUri), as endpoints. */
+function consumerResources(use: ConsumerUse): UsedResource[] {
+  const out: UsedResource[] = [];
+  for (const r of use.resources) {
+    if (r.what !== 'Key Vault') continue;
+    const url = /^https?:\/\//i.test(r.name) ? r.name : `https://${r.name}.vault.azure.net/`;
+    for (const x of resourcesIn(url, `${use.kind} ${use.name ?? ''}`)) out.push(x);
+  }
+  return out;
+}
+
 /** Endpoints in the pod template's env values and in the ConfigMaps it reads (Secrets are not read for this). */
 async function usedResources(ctx: DiagnoseContext, unreadable: string[]): Promise<UsedResource[]> {
+  // A consumer object's identity reaches what the object names (its Key Vault), not what the carrying pods' own code calls.
+  const consumer = ctx.options.consumer;
+  if (consumer) return consumerResources(consumer.use);
   const w = await ctx.workload();
   const out: UsedResource[] = [];
   const maps = new Map<string, string[]>(); // ConfigMap name → where it is read

@@ -54,6 +54,7 @@ export async function diagnose(req: DiagnoseRequest): Promise<Diagnosis> {
       context: req.cluster.identity.context,
       server: req.cluster.identity.server,
       workload: req.target,
+      ...(req.options?.consumer ? { consumer: consumerOfReport(req.options.consumer) } : {}),
       checkpoints: results,
       firstFailure: results.find((r) => r.status === 'fail')?.id,
       ...(ctx.notFound ? { notFound: ctx.notFound } : {}),
@@ -61,6 +62,10 @@ export async function diagnose(req: DiagnoseRequest): Promise<Diagnosis> {
       cancelled: signal.aborted,
     },
   };
+}
+
+function consumerOfReport(c: NonNullable<DiagnoseOptions['consumer']>): NonNullable<DiagnosisReport['consumer']> {
+  return { kind: c.ref.kind, ...(c.ref.namespace ? { namespace: c.ref.namespace } : {}), name: c.ref.name, summary: c.identity.summary };
 }
 
 /**

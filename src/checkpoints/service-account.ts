@@ -40,7 +40,14 @@ export const serviceAccount: Checkpoint = {
 
     const cid = clientIdState(sa);
     const clientId = annotations[CLIENT_ID];
-    if (cid.state === 'typo') {
+    // A consumer that names its identity itself (a SecretProviderClass's clientID, KEDA's identityId):
+    // that client ID is the one exchanged, and the annotation is not needed (consumer-identity says whose).
+    const own = ctx.options.consumer?.use.clientId;
+    if (own && isGuid(own.value)) {
+      evidence.push(ev('client ID', `${own.value}, from ${ctx.options.consumer!.use.kind} ${ctx.options.consumer!.use.name ?? ''} (${own.field})`, 'ok'));
+      if (clientId !== undefined && clientId !== own.value) evidence.push(ev(`annotation "${CLIENT_ID}"`, `${clientId} — not the client ID this ${ctx.options.consumer!.use.kind} uses`, 'info'));
+      ctx.state.clientId = own.value;
+    } else if (cid.state === 'typo') {
       const { key: typo, value } = cid;
       evidence.push(ev(`annotation "${typo}"`, value, 'fail'));
       problems.push(`it has the annotation "${typo}" instead of "${CLIENT_ID}"; the webhook does not know that key, so pods get no AZURE_CLIENT_ID`);
@@ -81,6 +88,7 @@ export const serviceAccount: Checkpoint = {
       evidence.push(ev('automountServiceAccountToken', 'false — does not affect Workload Identity (the webhook adds its own projected token volume)', 'info'));
     }
     if (problems.length) return { status: 'fail', summary: `ServiceAccount ${ns}/${name}: ${problems.join('; ')}.`, evidence, remediation };
+    if (own && isGuid(own.value)) return { status: 'pass', summary: `ServiceAccount ${ns}/${name} exists; the client ID ${own.value} comes from ${ctx.options.consumer!.use.kind} ${ctx.options.consumer!.use.name ?? ''} (${own.field}).`, evidence, remediation };
     return { status: 'pass', summary: `ServiceAccount ${ns}/${name} is annotated with client ID ${clientId}${tenant && isGuid(tenant) ? ` and tenant ${tenant}` : ''}.`, evidence, remediation };
   },
 };

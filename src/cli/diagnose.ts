@@ -7,14 +7,16 @@
 // namespace or workload not found, bad usage, or cancelled; 0 when nothing failed and every part
 // asked for ran. Azure skipped because of --no-azure or no sign-in is still 0, with the note.
 
-import { allCheckpoints, clusterCheckpoints } from '../checkpoints';
+import { allCheckpoints, clusterCheckpoints, consumerCheckpoints } from '../checkpoints';
+import { resolveConsumer, type ConsumerTarget } from '../checkpoints/consumer-target';
 import type { AzureProvider } from '../azure/types';
 import { loadAzure } from '../azure/load';
 import { azureProvider } from '../azure/provider';
 import { CLOUDS, type AzureCloudName } from '../azure/types';
 import { diagnose } from '../checkpoints/runner';
 import { connect } from '../cluster/connect';
-import { parseWorkloadKind, WorkloadKinds } from '../cluster/resources';
+import { ConsumerKinds, consumerTypes, parseConsumerKind, parseWorkloadKind, WorkloadKinds } from '../cluster/resources';
+import type { WorkloadRef } from '../cluster/workloads';
 import type { ClusterApi } from '../cluster/types';
 import type { DiagnosisReport } from '../checkpoints/types';
 import { couldNotStart, verdict } from '../render/report/common';
@@ -56,7 +58,13 @@ environment, a projected token's claims, the managed identity, its federated cre
 its role assignments, a real token exchange (with consent), and the pods' logs.
 
   <kind>/<name>                 deployment/api, statefulset/x, daemonset/x, job/x,
-                                cronjob/x or pod/x (kubectl's short names work too)
+                                cronjob/x or pod/x (kubectl's short names work too);
+                                or an object a controller authenticates for:
+                                secretproviderclass/x (spc), triggerauthentication/x (ta),
+                                clustertriggerauthentication/x (cta), secretstore/x (ss),
+                                clustersecretstore/x (css), issuer/x, clusterissuer/x —
+                                the report first says whose ServiceAccount token is used,
+                                then runs the checkpoints on the workload that carries it
   -n, --namespace <ns>          The workload's namespace (default: the context's)
   --context <name>              A kubeconfig context other than the current one
   --kubeconfig <path>           A kubeconfig file (default: KUBECONFIG, then ~/.kube/config)
@@ -93,7 +101,8 @@ export async function diagnoseCommand(argv: readonly string[], io: SafeIO, deps:
   if (parsed.positionals.length !== 1) throw new UsageError(parsed.positionals.length ? `expected one workload, got ${parsed.positionals.join(' ')}` : 'which workload? e.g. wi-doctor diagnose -n payments deployment/api');
   const [kindText, name, extra] = parsed.positionals[0]!.split('/');
   const kind = kindText ? parseWorkloadKind(kindText) : undefined;
-  if (!kind || !name || extra !== undefined) throw new UsageError(`"${parsed.positionals[0]}" is not <kind>/<name> with kind one of ${WorkloadKinds.map((k) => k.toLowerCase()).join(', ')}`);
+  const consumerKind = kindText && !kind ? parseConsumerKind(kindText) : undefined;
+  if ((!kind && !consumerKind) || !name || extra !== undefined) throw new UsageError(`"${parsed.positionals[0]}" is not <kind>/<name> with kind one of ${[...WorkloadKinds, ...ConsumerKinds].map((k) => k.toLowerCase()).join(', ')}`);
   const timeout = timeoutSeconds(parsed);
 
   const cloud = (parsed.options.get('--cloud')?.[0] ?? 'AzureCloud') as AzureCloudName;
@@ -109,16 +118,30 @@ export async function diagnoseCommand(argv: readonly string[], io: SafeIO, deps:
     env,
   });
   const namespace = parsed.options.get('--namespace')?.[0] ?? cluster.identity.namespace;
+  let target: WorkloadRef;
+  let consumer: ConsumerTarget | undefined;
+  if (consumerKind) {
+    // Whose identity first: the workload that carries it is what the checkpoints run on.
+    const namespaced = consumerTypes[consumerKind][0]!.namespaced;
+    const resolved = await resolveConsumer(cluster, { kind: consumerKind, namespace: namespaced ? namespace : undefined, name }, io.signal ?? new AbortController().signal);
+    if (!resolved.ok) {
+      io.stderr.write(`wi-doctor: ${neutralise(oneLine(resolved.message))}\n`);
+      return 2;
+    }
+    consumer = resolved.target;
+    target = resolved.target.carrier!;
+  } else target = { namespace, kind: kind!, name };
   const { report } = await diagnose({
     cluster,
-    target: { namespace, kind, name },
-    checkpoints: noAzure ? clusterCheckpoints : allCheckpoints,
+    target,
+    checkpoints: consumer ? consumerCheckpoints(consumer.use, { azure: !noAzure }) : noAzure ? clusterCheckpoints : allCheckpoints,
     signal: io.signal,
     tool: { name: 'wi-doctor', version: deps.version },
     options: {
       azure: noAzure ? undefined : (deps.azure ?? defaultAzure)({ cloud, timeoutMs: timeout * 1000 }),
       tokenExchange: exchange,
       confirmTokenExchange: deps.ask,
+      consumer,
     },
   });
   // Nothing to judge (no kubeconfig, no API server, no such workload): one sentence, as `wi-doctor workloads` says it.

@@ -16,94 +16,14 @@
 //   ...
 //   cache.stop();
 
-import { qualifiedResource } from './resources';
-import { flat } from '../util/flat';
 import { bugMessage, silentLogger, type Logger } from '../util/log';
-import type { KubeFailure, KubeFailureKind, KubeObject, ResourceType } from './types';
+import { objectKey, slim, type CacheState, type CacheStats, type ChangeBatch, type ChangeType, type ResourceCacheOptions, type StaleReason } from './informer-types';
+import type { KubeFailure, KubeObject, ResourceType } from './types';
 import type { WatchEvent, WatchSource } from './watch-source';
 
-// ---- The cache ---------------------------------------------------------------------------------
+export { objectKey, slim, type CacheState, type CacheStats, type ChangeBatch, type ChangeType, type ResourceCacheOptions, type StaleReason, type SyncState } from './informer-types';
 
-export type SyncState = 'syncing' | 'synced' | 'stale';
-
-/** Why the cache is stale: the last failure, in words a user can act on. */
-export interface StaleReason {
-  kind: KubeFailureKind;
-  /** e.g. "Forbidden: you may not watch deployments.apps (403). Ask for a Role that grants ..." */
-  message: string;
-  /** The verb and resource that failed (`watch`, `deployments.apps`). */
-  verb?: string;
-  resource?: string;
-  status?: number;
-  /** When the cache went stale (ms since the epoch). */
-  since: number;
-}
-
-export interface CacheState {
-  state: SyncState;
-  /** Only when stale. */
-  reason?: StaleReason;
-}
-
-export type ChangeType = 'added' | 'modified' | 'deleted';
-
-/** One coalesced notification: every key that changed within the batch window. */
-export interface ChangeBatch {
-  /** objectKey()s, e.g. `deployments.apps/payments/api`, `namespaces/payments`. */
-  keys: Set<string>;
-  /** The net change per key over the batch (added then deleted → deleted). */
-  changes: Map<string, ChangeType>;
-}
-
-export interface CacheStats {
-  /** List requests' logical lists (one per kind per (re)list, however many pages). */
-  lists: number;
-  /** Watches started. */
-  watches: number;
-  /** Re-lists because of 410 Gone. */
-  relists: number;
-  /** Reconnects after a failure (each after a backoff). */
-  retries: number;
-}
-
-export interface ResourceCacheOptions {
-  /** Page size of the lists. Default 500. */
-  pageSize?: number;
-  /** Coalescing window of change notifications. Default 100 ms. */
-  batchMs?: number;
-  /** First wait after a failure; doubles each time. Default 500 ms. */
-  initialBackoffMs?: number;
-  /** Cap of the wait. Default 30 s. */
-  maxBackoffMs?: number;
-  /** Random share added to each wait (0..1). Default 0.2. */
-  jitter?: number;
-  /** A watch that ends cleanly sooner than this is followed by a backoff wait (no hot loop). Default 1 s. */
-  minWatchMs?: number;
-  /** List and watch namespaced kinds in this namespace only (when the user may not list them cluster-wide). Default: cluster-wide. */
-  namespace?: string;
-  /** What to keep of each object (after `slim`): a cache of thousands of pods need not keep their status conditions. */
-  keep?: (type: ResourceType, o: KubeObject) => KubeObject;
-  /**
-   * The kinds of which only the metadata is read (a ServiceAccount's annotations, a Namespace's
-   * labels): listed and watched as PartialObjectMetadata, so neither the wire nor the parse
-   * carries the rest.
-   */
-  metadataOnly?: (type: ResourceType) => boolean;
-  /**
-   * Kinds listed only once every other kind has been listed (or has failed): the sidebar's pods,
-   * by far the longest list, parsed on the same thread as the workloads' lists that the first
-   * paint waits for. Default: none (every kind at once).
-   */
-  listLast?: (type: ResourceType) => boolean;
-  /** Where a listener that threw or a loop that failed is told of (they do not stop the rest). Default: nowhere. */
-  log?: Logger;
-}
-
-/** `deployments.apps/payments/api`; cluster-scoped: `namespaces/payments`. */
-export function objectKey(type: ResourceType, namespace: string | undefined, name: string): string {
-  // Flat: a cache holds one per object, for as long as the object is cached.
-  return flat(type.namespaced ? `${qualifiedResource(type)}/${namespace ?? ''}/${name}` : `${qualifiedResource(type)}/${name}`);
-}
+// ---- The cache ----------------------------------------------------------------------------------
 
 type Listener<T> = (value: T) => void;
 
@@ -117,25 +37,6 @@ function emitTo<T>(listeners: Set<Listener<T>>, value: T, log: Logger): void {
   }
 }
 
-/**
- * What a cache keeps of an object: all of it but `metadata.managedFields` and kubectl's
- * last-applied-configuration annotation (a JSON copy of the whole manifest) — on a real cluster
- * often half of every object's size, and read by nothing here.
- */
-export function slim(o: KubeObject): KubeObject {
-  const m = o.metadata as KubeObject['metadata'] & { managedFields?: unknown };
-  const lastApplied = m.annotations?.[LAST_APPLIED];
-  if (m.managedFields === undefined && lastApplied === undefined) return o;
-  const { managedFields: _mf, ...metadata } = m;
-  if (lastApplied !== undefined) {
-    const { [LAST_APPLIED]: _la, ...annotations } = m.annotations!;
-    metadata.annotations = annotations;
-  }
-  return { ...o, metadata };
-}
-
-const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
-
 /** One kind's list + watch loop. */
 class KindInformer {
   readonly objects = new Map<string, KubeObject>();
@@ -143,15 +44,21 @@ class KindInformer {
   state: CacheState = { state: 'syncing' };
   /** A complete list has been received at least once. */
   listed = false;
+  /** An optional kind the cluster does not serve in any version (404): listed as empty, not watched. */
+  absent = false;
+  /** The version being listed and watched: the first type, or an older one of an optional kind. */
+  type: ResourceType;
   private backoffMs = 0;
 
   constructor(
-    readonly type: ResourceType,
+    readonly requested: ResourceType,
     private readonly cache: ResourceCache,
     private readonly source: WatchSource,
     private readonly opts: ResourceCache['opts'],
     private readonly signal: AbortSignal,
-  ) {}
+  ) {
+    this.type = requested;
+  }
 
   private key(o: KubeObject): string {
     return objectKey(this.type, o.metadata.namespace, o.metadata.name);
@@ -241,13 +148,41 @@ class KindInformer {
     const r = await this.source.list(this.type, { limit: this.opts.pageSize, ...(this.namespace ? { namespace: this.namespace } : {}), keep: (o) => this.keep(o), ...(this.metadataOnly ? { metadataOnly: true } : {}) }, this.signal);
     if (this.signal.aborted) return false;
     if (!r.ok) {
-      this.fail(r.failure);
+      // An optional kind not served in this version: the next one, or absent — never stale.
+      if (!this.notServed(r.failure.status)) this.fail(r.failure);
       return false;
     }
     this.replace(r.value.items);
     this.listed = true;
     this.resourceVersion = r.value.resourceVersion;
     return true;
+  }
+
+  /**
+   * For an optional kind whose list answered 404: switch to the next older version (the loop lists
+   * it at once), or, with none left, make the kind absent — listed, empty, synced — and end the
+   * loop. False for anything else.
+   */
+  private notServed(status: number | undefined): boolean {
+    const older = this.opts.optional?.(this.requested);
+    if (!older || status !== 404) return false;
+    const next = older[older.indexOf(this.type) + 1];
+    if (next) {
+      this.type = next;
+      return true;
+    }
+    this.absent = true;
+    // Gone with its CRD: what was shown is deleted (a first list had shown nothing).
+    if (this.listed) for (const k of this.objects.keys()) this.cache.changed(k, 'deleted');
+    this.listed = true;
+    this.objects.clear();
+    this.setState({ state: 'synced' });
+    return true;
+  }
+
+  /** An optional kind refused (403): the answer will not change by asking again; Refresh asks again. */
+  private get refused(): boolean {
+    return !!this.opts.optional?.(this.requested) && this.state.reason?.status === 403;
   }
 
   async run(): Promise<void> {
@@ -260,6 +195,9 @@ class KindInformer {
         const listed = await this.listOnce();
         if (this.signal.aborted) return;
         if (!listed) {
+          if (this.absent || this.refused) return;
+          // Another version to try (notServed switched to it): at once.
+          if (this.state.state !== 'stale') continue;
           if (!(await this.wait())) return;
           continue;
         }
@@ -283,7 +221,9 @@ class KindInformer {
           needList = true;
           continue;
         }
-        this.fail(r.failure);
+        // An optional kind's watch answering 404: its CRD went away; the list says so (absent).
+        if (r.failure.status === 404 && this.opts.optional?.(this.requested)) needList = true;
+        else this.fail(r.failure);
         if (!(await this.wait())) return;
         continue;
       }
@@ -311,7 +251,7 @@ export class ResourceCache {
   private lastState: CacheState = { state: 'syncing' };
   private started = false;
   private running: Promise<void> | undefined;
-  private readonly opts: Required<Omit<ResourceCacheOptions, 'namespace' | 'keep' | 'metadataOnly' | 'listLast'>> & Pick<ResourceCacheOptions, 'namespace' | 'keep' | 'metadataOnly' | 'listLast'>;
+  private readonly opts: Required<Omit<ResourceCacheOptions, 'namespace' | 'keep' | 'metadataOnly' | 'listLast' | 'optional'>> & Pick<ResourceCacheOptions, 'namespace' | 'keep' | 'metadataOnly' | 'listLast' | 'optional'>;
   /** Waiting for the first kinds to be listed (or to fail): the listLast kinds. */
   private firstListed: (() => void)[] = [];
 
@@ -331,6 +271,7 @@ export class ResourceCache {
       keep: options.keep,
       metadataOnly: options.metadataOnly,
       listLast: options.listLast,
+      optional: options.optional,
       log: options.log ?? silentLogger,
     };
     this.informers = types.map((t) => new KindInformer(t, this, source, this.opts, this.controller.signal));
@@ -410,6 +351,17 @@ export class ResourceCache {
     return (this.informer(type)?.objects.values() ?? new Map<string, KubeObject>().values()) as IterableIterator<T>;
   }
 
+  /** An optional kind the cluster serves in no version (a CRD not installed): see ResourceCacheOptions.optional. */
+  absent(type: ResourceType): boolean {
+    return this.informer(type)?.absent ?? false;
+  }
+
+  /** The version of a kind being listed and watched (an optional kind may fall back to an older one). */
+  servedType(type: ResourceType): ResourceType | undefined {
+    const i = this.informer(type);
+    return i && !i.absent ? i.type : undefined;
+  }
+
   /** Whether a kind has been listed completely at least once (its objects are known, even if stale now). */
   hasSynced(type: ResourceType): boolean {
     return this.informer(type)?.listed ?? false;
@@ -423,7 +375,7 @@ export class ResourceCache {
   }
 
   private informer(type: ResourceType): KindInformer | undefined {
-    return this.informers.find((i) => i.type.group === type.group && i.type.plural === type.plural);
+    return this.informers.find((i) => i.requested.group === type.group && i.requested.plural === type.plural);
   }
 
   // ---- For the informers ----

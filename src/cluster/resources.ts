@@ -20,6 +20,8 @@ export const Resources = {
   jobs: t('batch', 'v1', 'jobs', 'Job'),
   cronJobs: t('batch', 'v1', 'cronjobs', 'CronJob'),
   mutatingWebhookConfigurations: t('admissionregistration.k8s.io', 'v1', 'mutatingwebhookconfigurations', 'MutatingWebhookConfiguration', false),
+  /** cert-manager's ACME challenges: where a DNS-01 solver's Azure error shows (an issuer's Ready is about its ACME account). */
+  challenges: t('acme.cert-manager.io', 'v1', 'challenges', 'Challenge'),
 } as const;
 
 /** The workload kinds a diagnosis can target, by kind and by the names users type (`deploy/api`). */
@@ -65,4 +67,43 @@ export function resourcePath(type: ResourceType, namespace?: string, name?: stri
 export function qualifiedResource(type: ResourceType, subresource?: string): string {
   const r = type.group ? `${type.plural}.${type.group}` : type.plural;
   return subresource ? `${r}/${subresource}` : r;
+}
+
+/**
+ * The consumer objects a diagnosis can start from (the identity graph, src/consumers): objects a
+ * controller acts on with an Azure identity. Each with the API versions to try, newest first (an
+ * older installation serves only an older one).
+ */
+export const ConsumerKinds = ['SecretProviderClass', 'TriggerAuthentication', 'ClusterTriggerAuthentication', 'SecretStore', 'ClusterSecretStore', 'Issuer', 'ClusterIssuer'] as const;
+export type ConsumerKind = (typeof ConsumerKinds)[number];
+
+export const consumerTypes: Readonly<Record<ConsumerKind, readonly ResourceType[]>> = {
+  SecretProviderClass: [t('secrets-store.csi.x-k8s.io', 'v1', 'secretproviderclasses', 'SecretProviderClass')],
+  TriggerAuthentication: [t('keda.sh', 'v1alpha1', 'triggerauthentications', 'TriggerAuthentication')],
+  ClusterTriggerAuthentication: [t('keda.sh', 'v1alpha1', 'clustertriggerauthentications', 'ClusterTriggerAuthentication', false)],
+  SecretStore: [t('external-secrets.io', 'v1', 'secretstores', 'SecretStore'), t('external-secrets.io', 'v1beta1', 'secretstores', 'SecretStore')],
+  ClusterSecretStore: [t('external-secrets.io', 'v1', 'clustersecretstores', 'ClusterSecretStore', false), t('external-secrets.io', 'v1beta1', 'clustersecretstores', 'ClusterSecretStore', false)],
+  Issuer: [t('cert-manager.io', 'v1', 'issuers', 'Issuer')],
+  ClusterIssuer: [t('cert-manager.io', 'v1', 'clusterissuers', 'ClusterIssuer', false)],
+};
+
+const consumerAliases: Record<string, ConsumerKind> = {
+  secretproviderclass: 'SecretProviderClass', secretproviderclasses: 'SecretProviderClass', spc: 'SecretProviderClass',
+  triggerauthentication: 'TriggerAuthentication', triggerauthentications: 'TriggerAuthentication', ta: 'TriggerAuthentication', triggerauth: 'TriggerAuthentication',
+  clustertriggerauthentication: 'ClusterTriggerAuthentication', clustertriggerauthentications: 'ClusterTriggerAuthentication', cta: 'ClusterTriggerAuthentication', clustertriggerauth: 'ClusterTriggerAuthentication',
+  secretstore: 'SecretStore', secretstores: 'SecretStore', ss: 'SecretStore',
+  clustersecretstore: 'ClusterSecretStore', clustersecretstores: 'ClusterSecretStore', css: 'ClusterSecretStore',
+  issuer: 'Issuer', issuers: 'Issuer',
+  clusterissuer: 'ClusterIssuer', clusterissuers: 'ClusterIssuer', ciss: 'ClusterIssuer',
+};
+
+/** `spc`, `secretproviderclasses.secrets-store.csi.x-k8s.io`, `ClusterIssuer` → the consumer kind; undefined for anything else. */
+export function parseConsumerKind(s: string): ConsumerKind | undefined {
+  const lower = s.toLowerCase();
+  const dot = lower.indexOf('.');
+  return consumerAliases[dot === -1 ? lower : lower.slice(0, dot)];
+}
+
+export function isConsumerKind(kind: string): kind is ConsumerKind {
+  return (ConsumerKinds as readonly string[]).includes(kind);
 }

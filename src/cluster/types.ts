@@ -152,6 +152,8 @@ export interface EnvFromSource {
 export interface Container {
   name: string;
   image?: string;
+  /** What the image is run with (the identity graph tells a controller from another component of its image by the first). */
+  args?: string[];
   env?: EnvVar[];
   envFrom?: EnvFromSource[];
   volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];

@@ -107,3 +107,15 @@ export class Bucket {
     return false;
   }
 }
+
+export function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+export function sameMultiset(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  if (a.length === 1) return a[0] === b[0];
+  const x = [...a].sort();
+  const y = [...b].sort();
+  return x.every((v, i) => v === y[i]);
+}

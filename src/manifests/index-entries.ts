@@ -8,8 +8,29 @@ import { currentOf, type ManifestDoc } from './document';
 import { movedObject, nameKey, objectsOfDoc, type K8sObject, type ObjectContext } from './objects';
 import { buildViews, summarize, type FileContext, type View, type WorkloadSummary } from './views';
 import type { Item } from './index-bucket';
+import { CONSUMER_KINDS, describeConsumer, type ControllerId } from '../consumers/index';
+import { getMap } from './nodes';
 
-const INDEXED_KINDS = new Set(['ServiceAccount', 'ConfigMap', 'Secret', 'Namespace']);
+const CONSUMER_KIND_SET = new Set(CONSUMER_KINDS);
+
+/** The controllers whose own token a consumer object's Workload Identity uses (none for most objects). */
+function controllersUsedBy(o: K8sObject): ControllerId[] {
+  if (!CONSUMER_KIND_SET.has(o.kind)) return [];
+  // ConfigMaps and Secrets count only with ExternalDNS's azure.json: the rest are not read as JSON.
+  if ((o.kind === 'ConfigMap' || o.kind === 'Secret') && !['data', 'stringData'].some((k) => getMap(o.map, k)?.has('azure.json'))) return [];
+  let json: Record<string, unknown>;
+  try {
+    json = o.map.toJSON() as Record<string, unknown>;
+  } catch {
+    return []; // what the YAML library cannot make into plain data (an alias loop) uses no identity we can read
+  }
+  const ids = new Set<ControllerId>();
+  for (const u of describeConsumer(json)) if (u.token?.via === 'controller') ids.add(u.token.controller);
+  return [...ids];
+}
+
+const INDEXED_KINDS = new Set(['ServiceAccount', 'ConfigMap', 'Secret', 'Namespace', 'SecretProviderClass']);
+const BUCKET: Readonly<Record<string, string>> = { ServiceAccount: 'SA', SecretProviderClass: 'SPC' };
 /** The pseudo-project of the lookups that answer from every project. */
 export const ANY = '*';
 
@@ -99,7 +120,7 @@ export class DocEntry {
       if (v === src.views[at].obj) return obj;
       // A workload's summary: the same, of the object's copy (one per view).
       const w = v as WorkloadSummary;
-      return (summaries[at] ??= { obj, serviceAccount: w.serviceAccount, wantsWorkloadIdentity: w.wantsWorkloadIdentity } satisfies Record<keyof WorkloadSummary, unknown>);
+      return (summaries[at] ??= { obj, serviceAccount: w.serviceAccount, wantsWorkloadIdentity: w.wantsWorkloadIdentity, mounts: w.mounts, controller: w.controller } satisfies Record<keyof WorkloadSummary, unknown>);
     });
     this._views = views;
   }
@@ -118,7 +139,7 @@ export function buildEntry(doc: ManifestDoc, contexts: readonly FileContext[], r
     if (INDEXED_KINDS.has(o.kind)) {
       const raw = o.name === undefined ? undefined : nameKey(o.name);
       const cluster = o.context?.clusterName ?? raw;
-      const kind = o.kind === 'ServiceAccount' ? 'SA' : o.kind;
+      const kind = BUCKET[o.kind] ?? o.kind;
       if (o.kind === 'Namespace') {
         if (raw !== undefined) add(`NS|${ANY}|${raw}`, o);
         return;
@@ -138,13 +159,18 @@ export function buildEntry(doc: ManifestDoc, contexts: readonly FileContext[], r
           add(`SA|${sc}|~|`, o);
         }
       }
+      if (kind === 'SPC') add(`SPC|${scope}|${o.namespace}|`, o);
     } else if (!o.context?.partial) {
       const w = summarize(o);
       if (w) {
         add(`W|${scope}|${o.namespace}|${w.serviceAccount}`, w);
         if (!expr(w.serviceAccount)) add(`W|${ANY}|${o.namespace}|${w.serviceAccount}`, w);
+        for (const m of new Set(w.mounts)) add(`MOUNT|${scope}|${o.namespace}|${m}`, w);
+        if (w.controller) add(`CTRL|${ANY}|${w.controller}`, w);
       }
     }
+    // A consumer whose token is its controller's own (identity graph): the controller's rules ask for them.
+    for (const id of controllersUsedBy(o)) add(`USES|${ANY}|${id}`, o);
   });
   return new DocEntry(doc, contexts, views, items);
 }

@@ -5,9 +5,10 @@
 // - `isPlaceholder`: substitution syntax (Helm, envsubst, Kustomize replacements, CI
 //   token replacement). Safe for any field, names included: no real name looks like it.
 // - `isStandIn`: also text that says it is not the real thing — a masked value
-//   (`xxxxxxxx`, `7d8cdf74-xxxx-…`) or an instruction word (`YOUR_CLIENT_ID`,
-//   `CLIENT_ID_HERE`, `REPLACE_ME`, `changeme`, `TODO`). For values (IDs, secrets), not
-//   for names: a ServiceAccount may well be called `my-app`.
+//   (`xxxxxxxx`, `7d8cdf74-xxxx-…`, `ZZZZZZZZ…`: one character repeated), an instruction word
+//   (`YOUR_CLIENT_ID`, `CLIENT_ID_HERE`, `REPLACE_ME`, `changeme`, `TODO`) or a note that the
+//   value was taken out (`ACTUAL_CLIENT_ID (hidden for privacy)`, `<redacted>`). For values
+//   (IDs, secrets), not for names: a ServiceAccount may well be called `my-app`.
 // - `isPlaceholderId`: where a GUID belongs, also a GUID no identity can have (the nil
 //   GUID, one digit repeated, `12345678-1234-…`) and a value that only names the field
 //   (`CLIENT_ID`, `client-id`, `<…>`-less `MANAGED_IDENTITY_CLIENT_ID`).
@@ -47,10 +48,17 @@ function words(s: string): string[] {
     .filter(Boolean);
 }
 
+/** Words that say the real value was taken out (`ACTUAL_CLIENT_ID (hidden for privacy)`, `<redacted>`): prose allowed. */
+const REMOVED = new Set(['hidden', 'masked', 'redacted', 'omitted', 'removed', 'privacy', 'obfuscated', 'sanitized', 'sanitised', 'censored', 'anonymized', 'anonymised', 'elided']);
+
+/** One character (any letter or digit, `*`, `#`) repeated, dashes aside: `ZZZZZZZZ-ZZZZ-…`, `0000`, `####`. */
+const ONE_CHARACTER = /^([A-Za-z0-9*#?])\1{3,}$/;
+
 /** Syntax, a masked value, or an instruction word (`YOUR_…`, `…_HERE`, `REPLACE_ME`, `changeme`). */
 export function isStandIn(value: string): boolean {
   const v = value.trim();
-  if (isPlaceholder(v) || MASKED.test(v)) return true;
+  if (isPlaceholder(v) || MASKED.test(v) || ONE_CHARACTER.test(v.replace(/-/g, ''))) return true;
+  if (words(v).some((w) => REMOVED.has(w))) return true;
   // One run of letters, digits and separators: prose ("see the docs") is not a stand-in.
   if (!/^[A-Za-z0-9_.:-]+$/.test(v)) return false;
   return words(v).some((w) => MARKERS.has(w));

@@ -9,8 +9,10 @@ import type { ChartInfo } from './chart-info';
 import { normalizeExpression, type ManifestDoc } from './document';
 import { keyState } from './helm';
 import type { Kustomization, PatchEntry, PatchTarget } from './kustomize';
-import { bindAnchors, getMap, getString } from './nodes';
-import { isWorkloadKind, objectsOfDoc, podTemplate, shownText, templatePath, serviceAccountRef, nameKey, type K8sObject, type ObjectContext } from './objects';
+import { bindAnchors, getMap, getSeq, getString, items, stringValue } from './nodes';
+import { controllerOfContainer, type ControllerId } from '../consumers/controllers';
+import { CSI_DRIVER } from '../consumers/secrets-store-csi';
+import { containers, isWorkloadKind, objectsOfDoc, podTemplate, shownText, templatePath, serviceAccountRef, nameKey, type K8sObject, type ObjectContext } from './objects';
 import { applyJson6902, setPairs, strategicMerge } from './strategic-merge';
 import { USE_LABEL } from './workload-identity';
 
@@ -189,6 +191,10 @@ export interface WorkloadSummary {
   readonly serviceAccount: string;
   /** The pod template carries the `azure.workload.identity/use` label (any value), or may. */
   readonly wantsWorkloadIdentity: boolean;
+  /** The SecretProviderClasses its pods mount (CSI volumes of the Secrets Store driver), as lookup keys. */
+  readonly mounts: readonly string[];
+  /** The controller of the identity graph whose image a container runs (src/consumers/controllers.ts). */
+  readonly controller: ControllerId | undefined;
 }
 
 export function summarize(obj: K8sObject): WorkloadSummary | undefined {
@@ -196,7 +202,19 @@ export function summarize(obj: K8sObject): WorkloadSummary | undefined {
   const t = podTemplate(obj);
   const ref = t ? serviceAccountRef(t) : undefined;
   const wants = !!t && keyState(obj, [...t.path, 'metadata', 'labels'], USE_LABEL).state !== 'absent';
-  return { obj, serviceAccount: ref ? nameKey(ref) : 'default', wantsWorkloadIdentity: wants };
+  const mounts: string[] = [];
+  let controller: ControllerId | undefined;
+  if (t) {
+    for (const v of items(getSeq(t.spec, 'volumes'))) {
+      const spc = getString(v, 'csi', 'driver') === CSI_DRIVER ? getString(v, 'csi', 'volumeAttributes', 'secretProviderClass') : undefined;
+      if (spc) mounts.push(nameKey(spc));
+    }
+    for (const c of containers(t)) {
+      const image = c.list === 'containers' ? getString(c.node, 'image') : undefined;
+      controller ??= image === undefined ? undefined : controllerOfContainer(image, items(getSeq(c.node, 'args')).map((a) => stringValue(a)));
+    }
+  }
+  return { obj, serviceAccount: ref ? nameKey(ref) : 'default', wantsWorkloadIdentity: wants, mounts, controller };
 }
 
 /** The mapping documents of a strategic-merge patch, with what identifies each. */

@@ -1,30 +1,27 @@
-// The cross-file view the rules need: every ServiceAccount, ConfigMap, Secret and
-// Namespace of the workspace, and a summary of every workload (which ServiceAccount it
-// runs as, whether it asks for Workload Identity) — each as it reaches the cluster in its
-// project (project-roots.ts: a Kustomize build, a chart, a folder; views.ts: patches,
-// namespaces and name prefixes applied). Pure data: the editor layer feeds it from the
-// file system and open editors, the CLI from the files it was given.
+// The cross-file view the rules need: every ServiceAccount, ConfigMap, Secret, Namespace and
+// SecretProviderClass of the workspace, a summary of every workload (its ServiceAccount, whether
+// it asks for Workload Identity, the SecretProviderClasses it mounts, the controller it runs), and
+// the consumer objects that use a controller's identity (src/consumers) — each as it reaches the
+// cluster in its project (project-roots.ts; views.ts: patches, namespaces, name prefixes). Pure
+// data: the editor feeds it from the file system and open editors, the CLI from its files.
 //
-// Lookups stay in the asking object's project: the lint engine runs each rule inside
-// `scoped(obj, …)`, and `serviceAccounts(name, ns)` then answers from that project only.
-// The `…Anywhere` lookups answer from every project; rules use them only to say, as an
-// info, that a match exists elsewhere.
-//
-// Incremental by design. Every lookup is one bucket, named by a key (`SA|<project>|<ns>|<name>`,
+// Lookups stay in the asking object's project (the lint engine runs each rule inside
+// `scoped(obj, …)`); the `…Anywhere` ones answer from every project, for infos only.
+// Incremental by design: every lookup is one bucket, named by a key (`SA|<project>|<ns>|<name>`,
 // `W|<project>|<ns>|<sa>`…); buckets are patched as documents change, kept in a stable order,
 // and the index keeps a version per key, bumped only when the content behind it changes.
-// LintCache records the keys a document's rules read and keeps its findings while those
-// keys are unchanged. A document that only moved (ParseCache's `currentOf`: Enter above it)
-// keeps its entry's places in the buckets and bumps no key; its objects are copied, when first
-// read, to point to the current document (index-entries.ts). A change to a kustomization, a patch or a chart's helpers re-reads
-// the project structure once, at the next lookup.
+// LintCache records the keys a document's rules read and keeps its findings while those keys
+// are unchanged. A document that only moved (ParseCache's `currentOf`) keeps its places and bumps
+// no key; its objects are copied, when first read, to point to the current document
+// (index-entries.ts). A kustomization, patch or helpers change re-reads the structure once.
 
 import { hostOf, isCurrent, type ManifestDoc, type ManifestFile } from './document';
 import { nameKey, type K8sObject } from './objects';
+import type { ControllerId } from '../consumers/controllers';
 import { computeStructure, fileRole, scopeLabel, type Structure, type StructureFile } from './project-roots';
 import { pathKey, dirname } from './paths';
 import { buildViews, partialView, type FileContext, type View, type WorkloadSummary } from './views';
-import { Bucket, compareOrder, type Item } from './index-bucket';
+import { Bucket, compareOrder, sameList, sameMultiset, type Item } from './index-bucket';
 import { ANY, buildEntry, canMove, detach, movedEntry, settle, type DocEntry } from './index-entries';
 
 export type { WorkloadSummary } from './views';
@@ -39,18 +36,6 @@ interface FileState {
   entries: DocEntry[];
   /** Per lookup key, the contents this file puts behind it (a multiset). */
   keys: Map<string, string[]>;
-}
-
-function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-function sameMultiset(a: string[], b: string[]): boolean {
-  if (a.length !== b.length) return false;
-  if (a.length === 1) return a[0] === b[0];
-  const x = [...a].sort();
-  const y = [...b].sort();
-  return x.every((v, i) => v === y[i]);
 }
 
 const NONE: readonly never[] = Object.freeze([]);
@@ -491,5 +476,24 @@ export class WorkspaceIndex {
   /** The same in every project. */
   workloadsUsingAnywhere(name: string, namespace: string): readonly WorkloadSummary[] {
     return this.lookup(`W|${ANY}|${namespace}|${this.key(name)}`);
+  }
+
+  /** SecretProviderClasses named `name` in `namespace` (all of that namespace's when `name` is undefined), in the asker's project. */
+  secretProviderClasses(name: string | undefined, namespace: string): readonly K8sObject[] {
+    return this.lookup(`SPC|${this.here()}|${namespace}|${name === undefined ? '' : this.key(name)}`);
+  }
+
+  /** Workloads in `namespace` whose pods mount the SecretProviderClass `name` (a CSI volume), in the asker's project. */
+  workloadsMounting(name: string, namespace: string): readonly WorkloadSummary[] {
+    return this.lookup(`MOUNT|${this.here()}|${namespace}|${this.key(name)}`);
+  }
+
+  /** The workspace's workloads that run a controller's image (identity graph: src/consumers), in every project. */
+  controllerWorkloads(id: ControllerId): readonly WorkloadSummary[] {
+    return this.lookup(`CTRL|${ANY}|${id}`);
+  }
+  /** The workspace's consumer objects whose Workload Identity token is the controller's own (src/consumers), in every project. */
+  consumersOf(id: ControllerId): readonly K8sObject[] {
+    return this.lookup(`USES|${ANY}|${id}`);
   }
 }

@@ -30,6 +30,19 @@ import { secretInEnv } from './secret-in-env';
 import { aadPodIdentity } from './aad-pod-identity';
 import { tokenCredentialsEnv } from './token-credentials-env';
 // end group: env
+// group: consumers (the identity graph: src/consumers)
+import { secretProviderClassNotFound } from './secret-provider-class-not-found';
+import { consumerControllerIdentity } from './consumer-controller-identity';
+import { kedaIdentityOverride } from './keda-identity-override';
+import { certManagerIssuerAmbient } from './cert-manager-issuer-ambient';
+import { secretProviderClassParameters } from './secret-provider-class-parameters';
+import { secretProviderClassIdentityMode } from './secret-provider-class-identity-mode';
+import { kedaAzurePodIdentity } from './keda-azure-pod-identity';
+import { externalSecretsAzureAuth } from './external-secrets-azure-auth';
+import { certManagerAzureDns } from './cert-manager-azure-dns';
+import { externalDnsAzureConfig } from './external-dns-azure-config';
+import { fluxObjectLevelIdentity } from './flux-object-level-identity';
+// end group: consumers
 
 export const ALL_RULES: readonly Rule[] = [
   // group: labels
@@ -59,4 +72,17 @@ export const ALL_RULES: readonly Rule[] = [
   aadPodIdentity,
   tokenCredentialsEnv,
   // end group: env
+  // group: consumers
+  secretProviderClassParameters,
+  secretProviderClassIdentityMode,
+  secretProviderClassNotFound,
+  kedaAzurePodIdentity,
+  kedaIdentityOverride,
+  externalSecretsAzureAuth,
+  certManagerAzureDns,
+  certManagerIssuerAmbient,
+  externalDnsAzureConfig,
+  fluxObjectLevelIdentity,
+  consumerControllerIdentity,
+  // end group: consumers
 ];

@@ -4,7 +4,8 @@ import { keyState, renderedNode } from '../manifests/helm';
 import { findPair, getMap, getNode } from '../manifests/nodes';
 import { podTemplate, type K8sObject } from '../manifests/objects';
 import type { TextEdit } from '../manifests/text';
-import type { WorkloadSummary } from '../manifests/workspace-index';
+import type { WorkloadSummary, WorkspaceIndex } from '../manifests/workspace-index';
+import { consumersOfController } from '../manifests/identity-world';
 import { CLIENT_ID, USE_LABEL, useLabelOptsOut } from '../manifests/workload-identity';
 import type { Fix, Rule } from './types';
 import { allContainersSetClientId, defineRule, objectTarget, serviceAccountNameNode } from './shared';
@@ -30,7 +31,7 @@ export const missingClientId: Rule = defineRule({
     if (written && renderedNode(obj, written.key) !== 'no') return;
     const clientId = clientIdState(obj);
     if (clientId.state === 'present') return;
-    const wants = (w: WorkloadSummary) => w.wantsWorkloadIdentity && needsAnnotation(w.obj);
+    const wants = (w: WorkloadSummary) => w.wantsWorkloadIdentity && needsAnnotation(w.obj) && !clientIdsFromConsumers(w, ctx.index);
     let users = ctx.index.workloadsUsing(obj.name, obj.namespace).filter(wants);
     let foreign = false;
     if (users.length === 0 && !obj.name.includes('{{')) {
@@ -62,6 +63,17 @@ export const missingClientId: Rule = defineRule({
     });
   },
 });
+
+/**
+ * A controller of the identity graph (KEDA's operator, cert-manager, ExternalDNS, …) whose every
+ * Workload Identity consumer in the workspace names its own client ID (`identityId`,
+ * `managedIdentity.clientID`, `aadClientId`, …): the ServiceAccount's annotation is not what it uses.
+ */
+function clientIdsFromConsumers(w: WorkloadSummary, index: WorkspaceIndex): boolean {
+  if (!w.controller) return false;
+  const uses = consumersOfController(index, w.controller, w.obj);
+  return uses.length > 0 && uses.every((u) => u.use.clientId !== undefined);
+}
 
 /** The workload's pods certainly carry the label (written, or from a helper, and rendered). */
 function labelCertain(w: K8sObject): boolean {

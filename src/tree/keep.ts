@@ -15,6 +15,12 @@
 //              alike across a workload's pods shared (treeKeeper)
 //   ServiceAccounts  listed as metadata only (live-cluster.ts); of it the name, the annotations
 //              (the client ID, and the near-misses of its key) and the resourceVersion
+//   workloads, for the identity graph (src/tree/consumers.ts): the pod template's Secrets Store
+//              CSI volumes (their SecretProviderClass), and a container's image only when it is a
+//              controller's (controllerOfImage: KEDA, External Secrets, cert-manager, ExternalDNS…),
+//              so a workload that is neither costs nothing more
+//   consumer objects (SecretProviderClass, TriggerAuthentication, SecretStore, Issuer and their
+//              cluster-wide kinds): the spec parts describeConsumer reads and the Ready condition
 //   others     kept whole, but for managedFields and last-applied (the informer's slim())
 //
 // Namespaces and timestamps, the same for many objects, are kept as one string each (flat.ts).
@@ -24,15 +30,19 @@ import { Resources } from '../cluster/resources';
 import { SKIP_CONTAINERS } from '../manifests/workload-identity';
 import { INJECTED_ENV } from '../checkpoints/evaluate';
 import { flat } from '../util/flat';
+import { controllerOfImage } from '../consumers';
+import { CSI_DRIVER } from '../consumers/secrets-store-csi';
+import { keepConsumer, CONSUMER_GROUPS } from './consumer-keep';
 
 type Spec = Record<string, unknown>;
 interface TemplateLike {
   metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
-  spec?: { serviceAccountName?: string; serviceAccount?: string; containers?: Container[]; initContainers?: Container[] };
+  spec?: { serviceAccountName?: string; serviceAccount?: string; containers?: Container[]; initContainers?: Container[]; volumes?: VolumeLike[] };
 }
 interface VolumeLike {
   name: string;
   projected?: { sources?: { serviceAccountToken?: { audience?: string } }[] };
+  csi?: { driver?: string; volumeAttributes?: Record<string, string> };
 }
 
 const WORKLOADS = new Set([Resources.deployments, Resources.statefulSets, Resources.daemonSets, Resources.jobs].map((t) => t.plural));
@@ -46,6 +56,7 @@ export function treeKeeper(): (type: ResourceType, o: KubeObject) => KubeObject 
 export function keepForTree(type: ResourceType, o: KubeObject, sharing = new Sharing()): KubeObject {
   if (type.plural === Resources.pods.plural) return keepPod(o, sharing);
   if (type.plural === Resources.serviceAccounts.plural) return keepServiceAccount(o);
+  if (CONSUMER_GROUPS.has(type.group)) return keepConsumer(type, o);
   if (WORKLOADS.has(type.plural)) return { ...head(o), spec: keepWorkloadSpec((o.spec ?? {}) as Spec), ...scalarStatus(o) } as KubeObject;
   if (type.plural === Resources.cronJobs.plural) {
     const spec = (o.spec ?? {}) as Spec & { jobTemplate?: { metadata?: unknown; spec?: Spec } };
@@ -96,13 +107,16 @@ function keepWorkloadSpec(spec: Spec): Spec {
   const t = spec.template as TemplateLike | undefined;
   if (t) {
     const s = t.spec ?? {};
-    const container = (c: Container): Container => ({ name: c.name, ...(c.env ? { env: c.env } : {}), ...(c.envFrom ? { envFrom: c.envFrom } : {}) }) as Container;
+    // The image only when it is a controller's (the identity graph finds controllers by image).
+    const container = (c: Container): Container => ({ name: c.name, ...(c.env ? { env: c.env } : {}), ...(c.envFrom ? { envFrom: c.envFrom } : {}), ...(typeof c.image === 'string' && controllerOfImage(c.image) ? { image: c.image, ...(Array.isArray(c.args) ? { args: c.args.slice(0, 1) } : {}) } : {}) }) as Container;
+    const csi = (s.volumes ?? []).filter((v) => v.csi?.driver === CSI_DRIVER).map((v) => ({ name: v.name, csi: { driver: CSI_DRIVER, volumeAttributes: pick(v.csi?.volumeAttributes ?? {}, ['secretProviderClass']) } }));
     kept.template = {
       ...(t.metadata ? { metadata: pick(t.metadata as Spec, ['labels', 'annotations']) } : {}),
       spec: {
         ...pick(s as Spec, ['serviceAccountName', 'serviceAccount']),
         containers: (s.containers ?? []).map(container),
         ...(s.initContainers ? { initContainers: s.initContainers.map(container) } : {}),
+        ...(csi.length ? { volumes: csi } : {}),
       },
     };
   }

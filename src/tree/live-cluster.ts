@@ -10,6 +10,12 @@
 //              listing them switches to the fallback, as does a 403 on a cluster-wide list of `main`
 //   webhook    the webhook's MutatingWebhookConfiguration; if it may not be read, the webhook's
 //              state is unknown, never "down"
+//   consumers  (option `consumers`: the editor's tree) the consumer kinds of the identity graph —
+//              SecretProviderClass, TriggerAuthentication, SecretStore, Issuer and their
+//              cluster-wide kinds — as full objects trimmed to what the states read
+//              (consumer-keep.ts). A kind the cluster does not serve (its CRD is not installed:
+//              the list answers 404, for each version tried) is absent: no note, no retry. A 403
+//              is a quiet note and is not retried. They never hold up the tree.
 //
 // What only the metadata of is read — ServiceAccounts (annotations), Namespaces (labels), the
 // webhook configurations (names) — is listed and watched as PartialObjectMetadata.
@@ -18,6 +24,9 @@ import type { ClusterIdentity, KubeFailureKind, KubeObject, KubeResult, Resource
 import { qualifiedResource, Resources } from '../cluster/resources';
 import { ResourceCache, type ResourceCacheOptions, type StaleReason } from '../cluster/informer';
 import type { WatchSource } from '../cluster/watch-source';
+import type { ConsumerKind } from '../cluster/resources';
+import { CONSUMER_GROUPS, keepConsumer } from './consumer-keep';
+import { ConsumerModel, CONSUMER_TYPES, consumerType, olderVersions, type ConsumerKindState } from './consumers';
 import { treeKeeper } from './keep';
 import { TreeModel, TREE_TYPES } from './model';
 import { bugMessage, silentLogger, type Logger } from '../util/log';
@@ -52,6 +61,11 @@ export type LiveState =
       /** Kinds the user may not list even in the fallback namespace: shown as a note. */
       forbidden?: { resource: string; message: string }[];
       /**
+       * Consumer kinds that could not be read (403, or failing and retrying): a quiet note each; the
+       * rest of the tree is unaffected. A kind the cluster does not serve is not among them.
+       */
+      consumersUnreadable?: { resource: string; message: string; status?: number }[];
+      /**
        * The workloads and ServiceAccounts are listed, the pods not yet: the tree is shown, with
        * what needs the pods (injection, pods older than the label) marked as being checked.
        */
@@ -68,6 +82,11 @@ export interface LiveClusterOptions {
   namespace?: string;
   /** Where a listener that threw is told of, the caches' too (the editor's output channel; the CLI's stderr under --verbose). Default: nowhere. */
   log?: Logger;
+  /**
+   * List and watch the consumer kinds too (the "Secrets & controllers" folders; the editor's
+   * tree). Default false: the CLI's `workloads` shows none of them and makes no request for them.
+   */
+  consumers?: boolean;
 }
 
 export interface LiveChange {
@@ -82,6 +101,8 @@ export class LiveCluster {
   private main: ResourceCache | undefined;
   private namespaces: ResourceCache | undefined;
   private webhook: ResourceCache | undefined;
+  private consumerCache: ResourceCache | undefined;
+  private consumerModel: ConsumerModel | undefined;
   private fallback: Fallback | undefined;
   private listeners = new Set<Listener>();
   private current: LiveState = { phase: 'loading' };
@@ -103,6 +124,16 @@ export class LiveCluster {
   /** The model over the caches; undefined before start() or when the kubeconfig failed. */
   get model(): TreeModel | undefined {
     return this.treeModel;
+  }
+
+  /** The consumer objects with their states; undefined unless the `consumers` option is on (and started). */
+  get consumers(): ConsumerModel | undefined {
+    return this.consumerModel;
+  }
+
+  /** The version a consumer kind is listed in (an older installation serves only an older one); undefined when not served or not listed. */
+  consumerServedType(kind: ConsumerKind): ResourceType | undefined {
+    return this.consumerCache?.servedType(consumerType(kind));
   }
 
   /** HTTP requests sent to the API server so far. */
@@ -130,6 +161,7 @@ export class LiveCluster {
   /** The cached object of a node, for its live YAML; undefined when it is not (or no longer) there. */
   object(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
     if (type.plural === Resources.namespaces.plural) return this.namespaces?.get(type, undefined, name);
+    if (CONSUMER_GROUPS.has(type.group)) return this.consumerCache?.get(type, type.namespaced ? namespace : undefined, name);
     return this.main?.get(type, namespace, name);
   }
 
@@ -164,9 +196,10 @@ export class LiveCluster {
   }
 
   async stop(): Promise<void> {
-    const caches = [this.main, this.namespaces, this.webhook];
-    this.main = this.namespaces = this.webhook = undefined;
+    const caches = [this.main, this.namespaces, this.webhook, this.consumerCache];
+    this.main = this.namespaces = this.webhook = this.consumerCache = undefined;
     this.treeModel = undefined;
+    this.consumerModel = undefined;
     await Promise.all(caches.map((c) => c?.stop() ?? Promise.resolve()));
     this.source?.dispose?.();
     this.source = undefined;
@@ -202,10 +235,37 @@ export class LiveCluster {
       },
     );
     main.start();
+    if (this.opts.consumers) this.startConsumers(scope);
+  }
+
+  /** The consumer kinds, in the same scope as the main kinds: their own cache, never holding up the tree. */
+  private startConsumers(scope: string | undefined): void {
+    void this.consumerCache?.stop();
+    // Their changes touch no workload's state: the consumers' states only (not the namespaces' indexes).
+    const cache = this.cache(CONSUMER_TYPES, { ...(scope ? { namespace: scope } : {}), keep: keepConsumer, optional: olderVersions }, (keys) => {
+      this.consumerModel?.invalidate();
+      if (this.current.phase === 'ready') this.emit({ keys });
+    });
+    // A first list makes no change events: the folders appear when a kind is listed (or found absent).
+    cache.onDidChangeState(() => {
+      this.consumerModel?.invalidate();
+      if (this.current.phase === 'ready') this.emit({});
+    });
+    this.consumerCache = cache;
+    const kindState = (kind: ConsumerKind): ConsumerKindState => {
+      const type = consumerType(kind);
+      if (cache.absent(type)) return 'absent';
+      if (cache.hasSynced(type)) return 'listed';
+      return cache.kindState(type)?.reason?.status === 403 ? 'refused' : 'pending';
+    };
+    this.consumerModel = new ConsumerModel({ values: <T extends KubeObject>(type: ResourceType) => cache.values<T>(type), kindState }, () => this.treeModel);
+    cache.start();
   }
 
   private invalidate(keys?: Set<string>): void {
     this.treeModel?.invalidate(keys);
+    // The consumers' states read workloads and ServiceAccounts of other namespaces: any change may change them.
+    this.consumerModel?.invalidate();
     if (this.current.phase === 'ready') this.emit(keys ? { keys } : {});
   }
 
@@ -275,12 +335,18 @@ export class LiveCluster {
       return;
     }
     const stale = kinds.find((k) => k.s?.state === 'stale' && !forbidden.includes(k))?.s?.reason;
+    const consumers = this.consumerCache;
+    const unreadable = consumers ? CONSUMER_TYPES.flatMap((t) => {
+      const r = consumers.kindState(t)?.state === 'stale' ? consumers.kindState(t)?.reason : undefined;
+      return r ? [{ resource: qualifiedResource(t), message: r.message, ...(r.status !== undefined ? { status: r.status } : {}) }] : [];
+    }) : [];
     this.setState({
       phase: 'ready',
       ...fallback,
       ...(podsPending ? { podsPending: true as const } : {}),
       ...(stale ? { stale: { ...stale, action: actionFor(stale.kind) } } : {}),
       ...(forbidden.length ? { forbidden: forbidden.map((k) => ({ resource: qualifiedResource(k.t), message: k.s!.reason!.message })) } : {}),
+      ...(unreadable.length ? { consumersUnreadable: unreadable } : {}),
     });
   }
 
@@ -293,6 +359,8 @@ export class LiveCluster {
   }
 
   private emit(e: LiveChange): void {
+    // Whatever the tree redraws for, the consumers' states are worked out again (they read every cache).
+    this.consumerModel?.invalidate();
     for (const l of [...this.listeners]) {
       try {
         l(e);

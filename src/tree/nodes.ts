@@ -12,7 +12,9 @@
 //           ServiceAccount api-sa  <client ID>
 //           Pod api-7c9d-x  injected · Running
 //           ✗ ServiceAccount payments/api-sa has no ... annotation
+//       Secrets & controllers  2 · 1 !            consumer objects (src/tree/consumer-nodes.ts)
 //       ServiceAccounts  3
+//     Cluster-wide  1                             cluster-scoped consumer objects
 
 import type { ClusterIdentity } from '../cluster/types';
 import { namespaceExcluded } from '../checkpoints/evaluate';
@@ -23,20 +25,11 @@ import { localTime } from '../util/time-words';
 import { displayUrl } from '../util/url';
 import { countOf, federatedSubject, filtersActive, TREE_KINDS, type NamespaceCounts, type PodEntry, type ServiceAccountEntry, type TreeFilters, type WorkloadEntry } from './model';
 import type { FindingId, StatusFinding, StatusLevel, TreeWorkloadKind } from './workload-status';
+import { CONSUMER_FOLDER, consumerFolderChildren, consumerFolderNode, consumerLines, workloadConsumerNodes, type ConsumerTreeNode, type NodeBase } from './consumer-nodes';
 
 export type MessageLevel = 'info' | 'warning' | 'error' | 'loading';
 
-interface Base {
-  /** Stable across refreshes, so VS Code keeps what is expanded and selected. */
-  id: string;
-  label: string;
-  description?: string;
-  /** Markdown-free lines for the tooltip. */
-  tooltip?: string[];
-  /** Space-separated flags for `viewItem` in menus (see package.json). */
-  contextValue: string;
-  collapsible: 'none' | 'collapsed' | 'expanded';
-}
+type Base = NodeBase;
 
 export type TreeNode =
   | (Base & { type: 'context'; identity: ClusterIdentity })
@@ -47,7 +40,8 @@ export type TreeNode =
   | (Base & { type: 'workload'; entry: WorkloadEntry; level: StatusLevel; context: string; overlay?: DiagnosisOverlay })
   | (Base & { type: 'serviceAccount'; namespace: string; name: string; entry?: ServiceAccountEntry; level: StatusLevel; context: string; workload?: WorkloadEntry })
   | (Base & { type: 'pod'; entry: PodEntry; level: StatusLevel })
-  | (Base & { type: 'finding'; finding: StatusFinding; level: StatusLevel });
+  | (Base & { type: 'finding'; finding: StatusFinding; level: StatusLevel })
+  | ConsumerTreeNode;
 
 /** The view's roots: the context node, or one message when there is no kubeconfig to watch. */
 export function rootNodes(live: LiveCluster | undefined, contextName?: string): TreeNode[] {
@@ -102,6 +96,8 @@ export function childNodes(live: LiveCluster, node: TreeNode, filters: TreeFilte
           level: levelOf(c),
         });
       }
+      const consumerFolder = live.consumers && consumerFolderNode(ctx, node.namespace, live.consumers, filters);
+      if (consumerFolder) folders.push(consumerFolder);
       const sas = model.serviceAccounts(node.namespace, filters);
       if (sas.length) {
         const broken = sas.filter((s) => s.level === 'error').length;
@@ -118,7 +114,7 @@ export function childNodes(live: LiveCluster, node: TreeNode, filters: TreeFilte
           level: broken ? 'error' : sas.some((s) => s.level === 'ok') ? 'ok' : 'muted',
         });
       }
-      if (!folders.length) return [message(`empty:${ctx}/${node.namespace}`, 'info', filtersActive(filters) ? 'No workload here matches the filters.' : 'No workloads.')];
+      if (!folders.length || (folders.length === 1 && consumerFolder)) return [message(`empty:${ctx}/${node.namespace}`, 'info', filtersActive(filters) ? 'No workload here matches the filters.' : 'No workloads.'), ...folders];
       return folders;
     }
     case 'folder': {
@@ -135,6 +131,8 @@ export function childNodes(live: LiveCluster, node: TreeNode, filters: TreeFilte
       for (const p of model.pods(w)) out.push(podNode(node.id, p));
       if (w.status.pending) out.push(message(`podspending:${node.id}`, 'loading', 'Listing pods…'));
       else if (!w.pods.length) out.push(message(`nopods:${node.id}`, 'info', w.kind === 'CronJob' ? 'No pods: no Job of this CronJob is running.' : 'No pods.'));
+      // The consumer objects it depends on: the classes it mounts, or, for a controller, those using its identity.
+      if (live.consumers) for (const n of workloadConsumerNodes(ctx, node.id, w, live.consumers)) out.push(n);
       // What is wrong, worst first (what is right is the ServiceAccount and pod rows above, and the tooltip).
       const order: Record<StatusLevel, number> = { error: 0, warning: 1, muted: 2, ok: 3 };
       w.status.findings
@@ -148,6 +146,10 @@ export function childNodes(live: LiveCluster, node: TreeNode, filters: TreeFilte
       if (!node.entry) return [];
       return node.entry.usedBy.map((w) => wl(w, `${node.id}/wl:`));
     }
+    case 'consumerFolder':
+      return live.consumers ? consumerFolderChildren(ctx, node, live.consumers, filters) : [];
+    case 'consumer':
+      return consumerLines(node.id, node.entry.lines);
     default:
       return [];
   }
@@ -169,6 +171,11 @@ function contextChildren(live: LiveCluster, filters: TreeFilters, now: number): 
     notes.push({ ...message(`stale:${ctx}`, 'warning', `Not live since ${since} — retrying`, s.stale.action, [`The tree shows the cluster as it was ${since}.`, s.stale.message]), description: s.stale.message });
   }
   for (const f of s.forbidden ?? []) notes.push(message(`forbidden:${ctx}/${f.resource}`, 'warning', f.message, undefined, [f.message]));
+  // A consumer kind refused is a quiet note (the rest is shown); one failing otherwise, only while the tree itself is live.
+  for (const f of s.consumersUnreadable ?? []) {
+    if (f.status === 403) notes.push(message(`consumers:${ctx}/${f.resource}`, 'info', `${f.resource}: not readable (403), left out of ${CONSUMER_FOLDER}`, undefined, [f.message, 'The workloads are not affected. Refresh asks again.']));
+    else if (!s.stale) notes.push(message(`consumers:${ctx}/${f.resource}`, 'warning', `${f.resource}: could not be listed — retrying`, undefined, [f.message]));
+  }
   if (s.podsPending) notes.push(message(`podspending:${ctx}`, 'loading', 'Listing pods… (their injection states follow)', undefined, ['The workloads and ServiceAccounts are listed; the pods are still being listed.', 'Until they are, a wired workload says "checking pods…" and the counts leave out what only the pods can show (pods not injected, pods older than the label).']));
   const model = live.model!;
   const webhookUp = model.webhookUp();
@@ -179,14 +186,14 @@ function contextChildren(live: LiveCluster, filters: TreeFilters, now: number): 
     const counts = model.counts(ns, filters);
     if (counts.workloadIdentity) wiAnywhere = true;
     // A namespace shown only for its ServiceAccounts would be noise under a name filter (every namespace has "default").
-    if (filtersActive(filters) && counts.workloads === 0 && (filters.text.trim() || !model.serviceAccounts(ns, filters).length)) continue;
+    if (filtersActive(filters) && counts.workloads === 0 && (filters.text.trim() || !model.serviceAccounts(ns, filters).length) && !live.consumers?.consumers(ns, filters).length) continue;
     const excluded = namespaceExcluded(ns, model.namespaceLabels(ns));
     rows.push({
       type: 'namespace',
       id: `ns:${ctx}/${ns}`,
       label: ns,
       description: namespaceDescription(counts),
-      tooltip: [`Namespace ${ns}`, counts.workloads ? countsSentence(counts) : 'No workloads', ...(excluded && counts.workloadIdentity ? [`AKS never sends pods of this namespace to the webhook (${excluded}).`] : [])],
+      tooltip: [`Namespace ${ns}`, counts.workloads ? countsSentence(counts) : 'No workloads', ...consumersSentence(live, ns), ...(excluded && counts.workloadIdentity ? [`AKS never sends pods of this namespace to the webhook (${excluded}).`] : [])],
       contextValue: 'namespace',
       collapsible: 'collapsed',
       namespace: ns,
@@ -194,6 +201,9 @@ function contextChildren(live: LiveCluster, filters: TreeFilters, now: number): 
       level: levelOf(counts),
     });
   }
+  // The cluster-scoped consumer objects: one node after the namespaces.
+  const clusterWide = live.consumers && consumerFolderNode(ctx, undefined, live.consumers, filters);
+  if (clusterWide) rows.push(clusterWide);
   if (webhookUp === false && wiAnywhere) notes.push(message(`webhook:${ctx}`, 'error', 'The Workload Identity webhook is not installed or has no ready replica: no pod gets a token.', undefined, ['Diagnose a workload for the details and the fix.']));
   if (!rows.length) notes.push(message(`none:${ctx}`, 'info', filtersActive(filters) ? 'No workload matches the filters.' : 'No namespaces with workloads.'));
   return [...notes, ...rows];
@@ -219,6 +229,14 @@ function countsSentence(c: NamespaceCounts): string {
   const wi = `, ${c.workloadIdentity || 'none'} using Workload Identity`;
   const problems = [c.errors ? `${c.errors} broken` : '', c.warnings ? `${c.warnings} with a warning` : ''].filter(Boolean).join(', ');
   return `${plural(c.workloads, 'workload')}${wi}${problems ? `: ${problems}` : ''}`;
+}
+
+/** `Secrets & controllers: 2, 1 broken`: in the namespace's tooltip only (they are not workloads). */
+function consumersSentence(live: LiveCluster, ns: string): string[] {
+  const entries = live.consumers?.consumers(ns) ?? [];
+  if (!entries.length) return [];
+  const broken = entries.filter((e) => e.level === 'error').length;
+  return [`${CONSUMER_FOLDER}: ${entries.length}${broken ? `, ${broken} broken` : ''}`];
 }
 
 function levelOf(c: NamespaceCounts): StatusLevel {

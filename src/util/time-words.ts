@@ -42,3 +42,17 @@ export function timeAgo(ms: number, now: number): string {
   const amount = s < 60 ? `${s} s` : s < 3600 ? `${Math.round(s / 60)} min` : s < 48 * 3600 ? `${Math.round(s / 3600)} h` : `${Math.round(s / 86_400)} days`;
   return diff >= 0 ? `${amount} ago` : `in ${amount}`;
 }
+
+/** An ISO 8601 UTC time as checkpoints write it (`2026-12-07T21:14:48.000Z`, `2026-12-07T20:13:36Z`). */
+const ISO_UTC = /\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z\b/g;
+
+/**
+ * `text` with each ISO UTC time written as `localTime` writes it — except inside a quoted log
+ * excerpt (from `Excerpt:` on), which stays the log's own text. For the human outputs; JSON keeps ISO.
+ */
+export function readableTimes(text: string, clock: Clock = {}, relative = true): string {
+  const cut = text.indexOf('Excerpt: ');
+  const head = cut === -1 ? text : text.slice(0, cut);
+  const tail = cut === -1 ? '' : text.slice(cut);
+  return head.replace(ISO_UTC, (iso) => localTime(iso, clock, relative)) + tail;
+}

@@ -9,7 +9,7 @@
 // A second tenant, Fabrikam, has its own subscription. The test principal `wi-doctor-test`
 // (signIn()) reads the home tenant.
 
-import { CLIENT_ID, DEMO_WORKLOADS, TENANT_ID, type Checkpoint as KubeCheckpoint, type ScenarioTarget } from '../fake-kube/scenarios';
+import { CLIENT_ID, DEMO_WORKLOADS, TENANT_ID, type Checkpoint as KubeCheckpoint, type Scenario as KubeScenario, type ScenarioTarget } from '../fake-kube/scenarios';
 import type { KubeObject } from '../fake-kube/store';
 import type { EntraOverride } from './entra';
 import type { ArmResource, CloudState } from './state';
@@ -83,8 +83,8 @@ export interface BuildContext {
 export interface AzureScenario {
   name: string;
   description: string;
-  /** The fake-kube scenario beside it. */
-  kubeScenario: string;
+  /** The fake-kube scenario beside it: a name from SCENARIOS, or a scenario object (test/fake-kube/scenarios-consumers.ts). */
+  kubeScenario: string | KubeScenario;
   target: ScenarioTarget;
   /** The Azure checkpoint a doctor should report on the target; null when all pass. */
   failingCheckpoint: AzureCheckpoint | null;

@@ -19,7 +19,6 @@
 
 import { isDeepStrictEqual } from 'node:util';
 import { admitPod } from './admission';
-import { RESOURCES } from './resources';
 import { randomSuffix, type KubeObject, type Store, type StoreEvent } from './store';
 import {
   deploymentStatus,
@@ -388,7 +387,7 @@ export class Controllers {
 
   private collectGarbage(owner: KubeObject): void {
     const uid = owner.metadata.uid;
-    for (const r of RESOURCES) {
+    for (const r of this.store.types()) {
       if (!r.namespaced) continue;
       const dependents = this.store.list(r, owner.metadata.namespace).filter((o) => isOwnedBy(o, uid));
       for (const d of dependents) {
@@ -399,7 +398,7 @@ export class Controllers {
   }
 
   private deleteNamespaceContents(ns: string): void {
-    for (const r of RESOURCES) {
+    for (const r of this.store.types()) {
       if (!r.namespaced) continue;
       for (const o of this.store.list(r, ns)) this.store.delete(r, ns, o.metadata.name);
     }

@@ -55,6 +55,9 @@ export const RESOURCES: readonly ResourceType[] = [
   { group: 'batch', version: 'v1', kind: 'Job', plural: 'jobs', singular: 'job', namespaced: true, categories: ['all'], verbs: CRUD, subresources: [status('Job')], hasGeneration: true },
   { group: 'batch', version: 'v1', kind: 'CronJob', plural: 'cronjobs', singular: 'cronjob', namespaced: true, shortNames: ['cj'], categories: ['all'], verbs: CRUD, subresources: [status('CronJob')], hasGeneration: true },
   { group: 'admissionregistration.k8s.io', version: 'v1', kind: 'MutatingWebhookConfiguration', plural: 'mutatingwebhookconfigurations', singular: 'mutatingwebhookconfiguration', namespaced: false, categories: ['api-extensions'], verbs: CRUD, hasGeneration: true },
+  // Served by every API server; the custom resources a cluster serves are the ones its stored
+  // CustomResourceDefinitions define (crdTypes below, Store.types()).
+  { group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition', plural: 'customresourcedefinitions', singular: 'customresourcedefinition', namespaced: false, shortNames: ['crd', 'crds'], categories: ['api-extensions'], verbs: CRUD, subresources: [status('CustomResourceDefinition')], hasGeneration: true },
   { group: 'admissionregistration.k8s.io', version: 'v1', kind: 'ValidatingWebhookConfiguration', plural: 'validatingwebhookconfigurations', singular: 'validatingwebhookconfiguration', namespaced: false, categories: ['api-extensions'], verbs: CRUD, hasGeneration: true },
   // Create-only review APIs: nothing is stored, the server answers from its own state
   // (`kubectl auth whoami`, `kubectl auth can-i`).
@@ -75,24 +78,57 @@ export function qualifiedName(r: ResourceType): string {
   return r.group ? `${r.plural}.${r.group}` : r.plural;
 }
 
+/** Kubernetes' version order (v1 > v1beta2 > v1beta1 > v1alpha1): what a group's preferredVersion is. */
+function versionPriority(v: string): number {
+  const m = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(v);
+  if (!m) return 0;
+  return Number(m[1]) * 1_000_000 + (m[2] === undefined ? 900_000 : m[2] === 'beta' ? 500_000 : 100_000) + Number(m[3] ?? 0);
+}
+
+/**
+ * The resource types a CustomResourceDefinition object defines: one per served version, as a real
+ * API server serves them once the CRD is Established (a version with `served: false` is a 404).
+ */
+export function crdTypes(crd: { spec?: unknown; [key: string]: unknown }): ResourceType[] {
+  const spec = (crd.spec ?? {}) as Record<string, any>;
+  const names = spec.names ?? {};
+  if (!spec.group || !names.plural || !names.kind) return [];
+  return ((spec.versions ?? []) as any[])
+    .filter((v) => v.served !== false)
+    .sort((a, b) => versionPriority(b.name) - versionPriority(a.name))
+    .map((v) => ({
+      group: spec.group as string,
+      version: v.name as string,
+      kind: names.kind as string,
+      plural: names.plural as string,
+      singular: (names.singular as string | undefined) ?? (names.kind as string).toLowerCase(),
+      namespaced: spec.scope !== 'Cluster',
+      ...(names.shortNames?.length ? { shortNames: [...names.shortNames] as string[] } : {}),
+      ...(names.categories?.length ? { categories: [...names.categories] as string[] } : {}),
+      verbs: ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'],
+      ...(v.subresources?.status ? { subresources: [status(names.kind as string)] } : {}),
+      hasGeneration: true,
+    }));
+}
+
 /** Find a type by Kind, plural, singular or short name (case-insensitive), optionally `plural.group`. */
-export function resolveResource(name: string): ResourceType | undefined {
+export function resolveResource(name: string, types: readonly ResourceType[] = RESOURCES): ResourceType | undefined {
   const n = name.toLowerCase();
-  return RESOURCES.find((r) => r.kind.toLowerCase() === n || r.plural === n || r.singular === n || qualifiedName(r) === n || (r.shortNames ?? []).includes(n));
+  return types.find((r) => r.kind.toLowerCase() === n || r.plural === n || r.singular === n || qualifiedName(r) === n || (r.shortNames ?? []).includes(n));
 }
 
-export function findResource(group: string, version: string, plural: string): ResourceType | undefined {
-  return RESOURCES.find((r) => r.group === group && r.version === version && r.plural === plural);
+export function findResource(group: string, version: string, plural: string, types: readonly ResourceType[] = RESOURCES): ResourceType | undefined {
+  return types.find((r) => r.group === group && r.version === version && r.plural === plural);
 }
 
-export function resourceForObject(apiVersion: string, kind: string): ResourceType | undefined {
-  return RESOURCES.find((r) => groupVersion(r) === apiVersion && r.kind === kind);
+export function resourceForObject(apiVersion: string, kind: string, types: readonly ResourceType[] = RESOURCES): ResourceType | undefined {
+  return types.find((r) => groupVersion(r) === apiVersion && r.kind === kind);
 }
 
-/** The groups, core first, in the order a real server lists them. */
-export function groups(): { name: string; versions: string[] }[] {
+/** The groups, core first, in the order a real server lists them (custom resources' groups after the built-in ones). */
+export function groups(types: readonly ResourceType[] = RESOURCES): { name: string; versions: string[] }[] {
   const out: { name: string; versions: string[] }[] = [];
-  for (const r of RESOURCES) {
+  for (const r of types) {
     let g = out.find((x) => x.name === r.group);
     if (!g) out.push((g = { name: r.group, versions: [] }));
     if (!g.versions.includes(r.version)) g.versions.push(r.version);
@@ -111,17 +147,17 @@ function legacyGroup(g: { name: string; versions: string[] }): object {
   return { name: g.name, versions, preferredVersion: versions[0] };
 }
 
-export function apiGroupList(): object {
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: groups().filter((g) => g.name !== '').map(legacyGroup) };
+export function apiGroupList(types: readonly ResourceType[] = RESOURCES): object {
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: groups(types).filter((g) => g.name !== '').map(legacyGroup) };
 }
 
-export function apiGroup(name: string): object | undefined {
-  const g = groups().find((x) => x.name === name && name !== '');
+export function apiGroup(name: string, types: readonly ResourceType[] = RESOURCES): object | undefined {
+  const g = groups(types).find((x) => x.name === name && name !== '');
   return g && { kind: 'APIGroup', apiVersion: 'v1', ...legacyGroup(g) };
 }
 
-export function apiResourceList(group: string, version: string): object | undefined {
-  const rs = RESOURCES.filter((r) => r.group === group && r.version === version);
+export function apiResourceList(group: string, version: string, types: readonly ResourceType[] = RESOURCES): object | undefined {
+  const rs = types.filter((r) => r.group === group && r.version === version);
   if (!rs.length) return undefined;
   const resources: object[] = [];
   for (const r of rs) {
@@ -172,14 +208,14 @@ function discoveryResource(r: ResourceType): object {
 }
 
 /** `core` true: the document for `/api`; false: for `/apis`. */
-export function aggregatedDiscovery(core: boolean, apiVersion: string): object {
-  const items = groups()
+export function aggregatedDiscovery(core: boolean, apiVersion: string, types: readonly ResourceType[] = RESOURCES): object {
+  const items = groups(types)
     .filter((g) => (g.name === '') === core)
     .map((g) => ({
       metadata: { name: g.name, creationTimestamp: null },
       versions: g.versions.map((v) => ({
         version: v,
-        resources: RESOURCES.filter((r) => r.group === g.name && r.version === v).map(discoveryResource),
+        resources: types.filter((r) => r.group === g.name && r.version === v).map(discoveryResource),
         freshness: 'Current',
       })),
     }));

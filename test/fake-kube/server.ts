@@ -30,6 +30,7 @@ import {
   apiGroupList,
   apiResourceList,
   apiVersions,
+  crdTypes,
   findResource,
   groupVersion,
   qualifiedName,
@@ -190,6 +191,15 @@ function parseJson(body: Buffer): any {
 function listItem(o: KubeObject): Json {
   const { kind: _k, apiVersion: _a, ...rest } = o;
   return rest;
+}
+
+/**
+ * An object as a version of its type serves it: a CRD served in several versions without a
+ * conversion webhook (strategy None) only rewrites apiVersion, as the real API server does.
+ */
+function asVersion(o: KubeObject, type: ResourceType): KubeObject {
+  const gv = groupVersion(type);
+  return o.apiVersion === gv || o.kind !== type.kind ? o : { ...o, apiVersion: gv };
 }
 
 function selectorString(sel: Json | undefined): string {
@@ -390,9 +400,9 @@ class FakeKubeServer extends FakeHttpsServer<RequestRecord, Fault, Ctx> implemen
         case '/openid/v1/jwks':
           return this.send(ctx, 200, jwks(), { 'Content-Type': 'application/jwk-set+json' });
         case '/api':
-          return aggregated ? this.send(ctx, 200, aggregatedDiscovery(true, discoveryVersion), { 'Content-Type': aggregatedType }) : this.send(ctx, 200, apiVersions());
+          return aggregated ? this.send(ctx, 200, aggregatedDiscovery(true, discoveryVersion, this.store.types()), { 'Content-Type': aggregatedType }) : this.send(ctx, 200, apiVersions());
         case '/apis':
-          return aggregated ? this.send(ctx, 200, aggregatedDiscovery(false, discoveryVersion), { 'Content-Type': aggregatedType }) : this.send(ctx, 200, apiGroupList());
+          return aggregated ? this.send(ctx, 200, aggregatedDiscovery(false, discoveryVersion, this.store.types()), { 'Content-Type': aggregatedType }) : this.send(ctx, 200, apiGroupList(this.store.types()));
         case '/api/v1':
           return this.send(ctx, 200, apiResourceList('', 'v1'));
         case '/openapi/v3':
@@ -405,7 +415,7 @@ class FakeKubeServer extends FakeHttpsServer<RequestRecord, Fault, Ctx> implemen
       }
       const g = /^\/apis\/([^/]+)(?:\/([^/]+))?$/.exec(p);
       if (g) {
-        const doc = g[2] ? apiResourceList(g[1]!, g[2]) : apiGroup(g[1]!);
+        const doc = g[2] ? apiResourceList(g[1]!, g[2], this.store.types()) : apiGroup(g[1]!, this.store.types());
         if (!doc) throw pathNotFound();
         return this.send(ctx, 200, doc);
       }
@@ -427,13 +437,13 @@ class FakeKubeServer extends FakeHttpsServer<RequestRecord, Fault, Ctx> implemen
     else return undefined;
     let namespace: string | undefined;
     if (rest[0] === 'namespaces' && rest.length >= 3) {
-      const inner = findResource(group, version, rest[2]!);
+      const inner = findResource(group, version, rest[2]!, this.store.types());
       if (inner?.namespaced) {
         namespace = rest[1];
         rest = rest.slice(2);
       }
     }
-    const type = findResource(group, version, rest[0] ?? '');
+    const type = findResource(group, version, rest[0] ?? '', this.store.types());
     if (!type || rest.length > 3) return undefined;
     const [, name, sub] = rest;
     if (type.namespaced && name !== undefined && namespace === undefined) return undefined;
@@ -525,7 +535,7 @@ class FakeKubeServer extends FakeHttpsServer<RequestRecord, Fault, Ctx> implemen
   // ---- Reads ----------------------------------------------------------------------------------------
 
   private get(ctx: Ctx, t: Target): void {
-    const o = this.mustGet(t);
+    const o = asVersion(this.mustGet(t), t.type);
     if (t.sub === 'log') return this.logs(ctx, o);
     if (t.sub === 'scale') return this.send(ctx, 200, this.scaleOf(o));
     this.sendObject(ctx, 200, o);
@@ -601,8 +611,9 @@ class FakeKubeServer extends FakeHttpsServer<RequestRecord, Fault, Ctx> implemen
     const include = this.includeObject(ctx);
     type Out = { type: string; object: KubeObject | Json };
 
-    const translate = (ev: StoreEvent): Out[] => {
-      if (ev.resource !== t.type) return [];
+    const translate = (raw: StoreEvent): Out[] => {
+      if (qualifiedName(raw.resource) !== qualifiedName(t.type)) return [];
+      const ev = { ...raw, object: asVersion(raw.object, t.type), ...(raw.oldObject ? { oldObject: asVersion(raw.oldObject, t.type) } : {}) };
       const now = match(ev.object);
       const before = ev.oldObject ? match(ev.oldObject) : false;
       if (ev.type === 'ADDED') return now ? [{ type: 'ADDED', object: ev.object }] : [];
@@ -624,7 +635,7 @@ class FakeKubeServer extends FakeHttpsServer<RequestRecord, Fault, Ctx> implemen
       backlog = this.store
         .list(t.type, t.namespace)
         .filter(match)
-        .map((o) => ({ type: 'ADDED', object: o }));
+        .map((o) => ({ type: 'ADDED', object: asVersion(o, t.type) }));
     }
 
     const res = ctx.res;
@@ -928,6 +939,11 @@ class FakeKubeServer extends FakeHttpsServer<RequestRecord, Fault, Ctx> implemen
         this.store.update(o, { checkResourceVersion: false });
       }
     }
+    if (type.kind === 'CustomResourceDefinition' && type.group === 'apiextensions.k8s.io') {
+      // The API server deletes a CRD's custom resources with it (finalizer customresourcecleanup).
+      const defined = crdTypes(cur)[0];
+      if (defined) for (const o of this.store.list(defined)) this.store.delete(defined, o.metadata.namespace, o.metadata.name);
+    }
     if (type.kind === 'Pod' && this.controllers) {
       this.controllers.terminatePod(cur);
     } else {
@@ -1001,7 +1017,8 @@ class FakeKubeServer extends FakeHttpsServer<RequestRecord, Fault, Ctx> implemen
         return this.send(ctx, 201, { ...base, status: { userInfo } });
       case 'SelfSubjectAccessReview': {
         const a = (body.spec?.resourceAttributes ?? {}) as Json;
-        const type = findResource(a.group ?? '', a.version || (a.group ? (findResource(a.group, 'v1', a.resource) ? 'v1' : '') : 'v1'), a.resource ?? '') ?? { ...findResource('', 'v1', 'pods')!, plural: a.resource ?? '', group: a.group ?? '' };
+        const types = this.store.types();
+        const type = findResource(a.group ?? '', a.version || (a.group ? (types.find((r) => r.group === a.group && r.plural === a.resource)?.version ?? '') : 'v1'), a.resource ?? '', types) ?? { ...findResource('', 'v1', 'pods')!, plural: a.resource ?? '', group: a.group ?? '' };
         const denied = this.isForbidden(a.verb ?? '', type, a.subresource || undefined, a.namespace || undefined, a.name || undefined);
         return this.send(ctx, 201, { ...base, spec: body.spec ?? {}, status: denied ? { allowed: false, denied: true, reason: 'denied by fake-kube forbid rule' } : { allowed: true, reason: 'fake-kube allows it' } });
       }

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { applyPatch, type PatchType } from './patch';
-import { qualifiedName, resolveResource, resourceForObject, type ResourceType } from './resources';
+import { crdTypes, qualifiedName, RESOURCES, resolveResource, resourceForObject, type ResourceType } from './resources';
 import { alreadyExists, badRequest, conflict, notFound } from './status';
 
 
@@ -121,9 +121,32 @@ export class Store {
     return String(this.rv);
   }
 
+  /** Per stored CRD (by name), its resourceVersion and the types it defines: kept while it is unchanged, so a type stays the same object. */
+  private readonly crdCache = new Map<string, { rv: string | undefined; types: ResourceType[] }>();
+  private typesCache: readonly ResourceType[] | undefined;
+
+  /**
+   * The types this cluster serves: the built-in ones and those of its CustomResourceDefinitions,
+   * as on a real API server (a cluster without a project's CRDs answers 404 for its paths).
+   */
+  types(): readonly ResourceType[] {
+    if (this.typesCache) return this.typesCache;
+    const crds = [...this.bucket(RESOURCES.find((r) => r.kind === 'CustomResourceDefinition')!).values()].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+    const custom: ResourceType[] = [];
+    const seen = new Set<string>();
+    for (const crd of crds) {
+      seen.add(crd.metadata.name);
+      let c = this.crdCache.get(crd.metadata.name);
+      if (!c || c.rv !== crd.metadata.resourceVersion) this.crdCache.set(crd.metadata.name, (c = { rv: crd.metadata.resourceVersion, types: crdTypes(crd) }));
+      custom.push(...c.types);
+    }
+    for (const k of [...this.crdCache.keys()]) if (!seen.has(k)) this.crdCache.delete(k);
+    return (this.typesCache = [...RESOURCES, ...custom]);
+  }
+
   resource(kind: KindRef): ResourceType {
     if (typeof kind !== 'string') return kind;
-    const r = resolveResource(kind);
+    const r = resolveResource(kind, this.types());
     if (!r) throw new Error(`fake-kube: unknown resource ${kind}`);
     return r;
   }
@@ -353,12 +376,13 @@ export class Store {
 
   private typeOf(obj: KubeObject): ResourceType {
     if (!obj || typeof obj !== 'object' || !obj.metadata) throw badRequest('Object has no metadata');
-    const r = resourceForObject(obj.apiVersion, obj.kind);
+    const r = resourceForObject(obj.apiVersion, obj.kind, this.types());
     if (!r) throw badRequest(`no kind "${obj.kind}" is registered for version "${obj.apiVersion}"`);
     return r;
   }
 
   private emit(ev: StoreEvent): void {
+    if (ev.resource.kind === 'CustomResourceDefinition' && ev.resource.group === 'apiextensions.k8s.io') this.typesCache = undefined;
     this.history.push(ev);
     if (this.history.length > this.historyLimit) {
       const dropped = this.history.splice(0, this.history.length - this.historyLimit);

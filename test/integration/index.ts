@@ -7,6 +7,7 @@
 import Mocha from 'mocha';
 import { registerEditorBench } from './bench.test';
 import { registerDiagnoseAzureTests } from './diagnose-azure.test';
+import { registerDiagnoseConsumerTests } from './diagnose-consumers.test';
 import { registerDiagnoseTests } from './diagnose.test';
 import { registerLintingTests } from './linting.test';
 import { registerProjectTests } from './projects.test';
@@ -41,6 +42,7 @@ export function run(): Promise<void> {
   registerLintingTests();
   registerProjectTests();
   registerDiagnoseTests();
+  registerDiagnoseConsumerTests();
   registerDiagnoseAzureTests();
   registerTreeTests();
   registerWalkthroughTests();

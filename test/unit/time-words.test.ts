@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { localTime, timeAgo } from '../../src/util/time-words';
+import { localTime, readableTimes, timeAgo } from '../../src/util/time-words';
 import { workloadWords } from '../../src/util/words';
 
 const AT = '2026-12-07T17:56:12.822Z';
@@ -34,5 +34,17 @@ describe('workloadWords', () => {
   it('names a workload as kubectl spells it, then its namespace', () => {
     assert.equal(workloadWords({ kind: 'Deployment', name: 'invoicer', namespace: 'billing' }), 'deployment/invoicer in billing');
     assert.equal(workloadWords({ kind: 'CronJob', name: 'settlement' }), 'cronjob/settlement');
+  });
+});
+
+describe('readableTimes', () => {
+  it('writes the ISO times of a summary or evidence value in local time, but not those of a quoted log excerpt', () => {
+    const clock = { now: Date.parse('2026-12-07T20:15:36Z'), timeZone: 'Europe/Paris' };
+    assert.equal(
+      readableTimes('in pod api-1, newest at 2026-12-07T20:13:36Z: no match. Excerpt: {"time":"2026-12-07T20:13:36.000Z"}', clock),
+      'in pod api-1, newest at 2026-12-07 21:13:36 UTC+1, 2 min ago: no match. Excerpt: {"time":"2026-12-07T20:13:36.000Z"}',
+    );
+    assert.equal(readableTimes('exp: 2026-12-07T21:14:48.000Z', clock, false), 'exp: 2026-12-07 22:14:48 UTC+1');
+    assert.equal(readableTimes('no time here 2026-12-07', clock), 'no time here 2026-12-07');
   });
 });

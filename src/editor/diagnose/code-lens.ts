@@ -32,7 +32,7 @@ export class DiagnoseCodeLens implements vscode.CodeLensProvider, vscode.Disposa
     // A file the linter skips (excluded, linting off) is parsed on its own, so it does not linger in the shared cache.
     const file = this.linter.parsed(doc) ?? parseManifestFile(doc.uri.toString(), doc.getText());
     return manifestWorkloads(file).map((w) => {
-      const what = w.namespace ? workloadWords(w) : `${workloadWords(w)} in the context's default namespace`;
+      const what = w.namespace || w.clusterScoped ? workloadWords(w) : `${workloadWords(w)} in the context's default namespace`;
       return new vscode.CodeLens(new vscode.Range(w.line, 0, w.line, 0), {
         title: '$(pulse) Diagnose Workload Identity',
         tooltip: `Check ${what} on the cluster, link by link`,

@@ -19,7 +19,9 @@ import type { DiagnosisOverlays } from '../../tree/overlay';
 import { reportSignInFailure, type AzureAccess } from '../azure/azure-access';
 import { azureFix } from './azure-fix';
 import { clusterFix } from './cluster-fix';
-import { workloadKey, type DiagnosisEntry, type FixHost, type Notice } from './entry';
+import { subjectOf, workloadKey, type DiagnosisEntry, type FixHost, type Notice } from './entry';
+import { consumerCheckpoints } from '../../checkpoints';
+import { resolveConsumer, type ConsumerTarget } from '../../checkpoints/consumer-target';
 import { applyReportFix, progressHooks } from './fix-flow';
 import { pickTarget } from './pick-target';
 import { workloadWords } from '../../util/words';
@@ -92,14 +94,16 @@ export class Diagnoser implements vscode.Disposable, FixHost {
   }
 
   /** Diagnoses with a cancellable progress notification; publishes the report (output, view, sidebar, event). */
-  async run(cluster: ClusterApi, target: WorkloadRef, opts: { signal?: AbortSignal; contextOverride?: string } = {}): Promise<DiagnosisReport> {
+  async run(cluster: ClusterApi, target: WorkloadRef, opts: { signal?: AbortSignal; contextOverride?: string; consumer?: ConsumerTarget } = {}): Promise<DiagnosisReport> {
+    const consumer = opts.consumer;
     const controller = new AbortController();
     const onOuterAbort = () => controller.abort();
     opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
     if (opts.signal?.aborted) controller.abort();
     try {
       const reads = new SeenObjects(cluster);
-      const key = workloadKey(cluster.identity.context, target);
+      const subject = consumer ? consumer.ref : target;
+      const key = workloadKey(cluster.identity.context, subject);
       // A fix applied earlier (by this window) to the same workload — of this cluster, not another
       // behind a context of the same name: its log lines are told apart.
       const server = cluster.identity.server;
@@ -107,13 +111,13 @@ export class Diagnoser implements vscode.Disposable, FixHost {
       const pending = this.changesBeforeEntry.get(key);
       const lastChangeAt = previous?.diagnosis.report.server === server ? previous.lastChangeAt : pending?.server === server ? pending.at : undefined;
       const diagnosis = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, cancellable: true, title: `Diagnosing ${workloadWords(target)}` },
+        { location: vscode.ProgressLocation.Notification, cancellable: true, title: `Diagnosing ${workloadWords(subject)}` },
         (progress, token) => {
           token.onCancellationRequested(() => controller.abort());
-          return diagnose({ cluster: reads, target, checkpoints: this.deps.checkpoints(), signal: controller.signal, hooks: progressHooks(progress), tool: this.deps.tool, options: this.options(lastChangeAt) });
+          return diagnose({ cluster: reads, target, checkpoints: this.checkpointsFor(consumer), signal: controller.signal, hooks: progressHooks(progress), tool: this.deps.tool, options: this.options(lastChangeAt, consumer) });
         },
       );
-      const entry: DiagnosisEntry = { key, target, contextOverride: opts.contextOverride, diagnosis, reads, busy: false, ...(lastChangeAt ? { lastChangeAt } : {}) };
+      const entry: DiagnosisEntry = { key, target, ...(consumer ? { consumer } : {}), contextOverride: opts.contextOverride, diagnosis, reads, busy: false, ...(lastChangeAt ? { lastChangeAt } : {}) };
       this.entries.set(key, entry);
       this.changesBeforeEntry.delete(key);
       this.publish(entry);
@@ -130,9 +134,26 @@ export class Diagnoser implements vscode.Disposable, FixHost {
    * token-exchange setting, and the consent asked through the prompts seam (read when asked, so a
    * re-check uses the prompts then in force).
    */
-  private options(lastChangeAt: Date | undefined): DiagnoseOptions {
+  /** A workload's chain, or a consumer's (whose identity first; no webhook part where no pod needs the label). */
+  private checkpointsFor(consumer: ConsumerTarget | undefined): readonly Checkpoint[] {
+    return consumer ? consumerCheckpoints(consumer.use, { azure: true }) : this.deps.checkpoints();
+  }
+
+  /**
+   * Diagnoses a consumer object: whose identity it uses and the workload that carries it, then the
+   * chain on that workload. Throws the sentence when there is nothing to diagnose (not found, not
+   * Workload Identity, no pod carries it yet).
+   */
+  async runConsumer(cluster: ClusterApi, ref: ConsumerTarget['ref'], opts: { signal?: AbortSignal; contextOverride?: string } = {}): Promise<DiagnosisReport> {
+    const resolved = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Finding whose identity ${workloadWords(ref)} uses` }, () => resolveConsumer(cluster, ref, opts.signal ?? new AbortController().signal));
+    if (!resolved.ok) throw new Error(resolved.message);
+    return this.run(cluster, resolved.target.carrier!, { ...opts, consumer: resolved.target });
+  }
+
+  private options(lastChangeAt: Date | undefined, consumer?: ConsumerTarget): DiagnoseOptions {
     const s = this.deps.settings();
     return {
+      ...(consumer ? { consumer } : {}),
       azure: this.deps.azure.provider(s.timeoutMs),
       tokenExchange: s.tokenExchange,
       confirmTokenExchange: async (what) => (await this.deps.prompts.current.confirm(what, EXCHANGE_DETAIL, EXCHANGE_ACTION)) === EXCHANGE_ACTION,
@@ -142,6 +163,7 @@ export class Diagnoser implements vscode.Disposable, FixHost {
 
   /** Re-runs a diagnosis from scratch (new reads, a new Azure provider), as the Re-run button does. */
   rerunEntry(entry: DiagnosisEntry): Promise<DiagnosisReport> {
+    if (entry.consumer) return this.runConsumer(this.connect(entry.contextOverride), entry.consumer.ref, { contextOverride: entry.contextOverride });
     return this.run(this.connect(entry.contextOverride), entry.target, { contextOverride: entry.contextOverride });
   }
 
@@ -187,7 +209,7 @@ export class Diagnoser implements vscode.Disposable, FixHost {
       void prompts.info(`${who} Run "Diagnose Workload Identity" on a workload to check its Azure side too.`);
       return undefined;
     }
-    const what = workloadWords(entry.target);
+    const what = workloadWords(subjectOf(entry));
     if (opts.rerun) {
       void prompts.info(`${who} Diagnosing ${what} again, with its Azure side.`);
       return this.rerunEntry(entry);
@@ -205,7 +227,8 @@ export class Diagnoser implements vscode.Disposable, FixHost {
     const report = entry.diagnosis.report;
     this.output.appendLine(renderReportText(report));
     this.panels.show(entry.key, report, notice);
-    this.deps.overlays?.record(report, entry.reads.fingerprint(entry.target));
+    // The sidebar shows workloads' own diagnoses; a consumer's report is about its object, not its carrier.
+    if (!entry.consumer) this.deps.overlays?.record(report, entry.reads.fingerprint(entry.target));
     this.emitter.fire(report);
   }
 
@@ -236,7 +259,10 @@ export class Diagnoser implements vscode.Disposable, FixHost {
   /** The entry of a workload; without a context, the most recent diagnosis of it in any context. */
   find(target: { namespace: string; kind: string; name: string; context?: string }): DiagnosisEntry | undefined {
     const matches = [...this.entries.values()].filter(
-      (e) => e.target.namespace === target.namespace && e.target.kind === target.kind && e.target.name === target.name && (!target.context || e.diagnosis.report.context === target.context),
+      (e) => {
+        const s = subjectOf(e);
+        return (s.namespace ?? '') === target.namespace && s.kind === target.kind && s.name === target.name && (!target.context || e.diagnosis.report.context === target.context);
+      },
     );
     return matches.includes(this.last!) ? this.last : matches[matches.length - 1];
   }
@@ -301,7 +327,7 @@ export class Diagnoser implements vscode.Disposable, FixHost {
     }
     const plan = remediation?.fix;
     if (!plan) {
-      void prompts.error(`Workload Identity Doctor: the report of ${workloadWords(entry.target)} has no such fix for "${checkpoint}"; run the diagnosis again.`);
+      void prompts.error(`Workload Identity Doctor: the report of ${workloadWords(subjectOf(entry))} has no such fix for "${checkpoint}"; run the diagnosis again.`);
       return undefined;
     }
     return applyReportFix(this, entry, clusterFix(entry, plan));
@@ -314,9 +340,9 @@ export class Diagnoser implements vscode.Disposable, FixHost {
   recheck(entry: DiagnosisEntry, ids: readonly CheckpointId[], hooks: RunHooks, signal: AbortSignal): Promise<Diagnosis> {
     const previous = entry.diagnosis;
     if (previous.report.cancelled) {
-      return diagnose({ cluster: entry.reads, target: entry.target, checkpoints: this.deps.checkpoints(), hooks, signal, tool: this.deps.tool, options: this.options(entry.lastChangeAt) });
+      return diagnose({ cluster: entry.reads, target: entry.target, checkpoints: this.checkpointsFor(entry.consumer), hooks, signal, tool: this.deps.tool, options: this.options(entry.lastChangeAt, entry.consumer) });
     }
-    return rerun(previous, this.deps.checkpoints(), ids, hooks, signal, entry.lastChangeAt ? { changedAt: entry.lastChangeAt } : {});
+    return rerun(previous, this.checkpointsFor(entry.consumer), ids, hooks, signal, entry.lastChangeAt ? { changedAt: entry.lastChangeAt } : {});
   }
 
   dispose(): void {

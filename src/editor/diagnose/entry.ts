@@ -5,6 +5,7 @@
 // sidebar's overlay), and when a fix last changed the workload (so log lines written before it are
 // told apart).
 
+import type { ConsumerTarget } from '../../checkpoints/consumer-target';
 import type { Diagnosis, RunHooks } from '../../checkpoints/runner';
 import type { CheckpointId, DiagnosisReport, WorkloadRef } from '../../checkpoints/types';
 import type { HtmlOptions } from '../../render/report/html';
@@ -13,7 +14,10 @@ import type { SeenObjects } from './seen-objects';
 
 export interface DiagnosisEntry {
   key: string;
+  /** The workload the checkpoints ran on (for a consumer, the one that carries its identity). */
   target: WorkloadRef;
+  /** Set when the diagnosis started from a consumer object (a SecretProviderClass, …): the entry is that object's. */
+  consumer?: ConsumerTarget;
   /** The context the user asked for (an argument), kept so Re-run asks for the same one. */
   contextOverride?: string;
   diagnosis: Diagnosis;
@@ -28,8 +32,14 @@ export interface DiagnosisEntry {
   lastChangeAt?: Date;
 }
 
-export function workloadKey(context: string, w: Pick<WorkloadRef, 'namespace' | 'kind' | 'name'>): string {
-  return `${context}\u0000${w.namespace}\u0000${w.kind}\u0000${w.name}`;
+/** The key of a diagnosed object: a workload, or a consumer object (`namespace` empty for a cluster-scoped one). */
+export function workloadKey(context: string, w: { namespace?: string; kind: string; name: string }): string {
+  return `${context}\u0000${w.namespace ?? ''}\u0000${w.kind}\u0000${w.name}`;
+}
+
+/** What an entry is the diagnosis of: its consumer object, else its workload. */
+export function subjectOf(entry: Pick<DiagnosisEntry, 'target' | 'consumer'>): { namespace?: string; kind: string; name: string } {
+  return entry.consumer ? entry.consumer.ref : entry.target;
 }
 
 export type Notice = NonNullable<HtmlOptions['notice']>;

@@ -3,17 +3,23 @@
 // nothing of VS Code. Each document's workloads are kept with its parse, so after an edit only
 // the documents it re-parsed are read again (the CodeLens asks after every change).
 
-import { WorkloadKinds, type WorkloadKind } from '../../cluster/resources';
+import { consumerTypes, isConsumerKind, WorkloadKinds, type ConsumerKind, type WorkloadKind } from '../../cluster/resources';
 import { docPosition, type ManifestDoc, type ManifestFile } from '../../manifests/document';
 import { findPair, nodeRange } from '../../manifests/nodes';
 import { objectsOfDoc } from '../../manifests/objects';
 import { isPlaceholder } from '../../manifests/placeholders';
 
+/**
+ * A workload, or a consumer object a diagnosis can start from (a SecretProviderClass, a KEDA
+ * TriggerAuthentication, an External Secrets store, a cert-manager issuer: src/checkpoints/consumer-target.ts).
+ */
 export interface ManifestWorkload {
-  kind: WorkloadKind;
+  kind: WorkloadKind | ConsumerKind;
   name: string;
-  /** `metadata.namespace` when the manifest sets it; otherwise the context's default namespace applies. */
+  /** `metadata.namespace` when the manifest sets it; otherwise the context's default namespace applies (none for a cluster-scoped kind). */
   namespace?: string;
+  /** A cluster-scoped consumer (ClusterIssuer, ClusterSecretStore, ClusterTriggerAuthentication): no namespace applies. */
+  clusterScoped?: boolean;
   /** The line of the object's `kind:` key (where the CodeLens goes). */
   line: number;
   startLine: number;
@@ -38,8 +44,9 @@ function docWorkloads(doc: ManifestDoc): readonly ManifestWorkload[] {
   const out: ManifestWorkload[] = [];
   const rel = (offset: number) => docPosition(doc, offset).line - doc.startLine;
   for (const obj of objectsOfDoc(doc)) {
-    const kind = (WorkloadKinds as readonly string[]).includes(obj.kind) ? (obj.kind as WorkloadKind) : undefined;
+    const kind = (WorkloadKinds as readonly string[]).includes(obj.kind) ? (obj.kind as WorkloadKind) : isConsumerKind(obj.kind) && consumerApi(obj.kind, obj.apiVersion) ? obj.kind : undefined;
     if (!kind || !concrete(obj.name)) continue;
+    const clusterScoped = isConsumerKind(kind) && !consumerTypes[kind][0]!.namespaced;
     const range = nodeRange(obj.map);
     const kindKey = nodeRange(findPair(obj.map, 'kind')?.key);
     const start = range ? rel(range[0]) : 0;
@@ -47,7 +54,8 @@ function docWorkloads(doc: ManifestDoc): readonly ManifestWorkload[] {
     out.push({
       kind,
       name: obj.name,
-      namespace: obj.namespaceExplicit && concrete(obj.namespace) ? obj.namespace : undefined,
+      namespace: !clusterScoped && obj.namespaceExplicit && concrete(obj.namespace) ? obj.namespace : undefined,
+      ...(clusterScoped ? { clusterScoped } : {}),
       line: kindKey ? rel(kindKey[0]) : start,
       startLine: start,
       endLine: end,
@@ -55,6 +63,11 @@ function docWorkloads(doc: ManifestDoc): readonly ManifestWorkload[] {
   }
   perParse.set(doc.lines, (list = out));
   return list;
+}
+
+/** The consumer kind in the API group the diagnosis reads (an `Issuer` of another group is not cert-manager's). */
+function consumerApi(kind: ConsumerKind, apiVersion: string): boolean {
+  return consumerTypes[kind].some((t) => apiVersion.startsWith(`${t.group}/`));
 }
 
 export function manifestWorkloads(file: ManifestFile): ManifestWorkload[] {

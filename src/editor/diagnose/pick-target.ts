@@ -14,8 +14,15 @@ import { workloadAtLine, type ManifestWorkload } from './manifest-workloads';
 /** The last item of the palette's quick pick over a manifest's workloads. */
 export const PICK_FROM_CLUSTER = 'Pick from the cluster…';
 
+/** What the palette's pick diagnoses: a workload, or a consumer object of the manifest (a SecretProviderClass, …). */
+export interface PickedTarget {
+  namespace: string;
+  kind: string;
+  name: string;
+}
+
 interface ChoiceItem extends vscode.QuickPickItem {
-  ref?: WorkloadRef;
+  ref?: PickedTarget;
 }
 
 /**
@@ -28,16 +35,17 @@ export async function pickFromManifestOrCluster(
   cluster: ClusterApi,
   prompts: DiagnosePrompts,
   file: { workloads: readonly ManifestWorkload[]; cursorLine: number; name: string },
-): Promise<WorkloadRef | undefined> {
+): Promise<PickedTarget | undefined> {
   const { workloads } = file;
   if (!workloads.length) return pickTarget(cluster, prompts);
   const id = cluster.identity;
   const underCursor = workloadAtLine(workloads, file.cursorLine);
   const ordered = underCursor ? [underCursor, ...workloads.filter((w) => w !== underCursor)] : [...workloads];
   const items: ChoiceItem[] = ordered.map((w) => {
-    const ref: WorkloadRef = { namespace: w.namespace ?? id.namespace, kind: w.kind, name: w.name };
+    const ref: PickedTarget = { namespace: w.namespace ?? id.namespace, kind: w.kind, name: w.name };
     const cursorIn = file.cursorLine >= w.startLine && file.cursorLine <= w.endLine;
     const where = cursorIn ? 'under the cursor' : `line ${w.line + 1}`;
+    if (w.clusterScoped) return { label: workloadWords({ kind: w.kind, name: w.name }), description: where, ref };
     return { label: workloadWords(ref), description: w.namespace ? where : `${where} · the manifest names no namespace, so the context's`, ref };
   });
   items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: PICK_FROM_CLUSTER, description: `a workload of context ${id.context}` });

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { allCheckpoints } from '../../checkpoints';
 import type { DiagnosisReport, WorkloadRef } from '../../checkpoints/types';
-import { parseWorkloadKind } from '../../cluster/resources';
+import { consumerTypes, parseConsumerKind, parseWorkloadKind } from '../../cluster/resources';
 import { parseManifestFile } from '../../manifests/document';
 import type { DiagnosisOverlays } from '../../tree/overlay';
 import type { AzureAccess, AzureOverride } from '../azure/azure-access';
@@ -108,10 +108,16 @@ export function registerDiagnoseCommands(context: vscode.ExtensionContext, deps:
 
   const diagnoseTarget = async (t: DiagnoseTarget, signal?: AbortSignal): Promise<DiagnosisReport> => {
     const kind = parseWorkloadKind(t.kind);
-    if (!kind) throw new Error(`"${t.kind}" is not a workload kind Workload Identity Doctor can diagnose (Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod).`);
-    if (!t.name) throw new Error('The workload has no name.');
+    const consumerKind = kind ? undefined : parseConsumerKind(t.kind);
+    if (!kind && !consumerKind) throw new Error(`"${t.kind}" is not a kind Workload Identity Doctor can diagnose (a workload: Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod; or an object a controller authenticates for: SecretProviderClass, TriggerAuthentication, ClusterTriggerAuthentication, SecretStore, ClusterSecretStore, Issuer, ClusterIssuer).`);
+    if (!t.name) throw new Error(`The ${kind ?? consumerKind} has no name.`);
     const cluster = diagnoser.connect(t.context);
-    const target: WorkloadRef = { namespace: t.namespace || cluster.identity.namespace, kind, name: t.name };
+    if (consumerKind) {
+      // Whose identity it uses, then the chain on the workload that carries it.
+      const namespaced = consumerTypes[consumerKind][0]!.namespaced;
+      return diagnoser.runConsumer(cluster, { kind: consumerKind, namespace: namespaced ? t.namespace || cluster.identity.namespace : undefined, name: t.name }, { signal, contextOverride: t.context });
+    }
+    const target: WorkloadRef = { namespace: t.namespace || cluster.identity.namespace, kind: kind!, name: t.name };
     return diagnoser.run(cluster, target, { signal, contextOverride: t.context });
   };
 
@@ -131,7 +137,14 @@ export function registerDiagnoseCommands(context: vscode.ExtensionContext, deps:
     const cluster = diagnoser.connect();
     const inEditor = manifestInEditor(editorFor(arg), deps);
     const target = inEditor ? await pickFromManifestOrCluster(cluster, prompts.current, inEditor) : await pickTarget(cluster, prompts.current);
-    return target ? diagnoser.run(cluster, target) : undefined;
+    if (!target) return undefined;
+    if (parseWorkloadKind(target.kind)) return diagnoser.run(cluster, { ...target, kind: parseWorkloadKind(target.kind)! });
+    try {
+      return await diagnoseTarget(target);
+    } catch (e) {
+      void prompts.current.error(`Workload Identity Doctor: ${(e as Error).message}`);
+      return undefined;
+    }
   };
 
   const applyFixCommand = async (arg?: unknown): Promise<DiagnosisReport | undefined> => {

@@ -36,7 +36,7 @@ export class ReportPanels implements vscode.Disposable {
   show(key: string, report: DiagnosisReport, notice?: HtmlOptions['notice']): void {
     let state = this.panels.get(key);
     if (!state) {
-      const w = report.workload;
+      const w = report.consumer ?? report.workload;
       const panel = vscode.window.createWebviewPanel(
         REPORT_VIEW_TYPE,
         `Workload Identity: ${workloadWords(w)}`,

@@ -6,18 +6,26 @@
 import * as vscode from 'vscode';
 import { stringify } from 'yaml';
 import { connect } from '../../cluster/connect';
-import { parseWorkloadKind, Resources, workloadType } from '../../cluster/resources';
+import { consumerTypes, parseConsumerKind, parseWorkloadKind, Resources, workloadType, type ConsumerKind } from '../../cluster/resources';
 import type { KubeObject, ResourceType } from '../../cluster/types';
 import { readDiagnoseSettings } from '../diagnose/settings';
 import type { WorkloadsTree } from './workloads-tree';
 
 export const LIVE_SCHEME = 'wi-doctor-live';
 
-/** The types a live YAML document may show. */
-function typeOf(kind: string): ResourceType | undefined {
+/** In a live URI, the namespace of a cluster-scoped object (no namespace is named so: `_` is not in a DNS label). */
+export const CLUSTER_SCOPE = '_';
+
+/**
+ * The types a live YAML document may show. A consumer kind (Secrets & controllers) in the version
+ * the tree lists it in (`served`: an older installation serves only an older one), else its newest.
+ */
+function typeOf(kind: string, served?: (kind: ConsumerKind) => ResourceType | undefined): ResourceType | undefined {
   if (kind === 'ServiceAccount') return Resources.serviceAccounts;
   const k = parseWorkloadKind(kind);
-  return k ? workloadType(k) : undefined;
+  if (k) return workloadType(k);
+  const c = parseConsumerKind(kind);
+  return c ? (served?.(c) ?? consumerTypes[c][0]) : undefined;
 }
 
 /** `wi-doctor-live:/payments/Deployment/api.yaml?context=prod-aks` */
@@ -39,6 +47,9 @@ export class LiveYamlProvider implements vscode.TextDocumentContentProvider, vsc
   private readonly shown = new Map<string, string>();
   private readonly subscription: vscode.Disposable;
 
+  /** The version the tree lists a consumer kind in, while it watches it. */
+  private readonly served = (kind: ConsumerKind): ResourceType | undefined => this.tree.cluster?.consumerServedType(kind);
+
   constructor(private readonly tree: WorkloadsTree, private readonly version: string) {
     this.subscription = tree.onDidRefresh(() => this.redrawChanged());
   }
@@ -47,7 +58,7 @@ export class LiveYamlProvider implements vscode.TextDocumentContentProvider, vsc
     for (const doc of vscode.workspace.textDocuments) {
       if (doc.uri.scheme !== LIVE_SCHEME) continue;
       const ref = parseLiveUri(doc.uri);
-      const type = ref && typeOf(ref.kind);
+      const type = ref && typeOf(ref.kind, this.served);
       if (!ref || !type || ref.context !== this.tree.shownContext) continue;
       const o = this.tree.cluster?.object(type, ref.namespace, ref.name);
       if ((o?.metadata.resourceVersion ?? 'gone') !== this.shown.get(doc.uri.toString())) this.emitter.fire(doc.uri);
@@ -56,10 +67,10 @@ export class LiveYamlProvider implements vscode.TextDocumentContentProvider, vsc
 
   async provideTextDocumentContent(uri: vscode.Uri, token: vscode.CancellationToken): Promise<string> {
     const ref = parseLiveUri(uri);
-    const type = ref && typeOf(ref.kind);
+    const type = ref && typeOf(ref.kind, ref.context === this.tree.shownContext ? this.served : undefined);
     if (!ref || !type) return `# Workload Identity Doctor cannot show ${uri.toString()}.\n`;
     const header = (how: string): string =>
-      `# ${ref.kind} ${ref.namespace}/${ref.name} — live from context "${ref.context}", ${how}.\n# Read-only: change it in your manifests (or with kubectl), not here. managedFields are left out.\n`;
+      `# ${ref.kind} ${ref.namespace === CLUSTER_SCOPE ? '' : `${ref.namespace}/`}${ref.name} — live from context "${ref.context}", ${how}.\n# Read-only: change it in your manifests (or with kubectl), not here. managedFields are left out.\n`;
     // Always from the API server: the tree keeps only the part of each object its states read
     // (src/tree/keep.ts). While the tree watches the object, a change to it redraws this document.
     const watched = ref.context === this.tree.shownContext && this.tree.cluster?.state.phase === 'ready';

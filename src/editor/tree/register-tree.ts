@@ -21,7 +21,7 @@ import { confirmFix, runFix } from '../diagnose/cluster-fix';
 import { DNS_LABEL } from '../diagnose/pick-target';
 import type { PromptSeam } from '../prompts';
 import { readDiagnoseSettings } from '../diagnose/settings';
-import { LIVE_SCHEME, liveUri, LiveYamlProvider } from './live-yaml';
+import { CLUSTER_SCOPE, LIVE_SCHEME, liveUri, LiveYamlProvider } from './live-yaml';
 import { WorkloadsTree } from './workloads-tree';
 import { copyToClipboard } from '../safe-output';
 
@@ -60,8 +60,13 @@ export function registerTree(context: vscode.ExtensionContext, deps: TreeDeps): 
   const needNode = (what: string): void => void prompts.current.info(`Workload Identity Doctor: choose ${what} in the Workload Identity view first.`);
 
   const diagnoseNode = async (node?: TreeNode): Promise<unknown> => {
+    // A consumer object: the command resolves whose ServiceAccount's token it uses and diagnoses that (register-diagnose.ts).
+    if (node?.type === 'consumer') {
+      const e = node.entry;
+      return vscode.commands.executeCommand(DIAGNOSE_COMMAND, { ...(e.namespace !== undefined ? { namespace: e.namespace } : {}), kind: e.kind, name: e.name, context: tree.shownContext });
+    }
     const w = workloadOf(node);
-    if (!w) return needNode('a workload');
+    if (!w) return needNode('a workload or an object under Secrets & controllers');
     return vscode.commands.executeCommand(DIAGNOSE_COMMAND, { namespace: w.namespace, kind: w.kind, name: w.name, context: tree.shownContext });
   };
 
@@ -71,9 +76,10 @@ export function registerTree(context: vscode.ExtensionContext, deps: TreeDeps): 
       node?.type === 'workload' ? liveUri(ctx, node.entry.namespace, node.entry.kind, node.entry.name)
       : node?.type === 'serviceAccount' && node.entry ? liveUri(ctx, node.namespace, 'ServiceAccount', node.name)
       : node?.type === 'pod' ? liveUri(ctx, node.entry.namespace, 'Pod', node.entry.name)
+      : node?.type === 'consumer' ? liveUri(ctx, node.entry.namespace ?? CLUSTER_SCOPE, node.entry.kind, node.entry.name)
       : undefined;
     if (!uri) {
-      needNode('a workload, ServiceAccount or pod');
+      needNode('a workload, ServiceAccount, pod or object under Secrets & controllers');
       return undefined;
     }
     const doc = await vscode.workspace.openTextDocument(uri);
@@ -233,6 +239,8 @@ export function registerTree(context: vscode.ExtensionContext, deps: TreeDeps): 
     register('wiDoctor.tree.filterText', filterText),
     register('wiDoctor.tree.clearFilters', () => tree.setFilters({ onlyWorkloadIdentity: false, onlyProblems: false, text: '' })),
     register('wiDoctor.tree.diagnose', diagnoseNode),
+    // "Diagnose Workload Identity" on a consumer object (Secrets & controllers): the same, titled for it.
+    register('wiDoctor.tree.diagnoseConsumer', diagnoseNode),
     register('wiDoctor.tree.showYaml', showYaml),
     register('wiDoctor.tree.copySubject', copySubject),
     register('wiDoctor.tree.addLabel', (node?: TreeNode) => fix('label', node)),

@@ -182,6 +182,8 @@ export class WorkloadsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
       open: () => watchSource({ kubeconfig: s.kubeconfig, context, timeoutMs: s.timeoutMs, userAgent: `wi-doctor-vscode/${this.version} (tree)` }),
       ...(namespaces[context ?? ''] ? { fallbackNamespace: namespaces[context ?? ''] } : {}),
       ...(this.log ? { log: this.log } : {}),
+      // The "Secrets & controllers" folders: the consumer kinds the cluster serves.
+      consumers: true,
     });
     this.live = live;
     this.offLive = live.onDidChange(() => {
@@ -229,6 +231,7 @@ export class WorkloadsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
     item.iconPath = iconOf(node);
     if (node.type === 'message' && node.action) item.command = { command: 'wiDoctor.tree.runAction', title: 'Run', arguments: [node] };
     if (node.type === 'workload') item.accessibilityInformation = { label: plainText(`${node.entry.kind} ${node.entry.name}: ${node.description ?? node.entry.status.short}`) };
+    if (node.type === 'consumer') item.accessibilityInformation = { label: plainText(`${node.label}: ${node.entry.short}`) };
     return item;
   }
 
@@ -298,6 +301,9 @@ function iconOf(node: TreeNode): vscode.ThemeIcon {
       return new vscode.ThemeIcon('account', new vscode.ThemeColor(LEVEL_ICON[node.level][1]));
     case 'pod':
       return new vscode.ThemeIcon('server-process', new vscode.ThemeColor(LEVEL_ICON[node.level][1]));
+    case 'consumerFolder':
+      // Secrets & controllers: a key; the cluster-wide node: a globe; red or yellow as a kind folder.
+      return new vscode.ThemeIcon(node.carrier ? 'references' : node.namespace === undefined ? 'globe' : 'key', node.level === 'error' || node.level === 'warning' ? new vscode.ThemeColor(LEVEL_ICON[node.level][1]) : undefined);
     case 'workload':
       if (node.overlay) return verdictIcon(node.overlay);
       // Judged without its pods while they are being listed: not a green check yet.

@@ -8,6 +8,7 @@
 import { redact } from '../../util/redact';
 import { neutralise } from '../../util/terminal';
 import { plural, workloadWords } from '../../util/words';
+import { readableTimes, type Clock } from '../../util/time-words';
 import type { CheckpointResult, CheckpointStatus, DiagnosisReport } from '../../checkpoints/types';
 
 /** The bracketed word of the text report and the CLI, four letters so the columns line up. */
@@ -23,9 +24,22 @@ export function cleanLine(s: string | undefined): string {
   return s ? neutralise(redact(s).replace(/[^\S\n]*\r?\n\s*/g, ' ')) : '';
 }
 
-/** `deployment/api in payments` (src/util/words.ts). */
+/**
+ * `deployment/api in payments` (src/util/words.ts); for a diagnosis that started from a consumer
+ * object, `secretproviderclass/kv in web (through deployment/web in web)`.
+ */
 export function workloadName(report: DiagnosisReport): string {
-  return workloadWords(report.workload);
+  if (!report.consumer) return workloadWords(report.workload);
+  return `${workloadWords(report.consumer)} (through ${workloadWords(report.workload)})`;
+}
+
+/**
+ * The report as a person reads it: the times in summaries and evidence in local time (with "ago"
+ * unless `relative` is false), for the text, Markdown and HTML renderers; the JSON keeps ISO.
+ */
+export function forReading(report: DiagnosisReport, clock: Clock = {}, relative = true): DiagnosisReport {
+  const t = (s: string) => readableTimes(s, clock, relative);
+  return { ...report, checkpoints: report.checkpoints.map((c) => ({ ...c, summary: t(c.summary), evidence: c.evidence.map((e) => ({ ...e, value: t(e.value) })) })) };
 }
 
 export function formatDuration(ms: number): string {

@@ -11,7 +11,7 @@
 import type { CheckpointResult, CheckpointStatus, DiagnosisReport, Evidence } from '../../checkpoints/types';
 import { localTime, type Clock } from '../../util/time-words';
 import { displayUrl } from '../../util/url';
-import { clean, faultNote, formatDuration, verdict, workloadName, type Verdict } from './common';
+import { clean, faultNote, forReading, formatDuration, verdict, workloadName, type Verdict } from './common';
 import { plural } from '../../util/words';
 
 /** What the page can ask of the extension. */
@@ -46,7 +46,8 @@ const h = (s: string | undefined) => escapeHtml(clean(s));
 /** Prose: as `h`, with `code spans` (commands and names in summaries) shown as code. */
 const prose = (s: string | undefined) => h(s).replace(/`([^`\n]+)`/g, '<code>$1</code>');
 
-export function renderReportHtml(report: DiagnosisReport, opts: HtmlOptions): string {
+export function renderReportHtml(original: DiagnosisReport, opts: HtmlOptions): string {
+  const report = forReading(original, opts.clock);
   const v = verdict(report);
   const disabled = opts.busy ? ' disabled' : '';
   const tool = report.tool.version ? `${report.tool.name} ${report.tool.version}` : report.tool.name;
@@ -65,6 +66,7 @@ export function renderReportHtml(report: DiagnosisReport, opts: HtmlOptions): st
 <body>
 <header>
 <h1>Workload Identity: ${h(workloadName(report))}</h1>
+${report.consumer ? `<p class="consumer">${prose(report.consumer.summary)}</p>` : ''}
 <p class="meta">Context <code>${h(report.context)}</code> · server <code>${h(displayUrl(report.server))}</code> · <time datetime="${h(report.startedAt)}">${h(localTime(report.startedAt, opts.clock))}</time> · ${formatDuration(report.durationMs)} · ${plural(report.requests, 'API request')} · ${h(tool)}</p>
 <p class="verdict status-${VERDICT_CLASS[v.kind]}" role="status"><span class="icon" aria-hidden="true">${STATUS_ICON[VERDICT_CLASS[v.kind]]}</span> ${verdictHtml}</p>
 ${faultNote(v) ? `<p class="fault-note">${prose(faultNote(v))}</p>` : ''}

@@ -16,6 +16,7 @@ export function renderReportJson(report: DiagnosisReport): string {
     context: report.context,
     server: displayUrl(report.server),
     workload: report.workload,
+    ...(report.consumer ? { consumer: report.consumer } : {}),
     startedAt: report.startedAt,
     durationMs: report.durationMs,
     requests: report.requests,

@@ -8,18 +8,23 @@
 import type { CheckpointResult, CheckpointStatus, DiagnosisReport } from '../../checkpoints/types';
 import { localTime, type Clock } from '../../util/time-words';
 import { displayUrl } from '../../util/url';
-import { clean, faultNote, formatDuration, verdict } from './common';
+import { clean, faultNote, forReading, formatDuration, verdict } from './common';
 import { plural } from '../../util/words';
 
 const STATUS_ICON: Record<CheckpointStatus, string> = { pass: '✅', warn: '⚠️', fail: '❌', skipped: '⏭️' };
 const LEVEL_ICON = { ok: '✓ ', warn: '⚠ ', fail: '✗ ', info: '' } as const;
 
 /** `clock`: the local time zone (tests fix it). The time has no "min ago": a pasted report is read later. */
-export function renderReportMarkdown(report: DiagnosisReport, clock: Clock = {}): string {
+export function renderReportMarkdown(original: DiagnosisReport, clock: Clock = {}): string {
+  const report = forReading(original, clock, false);
   const out: string[] = [];
   const v = verdict(report);
   const w = report.workload;
-  out.push(`## Workload Identity diagnosis of ${code(`${w.kind.toLowerCase()}/${w.name}`)} in ${code(w.namespace)}`);
+  const c = report.consumer;
+  if (c) {
+    out.push(`## Workload Identity diagnosis of ${code(`${c.kind.toLowerCase()}/${c.name}`)}${c.namespace ? ` in ${code(c.namespace)}` : ''}`);
+    out.push('', text(c.summary), '', `The checkpoints ran on ${code(`${w.kind.toLowerCase()}/${w.name}`)} in ${code(w.namespace)}.`);
+  } else out.push(`## Workload Identity diagnosis of ${code(`${w.kind.toLowerCase()}/${w.name}`)} in ${code(w.namespace)}`);
   out.push('');
   const lead = v.failure ? `**First broken link:** ${text(v.failure.title)} — ${text(v.failure.summary)}` : `**${text(v.text)}**`;
   out.push(report.cancelled && v.failure ? `${lead} (cancelled before every check ran)` : lead);

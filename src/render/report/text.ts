@@ -17,16 +17,18 @@
 import type { DiagnosisReport, Evidence } from '../../checkpoints/types';
 import { localTime, type Clock } from '../../util/time-words';
 import { displayUrl } from '../../util/url';
-import { clean, cleanLine, faultNote, formatDuration, indentLines, STATUS_WORD, verdict, workloadName } from './common';
+import { clean, cleanLine, faultNote, forReading, formatDuration, indentLines, STATUS_WORD, verdict, workloadName } from './common';
 
 /** A one-character level marker in front of each evidence line; no level is a blank. */
 const LEVEL_MARK: Record<NonNullable<Evidence['level']> | 'none', string> = { ok: '✓', warn: '!', fail: '✗', info: '·', none: ' ' };
 
 /** `clock`: what "now" and the local time zone are (tests fix them; default: the process's). */
-export function renderReportText(report: DiagnosisReport, clock: Clock = {}): string {
+export function renderReportText(original: DiagnosisReport, clock: Clock = {}): string {
+  const report = forReading(original, clock, true);
   const lines: string[] = [];
   const tool = report.tool.version ? `${report.tool.name} ${report.tool.version}` : report.tool.name;
   lines.push(`Workload Identity diagnosis of ${cleanLine(workloadName(report))} (${cleanLine(tool)})`);
+  if (report.consumer) lines.push(`  ${cleanLine(report.consumer.summary)}`);
   lines.push(`  context: ${cleanLine(report.context)}`);
   lines.push(`  server:  ${cleanLine(displayUrl(report.server))}`);
   lines.push(`  time:    ${cleanLine(localTime(report.startedAt, clock))} (took ${formatDuration(report.durationMs)}, ${report.requests} API request${report.requests === 1 ? '' : 's'})`);

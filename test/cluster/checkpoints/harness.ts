@@ -72,3 +72,21 @@ export async function diagnoseCloud(opts: FakeCloudOptions | FakeCloud, options:
   const byId = Object.fromEntries(diagnosis.report.checkpoints.map((c) => [c.id, c])) as Record<CheckpointId, CheckpointResult>;
   return { cloud, diagnosis, byId };
 }
+
+// ---- a diagnosis that starts from a consumer object ------------------------------------------
+
+import { consumerCheckpoints } from '../../../src/checkpoints';
+import { resolveConsumer, type ConsumerRef, type ConsumerResolution } from '../../../src/checkpoints/consumer-target';
+
+/** Resolves the consumer as the CLI does, then runs its chain (cluster side) on the workload that carries it. */
+export async function diagnoseConsumer(opts: FakeKubeOptions | FakeKube, ref: ConsumerRef): Promise<Run & { resolution: ConsumerResolution }> {
+  const kube = 'url' in opts ? opts : await serve(opts);
+  const kubeconfig = kube.writeKubeconfig(join(dir, `kc-c-${servers.length}-${Math.random().toString(36).slice(2)}.yaml`));
+  const cluster = connect({ kubeconfig, timeoutMs: 5000 });
+  const resolution = await resolveConsumer(cluster, ref, new AbortController().signal);
+  if (!resolution.ok) return { kube, resolution, diagnosis: undefined as never, byId: {} as Record<CheckpointId, CheckpointResult> };
+  const target = resolution.target;
+  const diagnosis = await diagnose({ cluster, target: target.carrier!, checkpoints: consumerCheckpoints(target.use, { azure: false }), options: { consumer: target } });
+  const byId = Object.fromEntries(diagnosis.report.checkpoints.map((c) => [c.id, c])) as Record<CheckpointId, CheckpointResult>;
+  return { kube, diagnosis, byId, resolution };
+}

@@ -161,6 +161,11 @@ items:
       '__MANAGED_IDENTITY_CLIENT_ID__',
       '$USER_ASSIGNED_CLIENT_ID',
       '#{clientId}#',
+      // Masks from issue threads: one character repeated, and a note that the value was taken out.
+      'ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ',
+      'ZZZZZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZZZZZZZZZ',
+      'ACTUAL_CLIENT_ID (hidden for privacy)',
+      'redacted',
     ].map((value) => ({
       name: `placeholder ${value}: info`,
       code: sa(`    azure.workload.identity/client-id: "${value}"\n`),

@@ -268,3 +268,51 @@ runRuleTests(missingClientId, {
     },
   ],
 });
+
+// The identity graph: a controller whose every consumer names its own client ID needs no annotation.
+const kedaOperator = `apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: keda-operator
+  namespace: keda
+`;
+const kedaDeployment = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: keda-operator
+  namespace: keda
+spec:
+  template:
+    metadata:
+      labels:
+        azure.workload.identity/use: "true"
+    spec:
+      serviceAccountName: keda-operator
+      containers:
+        - name: keda-operator
+          image: ghcr.io/kedacore/keda:2.16.0
+`;
+const ta = (name: string, identity: string) => `apiVersion: keda.sh/v1alpha1
+kind: TriggerAuthentication
+metadata:
+  name: ${name}
+  namespace: app
+spec:
+  podIdentity:
+    provider: azure-workload
+${identity}`;
+
+runRuleTests(missingClientId, {
+  valid: [
+    { name: "every TriggerAuthentication names its identityId: the operator's ServiceAccount needs no client ID", code: kedaOperator, files: { 'op.yaml': kedaDeployment, 'ta.yaml': ta('a', '    identityId: "6f1c7d2a-3b4e-4c5d-9e8f-0a1b2c3d4e5f"\n') } },
+  ],
+  invalid: [
+    {
+      name: "one TriggerAuthentication relies on the operator's own identity",
+      code: kedaOperator,
+      files: { 'op.yaml': kedaDeployment, 'ta.yaml': ta('a', '    identityId: "6f1c7d2a-3b4e-4c5d-9e8f-0a1b2c3d4e5f"\n') + '---\n' + ta('b', '') },
+      errors: [{ line: 4, column: 9, endColumn: 22, message: /^ServiceAccount keda-operator has no azure.workload.identity\/client-id annotation, but Deployment keda-operator runs as it/, related: [{ file: 'op.yaml', line: 12 }], suggestions: [{ title: 'Add the azure.workload.identity/client-id annotation', output: kedaOperator + '  annotations:\n    azure.workload.identity/client-id: "<managed-identity-client-id>"\n' }] }],
+      output: null,
+    },
+  ],
+});

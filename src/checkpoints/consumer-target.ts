@@ -1,0 +1,191 @@
+// A diagnosis that starts from a consumer object (a SecretProviderClass, a KEDA
+// TriggerAuthentication, an External Secrets store, a cert-manager issuer): read it, say what
+// identity it uses (src/consumers), and find in the cluster WHOSE ServiceAccount token is
+// exchanged and the workload that carries it — the pods that mount the class, the controller's
+// Deployment — so the checkpoint chain runs on that workload (see consumer-identity.ts).
+
+import { CONTROLLERS, controllerOfContainer, describeConsumer, resolveIdentity, type ConsumerUse, type ControllerId, type IdentityWorld, type PodOwner, type ResolvedIdentity, type ServiceAccountFacts } from '../consumers/index';
+import { CSI_DRIVER } from '../consumers/secrets-store-csi';
+import { consumerTypes, Resources, type ConsumerKind, type WorkloadKind } from '../cluster/resources';
+import type { ClusterApi, KubeObject, KubeResult, Pod } from '../cluster/types';
+import type { WorkloadRef } from '../cluster/workloads';
+import { CLIENT_ID, TENANT_ID, USE_LABEL } from '../manifests/workload-identity';
+
+export interface ConsumerRef {
+  readonly kind: ConsumerKind;
+  /** Undefined for the cluster-scoped kinds. */
+  readonly namespace: string | undefined;
+  readonly name: string;
+}
+
+export interface ConsumerTarget {
+  readonly ref: ConsumerRef;
+  readonly object: KubeObject;
+  readonly use: ConsumerUse;
+  readonly identity: ResolvedIdentity;
+  /** The workload whose pods' ServiceAccount token is exchanged (the chain runs on it). */
+  readonly carrier?: WorkloadRef;
+  /** How the carrier was chosen, or why there is none. */
+  readonly carrierNote: string;
+  /** For a SecretProviderClass: the pods that mount it and the names of the volumes that do (their events name those). */
+  readonly mountingPods?: readonly { readonly name: string; readonly volumes: readonly string[] }[];
+}
+
+export type ConsumerResolution =
+  | { readonly ok: true; readonly target: ConsumerTarget }
+  /** Nothing to diagnose: the object or its type is missing, or no workload carries its identity. `fault`: the cluster could not answer. */
+  | { readonly ok: false; readonly message: string; readonly fault: boolean; readonly target?: Omit<ConsumerTarget, 'carrier'> };
+
+const WORKLOAD_TYPES = { Deployment: Resources.deployments, StatefulSet: Resources.statefulSets, DaemonSet: Resources.daemonSets } as const;
+
+const shown = (ref: ConsumerRef) => `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+
+/** Reads the consumer (trying its API versions newest first). */
+async function readConsumer(cluster: ClusterApi, ref: ConsumerRef, signal: AbortSignal): Promise<KubeResult<KubeObject> | { missingType: true }> {
+  let last: KubeResult<KubeObject> | undefined;
+  for (const type of consumerTypes[ref.kind]) {
+    last = await cluster.get<KubeObject>(type, ref.namespace, ref.name, signal);
+    // A 404 on a version may be the version (the CRD serves another) or the object: the next version says which.
+    if (last.ok || last.failure.kind !== 'not-found') return last;
+  }
+  // Tell "no such object" from "no such resource type" by listing each version: a list of a type the server does not serve is 404 too.
+  for (const type of consumerTypes[ref.kind]) {
+    const listed = await cluster.list(type, ref.namespace, { limit: 1 }, signal);
+    if (listed.ok || listed.failure.kind !== 'not-found') return last!;
+  }
+  return { missingType: true };
+}
+
+/** The workload that owns a pod (through its ReplicaSet or Job), or the pod itself. */
+async function ownerOf(cluster: ClusterApi, pod: Pod, signal: AbortSignal): Promise<{ kind: WorkloadKind; name: string }> {
+  const owner = pod.metadata.ownerReferences?.find((o) => o.controller) ?? pod.metadata.ownerReferences?.[0];
+  if (!owner) return { kind: 'Pod', name: pod.metadata.name };
+  if (owner.kind === 'StatefulSet' || owner.kind === 'DaemonSet') return { kind: owner.kind, name: owner.name };
+  const parentType = owner.kind === 'ReplicaSet' ? Resources.replicaSets : owner.kind === 'Job' ? Resources.jobs : undefined;
+  if (!parentType) return { kind: 'Pod', name: pod.metadata.name };
+  const parent = await cluster.get<KubeObject>(parentType, pod.metadata.namespace, owner.name, signal);
+  const top = parent.ok ? (parent.value.metadata.ownerReferences?.find((o) => o.controller) ?? parent.value.metadata.ownerReferences?.[0]) : undefined;
+  if (top && (top.kind === 'Deployment' || top.kind === 'CronJob')) return { kind: top.kind, name: top.name };
+  return owner.kind === 'Job' ? { kind: 'Job', name: owner.name } : { kind: 'Pod', name: pod.metadata.name };
+}
+
+interface Template { metadata?: { labels?: Record<string, string> }; spec?: { serviceAccountName?: string; serviceAccount?: string; containers?: { image?: string; args?: string[] }[]; volumes?: { name?: string; csi?: { driver?: string; volumeAttributes?: Record<string, string> } }[] } }
+
+const podOwner = (kind: string, name: string | undefined, namespace: string, t: Template | undefined): PodOwner => ({
+  kind,
+  name,
+  namespace,
+  serviceAccount: t?.spec?.serviceAccountName || t?.spec?.serviceAccount || 'default',
+  labelled: t?.metadata?.labels?.[USE_LABEL] === 'true',
+});
+
+/** The world as the cluster shows it, read up front for one use (the identity graph's lookups are synchronous). */
+async function clusterWorld(cluster: ClusterApi, use: ConsumerUse, signal: AbortSignal): Promise<{ world: IdentityWorld; carriers: { ref: WorkloadRef; note: string }[]; problems: string[]; mountingPods: { name: string; volumes: string[] }[] }> {
+  const mounting: PodOwner[] = [];
+  const mountingPods: { name: string; volumes: string[] }[] = [];
+  const controllers: PodOwner[] = [];
+  const carriers: { ref: WorkloadRef; note: string }[] = [];
+  const problems: string[] = [];
+  const token = use.token;
+  if (token?.via === 'mounting-pods' && use.name) {
+    const ns = use.namespace ?? 'default';
+    const pods = await cluster.list<Pod>(Resources.pods, ns, {}, signal);
+    if (!pods.ok) problems.push(pods.failure.message);
+    const seen = new Set<string>();
+    for (const p of pods.ok ? pods.value : []) {
+      const spec = p.spec as Template['spec'];
+      const volumes = (spec?.volumes ?? []).filter((v) => v.csi?.driver === CSI_DRIVER && v.csi.volumeAttributes?.secretProviderClass === use.name);
+      if (volumes.length === 0) continue;
+      mountingPods.push({ name: p.metadata.name, volumes: volumes.map((v) => v.name ?? '').filter(Boolean) });
+      const o = await ownerOf(cluster, p, signal);
+      if (seen.has(`${o.kind}/${o.name}`)) continue;
+      seen.add(`${o.kind}/${o.name}`);
+      mounting.push(podOwner(o.kind, o.name, ns, { metadata: p.metadata, spec }));
+      carriers.push({ ref: { namespace: ns, kind: o.kind, name: o.name }, note: `${o.kind.toLowerCase()}/${o.name} mounts it` });
+    }
+  } else if (token?.via === 'controller') {
+    const found = await findController(cluster, token.controller, signal);
+    if (found.problem) problems.push(found.problem);
+    for (const f of found.owners) {
+      controllers.push(f.owner);
+      carriers.push({ ref: f.ref, note: `${f.ref.kind.toLowerCase()}/${f.ref.name} in ${f.ref.namespace} runs ${CONTROLLERS[token.controller].title}` });
+    }
+  }
+  // The ServiceAccounts the answer can name: read once each.
+  const wanted = new Map<string, { name: string; namespace: string }>();
+  for (const o of [...mounting, ...controllers]) wanted.set(`${o.namespace}/${o.serviceAccount}`, { name: o.serviceAccount, namespace: o.namespace });
+  if (token?.via === 'service-account' && token.namespace) wanted.set(`${token.namespace}/${token.name}`, { name: token.name, namespace: token.namespace });
+  if (token?.via === 'controller' && controllers.length === 0) {
+    const c = CONTROLLERS[token.controller];
+    wanted.set(`${c.namespace}/${c.serviceAccount}`, { name: c.serviceAccount, namespace: c.namespace });
+  }
+  const sas = new Map<string, ServiceAccountFacts>();
+  await Promise.all([...wanted].map(async ([key, w]) => {
+    const r = await cluster.get<KubeObject>(Resources.serviceAccounts, w.namespace, w.name, signal);
+    if (r.ok) sas.set(key, { name: w.name, namespace: w.namespace, clientId: r.value.metadata.annotations?.[CLIENT_ID], tenantId: r.value.metadata.annotations?.[TENANT_ID] });
+  }));
+  const world: IdentityWorld = {
+    where: 'the cluster',
+    serviceAccount: (name, namespace) => sas.get(`${namespace}/${name}`),
+    podsMounting: () => mounting,
+    controllers: () => controllers,
+  };
+  return { world, carriers, problems, mountingPods };
+}
+
+/** The controller's workloads, by image, in every namespace (or, without that permission, where a default installation puts them). */
+async function findController(cluster: ClusterApi, id: ControllerId, signal: AbortSignal): Promise<{ owners: { owner: PodOwner; ref: WorkloadRef }[]; problem?: string }> {
+  const c = CONTROLLERS[id];
+  const owners: { owner: PodOwner; ref: WorkloadRef }[] = [];
+  let problem: string | undefined;
+  for (const [kind, type] of Object.entries(WORKLOAD_TYPES) as [keyof typeof WORKLOAD_TYPES, (typeof WORKLOAD_TYPES)[keyof typeof WORKLOAD_TYPES]][]) {
+    const all = await cluster.list<KubeObject>(type, undefined, {}, signal);
+    if (!all.ok) {
+      problem ??= all.failure.message;
+      continue;
+    }
+    for (const w of all.value) {
+      const t = (w.spec as { template?: Template } | undefined)?.template;
+      if (!t?.spec?.containers?.some((k) => k.image && controllerOfContainer(k.image, k.args) === id)) continue;
+      const ns = w.metadata.namespace ?? 'default';
+      owners.push({ owner: podOwner(kind, w.metadata.name, ns, t), ref: { namespace: ns, kind, name: w.metadata.name } });
+    }
+    if (owners.length) break;
+  }
+  if (owners.length === 0 && problem) {
+    // Without the right to list every namespace: where a default installation puts it.
+    const d = await cluster.get<KubeObject>(Resources.deployments, c.namespace, c.serviceAccount, signal);
+    if (d.ok) {
+      const t = (d.value.spec as { template?: Template } | undefined)?.template;
+      owners.push({ owner: podOwner('Deployment', c.serviceAccount, c.namespace, t), ref: { namespace: c.namespace, kind: 'Deployment', name: c.serviceAccount } });
+      problem = undefined;
+    }
+  }
+  return { owners, problem };
+}
+
+/** The use a diagnosis follows: the first Workload Identity one (an issuer may have several solvers), else the first. */
+function pickUse(uses: readonly ConsumerUse[]): ConsumerUse | undefined {
+  return uses.find((u) => u.workloadIdentity) ?? uses[0];
+}
+
+export async function resolveConsumer(cluster: ClusterApi, ref: ConsumerRef, signal: AbortSignal): Promise<ConsumerResolution> {
+  const read = await readConsumer(cluster, ref, signal);
+  if ('missingType' in read) return { ok: false, fault: false, message: `The cluster serves no ${ref.kind} resource (${consumerTypes[ref.kind][0].group}): the controller that defines it is not installed in context ${cluster.identity.context}.` };
+  if (!read.ok) return { ok: false, fault: read.failure.kind !== 'not-found', message: read.failure.kind === 'not-found' ? `${shown(ref)} was not found in context ${cluster.identity.context}.` : read.failure.message };
+  const object = read.value;
+  const use = pickUse(describeConsumer(object as unknown as Record<string, unknown>));
+  if (!use) return { ok: false, fault: false, message: `${shown(ref)} does not authenticate to Azure (no Azure provider or solver in it): there is no Azure identity to diagnose.` };
+  const { world, carriers, problems, mountingPods } = await clusterWorld(cluster, use, signal);
+  const identity = resolveIdentity(use, world);
+  const base = { ref, object, use, identity, ...(use.token?.via === 'mounting-pods' ? { mountingPods } : {}) };
+  if (!use.workloadIdentity) return { ok: false, fault: false, message: identity.summary, target: { ...base, carrierNote: 'not Workload Identity' } };
+  const first = carriers[0];
+  if (!first) {
+    const why = problems.length ? ` (${problems[0]})` : '';
+    const what = use.token?.via === 'mounting-pods' ? 'no pod mounts it yet' : use.token?.via === 'controller' ? `${CONTROLLERS[use.token.controller].title} was not found in the cluster` : 'no workload runs with its identity: the controller requests that ServiceAccount\'s token itself';
+    return { ok: false, fault: problems.length > 0, message: `${identity.summary} Nothing to run the checkpoints on: ${what}${why}.`, target: { ...base, carrierNote: what } };
+  }
+  const note = carriers.length > 1 ? `${first.note} (the first of ${carriers.length}: ${carriers.slice(1, 4).map((c) => `${c.ref.kind.toLowerCase()}/${c.ref.name}`).join(', ')}${carriers.length > 4 ? ', …' : ''} as well)` : first.note;
+  return { ok: true, target: { ...base, carrier: first.ref, carrierNote: note } };
+}
