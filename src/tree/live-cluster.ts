@@ -235,7 +235,13 @@ export class LiveCluster {
       },
     );
     main.start();
-    if (this.opts.consumers) this.startConsumers(scope);
+    // The consumer kinds once the main kinds are listed: they never hold up the tree, and their lists
+    // (a 404 each on a cluster without the CRDs) reuse the connections the main lists opened.
+    if (this.opts.consumers) {
+      void this.whenSettled().then(() => {
+        if (this.main === main) this.startConsumers(scope);
+      });
+    }
   }
 
   /** The consumer kinds, in the same scope as the main kinds: their own cache, never holding up the tree. */
