@@ -47,7 +47,14 @@ function editsSharedAnchor(fix: Fix, self: ManifestDoc): boolean {
       const r = nodeRange(node);
       if (!r) return false;
       const span = docRange(doc, r[0], r[1]);
-      return comparePositions(e.range.start, span.end) < 0 && comparePositions(e.range.end, span.start) > 0;
+      if (comparePositions(e.range.start, span.end) < 0 && comparePositions(e.range.end, span.start) > 0) return true;
+      // An insertion just outside a block map's span still adds to it when it is written at the map's
+      // indentation: before its first key (at that line's start) or right after its last entry.
+      if (!isMap(node) || comparePositions(e.range.start, e.range.end) !== 0) return false;
+      const at = e.range.start;
+      const head = at.line === span.start.line && at.character <= span.start.character;
+      const tail = comparePositions(at, span.end) === 0;
+      return (head || tail) && /^ */.exec(e.newText)![0].length >= span.start.character;
     });
   });
 }
