@@ -6,6 +6,7 @@
 
 import { Resources } from '../cluster/resources';
 import type { KubeObject } from '../cluster/types';
+import { readyCondition, type Condition } from '../consumers/index';
 import { CheckpointFault, SkipCheckpoint } from './context';
 import { LOG_SIGNATURES, redactLogLine } from './log-signatures';
 import { CHECKPOINT_TITLES } from './results';
@@ -13,7 +14,6 @@ import { ev, kubectl, shq } from './shared';
 import { plural } from '../util/words';
 import type { Checkpoint, CheckpointOutcome, Evidence } from './types';
 
-interface Condition { type?: string; status?: string; reason?: string; message?: string; lastTransitionTime?: string }
 interface EventObject extends KubeObject { type?: string; reason?: string; message?: string; count?: number; lastTimestamp?: string; eventTime?: string; involvedObject?: { kind?: string; name?: string } }
 
 /** The AADSTS codes (and what they mean) in a controller's message. */
@@ -30,11 +30,6 @@ function excerpt(message: string): string {
   if (!m) return redactLogLine(message);
   const head = message.slice(0, Math.min(message.indexOf(':') === -1 ? 60 : message.indexOf(':'), 100));
   return redactLogLine(`${head}: … ${m[0].slice(0, 200)}`);
-}
-
-function readyCondition(obj: KubeObject): Condition | undefined {
-  const conditions = (obj.status as { conditions?: Condition[] } | undefined)?.conditions;
-  return Array.isArray(conditions) ? conditions.find((c) => c.type === 'Ready') : undefined;
 }
 
 export const consumerStatus: Checkpoint = {

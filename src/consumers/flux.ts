@@ -18,6 +18,11 @@ const CONTROLLER_OF: Readonly<Record<string, ControllerId>> = {
 };
 export const FLUX_KINDS = Object.keys(CONTROLLER_OF);
 
+/** The Flux controller that serves a source kind (and exchanges its token at controller level). */
+export function fluxControllerOf(kind: string): ControllerId | undefined {
+  return CONTROLLER_OF[kind];
+}
+
 export function describeFluxSource(obj: Json): ConsumerUse[] {
   const kind = str(obj, 'kind') ?? '';
   const controller = CONTROLLER_OF[kind];

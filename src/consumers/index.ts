@@ -32,6 +32,7 @@ export function describeConsumer(obj: Json): ConsumerUse[] {
   return BY_KIND.get(kind)?.(obj) ?? [];
 }
 
+export { readyCondition, type Condition } from './json';
 export type { ConsumerUse, ConsumerType, TokenSource, Written } from './types';
-export { resolveIdentity, aKind, type IdentityWorld, type PodOwner, type ResolvedIdentity, type ServiceAccountFacts, type TokenSubject } from './resolve';
+export { resolveIdentity, type IdentityWorld, type PodOwner, type ResolvedIdentity, type ServiceAccountFacts, type TokenSubject } from './resolve';
 export { CONTROLLERS, controllerOfContainer, controllerOfImage, subjectOf, type ControllerId, type Controller } from './controllers';

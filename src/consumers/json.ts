@@ -36,6 +36,19 @@ export function list(obj: unknown, ...path: readonly string[]): readonly unknown
   return Array.isArray(v) ? v : [];
 }
 
+/** A status condition as controllers write them. */
+export interface Condition {
+  readonly type?: string;
+  readonly status?: string;
+  readonly reason?: string;
+  readonly message?: string;
+}
+
+/** The object's `Ready` condition, when its controller writes one (External Secrets stores, cert-manager issuers). */
+export function readyCondition(obj: unknown): Condition | undefined {
+  return list(obj, 'status', 'conditions').find((c): c is Condition => isRecord(c) && c.type === 'Ready');
+}
+
 /** A string that is present and not blank. */
 export function given(v: string | undefined): v is string {
   return v !== undefined && v.trim() !== '';

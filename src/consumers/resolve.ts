@@ -62,8 +62,6 @@ export interface ResolvedIdentity {
   readonly tenantId?: Written;
 }
 
-const article = (kind: string) => (/^[AEIOU]/.test(kind) ? 'an' : 'a');
-
 /** How a sentence names the object: "this SecretProviderClass", "ClusterIssuer letsencrypt". */
 function named(use: ConsumerUse): string {
   return `${use.kind} ${use.name ?? '(unnamed)'}`;
@@ -123,7 +121,3 @@ function dedupe(list: TokenSubject[]): TokenSubject[] {
   });
 }
 
-/** "a SecretProviderClass": for sentences that name the kind alone. */
-export function aKind(kind: string): string {
-  return `${article(kind)} ${kind}`;
-}

@@ -83,6 +83,11 @@ export function preferredQuote(doc: ManifestDoc): '"' | "'" {
   return sq > dq ? "'" : '"';
 }
 
+/** A Kubernetes name as a YAML scalar: plain unless YAML would read it as something else (a number, a boolean). */
+export function nameScalar(doc: ManifestDoc, name: string): string {
+  return /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name) && !/^[-+.0-9eE]+$|^(true|false|null|yes|no|on|off|y|n)$/i.test(name) ? name : quote(doc, name);
+}
+
 export function quote(doc: ManifestDoc, value: string): string {
   const q = preferredQuote(doc);
   if (q === "'" && !value.includes("'")) return `'${value}'`;

@@ -2,9 +2,9 @@
 // ServiceAccounts, the workloads that mount a SecretProviderClass, the controllers' workloads.
 // Lookups go through the index, so the lint cache re-checks a consumer when any of them changes.
 
-import { describeConsumer, type ConsumerUse, type ControllerId, type IdentityWorld, type PodOwner, type ServiceAccountFacts } from '../consumers/index';
+import { type ConsumerUse, type ControllerId, type IdentityWorld, type PodOwner, type ServiceAccountFacts } from '../consumers/index';
 import { findPair, getMap, getNode, getString, items, stringValue } from './nodes';
-import { podTemplate, type K8sObject } from './objects';
+import { podTemplate, usesOf, type K8sObject } from './objects';
 import type { WorkloadSummary, WorkspaceIndex } from './workspace-index';
 import { CLIENT_ID, TENANT_ID, USE_LABEL } from './workload-identity';
 import { keyState } from './helm';
@@ -39,15 +39,6 @@ export function workspaceWorld(index: WorkspaceIndex): IdentityWorld {
     podsMounting: (name, namespace) => index.workloadsMounting(name, namespace).map(podOwner),
     controllers: (id) => index.controllerWorkloads(id).map(podOwner),
   };
-}
-
-/** What a consumer object says about the identities it uses (none when the YAML cannot be made plain data: an alias loop). */
-export function usesOf(obj: K8sObject): ConsumerUse[] {
-  try {
-    return describeConsumer(obj.map.toJSON() as Record<string, unknown>);
-  } catch {
-    return [];
-  }
 }
 
 /**

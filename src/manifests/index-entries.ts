@@ -5,10 +5,10 @@
 // (so rules and findings read its lines), the same contents (so no lookup key changes).
 
 import { currentOf, type ManifestDoc } from './document';
-import { movedObject, nameKey, objectsOfDoc, type K8sObject, type ObjectContext } from './objects';
+import { movedObject, nameKey, objectsOfDoc, usesOf, type K8sObject, type ObjectContext } from './objects';
 import { buildViews, summarize, type FileContext, type View, type WorkloadSummary } from './views';
 import type { Item } from './index-bucket';
-import { CONSUMER_KINDS, describeConsumer, type ControllerId } from '../consumers/index';
+import { CONSUMER_KINDS, type ControllerId } from '../consumers/index';
 import { getMap } from './nodes';
 
 const CONSUMER_KIND_SET = new Set(CONSUMER_KINDS);
@@ -18,14 +18,8 @@ function controllersUsedBy(o: K8sObject): ControllerId[] {
   if (!CONSUMER_KIND_SET.has(o.kind)) return [];
   // ConfigMaps and Secrets count only with ExternalDNS's azure.json: the rest are not read as JSON.
   if ((o.kind === 'ConfigMap' || o.kind === 'Secret') && !['data', 'stringData'].some((k) => getMap(o.map, k)?.has('azure.json'))) return [];
-  let json: Record<string, unknown>;
-  try {
-    json = o.map.toJSON() as Record<string, unknown>;
-  } catch {
-    return []; // what the YAML library cannot make into plain data (an alias loop) uses no identity we can read
-  }
   const ids = new Set<ControllerId>();
-  for (const u of describeConsumer(json)) if (u.token?.via === 'controller') ids.add(u.token.controller);
+  for (const u of usesOf(o)) if (u.token?.via === 'controller') ids.add(u.token.controller);
   return [...ids];
 }
 

@@ -5,6 +5,7 @@
 
 import { isMap, YAMLMap } from 'yaml';
 import type { ChartInfo } from './chart-info';
+import { describeConsumer, type ConsumerUse } from '../consumers/index';
 import { isCurrent, normalizeExpression, unmask, type ManifestDoc, type ManifestFile } from './document';
 import { bindAnchors, getMap, getNode, getSeq, getString, items, stringValue } from './nodes';
 
@@ -243,4 +244,13 @@ export function containers(t: PodTemplate): { list: 'containers' | 'initContaine
     }
   }
   return out;
+}
+
+/** What a consumer object says about the identities it uses (src/consumers); none when the YAML cannot be made plain data (an alias loop). */
+export function usesOf(obj: K8sObject): ConsumerUse[] {
+  try {
+    return describeConsumer(obj.map.toJSON() as Record<string, unknown>);
+  } catch {
+    return [];
+  }
 }

@@ -43,14 +43,19 @@ export const certManagerIssuerAmbient = defineRule({
   check(obj, ctx) {
     if (!obj.apiVersion.startsWith('cert-manager.io/')) return;
     const solvers = items(getNode(obj.map, 'spec', 'acme', 'solvers'));
-    const ctrls = ctx.index.controllerWorkloads('cert-manager').map((w) => w.obj);
-    const flags = ctrls.map(ambientFlag);
+    // The controller's flags, read once and only for an Issuer with an ambient Azure DNS solver.
+    let seen: { ctrls: K8sObject[]; flags: (boolean | undefined)[] } | undefined;
     for (const s of solvers) {
       const dns = getMap(s, 'dns01', 'azureDNS');
       if (!dns) continue;
       const client = getString(dns, 'clientID');
       if (client !== undefined && client.trim() !== '') continue; // a service principal: not ambient
       const at = findPair(getMap(s, 'dns01'), 'azureDNS')!;
+      if (!seen) {
+        const ctrls = ctx.index.controllerWorkloads('cert-manager').map((w) => w.obj);
+        seen = { ctrls, flags: ctrls.map(ambientFlag) };
+      }
+      const { ctrls, flags } = seen;
       const who = `Issuer ${obj.name ?? '(unnamed)'}${builtBy(obj)} (namespace ${obj.namespace})`;
       const what = `solves DNS-01 with Azure DNS without a top-level clientID (no service principal), so cert-manager uses its ambient credentials (Workload Identity or a managed identity), which it gives a namespaced Issuer only when its controller runs with ${FLAG}`;
       const related: RelatedLocation[] = ctrls.map((c) => ({ file: c.doc.file, range: ctx.rangeOf(objectTarget(c), c.doc), message: `${CONTROLLERS['cert-manager'].title}` }));

@@ -1,5 +1,5 @@
-import { CONTROLLERS, type ControllerId } from '../consumers/index';
-import { FLUX_KINDS } from '../consumers/flux';
+import { CONTROLLERS } from '../consumers/index';
+import { FLUX_KINDS, fluxControllerOf } from '../consumers/flux';
 import { builtBy } from '../manifests/cross-file';
 import { findPair, getMap, getNode, getString, isScalar, items, scalarText } from '../manifests/nodes';
 import { containers, podTemplate, type K8sObject } from '../manifests/objects';
@@ -49,7 +49,8 @@ export const fluxObjectLevelIdentity = defineRule({
     if (!pair || !name || isPlaceholder(name) || name.includes('{{')) return;
     const who = `${obj.kind} ${obj.name ?? '(unnamed)'}${builtBy(obj)}`;
     // 1. The controller that serves this kind, when the workspace holds it: the gate.
-    const controller = controllerOf(obj.kind);
+    const controller = fluxControllerOf(obj.kind);
+    if (!controller) return;
     const ctrls = ctx.index.controllerWorkloads(controller).map((w) => w.obj);
     const off = ctrls.filter((c) => gateOn(c) === false);
     if (off.length) {
@@ -71,6 +72,3 @@ export const fluxObjectLevelIdentity = defineRule({
   },
 });
 
-function controllerOf(kind: string): ControllerId {
-  return kind === 'ImageRepository' ? 'flux-image-reflector-controller' : 'flux-source-controller';
-}

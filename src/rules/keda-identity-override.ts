@@ -1,4 +1,5 @@
-import { CONTROLLERS, describeConsumer, resolveIdentity } from '../consumers/index';
+import { CONTROLLERS, resolveIdentity } from '../consumers/index';
+import { usesOf } from '../manifests/objects';
 import { builtBy } from '../manifests/cross-file';
 import { workspaceWorld } from '../manifests/identity-world';
 import { findPair, getMap, getNode } from '../manifests/nodes';
@@ -16,14 +17,8 @@ export const kedaIdentityOverride = defineRule({
   },
   check(obj, ctx) {
     if (!obj.apiVersion.startsWith('keda.sh/')) return;
-    let json: Record<string, unknown>;
-    try {
-      json = obj.map.toJSON() as Record<string, unknown>;
-    } catch {
-      return;
-    }
     const world = workspaceWorld(ctx.index);
-    for (const use of describeConsumer(json)) {
+    for (const use of usesOf(obj)) {
       if (!use.workloadIdentity || !use.clientId || isPlaceholderId(use.clientId.value) || use.clientId.value.includes('{{')) continue;
       const path = use.part === 'spec.azureKeyVault.podIdentity' ? ['spec', 'azureKeyVault', 'podIdentity'] : ['spec', 'podIdentity'];
       const pair = findPair(getMap(obj.map, ...path), 'identityId');

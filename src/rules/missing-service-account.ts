@@ -1,6 +1,6 @@
 import { builtBy, rendered } from '../manifests/cross-file';
-import { docRange, originOf, type ManifestDoc } from '../manifests/document';
-import { insertPair, quote, replaceNode } from '../manifests/edits';
+import { docRange, originOf } from '../manifests/document';
+import { insertPair, nameScalar, replaceNode } from '../manifests/edits';
 import { keyState } from '../manifests/helm';
 import { findPair, getNode, getString, isMap, isScalar } from '../manifests/nodes';
 import { podTemplate, serviceAccountName } from '../manifests/objects';
@@ -52,8 +52,8 @@ export const missingServiceAccount: Rule = defineRule({
       const empty = written.name ?? written.legacy;
       for (const name of candidates) {
         const edits = empty
-          ? (empty.value ? replaceNode(ctx.doc, empty.value, scalar(ctx.doc, name)) : [])
-          : insertPair(ctx.doc, t.spec, 'serviceAccountName', scalar(ctx.doc, name), { atStart: true });
+          ? (empty.value ? replaceNode(ctx.doc, empty.value, nameScalar(ctx.doc, name)) : [])
+          : insertPair(ctx.doc, t.spec, 'serviceAccountName', nameScalar(ctx.doc, name), { atStart: true });
         if (edits.length) fixes.push({ title: `Run as ServiceAccount ${name}`, safe: false, edits });
       }
     }
@@ -73,11 +73,6 @@ export const missingServiceAccount: Rule = defineRule({
     });
   },
 });
-
-/** A ServiceAccount name as a YAML scalar: plain unless YAML would read it as something else. */
-function scalar(doc: ManifestDoc, name: string): string {
-  return /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name) && !/^[-+.0-9eE]+$|^(true|false|null|yes|no|on|off|y|n)$/i.test(name) ? name : quote(doc, name);
-}
 
 /** `key:`, `key: ""`, `key: null`, `key: ~`: Kubernetes reads all of them as no name. */
 function isEmptyValue(node: unknown): boolean {

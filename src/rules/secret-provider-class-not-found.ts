@@ -1,6 +1,6 @@
 import { CSI_DRIVER } from '../consumers/secrets-store-csi';
 import { builtBy } from '../manifests/cross-file';
-import { quote, replaceNode } from '../manifests/edits';
+import { nameScalar, replaceNode } from '../manifests/edits';
 import { getNode, getString, isScalar, items } from '../manifests/nodes';
 import { podTemplate } from '../manifests/objects';
 import { isPlaceholder } from '../manifests/placeholders';
@@ -33,7 +33,7 @@ export const secretProviderClassNotFound = defineRule({
       if (here.length === 0) continue;
       const names = [...new Set(here.map((s) => s.name as string))].sort();
       const near = names.filter((n) => editDistance(n.toLowerCase(), name.toLowerCase()) <= Math.max(2, Math.floor(name.length / 4)));
-      const fixes: Fix[] = near.map((n) => ({ title: `Mount SecretProviderClass ${n}`, safe: false, edits: replaceNode(ctx.doc, node, plainName(n) ? n : quote(ctx.doc, n)) }));
+      const fixes: Fix[] = near.map((n) => ({ title: `Mount SecretProviderClass ${n}`, safe: false, edits: replaceNode(ctx.doc, node, nameScalar(ctx.doc, n)) }));
       const volume = getString(v, 'name');
       ctx.report({
         at: node,
@@ -45,7 +45,3 @@ export const secretProviderClassNotFound = defineRule({
   },
 });
 
-/** A name YAML reads back as the same string when written plain. */
-function plainName(name: string): boolean {
-  return /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name) && !/^[-+.0-9eE]+$|^(true|false|null|yes|no|on|off|y|n)$/i.test(name);
-}

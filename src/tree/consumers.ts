@@ -18,7 +18,7 @@ import { toWorkload } from '../cluster/workloads';
 import { consumerTypes, ConsumerKinds, type ConsumerKind } from '../cluster/resources';
 import type { KubeObject, ResourceType } from '../cluster/types';
 import { useLabelState } from '../checkpoints/evaluate';
-import { CONTROLLERS, controllerOfContainer, describeConsumer, resolveIdentity, type ConsumerUse, type ControllerId, type IdentityWorld, type PodOwner, type ResolvedIdentity } from '../consumers';
+import { CONTROLLERS, controllerOfContainer, describeConsumer, readyCondition, resolveIdentity, type ConsumerUse, type ControllerId, type IdentityWorld, type PodOwner, type ResolvedIdentity } from '../consumers';
 import { CSI_DRIVER } from '../consumers/secrets-store-csi';
 import { CLIENT_ID, TENANT_ID } from '../manifests/workload-identity';
 import { capitalize } from '../util/words';
@@ -123,12 +123,6 @@ function clusterWorld(tree: TreeModel): IdentityWorld {
       return controllers.get(id) ?? [];
     },
   };
-}
-
-/** The object's Ready condition, when its controller writes one (External Secrets stores, cert-manager issuers). */
-function readyCondition(o: KubeObject): { status?: string; reason?: string; message?: string } | undefined {
-  const conditions = (o.status as { conditions?: { type?: string; status?: string; reason?: string; message?: string }[] } | undefined)?.conditions;
-  return Array.isArray(conditions) ? conditions.find((c) => c?.type === 'Ready') : undefined;
 }
 
 /** The state of one consumer object from its uses resolved in the world. */

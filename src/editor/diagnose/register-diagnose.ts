@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { allCheckpoints } from '../../checkpoints';
 import type { DiagnosisReport, WorkloadRef } from '../../checkpoints/types';
+import type { ClusterApi } from '../../cluster/types';
 import { consumerTypes, parseConsumerKind, parseWorkloadKind } from '../../cluster/resources';
 import { parseManifestFile } from '../../manifests/document';
 import type { DiagnosisOverlays } from '../../tree/overlay';
@@ -106,12 +107,13 @@ export function registerDiagnoseCommands(context: vscode.ExtensionContext, deps:
   });
   const lenses = new DiagnoseCodeLens(deps.manifests, deps.linter, () => readDiagnoseSettings().codeLens);
 
-  const diagnoseTarget = async (t: DiagnoseTarget, signal?: AbortSignal): Promise<DiagnosisReport> => {
+  /** `connected`: the cluster the caller already connected to (the palette's pickers), else the target's context. */
+  const diagnoseTarget = async (t: DiagnoseTarget, signal?: AbortSignal, connected?: ClusterApi): Promise<DiagnosisReport> => {
     const kind = parseWorkloadKind(t.kind);
     const consumerKind = kind ? undefined : parseConsumerKind(t.kind);
     if (!kind && !consumerKind) throw new Error(`"${t.kind}" is not a kind Workload Identity Doctor can diagnose (a workload: Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod; or an object a controller authenticates for: SecretProviderClass, TriggerAuthentication, ClusterTriggerAuthentication, SecretStore, ClusterSecretStore, Issuer, ClusterIssuer).`);
     if (!t.name) throw new Error(`The ${kind ?? consumerKind} has no name.`);
-    const cluster = diagnoser.connect(t.context);
+    const cluster = connected ?? diagnoser.connect(t.context);
     if (consumerKind) {
       // Whose identity it uses, then the chain on the workload that carries it.
       const namespaced = consumerTypes[consumerKind][0]!.namespaced;
@@ -140,7 +142,7 @@ export function registerDiagnoseCommands(context: vscode.ExtensionContext, deps:
     if (!target) return undefined;
     if (parseWorkloadKind(target.kind)) return diagnoser.run(cluster, { ...target, kind: parseWorkloadKind(target.kind)! });
     try {
-      return await diagnoseTarget(target);
+      return await diagnoseTarget(target, undefined, cluster);
     } catch (e) {
       void prompts.current.error(`Workload Identity Doctor: ${(e as Error).message}`);
       return undefined;
