@@ -12,6 +12,7 @@ import type { LintEvent } from './editor/linting';
 import { registerLinting } from './editor/register-linting';
 import { safeLog } from './editor/safe-output';
 import { registerTree, type TreeApi } from './editor/tree/register-tree';
+import { presenceOf } from './tree/presence';
 import { registerWalkthrough, WalkthroughProgress, type WalkthroughApi } from './editor/walkthrough';
 import { DiagnosisOverlays } from './tree/overlay';
 
@@ -40,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): WorkloadIdentityDoct
   // The last diagnosis of each workload, shown over its item in the sidebar until the cluster changes it.
   const overlays = new DiagnosisOverlays();
   const version = extensionVersion(context);
-  const { api: diagnosis, diagnoser } = registerDiagnoseCommands(context, { linter, manifests, prompts, azure, overlays, onSignedIn, version, log: logger });
+  const { api: diagnosis, diagnoser, usePresence } = registerDiagnoseCommands(context, { linter, manifests, prompts, azure, overlays, onSignedIn, version, log: logger });
   registerPickIdentity(context, { azure, prompts, linter, manifests, timeoutMs: () => readDiagnoseSettings().timeoutMs, onSignedIn });
   // The sidebar tree: it reads the cluster only once its view is shown.
   const tree = registerTree(context, {
@@ -52,6 +53,14 @@ export function activate(context: vscode.ExtensionContext): WorkloadIdentityDoct
     onChanged: (where, workloads, at) => {
       for (const w of workloads) diagnoser.noteChange(where, w, at);
     },
+  });
+  // The CodeLens above a manifest's workload says what the sidebar's live cluster knows of it (no request of its own).
+  usePresence({
+    of: (q) => {
+      const live = tree.tree.cluster;
+      return live && presenceOf(live, q);
+    },
+    onDidChange: (listener) => tree.tree.onDidChangeTreeData(() => void listener()),
   });
   registerWalkthrough(context, walkthrough, { linter, manifests, onDidDiagnose: diagnosis.onDidDiagnose, tree: tree.tree });
   return { ...diagnosis, ...tree, onDidLint: linter.onDidLint, lastLint: (uri) => linter.lastLint(uri), whenIndexed: () => manifests.whenScanned(), walkthrough: walkthrough.api() };

@@ -127,6 +127,8 @@ export interface DataNeed {
   /** "read secrets", "send". */
   label: string;
   anyOf: readonly (readonly string[])[];
+  /** Where the operations are: the data plane (DataActions, the default) or the management plane (Actions: a DNS zone's record sets). */
+  plane?: Plane;
 }
 
 export interface NeedVerdict {
@@ -154,7 +156,7 @@ export function evaluateNeeds(assignments: readonly RoleAssignment[], resourceId
     for (const alt of need.anyOf) {
       const by: RoleAssignment[] = [];
       const met = alt.every((op) => {
-        const a = over.find((x) => x.definition && grants(x.definition, op, 'data'));
+        const a = over.find((x) => x.definition && grants(x.definition, op, need.plane ?? 'data'));
         if (a && !by.includes(a)) by.push(a);
         return !!a;
       });

@@ -7,7 +7,7 @@
 
 import { scopeCovers, type DataNeed, type VaultObject } from './permissions';
 
-export type Service = 'keyvault' | 'blob' | 'queue' | 'table' | 'messaging' | 'appconfig' | 'cosmos';
+export type Service = 'keyvault' | 'blob' | 'queue' | 'table' | 'messaging' | 'appconfig' | 'cosmos' | 'dns';
 
 export interface UsedResource {
   /** The resource's name, e.g. kv-prod. */
@@ -25,6 +25,9 @@ export interface UsedResource {
   vaultObjects?: VaultObject[];
   /** The role suggested when nothing grants access (before the type is known). */
   suggest: string;
+  /** Where the workload's configuration places it, when it says (a DNS zone's resource group and subscription): the resource found must be there. */
+  resourceGroup?: string;
+  subscriptionId?: string;
 }
 
 /** One thing a resource lets a workload do, the data actions that allow it, and the narrowest built-in role that grants them. */
@@ -41,6 +44,8 @@ export const TYPES = {
   eventHubs: 'microsoft.eventhub/namespaces',
   appConfig: 'microsoft.appconfiguration/configurationstores',
   cosmos: 'microsoft.documentdb/databaseaccounts',
+  dnsZone: 'microsoft.network/dnszones',
+  privateDnsZone: 'microsoft.network/privatednszones',
 } as const;
 
 const KV = 'Microsoft.KeyVault/vaults';
@@ -57,7 +62,15 @@ const VAULT: Record<VaultObject, Capability> = {
   certificates: { id: 'certificates', label: 'read certificates', anyOf: [[`${KV}/certificates/read`]], suggest: 'Key Vault Certificate User', vaultObject: 'certificates' },
 };
 
-const CAPABILITIES: Record<Exclude<Service, 'keyvault' | 'messaging' | 'cosmos'>, Capability[]> = {
+// A DNS-01 solver writes (and deletes) the _acme-challenge TXT record set: management-plane
+// operations on the zone (Actions, not DataActions). DNS Zone Contributor grants
+// Microsoft.Network/dnsZones/*; its private-zone counterpart Microsoft.Network/privateDnsZones/*.
+const DNS: Record<string, Capability[]> = {
+  [TYPES.dnsZone]: [{ id: 'txt', label: 'write TXT records', anyOf: [['Microsoft.Network/dnsZones/TXT/write']], plane: 'control', suggest: 'DNS Zone Contributor' }],
+  [TYPES.privateDnsZone]: [{ id: 'txt', label: 'write TXT records', anyOf: [['Microsoft.Network/privateDnsZones/TXT/write']], plane: 'control', suggest: 'Private DNS Zone Contributor' }],
+};
+
+const CAPABILITIES: Record<Exclude<Service, 'keyvault' | 'messaging' | 'cosmos' | 'dns'>, Capability[]> = {
   blob: [
     { id: 'read', label: 'read blobs', anyOf: [[`${BLOBS}/read`]], suggest: 'Storage Blob Data Reader' },
     // Put Blob: write, or add/action to create a new blob only.
@@ -97,6 +110,8 @@ export function capabilities(used: UsedResource, foundType: string): Capability[
       return (used.vaultObjects ?? ['secrets', 'keys', 'certificates']).map((o) => VAULT[o]);
     case 'messaging':
       return MESSAGING[foundType.toLowerCase()] ?? [];
+    case 'dns':
+      return DNS[foundType.toLowerCase()] ?? [];
     case 'cosmos':
       return [];
     default:
@@ -137,6 +152,22 @@ function used(p: Pattern, name: string, seenIn: string, vaultPath?: string): Use
   return r;
 }
 
+/** A DNS zone a consumer names (cert-manager's hostedZoneName), public or private, where it says it is. */
+export function dnsZone(name: string, isPrivate: boolean, seenIn: string, where: { resourceGroup?: string; subscriptionId?: string } = {}): UsedResource {
+  const type = isPrivate ? TYPES.privateDnsZone : TYPES.dnsZone;
+  return {
+    name: name.toLowerCase().replace(/\.$/, ''),
+    type,
+    types: [type],
+    kind: isPrivate ? 'private DNS zone' : 'DNS zone',
+    service: 'dns',
+    seenIn,
+    suggest: isPrivate ? 'Private DNS Zone Contributor' : 'DNS Zone Contributor',
+    ...(where.resourceGroup ? { resourceGroup: where.resourceGroup } : {}),
+    ...(where.subscriptionId ? { subscriptionId: where.subscriptionId } : {}),
+  };
+}
+
 /** Resources named in `text` (one value). */
 export function resourcesIn(text: string, seenIn: string): UsedResource[] {
   const out: UsedResource[] = [];
@@ -153,7 +184,7 @@ export function resourcesIn(text: string, seenIn: string): UsedResource[] {
 export function dedupe(rs: UsedResource[]): UsedResource[] {
   const seen = new Map<string, UsedResource>();
   for (const r of rs) {
-    const k = `${r.service}/${r.name}`;
+    const k = `${r.service}/${r.type}/${r.name}/${r.resourceGroup ?? ''}/${r.subscriptionId ?? ''}`.toLowerCase();
     const prev = seen.get(k);
     if (!prev) seen.set(k, { ...r, ...(r.vaultObjects ? { vaultObjects: [...r.vaultObjects] } : {}) });
     else if (prev.vaultObjects && r.vaultObjects) prev.vaultObjects = [...new Set([...prev.vaultObjects, ...r.vaultObjects])].sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b));

@@ -40,7 +40,8 @@ export const clusterConnection: Checkpoint = {
     // The Namespace and the workload together (/version went first, alone: it opens the connection and
     // runs an exec credential plugin once, before anything else runs concurrently).
     const { kind, name } = ctx.target;
-    const workloadRead = ctx.read('workload', () => ctx.cluster.get(workloadType(kind), ns, name, ctx.signal));
+    // A ServiceAccount alone is not read here: its absence is service-account's verdict (context.ts workload()).
+    const workloadRead = kind === 'ServiceAccount' ? undefined : ctx.read('workload', () => ctx.cluster.get(workloadType(kind), ns, name, ctx.signal));
     const nsR = await ctx.namespaceRead();
     const connected = `The API server of context "${id.context}" answers (Kubernetes ${v.gitVersion}) and accepts your credentials.`;
     if (!nsR.ok) {
@@ -60,7 +61,7 @@ export const clusterConnection: Checkpoint = {
     } else evidence.push(ev('namespace', `${ns} exists`, 'ok'));
     // The workload itself (the read every later checkpoint shares): a 404 is "not found", not a broken link.
     const wR = await workloadRead;
-    if (!wR.ok && wR.failure.kind === 'not-found') {
+    if (wR && !wR.ok && wR.failure.kind === 'not-found') {
       evidence.push(ev(kind, `${ns}/${name}: not found`, 'warn'));
       ctx.notFound = { what: 'workload', message: `${describeTarget(ctx)} does not exist in context "${id.context}" (server ${displayUrl(id.server)}).` };
       return { status: 'pass', summary: connected, evidence, remediation: [{ text: `List the ${kind}s of namespace "${ns}".`, command: `kubectl get ${kind.toLowerCase()} -n ${shq(ns)} --context ${shq(id.context)}` }] };

@@ -27,7 +27,8 @@ export const consumerIdentity: Checkpoint = {
     for (const s of identity.subjects) {
       evidence.push(ev('token of', `ServiceAccount ${s.namespace ? `${s.namespace}/` : ''}${s.serviceAccount}${s.subject ? ` (subject ${s.subject})` : ''}${s.assumed ? ' — a default installation\'s, not seen in the cluster' : ''}`, s.assumed ? 'warn' : 'ok'));
     }
-    evidence.push(ev('label needed', use.labelNeeded ? `on the pods of ${c.carrier ? `${c.carrier.kind.toLowerCase()}/${c.carrier.name}` : 'the workload whose token is used'}` : 'on no pod: the CSI driver requests the mounting pod\'s token itself', 'info'));
+    const noLabel = use.token?.via === 'service-account' ? `on no pod: its controller requests the token of ServiceAccount ${use.token.name} itself` : 'on no pod: the CSI driver requests the mounting pod\'s token itself';
+    evidence.push(ev('label needed', use.labelNeeded ? `on the pods of ${c.carrier ? `${c.carrier.kind.toLowerCase()}/${c.carrier.name}` : 'the workload whose token is used'}` : noLabel, 'info'));
     const cid = identity.clientId;
     const badId = cid && !cid.field.startsWith('spec.provider.azurekv.authSecretRef') && !isGuid(cid.value) && !isPlaceholderId(cid.value);
     evidence.push(ev('client ID', cid ? `${cid.value} (${cid.field})` : 'none named by the object or the ServiceAccount', cid && !badId ? 'ok' : 'fail'));

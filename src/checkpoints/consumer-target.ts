@@ -164,6 +164,13 @@ async function findController(cluster: ClusterApi, id: ControllerId, signal: Abo
   return { owners, problem };
 }
 
+/** Who requests a named ServiceAccount's token, in words. */
+function controllerWords(use: ConsumerUse): string {
+  if (use.type === 'external-secrets') return CONTROLLERS['external-secrets'].title.replace(/^the/, 'The');
+  if (use.type === 'flux') return "Flux's controller";
+  return `The controller of ${use.kind} ${use.name ?? ''}`.trim();
+}
+
 /** The use a diagnosis follows: the first Workload Identity one (an issuer may have several solvers), else the first. */
 function pickUse(uses: readonly ConsumerUse[]): ConsumerUse | undefined {
   return uses.find((u) => u.workloadIdentity) ?? uses[0];
@@ -180,10 +187,17 @@ export async function resolveConsumer(cluster: ClusterApi, ref: ConsumerRef, sig
   const identity = resolveIdentity(use, world);
   const base = { ref, object, use, identity, ...(use.token?.via === 'mounting-pods' ? { mountingPods } : {}) };
   if (!use.workloadIdentity) return { ok: false, fault: false, message: identity.summary, target: { ...base, carrierNote: 'not Workload Identity' } };
+  // A ServiceAccount the object names, whose token its controller requests itself (TokenRequest):
+  // the chain runs on that ServiceAccount alone — no pod, so no label, injection or pod logs.
+  const token = use.token;
+  if (!carriers.length && token?.via === 'service-account' && token.namespace) {
+    const note = `${controllerWords(use)} requests a token of ServiceAccount ${token.name} in ${token.namespace} itself (${token.field}): no pod carries it, so no label or injection is needed`;
+    return { ok: true, target: { ...base, carrier: { namespace: token.namespace, kind: 'ServiceAccount', name: token.name }, carrierNote: note } };
+  }
   const first = carriers[0];
   if (!first) {
     const why = problems.length ? ` (${problems[0]})` : '';
-    const what = use.token?.via === 'mounting-pods' ? 'no pod mounts it yet' : use.token?.via === 'controller' ? `${CONTROLLERS[use.token.controller].title} was not found in the cluster` : 'no workload runs with its identity: the controller requests that ServiceAccount\'s token itself';
+    const what = token?.via === 'mounting-pods' ? 'no pod mounts it yet' : token?.via === 'controller' ? `${CONTROLLERS[token.controller].title} was not found in the cluster` : token?.via === 'service-account' ? `the ServiceAccount is ${token.name} of whichever namespace uses it, so each such namespace needs a federated credential for system:serviceaccount:<namespace>:${token.name}` : 'no workload runs with its identity';
     return { ok: false, fault: problems.length > 0, message: `${identity.summary} Nothing to run the checkpoints on: ${what}${why}.`, target: { ...base, carrierNote: what } };
   }
   const note = carriers.length > 1 ? `${first.note} (the first of ${carriers.length}: ${carriers.slice(1, 4).map((c) => `${c.ref.kind.toLowerCase()}/${c.ref.name}`).join(', ')}${carriers.length > 4 ? ', …' : ''} as well)` : first.note;

@@ -211,6 +211,9 @@ export class DiagnoseContext {
 
   async workload(): Promise<Workload> {
     const { kind, namespace, name } = this.target;
+    // A ServiceAccount alone (a consumer whose controller requests its token): nothing to read here;
+    // serviceAccount() reads it, and its absence is service-account's verdict, not "not found".
+    if (kind === 'ServiceAccount') return toWorkload(this.target, { apiVersion: 'v1', kind, metadata: { name, namespace } });
     const r = await this.read(`workload`, () => this.cluster.get(workloadType(kind), namespace, name, this.signal));
     const object = this.must(r, `${kind} ${namespace}/${name}`, 'workload');
     return toWorkload(this.target, object);

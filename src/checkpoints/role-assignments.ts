@@ -10,7 +10,7 @@ import { Resources } from '../cluster/resources';
 import type { ConsumerUse } from '../consumers/index';
 import type { KubeObject } from '../cluster/types';
 import { breadth, describeScope, scopeLevel } from '../azure/permissions';
-import { dedupe, resourcesIn, type UsedResource } from '../azure/resource-endpoints';
+import { dedupe, dnsZone, resourcesIn, type UsedResource } from '../azure/resource-endpoints';
 import type { RoleAssignment } from '../azure/types';
 import { azureFailed } from './azure-shared';
 import { notChecked } from './outcomes';
@@ -24,7 +24,7 @@ import { capitalize } from '../util/words';
 export const roleAssignments: Checkpoint = {
   id: 'role-assignments',
   title: CHECKPOINT_TITLES['role-assignments'],
-  description: "The identity's role assignments, judged by the permissions of their definitions: broad management roles at subscription, resource-group or management-group scope are flagged, and each Azure resource the workload calls (Key Vault, storage, Service Bus, Event Hubs, App Configuration endpoints in its env and ConfigMaps) must be usable on its data plane — by a role's data actions at the resource or above it, or, for a Key Vault in access-policy mode, by its access policy.",
+  description: "The identity's role assignments, judged by the permissions of their definitions: broad management roles at subscription, resource-group or management-group scope are flagged, and each Azure resource the workload calls (Key Vault, storage, Service Bus, Event Hubs, App Configuration endpoints in its env and ConfigMaps; the Key Vault or DNS zone a consumer object names) must be usable — on its data plane by a role's data actions at the resource or above it, or, for a Key Vault in access-policy mode, by its access policy; a DNS zone's TXT records by a role's actions.",
   side: 'azure',
   needs: ['managed-identity'],
   fact: 'Data access needs a\n  DATA-PLANE role on the resource or an ancestor scope [...] Owner, Contributor\n  and User Access Administrator are management-plane roles: they do not grant data access [...] Actions minus NotActions is the management plane,\n  DataActions minus NotDataActions the data plane, per role definition; assignments add up [...] "Vaults where enableRbacAuthorization is null (from older API versions) continue using access\n  policies"',
@@ -55,7 +55,7 @@ export const roleAssignments: Checkpoint = {
       const found = await azure.findResources(groupByType(used), ctx.signal);
       if (!found.ok) return azureFailed(found.failure, 'find the Azure resources the workload uses', azure, ctx.signal);
       for (const u of used) {
-        const res = found.value.find((f) => u.types.includes(f.type.toLowerCase()) && f.name.toLowerCase() === u.name);
+        const res = found.value.find((f) => u.types.includes(f.type.toLowerCase()) && f.name.toLowerCase() === u.name && placed(u, f.id));
         if (!res) {
           evidence.push(ev(`${u.kind} ${u.name}`, `used (${u.seenIn}) but not visible to you in Azure: its access was not checked`, 'info'));
           continue;
@@ -111,10 +111,26 @@ function groupByType(used: UsedResource[]): { type: string; names: string[] }[] 
   return [...m].map(([type, names]) => ({ type, names: [...names] }));
 }
 
-/** The Key Vaults a consumer names (a SecretProviderClass's keyvaultName, a store's vaultUrl, KEDA's vaultUri), as endpoints. */
+/** Whether a resource found by name is where the configuration says it is (a DNS zone's resource group and subscription, when given). */
+function placed(u: UsedResource, id: string): boolean {
+  const rg = /\/resourceGroups\/([^/]+)/i.exec(id)?.[1];
+  const sub = /^\/subscriptions\/([^/]+)/i.exec(id)?.[1];
+  return (!u.resourceGroup || rg?.toLowerCase() === u.resourceGroup.toLowerCase()) && (!u.subscriptionId || sub?.toLowerCase() === u.subscriptionId.toLowerCase());
+}
+
+/**
+ * What a consumer names: its Key Vault (a SecretProviderClass's keyvaultName, a store's vaultUrl,
+ * KEDA's vaultUri), as endpoints, and its DNS zone (a cert-manager DNS-01 solver's hostedZoneName,
+ * in the resource group and subscription it names).
+ */
 function consumerResources(use: ConsumerUse): UsedResource[] {
   const out: UsedResource[] = [];
+  const seenIn = `${use.kind} ${use.name ?? ''}`.trim();
   for (const r of use.resources) {
+    if (r.what === 'DNS zone' || r.what === 'private DNS zone') {
+      out.push(dnsZone(r.name, r.what === 'private DNS zone', seenIn, r));
+      continue;
+    }
     if (r.what !== 'Key Vault') continue;
     const url = /^https?:\/\//i.test(r.name) ? r.name : `https://${r.name}.vault.azure.net/`;
     for (const x of resourcesIn(url, `${use.kind} ${use.name ?? ''}`)) out.push(x);

@@ -1,6 +1,8 @@
 // role-coverage: whether the identity may use one Azure resource the workload calls, judged as the
 // resource's data plane judges it. Azure RBAC: the data actions its roles grant at the resource or
-// any scope above it, management groups included (management-plane roles never count). A Key
+// any scope above it, management groups included (management-plane roles never count) — except a
+// DNS zone, whose record sets are written through the management plane (a DNS-01 solver's TXT
+// record: the Actions of DNS Zone Contributor). A Key
 // Vault whose enableRbacAuthorization is not true: its access policies, and RBAC data roles are
 // ignored there. Cosmos DB: its own SQL role assignments, which Azure RBAC does not show — said,
 // never guessed. Used by role-assignments.ts; pure (no I/O).
@@ -81,7 +83,9 @@ function rbac(label: string, used: UsedResource, res: AzureResource, caps: Capab
   const evidence: Evidence[] = [ev(label, `used (${used.seenIn}); no role assignment grants ${either(caps.map((c) => c.label))} (roles through an Entra group are not seen)`, 'fail')];
   const listsKeys = (a: RoleAssignment) => res.type.toLowerCase() === TYPES.storage && grants(a.definition!, 'Microsoft.Storage/storageAccounts/listKeys/action', 'control');
   for (const a of over) evidence.push(ev(roleOf(a), `at ${describeScope(a.scope)}: ${whyNot(a, caps)}${listsKeys(a) ? `; it can list the account keys, which work only through Shared Key${res.allowSharedKeyAccess === false ? ', and this account refuses Shared Key' : ''}` : ''}`, 'info'));
-  const managementOnly = over.filter((a) => a.definition!.type !== 'NotFound' && !hasDataActions(a.definition!));
+  // A management-plane need (a DNS zone's records) is not missed for want of data actions.
+  const dataPlane = caps.every((c) => (c.plane ?? 'data') === 'data');
+  const managementOnly = dataPlane ? over.filter((a) => a.definition!.type !== 'NotFound' && !hasDataActions(a.definition!)) : [];
   for (const n of notes) evidence.push(n);
   const sharedKeyOff = res.type.toLowerCase() === TYPES.storage && res.allowSharedKeyAccess === false;
   const [first, second] = caps;
@@ -106,6 +110,11 @@ function rbac(label: string, used: UsedResource, res: AzureResource, caps: Capab
 function whyNot(a: RoleAssignment, caps: Capability[]): string {
   const d = a.definition!;
   if (d.type === 'NotFound') return 'its role definition no longer exists, so it grants nothing';
+  if (caps.some((c) => c.plane === 'control')) {
+    const ops = caps.flatMap((c) => c.anyOf.flat());
+    const excluded = ops.find((op) => excludes(d, op, 'control'));
+    return excluded ? `its NotActions exclude ${excluded}` : `its actions include none of ${listWords([...new Set(ops)])}`;
+  }
   if (!hasDataActions(d)) return 'grants no data actions (management plane only): Azure answers 403 to the workload\'s data requests';
   const ops = caps.flatMap((c) => c.anyOf.flat());
   const excluded = ops.find((op) => excludes(d, op, 'data'));

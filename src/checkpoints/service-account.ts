@@ -24,9 +24,11 @@ export const serviceAccount: Checkpoint = {
     const evidence: Evidence[] = [ev('serviceAccountName', `${name}${w.template.spec.serviceAccountName ? '' : ' (not set: the namespace default)'}`)];
     if (!sa) {
       evidence.push(ev('ServiceAccount', `${ns}/${name} not found`, 'fail'));
+      const consumer = ctx.options.consumer;
+      const why = w.ref.kind === 'ServiceAccount' && consumer ? `${consumer.use.kind} ${consumer.use.name ?? ''} names it, so no token of it can be requested and the exchange cannot happen` : 'new pods are rejected, and no client ID can be injected';
       return {
         status: 'fail',
-        summary: `The ServiceAccount "${name}" does not exist in namespace "${ns}": new pods are rejected, and no client ID can be injected.`,
+        summary: `The ServiceAccount "${name}" does not exist in namespace "${ns}": ${why}.`,
         evidence,
         remediation: [{ text: 'Create it, then annotate it with the managed identity\'s client ID.', command: `${kubectl(ctx, `create serviceaccount ${shq(name)}`)} && ${kubectl(ctx, `annotate serviceaccount ${shq(name)} ${CLIENT_ID}=<client-id>`)}` }],
       };

@@ -28,7 +28,15 @@ export const Resources = {
 export const WorkloadKinds = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Pod'] as const;
 export type WorkloadKind = (typeof WorkloadKinds)[number];
 
-const workloadTypes: Record<WorkloadKind, ResourceType> = {
+/**
+ * What a diagnosis's chain runs on: a workload, or — for a consumer object whose controller
+ * requests a ServiceAccount's token itself (External Secrets' `serviceAccountRef`, Flux's
+ * object-level identity) — that ServiceAccount alone, with no pod to inject.
+ */
+export type TargetKind = WorkloadKind | 'ServiceAccount';
+
+const workloadTypes: Record<TargetKind, ResourceType> = {
+  ServiceAccount: Resources.serviceAccounts,
   Deployment: Resources.deployments,
   StatefulSet: Resources.statefulSets,
   DaemonSet: Resources.daemonSets,
@@ -37,7 +45,7 @@ const workloadTypes: Record<WorkloadKind, ResourceType> = {
   Pod: Resources.pods,
 };
 
-export function workloadType(kind: WorkloadKind): ResourceType {
+export function workloadType(kind: TargetKind): ResourceType {
   return workloadTypes[kind];
 }
 

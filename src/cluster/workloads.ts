@@ -3,13 +3,13 @@
 // caches): the pod template wherever the kind keeps it, the ServiceAccount it runs as, and which
 // pods are its own (by selector, then by owner). Below both, so neither imports the other.
 
-import { Resources, type WorkloadKind } from './resources';
+import { Resources, type TargetKind } from './resources';
 import type { ClusterApi, KubeObject, KubeResult, LabelSelector, Pod, PodTemplate } from './types';
 
 /** Which workload: a namespace, a kind and a name. */
 export interface WorkloadRef {
   namespace: string;
-  kind: WorkloadKind;
+  kind: TargetKind;
   name: string;
 }
 
@@ -27,7 +27,11 @@ export function toWorkload(ref: WorkloadRef, object: KubeObject): Workload {
   const spec = (object.spec ?? {}) as Record<string, unknown>;
   let template: PodTemplate;
   let templatePath: string[];
-  if (ref.kind === 'Pod') {
+  if (ref.kind === 'ServiceAccount') {
+    // No pod: the controller requests the token itself (see TargetKind).
+    template = { spec: { serviceAccountName: object.metadata.name, containers: [] } };
+    templatePath = [];
+  } else if (ref.kind === 'Pod') {
     template = { metadata: object.metadata, spec: spec as unknown as PodTemplate['spec'] };
     templatePath = [];
   } else if (ref.kind === 'CronJob') {

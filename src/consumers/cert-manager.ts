@@ -18,7 +18,11 @@ export function describeIssuer(obj: Json): ConsumerUse[] {
     if (!dns) return;
     const part = `spec.acme.solvers[${i}].dns01.azureDNS`;
     const zone = str(dns, 'hostedZoneName');
-    const resources = given(zone) ? [{ what: 'DNS zone', name: zone }] : [];
+    const rg = str(dns, 'resourceGroupName');
+    const sub = str(dns, 'subscriptionID');
+    // zoneType AzurePrivateZone (cert-manager ≥ 1.18, experimental): an Azure Private DNS zone.
+    const what = str(dns, 'zoneType') === 'AzurePrivateZone' ? 'private DNS zone' : 'DNS zone';
+    const resources = given(zone) ? [{ what, name: zone, ...(given(rg) ? { resourceGroup: rg } : {}), ...(given(sub) ? { subscriptionId: sub } : {}) }] : [];
     const written = (field: string, ...path: string[]): Written | undefined => {
       const v = str(dns, ...path);
       return given(v) ? { value: v, field: `${part}.${field}` } : undefined;

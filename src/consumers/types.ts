@@ -26,6 +26,15 @@ export interface Written {
   readonly field: string;
 }
 
+/** An Azure resource a consumer object names: `Key Vault`, `DNS zone`, `private DNS zone`, … */
+export interface ConsumerResource {
+  readonly what: string;
+  readonly name: string;
+  /** Where the object places it, when it says (cert-manager's `resourceGroupName`, `subscriptionID`). */
+  readonly resourceGroup?: string;
+  readonly subscriptionId?: string;
+}
+
 /** One use of an Azure identity by a consumer object (a cert-manager issuer may have several solvers). */
 export interface ConsumerUse {
   readonly type: ConsumerType;
@@ -53,6 +62,6 @@ export interface ConsumerUse {
   /** The client and tenant IDs the object itself names (else the ServiceAccount's annotations decide). */
   readonly clientId?: Written;
   readonly tenantId?: Written;
-  /** The Azure resources it reaches (for role checks and messages). */
-  readonly resources: readonly { readonly what: string; readonly name: string }[];
+  /** The Azure resources it reaches (for role checks and messages), with where the object says they are. */
+  readonly resources: readonly ConsumerResource[];
 }

@@ -136,6 +136,11 @@ export class LiveCluster {
     return this.consumerCache?.servedType(consumerType(kind));
   }
 
+  /** The one namespace the caches hold (the RBAC fallback, or the CLI's `-n`); undefined: every namespace. */
+  get onlyNamespace(): string | undefined {
+    return this.fallback?.namespace ?? this.opts.namespace;
+  }
+
   /** HTTP requests sent to the API server so far. */
   get requestCount(): number {
     return this.source?.requestCount ?? 0;

@@ -396,9 +396,9 @@ function serviceAccountEntry(namespace: string, object: KubeObject, workloads: r
     case 'typo':
       return { ...base, level: 'error', short: `annotation typo: ${clientId.key}` };
     case 'not-guid':
-      return { ...base, level: 'error', short: 'client-id is not a GUID' };
+      return { ...base, level: 'error', short: 'client ID is not a GUID' };
     default:
-      return labelled ? { ...base, level: 'error', short: 'no client-id, used by labelled pods' } : { ...base, level: 'muted', short: 'no client-id' };
+      return labelled ? { ...base, level: 'error', short: 'no client ID, used by labelled pods' } : { ...base, level: 'muted', short: 'no client ID' };
   }
 }
 

@@ -8,7 +8,7 @@
 //     ⚠ Not live: ... Retrying.                  stale / fallback / forbidden / pods-listing notes, when any
 //     <namespace>  1 ✗ 2 ! · 12 workloads          broken and warning counts first (they survive a narrow sidebar)
 //       Deployments  4 · 1 ✗
-//         api  SA has no client-id              status icon; tooltip lists the findings
+//         api  no client ID on the ServiceAccount              status icon; tooltip lists the findings
 //           ServiceAccount api-sa  <client ID>
 //           Pod api-7c9d-x  injected · Running
 //           ✗ ServiceAccount payments/api-sa has no ... annotation

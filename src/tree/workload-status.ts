@@ -141,9 +141,9 @@ export function workloadStatus(input: WorkloadStatusInput): WorkloadStatus {
   const kindName = w.ref.kind;
   if (label.state === 'template') note('ok', 'pod-label', 'labelled', `The pod template carries ${USE_LABEL}: "true".`);
   else if (label.state === 'workload-only') problem('label-on-workload', `label on the ${kindName}, not the template`, `The label ${USE_LABEL} is on the ${kindName}'s own metadata, not on its pod template: the webhook only reads pod labels, so nothing is injected.`);
-  else if (label.state === 'annotation') problem('label-as-annotation', 'use is an annotation, not a label', `${USE_LABEL} is a pod-template annotation; the webhook only matches it as a label, so nothing is injected.`);
+  else if (label.state === 'annotation') problem('label-as-annotation', 'use set as an annotation, not a label', `${USE_LABEL} is a pod-template annotation; the webhook only matches it as a label, so nothing is injected.`);
   else if (label.state === 'wrong-value') problem('label-wrong-value', `use label is "${label.value}"`, `The pod template's label ${USE_LABEL} is "${label.value}", not "true": nothing is injected.`);
-  else problem('label-missing', 'no use label on the template', `ServiceAccount ${saName} is annotated for Workload Identity, but the pod template has no ${USE_LABEL}: "true" label, so nothing is injected.`);
+  else problem('label-missing', 'pod template not labelled', `ServiceAccount ${saName} is annotated for Workload Identity, but the pod template has no ${USE_LABEL}: "true" label, so nothing is injected.`);
 
   const podsKnown = !input.podsPending;
   const unlabelled = label.state === 'template' && podsKnown ? unlabelledPods(input.pods) : [];
@@ -151,14 +151,14 @@ export function workloadStatus(input: WorkloadStatusInput): WorkloadStatus {
   // Immutable once created: pod-label warns, since taking it out later needs a delete and re-create.
   const selector = (w.object.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)?.selector?.matchLabels;
   if (label.state === 'template' && selector?.[USE_LABEL] !== undefined) problem('label-in-selector', 'use label in the selector', `${USE_LABEL} is also in the ${kindName}'s spec.selector.matchLabels, which is immutable: removing it later needs a delete and re-create.`);
-  if (label.state === 'template' && podsKnown && !input.pods.length) problem('no-pods', 'wired, no pods', `No pod of the ${kindName} is running${kindName === 'CronJob' ? ' (no Job of it is)' : ''}: whether pods get the token shows once one runs.`);
+  if (label.state === 'template' && podsKnown && !input.pods.length) problem('no-pods', 'no pods running', `No pod of the ${kindName} is running${kindName === 'CronJob' ? ' (no Job of it is)' : ''}: whether pods get the token shows once one runs.`);
 
   // service-account.
-  if (sa === null) problem('sa-not-found', 'SA not found', `ServiceAccount ${saName} does not exist: new pods are rejected.`);
-  else if (cid?.state === 'missing') problem('sa-no-client-id', 'SA has no client-id', `ServiceAccount ${saName} has no ${CLIENT_ID} annotation, so pods get no AZURE_CLIENT_ID.`);
-  else if (cid?.state === 'typo') problem('sa-annotation-typo', `SA annotation typo: ${cid.key.split('/').pop()}`, `ServiceAccount ${saName} has "${cid.key}" instead of "${CLIENT_ID}": the webhook ignores it.`);
-  else if (cid?.state === 'not-guid') problem('sa-client-id-not-guid', 'SA client-id is not a GUID', `The client-id annotation of ServiceAccount ${saName}, ${JSON.stringify(cid.value)}, is not a GUID.`);
-  else if (cid?.state === 'ok') note('ok', 'service-account', 'SA annotated', `ServiceAccount ${saName} has client-id ${cid.clientId}.`);
+  if (sa === null) problem('sa-not-found', 'ServiceAccount missing', `ServiceAccount ${saName} does not exist: new pods are rejected.`);
+  else if (cid?.state === 'missing') problem('sa-no-client-id', 'no client ID on the ServiceAccount', `ServiceAccount ${saName} has no ${CLIENT_ID} annotation, so pods get no AZURE_CLIENT_ID.`);
+  else if (cid?.state === 'typo') problem('sa-annotation-typo', `misspelled annotation: ${cid.key.split('/').pop()}`, `ServiceAccount ${saName} has "${cid.key}" instead of "${CLIENT_ID}": the webhook ignores it.`);
+  else if (cid?.state === 'not-guid') problem('sa-client-id-not-guid', 'client ID is not a GUID', `The client-id annotation of ServiceAccount ${saName}, ${JSON.stringify(cid.value)}, is not a GUID.`);
+  else if (cid?.state === 'ok') note('ok', 'service-account', 'ServiceAccount annotated', `ServiceAccount ${saName} has client-id ${cid.clientId}.`);
 
   // sdk-environment: injection of the labelled pods, credential variables, a hard-coded client ID.
   const saClientId = sa?.metadata.annotations?.[CLIENT_ID];

@@ -48,7 +48,7 @@ describe('wi-doctor workloads', () => {
     assert.equal(r.context, 'fake-aks');
     const state = (ns: string, name: string) => r.workloads.find((w) => w.namespace === ns && w.name === name);
     assert.deepEqual([state('analytics', 'ingest')?.level, state('analytics', 'ingest')?.status], ['ok', 'injected']);
-    assert.deepEqual([state('billing', 'invoicer')?.level, state('billing', 'invoicer')?.status], ['error', 'SA has no client-id']);
+    assert.deepEqual([state('billing', 'invoicer')?.level, state('billing', 'invoicer')?.status], ['error', 'no client ID on the ServiceAccount']);
     assert.deepEqual([state('checkout', 'cart')?.level, state('checkout', 'cart')?.status], ['error', 'label on the Deployment, not the template']);
     assert.equal(state('orders', 'worker')?.status, 'pods predate the label');
     assert.ok(state('analytics', 'ingest')!.pods.every((p) => p.state === 'injected'));
@@ -84,7 +84,7 @@ describe('wi-doctor workloads', () => {
     const broken = await serve({ scenario: 'sa-not-annotated' });
     const b = await cli(['workloads', '--kubeconfig', broken.kubeconfig]);
     assert.equal(b.code, 1);
-    assert.match(b.out, /✗ Deployment {2}api {2}SA has no client-id\n {6}ServiceAccount payments\/api-sa has no azure\.workload\.identity\/client-id annotation/);
+    assert.match(b.out, /✗ Deployment {2}api {2}no client ID on the ServiceAccount\n {6}ServiceAccount payments\/api-sa has no azure\.workload\.identity\/client-id annotation/);
   });
 
   it('falls back to the context\'s namespace when namespaces may not be listed, and says so', async () => {

@@ -14,7 +14,8 @@ import { after, describe, it } from 'node:test';
 import { azureProvider } from '../../src/azure/provider';
 import { run, type CliIO, type RunDeps } from '../../src/cli/run';
 import { startFakeCloud, type FakeCloud } from '../fake-azure/cloud';
-import { SPC_HEALTHY_AZURE, SPC_NO_KEYVAULT_ROLE_AZURE, SPC_SUBJECT, SPC_WRONG_SUBJECT_AZURE, SPC_WRONG_SUBJECT_FIC } from '../fake-azure/scenarios-consumers';
+import type { AzureScenario } from '../fake-azure/world';
+import { DNS_ZONE_ID, ISSUER_DNS_ROLE_AZURE, ISSUER_NO_DNS_ROLE_AZURE, ESO_SA_HEALTHY_AZURE, ESO_SA_WRONG_SUBJECT_AZURE, ESO_SUBJECT, ESO_WRONG_SUBJECT_FIC, SPC_HEALTHY_AZURE, SPC_NO_KEYVAULT_ROLE_AZURE, SPC_SUBJECT, SPC_WRONG_SUBJECT_AZURE, SPC_WRONG_SUBJECT_FIC } from '../fake-azure/scenarios-consumers';
 import { kubeRequest, kubeWatch } from '../fake-kube/client';
 import { crdObject, KEDA_CRDS } from '../fake-kube/crds';
 import { ESO_STORE_NOT_READY, ISSUER_NOT_READY, KEDA_OPERATOR_UNLABELLED, SPC_HEALTHY, SPC_WRONG_SUBJECT, spcWrongSubjectScenario } from '../fake-kube/scenarios-consumers';
@@ -261,12 +262,37 @@ describe('diagnose a consumer object (CLI, JSON, --no-azure)', () => {
     assert.deepEqual(tokens, ['ServiceAccount external-secrets/external-secrets (subject system:serviceaccount:external-secrets:external-secrets)']);
   });
 
-  it('eso: a SecretStore with serviceAccountRef has no workload to run the chain on: exit 2 with the sentence', async () => {
+  it('eso: a SecretStore with serviceAccountRef runs the chain on that ServiceAccount alone — no label, injection or pod logs; exit 0 without Azure', async () => {
     const { kubeconfig } = await cluster(ESO_STORE_NOT_READY);
-    const r = await cli(['-n', 'team-a', 'ss/vault', '--format', 'json', '--no-azure'], kubeconfig);
-    assert.equal(r.code, 2);
+    const { code, json } = await diagnoseJson(['-n', 'team-a', 'ss/vault'], kubeconfig);
+    assert.deepEqual(json.consumer, { kind: 'SecretStore', namespace: 'team-a', name: 'vault', summary: 'SecretStore vault authenticates as the ServiceAccount eso-sa in team-a (spec.provider.azurekv.serviceAccountRef).' });
+    assert.deepEqual(json.workload, { namespace: 'team-a', kind: 'ServiceAccount', name: 'eso-sa' });
+    assert.deepEqual(ids(json), ['cluster-connection', 'consumer-identity', 'cluster-oidc-issuer', 'service-account', 'projected-token', 'consumer-status']);
+    const who = cp(json, 'consumer-identity').evidence;
+    assert.equal(who.find((e) => e.label === 'label needed')?.value, 'on no pod: its controller requests the token of ServiceAccount eso-sa itself');
+    assert.equal(who.find((e) => e.label === 'checkpoints run on')?.value, 'The External Secrets operator requests a token of ServiceAccount eso-sa in team-a itself (spec.provider.azurekv.serviceAccountRef): no pod carries it, so no label or injection is needed');
+    assert.match(cp(json, 'projected-token').summary, /system:serviceaccount:team-a:eso-sa/);
+    assert.equal(json.firstFailure, null, show(json));
+    assert.equal(code, 0, show(json));
+  });
+
+  it('eso: a serviceAccountRef naming a ServiceAccount that does not exist is the broken link (service-account), not "not found"; exit 1', async () => {
+    const { kube, kubeconfig } = await ownCluster(ESO_STORE_NOT_READY);
+    kube.store.delete('ServiceAccount', 'team-a', 'eso-sa');
+    const { code, json } = await diagnoseJson(['-n', 'team-a', 'ss/vault'], kubeconfig);
+    assert.equal(json.firstFailure, 'service-account', show(json));
+    assert.equal(cp(json, 'service-account').summary, 'The ServiceAccount "eso-sa" does not exist in namespace "team-a": SecretStore vault names it, so no token of it can be requested and the exchange cannot happen.');
+    assert.equal(cp(json, 'projected-token').status, 'skipped', show(json));
+    assert.equal(code, 1);
+  });
+
+  it('eso: a ClusterSecretStore whose serviceAccountRef has no namespace (referent authentication) has no one ServiceAccount to check: exit 2 with the sentence', async () => {
+    const { kube, kubeconfig } = await ownCluster(ESO_STORE_NOT_READY);
+    kube.store.patch('ClusterSecretStore', undefined, 'shared', { spec: { provider: { azurekv: { serviceAccountRef: { name: 'eso-sa' } } } } });
+    const r = await cli(['css/shared', '--format', 'json', '--no-azure'], kubeconfig);
+    assert.equal(r.code, 2, r.err);
     assert.equal(r.out, '');
-    assert.equal(r.err, "wi-doctor: SecretStore vault authenticates as the ServiceAccount eso-sa in team-a (spec.provider.azurekv.serviceAccountRef). Nothing to run the checkpoints on: no workload runs with its identity: the controller requests that ServiceAccount's token itself.\n");
+    assert.equal(r.err, 'wi-doctor: ClusterSecretStore shared authenticates as the ServiceAccount eso-sa in the namespace of each ExternalSecret that uses it (spec.provider.azurekv.serviceAccountRef). Nothing to run the checkpoints on: the ServiceAccount is eso-sa of whichever namespace uses it, so each such namespace needs a federated credential for system:serviceaccount:<namespace>:eso-sa.\n');
   });
 
   it('issuer-not-ready: ClusterIssuer letsencrypt authenticates as cert-manager\'s controller; its log shows AADSTS70021; exit 1', async () => {
@@ -376,7 +402,7 @@ describe('diagnose a consumer object (CLI, JSON, --no-azure)', () => {
 
 describe('diagnose a SecretProviderClass with Azure (CLI, JSON)', () => {
   const azureOf = (c: FakeCloud): RunDeps['azure'] => () => azureProvider({ endpoints: c.endpoints, credential: async () => c.signIn(), notSignedIn: 'Not signed in to Azure (test).', timeoutMs: 5000, anonymousExchange: true });
-  async function cloud(scenario: typeof SPC_HEALTHY_AZURE): Promise<{ c: FakeCloud; kubeconfig: string }> {
+  async function cloud(scenario: AzureScenario): Promise<{ c: FakeCloud; kubeconfig: string }> {
     const c = await startFakeCloud({ scenario });
     clouds.push(c);
     return { c, kubeconfig: c.kube.writeKubeconfig(join(dir, `kc-azure-${clouds.length}.yaml`)) };
@@ -407,6 +433,48 @@ describe('diagnose a SecretProviderClass with Azure (CLI, JSON)', () => {
     assert.equal(ex.status, 'fail', show(json));
     assert.match(JSON.stringify(ex), /AADSTS700213/);
     assert.equal(code, 1);
+  });
+
+  it('eso-sa-healthy: SecretStore team-a/vault — the identity federated with team-a:eso-sa, the ServiceAccount\'s own token exchanged; exit 0', async () => {
+    const { c, kubeconfig } = await cloud(ESO_SA_HEALTHY_AZURE);
+    const { code, json } = await diagnoseJson(['-n', 'team-a', 'ss/vault'], kubeconfig, { azure: azureOf(c) });
+    assert.deepEqual(ids(json), ['cluster-connection', 'consumer-identity', 'cluster-oidc-issuer', 'service-account', 'projected-token', 'consumer-status', 'managed-identity', 'federated-credential', 'role-assignments', 'token-exchange']);
+    assert.equal(json.firstFailure, null, show(json));
+    assert.equal(cp(json, 'token-exchange').status, 'pass', show(json));
+    assert.equal(code, 0, show(json));
+  });
+
+  it('eso-sa-wrong-subject: the credential names the operator\'s ServiceAccount, the store\'s serviceAccountRef is eso-sa: federated-credential fails with both subjects; Entra refuses; exit 1', async () => {
+    const { c, kubeconfig } = await cloud(ESO_SA_WRONG_SUBJECT_AZURE);
+    const { code, json } = await diagnoseJson(['-n', 'team-a', 'ss/vault'], kubeconfig, { azure: azureOf(c) });
+    assert.equal(json.firstFailure, 'federated-credential', show(json));
+    const fic = JSON.stringify(cp(json, 'federated-credential'));
+    assert.ok(fic.includes(ESO_SUBJECT) && fic.includes(ESO_WRONG_SUBJECT_FIC), fic);
+    assert.match(JSON.stringify(cp(json, 'token-exchange')), /AADSTS700213/);
+    assert.equal(code, 1);
+    assert.deepEqual(c.requests().filter((r) => r.method === 'PUT' || r.method === 'DELETE' || r.method === 'PATCH'), []);
+  });
+
+  it('issuer with DNS Zone Contributor on the zone its solver names: role-assignments passes — a management-plane role is what DNS-01 needs', async () => {
+    const { c, kubeconfig } = await cloud(ISSUER_DNS_ROLE_AZURE);
+    const { json } = await diagnoseJson(['clusterissuer/letsencrypt'], kubeconfig, { azure: azureOf(c) });
+    const roles = cp(json, 'role-assignments');
+    assert.equal(roles.status, 'pass', show(json));
+    const zone = roles.evidence.find((e) => e.label === 'DNS zone contoso.com');
+    assert.equal(zone?.level, 'ok', JSON.stringify(roles.evidence));
+    assert.match(zone!.value, /write TXT records granted by DNS Zone Contributor at /);
+    assert.ok(zone!.value.includes('contoso.com') && !zone!.value.includes('rg-dns-staging'), zone!.value);
+  });
+
+  it('issuer without a role on its DNS zone: role-assignments fails naming DNS Zone Contributor on the zone in rg-dns (Reader does not count)', async () => {
+    const { c, kubeconfig } = await cloud(ISSUER_NO_DNS_ROLE_AZURE);
+    const { json } = await diagnoseJson(['clusterissuer/letsencrypt'], kubeconfig, { azure: azureOf(c) });
+    const roles = cp(json, 'role-assignments');
+    assert.equal(roles.status, 'fail', show(json));
+    assert.match(roles.summary, /DNS Zone Contributor on contoso\.com is missing/);
+    const reader = roles.evidence.filter((e) => e.label === 'Reader').map((e) => e.value);
+    assert.ok(reader.some((v) => /^at resource group rg-dns.*: its actions include none of Microsoft\.Network\/dnsZones\/TXT\/write$/.test(v)), reader.join('\n'));
+    assert.ok(JSON.stringify(roles).includes(`--scope ${DNS_ZONE_ID}`), JSON.stringify(roles, null, 1));
   });
 
   it('spc without a role on the Key Vault it names: role-assignments fails', async () => {

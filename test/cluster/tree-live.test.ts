@@ -129,7 +129,7 @@ describe('the sidebar tree against fake-kube', { concurrency: 1 }, () => {
     assert.equal(staleNote!.action, 'retry');
     assert.equal(staleNote!.label, 'Not live since just now — retrying');
     assert.match(String(staleNote!.description), /^Cannot reach the API server https:\/\/127\.0\.0\.1:\d+ /);
-    await until(l, () => workloadNode(expandAll(l), 'checkout', 'cart')?.description === 'no use label on the template', 'the change made while down');
+    await until(l, () => workloadNode(expandAll(l), 'checkout', 'cart')?.description === 'pod template not labelled', 'the change made while down');
     await until(l, () => l.state.phase === 'ready' && !l.state.stale && !contextChildren(l).some(isMsg('stale:fake-aks')), 'live again');
     assert.equal(kube.requests.filter((r) => isList(r) && r.path === '/apis/apps/v1/deployments').length, 1, 'resumed from the resourceVersion, not listed again');
   });

@@ -37,7 +37,7 @@ const LINT_FILE = '01-label-in-the-wrong-place.yaml';
 const LINT_RULE = 'use-label-not-on-pod-template';
 const QUICK_FIX = 'Move the label to spec.template.metadata.labels';
 /** A broken workload of the demo and the checkpoint its diagnosis fails. */
-const BROKEN = { namespace: 'billing', name: 'invoicer', checkpoint: 'service-account', treeState: 'SA has no client-id' };
+const BROKEN = { namespace: 'billing', name: 'invoicer', checkpoint: 'service-account', treeState: 'no client ID on the ServiceAccount' };
 /** A manifest of the demo cluster's GitOps folder, its workload, and the checkpoints its report shows failed and passed. */
 const GITOPS = { file: 'gitops/checkout/cart.yaml', namespace: 'checkout', name: 'cart', fails: 'pod-label', passes: ['cluster-connection', 'webhook', 'service-account'] };
 /** The theme of the smoke tests' user settings, and the two a step's screenshots are taken in. */
@@ -164,7 +164,7 @@ async function main() {
       await treeRow(p, [BROKEN.namespace]);
       await expandTree(p, [BROKEN.namespace, 'Deployments']);
       const broken = await treeRow(p, [BROKEN.namespace, 'Deployments', BROKEN.name]);
-      await p.waitForFunction((el) => el.textContent.includes('client-id'), await broken.elementHandle(), { timeout: 30_000 });
+      await broken.filter({ hasText: BROKEN.treeState }).waitFor({ timeout: 30_000 });
       const text = await broken.innerText();
       if (!text.includes(BROKEN.treeState)) throw new Error(`the row of ${BROKEN.namespace}/${BROKEN.name} says "${text}", not "${BROKEN.treeState}"`);
       if (!(await broken.locator('.codicon-error, [class*="error"]').count())) throw new Error(`the row of ${BROKEN.namespace}/${BROKEN.name} has no error icon`);

@@ -116,6 +116,20 @@ export const BUILT_IN_ROLES: readonly RoleDefinition[] = [
   { guid: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7', roleName: 'Key Vault Secrets Officer', description: `Perform any action on the secrets of a key vault, except manage permissions. ${KV_RBAC_ONLY}`, actions: KV_ACTIONS, dataActions: ['Microsoft.KeyVault/vaults/secrets/*'] },
   { guid: '4633458b-17de-408a-b874-0445c86b69e6', roleName: 'Key Vault Secrets User', description: `Read secret contents. ${KV_RBAC_ONLY}`, actions: [], dataActions: ['Microsoft.KeyVault/vaults/secrets/getSecret/action', 'Microsoft.KeyVault/vaults/secrets/readMetadata/action'] },
 
+  // Networking (networking.md): DNS record sets are written through the management plane.
+  {
+    guid: 'befefa01-2a29-4197-83a8-272ff33ce314',
+    roleName: 'DNS Zone Contributor',
+    description: 'Lets you manage DNS zones and record sets in Azure DNS, but does not let you control who has access to them.',
+    actions: ['Microsoft.Authorization/*/read', 'Microsoft.Insights/alertRules/*', 'Microsoft.Network/dnsZones/*', 'Microsoft.ResourceHealth/availabilityStatuses/read', 'Microsoft.Resources/deployments/*', 'Microsoft.Resources/subscriptions/resourceGroups/read', 'Microsoft.Support/*'],
+  },
+  {
+    guid: 'b12aa53e-6015-4669-85d0-8515ebb3ae7f',
+    roleName: 'Private DNS Zone Contributor',
+    description: 'Lets you manage private DNS zone resources, but not the virtual networks they are linked to.',
+    actions: ['Microsoft.Authorization/*/read', 'Microsoft.Insights/alertRules/*', 'Microsoft.Resources/deployments/*', 'Microsoft.Resources/subscriptions/resourceGroups/read', 'Microsoft.Support/*', 'Microsoft.Insights/metrics/read', 'Microsoft.Insights/metricDefinitions/read', 'Microsoft.Network/privateDnsZones/*', 'Microsoft.Network/privateDnsOperationResults/*', 'Microsoft.Network/privateDnsOperationStatuses/*', 'Microsoft.Network/virtualNetworks/read', 'Microsoft.Network/virtualNetworks/join/action'],
+  },
+
   // Storage (storage.md)
   {
     guid: '17d1049b-9a84-46fb-8f53-869881c3d3ab',

@@ -4,8 +4,8 @@
 // (system:serviceaccount:web:web) — the CSI driver exchanges their token. Not in AZURE_SCENARIOS
 // (the suites there run beside `azure-wired`): pass the objects to startFakeCloud({ scenario }).
 
-import { SPC_HEALTHY, SPC_WRONG_SUBJECT } from '../fake-kube/scenarios-consumers';
-import { AUDIENCE, base, DAY, KEYVAULT_ID, PRINCIPAL_ID, paymentsIdentity, type AzureScenario, type BuildContext } from './world';
+import { ESO_STORE_NOT_READY, ISSUER_NOT_READY, SPC_HEALTHY, SPC_WRONG_SUBJECT } from '../fake-kube/scenarios-consumers';
+import { AUDIENCE, base, DAY, KEYVAULT_ID, PRINCIPAL_ID, paymentsIdentity, SUBSCRIPTION_ID, type AzureScenario, type BuildContext } from './world';
 
 export const SPC_SUBJECT = 'system:serviceaccount:web:web';
 /** What the user federated instead: the namespace's default ServiceAccount. */
@@ -49,4 +49,65 @@ export const SPC_NO_KEYVAULT_ROLE_AZURE: AzureScenario = {
   build: (c) => spcWorld(c, SPC_SUBJECT, false),
 };
 
-export const CONSUMER_AZURE_SCENARIOS: readonly AzureScenario[] = [SPC_HEALTHY_AZURE, SPC_WRONG_SUBJECT_AZURE, SPC_NO_KEYVAULT_ROLE_AZURE];
+/** External Secrets' SecretStore team-a/vault names serviceAccountRef eso-sa: the operator requests THAT ServiceAccount's token. */
+export const ESO_SUBJECT = 'system:serviceaccount:team-a:eso-sa';
+/** What the user federated instead: the operator's own ServiceAccount (the usual mix-up). */
+export const ESO_WRONG_SUBJECT_FIC = 'system:serviceaccount:external-secrets:external-secrets';
+
+export const ESO_SA_HEALTHY_AZURE: AzureScenario = {
+  name: 'eso-sa-healthy-azure',
+  description: 'id-payments-api federated with system:serviceaccount:team-a:eso-sa (the serviceAccountRef of SecretStore team-a/vault), Key Vault Secrets User on kv-prod.',
+  kubeScenario: ESO_STORE_NOT_READY,
+  target: ESO_STORE_NOT_READY.target,
+  failingCheckpoint: null,
+  exchange: null,
+  build: (c) => spcWorld(c, ESO_SUBJECT),
+};
+
+export const ESO_SA_WRONG_SUBJECT_AZURE: AzureScenario = {
+  name: 'eso-sa-wrong-subject-azure',
+  description: "id-payments-api's only federated credential names the External Secrets operator's ServiceAccount; SecretStore team-a/vault's serviceAccountRef eso-sa is the one whose token the operator requests: Entra refuses it.",
+  kubeScenario: ESO_STORE_NOT_READY,
+  target: ESO_STORE_NOT_READY.target,
+  failingCheckpoint: 'federated-credential',
+  exchange: 700213,
+  build: (c) => spcWorld(c, ESO_WRONG_SUBJECT_FIC),
+};
+
+/** cert-manager's ClusterIssuer letsencrypt solves DNS-01 in zone contoso.com of rg-dns: its controller's token, and a role on that zone. */
+export const CERT_MANAGER_SUBJECT = 'system:serviceaccount:cert-manager:cert-manager';
+export const DNS_ZONE_ID = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg-dns/providers/Microsoft.Network/dnszones/contoso.com`;
+
+function certManagerWorld(c: BuildContext, role: string | undefined): void {
+  base(c);
+  const id = paymentsIdentity(c, false);
+  c.state.addFic(id, { name: 'aks-prod-cert-manager', issuer: c.issuer, subject: CERT_MANAGER_SUBJECT, audiences: [AUDIENCE], createdAt: c.now - 2 * DAY });
+  // Another zone of the same name elsewhere: the solver names rg-dns, so this one does not count.
+  c.state.addResource({ name: 'contoso.com', type: 'Microsoft.Network/dnszones', location: 'global', subscriptionId: SUBSCRIPTION_ID, resourceGroup: 'rg-dns-staging', properties: { numberOfRecordSets: 2, zoneType: 'Public' } });
+  c.state.addResource({ name: 'contoso.com', type: 'Microsoft.Network/dnszones', location: 'global', subscriptionId: SUBSCRIPTION_ID, resourceGroup: 'rg-dns', properties: { numberOfRecordSets: 12, zoneType: 'Public', nameServers: ['ns1-01.azure-dns.com.'] } });
+  if (role) c.state.addRoleAssignment({ scope: DNS_ZONE_ID, principalId: PRINCIPAL_ID, role });
+  // A reader at the resource group grants nothing the solver needs.
+  c.state.addRoleAssignment({ scope: `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg-dns`, principalId: PRINCIPAL_ID, role: 'Reader' });
+}
+
+export const ISSUER_DNS_ROLE_AZURE: AzureScenario = {
+  name: 'issuer-dns-role-azure',
+  description: "id-payments-api federated with cert-manager's controller, DNS Zone Contributor on contoso.com in rg-dns (the zone ClusterIssuer letsencrypt names).",
+  kubeScenario: ISSUER_NOT_READY,
+  target: ISSUER_NOT_READY.target,
+  failingCheckpoint: null,
+  exchange: null,
+  build: (c) => certManagerWorld(c, 'DNS Zone Contributor'),
+};
+
+export const ISSUER_NO_DNS_ROLE_AZURE: AzureScenario = {
+  name: 'issuer-no-dns-role-azure',
+  description: "id-payments-api federated with cert-manager's controller, but only Reader on rg-dns: the DNS-01 solver cannot write its TXT record in contoso.com.",
+  kubeScenario: ISSUER_NOT_READY,
+  target: ISSUER_NOT_READY.target,
+  failingCheckpoint: 'role-assignments',
+  exchange: null,
+  build: (c) => certManagerWorld(c, undefined),
+};
+
+export const CONSUMER_AZURE_SCENARIOS: readonly AzureScenario[] = [SPC_HEALTHY_AZURE, SPC_WRONG_SUBJECT_AZURE, SPC_NO_KEYVAULT_ROLE_AZURE, ESO_SA_HEALTHY_AZURE, ESO_SA_WRONG_SUBJECT_AZURE, ISSUER_DNS_ROLE_AZURE, ISSUER_NO_DNS_ROLE_AZURE];

@@ -321,7 +321,7 @@ export function registerDiagnoseAzureTests(): void {
       await api.tree.whenSettled();
       const node = await waitUntil('payments/api in the sidebar, its ServiceAccount unannotated', () => {
         const n = treeNodeAt(api.tree, 'payments', 'Deployments', 'api');
-        return n?.description === 'SA has no client-id' && n;
+        return n?.description === 'no client ID on the ServiceAccount' && n;
       });
       rows = [];
       choose = (items) => items.find((i) => i.label === IDENTITY_NAME);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { DiagnosisReport } from '../../src/checkpoints/types';
 import type { WorkloadIdentityDoctorApi } from '../../src/extension';
-import { SPC_WRONG_SUBJECT } from '../fake-kube/scenarios-consumers';
+import { ESO_STORE_NOT_READY, SPC_WRONG_SUBJECT } from '../fake-kube/scenarios-consumers';
 import { startFakeKube, type FakeKube } from '../fake-kube/server';
 import { closeAll, EXTENSION_ID, open, waitUntil, workspaceUri } from './helpers';
 import { describeReport, statusOf } from './reports';
@@ -67,6 +67,22 @@ export function registerDiagnoseConsumerTests(): void {
       assert.ok(shown, 'a report view for the SecretProviderClass');
       assert.match(shown.html, /<h1>Workload Identity: secretproviderclass\/kv-secrets in web \(through deployment\/web in web\)<\/h1>/);
       assert.ok(shown.html.includes('authenticates as the ServiceAccount web of the pods that mount it'), 'the summary sentence');
+    });
+
+    it('a SecretStore with a serviceAccountRef: the chain runs on that ServiceAccount alone (no pod carries it), and the report view says so', async () => {
+      await fake?.stop();
+      fake = await startFakeKube({ scenario: ESO_STORE_NOT_READY });
+      const file = fake.writeKubeconfig(join(tmp, 'eso.kubeconfig'));
+      await config().update('kubeconfig', file, vscode.ConfigurationTarget.Global);
+      await waitUntil('the kubeconfig setting', () => config().get('kubeconfig') === file);
+      const store = { namespace: 'team-a', kind: 'SecretStore', name: 'vault' };
+      const report = await api.diagnose(store);
+      assert.deepEqual(report.workload, { namespace: 'team-a', kind: 'ServiceAccount', name: 'eso-sa' });
+      assert.equal(report.firstFailure, undefined, describeReport(report));
+      assert.deepEqual(report.checkpoints.map((c) => c.id), ['cluster-connection', 'consumer-identity', 'cluster-oidc-issuer', 'service-account', 'projected-token', 'consumer-status', 'managed-identity', 'federated-credential', 'role-assignments', 'token-exchange']);
+      const shown = api.shownReport(store);
+      assert.ok(shown, 'a report view for the SecretStore');
+      assert.match(shown.html, /<h1>Workload Identity: secretstore\/vault in team-a \(through serviceaccount\/eso-sa in team-a\)<\/h1>/);
     });
 
     it('the palette with the cursor in the SecretProviderClass offers it first', async () => {

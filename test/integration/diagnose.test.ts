@@ -187,7 +187,7 @@ export function registerDiagnoseTests(): void {
       assert.equal(mine[0]!.range.start.line, kindLine);
       assert.deepEqual(mine[0]!.command!.arguments, [TARGET]);
       assert.equal(mine[0]!.command!.title, '$(pulse) Diagnose Workload Identity');
-      assert.equal(mine[0]!.command!.tooltip, 'Check deployment/api in payments on the cluster, link by link');
+      assert.equal(mine[0]!.command!.tooltip, 'Check deployment/api in payments on the cluster, link by link.');
       // The CodeLens names its workload: nothing is asked.
       api.setPrompts({ pick: async () => assert.fail('the CodeLens asked which workload') });
       const fromLens = await vscode.commands.executeCommand<DiagnosisReport>(mine[0]!.command!.command, ...(mine[0]!.command!.arguments ?? []));

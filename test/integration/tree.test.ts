@@ -80,7 +80,7 @@ export function registerTreeTests(): void {
       const billing = await waitUntil('namespace billing', () => find('billing', root));
       assert.equal(billing.description, '1 ✗ · 1 workload');
       const invoicer = at('billing', 'Deployments', 'invoicer');
-      assert.equal(invoicer?.description, 'SA has no client-id');
+      assert.equal(invoicer?.description, 'no client ID on the ServiceAccount');
       assert.equal(at('checkout', 'Deployments', 'cart')?.description, 'label on the Deployment, not the template');
       assert.equal(at('analytics', 'Deployments', 'ingest')?.description, 'injected');
       assert.equal(at('notifications', 'Deployments', 'mailer')?.description, 'AZURE_CLIENT_SECRET set');
@@ -103,6 +103,40 @@ export function registerTreeTests(): void {
       const cart = () => at('checkout', 'Deployments', 'cart');
       const shown = await waitUntil('checkout/cart to show "injected"', () => (cart()?.description === 'injected' ? cart() : undefined), { timeoutMs: 10_000, show: () => cart()?.description });
       assert.equal(shown.type === 'workload' && shown.level, 'ok');
+    });
+
+    it('the CodeLens says what the sidebar knows: "Not in <context>" above a workload the cluster does not run (a click picks one it runs), the live state in the tooltip of one it runs; it follows the cluster', async () => {
+      const kube = await useScenario('demo');
+      const manifest = (name: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n  namespace: billing\nspec:\n  template:\n    spec:\n      serviceAccountName: invoicer-sa\n      containers:\n        - name: app\n          image: invoicer:1\n`;
+      const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content: `${manifest('invoicer')}---\n${manifest('reports')}` });
+      await vscode.window.showTextDocument(doc);
+      const lenses = async () => (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri)).filter((l) => l.command?.command === 'wiDoctor.diagnose').map((l) => l.command!);
+      const [invoicer, reports] = await lenses();
+      assert.equal(invoicer?.title, '$(pulse) Diagnose Workload Identity');
+      assert.equal(invoicer?.tooltip, 'Check deployment/invoicer in billing on cluster fake-aks, link by link. The Workload Identity view shows it now as: no client ID on the ServiceAccount.');
+      assert.deepEqual(invoicer?.arguments, [{ namespace: 'billing', kind: 'Deployment', name: 'invoicer', context: 'fake-aks' }]);
+      assert.equal(reports?.title, '$(circle-slash) Not in fake-aks · Diagnose a workload it runs…');
+      assert.equal(reports?.tooltip, 'Deployment/reports in billing is not in cluster fake-aks, as the Workload Identity view lists it live: apply the manifest first, or pick a workload the cluster runs.');
+      // Its click: the cluster's pickers of that context, then the diagnosis of the pick.
+      const asked: string[] = [];
+      api.setPrompts({
+        pick: async <T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions) => {
+          asked.push(options.title ?? '');
+          return items.find((i) => i.label === (asked.length === 1 ? 'billing' : 'invoicer'));
+        },
+      });
+      const report = await vscode.commands.executeCommand<DiagnosisReport>(reports!.command, ...(reports!.arguments ?? []));
+      assert.equal(asked.length, 2, asked.join('\n'));
+      assert.deepEqual(report?.workload, { namespace: 'billing', kind: 'Deployment', name: 'invoicer' });
+      assert.equal(report.firstFailure, 'service-account');
+      // Deployed behind the extension's back: the lens turns into a diagnosis, with no edit of the file.
+      const invoicerObject = kube.store.get('Deployment', 'billing', 'invoicer')!;
+      kube.store.create({ ...invoicerObject, metadata: { name: 'reports', namespace: 'billing', labels: invoicerObject.metadata.labels ?? {} } });
+      const deployed = await waitUntil('the second lens to diagnose deployment/reports', async () => {
+        const l = (await lenses())[1];
+        return l?.title === '$(pulse) Diagnose Workload Identity' ? l : undefined;
+      }, { show: async () => (await lenses())[1]?.title });
+      assert.deepEqual(deployed!.arguments, [{ namespace: 'billing', kind: 'Deployment', name: 'reports', context: 'fake-aks' }]);
     });
 
     it('runs the diagnosis from a node and opens its report', async () => {
@@ -168,7 +202,7 @@ export function registerTreeTests(): void {
     it('after a diagnosis, the item shows its verdict and time, with the same icon as the report, until the cluster changes the workload', async () => {
       const kube = await useScenario('demo');
       const node = () => at('billing', 'Deployments', 'invoicer')!;
-      assert.equal(node().description, 'SA has no client-id');
+      assert.equal(node().description, 'no client ID on the ServiceAccount');
       // The tooltip's lines (getTreeItem renders each as a paragraph of its Markdown).
       const tooltipOf = (n: TreeNode) => (n.tooltip ?? []).join('\n');
       assert.ok(api.tree.getTreeItem(node()).tooltip instanceof vscode.MarkdownString);
@@ -183,11 +217,11 @@ export function registerTreeTests(): void {
       const item = api.tree.getTreeItem(shown);
       assert.equal((item.iconPath as vscode.ThemeIcon).id, 'error');
       assert.match(tooltipOf(shown), new RegExp(`First broken link: ${CHECKPOINT_TITLES['service-account']}`));
-      assert.match(tooltipOf(shown), /The sidebar's own state: SA has no client-id/);
+      assert.match(tooltipOf(shown), /The sidebar's own state: no client ID on the ServiceAccount/);
       assert.match(tooltipOf(shown), /not Azure, the token or the logs/);
       // The cluster changes the workload (as the watch sees it): the tree's own state again.
       kube.store.patch('Deployment', 'billing', 'invoicer', { metadata: { annotations: { 'example.com/touched': 'yes' } } });
-      await waitUntil('the tree\'s own state again', () => node().description === 'SA has no client-id', { timeoutMs: 10_000, show: () => node().description });
+      await waitUntil('the tree\'s own state again', () => node().description === 'no client ID on the ServiceAccount', { timeoutMs: 10_000, show: () => node().description });
       assert.doesNotMatch(tooltipOf(node()), /First broken link/);
     });
 

@@ -9,7 +9,7 @@ import {
   accessPolicyGrants, breadth, describeScope, evaluateNeeds, excludes, grants, hasDataActions, managementGroupsOf, operationMatches, policyAllows, scopeCovers, scopeLevel,
   type DataNeed,
 } from '../../src/azure/permissions';
-import { capabilities, dedupe, kindOf, resourcesIn, TYPES } from '../../src/azure/resource-endpoints';
+import { capabilities, dedupe, dnsZone, kindOf, resourcesIn, TYPES } from '../../src/azure/resource-endpoints';
 import { parseAuthorizationFailed, toAzureFailure } from '../../src/azure/failures';
 import { Queries } from '../../src/azure/queries';
 import type { AzureResource, RoleAssignment, RoleDefinition } from '../../src/azure/types';
@@ -228,6 +228,30 @@ describe('what each endpoint needs', () => {
         }
       }
     }
+  });
+});
+
+describe('a DNS zone: records are written on the management plane', () => {
+  const ZONE = `${SUB}/resourceGroups/rg-dns/providers/Microsoft.Network/dnszones/contoso.com`;
+  it('DNS Zone Contributor grants the TXT write as an action; Contributor too; Reader and every data role do not', () => {
+    const [need] = capabilities(dnsZone('Contoso.com.', false, 'ClusterIssuer letsencrypt'), TYPES.dnsZone);
+    assert.equal(need?.plane, 'control');
+    assert.equal(need?.suggest, 'DNS Zone Contributor');
+    const verdict = (name: string, scope: string) => evaluateNeeds([assignment(role(name), scope)], ZONE, [need!])[0]!.granted;
+    assert.equal(verdict('DNS Zone Contributor', ZONE), true);
+    assert.equal(verdict('DNS Zone Contributor', `${SUB}/resourceGroups/rg-dns`), true);
+    assert.equal(verdict('Contributor', SUB), true);
+    assert.equal(verdict('Reader', ZONE), false);
+    assert.equal(verdict('Private DNS Zone Contributor', ZONE), false);
+    assert.equal(verdict('Key Vault Administrator', ZONE), false);
+  });
+
+  it('a private zone needs Private DNS Zone Contributor; the zone name is kept without its final dot, and where the solver places it', () => {
+    const u = dnsZone('internal.contoso.com.', true, 'Issuer x', { resourceGroup: 'rg-dns', subscriptionId: 's1' });
+    assert.deepEqual({ name: u.name, type: u.type, kind: u.kind, rg: u.resourceGroup, sub: u.subscriptionId }, { name: 'internal.contoso.com', type: TYPES.privateDnsZone, kind: 'private DNS zone', rg: 'rg-dns', sub: 's1' });
+    const [need] = capabilities(u, TYPES.privateDnsZone);
+    assert.ok(need!.anyOf.some((alt) => alt.every((op) => grants(role(need!.suggest), op, 'control'))), `${need!.suggest} grants ${need!.label}`);
+    assert.equal(grants(role('DNS Zone Contributor'), need!.anyOf[0]![0]!, 'control'), false);
   });
 });
 

@@ -294,7 +294,7 @@ describe('Secrets & controllers: states from the identity graph in the cluster w
     assert.equal(dns.label, 'Runs ExternalDNS');
     assert.equal(dns.description, 'what it authenticates for is not listed here');
     // The workload's own state is its own (its ServiceAccount has a client ID, its template no label), not what it mounts.
-    assert.equal(web.description, 'no use label on the template');
+    assert.equal(web.description, 'pod template not labelled');
   });
 
   it('a watch event for a consumer redraws its state', async () => {

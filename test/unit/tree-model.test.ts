@@ -108,8 +108,8 @@ describe('tree nodes over the demo cluster', () => {
     const expected: Record<string, Omit<ExpectedWorkload, 'namespace' | 'kind' | 'name'>> = {
       healthy: { level: 'ok', short: 'injected', fixes: [] },
       'label-on-deployment': { level: 'error', short: 'label on the Deployment, not the template', fixes: ['fix-label'] },
-      'sa-not-annotated': { level: 'error', short: 'SA has no client-id', fixes: ['fix-annotate'] },
-      'annotation-typo': { level: 'error', short: 'SA annotation typo: client_id', fixes: ['fix-annotate'] },
+      'sa-not-annotated': { level: 'error', short: 'no client ID on the ServiceAccount', fixes: ['fix-annotate'] },
+      'annotation-typo': { level: 'error', short: 'misspelled annotation: client_id', fixes: ['fix-annotate'] },
       // Its rollout is paused: a restart would roll nothing out; resuming it is the fix.
       'pods-older-than-label': { level: 'error', short: 'pods predate the label', fixes: ['fix-resume'] },
       // Restarting while the webhook is down would only get the new pods refused.
@@ -134,17 +134,17 @@ describe('tree nodes over the demo cluster', () => {
 
   it('the rest of the statuses: no pods, SA missing, wrong label value, use as an annotation, no template label, the label in the selector, client-id not a GUID, pods not injected, pods without AZURE_CLIENT_ID, a token of another audience', () => {
     const cases: { name: string; scenario?: string; target?: [string, string]; change(s: Store): void; level: string; short: string; fixes: string[] }[] = [
-      { name: 'no pods', change: (s) => s.list('Pod', 'payments').filter((p) => p.metadata.name.startsWith('api-')).forEach((p) => s.delete('Pod', 'payments', p.metadata.name)), level: 'warning', short: 'wired, no pods', fixes: [] },
-      { name: 'SA missing', change: (s) => s.delete('ServiceAccount', 'payments', 'api-sa'), level: 'error', short: 'SA not found', fixes: [] },
+      { name: 'no pods', change: (s) => s.list('Pod', 'payments').filter((p) => p.metadata.name.startsWith('api-')).forEach((p) => s.delete('Pod', 'payments', p.metadata.name)), level: 'warning', short: 'no pods running', fixes: [] },
+      { name: 'SA missing', change: (s) => s.delete('ServiceAccount', 'payments', 'api-sa'), level: 'error', short: 'ServiceAccount missing', fixes: [] },
       { name: 'label "True"', change: (s) => s.patch('Deployment', 'payments', 'api', { spec: { template: { metadata: { labels: { [USE]: 'True' } } } } }), level: 'error', short: 'use label is "True"', fixes: ['fix-label'] },
       {
         name: 'use as an annotation',
         change: (s) => s.patch('Deployment', 'payments', 'api', { spec: { template: { metadata: { labels: { [USE]: null }, annotations: { [USE]: 'true' } } } } }),
         level: 'error',
-        short: 'use is an annotation, not a label',
+        short: 'use set as an annotation, not a label',
         fixes: ['fix-label'],
       },
-      { name: 'no label', change: (s) => s.patch('Deployment', 'payments', 'api', { spec: { template: { metadata: { labels: { [USE]: null } } } } }), level: 'error', short: 'no use label on the template', fixes: ['fix-label'] },
+      { name: 'no label', change: (s) => s.patch('Deployment', 'payments', 'api', { spec: { template: { metadata: { labels: { [USE]: null } } } } }), level: 'error', short: 'pod template not labelled', fixes: ['fix-label'] },
       { name: 'the label also in the immutable selector', change: (s) => s.patch('Deployment', 'payments', 'api', { spec: { selector: { matchLabels: { [USE]: 'true' } } } }), level: 'warning', short: 'use label in the selector', fixes: [] },
       {
         name: 'a token volume of another audience',
@@ -158,7 +158,7 @@ describe('tree nodes over the demo cluster', () => {
         short: 'token audience api://other',
         fixes: [],
       },
-      { name: 'not a GUID', change: (s) => s.patch('ServiceAccount', 'payments', 'api-sa', { metadata: { annotations: { [CLIENT_ID_KEY]: 'my-identity' } } }), level: 'error', short: 'SA client-id is not a GUID', fixes: ['fix-annotate'] },
+      { name: 'not a GUID', change: (s) => s.patch('ServiceAccount', 'payments', 'api-sa', { metadata: { annotations: { [CLIENT_ID_KEY]: 'my-identity' } } }), level: 'error', short: 'client ID is not a GUID', fixes: ['fix-annotate'] },
       {
         name: 'pods not injected (the namespace no longer excluded, its pods still unmutated)',
         scenario: 'namespace-excluded',
@@ -314,7 +314,7 @@ describe('ServiceAccounts and pods', () => {
 
     const invoicer = sa('billing', 'invoicer-sa');
     assert.equal(invoicer.level, 'error');
-    assert.equal(invoicer.description, 'no client-id, used by labelled pods · used by 1');
+    assert.equal(invoicer.description, 'no client ID, used by labelled pods · used by 1');
     assert.equal(invoicer.contextValue, 'serviceAccount fix-annotate');
     const typo = sa('inventory', 'sync-sa');
     assert.equal(typo.description, 'annotation typo: azure.workload.identity/client_id · used by 1');
@@ -322,7 +322,7 @@ describe('ServiceAccounts and pods', () => {
     // Unused and without a client-id: nothing wrong, nothing offered.
     const dflt = sa('default', 'default');
     assert.equal(dflt.level, 'muted');
-    assert.equal(dflt.description, 'no client-id');
+    assert.equal(dflt.description, 'no client ID');
     assert.equal(dflt.contextValue, 'serviceAccount');
     assert.equal(dflt.collapsible, 'none');
     // Used, but by a workload without Workload Identity: muted too.
@@ -336,7 +336,7 @@ describe('ServiceAccounts and pods', () => {
     store.delete('ServiceAccount', 'payments', 'api-sa');
     const model = modelOf(store);
     assert.equal(model.serviceAccount('payments', 'api-sa'), undefined);
-    assert.equal(entry(model, 'payments', 'api').status.short, 'SA not found');
+    assert.equal(entry(model, 'payments', 'api').status.short, 'ServiceAccount missing');
   });
 
   it('pods: injected, not injected, created before the label, not labelled, injected without AZURE_CLIENT_ID', async () => {
@@ -392,7 +392,7 @@ describe('ServiceAccounts and pods', () => {
     for (const p of store.list('Pod', 'payments')) if (p.metadata.name.startsWith('api-')) store.delete('Pod', 'payments', p.metadata.name);
     const w = entry(modelOf(store), 'payments', 'api');
     assert.equal(w.pods.length, 0);
-    assert.equal(w.status.short, 'wired, no pods');
+    assert.equal(w.status.short, 'no pods running');
   });
 });
 
@@ -641,7 +641,7 @@ describe('LiveCluster over an in-memory list + watch', () => {
     assert.match(later.label, /^Not live since 5 min ago/);
 
     source.forbid = [];
-    await until(live, () => workloadNode(expandAll(live), 'checkout', 'cart')?.description === 'no use label on the template', 'the change made while stale');
+    await until(live, () => workloadNode(expandAll(live), 'checkout', 'cart')?.description === 'pod template not labelled', 'the change made while stale');
     await until(live, () => !contextChildren(live).some(isMessage('stale:fake-aks')), 'live again');
   });
 
@@ -740,7 +740,7 @@ describe('LiveCluster over an in-memory list + watch', () => {
     assert.equal(note?.level, 'loading');
     let nodes = expandAll(live);
     // What the specs alone say is said now; what needs the pods waits, not green.
-    assert.equal(workloadNode(nodes, 'billing', 'invoicer')?.description, 'SA has no client-id');
+    assert.equal(workloadNode(nodes, 'billing', 'invoicer')?.description, 'no client ID on the ServiceAccount');
     assert.equal(workloadNode(nodes, 'checkout', 'cart')?.description, 'label on the Deployment, not the template');
     for (const name of ['api']) {
       const w = workloadNode(nodes, 'payments', name)!;

@@ -184,7 +184,7 @@ describe('the tree shows the diagnosis over the item, then its own state once th
       assert.equal(shown.level, 'error');
       assert.equal(shown.overlay?.kind, 'fail');
       assert.ok(shown.tooltip!.some((l) => l.startsWith('Diagnosed ') && l.includes('First broken link: ServiceAccount annotation — ')), shown.tooltip!.join('\n'));
-      assert.ok(shown.tooltip!.includes("The sidebar's own state: SA has no client-id"), shown.tooltip!.join('\n'));
+      assert.ok(shown.tooltip!.includes("The sidebar's own state: no client ID on the ServiceAccount"), shown.tooltip!.join('\n'));
       assert.equal(shown.tooltip![shown.tooltip!.length - 1], TREE_SCOPE);
       // Another workload changing is no change of this one.
       store.patch('Deployment', 'ingress-basic', 'ingress-nginx-controller', { metadata: { annotations: { touched: 'yes' } } });

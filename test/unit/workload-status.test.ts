@@ -75,17 +75,17 @@ describe('workload status (the tree)', () => {
     assert.equal(s.findings.find((f) => f.level === 'error')?.checkpoint, 'pod-label');
   });
 
-  it('sa-not-annotated: error, SA has no client-id', () => {
+  it('sa-not-annotated: error, no client ID on the ServiceAccount', () => {
     const s = statusOf('sa-not-annotated', 'payments', 'api');
     assert.equal(s.level, 'error');
-    assert.equal(s.short, 'SA has no client-id');
+    assert.equal(s.short, 'no client ID on the ServiceAccount');
     assert.equal(s.findings.find((f) => f.level === 'error')?.checkpoint, 'service-account');
   });
 
   it('annotation-typo: error naming the misspelt key', () => {
     const s = statusOf('annotation-typo', 'payments', 'api');
     assert.equal(s.level, 'error');
-    assert.equal(s.short, 'SA annotation typo: client_id');
+    assert.equal(s.short, 'misspelled annotation: client_id');
     assert.equal(s.findings.find((f) => f.level === 'error')?.checkpoint, 'service-account');
   });
 
@@ -132,7 +132,7 @@ describe('workload status (the tree)', () => {
     const pods = podsOf(workload, 'Deployment', podsIn(store, 'payments'));
     const sa = store.get('ServiceAccount', 'payments', 'api-sa')!;
     assert.equal(workloadStatus({ workload, kind: 'Deployment', pods, serviceAccount: sa, webhookUp: false }).short, 'webhook down');
-    assert.equal(workloadStatus({ workload, kind: 'Deployment', pods, serviceAccount: null }).short, 'SA not found');
+    assert.equal(workloadStatus({ workload, kind: 'Deployment', pods, serviceAccount: null }).short, 'ServiceAccount missing');
     assert.equal(workloadStatus({ workload, kind: 'Deployment', pods, serviceAccount: undefined }).level, 'ok');
   });
 });
@@ -148,7 +148,7 @@ describe('workload status while the pods are being listed', () => {
     assert.equal(statusOf('pods-older-than-label', 'payments', 'api').short, 'pods predate the label');
     // The ServiceAccount and the template are judged as ever, still marked pending.
     const sa = statusOf('sa-not-annotated', 'payments', 'api', 'Deployment', true);
-    assert.deepEqual([sa.level, sa.short, sa.pending], ['error', 'SA has no client-id', true]);
+    assert.deepEqual([sa.level, sa.short, sa.pending], ['error', 'no client ID on the ServiceAccount', true]);
     assert.equal(statusOf('client-secret-set', 'payments', 'api', 'Deployment', true).short, 'AZURE_CLIENT_SECRET set');
     // Not using Workload Identity needs no pods.
     const plain = statusOf('healthy', 'kube-system', 'coredns', 'Deployment', true);

@@ -14,7 +14,7 @@ import type { DiagnosisOverlays } from '../../tree/overlay';
 import type { AzureAccess, AzureOverride } from '../azure/azure-access';
 import type { EditorLinter } from '../linting';
 import { isYamlDocument, type WorkspaceManifests } from '../workspace-manifests';
-import { DIAGNOSE_COMMAND, DiagnoseCodeLens } from './code-lens';
+import { DIAGNOSE_COMMAND, DiagnoseCodeLens, type PickFromClusterArg, type PresenceSource } from './code-lens';
 import { Diagnoser } from './diagnoser';
 import { manifestWorkloads } from './manifest-workloads';
 import { pickFromManifestOrCluster, pickTarget } from './pick-target';
@@ -72,6 +72,8 @@ export interface DiagnoseRegistration {
   api: DiagnoseApi;
   /** For the sidebar: fixes it applies are changes the next diagnosis of those workloads knows of. */
   diagnoser: Diagnoser;
+  /** The CodeLens says what the sidebar's live cluster knows of each manifest's object. */
+  usePresence: (source: PresenceSource) => void;
 }
 
 const SELECTOR: vscode.DocumentSelector = [{ language: 'yaml' }, { language: 'helm' }, { pattern: '**/*.{yaml,yml}' }];
@@ -135,14 +137,17 @@ export function registerDiagnoseCommands(context: vscode.ExtensionContext, deps:
     }
     // From the palette (no argument) or the editor's context menu (the file's URI): with a manifest
     // focused, a quick pick (the workload under the cursor first, "Pick from the cluster…" last);
-    // otherwise the cluster's pickers. A CodeLens or the sidebar passes its workload (above).
-    const cluster = diagnoser.connect();
-    const inEditor = manifestInEditor(editorFor(arg), deps);
+    // otherwise the cluster's pickers. A CodeLens or the sidebar passes its workload (above); a
+    // lens over a manifest the cluster does not run asks for the cluster's pickers of its context.
+    const fromCluster = asPickFromCluster(arg);
+    const cluster = diagnoser.connect(fromCluster?.context);
+    const inEditor = fromCluster ? undefined : manifestInEditor(editorFor(arg), deps);
     const target = inEditor ? await pickFromManifestOrCluster(cluster, prompts.current, inEditor) : await pickTarget(cluster, prompts.current);
     if (!target) return undefined;
-    if (parseWorkloadKind(target.kind)) return diagnoser.run(cluster, { ...target, kind: parseWorkloadKind(target.kind)! });
+    const contextOverride = fromCluster?.context;
+    if (parseWorkloadKind(target.kind)) return diagnoser.run(cluster, { ...target, kind: parseWorkloadKind(target.kind)! }, { contextOverride });
     try {
-      return await diagnoseTarget(target, undefined, cluster);
+      return await diagnoseTarget({ ...target, ...(contextOverride ? { context: contextOverride } : {}) }, undefined, cluster);
     } catch (e) {
       void prompts.current.error(`Workload Identity Doctor: ${(e as Error).message}`);
       return undefined;
@@ -188,7 +193,14 @@ export function registerDiagnoseCommands(context: vscode.ExtensionContext, deps:
       return entry && diagnoser.shown(entry);
     },
   };
-  return { api, diagnoser };
+  return { api, diagnoser, usePresence: (source) => lenses.usePresence(source) };
+}
+
+/** The CodeLens's "pick a workload from this context's cluster" argument. */
+function asPickFromCluster(arg: unknown): PickFromClusterArg | undefined {
+  if (!arg || typeof arg !== 'object' || (arg as Partial<PickFromClusterArg>).pickFromCluster !== true) return undefined;
+  const context = (arg as { context?: unknown }).context;
+  return { pickFromCluster: true, ...(typeof context === 'string' && context ? { context } : {}) };
 }
 
 /** An explicit target argument; a URI (the editor's context menu) or nothing is not one. */

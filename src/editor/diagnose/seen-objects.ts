@@ -74,7 +74,7 @@ export class SeenObjects implements ClusterApi {
    * (a checkpoint skipped) is left out, and then compared with what the tree held instead.
    */
   fingerprint(ref: WorkloadRef): WorkloadFingerprint {
-    if (ref.kind === 'Pod') return {};
+    if (ref.kind === 'Pod' || ref.kind === 'ServiceAccount') return {};
     const object = this.objects.get(objectKey(workloadType(ref.kind), ref.namespace, ref.name));
     if (!object) return {};
     const w = toWorkload(ref, object);

@@ -49,7 +49,7 @@ export class WorkloadsTree implements vscode.TreeDataProvider<TreeNode>, vscode.
     // What the tree holds of a workload when a diagnosis of it is recorded (the watch may lag it).
     overlays.source = (at, w) => {
       const live = this.live;
-      if (!live?.identity || live.identity.context !== at.context || live.identity.server !== at.server || w.kind === 'Pod') return undefined;
+      if (!live?.identity || live.identity.context !== at.context || live.identity.server !== at.server || w.kind === 'Pod' || w.kind === 'ServiceAccount') return undefined;
       const entry = live.model?.workload(w.namespace, w.kind, w.name);
       return entry && live.model!.fingerprint(entry);
     };

@@ -27,9 +27,15 @@ describe('consumer-identity', () => {
     assert.equal(byId['pod-label'].status, 'fail');
   });
 
-  it('a store whose serviceAccountRef no workload carries: nothing to run the chain on, said in one sentence', async () => {
-    const { resolution } = await diagnoseConsumer({ scenario: ESO_STORE_NOT_READY }, { kind: 'SecretStore', namespace: 'team-a', name: 'vault' });
-    assert.equal(resolution.ok, false);
-    assert.match(resolution.ok ? '' : resolution.message, /authenticates as the ServiceAccount eso-sa in team-a .* Nothing to run the checkpoints on: no workload runs with its identity/);
+  it('a store with a serviceAccountRef: that ServiceAccount alone carries the chain (the operator requests its token); no label needed', async () => {
+    const { resolution, byId } = await diagnoseConsumer({ scenario: ESO_STORE_NOT_READY }, { kind: 'SecretStore', namespace: 'team-a', name: 'vault' });
+    assert.equal(resolution.ok, true);
+    assert.deepEqual(resolution.ok && resolution.target.carrier, { namespace: 'team-a', kind: 'ServiceAccount', name: 'eso-sa' });
+    const c = byId['consumer-identity'];
+    assert.equal(c.status, 'pass');
+    const ev = evidence(c);
+    assert.ok(ev.includes('info label needed: on no pod: its controller requests the token of ServiceAccount eso-sa itself'), ev.join('\n'));
+    assert.equal(byId['pod-label'], undefined);
+    assert.equal(byId['service-account'].status, 'pass');
   });
 });
