@@ -18,8 +18,9 @@ Commands:
   rules                           List the rules: id, default severity, title
   diagnose [-n ns] <kind>/<name>  Check a live workload's Workload Identity chain against
                                   the kubeconfig's cluster (see "wi-doctor diagnose --help")
-  workloads [-n ns]               Every workload's Workload Identity state, as the editor's
-                                  sidebar shows it (see "wi-doctor workloads --help")
+  workloads [-n ns]               Every workload's Workload Identity state, and the objects its
+                                  controllers authenticate for, as the editor's sidebar shows
+                                  them (see "wi-doctor workloads --help")
 
 Options for lint:
   -f, --format <text|json|sarif>  Output format (default: text)

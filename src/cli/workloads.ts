@@ -5,14 +5,19 @@
 // The states are the sidebar's (src/tree/workload-status.ts), which say what the diagnosis's
 // cluster checkpoints say: broken (✗) where one would fail, a warning (!) where one would warn.
 //
-// Exit codes: 0 no workload shown is broken; 1 a workload is broken (error level); 2 the
-// workloads could not be listed (bad usage, no kubeconfig, unreachable, refused, cancelled).
+// And, as the sidebar's "Secrets & controllers", the objects a controller authenticates for
+// (SecretProviderClasses, KEDA TriggerAuthentications, External Secrets stores, cert-manager
+// issuers: src/tree/consumers.ts) with whose identity they use — unless --no-consumers.
+//
+// Exit codes: 0 nothing shown is broken; 1 a workload or such an object is broken (error level);
+// 2 the workloads could not be listed (bad usage, no kubeconfig, unreachable, refused, cancelled).
 
 import { watchSource } from '../cluster/connect';
 import { LiveCluster } from '../tree/live-cluster';
 import { plural } from '../util/words';
 import { inBackground } from '../util/log';
 import { NO_FILTERS, type NamespaceCounts, type TreeFilters, type WorkloadEntry } from '../tree/model';
+import type { ConsumerEntry, ConsumerModel } from '../tree/consumers';
 import type { StatusLevel } from '../tree/workload-status';
 import { CLUSTER_OPTIONS, parseArgs, timeoutSeconds, UsageError, type OptionSpec } from './args';
 import { cliLogger, type SafeIO } from './output';
@@ -24,6 +29,7 @@ const SPEC: Record<string, OptionSpec> = {
   '--filter': { value: true },
   '--only-problems': {},
   '--all': {},
+  '--no-consumers': {},
   '--verbose': {},
 };
 
@@ -34,21 +40,27 @@ CronJobs, Jobs) with their Workload Identity state, as the editor's sidebar show
 wired and injected, broken (and why: what "wi-doctor diagnose" would fail), with a warning
 (what it would warn about, e.g. no pod to check), or not using Workload Identity. The cluster
 side only: Azure, the token and the logs are for "wi-doctor diagnose".
-One list per kind, across all namespaces (or one namespace with -n).
+One list per kind, across all namespaces (or one namespace with -n). Below each namespace's
+workloads, its "Secrets & controllers": the SecretProviderClasses, KEDA TriggerAuthentications,
+External Secrets stores and cert-manager issuers that use an Azure identity, with whose
+ServiceAccount token they use and what is wrong (the cluster-wide kinds last). A kind whose CRD
+is not installed is left out without a word.
 
   -n, --namespace <ns>          Only this namespace (needs list rights there only)
   --context <name>              A kubeconfig context other than the current one
   --kubeconfig <path>           A kubeconfig file (default: KUBECONFIG, then ~/.kube/config)
   -f, --format <text|json>      Output format (default: text)
   --only-problems               Only broken workloads and those with a warning
-  --all                         Also the workloads that do not use Workload Identity
+  --all                         Also the workloads (and objects) that do not use Workload Identity
+  --no-consumers                Only the workloads: no request for the controllers' objects
   --filter <text>               Only workloads whose name (or namespace/name) contains it
   --timeout <seconds>           Per-request timeout, its retries and the waits the server asks for included (default: 10)
   --no-color                    No colours in text output
   --verbose                     Also print, on stderr, what the cluster caches log: a watch
                                 listener or an informer loop that failed (a bug to report)
 
-Exit codes: 0 no broken workload; 1 a workload is broken; 2 the workloads could not be listed.
+Exit codes: 0 nothing broken; 1 a workload or one of those objects is broken; 2 the workloads
+could not be listed.
 Nothing is written to the cluster. For the whole chain of one workload, including Azure:
 wi-doctor diagnose -n <ns> <kind>/<name>.
 `;
@@ -62,6 +74,18 @@ interface JsonWorkload {
   status: string;
   findings: { level: StatusLevel; checkpoint: string; message: string }[];
   pods: { name: string; state: string; phase: string }[];
+}
+
+interface JsonConsumer {
+  kind: string;
+  /** Absent for the cluster-wide kinds. */
+  namespace?: string;
+  name: string;
+  level: StatusLevel;
+  status: string;
+  lines: { level: StatusLevel; text: string }[];
+  /** The workloads whose ServiceAccount token it uses (`namespace/Kind/name`). */
+  carriers: string[];
 }
 
 const MARK: Record<StatusLevel, string> = { ok: '✓', error: '✗', warning: '!', muted: '·' };
@@ -82,18 +106,21 @@ export async function workloadsCommand(argv: readonly string[], io: SafeIO): Pro
   const env = io.env as NodeJS.ProcessEnv;
 
   const log = cliLogger(io, parsed.flags.has('--verbose'));
+  const withConsumers = !parsed.flags.has('--no-consumers');
   const live = new LiveCluster({
     open: () => watchSource({ kubeconfig: parsed.options.get('--kubeconfig')?.[0], context: parsed.options.get('--context')?.[0], timeoutMs: timeout * 1000, env }),
     ...(namespace ? { namespace } : {}),
     // One pass: a failure is reported at once, not retried.
     cache: { initialBackoffMs: 60_000 },
     log,
+    consumers: withConsumers,
   });
   const onAbort = (): void => inBackground(log, 'stopping the watches after an interrupt failed', live.stop());
   io.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     live.start();
-    await Promise.race([live.whenSettled(), new Promise<void>((resolve) => io.signal?.addEventListener('abort', () => resolve(), { once: true }))]);
+    const settled = live.whenSettled().then(() => live.whenConsumersSettled());
+    await Promise.race([settled, new Promise<void>((resolve) => io.signal?.addEventListener('abort', () => resolve(), { once: true }))]);
     if (io.signal?.aborted) {
       io.stderr.write('wi-doctor: cancelled.\n');
       return 2;
@@ -108,10 +135,18 @@ export async function workloadsCommand(argv: readonly string[], io: SafeIO): Pro
     const notes: string[] = [];
     if (s.phase === 'ready' && s.fallback) notes.push(s.fallback.reason);
     if (s.phase === 'ready') for (const f of s.forbidden ?? []) notes.push(f.message);
+    if (s.phase === 'ready') for (const u of s.consumersUnreadable ?? []) notes.push(`${u.resource}: not readable (${u.message}), left out`);
     if (model.webhookUp() === false) notes.push('The Workload Identity webhook is not installed or has no ready replica: no pod gets a token.');
+    const consumers = live.consumers;
     const namespaces = model.namespaceNames().filter((ns) => !namespace || ns === namespace);
-    const rows = namespaces.map((ns) => ({ ns, counts: model.counts(ns, filters), workloads: model.workloads(ns, undefined, filters) })).filter((r) => r.workloads.length);
+    // A namespace with consumer objects but no workload shown is a row too.
+    const withObjects = consumers ? [...new Set([...namespaces, ...consumerNamespaces(consumers, filters)])].filter((ns) => !namespace || ns === namespace).sort() : namespaces;
+    const rows = withObjects
+      .map((ns) => ({ ns, counts: model.counts(ns, filters), workloads: model.workloads(ns, undefined, filters), objects: consumers?.consumers(ns, filters) ?? [] }))
+      .filter((r) => r.workloads.length || r.objects.length);
+    const clusterWide = namespace ? [] : (consumers?.consumers(undefined, filters) ?? []);
     const all = rows.flatMap((r) => r.workloads);
+    const objects = [...rows.flatMap((r) => r.objects), ...clusterWide];
     const total = model.totals();
     if (format === 'json') {
       const out = {
@@ -130,6 +165,7 @@ export async function workloadsCommand(argv: readonly string[], io: SafeIO): Pro
           findings: w.status.findings.filter((f) => f.level !== 'ok').map((f) => ({ level: f.level, checkpoint: f.checkpoint, message: f.message })),
           pods: model.pods(w).map((p) => ({ name: p.name, state: p.state, phase: p.phase })),
         })),
+        ...(consumers ? { consumers: objects.map(jsonConsumer) } : {}),
       };
       io.stdout.json(JSON.stringify(out, null, 2) + '\n');
     } else {
@@ -139,21 +175,57 @@ export async function workloadsCommand(argv: readonly string[], io: SafeIO): Pro
       const tint = (level: StatusLevel, text: string): string => (color ? paint(COLOR[level], text) : text);
       const lines = [`Workload Identity in context ${one(id.context)} (${one(displayUrl(id.server))})`, ...notes.map((n) => `  note: ${one(n)}`), ''];
       for (const r of rows) {
-        lines.push(`${one(r.ns)}  (${describeCounts(r.counts)})`);
+        lines.push(`${one(r.ns)}  (${[r.workloads.length || !r.objects.length ? describeCounts(r.counts) : '', r.objects.length ? describeCount(r.objects) : ''].filter(Boolean).join('; ')})`);
         for (const w of r.workloads) {
           lines.push(`  ${tint(w.status.level, MARK[w.status.level])} ${w.kind.padEnd(11)} ${one(w.name)}  ${tint(w.status.level, one(w.status.short))}`);
           for (const f of problems(w)) lines.push(`      ${one(f)}`);
         }
+        for (const e of r.objects) consumerLines(e, lines, tint, one);
       }
-      if (!rows.length) lines.push(describeEmpty(filters));
+      if (clusterWide.length) {
+        lines.push('Cluster-wide');
+        for (const e of clusterWide) consumerLines(e, lines, tint, one);
+      }
+      if (!rows.length && !clusterWide.length) lines.push(describeEmpty(filters));
       lines.push('', `${plural(total.workloads, 'workload')} in ${plural(namespaces.length, 'namespace')}: ${total.workloadIdentity} ${total.workloadIdentity === 1 ? 'uses' : 'use'} Workload Identity, ${[total.errors ? `${total.errors} broken` : '', total.warnings ? `${total.warnings} with a warning` : ''].filter(Boolean).join(', ') || 'none broken or with a warning'}.`);
+      if (consumers) lines.push(describeObjects(objects));
       io.stdout.write(lines.join('\n') + '\n');
     }
-    return all.some((w) => w.status.level === 'error') ? 1 : 0;
+    return all.some((w) => w.status.level === 'error') || objects.some((e) => e.level === 'error') ? 1 : 0;
   } finally {
     io.signal?.removeEventListener('abort', onAbort);
     await live.stop();
   }
+}
+
+/** The namespaces holding consumer objects that pass the filters. */
+function consumerNamespaces(model: ConsumerModel, filters: TreeFilters): string[] {
+  return model.namespaces().filter((ns) => model.consumers(ns, filters).length > 0);
+}
+
+/** A consumer object's line, and its error and warning lines below it. */
+function consumerLines(e: ConsumerEntry, lines: string[], tint: (level: StatusLevel, text: string) => string, one: (s: string) => string): void {
+  lines.push(`  ${tint(e.level, MARK[e.level])} ${e.kind.padEnd(11)} ${one(e.name)}  ${tint(e.level, one(e.short))}`);
+  if (e.level !== 'error' && e.level !== 'warning') return;
+  for (const l of e.lines) if (l.level === 'error' || l.level === 'warning') lines.push(`      ${one(l.text)}`);
+}
+
+function jsonConsumer(e: ConsumerEntry): JsonConsumer {
+  return { kind: e.kind, ...(e.namespace !== undefined ? { namespace: e.namespace } : {}), name: e.name, level: e.level, status: e.short, lines: e.lines.map((l) => ({ level: l.level, text: l.text })), carriers: [...e.carriers].sort() };
+}
+
+/** `2 objects, 1 broken` (a namespace's Secrets & controllers). */
+function describeCount(objects: readonly ConsumerEntry[]): string {
+  const errors = objects.filter((e) => e.level === 'error').length;
+  const warnings = objects.filter((e) => e.level === 'warning').length;
+  return [plural(objects.length, 'object'), errors ? `${errors} broken` : '', warnings ? `${warnings} with a warning` : ''].filter(Boolean).join(', ');
+}
+
+function describeObjects(objects: readonly ConsumerEntry[]): string {
+  const errors = objects.filter((e) => e.level === 'error').length;
+  const warnings = objects.filter((e) => e.level === 'warning').length;
+  if (!objects.length) return 'No SecretProviderClass, KEDA TriggerAuthentication, External Secrets store or cert-manager issuer shown uses an Azure identity.';
+  return `${plural(objects.length, 'object')} a controller authenticates for (Secrets & controllers): ${[errors ? `${errors} broken` : '', warnings ? `${warnings} with a warning` : ''].filter(Boolean).join(', ') || 'none broken or with a warning'}.`;
 }
 
 function problems(w: WorkloadEntry): string[] {

@@ -253,6 +253,11 @@ export class ConsumerModel {
     return (this.entries = entries);
   }
 
+  /** The namespaces that hold consumer objects (the cluster-wide ones are not in one). */
+  namespaces(): string[] {
+    return [...this.all().keys()].filter((ns) => ns !== '');
+  }
+
   /** A namespace's consumer objects (undefined: the cluster-wide ones), filtered as workloads are. */
   consumers(namespace: string | undefined, filters: TreeFilters = NO_FILTERS): ConsumerEntry[] {
     const all = this.all().get(namespace ?? '') ?? [];

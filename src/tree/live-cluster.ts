@@ -24,7 +24,7 @@ import type { ClusterIdentity, KubeFailureKind, KubeObject, KubeResult, Resource
 import { qualifiedResource, Resources } from '../cluster/resources';
 import { ResourceCache, type ResourceCacheOptions, type StaleReason } from '../cluster/informer';
 import type { WatchSource } from '../cluster/watch-source';
-import type { ConsumerKind } from '../cluster/resources';
+import { ConsumerKinds, type ConsumerKind } from '../cluster/resources';
 import { CONSUMER_GROUPS, keepConsumer } from './consumer-keep';
 import { ConsumerModel, CONSUMER_TYPES, consumerType, olderVersions, type ConsumerKindState } from './consumers';
 import { treeKeeper } from './keep';
@@ -157,6 +157,32 @@ export class LiveCluster {
     return new Promise((resolve) => this.readyWaiters.push(resolve));
   }
 
+  /**
+   * Resolves when the consumer kinds are settled too (each listed, absent, refused, or failing — a
+   * note), or at once when they are not asked for or the main lists failed: for a one-pass reader
+   * (the CLI's `workloads`). The editor's tree never waits for them.
+   */
+  whenConsumersSettled(): Promise<void> {
+    return new Promise((resolve) => {
+      let off: () => void = () => undefined;
+      const check = (): boolean => {
+        if (!this.consumersSettled()) return false;
+        off();
+        resolve();
+        return true;
+      };
+      if (!check()) off = this.onDidChange(() => void check());
+    });
+  }
+
+  private consumersSettled(): boolean {
+    if (!this.opts.consumers || this.current.phase === 'failed' || this.current.phase === 'unavailable') return true;
+    const cache = this.consumerCache;
+    const model = this.consumerModel;
+    if (!cache || !model) return false;
+    return ConsumerKinds.every((k) => model.kindState(k) !== 'pending' || cache.kindState(consumerType(k))?.state === 'stale');
+  }
+
   /** Resolves as soon as there is something to show: ready, even with the pods still being listed (or failed, unavailable). */
   whenPainted(): Promise<void> {
     if (this.current.phase !== 'loading') return Promise.resolve();
@@ -253,7 +279,9 @@ export class LiveCluster {
   private startConsumers(scope: string | undefined): void {
     void this.consumerCache?.stop();
     // Their changes touch no workload's state: the consumers' states only (not the namespaces' indexes).
-    const cache = this.cache(CONSUMER_TYPES, { ...(scope ? { namespace: scope } : {}), keep: keepConsumer, optional: olderVersions }, (keys) => {
+    // The CLI's -n needs list rights in that namespace only: the cluster-wide kinds are not asked for.
+    const types = this.opts.namespace ? CONSUMER_TYPES.filter((t) => t.namespaced) : CONSUMER_TYPES;
+    const cache = this.cache(types, { ...(scope ? { namespace: scope } : {}), keep: keepConsumer, optional: olderVersions }, (keys) => {
       this.consumerModel?.invalidate();
       if (this.current.phase === 'ready') this.emit({ keys });
     });
@@ -265,7 +293,7 @@ export class LiveCluster {
     this.consumerCache = cache;
     const kindState = (kind: ConsumerKind): ConsumerKindState => {
       const type = consumerType(kind);
-      if (cache.absent(type)) return 'absent';
+      if (!types.includes(type) || cache.absent(type)) return 'absent';
       if (cache.hasSynced(type)) return 'listed';
       return cache.kindState(type)?.reason?.status === 403 ? 'refused' : 'pending';
     };

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { run, type CliIO } from '../../src/cli/run';
 import { startFakeKube, type FakeKube, type FakeKubeOptions } from '../fake-kube/server';
+import { ESO_STORE_NOT_READY } from '../fake-kube/scenarios-consumers';
 
 const dir = mkdtempSync(join(tmpdir(), 'wi-workloads-'));
 const servers: FakeKube[] = [];
@@ -85,6 +86,35 @@ describe('wi-doctor workloads', () => {
     const b = await cli(['workloads', '--kubeconfig', broken.kubeconfig]);
     assert.equal(b.code, 1);
     assert.match(b.out, /✗ Deployment {2}api {2}no client ID on the ServiceAccount\n {6}ServiceAccount payments\/api-sa has no azure\.workload\.identity\/client-id annotation/);
+  });
+
+  it('the controllers\' objects, as the sidebar\'s Secrets & controllers: whose identity each uses, the broken ones exit 1; --no-consumers asks nothing of them; -n only the namespaced kinds', async () => {
+    const { kube, kubeconfig } = await serve({ scenario: ESO_STORE_NOT_READY });
+    const { code, out, err } = await cli(['workloads', '--kubeconfig', kubeconfig, '-f', 'json']);
+    assert.equal(err, '');
+    assert.equal(code, 1, 'the ClusterSecretStore is not Ready');
+    const r = JSON.parse(out) as JsonOut & { consumers: { kind: string; namespace?: string; name: string; level: string; status: string; lines: { level: string; text: string }[]; carriers: string[] }[] };
+    assert.deepEqual(r.consumers.map((c) => [c.kind, c.namespace ?? '-', c.name, c.level, c.status]), [
+      ['SecretStore', 'team-a', 'vault', 'ok', 'Workload Identity as eso-sa'],
+      ['ClusterSecretStore', '-', 'shared', 'error', 'not ready: unable to create client'],
+    ]);
+    assert.deepEqual(r.consumers[1]!.carriers, ['external-secrets/Deployment/external-secrets']);
+    // Text: the namespace's objects below its workloads, the cluster-wide ones last.
+    const text = await cli(['workloads', '--kubeconfig', kubeconfig, '--no-color']);
+    assert.match(text.out, /^team-a {2}\(1 object\)\n {2}✓ SecretStore vault {2}Workload Identity as eso-sa$/m);
+    assert.match(text.out, /^Cluster-wide\n {2}✗ ClusterSecretStore shared {2}not ready: unable to create client\n {6}\S/m);
+    assert.match(text.out, /^2 objects a controller authenticates for \(Secrets & controllers\): 1 broken\.$/m);
+
+    kube.resetRequests();
+    const plain = await cli(['workloads', '--kubeconfig', kubeconfig, '-f', 'json', '--no-consumers']);
+    assert.equal((JSON.parse(plain.out) as { consumers?: unknown }).consumers, undefined);
+    // Lists only: a watch of the run before may be recorded as it closes.
+    assert.deepEqual(kube.requests.filter((q) => q.query.watch === undefined && q.path.startsWith('/apis/external-secrets.io')).map((q) => q.path), []);
+
+    kube.resetRequests();
+    const one = JSON.parse((await cli(['workloads', '--kubeconfig', kubeconfig, '-f', 'json', '-n', 'team-a'])).out) as { consumers: { name: string }[] };
+    assert.deepEqual(one.consumers.map((c) => c.name), ['vault']);
+    assert.deepEqual(kube.requests.filter((q) => q.query.watch === undefined && /clustersecretstores|clusterissuers|clustertriggerauthentications/.test(q.path)).map((q) => q.path), []);
   });
 
   it('falls back to the context\'s namespace when namespaces may not be listed, and says so', async () => {
