@@ -82,6 +82,11 @@ export const serviceAccount: Checkpoint = {
         problems.push(`its tenant-id annotation ${JSON.stringify(tenant)} is not a GUID, and it overrides the webhook's tenant even when empty`);
         remediation.push({ text: 'Set the tenant-id annotation to the tenant GUID, or remove it to use the webhook\'s default tenant.', command: kubectl(ctx, `annotate serviceaccount ${shq(name)} ${TENANT_ID}-`) });
       }
+    } else if (ctx.options.consumer?.use.type === 'flux') {
+      // Flux reads both annotations itself (controller level and object level alike): no tenant, no token.
+      evidence.push(ev(`annotation "${TENANT_ID}"`, 'missing — Flux requires it', 'fail'));
+      problems.push(`it has no "${TENANT_ID}" annotation, which Flux requires besides the client ID ("azure tenant ID is not set in the service account annotation ${TENANT_ID}")`);
+      remediation.push({ text: 'Annotate it with the tenant of the managed identity (az account show --query tenantId -o tsv).', command: kubectl(ctx, `annotate serviceaccount ${shq(name)} ${TENANT_ID}=<tenant-id>`) });
     }
     if (labels[USE_LABEL] !== undefined || annotations[USE_LABEL] !== undefined) {
       evidence.push(ev(`${labels[USE_LABEL] !== undefined ? 'label' : 'annotation'} "${USE_LABEL}"`, 'on the ServiceAccount: no effect since webhook v1.0.0 (only the pod label counts)', 'info'));

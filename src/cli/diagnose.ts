@@ -62,9 +62,12 @@ its role assignments, a real token exchange (with consent), and the pods' logs.
                                 or an object a controller authenticates for:
                                 secretproviderclass/x (spc), triggerauthentication/x (ta),
                                 clustertriggerauthentication/x (cta), secretstore/x (ss),
-                                clustersecretstore/x (css), issuer/x, clusterissuer/x —
-                                the report first says whose ServiceAccount token is used,
-                                then runs the checkpoints on the workload that carries it
+                                clustersecretstore/x (css), issuer/x, clusterissuer/x, and
+                                Flux's gitrepository/x (gitrepo), ocirepository/x (ocirepo),
+                                helmrepository/x (helmrepo), bucket/x, imagerepository/x
+                                (imagerepo) with provider azure — the report first says whose
+                                ServiceAccount token is used, then runs the checkpoints on the
+                                workload (or the ServiceAccount alone) that carries it
   -n, --namespace <ns>          The workload's namespace (default: the context's)
   --context <name>              A kubeconfig context other than the current one
   --kubeconfig <path>           A kubeconfig file (default: KUBECONFIG, then ~/.kube/config)

@@ -42,7 +42,7 @@ wired and injected, broken (and why: what "wi-doctor diagnose" would fail), with
 side only: Azure, the token and the logs are for "wi-doctor diagnose".
 One list per kind, across all namespaces (or one namespace with -n). Below each namespace's
 workloads, its "Secrets & controllers": the SecretProviderClasses, KEDA TriggerAuthentications,
-External Secrets stores and cert-manager issuers that use an Azure identity, with whose
+External Secrets stores, cert-manager issuers and Flux sources that use an Azure identity, with whose
 ServiceAccount token they use and what is wrong (the cluster-wide kinds last). A kind whose CRD
 is not installed is left out without a word.
 

@@ -82,7 +82,7 @@ export function qualifiedResource(type: ResourceType, subresource?: string): str
  * controller acts on with an Azure identity. Each with the API versions to try, newest first (an
  * older installation serves only an older one).
  */
-export const ConsumerKinds = ['SecretProviderClass', 'TriggerAuthentication', 'ClusterTriggerAuthentication', 'SecretStore', 'ClusterSecretStore', 'Issuer', 'ClusterIssuer'] as const;
+export const ConsumerKinds = ['SecretProviderClass', 'TriggerAuthentication', 'ClusterTriggerAuthentication', 'SecretStore', 'ClusterSecretStore', 'Issuer', 'ClusterIssuer', 'GitRepository', 'OCIRepository', 'HelmRepository', 'Bucket', 'ImageRepository'] as const;
 export type ConsumerKind = (typeof ConsumerKinds)[number];
 
 export const consumerTypes: Readonly<Record<ConsumerKind, readonly ResourceType[]>> = {
@@ -93,6 +93,12 @@ export const consumerTypes: Readonly<Record<ConsumerKind, readonly ResourceType[
   ClusterSecretStore: [t('external-secrets.io', 'v1', 'clustersecretstores', 'ClusterSecretStore', false), t('external-secrets.io', 'v1beta1', 'clustersecretstores', 'ClusterSecretStore', false)],
   Issuer: [t('cert-manager.io', 'v1', 'issuers', 'Issuer')],
   ClusterIssuer: [t('cert-manager.io', 'v1', 'clusterissuers', 'ClusterIssuer', false)],
+  // Flux's sources with `provider: azure` (v1 since Flux 2.0 for GitRepository, 2.3 HelmRepository, 2.6 OCIRepository and Bucket; v1beta2 before).
+  GitRepository: [t('source.toolkit.fluxcd.io', 'v1', 'gitrepositories', 'GitRepository'), t('source.toolkit.fluxcd.io', 'v1beta2', 'gitrepositories', 'GitRepository')],
+  OCIRepository: [t('source.toolkit.fluxcd.io', 'v1', 'ocirepositories', 'OCIRepository'), t('source.toolkit.fluxcd.io', 'v1beta2', 'ocirepositories', 'OCIRepository')],
+  HelmRepository: [t('source.toolkit.fluxcd.io', 'v1', 'helmrepositories', 'HelmRepository'), t('source.toolkit.fluxcd.io', 'v1beta2', 'helmrepositories', 'HelmRepository')],
+  Bucket: [t('source.toolkit.fluxcd.io', 'v1', 'buckets', 'Bucket'), t('source.toolkit.fluxcd.io', 'v1beta2', 'buckets', 'Bucket')],
+  ImageRepository: [t('image.toolkit.fluxcd.io', 'v1', 'imagerepositories', 'ImageRepository'), t('image.toolkit.fluxcd.io', 'v1beta2', 'imagerepositories', 'ImageRepository')],
 };
 
 const consumerAliases: Record<string, ConsumerKind> = {
@@ -103,6 +109,11 @@ const consumerAliases: Record<string, ConsumerKind> = {
   clustersecretstore: 'ClusterSecretStore', clustersecretstores: 'ClusterSecretStore', css: 'ClusterSecretStore',
   issuer: 'Issuer', issuers: 'Issuer',
   clusterissuer: 'ClusterIssuer', clusterissuers: 'ClusterIssuer', ciss: 'ClusterIssuer',
+  gitrepository: 'GitRepository', gitrepositories: 'GitRepository', gitrepo: 'GitRepository',
+  ocirepository: 'OCIRepository', ocirepositories: 'OCIRepository', ocirepo: 'OCIRepository',
+  helmrepository: 'HelmRepository', helmrepositories: 'HelmRepository', helmrepo: 'HelmRepository',
+  bucket: 'Bucket', buckets: 'Bucket',
+  imagerepository: 'ImageRepository', imagerepositories: 'ImageRepository', imagerepo: 'ImageRepository',
 };
 
 /** `spc`, `secretproviderclasses.secrets-store.csi.x-k8s.io`, `ClusterIssuer` → the consumer kind; undefined for anything else. */

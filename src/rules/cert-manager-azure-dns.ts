@@ -100,8 +100,25 @@ function checkAzureDns(obj: K8sObject, azure: YAMLMap, path: string, report: Rep
 
   if (set.length > 0) {
     const missing = sp.filter(([, f]) => f.state === 'no').map(([k]) => k);
+    const first = set[0];
+    if (managed.state === 'yes') {
+      // One mistake, one finding: the service-principal keys beside managedIdentity (the webhook gives
+      // two answers for it — Forbidden on managedIdentity, Required on the incomplete trio — and the
+      // way out is to drop the top-level keys, never managedIdentity, which Workload Identity needs).
+      const required = missing.length ? `, and "${path}.${missing[0]}: Required value"` : '';
+      const fixes: Fix[] = [];
+      // Incomplete service-principal fields beside managedIdentity: Workload Identity was meant.
+      if (missing.length && !azure.flow && set.every(([, f]) => azure.items.includes(f.pair as never))) {
+        fixes.push({ title: `Remove the top-level ${words(set.map(([k]) => k))} (keep managedIdentity)`, safe: false, edits: set.flatMap(([, f]) => removePair(doc, azure, f.pair!)) });
+      }
+      report({
+        at: first[1].pair!,
+        message: `azureDNS sets ${words(set.map(([k]) => k))} at its top level, the service-principal fields, next to managedIdentity: cert-manager's webhook rejects ${who} ("${path}.managedIdentity: Forbidden: managed identity cannot be used at the same time as clientID, clientSecretSecretRef or tenantID"${required}). For Workload Identity keep managedIdentity (its clientID, and tenantID if needed) and remove the top-level ${set.length === 1 ? 'key' : 'keys'}; for a client secret, remove managedIdentity${missing.length ? ` and add ${words(missing)}` : ''}.`,
+        fixes,
+      });
+      return;
+    }
     if (missing.length > 0) {
-      const first = set[0];
       const fixes: Fix[] = [];
       if (clientId.state === 'yes' && secret.state === 'no' && managed.state === 'no' && !managed.pair) {
         const edits = moveUnderManagedIdentity(doc, azure, clientId.pair!, tenantId.state === 'yes' ? tenantId.pair : undefined);
@@ -111,12 +128,6 @@ function checkAzureDns(obj: K8sObject, azure: YAMLMap, path: string, report: Rep
         at: first[1].pair!,
         message: `azureDNS sets ${words(set.map(([k]) => k))} at its top level, the service-principal fields, without ${words(missing)}: cert-manager's webhook rejects ${who} ("${path}.${missing[0]}: Required value"). For Workload Identity, put the identity's client ID (and tenant ID) under managedIdentity instead.`,
         fixes,
-      });
-    }
-    if (managed.state === 'yes') {
-      report({
-        at: managed.pair!,
-        message: `azureDNS sets managedIdentity together with ${words(set.map(([k]) => k))}: cert-manager's webhook rejects ${who} ("${path}.managedIdentity: Forbidden: managed identity cannot be used at the same time as clientID, clientSecretSecretRef or tenantID"). Keep managedIdentity for Workload Identity, or the service principal's fields for a client secret.`,
       });
     }
     return;

@@ -48,6 +48,12 @@ function keepSpec(kind: string, spec: Rec): Rec {
       // Each solver keeps its place (the uses name `spec.acme.solvers[i]`), only its azureDNS.
       return { acme: { solvers: solvers.map((s) => { const azureDNS = rec(rec(rec(s)?.dns01)?.azureDNS); return azureDNS ? { dns01: { azureDNS } } : {}; }) } };
     }
+    case 'GitRepository':
+    case 'OCIRepository':
+    case 'HelmRepository':
+    case 'Bucket':
+    case 'ImageRepository':
+      return pick(spec, ['provider', 'serviceAccountName']);
     default:
       return spec;
   }

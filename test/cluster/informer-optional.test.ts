@@ -55,14 +55,14 @@ describe('optional kinds against fake-kube without their CRDs', { concurrency: 1
     }
     // Several backoffs' worth: nothing is asked again.
     await new Promise((r) => setTimeout(r, 400));
-    const paths = [...CONSUMER_TYPES, ...consumerTypes.SecretStore.slice(1), ...consumerTypes.ClusterSecretStore.slice(1)].map((t) => resourcePath(t));
+    const paths = [...CONSUMER_TYPES, ...Object.values(consumerTypes).flatMap((types) => types.slice(1))].map((t) => resourcePath(t));
     const asked = (p: string) => kube.requests.filter((r: RequestRecord) => r.path === p);
     for (const p of paths) {
       assert.equal(asked(p).length, 1, `one request for ${p}: ${asked(p).map((r) => JSON.stringify(r.query)).join(' ')}`);
       assert.equal(asked(p)[0]!.status, 404);
       assert.equal(asked(p)[0]!.query.watch, undefined, 'a list, never a watch');
     }
-    assert.equal(paths.length, 9, 'seven kinds, two of them tried in v1 and v1beta1');
+    assert.equal(paths.length, 19, 'twelve kinds; External Secrets\' two tried in v1 and v1beta1, Flux\'s five in v1 and v1beta2');
     assert.equal(c.stats.retries, 0, 'no backoff wait');
     assert.ok(c.hasSynced(Resources.deployments) && [...c.values(Resources.deployments)].length > 0);
     await kube.waitForRequest((r) => r.path === '/apis/apps/v1/deployments' && r.query.watch === '1' && r.status === 200);

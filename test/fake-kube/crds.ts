@@ -8,7 +8,8 @@
 // projects' own, checked against their CRD manifests: secrets-store-csi-driver v1.3 (the add-on's with provider v1.4.1),
 // kedacore/keda config/crd/bases, external-secrets config/crds/bases at v0.14.0 (v1alpha1
 // deprecated + v1beta1 storage) and v0.16.0 (v1 storage + v1beta1), cert-manager deploy/crds at
-// v1.16.2. Schemas are left open (x-kubernetes-preserve-unknown-fields): the fake does not validate.
+// v1.16.2, Flux v2.6 (source, kustomize and image CRDs). Schemas are left open
+// (x-kubernetes-preserve-unknown-fields): the fake does not validate.
 
 import type { KubeObject } from './store';
 import { iso, stableUid } from './workloads';
@@ -79,6 +80,19 @@ export const CERT_MANAGER_CRDS: readonly CrdDefinition[] = [
   { group: 'cert-manager.io', kind: 'ClusterIssuer', plural: 'clusterissuers', singular: 'clusterissuer', scope: 'Cluster', categories: ['cert-manager'], versions: [v('v1')] },
   { group: 'acme.cert-manager.io', kind: 'Order', plural: 'orders', singular: 'order', scope: 'Namespaced', categories: ['cert-manager', 'cert-manager-acme'], versions: [v('v1')] },
   { group: 'acme.cert-manager.io', kind: 'Challenge', plural: 'challenges', singular: 'challenge', scope: 'Namespaced', categories: ['cert-manager', 'cert-manager-acme'], versions: [v('v1')] },
+];
+
+// ---- Flux v2.6 (fluxcd/flux2 manifests/crds at v2.6): source v1 (v1beta2 still served), image v1beta2 ----------
+
+export const FLUX_CRDS: readonly CrdDefinition[] = [
+  { group: 'source.toolkit.fluxcd.io', kind: 'GitRepository', plural: 'gitrepositories', singular: 'gitrepository', scope: 'Namespaced', shortNames: ['gitrepo'], versions: [v('v1'), v('v1beta2', { storage: false, deprecated: true })] },
+  { group: 'source.toolkit.fluxcd.io', kind: 'OCIRepository', plural: 'ocirepositories', singular: 'ocirepository', scope: 'Namespaced', shortNames: ['ocirepo'], versions: [v('v1'), v('v1beta2', { storage: false, deprecated: true })] },
+  { group: 'source.toolkit.fluxcd.io', kind: 'HelmRepository', plural: 'helmrepositories', singular: 'helmrepository', scope: 'Namespaced', shortNames: ['helmrepo'], versions: [v('v1'), v('v1beta2', { storage: false, deprecated: true })] },
+  { group: 'source.toolkit.fluxcd.io', kind: 'HelmChart', plural: 'helmcharts', singular: 'helmchart', scope: 'Namespaced', shortNames: ['hc'], versions: [v('v1'), v('v1beta2', { storage: false, deprecated: true })] },
+  { group: 'source.toolkit.fluxcd.io', kind: 'Bucket', plural: 'buckets', singular: 'bucket', scope: 'Namespaced', versions: [v('v1'), v('v1beta2', { storage: false, deprecated: true })] },
+  { group: 'kustomize.toolkit.fluxcd.io', kind: 'Kustomization', plural: 'kustomizations', singular: 'kustomization', scope: 'Namespaced', shortNames: ['ks'], versions: [v('v1')] },
+  // The image automation APIs reached v1 only with Flux 2.7: a 2.6 cluster serves ImageRepository in v1beta2.
+  { group: 'image.toolkit.fluxcd.io', kind: 'ImageRepository', plural: 'imagerepositories', singular: 'imagerepository', scope: 'Namespaced', versions: [v('v1beta2')] },
 ];
 
 /** A CustomResourceDefinition object as `kubectl get crd -o json` shows an Established one. */

@@ -63,3 +63,48 @@ describe('manifestWorkloads', () => {
     assert.equal(workloadAtLine(list.slice(0, 1), 2)?.name, 'api', 'a single workload is taken wherever the cursor is');
   });
 });
+
+describe('consumer objects get a lens only where they use an Azure identity', () => {
+  it('a Flux source with provider azure, at object or controller level; not one without a provider, nor a store of another provider', () => {
+    const text = `apiVersion: source.toolkit.fluxcd.io/v1
+kind: OCIRepository
+metadata:
+  name: manifests
+  namespace: team-b
+spec:
+  url: oci://contoso.azurecr.io/manifests
+  provider: azure
+  serviceAccountName: flux-azure
+---
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: platform
+  namespace: flux-system
+spec:
+  url: https://github.com/contoso/platform
+---
+apiVersion: source.toolkit.fluxcd.io/v1beta2
+kind: HelmRepository
+metadata:
+  name: charts
+spec:
+  type: oci
+  url: oci://contoso.azurecr.io/charts
+  provider: azure
+---
+apiVersion: external-secrets.io/v1
+kind: SecretStore
+metadata:
+  name: aws
+spec:
+  provider:
+    aws:
+      service: SecretsManager
+      region: eu-west-1
+`;
+    const ws = manifestWorkloads(parseManifestFile('/w/flux.yaml', text));
+    assert.deepEqual(ws.map((w) => `${w.kind}/${w.name}@${w.line}`), ['OCIRepository/manifests@1', 'HelmRepository/charts@19']);
+    assert.equal(ws[0]!.namespace, 'team-b');
+  });
+});

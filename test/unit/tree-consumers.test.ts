@@ -311,16 +311,26 @@ describe('Secrets & controllers: states from the identity graph in the cluster w
 });
 
 describe('consumer kinds the cluster does not serve, or refuses', () => {
-  it('no CRD installed: one 404 per kind (two for External Secrets: v1, then v1beta1), no note, no retry, no folder', async () => {
+  it('no CRD installed: one 404 per kind and version (External Secrets and Flux: v1, then v1beta1/v1beta2), no note, no retry, no folder', async () => {
     const { live, source } = await liveWith(new Map());
     // Long enough for several backoffs of FAST_CACHE (5 ms doubling to 50 ms).
     await new Promise((r) => setTimeout(r, 150));
     assert.deepEqual([...source.consumerLists].sort(), [
+      'buckets.source.toolkit.fluxcd.io/v1',
+      'buckets.source.toolkit.fluxcd.io/v1beta2',
       'clusterissuers.cert-manager.io/v1',
       'clustersecretstores.external-secrets.io/v1',
       'clustersecretstores.external-secrets.io/v1beta1',
       'clustertriggerauthentications.keda.sh/v1alpha1',
+      'gitrepositories.source.toolkit.fluxcd.io/v1',
+      'gitrepositories.source.toolkit.fluxcd.io/v1beta2',
+      'helmrepositories.source.toolkit.fluxcd.io/v1',
+      'helmrepositories.source.toolkit.fluxcd.io/v1beta2',
+      'imagerepositories.image.toolkit.fluxcd.io/v1',
+      'imagerepositories.image.toolkit.fluxcd.io/v1beta2',
       'issuers.cert-manager.io/v1',
+      'ocirepositories.source.toolkit.fluxcd.io/v1',
+      'ocirepositories.source.toolkit.fluxcd.io/v1beta2',
       'secretproviderclasses.secrets-store.csi.x-k8s.io/v1',
       'secretstores.external-secrets.io/v1',
       'secretstores.external-secrets.io/v1beta1',

@@ -6,7 +6,7 @@
 import { consumerTypes, isConsumerKind, WorkloadKinds, type ConsumerKind, type WorkloadKind } from '../../cluster/resources';
 import { docPosition, type ManifestDoc, type ManifestFile } from '../../manifests/document';
 import { findPair, nodeRange } from '../../manifests/nodes';
-import { objectsOfDoc } from '../../manifests/objects';
+import { objectsOfDoc, usesOf } from '../../manifests/objects';
 import { isPlaceholder } from '../../manifests/placeholders';
 
 /**
@@ -44,7 +44,9 @@ function docWorkloads(doc: ManifestDoc): readonly ManifestWorkload[] {
   const out: ManifestWorkload[] = [];
   const rel = (offset: number) => docPosition(doc, offset).line - doc.startLine;
   for (const obj of objectsOfDoc(doc)) {
-    const kind = (WorkloadKinds as readonly string[]).includes(obj.kind) ? (obj.kind as WorkloadKind) : isConsumerKind(obj.kind) && consumerApi(obj.kind, obj.apiVersion) ? obj.kind : undefined;
+    // A consumer kind only where it uses an Azure identity: a GitRepository without `provider: azure`,
+    // a SecretStore of another provider have nothing to diagnose.
+    const kind = (WorkloadKinds as readonly string[]).includes(obj.kind) ? (obj.kind as WorkloadKind) : isConsumerKind(obj.kind) && consumerApi(obj.kind, obj.apiVersion) && usesOf(obj).length > 0 ? obj.kind : undefined;
     if (!kind || !concrete(obj.name)) continue;
     const clusterScoped = isConsumerKind(kind) && !consumerTypes[kind][0]!.namespaced;
     const range = nodeRange(obj.map);

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { allCheckpoints } from '../../checkpoints';
 import type { DiagnosisReport, WorkloadRef } from '../../checkpoints/types';
 import type { ClusterApi } from '../../cluster/types';
-import { consumerTypes, parseConsumerKind, parseWorkloadKind } from '../../cluster/resources';
+import { ConsumerKinds, consumerTypes, parseConsumerKind, parseWorkloadKind } from '../../cluster/resources';
 import { parseManifestFile } from '../../manifests/document';
 import type { DiagnosisOverlays } from '../../tree/overlay';
 import type { AzureAccess, AzureOverride } from '../azure/azure-access';
@@ -113,7 +113,7 @@ export function registerDiagnoseCommands(context: vscode.ExtensionContext, deps:
   const diagnoseTarget = async (t: DiagnoseTarget, signal?: AbortSignal, connected?: ClusterApi): Promise<DiagnosisReport> => {
     const kind = parseWorkloadKind(t.kind);
     const consumerKind = kind ? undefined : parseConsumerKind(t.kind);
-    if (!kind && !consumerKind) throw new Error(`"${t.kind}" is not a kind Workload Identity Doctor can diagnose (a workload: Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod; or an object a controller authenticates for: SecretProviderClass, TriggerAuthentication, ClusterTriggerAuthentication, SecretStore, ClusterSecretStore, Issuer, ClusterIssuer).`);
+    if (!kind && !consumerKind) throw new Error(`"${t.kind}" is not a kind Workload Identity Doctor can diagnose (a workload: Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod; or an object a controller authenticates for: ${ConsumerKinds.join(', ')}).`);
     if (!t.name) throw new Error(`The ${kind ?? consumerKind} has no name.`);
     const cluster = connected ?? diagnoser.connect(t.context);
     if (consumerKind) {

@@ -80,23 +80,20 @@ runRuleTests(certManagerAzureDns, {
       }],
     },
     {
-      name: 'a secret ref with managedIdentity',
+      name: 'a secret ref with managedIdentity: one finding, at the service-principal key, whose way out keeps managedIdentity',
       code: issuer(`            clientSecretSecretRef:\n              name: azuredns-config\n              key: client-secret\n            managedIdentity:\n              clientID: ${CID}\n`),
       errors: [
         {
           line: 16, column: 13,
-          message: 'azureDNS sets clientSecretSecretRef at its top level, the service-principal fields, without clientID and tenantID: cert-manager\'s webhook rejects ClusterIssuer "letsencrypt" ("spec.acme.solvers[0].dns01.azureDNS.clientID: Required value"). For Workload Identity, put the identity\'s client ID (and tenant ID) under managedIdentity instead.',
-        },
-        {
-          line: 19, column: 13, endColumn: 28,
-          message: 'azureDNS sets managedIdentity together with clientSecretSecretRef: cert-manager\'s webhook rejects ClusterIssuer "letsencrypt" ("spec.acme.solvers[0].dns01.azureDNS.managedIdentity: Forbidden: managed identity cannot be used at the same time as clientID, clientSecretSecretRef or tenantID"). Keep managedIdentity for Workload Identity, or the service principal\'s fields for a client secret.',
+          message: 'azureDNS sets clientSecretSecretRef at its top level, the service-principal fields, next to managedIdentity: cert-manager\'s webhook rejects ClusterIssuer "letsencrypt" ("spec.acme.solvers[0].dns01.azureDNS.managedIdentity: Forbidden: managed identity cannot be used at the same time as clientID, clientSecretSecretRef or tenantID", and "spec.acme.solvers[0].dns01.azureDNS.clientID: Required value"). For Workload Identity keep managedIdentity (its clientID, and tenantID if needed) and remove the top-level key; for a client secret, remove managedIdentity and add clientID and tenantID.',
+          suggestions: [{ title: 'Remove the top-level clientSecretSecretRef (keep managedIdentity)', output: issuer(`            managedIdentity:\n              clientID: ${CID}\n`) }],
         },
       ],
     },
     {
-      name: 'a complete service principal and managedIdentity',
+      name: 'a complete service principal and managedIdentity: one finding, no fix (either may be meant)',
       code: issuer(`            clientID: ${CID}\n            tenantID: ${TID}\n            clientSecretSecretRef: {name: azuredns-config, key: client-secret}\n            managedIdentity: {clientID: ${CID}}\n`),
-      errors: [{ line: 19, column: 13, message: /^azureDNS sets managedIdentity together with clientID, clientSecretSecretRef and tenantID: cert-manager's webhook rejects ClusterIssuer "letsencrypt" \("spec\.acme\.solvers\[0\]\.dns01\.azureDNS\.managedIdentity: Forbidden: / }],
+      errors: [{ line: 16, column: 13, message: /^azureDNS sets clientID, clientSecretSecretRef and tenantID at its top level, the service-principal fields, next to managedIdentity: cert-manager's webhook rejects ClusterIssuer "letsencrypt" \("spec\.acme\.solvers\[0\]\.dns01\.azureDNS\.managedIdentity: Forbidden: [^"]*"\)\. For Workload Identity keep managedIdentity .* remove the top-level keys; for a client secret, remove managedIdentity\.$/, suggestions: [] }],
     },
     {
       name: 'managedIdentity clientID and resourceID',
@@ -149,10 +146,8 @@ items:
         solvers: *solvers
 `,
       errors: [
-        { line: 14, column: 17, message: /^azureDNS sets clientID at its top level, .* rejects ClusterIssuer "staging" / },
-        { line: 15, column: 17, message: /^azureDNS sets managedIdentity together with clientID: cert-manager's webhook rejects ClusterIssuer "staging"/ },
-        { line: 22, column: 18, endColumn: 26, message: /^azureDNS sets clientID at its top level, .* rejects ClusterIssuer "prod" / },
-        { line: 22, column: 18, message: /^azureDNS sets managedIdentity together with clientID: cert-manager's webhook rejects ClusterIssuer "prod"/ },
+        { line: 14, column: 17, message: /^azureDNS sets clientID at its top level, .* next to managedIdentity: .* rejects ClusterIssuer "staging" /, suggestions: [] },
+        { line: 22, column: 18, endColumn: 26, message: /^azureDNS sets clientID at its top level, .* next to managedIdentity: .* rejects ClusterIssuer "prod" /, suggestions: [] },
       ],
     },
   ],
