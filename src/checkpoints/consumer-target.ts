@@ -6,6 +6,7 @@
 
 import { CONTROLLERS, controllerOfContainer, describeConsumer, resolveIdentity, type ConsumerUse, type ControllerId, type IdentityWorld, type PodOwner, type ResolvedIdentity, type ServiceAccountFacts } from '../consumers/index';
 import { CSI_DRIVER } from '../consumers/secrets-store-csi';
+import { fluxControllerOf } from '../consumers/flux';
 import { consumerTypes, Resources, type ConsumerKind, type WorkloadKind } from '../cluster/resources';
 import type { ClusterApi, KubeObject, KubeResult, Pod } from '../cluster/types';
 import type { WorkloadRef } from '../cluster/workloads';
@@ -167,7 +168,10 @@ async function findController(cluster: ClusterApi, id: ControllerId, signal: Abo
 /** Who requests a named ServiceAccount's token, in words. */
 function controllerWords(use: ConsumerUse): string {
   if (use.type === 'external-secrets') return CONTROLLERS['external-secrets'].title.replace(/^the/, 'The');
-  if (use.type === 'flux') return "Flux's controller";
+  if (use.type === 'flux') {
+    const id = fluxControllerOf(use.kind);
+    return id ? CONTROLLERS[id].title : "Flux's controller";
+  }
   return `The controller of ${use.kind} ${use.name ?? ''}`.trim();
 }
 

@@ -16,6 +16,7 @@
 //   ...
 //   cache.stop();
 
+import { setMaxListeners } from 'node:events';
 import { bugMessage, silentLogger, type Logger } from '../util/log';
 import { objectKey, slim, type CacheState, type CacheStats, type ChangeBatch, type ChangeType, type ResourceCacheOptions, type StaleReason } from './informer-types';
 import type { KubeFailure, KubeObject, ResourceType } from './types';
@@ -274,6 +275,10 @@ export class ResourceCache {
       optional: options.optional,
       log: options.log ?? silentLogger,
     };
+    // Every kind's list, watch and backoff wait listens on this one signal: a dozen kinds (the
+    // consumer kinds, each with older versions to try) pass Node's default of 10 listeners, and its
+    // "possible memory leak" warning would reach the user's terminal. A bound, not unlimited.
+    setMaxListeners(Math.max(10, types.length * 4), this.controller.signal);
     this.informers = types.map((t) => new KindInformer(t, this, source, this.opts, this.controller.signal));
   }
 

@@ -98,7 +98,14 @@ describe('Flux sources with provider azure', () => {
     assert.equal(presenceOf(live, { namespace: 'team-b', kind: 'OCIRepository', name: 'manifests' })?.state, 'present');
     assert.equal(presenceOf(live, { namespace: 'team-b', kind: 'GitRepository', name: 'manifests' })?.state, 'absent');
 
+    // Twelve consumer kinds on one cache signal: no "possible EventTarget memory leak" warning for the user's terminal.
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => void warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
     const text = await cli(['workloads', '--kubeconfig', kubeconfig, '--no-color']);
+    await new Promise((r) => setImmediate(r));
+    process.off('warning', onWarning);
+    assert.deepEqual(warnings.filter((w) => w.startsWith('MaxListenersExceededWarning')), []);
     assert.match(text.out, /^ {2}✗ OCIRepository manifests {2}/m);
     assert.equal(text.code, 1);
   });
