@@ -28,6 +28,8 @@ export interface UsedResource {
   /** Where the workload's configuration places it, when it says (a DNS zone's resource group and subscription): the resource found must be there. */
   resourceGroup?: string;
   subscriptionId?: string;
+  /** Read by KEDA's azure-servicebus scaler: the entity's runtime properties, not its messages. */
+  kedaScaler?: true;
 }
 
 /** One thing a resource lets a workload do, the data actions that allow it, and the narrowest built-in role that grants them. */
@@ -100,6 +102,21 @@ const MESSAGING: Record<string, Capability[]> = {
 };
 
 /**
+ * KEDA's azure-servicebus scaler reads the queue's (or subscription's) runtime properties with the
+ * Service Bus administration client — a Manage operation, which Azure Service Bus Data Receiver
+ * and Sender do not grant; Microsoft's AKS guide for KEDA with Workload Identity assigns Azure
+ * Service Bus Data Owner (docs/workload-identity-facts.md). No narrower data action is documented
+ * for it: the need is every Service Bus data action, which only a `Microsoft.ServiceBus/*` grant
+ * (Data Owner, or a custom role as wide) covers.
+ */
+const KEDA_SERVICE_BUS: Capability = { id: 'manage', label: 'read runtime properties (Manage)', anyOf: [['Microsoft.ServiceBus/*']], suggest: 'Azure Service Bus Data Owner' };
+
+/** A Service Bus namespace a KEDA azure-servicebus trigger reads. */
+export function kedaServiceBus(name: string, seenIn: string): UsedResource {
+  return { name: name.toLowerCase(), type: TYPES.serviceBus, types: [TYPES.serviceBus], kind: 'Service Bus namespace', service: 'messaging', seenIn, suggest: KEDA_SERVICE_BUS.suggest, kedaScaler: true };
+}
+
+/**
  * What the resource lets a workload do, in the order of the suggestion. Any one granted lets the
  * workload use it: the endpoint does not say whether it reads or writes, sends or receives.
  * Cosmos DB has none: its data plane uses its own SQL role assignments, not Azure RBAC.
@@ -109,6 +126,7 @@ export function capabilities(used: UsedResource, foundType: string): Capability[
     case 'keyvault':
       return (used.vaultObjects ?? ['secrets', 'keys', 'certificates']).map((o) => VAULT[o]);
     case 'messaging':
+      if (used.kedaScaler && foundType.toLowerCase() === TYPES.serviceBus) return [KEDA_SERVICE_BUS];
       return MESSAGING[foundType.toLowerCase()] ?? [];
     case 'dns':
       return DNS[foundType.toLowerCase()] ?? [];
@@ -184,7 +202,7 @@ export function resourcesIn(text: string, seenIn: string): UsedResource[] {
 export function dedupe(rs: UsedResource[]): UsedResource[] {
   const seen = new Map<string, UsedResource>();
   for (const r of rs) {
-    const k = `${r.service}/${r.type}/${r.name}/${r.resourceGroup ?? ''}/${r.subscriptionId ?? ''}`.toLowerCase();
+    const k = `${r.service}/${r.type}/${r.name}/${r.resourceGroup ?? ''}/${r.subscriptionId ?? ''}/${r.kedaScaler ? 'keda' : ''}`.toLowerCase();
     const prev = seen.get(k);
     if (!prev) seen.set(k, { ...r, ...(r.vaultObjects ? { vaultObjects: [...r.vaultObjects] } : {}) });
     else if (prev.vaultObjects && r.vaultObjects) prev.vaultObjects = [...new Set([...prev.vaultObjects, ...r.vaultObjects])].sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b));

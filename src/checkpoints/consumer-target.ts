@@ -30,6 +30,20 @@ export interface ConsumerTarget {
   readonly carrierNote: string;
   /** For a SecretProviderClass: the pods that mount it and the names of the volumes that do (their events name those). */
   readonly mountingPods?: readonly { readonly name: string; readonly volumes: readonly string[] }[];
+  /**
+   * For a KEDA (Cluster)TriggerAuthentication: the Azure resources the triggers that use it read
+   * (from the ScaledObjects and ScaledJobs whose authenticationRef names it), and the triggers of
+   * a type whose resource is not judged.
+   */
+  readonly scalers?: { readonly resources: readonly ScalerResource[]; readonly notJudged: readonly string[] };
+}
+
+/** A Service Bus namespace a KEDA azure-servicebus trigger reads (the queue or subscription's runtime properties). */
+export interface ScalerResource {
+  readonly what: 'Service Bus namespace';
+  readonly name: string;
+  /** `ScaledObject app/queue-worker (azure-servicebus, queue orders)`. */
+  readonly seenIn: string;
 }
 
 export type ConsumerResolution =
@@ -165,6 +179,35 @@ async function findController(cluster: ClusterApi, id: ControllerId, signal: Abo
   return { owners, problem };
 }
 
+interface ScalerObject extends KubeObject { spec?: { triggers?: { type?: string; metadata?: Record<string, string>; authenticationRef?: { name?: string; kind?: string } }[] } }
+
+/**
+ * The triggers of the ScaledObjects and ScaledJobs that use this (Cluster)TriggerAuthentication,
+ * read for the resources its identity must reach. An unreadable list is left out (the role check
+ * then names fewer resources), never an error of the diagnosis.
+ */
+async function kedaScalers(cluster: ClusterApi, ref: ConsumerRef, signal: AbortSignal): Promise<NonNullable<ConsumerTarget['scalers']>> {
+  const resources: ScalerResource[] = [];
+  const notJudged: string[] = [];
+  for (const type of [Resources.scaledObjects, Resources.scaledJobs]) {
+    const r = await cluster.list<ScalerObject>(type, ref.kind === 'ClusterTriggerAuthentication' ? undefined : ref.namespace, {}, signal);
+    if (!r.ok) continue;
+    for (const o of r.value) {
+      for (const t of o.spec?.triggers ?? []) {
+        const auth = t.authenticationRef;
+        if (auth?.name !== ref.name || (auth.kind ?? 'TriggerAuthentication') !== ref.kind) continue;
+        const where = `${type.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+        const ns = t.metadata?.namespace?.replace(/\.servicebus\.(windows\.net|usgovcloudapi\.net|chinacloudapi\.cn)$/i, '');
+        if (t.type === 'azure-servicebus' && ns) {
+          const entity = t.metadata?.queueName ? `queue ${t.metadata.queueName}` : t.metadata?.topicName ? `topic ${t.metadata.topicName}` : 'its entity';
+          resources.push({ what: 'Service Bus namespace', name: ns, seenIn: `${where} (azure-servicebus, ${entity})` });
+        } else if (t.type) notJudged.push(`${where} (${t.type})`);
+      }
+    }
+  }
+  return { resources, notJudged };
+}
+
 /** Who requests a named ServiceAccount's token, in words. */
 function controllerWords(use: ConsumerUse): string {
   if (use.type === 'external-secrets') return CONTROLLERS['external-secrets'].title.replace(/^the/, 'The');
@@ -189,7 +232,8 @@ export async function resolveConsumer(cluster: ClusterApi, ref: ConsumerRef, sig
   if (!use) return { ok: false, fault: false, message: `${shown(ref)} does not authenticate to Azure (no Azure provider or solver in it): there is no Azure identity to diagnose.` };
   const { world, carriers, problems, mountingPods } = await clusterWorld(cluster, use, signal);
   const identity = resolveIdentity(use, world);
-  const base = { ref, object, use, identity, ...(use.token?.via === 'mounting-pods' ? { mountingPods } : {}) };
+  const scalers = use.type === 'keda' && use.workloadIdentity ? await kedaScalers(cluster, ref, signal) : undefined;
+  const base = { ref, object, use, identity, ...(use.token?.via === 'mounting-pods' ? { mountingPods } : {}), ...(scalers ? { scalers } : {}) };
   if (!use.workloadIdentity) return { ok: false, fault: false, message: identity.summary, target: { ...base, carrierNote: 'not Workload Identity' } };
   // A ServiceAccount the object names, whose token its controller requests itself (TokenRequest):
   // the chain runs on that ServiceAccount alone — no pod, so no label, injection or pod logs.

@@ -10,7 +10,7 @@ import { Resources } from '../cluster/resources';
 import type { ConsumerUse } from '../consumers/index';
 import type { KubeObject } from '../cluster/types';
 import { breadth, describeScope, scopeLevel } from '../azure/permissions';
-import { dedupe, dnsZone, resourcesIn, type UsedResource } from '../azure/resource-endpoints';
+import { dedupe, dnsZone, kedaServiceBus, resourcesIn, type UsedResource } from '../azure/resource-endpoints';
 import type { RoleAssignment } from '../azure/types';
 import { azureFailed } from './azure-shared';
 import { notChecked } from './outcomes';
@@ -50,6 +50,7 @@ export const roleAssignments: Checkpoint = {
     const unreadable: string[] = [];
     const used = dedupe(await usedResources(ctx, unreadable));
     for (const u of unreadable) evidence.push(ev('not read', `${u} (its endpoints are not known)`, 'info'));
+    for (const t of ctx.options.consumer?.scalers?.notJudged ?? []) evidence.push(ev('trigger not judged', `${t}: only azure-servicebus triggers' resources are checked`, 'info'));
     let granted = 0;
     if (used.length) {
       const found = await azure.findResources(groupByType(used), ctx.signal);
@@ -142,7 +143,7 @@ function consumerResources(use: ConsumerUse): UsedResource[] {
 async function usedResources(ctx: DiagnoseContext, unreadable: string[]): Promise<UsedResource[]> {
   // A consumer object's identity reaches what the object names (its Key Vault), not what the carrying pods' own code calls.
   const consumer = ctx.options.consumer;
-  if (consumer) return consumerResources(consumer.use);
+  if (consumer) return [...consumerResources(consumer.use), ...(consumer.scalers?.resources ?? []).map((r) => kedaServiceBus(r.name, r.seenIn))];
   const w = await ctx.workload();
   const out: UsedResource[] = [];
   const maps = new Map<string, string[]>(); // ConfigMap name → where it is read

@@ -22,6 +22,9 @@ export const Resources = {
   mutatingWebhookConfigurations: t('admissionregistration.k8s.io', 'v1', 'mutatingwebhookconfigurations', 'MutatingWebhookConfiguration', false),
   /** cert-manager's ACME challenges: where a DNS-01 solver's Azure error shows (an issuer's Ready is about its ACME account). */
   challenges: t('acme.cert-manager.io', 'v1', 'challenges', 'Challenge'),
+  /** KEDA's scalers: their triggers name the Azure resources a TriggerAuthentication's identity reads. */
+  scaledObjects: t('keda.sh', 'v1alpha1', 'scaledobjects', 'ScaledObject'),
+  scaledJobs: t('keda.sh', 'v1alpha1', 'scaledjobs', 'ScaledJob'),
 } as const;
 
 /** The workload kinds a diagnosis can target, by kind and by the names users type (`deploy/api`). */

@@ -14,8 +14,8 @@ import { after, describe, it } from 'node:test';
 import { azureProvider } from '../../src/azure/provider';
 import { run, type CliIO, type RunDeps } from '../../src/cli/run';
 import { startFakeCloud, type FakeCloud } from '../fake-azure/cloud';
-import type { AzureScenario } from '../fake-azure/world';
-import { DNS_ZONE_ID, ISSUER_DNS_ROLE_AZURE, ISSUER_NO_DNS_ROLE_AZURE, ESO_SA_HEALTHY_AZURE, ESO_SA_WRONG_SUBJECT_AZURE, ESO_SUBJECT, ESO_WRONG_SUBJECT_FIC, SPC_HEALTHY_AZURE, SPC_NO_KEYVAULT_ROLE_AZURE, SPC_SUBJECT, SPC_WRONG_SUBJECT_AZURE, SPC_WRONG_SUBJECT_FIC } from '../fake-azure/scenarios-consumers';
+import { SERVICEBUS_ID, type AzureScenario } from '../fake-azure/world';
+import { KEDA_SB_OWNER_AZURE, KEDA_SB_RECEIVER_AZURE, DNS_ZONE_ID, ISSUER_DNS_ROLE_AZURE, ISSUER_NO_DNS_ROLE_AZURE, ESO_SA_HEALTHY_AZURE, ESO_SA_WRONG_SUBJECT_AZURE, ESO_SUBJECT, ESO_WRONG_SUBJECT_FIC, SPC_HEALTHY_AZURE, SPC_NO_KEYVAULT_ROLE_AZURE, SPC_SUBJECT, SPC_WRONG_SUBJECT_AZURE, SPC_WRONG_SUBJECT_FIC } from '../fake-azure/scenarios-consumers';
 import { kubeRequest, kubeWatch } from '../fake-kube/client';
 import { crdObject, KEDA_CRDS } from '../fake-kube/crds';
 import { ESO_STORE_NOT_READY, ISSUER_NOT_READY, KEDA_OPERATOR_UNLABELLED, SPC_HEALTHY, SPC_WRONG_SUBJECT, spcWrongSubjectScenario } from '../fake-kube/scenarios-consumers';
@@ -475,6 +475,25 @@ describe('diagnose a SecretProviderClass with Azure (CLI, JSON)', () => {
     const reader = roles.evidence.filter((e) => e.label === 'Reader').map((e) => e.value);
     assert.ok(reader.some((v) => /^at resource group rg-dns.*: its actions include none of Microsoft\.Network\/dnsZones\/TXT\/write$/.test(v)), reader.join('\n'));
     assert.ok(JSON.stringify(roles).includes(`--scope ${DNS_ZONE_ID}`), JSON.stringify(roles, null, 1));
+  });
+
+  it('keda with Azure Service Bus Data Receiver only: the scaler of ScaledObject app/queue-worker reads runtime properties (Manage): role-assignments fails naming Data Owner on sb-payments-prod', async () => {
+    const { c, kubeconfig } = await cloud(KEDA_SB_RECEIVER_AZURE);
+    const { json } = await diagnoseJson(['-n', 'app', 'ta/queue-auth'], kubeconfig, { azure: azureOf(c) });
+    const roles = cp(json, 'role-assignments');
+    assert.equal(roles.status, 'fail', show(json));
+    assert.match(roles.summary, /Azure Service Bus Data Owner on sb-payments-prod is missing/);
+    const sb = roles.evidence.find((e) => e.label === 'Service Bus namespace sb-payments-prod');
+    assert.match(sb?.value ?? '', /used \(ScaledObject app\/queue-worker \(azure-servicebus, queue orders\)\); no role assignment grants read runtime properties \(Manage\)/);
+    assert.ok(JSON.stringify(roles).includes(`--scope ${SERVICEBUS_ID}`), JSON.stringify(roles, null, 1));
+  });
+
+  it('keda with Azure Service Bus Data Owner on the namespace: role-assignments passes', async () => {
+    const { c, kubeconfig } = await cloud(KEDA_SB_OWNER_AZURE);
+    const { json } = await diagnoseJson(['-n', 'app', 'ta/queue-auth'], kubeconfig, { azure: azureOf(c) });
+    const roles = cp(json, 'role-assignments');
+    assert.equal(roles.status, 'pass', show(json));
+    assert.match(roles.evidence.find((e) => e.label === 'Service Bus namespace sb-payments-prod')?.value ?? '', /read runtime properties \(Manage\) granted by Azure Service Bus Data Owner/);
   });
 
   it('spc without a role on the Key Vault it names: role-assignments fails', async () => {

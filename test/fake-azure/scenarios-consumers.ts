@@ -4,8 +4,8 @@
 // (system:serviceaccount:web:web) — the CSI driver exchanges their token. Not in AZURE_SCENARIOS
 // (the suites there run beside `azure-wired`): pass the objects to startFakeCloud({ scenario }).
 
-import { ESO_STORE_NOT_READY, ISSUER_NOT_READY, SPC_HEALTHY, SPC_WRONG_SUBJECT } from '../fake-kube/scenarios-consumers';
-import { AUDIENCE, base, DAY, KEYVAULT_ID, PRINCIPAL_ID, paymentsIdentity, SUBSCRIPTION_ID, type AzureScenario, type BuildContext } from './world';
+import { ESO_STORE_NOT_READY, ISSUER_NOT_READY, KEDA_OPERATOR_UNLABELLED, SPC_HEALTHY, SPC_WRONG_SUBJECT } from '../fake-kube/scenarios-consumers';
+import { AUDIENCE, base, DAY, KEYVAULT_ID, PRINCIPAL_ID, paymentsIdentity, SERVICEBUS_ID, SUBSCRIPTION_ID, type AzureScenario, type BuildContext } from './world';
 
 export const SPC_SUBJECT = 'system:serviceaccount:web:web';
 /** What the user federated instead: the namespace's default ServiceAccount. */
@@ -110,4 +110,34 @@ export const ISSUER_NO_DNS_ROLE_AZURE: AzureScenario = {
   build: (c) => certManagerWorld(c, undefined),
 };
 
-export const CONSUMER_AZURE_SCENARIOS: readonly AzureScenario[] = [SPC_HEALTHY_AZURE, SPC_WRONG_SUBJECT_AZURE, SPC_NO_KEYVAULT_ROLE_AZURE, ESO_SA_HEALTHY_AZURE, ESO_SA_WRONG_SUBJECT_AZURE, ISSUER_DNS_ROLE_AZURE, ISSUER_NO_DNS_ROLE_AZURE];
+/** KEDA's operator reads the runtime properties of queue orders in sb-payments-prod for ScaledObject app/queue-worker (TriggerAuthentication queue-auth). */
+export const KEDA_SUBJECT = 'system:serviceaccount:keda:keda-operator';
+
+function kedaWorld(c: BuildContext, role: string): void {
+  base(c);
+  const id = paymentsIdentity(c, false);
+  c.state.addFic(id, { name: 'aks-prod-keda-operator', issuer: c.issuer, subject: KEDA_SUBJECT, audiences: [AUDIENCE], createdAt: c.now - 2 * DAY });
+  c.state.addRoleAssignment({ scope: SERVICEBUS_ID, principalId: PRINCIPAL_ID, role });
+}
+
+export const KEDA_SB_RECEIVER_AZURE: AzureScenario = {
+  name: 'keda-sb-receiver-azure',
+  description: "id-payments-api federated with KEDA's operator, but only Azure Service Bus Data Receiver on sb-payments-prod: the scaler cannot read the queue's runtime properties (a Manage operation).",
+  kubeScenario: KEDA_OPERATOR_UNLABELLED,
+  target: KEDA_OPERATOR_UNLABELLED.target,
+  failingCheckpoint: 'role-assignments',
+  exchange: null,
+  build: (c) => kedaWorld(c, 'Azure Service Bus Data Receiver'),
+};
+
+export const KEDA_SB_OWNER_AZURE: AzureScenario = {
+  name: 'keda-sb-owner-azure',
+  description: "id-payments-api federated with KEDA's operator, Azure Service Bus Data Owner on sb-payments-prod.",
+  kubeScenario: KEDA_OPERATOR_UNLABELLED,
+  target: KEDA_OPERATOR_UNLABELLED.target,
+  failingCheckpoint: null,
+  exchange: null,
+  build: (c) => kedaWorld(c, 'Azure Service Bus Data Owner'),
+};
+
+export const CONSUMER_AZURE_SCENARIOS: readonly AzureScenario[] = [KEDA_SB_RECEIVER_AZURE, KEDA_SB_OWNER_AZURE, SPC_HEALTHY_AZURE, SPC_WRONG_SUBJECT_AZURE, SPC_NO_KEYVAULT_ROLE_AZURE, ESO_SA_HEALTHY_AZURE, ESO_SA_WRONG_SUBJECT_AZURE, ISSUER_DNS_ROLE_AZURE, ISSUER_NO_DNS_ROLE_AZURE];

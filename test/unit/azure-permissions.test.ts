@@ -9,7 +9,7 @@ import {
   accessPolicyGrants, breadth, describeScope, evaluateNeeds, excludes, grants, hasDataActions, managementGroupsOf, operationMatches, policyAllows, scopeCovers, scopeLevel,
   type DataNeed,
 } from '../../src/azure/permissions';
-import { capabilities, dedupe, dnsZone, kindOf, resourcesIn, TYPES } from '../../src/azure/resource-endpoints';
+import { capabilities, dedupe, dnsZone, kedaServiceBus, kindOf, resourcesIn, TYPES } from '../../src/azure/resource-endpoints';
 import { parseAuthorizationFailed, toAzureFailure } from '../../src/azure/failures';
 import { Queries } from '../../src/azure/queries';
 import type { AzureResource, RoleAssignment, RoleDefinition } from '../../src/azure/types';
@@ -252,6 +252,22 @@ describe('a DNS zone: records are written on the management plane', () => {
     const [need] = capabilities(u, TYPES.privateDnsZone);
     assert.ok(need!.anyOf.some((alt) => alt.every((op) => grants(role(need!.suggest), op, 'control'))), `${need!.suggest} grants ${need!.label}`);
     assert.equal(grants(role('DNS Zone Contributor'), need!.anyOf[0]![0]!, 'control'), false);
+  });
+});
+
+describe("KEDA's Service Bus scaler: runtime properties are a Manage operation", () => {
+  it('only Azure Service Bus Data Owner (Microsoft.ServiceBus/* data actions) grants it; Receiver, Sender and Contributor do not', () => {
+    const SB = `${RG}/providers/Microsoft.ServiceBus/namespaces/sb-payments-prod`;
+    const [need] = capabilities(kedaServiceBus('SB-Payments-Prod', 'ScaledObject app/queue-worker'), TYPES.serviceBus);
+    assert.equal(need?.suggest, 'Azure Service Bus Data Owner');
+    const granted = (name: string) => evaluateNeeds([assignment(role(name), SB)], SB, [need!])[0]!.granted;
+    assert.equal(granted('Azure Service Bus Data Owner'), true);
+    assert.equal(granted('Azure Service Bus Data Receiver'), false);
+    assert.equal(granted('Azure Service Bus Data Sender'), false);
+    assert.equal(granted('Contributor'), false);
+    // A workload's own Service Bus endpoint still needs only send or receive.
+    const [app] = resourcesIn('sb-payments-prod.servicebus.windows.net', 'env X');
+    assert.deepEqual(capabilities(app!, TYPES.serviceBus).map((c) => c.suggest), ['Azure Service Bus Data Receiver', 'Azure Service Bus Data Sender']);
   });
 });
 
