@@ -11,6 +11,7 @@ import { consumerTypes, Resources, type ConsumerKind, type WorkloadKind } from '
 import type { ClusterApi, KubeObject, KubeResult, Pod } from '../cluster/types';
 import type { WorkloadRef } from '../cluster/workloads';
 import { CLIENT_ID, TENANT_ID, USE_LABEL } from '../manifests/workload-identity';
+import { capitalize } from '../util/words';
 
 export interface ConsumerRef {
   readonly kind: ConsumerKind;
@@ -189,8 +190,11 @@ interface ScalerObject extends KubeObject { spec?: { triggers?: { type?: string;
 async function kedaScalers(cluster: ClusterApi, ref: ConsumerRef, signal: AbortSignal): Promise<NonNullable<ConsumerTarget['scalers']>> {
   const resources: ScalerResource[] = [];
   const notJudged: string[] = [];
-  for (const type of [Resources.scaledObjects, Resources.scaledJobs]) {
-    const r = await cluster.list<ScalerObject>(type, ref.kind === 'ClusterTriggerAuthentication' ? undefined : ref.namespace, {}, signal);
+  const namespace = ref.kind === 'ClusterTriggerAuthentication' ? undefined : ref.namespace;
+  const types = [Resources.scaledObjects, Resources.scaledJobs];
+  const lists = await Promise.all(types.map((type) => cluster.list<ScalerObject>(type, namespace, {}, signal)));
+  for (const [i, r] of lists.entries()) {
+    const type = types[i]!;
     if (!r.ok) continue;
     for (const o of r.value) {
       for (const t of o.spec?.triggers ?? []) {
@@ -210,7 +214,7 @@ async function kedaScalers(cluster: ClusterApi, ref: ConsumerRef, signal: AbortS
 
 /** Who requests a named ServiceAccount's token, in words. */
 function controllerWords(use: ConsumerUse): string {
-  if (use.type === 'external-secrets') return CONTROLLERS['external-secrets'].title.replace(/^the/, 'The');
+  if (use.type === 'external-secrets') return capitalize(CONTROLLERS['external-secrets'].title);
   if (use.type === 'flux') {
     const id = fluxControllerOf(use.kind);
     return id ? CONTROLLERS[id].title : "Flux's controller";
@@ -230,9 +234,9 @@ export async function resolveConsumer(cluster: ClusterApi, ref: ConsumerRef, sig
   const object = read.value;
   const use = pickUse(describeConsumer(object as unknown as Record<string, unknown>));
   if (!use) return { ok: false, fault: false, message: `${shown(ref)} does not authenticate to Azure (no Azure provider or solver in it): there is no Azure identity to diagnose.` };
-  const { world, carriers, problems, mountingPods } = await clusterWorld(cluster, use, signal);
+  // The scalers' lists and the world's reads are independent: issued together.
+  const [{ world, carriers, problems, mountingPods }, scalers] = await Promise.all([clusterWorld(cluster, use, signal), use.type === 'keda' && use.workloadIdentity ? kedaScalers(cluster, ref, signal) : undefined]);
   const identity = resolveIdentity(use, world);
-  const scalers = use.type === 'keda' && use.workloadIdentity ? await kedaScalers(cluster, ref, signal) : undefined;
   const base = { ref, object, use, identity, ...(use.token?.via === 'mounting-pods' ? { mountingPods } : {}), ...(scalers ? { scalers } : {}) };
   if (!use.workloadIdentity) return { ok: false, fault: false, message: identity.summary, target: { ...base, carrierNote: 'not Workload Identity' } };
   // A ServiceAccount the object names, whose token its controller requests itself (TokenRequest):

@@ -11,11 +11,11 @@ import type { ConsumerUse } from '../consumers/index';
 import type { KubeObject } from '../cluster/types';
 import { breadth, describeScope, scopeLevel } from '../azure/permissions';
 import { dedupe, dnsZone, kedaServiceBus, resourcesIn, type UsedResource } from '../azure/resource-endpoints';
-import type { RoleAssignment } from '../azure/types';
+import type { AzureResource, RoleAssignment } from '../azure/types';
 import { azureFailed } from './azure-shared';
 import { notChecked } from './outcomes';
 import { SkipCheckpoint, type DiagnoseContext } from './context';
-import { coverage, roleOf } from './role-coverage';
+import { coverage, resourceGroupOf, roleOf } from './role-coverage';
 import { allContainers, ev, listWords, shq } from './shared';
 import type { Checkpoint, Evidence, Remediation } from './types';
 import { CHECKPOINT_TITLES } from './results';
@@ -56,7 +56,7 @@ export const roleAssignments: Checkpoint = {
       const found = await azure.findResources(groupByType(used), ctx.signal);
       if (!found.ok) return azureFailed(found.failure, 'find the Azure resources the workload uses', azure, ctx.signal);
       for (const u of used) {
-        const res = found.value.find((f) => u.types.includes(f.type.toLowerCase()) && f.name.toLowerCase() === u.name && placed(u, f.id));
+        const res = found.value.find((f) => u.types.includes(f.type.toLowerCase()) && f.name.toLowerCase() === u.name && placed(u, f));
         if (!res) {
           evidence.push(ev(`${u.kind} ${u.name}`, `used (${u.seenIn}) but not visible to you in Azure: its access was not checked`, 'info'));
           continue;
@@ -113,10 +113,8 @@ function groupByType(used: UsedResource[]): { type: string; names: string[] }[] 
 }
 
 /** Whether a resource found by name is where the configuration says it is (a DNS zone's resource group and subscription, when given). */
-function placed(u: UsedResource, id: string): boolean {
-  const rg = /\/resourceGroups\/([^/]+)/i.exec(id)?.[1];
-  const sub = /^\/subscriptions\/([^/]+)/i.exec(id)?.[1];
-  return (!u.resourceGroup || rg?.toLowerCase() === u.resourceGroup.toLowerCase()) && (!u.subscriptionId || sub?.toLowerCase() === u.subscriptionId.toLowerCase());
+function placed(u: UsedResource, res: AzureResource): boolean {
+  return (!u.resourceGroup || resourceGroupOf(res.id)?.toLowerCase() === u.resourceGroup.toLowerCase()) && (!u.subscriptionId || res.subscriptionId?.toLowerCase() === u.subscriptionId.toLowerCase());
 }
 
 /**

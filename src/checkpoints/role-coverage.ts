@@ -34,7 +34,7 @@ export const roleOf = (a: RoleAssignment): string => a.definition?.roleName ?? a
 const at = (a: RoleAssignment): string => `${roleOf(a)} at ${describeScope(a.scope)}`;
 /** "a, b or c". */
 const either = (words: readonly string[]): string => (words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`);
-const resourceGroupOf = (id: string): string | undefined => /\/resourceGroups\/([^/]+)/i.exec(id)?.[1];
+export const resourceGroupOf = (id: string): string | undefined => /\/resourceGroups\/([^/]+)/i.exec(id)?.[1];
 
 /** Whether `identity` may use `res` (found for `used`), with the evidence and the way out. */
 export function coverage(used: UsedResource, res: AzureResource, assignments: readonly RoleAssignment[], identity: ManagedIdentity): Coverage {

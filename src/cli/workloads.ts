@@ -187,7 +187,7 @@ export async function workloadsCommand(argv: readonly string[], io: SafeIO): Pro
         for (const e of clusterWide) consumerLines(e, lines, tint, one);
       }
       if (!rows.length && !clusterWide.length) lines.push(describeEmpty(filters));
-      lines.push('', `${plural(total.workloads, 'workload')} in ${plural(namespaces.length, 'namespace')}: ${total.workloadIdentity} ${total.workloadIdentity === 1 ? 'uses' : 'use'} Workload Identity, ${[total.errors ? `${total.errors} broken` : '', total.warnings ? `${total.warnings} with a warning` : ''].filter(Boolean).join(', ') || 'none broken or with a warning'}.`);
+      lines.push('', `${plural(total.workloads, 'workload')} in ${plural(namespaces.length, 'namespace')}: ${total.workloadIdentity} ${total.workloadIdentity === 1 ? 'uses' : 'use'} Workload Identity, ${problemWords(total) || 'none broken or with a warning'}.`);
       if (consumers) lines.push(describeObjects(objects));
       io.stdout.write(lines.join('\n') + '\n');
     }
@@ -214,18 +214,24 @@ function jsonConsumer(e: ConsumerEntry): JsonConsumer {
   return { kind: e.kind, ...(e.namespace !== undefined ? { namespace: e.namespace } : {}), name: e.name, level: e.level, status: e.short, lines: e.lines.map((l) => ({ level: l.level, text: l.text })), carriers: [...e.carriers].sort() };
 }
 
+/** `1 broken, 2 with a warning`; '' when neither. */
+function problemWords(c: { errors: number; warnings: number }): string {
+  return [c.errors ? `${c.errors} broken` : '', c.warnings ? `${c.warnings} with a warning` : ''].filter(Boolean).join(', ');
+}
+
+/** The broken and warning counts of consumer objects. */
+function levelsOf(objects: readonly ConsumerEntry[]): { errors: number; warnings: number } {
+  return { errors: objects.filter((e) => e.level === 'error').length, warnings: objects.filter((e) => e.level === 'warning').length };
+}
+
 /** `2 objects, 1 broken` (a namespace's Secrets & controllers). */
 function describeCount(objects: readonly ConsumerEntry[]): string {
-  const errors = objects.filter((e) => e.level === 'error').length;
-  const warnings = objects.filter((e) => e.level === 'warning').length;
-  return [plural(objects.length, 'object'), errors ? `${errors} broken` : '', warnings ? `${warnings} with a warning` : ''].filter(Boolean).join(', ');
+  return [plural(objects.length, 'object'), problemWords(levelsOf(objects))].filter(Boolean).join(', ');
 }
 
 function describeObjects(objects: readonly ConsumerEntry[]): string {
-  const errors = objects.filter((e) => e.level === 'error').length;
-  const warnings = objects.filter((e) => e.level === 'warning').length;
-  if (!objects.length) return 'No SecretProviderClass, KEDA TriggerAuthentication, External Secrets store or cert-manager issuer shown uses an Azure identity.';
-  return `${plural(objects.length, 'object')} a controller authenticates for (Secrets & controllers): ${[errors ? `${errors} broken` : '', warnings ? `${warnings} with a warning` : ''].filter(Boolean).join(', ') || 'none broken or with a warning'}.`;
+  if (!objects.length) return 'No SecretProviderClass, KEDA TriggerAuthentication, External Secrets store, cert-manager issuer or Flux source shown uses an Azure identity.';
+  return `${plural(objects.length, 'object')} a controller authenticates for (Secrets & controllers): ${problemWords(levelsOf(objects)) || 'none broken or with a warning'}.`;
 }
 
 function problems(w: WorkloadEntry): string[] {
@@ -233,7 +239,7 @@ function problems(w: WorkloadEntry): string[] {
 }
 
 function describeCounts(c: NamespaceCounts): string {
-  return [plural(c.workloads, 'workload'), c.errors ? `${c.errors} broken` : '', c.warnings ? `${c.warnings} with a warning` : ''].filter(Boolean).join(', ');
+  return [plural(c.workloads, 'workload'), problemWords(c)].filter(Boolean).join(', ');
 }
 
 function describeEmpty(f: TreeFilters): string {

@@ -3,11 +3,11 @@
 // string `apiVersion` and `kind`; anything else (workflows, compose files, Helm
 // values) yields no objects and so no findings.
 
-import { isMap, YAMLMap } from 'yaml';
+import { isMap, isScalar, YAMLMap } from 'yaml';
 import type { ChartInfo } from './chart-info';
 import { describeConsumer, type ConsumerUse } from '../consumers/index';
 import { isCurrent, normalizeExpression, unmask, type ManifestDoc, type ManifestFile } from './document';
-import { bindAnchors, getMap, getNode, getSeq, getString, items, stringValue } from './nodes';
+import { bindAnchors, getMap, getNode, getSeq, getString, items, scalarText, stringValue } from './nodes';
 
 export interface K8sObject {
   readonly doc: ManifestDoc;
@@ -244,6 +244,29 @@ export function containers(t: PodTemplate): { list: 'containers' | 'initContaine
     }
   }
   return out;
+}
+
+/**
+ * The main containers of a controller's pod template with their literal args (and `command`'s
+ * when asked): `args` undefined when a Helm expression could render any of them (an arg that is
+ * not a plain string, or a masked or `{{ }}` one). How the controller rules read its flags
+ * (cert-manager's ambient credentials, Flux's feature gates).
+ */
+export function mainContainerArgs(ctrl: K8sObject, withCommand = false): { node: YAMLMap; args: string[] | undefined }[] {
+  const t = podTemplate(ctrl);
+  if (!t) return [];
+  return containers(t)
+    .filter((c) => c.list === 'containers')
+    .map((c) => {
+      const args: string[] = [];
+      for (const a of [...items(getNode(c.node, 'args')), ...(withCommand ? items(getNode(c.node, 'command')) : [])]) {
+        const text = isScalar(a) ? scalarText(a) : undefined;
+        // A Helm expression may render to any arg; `$(VAR)` and other literal args cannot.
+        if (text === undefined || /__[a-z0-9]+__/.test(text) || text.includes('{{')) return { node: c.node, args: undefined };
+        args.push(text);
+      }
+      return { node: c.node, args };
+    });
 }
 
 /** What a consumer object says about the identities it uses (src/consumers); none when the YAML cannot be made plain data (an alias loop). */

@@ -1,8 +1,8 @@
 import { CONTROLLERS } from '../consumers/index';
 import { goTrue } from '../consumers/json';
 import { builtBy } from '../manifests/cross-file';
-import { findPair, getMap, getNode, getString, isScalar, items, scalarText } from '../manifests/nodes';
-import { containers, podTemplate, type K8sObject } from '../manifests/objects';
+import { findPair, getMap, getNode, getString, items } from '../manifests/nodes';
+import { mainContainerArgs, type K8sObject } from '../manifests/objects';
 import { defineRule, objectTarget } from './shared';
 import type { RelatedLocation } from './types';
 
@@ -12,21 +12,15 @@ const ERROR = 'ClientID was omitted without providing one of `--cluster-issuer-a
 
 /** Whether the controller's container turns ambient credentials on for Issuers: true, false, or undefined when a template decides. */
 function ambientFlag(ctrl: K8sObject): boolean | undefined {
-  const t = podTemplate(ctrl);
-  if (!t) return undefined;
-  for (const c of containers(t)) {
-    if (c.list !== 'containers') continue;
-    const args = [...items(getNode(c.node, 'args')), ...items(getNode(c.node, 'command'))];
+  for (const { node, args } of mainContainerArgs(ctrl, true)) {
+    if (!args) return undefined;
     let on = false;
-    for (const a of args) {
-      const text = isScalar(a) ? scalarText(a) : undefined;
-      // A Helm expression may render to the flag; `$(VAR)` and other literal args cannot.
-      if (text === undefined || /__[a-z0-9]+__/.test(text) || text.includes('{{')) return undefined;
+    for (const text of args) {
       // A Go bool flag: bare, or `=` with what strconv.ParseBool reads (1, t, true, …; 0, f, false, …).
       if (text === FLAG || (text.startsWith(`${FLAG}=`) && goTrue(text.slice(FLAG.length + 1)))) on = true;
       else if (text.startsWith(`${FLAG}=`)) on = false;
     }
-    if (args.length > 0 || getString(c.node, 'image')?.includes('cert-manager-controller')) return on;
+    if (args.length > 0 || getString(node, 'image')?.includes('cert-manager-controller')) return on;
   }
   return undefined;
 }

@@ -1,8 +1,8 @@
 import { CONTROLLERS } from '../consumers/index';
 import { FLUX_KINDS, fluxControllerOf } from '../consumers/flux';
 import { builtBy } from '../manifests/cross-file';
-import { findPair, getMap, getNode, getString, isScalar, items, scalarText } from '../manifests/nodes';
-import { containers, podTemplate, type K8sObject } from '../manifests/objects';
+import { findPair, getMap, getString } from '../manifests/nodes';
+import { mainContainerArgs, type K8sObject } from '../manifests/objects';
 import { isPlaceholder } from '../manifests/placeholders';
 import { CLIENT_ID, TENANT_ID } from '../manifests/workload-identity';
 import { defineRule, nodeTarget, objectTarget } from './shared';
@@ -12,25 +12,19 @@ const GATE = 'ObjectLevelWorkloadIdentity';
 
 /** Whether the controller's container enables the gate: true, false, or undefined when a template decides. */
 function gateOn(ctrl: K8sObject): boolean | undefined {
-  const t = podTemplate(ctrl);
-  if (!t) return undefined;
-  for (const c of containers(t)) {
-    if (c.list !== 'containers') continue;
-    let on = false;
-    for (const a of items(getNode(c.node, 'args'))) {
-      const text = isScalar(a) ? scalarText(a) : undefined;
-      if (text === undefined || /__[a-z0-9]+__/.test(text) || text.includes('{{')) return undefined;
-      const m = /^--feature-gates=(.*)$/.exec(text);
-      if (!m) continue;
-      // `--feature-gates=A=true,B=false`: the last setting of the gate wins.
-      for (const kv of m[1]!.split(',')) {
-        const [k, v] = kv.split('=');
-        if (k?.trim() === GATE) on = /^(1|t|true)$/i.test((v ?? '').trim());
-      }
+  const first = mainContainerArgs(ctrl)[0];
+  if (!first?.args) return undefined;
+  let on = false;
+  for (const text of first.args) {
+    const m = /^--feature-gates=(.*)$/.exec(text);
+    if (!m) continue;
+    // `--feature-gates=A=true,B=false`: the last setting of the gate wins.
+    for (const kv of m[1]!.split(',')) {
+      const [k, v] = kv.split('=');
+      if (k?.trim() === GATE) on = /^(1|t|true)$/i.test((v ?? '').trim());
     }
-    return on;
   }
-  return undefined;
+  return on;
 }
 
 export const fluxObjectLevelIdentity = defineRule({
