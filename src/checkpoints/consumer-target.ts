@@ -6,6 +6,7 @@
 
 import { CONTROLLERS, controllerOfContainer, describeConsumer, resolveIdentity, type ConsumerUse, type ControllerId, type IdentityWorld, type PodOwner, type ResolvedIdentity, type ServiceAccountFacts } from '../consumers/index';
 import { CSI_DRIVER } from '../consumers/secrets-store-csi';
+import { DAPR_APP_ID, daprEnabled } from '../consumers/dapr';
 import { fluxControllerOf } from '../consumers/flux';
 import { consumerTypes, Resources, type ConsumerKind, type WorkloadKind } from '../cluster/resources';
 import type { ClusterApi, KubeObject, KubeResult, Pod } from '../cluster/types';
@@ -98,6 +99,7 @@ const podOwner = (kind: string, name: string | undefined, namespace: string, t: 
 /** The world as the cluster shows it, read up front for one use (the identity graph's lookups are synchronous). */
 async function clusterWorld(cluster: ClusterApi, use: ConsumerUse, signal: AbortSignal): Promise<{ world: IdentityWorld; carriers: { ref: WorkloadRef; note: string }[]; problems: string[]; mountingPods: { name: string; volumes: string[] }[] }> {
   const mounting: PodOwner[] = [];
+  const apps: PodOwner[] = [];
   const mountingPods: { name: string; volumes: string[] }[] = [];
   const controllers: PodOwner[] = [];
   const carriers: { ref: WorkloadRef; note: string }[] = [];
@@ -119,6 +121,21 @@ async function clusterWorld(cluster: ClusterApi, use: ConsumerUse, signal: Abort
       mounting.push(podOwner(o.kind, o.name, ns, { metadata: p.metadata, spec }));
       carriers.push({ ref: { namespace: ns, kind: o.kind, name: o.name }, note: `${o.kind.toLowerCase()}/${o.name} mounts it` });
     }
+  } else if (token?.via === 'app-pods') {
+    // The pods running a Dapr sidecar whose app ID the component's scopes name (any, without scopes).
+    const ns = use.namespace ?? 'default';
+    const pods = await cluster.list<Pod>(Resources.pods, ns, {}, signal);
+    if (!pods.ok) problems.push(pods.failure.message);
+    const seen = new Set<string>();
+    for (const p of pods.ok ? pods.value : []) {
+      const app = daprAppOfPod(p);
+      if (app === undefined || (token.appIds.length > 0 && !token.appIds.includes(app))) continue;
+      const o = await ownerOf(cluster, p, signal);
+      if (seen.has(`${o.kind}/${o.name}`)) continue;
+      seen.add(`${o.kind}/${o.name}`);
+      apps.push(podOwner(o.kind, o.name, ns, { metadata: p.metadata, spec: p.spec as Template['spec'] }));
+      carriers.push({ ref: { namespace: ns, kind: o.kind, name: o.name }, note: `${o.kind.toLowerCase()}/${o.name} runs Dapr app ${app} that loads it` });
+    }
   } else if (token?.via === 'controller') {
     const found = await findController(cluster, token.controller, signal);
     if (found.problem) problems.push(found.problem);
@@ -129,7 +146,7 @@ async function clusterWorld(cluster: ClusterApi, use: ConsumerUse, signal: Abort
   }
   // The ServiceAccounts the answer can name: read once each.
   const wanted = new Map<string, { name: string; namespace: string }>();
-  for (const o of [...mounting, ...controllers]) wanted.set(`${o.namespace}/${o.serviceAccount}`, { name: o.serviceAccount, namespace: o.namespace });
+  for (const o of [...mounting, ...apps, ...controllers]) wanted.set(`${o.namespace}/${o.serviceAccount}`, { name: o.serviceAccount, namespace: o.namespace });
   if (token?.via === 'service-account' && token.namespace) wanted.set(`${token.namespace}/${token.name}`, { name: token.name, namespace: token.namespace });
   if (token?.via === 'controller' && controllers.length === 0) {
     const c = CONTROLLERS[token.controller];
@@ -145,8 +162,15 @@ async function clusterWorld(cluster: ClusterApi, use: ConsumerUse, signal: Abort
     serviceAccount: (name, namespace) => sas.get(`${namespace}/${name}`),
     podsMounting: () => mounting,
     controllers: () => controllers,
+    daprApps: () => apps,
   };
   return { world, carriers, problems, mountingPods };
+}
+
+/** A pod's Dapr app ID when it runs the sidecar: the label the injector adds, else the annotation, else the pod's name (the injector's fallback). */
+function daprAppOfPod(p: Pod): string | undefined {
+  if (!daprEnabled(p.metadata.annotations)) return undefined;
+  return p.metadata.labels?.[DAPR_APP_ID] ?? p.metadata.annotations?.[DAPR_APP_ID] ?? p.metadata.name;
 }
 
 /** The controller's workloads, by image, in every namespace (or, without that permission, where a default installation puts them). */
@@ -249,7 +273,7 @@ export async function resolveConsumer(cluster: ClusterApi, ref: ConsumerRef, sig
   const first = carriers[0];
   if (!first) {
     const why = problems.length ? ` (${problems[0]})` : '';
-    const what = token?.via === 'mounting-pods' ? 'no pod mounts it yet' : token?.via === 'controller' ? `${CONTROLLERS[token.controller].title} was not found in the cluster` : token?.via === 'service-account' ? `the ServiceAccount is ${token.name} of whichever namespace uses it, so each such namespace needs a federated credential for system:serviceaccount:<namespace>:${token.name}` : 'no workload runs with its identity';
+    const what = token?.via === 'mounting-pods' ? 'no pod mounts it yet' : token?.via === 'app-pods' ? `no pod in ${use.namespace ?? 'default'} runs a Dapr sidecar${token.appIds.length ? ` with app ID ${token.appIds.join(' or ')}` : ''}` : token?.via === 'controller' ? `${CONTROLLERS[token.controller].title} was not found in the cluster` : token?.via === 'service-account' ? `the ServiceAccount is ${token.name} of whichever namespace uses it, so each such namespace needs a federated credential for system:serviceaccount:<namespace>:${token.name}` : 'no workload runs with its identity';
     return { ok: false, fault: problems.length > 0, message: `${identity.summary} Nothing to run the checkpoints on: ${what}${why}.`, target: { ...base, carrierNote: what } };
   }
   const note = carriers.length > 1 ? `${first.note} (the first of ${carriers.length}: ${carriers.slice(1, 4).map((c) => `${c.ref.kind.toLowerCase()}/${c.ref.name}`).join(', ')}${carriers.length > 4 ? ', …' : ''} as well)` : first.note;

@@ -65,7 +65,9 @@ its role assignments, a real token exchange (with consent), and the pods' logs.
                                 clustersecretstore/x (css), issuer/x, clusterissuer/x, and
                                 Flux's gitrepository/x (gitrepo), ocirepository/x (ocirepo),
                                 helmrepository/x (helmrepo), bucket/x, imagerepository/x
-                                (imagerepo) with provider azure — the report first says whose
+                                (imagerepo) with provider azure, and Dapr's component/x (an
+                                Azure component, run on the Dapr app that loads it) — the
+                                report first says whose
                                 ServiceAccount token is used, then runs the checkpoints on the
                                 workload (or the ServiceAccount alone) that carries it
   -n, --namespace <ns>          The workload's namespace (default: the context's)

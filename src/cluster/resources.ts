@@ -85,7 +85,7 @@ export function qualifiedResource(type: ResourceType, subresource?: string): str
  * controller acts on with an Azure identity. Each with the API versions to try, newest first (an
  * older installation serves only an older one).
  */
-export const ConsumerKinds = ['SecretProviderClass', 'TriggerAuthentication', 'ClusterTriggerAuthentication', 'SecretStore', 'ClusterSecretStore', 'Issuer', 'ClusterIssuer', 'GitRepository', 'OCIRepository', 'HelmRepository', 'Bucket', 'ImageRepository'] as const;
+export const ConsumerKinds = ['SecretProviderClass', 'TriggerAuthentication', 'ClusterTriggerAuthentication', 'SecretStore', 'ClusterSecretStore', 'Issuer', 'ClusterIssuer', 'GitRepository', 'OCIRepository', 'HelmRepository', 'Bucket', 'ImageRepository', 'Component'] as const;
 export type ConsumerKind = (typeof ConsumerKinds)[number];
 
 export const consumerTypes: Readonly<Record<ConsumerKind, readonly ResourceType[]>> = {
@@ -102,6 +102,8 @@ export const consumerTypes: Readonly<Record<ConsumerKind, readonly ResourceType[
   HelmRepository: [t('source.toolkit.fluxcd.io', 'v1', 'helmrepositories', 'HelmRepository'), t('source.toolkit.fluxcd.io', 'v1beta2', 'helmrepositories', 'HelmRepository')],
   Bucket: [t('source.toolkit.fluxcd.io', 'v1', 'buckets', 'Bucket'), t('source.toolkit.fluxcd.io', 'v1beta2', 'buckets', 'Bucket')],
   ImageRepository: [t('image.toolkit.fluxcd.io', 'v1', 'imagerepositories', 'ImageRepository'), t('image.toolkit.fluxcd.io', 'v1beta2', 'imagerepositories', 'ImageRepository')],
+  // Dapr components (dapr/dapr charts/dapr/crds/components.yaml: v1alpha1 only, namespaced, no short name).
+  Component: [t('dapr.io', 'v1alpha1', 'components', 'Component')],
 };
 
 const consumerAliases: Record<string, ConsumerKind> = {
@@ -117,6 +119,7 @@ const consumerAliases: Record<string, ConsumerKind> = {
   helmrepository: 'HelmRepository', helmrepositories: 'HelmRepository', helmrepo: 'HelmRepository',
   bucket: 'Bucket', buckets: 'Bucket',
   imagerepository: 'ImageRepository', imagerepositories: 'ImageRepository', imagerepo: 'ImageRepository',
+  component: 'Component', components: 'Component',
 };
 
 /** `spc`, `secretproviderclasses.secrets-store.csi.x-k8s.io`, `ClusterIssuer` → the consumer kind; undefined for anything else. */

@@ -35,6 +35,8 @@ export interface IdentityWorld {
   podsMounting(name: string, namespace: string): readonly PodOwner[];
   /** The controller's workloads (by image). */
   controllers(id: ControllerId): readonly PodOwner[];
+  /** Workloads in `namespace` whose pods run a Dapr sidecar with one of `appIds` (any app ID when empty). */
+  daprApps(namespace: string, appIds: readonly string[]): readonly PodOwner[];
 }
 
 /** One ServiceAccount whose token is exchanged. */
@@ -103,7 +105,14 @@ export function resolveIdentity(use: ConsumerUse, world: IdentityWorld): Resolve
     const s = subjects[0];
     summary = `${who} authenticates as ${c.title}: ServiceAccount ${s.serviceAccount} in ${s.namespace ?? '?'}${s.assumed ? ` (a default installation's; ${c.title} is not in ${world.where})` : ''}${use.labelNeeded ? ', whose pod must carry the azure.workload.identity/use label' : ''}.`;
   } else {
-    summary = `${who} authenticates as the ServiceAccount of each Dapr app that loads it${token.appIds.length ? ` (scopes: ${token.appIds.join(', ')})` : ' (no scopes: every app in its namespace)'}; their pods must carry the azure.workload.identity/use label.`;
+    const ns = use.namespace ?? 'default';
+    const apps = world.daprApps(ns, token.appIds);
+    subjects = dedupe(apps.map((p) => saFrom(world, p.serviceAccount, p.namespace, p)));
+    const scope = token.appIds.length ? `scopes: ${token.appIds.join(', ')}` : `no scopes: every Dapr app in ${ns}`;
+    const names = subjects.map((s) => s.serviceAccount);
+    summary = names.length === 0
+      ? `${who} authenticates as the ServiceAccount of each Dapr app that loads it (${scope}); no such app runs in ${world.where}.`
+      : `${who} authenticates as the ServiceAccount${names.length === 1 ? '' : 's'} ${names.join(', ')} of the Dapr app${apps.length === 1 ? '' : 's'} that load${apps.length === 1 ? 's' : ''} it (${scope}); their pods must carry the azure.workload.identity/use label.`;
   }
   const facts = subjects.find((s) => s.facts)?.facts;
   const clientId = use.clientId ?? (facts?.clientId ? { value: facts.clientId, field: `the ServiceAccount ${facts.namespace}/${facts.name}'s azure.workload.identity/client-id annotation` } : undefined);

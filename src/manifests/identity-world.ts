@@ -38,6 +38,7 @@ export function workspaceWorld(index: WorkspaceIndex): IdentityWorld {
     },
     podsMounting: (name, namespace) => index.workloadsMounting(name, namespace).map(podOwner),
     controllers: (id) => index.controllerWorkloads(id).map(podOwner),
+    daprApps: (namespace, appIds) => index.daprApps(namespace).filter((w) => appIds.length === 0 || appIds.includes(w.daprApp ?? '')).map(podOwner),
   };
 }
 

@@ -114,7 +114,7 @@ export class DocEntry {
       if (v === src.views[at].obj) return obj;
       // A workload's summary: the same, of the object's copy (one per view).
       const w = v as WorkloadSummary;
-      return (summaries[at] ??= { obj, serviceAccount: w.serviceAccount, wantsWorkloadIdentity: w.wantsWorkloadIdentity, mounts: w.mounts, controller: w.controller } satisfies Record<keyof WorkloadSummary, unknown>);
+      return (summaries[at] ??= { obj, serviceAccount: w.serviceAccount, wantsWorkloadIdentity: w.wantsWorkloadIdentity, mounts: w.mounts, controller: w.controller, daprApp: w.daprApp } satisfies Record<keyof WorkloadSummary, unknown>);
     });
     this._views = views;
   }
@@ -161,6 +161,7 @@ export function buildEntry(doc: ManifestDoc, contexts: readonly FileContext[], r
         if (!expr(w.serviceAccount)) add(`W|${ANY}|${o.namespace}|${w.serviceAccount}`, w);
         for (const m of new Set(w.mounts)) add(`MOUNT|${scope}|${o.namespace}|${m}`, w);
         if (w.controller) add(`CTRL|${ANY}|${w.controller}`, w);
+        if (w.daprApp !== undefined) add(`DAPR|${scope}|${o.namespace}`, w);
       }
     }
     // A consumer whose token is its controller's own (identity graph): the controller's rules ask for them.

@@ -12,6 +12,7 @@ import type { Kustomization, PatchEntry, PatchTarget } from './kustomize';
 import { bindAnchors, getMap, getSeq, getString, items, stringValue } from './nodes';
 import { controllerOfContainer, type ControllerId } from '../consumers/controllers';
 import { CSI_DRIVER } from '../consumers/secrets-store-csi';
+import { DAPR_APP_ID, DAPR_ENABLED, daprEnabled } from '../consumers/dapr';
 import { containers, isWorkloadKind, objectsOfDoc, podTemplate, shownText, templatePath, serviceAccountRef, nameKey, type K8sObject, type ObjectContext } from './objects';
 import { applyJson6902, setPairs, strategicMerge } from './strategic-merge';
 import { USE_LABEL } from './workload-identity';
@@ -195,6 +196,8 @@ export interface WorkloadSummary {
   readonly mounts: readonly string[];
   /** The controller of the identity graph whose image a container runs (src/consumers/controllers.ts). */
   readonly controller: ControllerId | undefined;
+  /** With a Dapr sidecar (`dapr.io/enabled`): its app ID (`dapr.io/app-id`; '' when none: the injector uses each pod's name). */
+  readonly daprApp: string | undefined;
 }
 
 export function summarize(obj: K8sObject): WorkloadSummary | undefined {
@@ -214,7 +217,8 @@ export function summarize(obj: K8sObject): WorkloadSummary | undefined {
       controller ??= image === undefined ? undefined : controllerOfContainer(image, items(getSeq(c.node, 'args')).map((a) => stringValue(a)));
     }
   }
-  return { obj, serviceAccount: ref ? nameKey(ref) : 'default', wantsWorkloadIdentity: wants, mounts, controller };
+  const daprApp = daprEnabled({ [DAPR_ENABLED]: getString(t?.annotations, DAPR_ENABLED) }) ? (getString(t?.annotations, DAPR_APP_ID) ?? '') : undefined;
+  return { obj, serviceAccount: ref ? nameKey(ref) : 'default', wantsWorkloadIdentity: wants, mounts, controller, daprApp };
 }
 
 /** The mapping documents of a strategic-merge patch, with what identifies each. */

@@ -468,14 +468,9 @@ export class WorkspaceIndex {
     return this.lookup<K8sObject>(`NS|${ANY}|${this.key(name)}`)[0];
   }
 
-  /** Workloads in `namespace` that run as ServiceAccount `name`, in the asker's project. */
-  workloadsUsing(name: string, namespace: string): readonly WorkloadSummary[] {
-    return this.lookup(`W|${this.here()}|${namespace}|${this.key(name)}`);
-  }
-
-  /** The same in every project. */
-  workloadsUsingAnywhere(name: string, namespace: string): readonly WorkloadSummary[] {
-    return this.lookup(`W|${ANY}|${namespace}|${this.key(name)}`);
+  /** Workloads in `namespace` that run as ServiceAccount `name`, in the asker's project (`anywhere`: in every project). */
+  workloadsUsing(name: string, namespace: string, anywhere = false): readonly WorkloadSummary[] {
+    return this.lookup(`W|${anywhere ? ANY : this.here()}|${namespace}|${this.key(name)}`);
   }
 
   /** SecretProviderClasses named `name` in `namespace` (all of that namespace's when `name` is undefined), in the asker's project. */
@@ -486,6 +481,11 @@ export class WorkspaceIndex {
   /** Workloads in `namespace` whose pods mount the SecretProviderClass `name` (a CSI volume), in the asker's project. */
   workloadsMounting(name: string, namespace: string): readonly WorkloadSummary[] {
     return this.lookup(`MOUNT|${this.here()}|${namespace}|${this.key(name)}`);
+  }
+
+  /** Workloads in `namespace` whose pod template asks for a Dapr sidecar (`dapr.io/enabled`), in the asker's project. */
+  daprApps(namespace: string): readonly WorkloadSummary[] {
+    return this.lookup(`DAPR|${this.here()}|${namespace}`);
   }
 
   /** The workspace's workloads that run a controller's image (identity graph: src/consumers), in every project. */

@@ -37,7 +37,7 @@ export const missingClientId: Rule = defineRule({
     if (users.length === 0 && !obj.name.includes('{{')) {
       // Workloads of other projects that run as a ServiceAccount of this name: a hint, not a finding.
       // Only those whose own project has no ServiceAccount of that name: the others run as theirs.
-      users = ctx.index.workloadsUsingAnywhere(obj.context?.clusterName ?? obj.name, obj.namespace)
+      users = ctx.index.workloadsUsing(obj.context?.clusterName ?? obj.name, obj.namespace, true)
         .filter((w) => wants(w) && !ctx.index.sameProject(w.obj, obj) && ctx.index.scoped(w.obj, () => ctx.index.serviceAccounts(w.serviceAccount, w.obj.namespace).length === 0));
       foreign = users.length > 0;
     }

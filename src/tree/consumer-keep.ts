@@ -15,6 +15,9 @@ type Rec = Record<string, unknown>;
 /** The API groups of the consumer kinds: an object of one of them is kept by keepConsumer. */
 export const CONSUMER_GROUPS: ReadonlySet<string> = new Set(Object.values(consumerTypes).flatMap((types) => types.map((t) => t.group)));
 
+/** The Dapr component metadata whose values the identity graph reads (src/consumers/dapr.ts). */
+const DAPR_VALUES = ['azureClientId', 'azureTenantId', 'vaultName'];
+
 const SPC_PARAMETERS = ['usePodIdentity', 'useVMManagedIdentity', 'clientID', 'useAzureTokenProxy', 'tenantID', 'tenantId', 'keyvaultName'];
 
 function rec(v: unknown): Rec | undefined {
@@ -54,6 +57,11 @@ function keepSpec(kind: string, spec: Rec): Rec {
     case 'Bucket':
     case 'ImageRepository':
       return pick(spec, ['provider', 'serviceAccountName']);
+    case 'Component': {
+      // The names of every metadata entry (which credential it uses), the values only of the IDs and the vault: never a key or a connection string.
+      const metadata = Array.isArray(spec.metadata) ? spec.metadata.map(rec).filter((m): m is Rec => typeof m?.name === 'string') : [];
+      return { ...pick(spec, ['type']), metadata: metadata.map((m) => (DAPR_VALUES.includes(m.name as string) ? pick(m, ['name', 'value']) : { name: m.name })) };
+    }
     default:
       return spec;
   }
@@ -78,6 +86,8 @@ export function keepConsumer(type: ResourceType, o: KubeObject): KubeObject {
     kind: type.kind,
     metadata,
     spec: keepSpec(type.kind, rec(o.spec) ?? {}),
+    // A Dapr component's app IDs (top level).
+    ...(Array.isArray((o as Rec).scopes) ? { scopes: ((o as Rec).scopes as unknown[]).filter((x) => typeof x === 'string') } : {}),
     ...(status ? { status } : {}),
   } as KubeObject;
 }

@@ -9,13 +9,14 @@
 //     Cluster-wide  1 · 1 ✗                             ClusterIssuers, ClusterSecretStores, ClusterTriggerAuthentications
 //
 // and, under a workload, a line per consumer it depends on: each SecretProviderClass its pod
-// template mounts, and for a controller's own workload (KEDA, External Secrets, cert-manager,
-// ExternalDNS… by image) the consumer objects whose token is its ServiceAccount's.
+// template mounts, each Dapr Component its Dapr app loads, and for a controller's own workload
+// (KEDA, External Secrets, cert-manager, Flux, ExternalDNS… by image) the consumer objects whose
+// token is its ServiceAccount's.
 
 import { CONTROLLERS, type ControllerId } from '../consumers';
 import type { ConsumerKind } from '../cluster/resources';
 import { capitalize, plural } from '../util/words';
-import { controllerOf, mountedClasses, type ConsumerEntry, type ConsumerLine, type ConsumerModel } from './consumers';
+import { controllerOf, daprAppOf, mountedClasses, type ConsumerEntry, type ConsumerLine, type ConsumerModel } from './consumers';
 import type { TreeFilters, WorkloadEntry } from './model';
 import type { StatusLevel } from './workload-status';
 
@@ -159,11 +160,13 @@ export function workloadConsumerNodes(ctx: string, parentId: string, w: Workload
       out.push({ ...detailNode(id, state === 'absent' ? 'warning' : 'muted', label, [`The pod template mounts the SecretProviderClass ${name}: ${why[state]}.`]), description: why[state] });
     }
   }
+  // A Dapr app: the Azure components it loads, whose identity is its own pods'.
+  if (daprAppOf(w) !== undefined) for (const e of consumers.usingIdentityOf(w)) if (e.kind === 'Component') out.push(consumerNode(ctx, e, parentId));
   const controller = controllerOf(w);
   if (controller && !LISTED_FOR.has(controller)) {
-    // ExternalDNS's azure.json is in a Secret or ConfigMap, Flux's objects are sources: the sidebar lists neither.
+    // ExternalDNS's azure.json is in a Secret or ConfigMap, kustomize-controller's decryption in a Kustomization: the sidebar lists neither.
     const title = CONTROLLERS[controller].title;
-    out.push({ ...detailNode(`${parentId}/identity-for`, 'muted', `Runs ${title}`, [`This ${w.kind} runs ${title}, which authenticates with its own ServiceAccount's token; the sidebar does not list what configures it (ExternalDNS's azure.json is in a Secret or ConfigMap, Flux's are its sources).`]), description: 'what it authenticates for is not listed here' });
+    out.push({ ...detailNode(`${parentId}/identity-for`, 'muted', `Runs ${title}`, [`This ${w.kind} runs ${title}, which authenticates with its own ServiceAccount's token; the sidebar does not list what configures it (ExternalDNS's azure.json is in a Secret or ConfigMap).`]), description: 'what it authenticates for is not listed here' });
   } else if (controller) {
     const title = CONTROLLERS[controller].title;
     const using = consumers.usingIdentityOf(w);
@@ -188,8 +191,8 @@ export function workloadConsumerNodes(ctx: string, parentId: string, w: Workload
   return out;
 }
 
-/** The controllers whose objects the sidebar lists (the consumer kinds): KEDA, External Secrets, cert-manager. */
-const LISTED_FOR: ReadonlySet<ControllerId> = new Set<ControllerId>(['keda-operator', 'external-secrets', 'cert-manager']);
+/** The controllers whose objects the sidebar lists (the consumer kinds): KEDA, External Secrets, cert-manager, Flux's sources. */
+const LISTED_FOR: ReadonlySet<ControllerId> = new Set<ControllerId>(['keda-operator', 'external-secrets', 'cert-manager', 'flux-source-controller', 'flux-image-reflector-controller']);
 
 /** `2 TriggerAuthentications, 1 ClusterTriggerAuthentication`. */
 function countKinds(kinds: readonly ConsumerKind[]): string {

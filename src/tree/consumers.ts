@@ -20,6 +20,7 @@ import type { KubeObject, ResourceType } from '../cluster/types';
 import { useLabelState } from '../checkpoints/evaluate';
 import { CONTROLLERS, controllerOfContainer, describeConsumer, readyCondition, resolveIdentity, type ConsumerUse, type ControllerId, type IdentityWorld, type PodOwner, type ResolvedIdentity } from '../consumers';
 import { CSI_DRIVER } from '../consumers/secrets-store-csi';
+import { DAPR_APP_ID, daprEnabled } from '../consumers/dapr';
 import { CLIENT_ID, TENANT_ID } from '../manifests/workload-identity';
 import { capitalize } from '../util/words';
 import { filtersActive, NO_FILTERS, type ObjectSource, type TreeFilters, type TreeModel, type WorkloadEntry } from './model';
@@ -89,6 +90,15 @@ export function controllerOf(w: WorkloadEntry): ControllerId | undefined {
   return undefined;
 }
 
+/**
+ * The Dapr app ID of a workload whose pod template asks for the sidecar: its `dapr.io/app-id`
+ * annotation, else '' (the injector then uses each pod's name, which no scope names).
+ */
+export function daprAppOf(w: WorkloadEntry): string | undefined {
+  const a = podTemplateOf(w).metadata?.annotations;
+  return daprEnabled(a) ? (a?.[DAPR_APP_ID] ?? '') : undefined;
+}
+
 function podOwner(w: WorkloadEntry): PodOwner {
   return { kind: w.kind, name: w.name, namespace: w.namespace, serviceAccount: w.serviceAccountName, labelled: useLabelState(toWorkload({ namespace: w.namespace, kind: w.kind, name: w.name }, w.object)).state === 'template' };
 }
@@ -107,6 +117,10 @@ function clusterWorld(tree: TreeModel): IdentityWorld {
       return { name, namespace, ...(a[CLIENT_ID] ? { clientId: a[CLIENT_ID] } : {}), ...(a[TENANT_ID] ? { tenantId: a[TENANT_ID] } : {}) };
     },
     podsMounting: (name, namespace) => tree.workloads(namespace).filter((w) => mountedClasses(w).includes(name)).map(podOwner),
+    daprApps: (namespace, appIds) => tree.workloads(namespace).filter((w) => {
+      const app = daprAppOf(w);
+      return app !== undefined && (appIds.length === 0 || appIds.includes(app));
+    }).map(podOwner),
     controllers: (id) => {
       if (!controllers) {
         controllers = new Map();
@@ -154,6 +168,11 @@ export function consumerEntry(kind: ConsumerKind, object: KubeObject, uses: read
       lines.push({ level: 'warning', text: `The ServiceAccount ${token.namespace}/${token.name} (${token.field}) was not found.` });
     } else if (token.via === 'mounting-pods' && !r.subjects.length) {
       lines.push({ level: 'warning', text: `No workload in ${u.namespace ?? 'its namespace'} mounts it: no token is exchanged until a pod does.` });
+    } else if (token.via === 'app-pods') {
+      const pods = r.subjects.flatMap((s) => (s.pod ? [s.pod] : []));
+      const unlabelled = pods.filter((p) => p.labelled === false);
+      if (!pods.length) lines.push({ level: 'warning', text: `No workload in ${u.namespace ?? 'its namespace'} runs a Dapr app that loads it${token.appIds.length ? ` (scopes: ${token.appIds.join(', ')})` : ''}: no token is exchanged until one does.` });
+      else if (unlabelled.length) lines.push({ level: 'warning', text: `The Dapr app${unlabelled.length === 1 ? "'s" : "s'"} pod template${unlabelled.length === 1 ? '' : 's'} (${unlabelled.map((p) => `${p.kind} ${p.namespace}/${p.name}`).join(', ')}) lack${unlabelled.length === 1 ? 's' : ''} the azure.workload.identity/use label: the sidecar gets no Workload Identity token, so it uses a managed identity if the node has one.` });
     }
     // No client ID anywhere: the object names none and the ServiceAccount whose token is used has none.
     if (lines.length === before && !r.clientId && seen.length) {
@@ -189,7 +208,7 @@ function okShort(r: ResolvedIdentity): string {
   if (token.via === 'mounting-pods') return `Workload Identity as ${names} (the pods that mount it)`;
   if (token.via === 'controller') return `Workload Identity as ${names} (${CONTROLLERS[token.controller].title})`;
   if (token.via === 'service-account') return token.namespace === undefined ? `Workload Identity as ${token.name} (in each user's namespace)` : `Workload Identity as ${token.name}`;
-  return 'Workload Identity (the Dapr apps)';
+  return `Workload Identity as ${names} (the Dapr app${r.subjects.length === 1 ? '' : 's'})`;
 }
 
 function shortOf(level: StatusLevel, lines: readonly ConsumerLine[], resolved: readonly ResolvedIdentity[], ready: { reason?: string; message?: string } | undefined, ok: string | undefined): string {
@@ -201,8 +220,10 @@ function shortOf(level: StatusLevel, lines: readonly ConsumerLine[], resolved: r
   if (level === 'warning') {
     const text = lines.find((l) => l.level === 'warning')!.text;
     if (/was not found in .* \(looked for its image\)/.test(text)) return `${text.slice(0, text.indexOf(' was not found'))} not found`;
+    if (text.startsWith('The Dapr app')) return 'app pod lacks the use label';
     if (/lacks the azure\.workload\.identity\/use label/.test(text)) return 'controller pod lacks the use label';
     if (text.startsWith('The ServiceAccount')) return `SA ${/ServiceAccount (\S+)/.exec(text)?.[1] ?? ''} not found`;
+    if (text.startsWith('No workload') && text.includes('Dapr')) return 'no Dapr app loads it';
     if (text.startsWith('No workload')) return 'wired, no pod mounts it';
     if (text.startsWith('No client ID')) return 'no client ID (object or SA)';
     return text;

@@ -7,44 +7,13 @@
 //   node scripts/run-unit-tests.mjs --root test/cluster diagnose-flux
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { run, type CliIO } from '../../src/cli/run';
-import { watchSource } from '../../src/cluster/connect';
+import { describe, it } from 'node:test';
 import { ConsumerKinds } from '../../src/cluster/resources';
-import { LiveCluster } from '../../src/tree/live-cluster';
 import { presenceOf } from '../../src/tree/presence';
 import { FLUX_NO_TENANT, FLUX_SOURCES } from '../fake-kube/scenarios-flux';
-import { startFakeKube, type FakeKube } from '../fake-kube/server';
+import { scenarioCli } from '../support/scenario-cli';
 
-const dir = mkdtempSync(join(tmpdir(), 'wi-flux-'));
-const kubes: FakeKube[] = [];
-const lives: LiveCluster[] = [];
-after(async () => {
-  await Promise.all(lives.map((l) => l.stop()));
-  await Promise.all(kubes.map((k) => k.stop()));
-  rmSync(dir, { recursive: true, force: true });
-});
-
-let shared: Promise<{ kube: FakeKube; kubeconfig: string }> | undefined;
-function cluster(): Promise<{ kube: FakeKube; kubeconfig: string }> {
-  shared ??= (async () => {
-    const kube = await startFakeKube({ scenario: FLUX_SOURCES });
-    kubes.push(kube);
-    return { kube, kubeconfig: kube.writeKubeconfig(join(dir, 'flux.yaml')) };
-  })();
-  return shared;
-}
-
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, cwd: dir, env: {} };
-  const code = await run(argv, io);
-  return { code, out, err };
-}
+const { cluster, cli, liveTree } = scenarioCli(FLUX_SOURCES);
 
 interface Cp { id: string; status: string; summary: string; evidence: { label: string; value: string; level?: string }[] }
 interface Report { consumer?: { kind: string; namespace?: string; name: string; summary: string }; workload: { namespace: string; kind: string; name: string }; firstFailure: string | null; checkpoints: Cp[] }
@@ -82,11 +51,7 @@ describe('Flux sources with provider azure', () => {
 
   it('the sidebar lists them (ImageRepository only in v1beta2 on Flux 2.6: served, none there), with whose identity; presence knows them; `workloads` prints them', async () => {
     const { kubeconfig } = await cluster();
-    const live = new LiveCluster({ open: () => watchSource({ kubeconfig, timeoutMs: 3000, watchTimeoutSeconds: 60 }), cache: { batchMs: 20, initialBackoffMs: 20, maxBackoffMs: 200, jitter: 0, minWatchMs: 0 }, consumers: true });
-    lives.push(live);
-    live.start();
-    await live.whenSettled();
-    await live.whenConsumersSettled();
+    const live = await liveTree();
     assert.ok(ConsumerKinds.every((k) => live.consumers!.kindState(k) !== 'pending'));
     assert.equal(live.consumers!.kindState('ImageRepository'), 'listed');
     assert.equal(live.consumerServedType('ImageRepository')?.version, 'v1beta2');
@@ -98,7 +63,7 @@ describe('Flux sources with provider azure', () => {
     assert.equal(presenceOf(live, { namespace: 'team-b', kind: 'OCIRepository', name: 'manifests' })?.state, 'present');
     assert.equal(presenceOf(live, { namespace: 'team-b', kind: 'GitRepository', name: 'manifests' })?.state, 'absent');
 
-    // Twelve consumer kinds on one cache signal: no "possible EventTarget memory leak" warning for the user's terminal.
+    // Thirteen consumer kinds on one cache signal: no "possible EventTarget memory leak" warning for the user's terminal.
     const warnings: string[] = [];
     const onWarning = (w: Error): void => void warnings.push(`${w.name}: ${w.message}`);
     process.on('warning', onWarning);

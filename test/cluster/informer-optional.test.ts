@@ -62,7 +62,7 @@ describe('optional kinds against fake-kube without their CRDs', { concurrency: 1
       assert.equal(asked(p)[0]!.status, 404);
       assert.equal(asked(p)[0]!.query.watch, undefined, 'a list, never a watch');
     }
-    assert.equal(paths.length, 19, 'twelve kinds; External Secrets\' two tried in v1 and v1beta1, Flux\'s five in v1 and v1beta2');
+    assert.equal(paths.length, 20, 'thirteen kinds; External Secrets\' two tried in v1 and v1beta1, Flux\'s five in v1 and v1beta2; Dapr\'s Component in v1alpha1');
     assert.equal(c.stats.retries, 0, 'no backoff wait');
     assert.ok(c.hasSynced(Resources.deployments) && [...c.values(Resources.deployments)].length > 0);
     await kube.waitForRequest((r) => r.path === '/apis/apps/v1/deployments' && r.query.watch === '1' && r.status === 200);

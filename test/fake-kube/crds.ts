@@ -8,7 +8,7 @@
 // projects' own, checked against their CRD manifests: secrets-store-csi-driver v1.3 (the add-on's with provider v1.4.1),
 // kedacore/keda config/crd/bases, external-secrets config/crds/bases at v0.14.0 (v1alpha1
 // deprecated + v1beta1 storage) and v0.16.0 (v1 storage + v1beta1), cert-manager deploy/crds at
-// v1.16.2, Flux v2.6 (source, kustomize and image CRDs). Schemas are left open
+// v1.16.2, Flux v2.6 (source, kustomize and image CRDs), Dapr's Component. Schemas are left open
 // (x-kubernetes-preserve-unknown-fields): the fake does not validate.
 
 import type { KubeObject } from './store';
@@ -93,6 +93,12 @@ export const FLUX_CRDS: readonly CrdDefinition[] = [
   { group: 'kustomize.toolkit.fluxcd.io', kind: 'Kustomization', plural: 'kustomizations', singular: 'kustomization', scope: 'Namespaced', shortNames: ['ks'], versions: [v('v1')] },
   // The image automation APIs reached v1 only with Flux 2.7: a 2.6 cluster serves ImageRepository in v1beta2.
   { group: 'image.toolkit.fluxcd.io', kind: 'ImageRepository', plural: 'imagerepositories', singular: 'imagerepository', scope: 'Namespaced', versions: [v('v1beta2')] },
+];
+
+// ---- Dapr (dapr/dapr charts/dapr/crds/components.yaml: v1alpha1 only, namespaced, no short name) ---------
+
+export const DAPR_CRDS: readonly CrdDefinition[] = [
+  { group: 'dapr.io', kind: 'Component', plural: 'components', singular: 'component', scope: 'Namespaced', versions: [v('v1alpha1', { status: false })] },
 ];
 
 /** A CustomResourceDefinition object as `kubectl get crd -o json` shows an Established one. */

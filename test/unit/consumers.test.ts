@@ -7,12 +7,13 @@ import { controllerOfImage, describeConsumer, resolveIdentity, type IdentityWorl
 
 const GUID = '00000000-0000-0000-0000-000000000001';
 
-function world(o: { sas?: Record<string, string>; mounting?: PodOwner[]; controllers?: Record<string, PodOwner[]> } = {}): IdentityWorld {
+function world(o: { sas?: Record<string, string>; mounting?: PodOwner[]; controllers?: Record<string, PodOwner[]>; dapr?: (PodOwner & { app: string })[] } = {}): IdentityWorld {
   return {
     where: 'the test',
     serviceAccount: (name, ns) => (o.sas && `${ns}/${name}` in o.sas ? { name, namespace: ns, clientId: o.sas[`${ns}/${name}`] } : undefined),
     podsMounting: () => o.mounting ?? [],
     controllers: (id) => o.controllers?.[id] ?? [],
+    daprApps: (ns, appIds) => (o.dapr ?? []).filter((p) => p.namespace === ns && (appIds.length === 0 || appIds.includes(p.app))),
   };
 }
 
@@ -86,6 +87,42 @@ describe('consumers: what each object says', () => {
   it('Dapr: the app pods, by scopes', () => {
     const u = describeConsumer({ apiVersion: 'dapr.io/v1alpha1', kind: 'Component', metadata: { name: 'state' }, spec: { metadata: [{ name: 'azureClientId', value: GUID }] }, scopes: ['api'] })[0];
     assert.deepEqual(u.token, { via: 'app-pods', appIds: ['api'] });
+  });
+
+  const component = (type: string, metadata: Record<string, string>, scopes?: string[]) => describeConsumer({ apiVersion: 'dapr.io/v1alpha1', kind: 'Component', metadata: { name: 'c', namespace: 'shop' }, spec: { type, version: 'v1', metadata: Object.entries(metadata).map(([name, value]) => ({ name, value })) }, ...(scopes ? { scopes } : {}) });
+
+  it('Dapr: an Azure component with no credentials authenticates through the pod (Workload Identity when the pod has it); a Key Vault store names its vault', () => {
+    const [u] = component('secretstores.azure.keyvault', { vaultName: 'kv-shop' });
+    assert.equal(u.workloadIdentity, true);
+    assert.equal(u.certain, false);
+    assert.equal(u.clientId, undefined);
+    assert.deepEqual(u.token, { via: 'app-pods', appIds: [] });
+    assert.deepEqual(u.resources, [{ what: 'Key Vault', name: 'kv-shop' }]);
+    assert.deepEqual(component('state.azure.blobstorage', { accountName: 'st1', containerName: 'orders' })[0].resources, []);
+  });
+
+  it('Dapr: keys and service principals are not Workload Identity; a non-Azure component without azureClientId is not a consumer', () => {
+    const [key] = component('state.azure.blobstorage', { accountName: 'st1', accountKey: 'x' });
+    assert.equal(key.workloadIdentity, false);
+    assert.match(key.mode, /accountKey/);
+    assert.equal(component('pubsub.azure.servicebus.queues', { connectionString: 'Endpoint=sb://x/' })[0].workloadIdentity, false);
+    assert.equal(component('secretstores.azure.keyvault', { vaultName: 'kv', azureClientId: GUID, azureClientSecret: 's' })[0].workloadIdentity, false);
+    assert.deepEqual(component('state.redis', { redisHost: 'r:6379' }), []);
+    assert.equal(component('state.postgresql', { azureClientId: GUID, useAzureAD: 'true' })[0].workloadIdentity, true);
+  });
+
+  it('Dapr: resolved to the ServiceAccounts of the apps its scopes name, in its namespace', () => {
+    const app = (name: string, sa: string, appId: string, ns = 'shop'): PodOwner & { app: string } => ({ kind: 'Deployment', name, namespace: ns, serviceAccount: sa, labelled: true, app: appId });
+    const w = world({ sas: { 'shop/checkout': GUID }, dapr: [app('checkout', 'checkout', 'checkout'), app('cart', 'cart', 'cart'), app('other', 'other', 'checkout', 'elsewhere')] });
+    const scoped = resolveIdentity(component('secretstores.azure.keyvault', { vaultName: 'kv' }, ['checkout'])[0], w);
+    assert.deepEqual(scoped.subjects.map((s) => s.subject), ['system:serviceaccount:shop:checkout']);
+    assert.equal(scoped.clientId?.value, GUID);
+    assert.match(scoped.summary, /ServiceAccount checkout of the Dapr app that loads it \(scopes: checkout\)/);
+    const all = resolveIdentity(component('secretstores.azure.keyvault', { vaultName: 'kv' })[0], w);
+    assert.deepEqual(all.subjects.map((s) => s.serviceAccount), ['checkout', 'cart']);
+    const none = resolveIdentity(component('secretstores.azure.keyvault', { vaultName: 'kv' }, ['billing'])[0], w);
+    assert.deepEqual(none.subjects, []);
+    assert.match(none.summary, /no such app runs in the test/);
   });
 
   it('recognises the controllers by image, registries and tags aside', () => {

@@ -98,7 +98,7 @@ function answers(index: WorkspaceIndex, parsed: Map<string, ManifestFile>): { ou
           note(`sa in file ${name}`, [index.serviceAccountInFile(name, o.namespace, file)]);
           note(`first sa ${name}`, [index.firstServiceAccount(name, o.namespace, () => true)]);
           note(`workloads ${name}`, index.workloadsUsing(name, o.namespace));
-          note(`workloads anywhere ${name}`, index.workloadsUsingAnywhere(name, o.namespace));
+          note(`workloads anywhere ${name}`, index.workloadsUsing(name, o.namespace, true));
           note(`configmap ${name}`, [index.configMap(name, o.namespace)]);
           note(`secret ${name}`, [index.secret(name, o.namespace)]);
           note(`namespace ${o.namespace}`, [index.namespaceObject(o.namespace)]);

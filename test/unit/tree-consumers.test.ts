@@ -322,6 +322,7 @@ describe('consumer kinds the cluster does not serve, or refuses', () => {
       'clustersecretstores.external-secrets.io/v1',
       'clustersecretstores.external-secrets.io/v1beta1',
       'clustertriggerauthentications.keda.sh/v1alpha1',
+      'components.dapr.io/v1alpha1',
       'gitrepositories.source.toolkit.fluxcd.io/v1',
       'gitrepositories.source.toolkit.fluxcd.io/v1beta2',
       'helmrepositories.source.toolkit.fluxcd.io/v1',
