@@ -129,6 +129,11 @@ export interface DataNeed {
   anyOf: readonly (readonly string[])[];
   /** Where the operations are: the data plane (DataActions, the default) or the management plane (Actions: a DNS zone's record sets). */
   plane?: Plane;
+  /**
+   * A data-plane operation authorised by an Action (Storage's Get Queue Metadata: `…/queues/read`):
+   * only roles with data actions count, as storage admits only "roles explicitly defined for data access".
+   */
+  dataRolesOnly?: boolean;
 }
 
 export interface NeedVerdict {
@@ -156,7 +161,7 @@ export function evaluateNeeds(assignments: readonly RoleAssignment[], resourceId
     for (const alt of need.anyOf) {
       const by: RoleAssignment[] = [];
       const met = alt.every((op) => {
-        const a = over.find((x) => x.definition && grants(x.definition, op, need.plane ?? 'data'));
+        const a = over.find((x) => x.definition && (!need.dataRolesOnly || hasDataActions(x.definition)) && grants(x.definition, op, need.plane ?? 'data'));
         if (a && !by.includes(a)) by.push(a);
         return !!a;
       });

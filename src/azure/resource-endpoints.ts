@@ -28,9 +28,23 @@ export interface UsedResource {
   /** Where the workload's configuration places it, when it says (a DNS zone's resource group and subscription): the resource found must be there. */
   resourceGroup?: string;
   subscriptionId?: string;
-  /** Read by KEDA's azure-servicebus scaler: the entity's runtime properties, not its messages. */
-  kedaScaler?: true;
+  /** Read by a KEDA scaler: what it calls decides what it needs (KEDA_NEEDS), not what the service allows. */
+  kedaScaler?: KedaScaler;
+  /**
+   * The entity below the resource the workload uses, when its configuration names it (a KEDA
+   * trigger's queue or container): role assignments at that entity's scope count too.
+   */
+  entity?: { readonly path: string; readonly label: string };
 }
+
+/**
+ * What a KEDA Azure scaler calls (kedacore/keda pkg/scalers, docs/workload-identity-facts.md):
+ * servicebus — the entity's runtime properties (Manage); queue — Get Queue Metadata
+ * (queueLengthStrategy all); queue-peek — Peek Messages, then Get Queue Metadata from 32 messages
+ * (visibleonly); blob — List Blobs; eventhub — the hub's and partitions' properties; checkpoint —
+ * Get Blob of the Event Hubs checkpoints.
+ */
+export type KedaScaler = 'servicebus' | 'queue' | 'queue-peek' | 'blob' | 'eventhub' | 'checkpoint';
 
 /** One thing a resource lets a workload do, the data actions that allow it, and the narrowest built-in role that grants them. */
 export interface Capability extends DataNeed {
@@ -111,9 +125,41 @@ const MESSAGING: Record<string, Capability[]> = {
  */
 const KEDA_SERVICE_BUS: Capability = { id: 'manage', label: 'read runtime properties (Manage)', anyOf: [['Microsoft.ServiceBus/*']], suggest: 'Azure Service Bus Data Owner' };
 
+const QUEUES = 'Microsoft.Storage/storageAccounts/queueServices/queues';
+/**
+ * Get Queue Metadata is authorised by `…/queueServices/queues/read`, which built-in roles list in
+ * Actions; "only roles explicitly defined for data access permit a security principal to access
+ * queue data", so Reader's or Owner's `*` does not count (Microsoft's storage authorization pages).
+ */
+const QUEUE_METADATA: Capability = { id: 'metadata', label: 'read the queue length (Get Queue Metadata)', anyOf: [[`${QUEUES}/read`]], plane: 'control', dataRolesOnly: true, suggest: 'Storage Queue Data Reader' };
+const QUEUE_PEEK: Capability = { id: 'peek', label: 'peek messages', anyOf: [[`${MESSAGES}/read`]], suggest: 'Storage Queue Data Reader' };
+const LIST_BLOBS: Capability = { id: 'list', label: 'list blobs', anyOf: [[`${BLOBS}/read`]], suggest: 'Storage Blob Data Reader' };
+const GET_CHECKPOINTS: Capability = { id: 'read', label: 'read the checkpoint blobs', anyOf: [[`${BLOBS}/read`]], suggest: 'Storage Blob Data Reader' };
+/** KEDA's docs: "Permissions covered by Azure Event Hubs Data Receiver and Storage Blob Data Reader are required". */
+const HUB_PROPERTIES: Capability = { id: 'receive', label: 'read the hub and partition properties (receive)', anyOf: [['Microsoft.EventHub/namespaces/messages/receive/action']], suggest: 'Azure Event Hubs Data Receiver' };
+
+/** What each KEDA scaler needs, all of it (its calls are known: none is optional). */
+const KEDA_NEEDS: Record<KedaScaler, { type: string; caps: Capability[] }> = {
+  servicebus: { type: TYPES.serviceBus, caps: [KEDA_SERVICE_BUS] },
+  queue: { type: TYPES.storage, caps: [QUEUE_METADATA] },
+  'queue-peek': { type: TYPES.storage, caps: [QUEUE_PEEK, QUEUE_METADATA] },
+  blob: { type: TYPES.storage, caps: [LIST_BLOBS] },
+  eventhub: { type: TYPES.eventHubs, caps: [HUB_PROPERTIES] },
+  checkpoint: { type: TYPES.storage, caps: [GET_CHECKPOINTS] },
+};
+
+const KEDA_KIND: Record<KedaScaler, string> = { servicebus: 'Service Bus namespace', queue: 'storage account (queues)', 'queue-peek': 'storage account (queues)', blob: 'storage account (blobs)', eventhub: 'Event Hubs namespace', checkpoint: 'storage account (Event Hubs checkpoints)' };
+const KEDA_SERVICE: Record<KedaScaler, Service> = { servicebus: 'messaging', queue: 'queue', 'queue-peek': 'queue', blob: 'blob', eventhub: 'messaging', checkpoint: 'blob' };
+
+/** An Azure resource a KEDA trigger reads (`entity`: the queue, container or hub it names, below the resource). */
+export function kedaResource(scaler: KedaScaler, name: string, seenIn: string, entity?: UsedResource['entity']): UsedResource {
+  const { type, caps } = KEDA_NEEDS[scaler];
+  return { name: name.toLowerCase(), type, types: [type], kind: KEDA_KIND[scaler], service: KEDA_SERVICE[scaler], seenIn, suggest: caps[0]!.suggest, kedaScaler: scaler, ...(entity ? { entity } : {}) };
+}
+
 /** A Service Bus namespace a KEDA azure-servicebus trigger reads. */
 export function kedaServiceBus(name: string, seenIn: string): UsedResource {
-  return { name: name.toLowerCase(), type: TYPES.serviceBus, types: [TYPES.serviceBus], kind: 'Service Bus namespace', service: 'messaging', seenIn, suggest: KEDA_SERVICE_BUS.suggest, kedaScaler: true };
+  return kedaResource('servicebus', name, seenIn);
 }
 
 /**
@@ -122,11 +168,14 @@ export function kedaServiceBus(name: string, seenIn: string): UsedResource {
  * Cosmos DB has none: its data plane uses its own SQL role assignments, not Azure RBAC.
  */
 export function capabilities(used: UsedResource, foundType: string): Capability[] {
+  if (used.kedaScaler) {
+    const need = KEDA_NEEDS[used.kedaScaler];
+    return foundType.toLowerCase() === need.type ? need.caps : [];
+  }
   switch (used.service) {
     case 'keyvault':
       return (used.vaultObjects ?? ['secrets', 'keys', 'certificates']).map((o) => VAULT[o]);
     case 'messaging':
-      if (used.kedaScaler && foundType.toLowerCase() === TYPES.serviceBus) return [KEDA_SERVICE_BUS];
       return MESSAGING[foundType.toLowerCase()] ?? [];
     case 'dns':
       return DNS[foundType.toLowerCase()] ?? [];
@@ -202,7 +251,7 @@ export function resourcesIn(text: string, seenIn: string): UsedResource[] {
 export function dedupe(rs: UsedResource[]): UsedResource[] {
   const seen = new Map<string, UsedResource>();
   for (const r of rs) {
-    const k = `${r.service}/${r.type}/${r.name}/${r.resourceGroup ?? ''}/${r.subscriptionId ?? ''}/${r.kedaScaler ? 'keda' : ''}`.toLowerCase();
+    const k = `${r.service}/${r.type}/${r.name}/${r.resourceGroup ?? ''}/${r.subscriptionId ?? ''}/${r.kedaScaler ?? ''}/${r.entity?.path ?? ''}`.toLowerCase();
     const prev = seen.get(k);
     if (!prev) seen.set(k, { ...r, ...(r.vaultObjects ? { vaultObjects: [...r.vaultObjects] } : {}) });
     else if (prev.vaultObjects && r.vaultObjects) prev.vaultObjects = [...new Set([...prev.vaultObjects, ...r.vaultObjects])].sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b));

@@ -13,6 +13,7 @@ import type { ClusterApi, KubeObject, KubeResult, Pod } from '../cluster/types';
 import type { WorkloadRef } from '../cluster/workloads';
 import { CLIENT_ID, TENANT_ID, USE_LABEL } from '../manifests/workload-identity';
 import { capitalize } from '../util/words';
+import type { KedaScaler } from '../azure/resource-endpoints';
 
 export interface ConsumerRef {
   readonly kind: ConsumerKind;
@@ -40,10 +41,13 @@ export interface ConsumerTarget {
   readonly scalers?: { readonly resources: readonly ScalerResource[]; readonly notJudged: readonly string[] };
 }
 
-/** A Service Bus namespace a KEDA azure-servicebus trigger reads (the queue or subscription's runtime properties). */
+/** An Azure resource a KEDA trigger reads: what its scaler calls there (resource-endpoints.ts KedaScaler). */
 export interface ScalerResource {
-  readonly what: 'Service Bus namespace';
+  readonly scaler: KedaScaler;
+  /** The Service Bus or Event Hubs namespace, or the storage account. */
   readonly name: string;
+  /** The queue, container or hub below it, when the trigger names it (assignments there count). */
+  readonly entity?: { readonly path: string; readonly label: string };
   /** `ScaledObject app/queue-worker (azure-servicebus, queue orders)`. */
   readonly seenIn: string;
 }
@@ -225,15 +229,52 @@ async function kedaScalers(cluster: ClusterApi, ref: ConsumerRef, signal: AbortS
         const auth = t.authenticationRef;
         if (auth?.name !== ref.name || (auth.kind ?? 'TriggerAuthentication') !== ref.kind) continue;
         const where = `${type.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`;
-        const ns = t.metadata?.namespace?.replace(/\.servicebus\.(windows\.net|usgovcloudapi\.net|chinacloudapi\.cn)$/i, '');
-        if (t.type === 'azure-servicebus' && ns) {
-          const entity = t.metadata?.queueName ? `queue ${t.metadata.queueName}` : t.metadata?.topicName ? `topic ${t.metadata.topicName}` : 'its entity';
-          resources.push({ what: 'Service Bus namespace', name: ns, seenIn: `${where} (azure-servicebus, ${entity})` });
-        } else if (t.type) notJudged.push(`${where} (${t.type})`);
+        const found = t.type ? triggerResources(t.type, t.metadata ?? {}, where) : [];
+        if (!found.length && t.type) notJudged.push(`${where} (${t.type})`);
+        for (const r of found) resources.push(r);
       }
     }
   }
   return { resources, notJudged };
+}
+
+const namespaceOf = (host: string | undefined) => host?.replace(/\.servicebus\.(windows\.net|usgovcloudapi\.net|chinacloudapi\.cn)$/i, '');
+
+/**
+ * What one trigger reads, from its metadata as KEDA's scalers read it (pkg/scalers): azure-servicebus
+ * `namespace`; azure-queue `accountName`, `queueName`, `queueLengthStrategy`; azure-blob
+ * `accountName`, `blobContainerName`; azure-eventhub `eventHubNamespace`, `eventHubName`, and the
+ * checkpoint store `storageAccountName` with `blobContainer` (`azure-webjobs-eventhub` for the Azure
+ * Functions strategy or when none is named). None when what it needs is not named (the scaler then
+ * fails on its own) or its type is not judged here.
+ */
+function triggerResources(type: string, m: Readonly<Record<string, string>>, where: string): ScalerResource[] {
+  switch (type) {
+    case 'azure-servicebus': {
+      const ns = namespaceOf(m.namespace);
+      const entity = m.queueName ? `queue ${m.queueName}` : m.topicName ? `topic ${m.topicName}` : 'its entity';
+      return ns ? [{ scaler: 'servicebus', name: ns, seenIn: `${where} (azure-servicebus, ${entity})` }] : [];
+    }
+    case 'azure-queue': {
+      if (!m.accountName || !m.queueName) return [];
+      const peek = m.queueLengthStrategy?.toLowerCase() === 'visibleonly';
+      return [{ scaler: peek ? 'queue-peek' : 'queue', name: m.accountName, entity: { path: `/queueServices/default/queues/${m.queueName}`, label: `queue ${m.queueName}` }, seenIn: `${where} (azure-queue, queue ${m.queueName}${peek ? ', visibleonly' : ''})` }];
+    }
+    case 'azure-blob':
+      if (!m.accountName || !m.blobContainerName) return [];
+      return [{ scaler: 'blob', name: m.accountName, entity: { path: `/blobServices/default/containers/${m.blobContainerName}`, label: `container ${m.blobContainerName}` }, seenIn: `${where} (azure-blob, container ${m.blobContainerName})` }];
+    case 'azure-eventhub': {
+      const ns = namespaceOf(m.eventHubNamespace);
+      if (!ns) return [];
+      const hub = m.eventHubName;
+      const out: ScalerResource[] = [{ scaler: 'eventhub', name: ns, ...(hub ? { entity: { path: `/eventhubs/${hub}`, label: `event hub ${hub}` } } : {}), seenIn: `${where} (azure-eventhub${hub ? `, hub ${hub}` : ''})` }];
+      const container = m.checkpointStrategy === 'azureFunction' || !m.blobContainer ? 'azure-webjobs-eventhub' : m.blobContainer;
+      if (m.storageAccountName) out.push({ scaler: 'checkpoint', name: m.storageAccountName, entity: { path: `/blobServices/default/containers/${container}`, label: `container ${container}` }, seenIn: `${where} (azure-eventhub checkpoints, container ${container})` });
+      return out;
+    }
+    default:
+      return [];
+  }
 }
 
 /** Who requests a named ServiceAccount's token, in words. */

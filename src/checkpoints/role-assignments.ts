@@ -10,7 +10,7 @@ import { Resources } from '../cluster/resources';
 import type { ConsumerUse } from '../consumers/index';
 import type { KubeObject } from '../cluster/types';
 import { breadth, describeScope, scopeLevel } from '../azure/permissions';
-import { dedupe, dnsZone, kedaServiceBus, resourcesIn, type UsedResource } from '../azure/resource-endpoints';
+import { dedupe, dnsZone, kedaResource, resourcesIn, type UsedResource } from '../azure/resource-endpoints';
 import type { AzureResource, RoleAssignment } from '../azure/types';
 import { azureFailed } from './azure-shared';
 import { notChecked } from './outcomes';
@@ -24,7 +24,7 @@ import { capitalize } from '../util/words';
 export const roleAssignments: Checkpoint = {
   id: 'role-assignments',
   title: CHECKPOINT_TITLES['role-assignments'],
-  description: "The identity's role assignments, judged by the permissions of their definitions: broad management roles at subscription, resource-group or management-group scope are flagged, and each Azure resource the workload calls (Key Vault, storage, Service Bus, Event Hubs, App Configuration endpoints in its env and ConfigMaps; the Key Vault or DNS zone a consumer object names) must be usable — on its data plane by a role's data actions at the resource or above it, or, for a Key Vault in access-policy mode, by its access policy; a DNS zone's TXT records by a role's actions.",
+  description: "The identity's role assignments, judged by the permissions of their definitions: broad management roles at subscription, resource-group or management-group scope are flagged, and each Azure resource the workload calls (Key Vault, storage, Service Bus, Event Hubs, App Configuration endpoints in its env and ConfigMaps; the Key Vault or DNS zone a consumer object names, the queues, containers and hubs a KEDA trigger reads) must be usable — on its data plane by a role's data actions at the resource or above it, or, for a Key Vault in access-policy mode, by its access policy; a DNS zone's TXT records by a role's actions.",
   side: 'azure',
   needs: ['managed-identity'],
   fact: 'Data access needs a\n  DATA-PLANE role on the resource or an ancestor scope [...] Owner, Contributor\n  and User Access Administrator are management-plane roles: they do not grant data access [...] Actions minus NotActions is the management plane,\n  DataActions minus NotDataActions the data plane, per role definition; assignments add up [...] "Vaults where enableRbacAuthorization is null (from older API versions) continue using access\n  policies"',
@@ -50,7 +50,7 @@ export const roleAssignments: Checkpoint = {
     const unreadable: string[] = [];
     const used = dedupe(await usedResources(ctx, unreadable));
     for (const u of unreadable) evidence.push(ev('not read', `${u} (its endpoints are not known)`, 'info'));
-    for (const t of ctx.options.consumer?.scalers?.notJudged ?? []) evidence.push(ev('trigger not judged', `${t}: only azure-servicebus triggers' resources are checked`, 'info'));
+    for (const t of ctx.options.consumer?.scalers?.notJudged ?? []) evidence.push(ev('trigger not judged', `${t}: the resources of azure-servicebus, azure-queue, azure-blob and azure-eventhub triggers are checked, not those of this type`, 'info'));
     let granted = 0;
     if (used.length) {
       const found = await azure.findResources(groupByType(used), ctx.signal);
@@ -141,7 +141,7 @@ function consumerResources(use: ConsumerUse): UsedResource[] {
 async function usedResources(ctx: DiagnoseContext, unreadable: string[]): Promise<UsedResource[]> {
   // A consumer object's identity reaches what the object names (its Key Vault), not what the carrying pods' own code calls.
   const consumer = ctx.options.consumer;
-  if (consumer) return [...consumerResources(consumer.use), ...(consumer.scalers?.resources ?? []).map((r) => kedaServiceBus(r.name, r.seenIn))];
+  if (consumer) return [...consumerResources(consumer.use), ...(consumer.scalers?.resources ?? []).map((r) => kedaResource(r.scaler, r.name, r.seenIn, r.entity))];
   const w = await ctx.workload();
   const out: UsedResource[] = [];
   const maps = new Map<string, string[]>(); // ConfigMap name → where it is read

@@ -38,12 +38,14 @@ export const resourceGroupOf = (id: string): string | undefined => /\/resourceGr
 
 /** Whether `identity` may use `res` (found for `used`), with the evidence and the way out. */
 export function coverage(used: UsedResource, res: AzureResource, assignments: readonly RoleAssignment[], identity: ManagedIdentity): Coverage {
-  const label = `${kindOf(used, res.type)} ${used.name}`;
+  const label = `${used.entity ? `${used.entity.label} of ` : ''}${kindOf(used, res.type)} ${used.name}`;
   if (used.service === 'cosmos') return cosmos(label, res);
   const caps = capabilities(used, res.type);
   if (!caps.length) return { granted: false, evidence: [ev(label, `used (${used.seenIn}); what its data plane needs is not known here (type ${res.type})`, 'info')], remediation: [] };
   const groups = managementGroupsOf(res);
-  const verdicts = evaluateNeeds(assignments, res.id, caps, groups);
+  // Assignments at the entity the configuration names (a queue, a container) count as well as those above it.
+  const target = used.entity ? `${res.id}${used.entity.path}` : res.id;
+  const verdicts = evaluateNeeds(assignments, target, caps, groups);
   if (res.type.toLowerCase() === TYPES.keyVault && res.enableRbacAuthorization !== true) return accessPolicies(label, used, res, caps, verdicts, identity);
 
   const notes: Evidence[] = [];
@@ -57,10 +59,25 @@ export function coverage(used: UsedResource, res: AzureResource, assignments: re
   return rbac(label, used, res, caps, verdicts, assignments, identity, notes);
 }
 
-/** Azure RBAC: any capability granted is enough (the endpoint does not say which one the workload uses). */
+/**
+ * Azure RBAC: any capability granted is enough (the endpoint does not say which one the workload
+ * uses) — except for a KEDA scaler, whose calls are known: it needs all of them.
+ */
 function rbac(label: string, used: UsedResource, res: AzureResource, caps: Capability[], verdicts: NeedVerdict[], assignments: readonly RoleAssignment[], identity: ManagedIdentity, notes: Evidence[]): Coverage {
+  const all = used.kedaScaler !== undefined;
   const granted = verdicts.filter((v) => v.granted);
   const missing = verdicts.filter((v) => !v.granted);
+  if (all && granted.length && missing.length) {
+    // Part of what the scaler calls is granted: the rest is the problem.
+    const by = granted.map((v) => `${v.need.label} granted by ${listWords(v.by.map(at))}`);
+    const first = caps.find((c) => missing.some((v) => v.need.id === c.id))!;
+    return {
+      granted: false,
+      evidence: [ev(label, `used (${used.seenIn}); ${by.join('; ')}; ${listWords(missing.map((v) => v.need.label))} not granted`, 'fail'), ...notes],
+      problem: `${first.suggest} on ${used.name} is missing (${listWords(missing.map((v) => v.need.label))})`,
+      remediation: [grantCommand(first.suggest, label, identity, res.id)],
+    };
+  }
   // A grant that rests only on assignments with an ABAC condition holds for the requests the condition allows: not judged here.
   const conditional = granted.length > 0 && granted.every((v) => v.by.every((a) => a.condition));
   if (conditional) {
@@ -78,8 +95,14 @@ function rbac(label: string, used: UsedResource, res: AzureResource, caps: Capab
     return { granted: false, evidence: [...evidence, ...notes], unverified: `${listWords(unknown.map(at))} may cover ${label} (not verified: its definition could not be read)`, remediation: [] };
   }
 
+  // Granted only below the resource (a container, a queue) where the configuration names no entity: whether that is the one used, nothing says.
+  const below = !used.entity ? assignments.filter((a) => a.definition && a.scope.toLowerCase().startsWith(`${res.id.toLowerCase()}/`) && caps.some((c) => c.anyOf.some((alt) => alt.every((op) => grants(a.definition!, op, c.plane ?? 'data'))))) : [];
+  if (below.length) {
+    const evidence = below.map((a) => ev(label, `${roleOf(a)} grants it on ${a.scope.slice(res.id.length + 1)} only: whether the workload uses that one is not known here`, 'warn'));
+    return { granted: false, evidence: [...evidence, ...notes], unverified: `${listWords(below.map(at))} may cover what the workload uses of ${label} (not verified: granted below the resource)`, remediation: [] };
+  }
   // Nothing grants it: say what is there and why it does not count.
-  const over = covering(assignments, res.id, managementGroupsOf(res)).filter((a) => a.definition);
+  const over = covering(assignments, used.entity ? `${res.id}${used.entity.path}` : res.id, managementGroupsOf(res)).filter((a) => a.definition);
   const evidence: Evidence[] = [ev(label, `used (${used.seenIn}); no role assignment grants ${either(caps.map((c) => c.label))} (roles through an Entra group are not seen)`, 'fail')];
   const listsKeys = (a: RoleAssignment) => res.type.toLowerCase() === TYPES.storage && grants(a.definition!, 'Microsoft.Storage/storageAccounts/listKeys/action', 'control');
   for (const a of over) evidence.push(ev(roleOf(a), `at ${describeScope(a.scope)}: ${whyNot(a, caps)}${listsKeys(a) ? `; it can list the account keys, which work only through Shared Key${res.allowSharedKeyAccess === false ? ', and this account refuses Shared Key' : ''}` : ''}`, 'info'));
@@ -99,10 +122,17 @@ function rbac(label: string, used: UsedResource, res: AzureResource, caps: Capab
     problem: `${first!.suggest} on ${used.name} is missing${why.length ? ` (${why.join('; ')})` : ''}`,
     remediation: [
       {
-        text: `Grant ${first!.suggest} on ${label} to ${identity.name}${second && used.service !== 'keyvault' ? ` (${second.suggest} to ${second.label})` : ''}${sharedKeyOff ? '; the account refuses shared keys, so this is the only way in' : ''} (${PROPAGATION}).`,
-        command: `az role assignment create --role ${shq(first!.suggest)} --assignee-object-id ${shq(identity.principalId)} --assignee-principal-type ServicePrincipal --scope ${shq(res.id)}`,
+        text: `Grant ${first!.suggest} on ${label} to ${identity.name}${second && used.service !== 'keyvault' && !all ? ` (${second.suggest} to ${second.label})` : ''}${sharedKeyOff ? '; the account refuses shared keys, so this is the only way in' : ''} (${PROPAGATION}).`,
+        command: grantCommand(first!.suggest, label, identity, res.id).command,
       },
     ],
+  };
+}
+
+function grantCommand(role: string, label: string, identity: ManagedIdentity, scope: string): Remediation {
+  return {
+    text: `Grant ${role} on ${label} to ${identity.name} (${PROPAGATION}).`,
+    command: `az role assignment create --role ${shq(role)} --assignee-object-id ${shq(identity.principalId)} --assignee-principal-type ServicePrincipal --scope ${shq(scope)}`,
   };
 }
 

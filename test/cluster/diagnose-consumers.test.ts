@@ -15,7 +15,7 @@ import { azureProvider } from '../../src/azure/provider';
 import { run, type CliIO, type RunDeps } from '../../src/cli/run';
 import { startFakeCloud, type FakeCloud } from '../fake-azure/cloud';
 import { SERVICEBUS_ID, type AzureScenario } from '../fake-azure/world';
-import { KEDA_SB_OWNER_AZURE, KEDA_SB_RECEIVER_AZURE, DNS_ZONE_ID, ISSUER_DNS_ROLE_AZURE, ISSUER_NO_DNS_ROLE_AZURE, ESO_SA_HEALTHY_AZURE, ESO_SA_WRONG_SUBJECT_AZURE, ESO_SUBJECT, ESO_WRONG_SUBJECT_FIC, SPC_HEALTHY_AZURE, SPC_NO_KEYVAULT_ROLE_AZURE, SPC_SUBJECT, SPC_WRONG_SUBJECT_AZURE, SPC_WRONG_SUBJECT_FIC } from '../fake-azure/scenarios-consumers';
+import { KEDA_SB_OWNER_AZURE, KEDA_QUEUE_PROCESSOR_AZURE, KEDA_SB_RECEIVER_AZURE, DNS_ZONE_ID, ISSUER_DNS_ROLE_AZURE, ISSUER_NO_DNS_ROLE_AZURE, ESO_SA_HEALTHY_AZURE, ESO_SA_WRONG_SUBJECT_AZURE, ESO_SUBJECT, ESO_WRONG_SUBJECT_FIC, SPC_HEALTHY_AZURE, SPC_NO_KEYVAULT_ROLE_AZURE, SPC_SUBJECT, SPC_WRONG_SUBJECT_AZURE, SPC_WRONG_SUBJECT_FIC } from '../fake-azure/scenarios-consumers';
 import { kubeRequest, kubeWatch } from '../fake-kube/client';
 import { crdObject, KEDA_CRDS } from '../fake-kube/crds';
 import { ESO_STORE_NOT_READY, ISSUER_NOT_READY, KEDA_OPERATOR_UNLABELLED, SPC_HEALTHY, SPC_WRONG_SUBJECT, spcWrongSubjectScenario } from '../fake-kube/scenarios-consumers';
@@ -488,12 +488,23 @@ describe('diagnose a SecretProviderClass with Azure (CLI, JSON)', () => {
     assert.ok(JSON.stringify(roles).includes(`--scope ${SERVICEBUS_ID}`), JSON.stringify(roles, null, 1));
   });
 
-  it('keda with Azure Service Bus Data Owner on the namespace: role-assignments passes', async () => {
+  it('keda with Azure Service Bus Data Owner on the namespace and Storage Queue Data Reader on the queue invoices itself: role-assignments passes', async () => {
     const { c, kubeconfig } = await cloud(KEDA_SB_OWNER_AZURE);
     const { json } = await diagnoseJson(['-n', 'app', 'ta/queue-auth'], kubeconfig, { azure: azureOf(c) });
     const roles = cp(json, 'role-assignments');
     assert.equal(roles.status, 'pass', show(json));
     assert.match(roles.evidence.find((e) => e.label === 'Service Bus namespace sb-payments-prod')?.value ?? '', /read runtime properties \(Manage\) granted by Azure Service Bus Data Owner/);
+    assert.match(roles.evidence.find((e) => e.label === 'queue invoices of storage account (queues) stpaymentsprod')?.value ?? '', /read the queue length \(Get Queue Metadata\) granted by Storage Queue Data Reader at invoices/);
+  });
+
+  it('keda with only Storage Queue Data Message Processor on the account: the azure-queue scaler of ScaledJob app/invoice-drain cannot read the queue length; role-assignments fails naming Storage Queue Data Reader', async () => {
+    const { c, kubeconfig } = await cloud(KEDA_QUEUE_PROCESSOR_AZURE);
+    const { json } = await diagnoseJson(['-n', 'app', 'ta/queue-auth'], kubeconfig, { azure: azureOf(c) });
+    const roles = cp(json, 'role-assignments');
+    assert.equal(roles.status, 'fail', show(json));
+    assert.match(roles.summary, /Storage Queue Data Reader on stpaymentsprod is missing/);
+    const q = roles.evidence.find((e) => e.label === 'queue invoices of storage account (queues) stpaymentsprod');
+    assert.match(q?.value ?? '', /used \(ScaledJob app\/invoice-drain \(azure-queue, queue invoices\)\); no role assignment grants read the queue length/);
   });
 
   it('spc without a role on the Key Vault it names: role-assignments fails', async () => {

@@ -5,7 +5,7 @@
 // (the suites there run beside `azure-wired`): pass the objects to startFakeCloud({ scenario }).
 
 import { ESO_STORE_NOT_READY, ISSUER_NOT_READY, KEDA_OPERATOR_UNLABELLED, SPC_HEALTHY, SPC_WRONG_SUBJECT } from '../fake-kube/scenarios-consumers';
-import { AUDIENCE, base, DAY, KEYVAULT_ID, PRINCIPAL_ID, paymentsIdentity, SERVICEBUS_ID, SUBSCRIPTION_ID, type AzureScenario, type BuildContext } from './world';
+import { AUDIENCE, base, DAY, KEYVAULT_ID, PRINCIPAL_ID, paymentsIdentity, SERVICEBUS_ID, STORAGE_ACCOUNT_ID, SUBSCRIPTION_ID, type AzureScenario, type BuildContext } from './world';
 
 export const SPC_SUBJECT = 'system:serviceaccount:web:web';
 /** What the user federated instead: the namespace's default ServiceAccount. */
@@ -113,11 +113,15 @@ export const ISSUER_NO_DNS_ROLE_AZURE: AzureScenario = {
 /** KEDA's operator reads the runtime properties of queue orders in sb-payments-prod for ScaledObject app/queue-worker (TriggerAuthentication queue-auth). */
 export const KEDA_SUBJECT = 'system:serviceaccount:keda:keda-operator';
 
-function kedaWorld(c: BuildContext, role: string): void {
+/** ScaledJob app/invoice-drain's queue: a role assigned at the queue itself counts. */
+const INVOICES_QUEUE = `${STORAGE_ACCOUNT_ID}/queueServices/default/queues/invoices`;
+
+function kedaWorld(c: BuildContext, role: string, queue: { role: string; scope: string } = { role: 'Storage Queue Data Reader', scope: INVOICES_QUEUE }): void {
   base(c);
   const id = paymentsIdentity(c, false);
   c.state.addFic(id, { name: 'aks-prod-keda-operator', issuer: c.issuer, subject: KEDA_SUBJECT, audiences: [AUDIENCE], createdAt: c.now - 2 * DAY });
   c.state.addRoleAssignment({ scope: SERVICEBUS_ID, principalId: PRINCIPAL_ID, role });
+  c.state.addRoleAssignment({ scope: queue.scope, principalId: PRINCIPAL_ID, role: queue.role });
 }
 
 export const KEDA_SB_RECEIVER_AZURE: AzureScenario = {
@@ -140,4 +144,14 @@ export const KEDA_SB_OWNER_AZURE: AzureScenario = {
   build: (c) => kedaWorld(c, 'Azure Service Bus Data Owner'),
 };
 
-export const CONSUMER_AZURE_SCENARIOS: readonly AzureScenario[] = [KEDA_SB_RECEIVER_AZURE, KEDA_SB_OWNER_AZURE, SPC_HEALTHY_AZURE, SPC_WRONG_SUBJECT_AZURE, SPC_NO_KEYVAULT_ROLE_AZURE, ESO_SA_HEALTHY_AZURE, ESO_SA_WRONG_SUBJECT_AZURE, ISSUER_DNS_ROLE_AZURE, ISSUER_NO_DNS_ROLE_AZURE];
+export const KEDA_QUEUE_PROCESSOR_AZURE: AzureScenario = {
+  name: 'keda-queue-processor-azure',
+  description: "id-payments-api federated with KEDA's operator, Azure Service Bus Data Owner on sb-payments-prod, but only Storage Queue Data Message Processor on stpaymentsprod: ScaledJob app/invoice-drain's azure-queue scaler cannot read the queue's length (Get Queue Metadata).",
+  kubeScenario: KEDA_OPERATOR_UNLABELLED,
+  target: KEDA_OPERATOR_UNLABELLED.target,
+  failingCheckpoint: 'role-assignments',
+  exchange: null,
+  build: (c) => kedaWorld(c, 'Azure Service Bus Data Owner', { role: 'Storage Queue Data Message Processor', scope: STORAGE_ACCOUNT_ID }),
+};
+
+export const CONSUMER_AZURE_SCENARIOS: readonly AzureScenario[] = [KEDA_SB_RECEIVER_AZURE, KEDA_SB_OWNER_AZURE, KEDA_QUEUE_PROCESSOR_AZURE, SPC_HEALTHY_AZURE, SPC_WRONG_SUBJECT_AZURE, SPC_NO_KEYVAULT_ROLE_AZURE, ESO_SA_HEALTHY_AZURE, ESO_SA_WRONG_SUBJECT_AZURE, ISSUER_DNS_ROLE_AZURE, ISSUER_NO_DNS_ROLE_AZURE];

@@ -40,6 +40,8 @@ export const ESO_IMAGE = `ghcr.io/external-secrets/external-secrets:${ESO_RELEAS
 export const CERT_MANAGER_IMAGE = 'quay.io/jetstack/cert-manager-controller:v1.16.2';
 /** The Key Vault of the fake Azure (test/fake-azure/world.ts KEYVAULT_NAME). */
 export const SPC_KEYVAULT = 'kv-prod';
+/** The storage account whose queue invoices KEDA's ScaledJob app/invoice-drain scales on (the fake Azure's payments account). */
+export const KEDA_QUEUE_ACCOUNT = 'stpaymentsprod';
 /** The fake Azure's subscription (test/fake-azure/world.ts SUBSCRIPTION_ID). */
 const SUBSCRIPTION_ID = '00000000-1111-2222-3333-444444444444';
 
@@ -514,6 +516,18 @@ function kedaApp(b: ClusterBuilder): void {
       scaleTargetGVKR: { group: 'apps', kind: 'Deployment', resource: 'deployments', version: 'v1' },
       scaleTargetKind: 'apps/v1.Deployment',
     },
+  });
+  // A ScaledJob draining the storage queue invoices (azure-queue reads Get Queue Metadata with the default strategy).
+  b.put({
+    apiVersion: 'keda.sh/v1alpha1',
+    kind: 'ScaledJob',
+    metadata: { name: 'invoice-drain', namespace: ns, uid: stableUid(`sj/${ns}/invoice-drain`), generation: 1, creationTimestamp: iso(created), finalizers: ['finalizer.keda.sh'] },
+    spec: {
+      jobTargetRef: { template: { spec: { containers: [{ name: 'drain', image: 'contoso.azurecr.io/payments/invoice-drain:1.4.0' }], restartPolicy: 'Never' } } },
+      maxReplicaCount: 5,
+      triggers: [{ type: 'azure-queue', metadata: { accountName: KEDA_QUEUE_ACCOUNT, queueName: 'invoices', queueLength: '10' }, authenticationRef: { name: 'queue-auth' } }],
+    },
+    status: { conditions: [{ message: 'ScaledJob is defined correctly and is ready to scaling', reason: 'ScaledJobReady', status: 'True', type: 'Ready' }] },
   });
 }
 

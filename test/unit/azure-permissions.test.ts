@@ -9,10 +9,11 @@ import {
   accessPolicyGrants, breadth, describeScope, evaluateNeeds, excludes, grants, hasDataActions, managementGroupsOf, operationMatches, policyAllows, scopeCovers, scopeLevel,
   type DataNeed,
 } from '../../src/azure/permissions';
-import { capabilities, dedupe, dnsZone, kedaServiceBus, kindOf, resourcesIn, TYPES } from '../../src/azure/resource-endpoints';
+import { capabilities, dedupe, dnsZone, kedaResource, kedaServiceBus, kindOf, resourcesIn, TYPES } from '../../src/azure/resource-endpoints';
+import { coverage } from '../../src/checkpoints/role-coverage';
 import { parseAuthorizationFailed, toAzureFailure } from '../../src/azure/failures';
 import { Queries } from '../../src/azure/queries';
-import type { AzureResource, RoleAssignment, RoleDefinition } from '../../src/azure/types';
+import type { AzureResource, ManagedIdentity, RoleAssignment, RoleDefinition } from '../../src/azure/types';
 import { BUILT_IN_ROLES, type RoleDefinition as FakeRole } from '../fake-azure/roles';
 
 function def(r: FakeRole): RoleDefinition {
@@ -292,5 +293,52 @@ describe('Resource Graph queries', () => {
     assert.match(Queries.roleAssignments('p'), /principalType = tostring\(properties\.principalType\), condition = tostring\(properties\.condition\)$/);
     const r = Queries.resourcesByName([{ type: TYPES.keyVault, names: ['kv'] }]);
     for (const p of ['accessPolicies = properties.accessPolicies', 'allowSharedKeyAccess = properties.allowSharedKeyAccess', 'disableLocalAuth = properties.disableLocalAuth', "join kind=leftouter (ResourceContainers | where type =~ 'microsoft.resources/subscriptions' | project id, subscriptionId, managementGroups = properties.managementGroupAncestorsChain) on subscriptionId"]) assert.ok(r.includes(p), p);
+  });
+});
+
+describe("KEDA's storage and Event Hubs scalers: what each call needs, all of it, at the entity it names or above", () => {
+  const MI: ManagedIdentity = { id: `${RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-keda`, name: 'id-keda', resourceGroup: 'rg-payments', subscriptionId: 's', tenantId: 't', clientId: 'c', principalId: 'p' };
+  const account: AzureResource = { id: ST, name: 'stpaymentsprod', type: TYPES.storage };
+  const QUEUE = { path: '/queueServices/default/queues/orders', label: 'queue orders' };
+  const queue = (peek = false) => kedaResource(peek ? 'queue-peek' : 'queue', 'stpaymentsprod', 'ScaledObject app/worker (azure-queue, queue orders)', QUEUE);
+  const judge = (u: ReturnType<typeof queue>, ...as: [string, string][]) => coverage(u, account, as.map(([name, scope]) => assignment(role(name), scope)), MI);
+
+  it('azure-queue (queueLengthStrategy all) reads Get Queue Metadata: Storage Queue Data Reader at the queue or above grants it; Message Processor (data actions only) and Reader (`*/read`, no data role) do not', () => {
+    assert.equal(judge(queue(), ['Storage Queue Data Reader', `${ST}${QUEUE.path}`]).granted, true);
+    assert.equal(judge(queue(), ['Storage Queue Data Contributor', RG]).granted, true);
+    const processor = judge(queue(), ['Storage Queue Data Message Processor', ST]);
+    assert.equal(processor.granted, false);
+    assert.match(processor.problem ?? '', /^Storage Queue Data Reader on stpaymentsprod is missing/);
+    assert.equal(judge(queue(), ['Reader', ST]).granted, false);
+    assert.equal(judge(queue(), ['Owner', SUB]).granted, false);
+    // Another queue's assignment covers nothing here.
+    assert.equal(judge(queue(), ['Storage Queue Data Reader', `${ST}/queueServices/default/queues/other`]).granted, false);
+  });
+
+  it('azure-queue with visibleonly needs both Peek Messages and Get Queue Metadata: Message Processor alone is half of it, and said so', () => {
+    const half = judge(queue(true), ['Storage Queue Data Message Processor', ST]);
+    assert.equal(half.granted, false);
+    assert.match(half.evidence[0]!.value, /peek messages granted by Storage Queue Data Message Processor at .*; read the queue length \(Get Queue Metadata\) not granted/);
+    assert.equal(judge(queue(true), ['Storage Queue Data Reader', ST]).granted, true);
+  });
+
+  it('azure-blob lists blobs (Storage Blob Data Reader); Event Hubs: Data Receiver on the hub or namespace, and the checkpoint container readable', () => {
+    const blob = kedaResource('blob', 'stpaymentsprod', 'x', { path: '/blobServices/default/containers/inbox', label: 'container inbox' });
+    assert.equal(coverage(blob, account, [assignment(role('Storage Blob Data Reader'), `${ST}/blobServices/default/containers/inbox`)], MI).granted, true);
+    assert.equal(coverage(blob, account, [assignment(role('Storage Queue Data Reader'), ST)], MI).granted, false);
+    const NS = `${RG}/providers/Microsoft.EventHub/namespaces/eh-payments`;
+    const hub = kedaResource('eventhub', 'eh-payments', 'x', { path: '/eventhubs/orders', label: 'event hub orders' });
+    const ehns: AzureResource = { id: NS, name: 'eh-payments', type: TYPES.eventHubs };
+    assert.equal(coverage(hub, ehns, [assignment(role('Azure Event Hubs Data Receiver'), `${NS}/eventhubs/orders`)], MI).granted, true);
+    assert.equal(coverage(hub, ehns, [assignment(role('Azure Event Hubs Data Sender'), NS)], MI).granted, false);
+  });
+
+  it('a workload endpoint that names no container: a role granted only on one container is "may cover", never a missing role', () => {
+    const [u] = resourcesIn('https://stpaymentsprod.blob.core.windows.net/', 'env X');
+    const c = coverage(u!, account, [assignment(role('Storage Blob Data Reader'), `${ST}/blobServices/default/containers/inbox`)], MI);
+    assert.equal(c.granted, false);
+    assert.equal(c.problem, undefined);
+    assert.match(c.unverified ?? '', /may cover what the workload uses/);
+    assert.match(c.evidence[0]!.value, /grants it on blobServices\/default\/containers\/inbox only/);
   });
 });
