@@ -8,7 +8,7 @@ import { CONTROLLERS, controllerOfContainer, describeConsumer, resolveIdentity, 
 import { CSI_DRIVER } from '../consumers/secrets-store-csi';
 import { DAPR_APP_ID, daprEnabled } from '../consumers/dapr';
 import { fluxControllerOf } from '../consumers/flux';
-import { consumerTypes, Resources, type ConsumerKind, type WorkloadKind } from '../cluster/resources';
+import { diagnosableTypes, Resources, type DiagnosableKind, type WorkloadKind } from '../cluster/resources';
 import type { ClusterApi, KubeObject, KubeResult, Pod } from '../cluster/types';
 import type { WorkloadRef } from '../cluster/workloads';
 import { CLIENT_ID, TENANT_ID, USE_LABEL } from '../manifests/workload-identity';
@@ -16,7 +16,7 @@ import { capitalize } from '../util/words';
 import type { KedaScaler } from '../azure/resource-endpoints';
 
 export interface ConsumerRef {
-  readonly kind: ConsumerKind;
+  readonly kind: DiagnosableKind;
   /** Undefined for the cluster-scoped kinds. */
   readonly namespace: string | undefined;
   readonly name: string;
@@ -64,13 +64,13 @@ const shown = (ref: ConsumerRef) => `${ref.kind} ${ref.namespace ? `${ref.namesp
 /** Reads the consumer (trying its API versions newest first). */
 async function readConsumer(cluster: ClusterApi, ref: ConsumerRef, signal: AbortSignal): Promise<KubeResult<KubeObject> | { missingType: true }> {
   let last: KubeResult<KubeObject> | undefined;
-  for (const type of consumerTypes[ref.kind]) {
+  for (const type of diagnosableTypes[ref.kind]) {
     last = await cluster.get<KubeObject>(type, ref.namespace, ref.name, signal);
     // A 404 on a version may be the version (the CRD serves another) or the object: the next version says which.
     if (last.ok || last.failure.kind !== 'not-found') return last;
   }
   // Tell "no such object" from "no such resource type" by listing each version: a list of a type the server does not serve is 404 too.
-  for (const type of consumerTypes[ref.kind]) {
+  for (const type of diagnosableTypes[ref.kind]) {
     const listed = await cluster.list(type, ref.namespace, { limit: 1 }, signal);
     if (listed.ok || listed.failure.kind !== 'not-found') return last!;
   }
@@ -90,7 +90,12 @@ async function ownerOf(cluster: ClusterApi, pod: Pod, signal: AbortSignal): Prom
   return owner.kind === 'Job' ? { kind: 'Job', name: owner.name } : { kind: 'Pod', name: pod.metadata.name };
 }
 
-interface Template { metadata?: { labels?: Record<string, string> }; spec?: { serviceAccountName?: string; serviceAccount?: string; containers?: { image?: string; args?: string[] }[]; volumes?: { name?: string; csi?: { driver?: string; volumeAttributes?: Record<string, string> } }[] } }
+interface Template { metadata?: { labels?: Record<string, string> }; spec?: { serviceAccountName?: string; serviceAccount?: string; containers?: { image?: string; args?: string[] }[]; volumes?: { name?: string; csi?: { driver?: string; volumeAttributes?: Record<string, string> }; secret?: { secretName?: string }; configMap?: { name?: string } }[] } }
+
+/** The pod template mounts the Secret or ConfigMap `holder` as a volume (ExternalDNS reads only the azure.json its pod mounts). */
+function mounts(t: Template | undefined, holder: { kind: string; name: string }): boolean {
+  return (t?.spec?.volumes ?? []).some((v) => (holder.kind === 'Secret' ? v.secret?.secretName : v.configMap?.name) === holder.name);
+}
 
 const podOwner = (kind: string, name: string | undefined, namespace: string, t: Template | undefined): PodOwner => ({
   kind,
@@ -141,7 +146,9 @@ async function clusterWorld(cluster: ClusterApi, use: ConsumerUse, signal: Abort
       carriers.push({ ref: { namespace: ns, kind: o.kind, name: o.name }, note: `${o.kind.toLowerCase()}/${o.name} runs Dapr app ${app} that loads it` });
     }
   } else if (token?.via === 'controller') {
-    const found = await findController(cluster, token.controller, signal);
+    // ExternalDNS's azure.json is read only by the ExternalDNS whose pod mounts it, in the holder's namespace.
+    const holder = use.type === 'external-dns' && use.name ? { kind: use.kind, name: use.name, namespace: use.namespace ?? 'default' } : undefined;
+    const found = await findController(cluster, token.controller, signal, holder);
     if (found.problem) problems.push(found.problem);
     for (const f of found.owners) {
       controllers.push(f.owner);
@@ -178,7 +185,7 @@ function daprAppOfPod(p: Pod): string | undefined {
 }
 
 /** The controller's workloads, by image, in every namespace (or, without that permission, where a default installation puts them). */
-async function findController(cluster: ClusterApi, id: ControllerId, signal: AbortSignal): Promise<{ owners: { owner: PodOwner; ref: WorkloadRef }[]; problem?: string }> {
+async function findController(cluster: ClusterApi, id: ControllerId, signal: AbortSignal, holder?: { kind: string; name: string; namespace: string }): Promise<{ owners: { owner: PodOwner; ref: WorkloadRef }[]; problem?: string }> {
   const c = CONTROLLERS[id];
   const owners: { owner: PodOwner; ref: WorkloadRef }[] = [];
   let problem: string | undefined;
@@ -191,6 +198,7 @@ async function findController(cluster: ClusterApi, id: ControllerId, signal: Abo
     for (const w of all.value) {
       const t = (w.spec as { template?: Template } | undefined)?.template;
       if (!t?.spec?.containers?.some((k) => k.image && controllerOfContainer(k.image, k.args) === id)) continue;
+      if (holder && ((w.metadata.namespace ?? 'default') !== holder.namespace || !mounts(t, holder))) continue;
       const ns = w.metadata.namespace ?? 'default';
       owners.push({ owner: podOwner(kind, w.metadata.name, ns, t), ref: { namespace: ns, kind, name: w.metadata.name } });
     }
@@ -198,10 +206,11 @@ async function findController(cluster: ClusterApi, id: ControllerId, signal: Abo
   }
   if (owners.length === 0 && problem) {
     // Without the right to list every namespace: where a default installation puts it.
-    const d = await cluster.get<KubeObject>(Resources.deployments, c.namespace, c.serviceAccount, signal);
-    if (d.ok) {
-      const t = (d.value.spec as { template?: Template } | undefined)?.template;
-      owners.push({ owner: podOwner('Deployment', c.serviceAccount, c.namespace, t), ref: { namespace: c.namespace, kind: 'Deployment', name: c.serviceAccount } });
+    const where = holder?.namespace ?? c.namespace;
+    const d = await cluster.get<KubeObject>(Resources.deployments, where, c.serviceAccount, signal);
+    const dt = d.ok ? (d.value.spec as { template?: Template } | undefined)?.template : undefined;
+    if (d.ok && (!holder || mounts(dt, holder))) {
+      owners.push({ owner: podOwner('Deployment', c.serviceAccount, where, dt), ref: { namespace: where, kind: 'Deployment', name: c.serviceAccount } });
       problem = undefined;
     }
   }
@@ -294,11 +303,13 @@ function pickUse(uses: readonly ConsumerUse[]): ConsumerUse | undefined {
 
 export async function resolveConsumer(cluster: ClusterApi, ref: ConsumerRef, signal: AbortSignal): Promise<ConsumerResolution> {
   const read = await readConsumer(cluster, ref, signal);
-  if ('missingType' in read) return { ok: false, fault: false, message: `The cluster serves no ${ref.kind} resource (${consumerTypes[ref.kind][0].group}): the controller that defines it is not installed in context ${cluster.identity.context}.` };
+  if ('missingType' in read) return { ok: false, fault: false, message: `The cluster serves no ${ref.kind} resource (${diagnosableTypes[ref.kind][0].group}): the controller that defines it is not installed in context ${cluster.identity.context}.` };
   if (!read.ok) return { ok: false, fault: read.failure.kind !== 'not-found', message: read.failure.kind === 'not-found' ? `${shown(ref)} was not found in context ${cluster.identity.context}.` : read.failure.message };
-  const object = read.value;
-  const use = pickUse(describeConsumer(object as unknown as Record<string, unknown>));
-  if (!use) return { ok: false, fault: false, message: `${shown(ref)} does not authenticate to Azure (no Azure provider or solver in it): there is no Azure identity to diagnose.` };
+  const use = pickUse(describeConsumer(read.value as unknown as Record<string, unknown>));
+  // Of a Secret or ConfigMap, nothing but its metadata is kept once azure.json is read (a Secret's values are never shown).
+  const holder = ref.kind === 'Secret' || ref.kind === 'ConfigMap';
+  const object: KubeObject = holder ? { apiVersion: read.value.apiVersion, kind: read.value.kind, metadata: read.value.metadata } : read.value;
+  if (!use) return { ok: false, fault: false, message: holder ? `${shown(ref)} holds no ExternalDNS azure.json (a JSON object under the key azure.json): there is no Azure identity to diagnose.` : `${shown(ref)} does not authenticate to Azure (no Azure provider or solver in it): there is no Azure identity to diagnose.` };
   // The scalers' lists and the world's reads are independent: issued together.
   const [{ world, carriers, problems, mountingPods }, scalers] = await Promise.all([clusterWorld(cluster, use, signal), use.type === 'keda' && use.workloadIdentity ? kedaScalers(cluster, ref, signal) : undefined]);
   const identity = resolveIdentity(use, world);
@@ -314,7 +325,7 @@ export async function resolveConsumer(cluster: ClusterApi, ref: ConsumerRef, sig
   const first = carriers[0];
   if (!first) {
     const why = problems.length ? ` (${problems[0]})` : '';
-    const what = token?.via === 'mounting-pods' ? 'no pod mounts it yet' : token?.via === 'app-pods' ? `no pod in ${use.namespace ?? 'default'} runs a Dapr sidecar${token.appIds.length ? ` with app ID ${token.appIds.join(' or ')}` : ''}` : token?.via === 'controller' ? `${CONTROLLERS[token.controller].title} was not found in the cluster` : token?.via === 'service-account' ? `the ServiceAccount is ${token.name} of whichever namespace uses it, so each such namespace needs a federated credential for system:serviceaccount:<namespace>:${token.name}` : 'no workload runs with its identity';
+    const what = token?.via === 'mounting-pods' ? 'no pod mounts it yet' : holder && token?.via === 'controller' ? `no ${CONTROLLERS[token.controller].title} Deployment in ${use.namespace ?? 'default'} mounts it as a volume` : token?.via === 'app-pods' ? `no pod in ${use.namespace ?? 'default'} runs a Dapr sidecar${token.appIds.length ? ` with app ID ${token.appIds.join(' or ')}` : ''}` : token?.via === 'controller' ? `${CONTROLLERS[token.controller].title} was not found in the cluster` : token?.via === 'service-account' ? `the ServiceAccount is ${token.name} of whichever namespace uses it, so each such namespace needs a federated credential for system:serviceaccount:<namespace>:${token.name}` : 'no workload runs with its identity';
     return { ok: false, fault: problems.length > 0, message: `${identity.summary} Nothing to run the checkpoints on: ${what}${why}.`, target: { ...base, carrierNote: what } };
   }
   const note = carriers.length > 1 ? `${first.note} (the first of ${carriers.length}: ${carriers.slice(1, 4).map((c) => `${c.ref.kind.toLowerCase()}/${c.ref.name}`).join(', ')}${carriers.length > 4 ? ', …' : ''} as well)` : first.note;

@@ -15,7 +15,7 @@ import { azureProvider } from '../azure/provider';
 import { CLOUDS, type AzureCloudName } from '../azure/types';
 import { diagnose } from '../checkpoints/runner';
 import { connect } from '../cluster/connect';
-import { ConsumerKinds, consumerTypes, parseConsumerKind, parseWorkloadKind, WorkloadKinds } from '../cluster/resources';
+import { ConfigHolderKinds, ConsumerKinds, diagnosableTypes, parseDiagnosableKind, parseWorkloadKind, WorkloadKinds } from '../cluster/resources';
 import type { WorkloadRef } from '../cluster/workloads';
 import type { ClusterApi } from '../cluster/types';
 import type { DiagnosisReport } from '../checkpoints/types';
@@ -66,7 +66,9 @@ its role assignments, a real token exchange (with consent), and the pods' logs.
                                 Flux's gitrepository/x (gitrepo), ocirepository/x (ocirepo),
                                 helmrepository/x (helmrepo), bucket/x, imagerepository/x
                                 (imagerepo) with provider azure, and Dapr's component/x (an
-                                Azure component, run on the Dapr app that loads it) — the
+                                Azure component, run on the Dapr app that loads it), and a
+                                secret/x or configmap/x holding ExternalDNS's azure.json (run
+                                on the ExternalDNS Deployment that mounts it) — the
                                 report first says whose
                                 ServiceAccount token is used, then runs the checkpoints on the
                                 workload (or the ServiceAccount alone) that carries it
@@ -106,8 +108,8 @@ export async function diagnoseCommand(argv: readonly string[], io: SafeIO, deps:
   if (parsed.positionals.length !== 1) throw new UsageError(parsed.positionals.length ? `expected one workload, got ${parsed.positionals.join(' ')}` : 'which workload? e.g. wi-doctor diagnose -n payments deployment/api');
   const [kindText, name, extra] = parsed.positionals[0]!.split('/');
   const kind = kindText ? parseWorkloadKind(kindText) : undefined;
-  const consumerKind = kindText && !kind ? parseConsumerKind(kindText) : undefined;
-  if ((!kind && !consumerKind) || !name || extra !== undefined) throw new UsageError(`"${parsed.positionals[0]}" is not <kind>/<name> with kind one of ${[...WorkloadKinds, ...ConsumerKinds].map((k) => k.toLowerCase()).join(', ')}`);
+  const consumerKind = kindText && !kind ? parseDiagnosableKind(kindText) : undefined;
+  if ((!kind && !consumerKind) || !name || extra !== undefined) throw new UsageError(`"${parsed.positionals[0]}" is not <kind>/<name> with kind one of ${[...WorkloadKinds, ...ConsumerKinds, ...ConfigHolderKinds].map((k) => k.toLowerCase()).join(', ')}`);
   const timeout = timeoutSeconds(parsed);
 
   const cloud = (parsed.options.get('--cloud')?.[0] ?? 'AzureCloud') as AzureCloudName;
@@ -127,7 +129,7 @@ export async function diagnoseCommand(argv: readonly string[], io: SafeIO, deps:
   let consumer: ConsumerTarget | undefined;
   if (consumerKind) {
     // Whose identity first: the workload that carries it is what the checkpoints run on.
-    const namespaced = consumerTypes[consumerKind][0]!.namespaced;
+    const namespaced = diagnosableTypes[consumerKind][0]!.namespaced;
     const resolved = await resolveConsumer(cluster, { kind: consumerKind, namespace: namespaced ? namespace : undefined, name }, io.signal ?? new AbortController().signal);
     if (!resolved.ok) {
       io.stderr.write(`wi-doctor: ${neutralise(oneLine(resolved.message))}\n`);

@@ -132,3 +132,24 @@ export function parseConsumerKind(s: string): ConsumerKind | undefined {
 export function isConsumerKind(kind: string): kind is ConsumerKind {
   return (ConsumerKinds as readonly string[]).includes(kind);
 }
+
+/**
+ * Objects a diagnosis can start from that the sidebar does not list: ExternalDNS's `azure.json` is
+ * in a Secret or a ConfigMap (only those holding one are diagnosed; a Secret's values are read for
+ * the IDs in azure.json and never kept or shown).
+ */
+export const ConfigHolderKinds = ['Secret', 'ConfigMap'] as const;
+export type DiagnosableKind = ConsumerKind | (typeof ConfigHolderKinds)[number];
+
+export const diagnosableTypes: Readonly<Record<DiagnosableKind, readonly ResourceType[]>> = { ...consumerTypes, Secret: [Resources.secrets], ConfigMap: [Resources.configMaps] };
+
+const holderAliases: Record<string, (typeof ConfigHolderKinds)[number]> = { secret: 'Secret', secrets: 'Secret', configmap: 'ConfigMap', configmaps: 'ConfigMap', cm: 'ConfigMap' };
+
+/** parseConsumerKind, plus `secret` and `configmap` (`cm`) for ExternalDNS's azure.json. */
+export function parseDiagnosableKind(s: string): DiagnosableKind | undefined {
+  return parseConsumerKind(s) ?? holderAliases[s.toLowerCase()];
+}
+
+export function isDiagnosableKind(kind: string): kind is DiagnosableKind {
+  return isConsumerKind(kind) || (ConfigHolderKinds as readonly string[]).includes(kind);
+}

@@ -52,13 +52,20 @@ export function consumersOfController(index: WorkspaceIndex, id: ControllerId, c
   return objects.flatMap((obj) => usesOf(obj).filter((u) => u.workloadIdentity && u.token?.via === 'controller' && u.token.controller === id).map((use) => ({ obj, use })));
 }
 
-/** The Secrets and ConfigMaps a workload's pod template mounts as volumes, as the workspace has them. */
+/**
+ * The Secrets and ConfigMaps a workload's pod template mounts as volumes, as the workspace has them;
+ * for a Flux HelmRelease of ExternalDNS's chart, those its values' `extraVolumes` mount in its
+ * target namespace.
+ */
 function mountedConfigs(index: WorkspaceIndex, obj: K8sObject): K8sObject[] {
+  const release = obj.kind === 'HelmRelease';
+  const volumes = release ? getNode(obj.map, 'spec', 'values', 'extraVolumes') : getNode(podTemplate(obj)?.spec, 'volumes');
+  const namespace = release ? (getString(obj.map, 'spec', 'targetNamespace') ?? obj.namespace) : obj.namespace;
   const out: K8sObject[] = [];
-  for (const v of items(getNode(podTemplate(obj)?.spec, 'volumes'))) {
+  for (const v of items(volumes)) {
     const secret = getString(v, 'secret', 'secretName');
     const cm = getString(v, 'configMap', 'name');
-    const found = secret ? index.secret(secret, obj.namespace) : cm ? index.configMap(cm, obj.namespace) : undefined;
+    const found = secret ? index.secret(secret, namespace) : cm ? index.configMap(cm, namespace) : undefined;
     if (found) out.push(found);
   }
   return out;

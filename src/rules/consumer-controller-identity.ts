@@ -10,11 +10,14 @@ import type { RelatedLocation, RuleContext, Target } from './types';
 /**
  * The charts that install a controller of the identity graph, and where their values put the
  * label on its pod (each chart's values.yaml): KEDA's `podIdentity.azureWorkload.enabled`, External
- * Secrets' `podLabels`. (cert-manager's ambient credentials may be a managed identity: not judged.)
+ * Secrets' and ExternalDNS's `podLabels` (ExternalDNS: for the azure.json its `extraVolumes` mount).
+ * (cert-manager's ambient credentials may be a managed identity: not judged.)
  */
 const CHARTS: Readonly<Record<string, { id: ControllerId; labelled: (values: unknown) => boolean | undefined; set: string }>> = {
   keda: { id: 'keda-operator', labelled: (v) => flag(getNode(v, 'podIdentity', 'azureWorkload', 'enabled')), set: 'podIdentity.azureWorkload.enabled: true' },
   'external-secrets': { id: 'external-secrets', labelled: (v) => label(getNode(v, 'podLabels')), set: `podLabels: {${USE_LABEL}: "true"}` },
+  // kubernetes-sigs/external-dns's chart: azure.json is a Secret the user creates and mounts with `extraVolumes`.
+  'external-dns': { id: 'external-dns', labelled: (v) => label(getNode(v, 'podLabels')), set: `podLabels: {${USE_LABEL}: "true"}` },
 };
 
 /** A values boolean: true, false, or undefined when a template or substitution decides. */

@@ -107,4 +107,26 @@ spec:
     assert.deepEqual(ws.map((w) => `${w.kind}/${w.name}@${w.line}`), ['OCIRepository/manifests@1', 'HelmRepository/charts@19']);
     assert.equal(ws[0]!.namespace, 'team-b');
   });
+
+  it("ExternalDNS's azure.json in a Secret (stringData) or ConfigMap gets one; a Secret or ConfigMap without it, or of another API, does not", () => {
+    const text = `apiVersion: v1
+kind: Secret
+metadata: {name: azure-config-file, namespace: external-dns}
+stringData:
+  azure.json: '{"tenantId": "t", "useWorkloadIdentityExtension": true}'
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings, namespace: external-dns}
+data: {domain: contoso.com}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: azure-json, namespace: external-dns}
+data:
+  azure.json: '{"useWorkloadIdentityExtension": true}'
+`;
+    const ws = manifestWorkloads(parseManifestFile('/w/dns.yaml', text));
+    assert.deepEqual(ws.map((w) => `${w.kind}/${w.name}`), ['Secret/azure-config-file', 'ConfigMap/azure-json']);
+  });
 });

@@ -3,7 +3,7 @@
 // nothing of VS Code. Each document's workloads are kept with its parse, so after an edit only
 // the documents it re-parsed are read again (the CodeLens asks after every change).
 
-import { consumerTypes, isConsumerKind, WorkloadKinds, type ConsumerKind, type WorkloadKind } from '../../cluster/resources';
+import { diagnosableTypes, isDiagnosableKind, WorkloadKinds, type DiagnosableKind, type WorkloadKind } from '../../cluster/resources';
 import { docPosition, type ManifestDoc, type ManifestFile } from '../../manifests/document';
 import { findPair, nodeRange } from '../../manifests/nodes';
 import { objectsOfDoc, usesOf } from '../../manifests/objects';
@@ -14,7 +14,7 @@ import { isPlaceholder } from '../../manifests/placeholders';
  * TriggerAuthentication, an External Secrets store, a cert-manager issuer: src/checkpoints/consumer-target.ts).
  */
 export interface ManifestWorkload {
-  kind: WorkloadKind | ConsumerKind;
+  kind: WorkloadKind | DiagnosableKind;
   name: string;
   /** `metadata.namespace` when the manifest sets it; otherwise the context's default namespace applies (none for a cluster-scoped kind). */
   namespace?: string;
@@ -46,9 +46,9 @@ function docWorkloads(doc: ManifestDoc): readonly ManifestWorkload[] {
   for (const obj of objectsOfDoc(doc)) {
     // A consumer kind only where it uses an Azure identity: a GitRepository without `provider: azure`,
     // a SecretStore of another provider have nothing to diagnose.
-    const kind = (WorkloadKinds as readonly string[]).includes(obj.kind) ? (obj.kind as WorkloadKind) : isConsumerKind(obj.kind) && consumerApi(obj.kind, obj.apiVersion) && usesOf(obj).length > 0 ? obj.kind : undefined;
+    const kind = (WorkloadKinds as readonly string[]).includes(obj.kind) ? (obj.kind as WorkloadKind) : isDiagnosableKind(obj.kind) && consumerApi(obj.kind, obj.apiVersion) && usesOf(obj).length > 0 ? obj.kind : undefined;
     if (!kind || !concrete(obj.name)) continue;
-    const clusterScoped = isConsumerKind(kind) && !consumerTypes[kind][0]!.namespaced;
+    const clusterScoped = isDiagnosableKind(kind) && !diagnosableTypes[kind][0]!.namespaced;
     const range = nodeRange(obj.map);
     const kindKey = nodeRange(findPair(obj.map, 'kind')?.key);
     const start = range ? rel(range[0]) : 0;
@@ -68,8 +68,8 @@ function docWorkloads(doc: ManifestDoc): readonly ManifestWorkload[] {
 }
 
 /** The consumer kind in the API group the diagnosis reads (an `Issuer` of another group is not cert-manager's). */
-function consumerApi(kind: ConsumerKind, apiVersion: string): boolean {
-  return consumerTypes[kind].some((t) => apiVersion.startsWith(`${t.group}/`));
+function consumerApi(kind: DiagnosableKind, apiVersion: string): boolean {
+  return diagnosableTypes[kind].some((t) => (t.group ? apiVersion.startsWith(`${t.group}/`) : apiVersion === t.version));
 }
 
 export function manifestWorkloads(file: ManifestFile): ManifestWorkload[] {

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { allCheckpoints } from '../../checkpoints';
 import type { DiagnosisReport, WorkloadRef } from '../../checkpoints/types';
 import type { ClusterApi } from '../../cluster/types';
-import { ConsumerKinds, consumerTypes, parseConsumerKind, parseWorkloadKind } from '../../cluster/resources';
+import { ConfigHolderKinds, ConsumerKinds, diagnosableTypes, parseDiagnosableKind, parseWorkloadKind } from '../../cluster/resources';
 import { parseManifestFile } from '../../manifests/document';
 import type { DiagnosisOverlays } from '../../tree/overlay';
 import type { AzureAccess, AzureOverride } from '../azure/azure-access';
@@ -112,13 +112,13 @@ export function registerDiagnoseCommands(context: vscode.ExtensionContext, deps:
   /** `connected`: the cluster the caller already connected to (the palette's pickers), else the target's context. */
   const diagnoseTarget = async (t: DiagnoseTarget, signal?: AbortSignal, connected?: ClusterApi): Promise<DiagnosisReport> => {
     const kind = parseWorkloadKind(t.kind);
-    const consumerKind = kind ? undefined : parseConsumerKind(t.kind);
-    if (!kind && !consumerKind) throw new Error(`"${t.kind}" is not a kind Workload Identity Doctor can diagnose (a workload: Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod; or an object a controller authenticates for: ${ConsumerKinds.join(', ')}).`);
+    const consumerKind = kind ? undefined : parseDiagnosableKind(t.kind);
+    if (!kind && !consumerKind) throw new Error(`"${t.kind}" is not a kind Workload Identity Doctor can diagnose (a workload: Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod; or an object a controller authenticates for: ${[...ConsumerKinds, ...ConfigHolderKinds].join(', ')}).`);
     if (!t.name) throw new Error(`The ${kind ?? consumerKind} has no name.`);
     const cluster = connected ?? diagnoser.connect(t.context);
     if (consumerKind) {
       // Whose identity it uses, then the chain on the workload that carries it.
-      const namespaced = consumerTypes[consumerKind][0]!.namespaced;
+      const namespaced = diagnosableTypes[consumerKind][0]!.namespaced;
       return diagnoser.runConsumer(cluster, { kind: consumerKind, namespace: namespaced ? t.namespace || cluster.identity.namespace : undefined, name: t.name }, { signal, contextOverride: t.context });
     }
     const target: WorkloadRef = { namespace: t.namespace || cluster.identity.namespace, kind: kind!, name: t.name };

@@ -145,6 +145,17 @@ runRuleTests(consumerControllerIdentity, {
   invalid: [],
 });
 
+/** kubernetes-sigs/external-dns's Azure tutorial: azure.json in Secret azure-config-file, mounted at /etc/kubernetes with `extraVolumes`. */
+const DNS_VOLUMES = '    extraVolumes:\n      - name: azure-config-file\n        secret:\n          secretName: azure-config-file\n    extraVolumeMounts:\n      - name: azure-config-file\n        mountPath: /etc/kubernetes\n        readOnly: true\n';
+const azureJsonSecret = (wi: boolean) => `apiVersion: v1
+kind: Secret
+metadata:
+  name: azure-config-file
+  namespace: external-dns
+stringData:
+  azure.json: '{"tenantId": "72f988bf-86f1-41af-91ab-2d7cd011db47", "resourceGroup": "rg-dns", ${wi ? '"useWorkloadIdentityExtension": true' : '"aadClientId": "6f1c7d2a-3b4e-4c5d-9e8f-0a1b2c3d4e5f", "aadClientSecret": "x"'}}'
+`;
+
 const release = (chart: string, values: string) => `apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease
 metadata:
@@ -169,6 +180,9 @@ runRuleTests(consumerControllerIdentity, {
     { name: 'no consumer asks for Workload Identity', code: release('keda', '  values:\n    resources: {}\n') },
     { name: 'another chart', code: release('podinfo', '  values: {}\n'), files: { 'ta.yaml': triggerAuth() } },
     { name: 'External Secrets chart with the pod label', code: release('external-secrets', '  values:\n    podLabels:\n      azure.workload.identity/use: "true"\n'), files: { 'store.yaml': eso() } },
+    { name: 'ExternalDNS chart with the pod label, mounting a Workload Identity azure.json', code: release('external-dns', `  values:\n    podLabels:\n      azure.workload.identity/use: "true"\n${DNS_VOLUMES}`), files: { 'azure.yaml': azureJsonSecret(true) } },
+    { name: 'ExternalDNS chart mounting a service principal azure.json: no label needed', code: release('external-dns', `  values:\n${DNS_VOLUMES}`), files: { 'azure.yaml': azureJsonSecret(false) } },
+    { name: "ExternalDNS chart mounting no azure.json: another Secret's Workload Identity is not its", code: release('external-dns', '  values:\n    provider: {name: azure}\n'), files: { 'azure.yaml': azureJsonSecret(true) } },
   ],
   invalid: [
     {
@@ -182,6 +196,12 @@ runRuleTests(consumerControllerIdentity, {
       code: release('external-secrets', ''),
       files: { 'store.yaml': eso() },
       errors: [{ line: 11, column: 14, endColumn: 30, message: /^HelmRelease external-secrets installs the external-secrets chart without podLabels: \{azure.workload.identity\/use: "true"\} in its values/, related: [{ file: 'store.yaml', line: 4 }] }],
+    },
+    {
+      name: 'ExternalDNS chart whose extraVolumes mount a Workload Identity azure.json, without the pod label',
+      code: release('external-dns', `  values:\n    provider: {name: azure}\n${DNS_VOLUMES}`),
+      files: { 'azure.yaml': azureJsonSecret(true) },
+      errors: [{ line: 16, column: 3, endColumn: 9, message: /^HelmRelease external-dns installs the external-dns chart without podLabels: \{azure.workload.identity\/use: "true"\} in its values, so ExternalDNS's pod gets no azure.workload.identity\/use label; it exchanges its own ServiceAccount's token for Secret azure-config-file/, related: [{ file: 'azure.yaml', line: 4 }] }],
     },
   ],
 });
