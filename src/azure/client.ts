@@ -19,7 +19,7 @@ import { identityFromRow, Queries } from './queries';
 import { readHeldRoles, readResources, readRoleAssignments, type RbacPort } from './role-reads';
 import {
   azErr, azOk,
-  type AksCluster, type AppRegistration, type AzureApi, type AzureClientOptions, type AzureEndpoints, type AzureResource,
+  type AksCluster, type IdentityBinding, type AppRegistration, type AzureApi, type AzureClientOptions, type AzureEndpoints, type AzureResource,
   type AzureResult, type ExchangeResult, type FederatedCredential, type ManagedIdentity, type RoleAssignment,
   type SignedInAccount, type WritePrecondition,
 } from './types';
@@ -39,6 +39,9 @@ function delay(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', done, { once: true });
   });
 }
+
+/** The first stable API version that defines managedClusters/identityBindings (azure-rest-api-specs, containerservice stable/2026-04-01). */
+const IDENTITY_BINDINGS_API = '2026-04-01';
 
 export class AzureClient implements AzureApi {
   readonly endpoints: AzureEndpoints;
@@ -184,7 +187,27 @@ export class AzureClient implements AzureApi {
       oidcIssuerEnabled: row.oidcIssuerEnabled === true || row.oidcIssuerEnabled === 'true',
       issuerUrl: typeof row.issuerUrl === 'string' && row.issuerUrl ? row.issuerUrl : undefined,
       workloadIdentityEnabled: row.workloadIdentityEnabled === true || row.workloadIdentityEnabled === 'true',
+      ...(row.vnetIntegration === true || row.vnetIntegration === 'true' ? { vnetIntegration: true } : {}),
     });
+  }
+
+  async listIdentityBindings(cluster: AksCluster, signal?: AbortSignal): Promise<AzureResult<IdentityBinding[]>> {
+    const call = { what: `list the identity bindings of AKS cluster ${cluster.name}`, role: 'Reader' };
+    const none = this.notSignedIn<IdentityBinding[]>(call);
+    if (none) return none;
+    type Page = { value?: { id?: string; name?: string; properties?: { managedIdentity?: { resourceId?: string; clientId?: string }; oidcIssuer?: { oidcIssuerUrl?: string }; provisioningState?: string } }[]; nextLink?: string };
+    const out: IdentityBinding[] = [];
+    let url: string | undefined = `${this.endpoints.arm}${cluster.id.split('/').map(encodeURIComponent).join('/')}/identityBindings?api-version=${IDENTITY_BINDINGS_API}`;
+    for (let pages = 0; url && pages < 50; pages++) {
+      const r: AzureResult<{ status: number; json: Page; text: string }> = await this.send<Page>(call, `${this.endpoints.arm}/.default`, { url, method: 'GET' }, signal);
+      if (!r.ok) return r;
+      for (const b of r.value.json.value ?? []) {
+        const p = b.properties ?? {};
+        out.push({ id: b.id ?? '', name: b.name ?? '', identityResourceId: p.managedIdentity?.resourceId ?? '', ...(p.managedIdentity?.clientId ? { clientId: p.managedIdentity.clientId } : {}), ...(p.oidcIssuer?.oidcIssuerUrl ? { issuerUrl: p.oidcIssuer.oidcIssuerUrl } : {}), ...(p.provisioningState ? { provisioningState: p.provisioningState } : {}) });
+      }
+      url = r.value.json.nextLink;
+    }
+    return azOk(out);
   }
 
   async listFederatedCredentials(identity: ManagedIdentity, signal?: AbortSignal): Promise<AzureResult<FederatedCredential[]>> {

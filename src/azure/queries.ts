@@ -21,7 +21,7 @@ export const Queries = {
    *  ARM's property is `issuerURL` (the az CLI shows it as issuerUrl); KQL property access is case-sensitive. */
   clusterByIssuer: (issuer: string) => {
     const bare = issuer.replace(/\/+$/, '');
-    return `Resources | where type =~ 'microsoft.containerservice/managedclusters' | where tostring(properties.oidcIssuerProfile.issuerURL) in~ ${list([bare, `${bare}/`])} | project id, name, resourceGroup, subscriptionId, oidcIssuerEnabled = properties.oidcIssuerProfile.enabled, issuerUrl = tostring(properties.oidcIssuerProfile.issuerURL), workloadIdentityEnabled = properties.securityProfile.workloadIdentity.enabled`;
+    return `Resources | where type =~ 'microsoft.containerservice/managedclusters' | where tostring(properties.oidcIssuerProfile.issuerURL) in~ ${list([bare, `${bare}/`])} | project id, name, resourceGroup, subscriptionId, oidcIssuerEnabled = properties.oidcIssuerProfile.enabled, issuerUrl = tostring(properties.oidcIssuerProfile.issuerURL), workloadIdentityEnabled = properties.securityProfile.workloadIdentity.enabled, vnetIntegration = properties.apiServerAccessProfile.enableVnetIntegration`;
   },
   roleAssignments: (principalId: string) =>
     `AuthorizationResources | where type =~ 'microsoft.authorization/roleassignments' | where tostring(properties.principalId) =~ ${q(principalId)} | project id, scope = tostring(properties.scope), roleDefinitionId = tostring(properties.roleDefinitionId), principalType = tostring(properties.principalType), condition = tostring(properties.condition)`,

@@ -99,6 +99,20 @@ export interface AksCluster {
   oidcIssuerEnabled: boolean;
   issuerUrl?: string;
   workloadIdentityEnabled: boolean;
+  /** API server VNet integration (`apiServerAccessProfile.enableVnetIntegration`): identity bindings do not support it. */
+  vnetIntegration?: boolean;
+}
+
+/** An AKS identity binding (`Microsoft.ContainerService/managedClusters/identityBindings`): one identity mapped to one cluster. */
+export interface IdentityBinding {
+  id: string;
+  name: string;
+  /** `properties.managedIdentity.resourceId`. */
+  identityResourceId: string;
+  clientId?: string;
+  /** `properties.oidcIssuer.oidcIssuerUrl`: `https://ib.oic.prod-aks.azure.com/<tenant>/<client-id>`. */
+  issuerUrl?: string;
+  provisioningState?: string;
 }
 
 /** One permission block of a role definition (Azure RBAC's `permissions[]`). */
@@ -200,6 +214,8 @@ export interface AzureApi {
   listIdentities(signal?: AbortSignal, inGroup?: { subscriptionId: string; resourceGroup: string }): Promise<AzureResult<ManagedIdentity[]>>;
   findAppRegistration(clientId: string, signal?: AbortSignal): Promise<AzureResult<AppRegistration | undefined>>;
   findClusterByIssuer(issuer: string, signal?: AbortSignal): Promise<AzureResult<AksCluster | undefined>>;
+  /** The cluster's identity bindings (ARM, every page). */
+  listIdentityBindings(cluster: AksCluster, signal?: AbortSignal): Promise<AzureResult<IdentityBinding[]>>;
   /** The identity as ARM has it now: undefined when ARM answers 404 (deleted, though Resource Graph may list it a while longer). */
   getIdentity(identity: ManagedIdentity, signal?: AbortSignal): Promise<AzureResult<ManagedIdentity | undefined>>;
   listFederatedCredentials(identity: ManagedIdentity, signal?: AbortSignal): Promise<AzureResult<FederatedCredential[]>>;

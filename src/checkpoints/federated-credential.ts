@@ -14,6 +14,8 @@ import { annotateServiceAccountFix, ev, listWords, shq } from './shared';
 import type { AzureFixPlan, Checkpoint, Evidence, Remediation } from './types';
 import { CHECKPOINT_TITLES } from './results';
 import { capitalize } from '../util/words';
+import { bindingCredential } from './identity-binding-credential';
+import { usesIdentityBinding } from './identity-binding-mode';
 
 const MAX_CREDENTIALS = 20;
 
@@ -35,6 +37,7 @@ export const federatedCredential: Checkpoint = {
     const r = identity ? await azure.listFederatedCredentials(identity, ctx.signal) : await azure.listAppFederatedCredentials(app!, ctx.signal);
     if (!r.ok) return azureFailed(r.failure, `list the federated credentials of ${owner}`, azure, ctx.signal);
     const creds = r.value;
+    if (await usesIdentityBinding(ctx)) return bindingCredential(identity, app?.displayName, creds);
     const aud = claims.aud.includes('api://AzureADTokenExchange') ? 'api://AzureADTokenExchange' : claims.aud[0] ?? '';
     const want: TokenValues = { issuer: claims.iss, subject: claims.sub, audience: aud };
     const evidence: Evidence[] = [

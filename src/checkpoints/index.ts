@@ -6,6 +6,8 @@ import { clusterConnection } from './cluster-connection';
 import { consumerIdentity } from './consumer-identity';
 import { consumerStatus } from './consumer-status';
 import { federatedCredential } from './federated-credential';
+import { identityBinding } from './identity-binding';
+import { identityBindingRbac } from './identity-binding-rbac';
 import { managedIdentity } from './managed-identity';
 import { roleAssignments } from './role-assignments';
 import { tokenExchange } from './token-exchange';
@@ -25,9 +27,12 @@ export const allCheckpoints: readonly Checkpoint[] = [
   webhook,
   podLabel,
   serviceAccount,
+  // Only where the pods ask for an AKS identity binding (appliesTo): left out of every other report.
+  identityBindingRbac,
   sdkEnvironment,
   projectedToken,
   managedIdentity,
+  identityBinding,
   federatedCredential,
   roleAssignments,
   tokenExchange,
@@ -43,8 +48,12 @@ export const clusterCheckpoints: readonly Checkpoint[] = allCheckpoints.filter((
 /** The checkpoints only a diagnosis that starts from a consumer object runs (docs, README table). */
 export const consumerOnlyCheckpoints: readonly Checkpoint[] = [consumerIdentity, consumerStatus];
 
-/** Checkpoints about the webhook's injection: meaningless where the token is not the webhook's (the CSI driver requests its own). */
-const INJECTION = new Set(['webhook', 'pod-label', 'sdk-environment', 'pod-logs']);
+/**
+ * Checkpoints about the webhook's injection: meaningless where the token is not the webhook's (the
+ * CSI driver requests its own). The identity-binding ones go with them: the pod annotation that asks
+ * for a binding is the webhook's.
+ */
+const INJECTION = new Set(['webhook', 'pod-label', 'sdk-environment', 'pod-logs', 'identity-binding-rbac', 'identity-binding']);
 
 /**
  * The chain of a diagnosis that starts from a consumer (src/checkpoints/consumer-target.ts): whose

@@ -31,5 +31,6 @@ export function pooledCluster(inner: ClusterApi, pool: Pool, signal: () => Abort
     patch: (type, namespace, name, patchType, body, opts, s) => p(() => inner.patch(type, namespace, name, patchType, body, opts, s)),
     createToken: (namespace, sa, audiences, exp, s) => p(() => inner.createToken(namespace, sa, audiences, exp, s)),
     podLog: (namespace, pod, opts, s) => p(() => inner.podLog(namespace, pod, opts, s)),
-  } as ClusterApi;
+    accessReview: (user, groups, question, s) => p(() => inner.accessReview(user, groups, question, s)),
+  } satisfies ClusterApi;
 }

@@ -4,6 +4,8 @@
 // The token itself is kept in memory for a later token exchange and never shown.
 
 import { jwtClaims } from '../cluster/jwt';
+import { IDENTITY_BINDING_AUDIENCE, IDENTITY_BINDING_CREDENTIAL, USE_IDENTITY_BINDING } from '../manifests/identity-binding';
+import { usesIdentityBinding } from './identity-binding-mode';
 import { SkipCheckpoint } from './context';
 import { ev, kubectl, shq } from './shared';
 import type { Checkpoint, Evidence } from './types';
@@ -24,7 +26,10 @@ export const projectedToken: Checkpoint = {
   async run(ctx) {
     const w = await ctx.workload();
     const sa = w.serviceAccountName;
-    const r = await ctx.cluster.createToken(w.ref.namespace, sa, [TOKEN_AUDIENCE], 3600, ctx.signal);
+    // An identity binding's pods get a token for AKS's proxy, not for Entra (identity-binding-mode.ts).
+    const binding = await usesIdentityBinding(ctx);
+    const audience = binding ? IDENTITY_BINDING_AUDIENCE : TOKEN_AUDIENCE;
+    const r = await ctx.cluster.createToken(w.ref.namespace, sa, [audience], 3600, ctx.signal);
     if (!r.ok && r.failure.kind === 'not-found') throw new SkipCheckpoint(`Skipped: the ServiceAccount "${sa}" does not exist in "${w.ref.namespace}" (see "ServiceAccount annotation").`);
     const token = ctx.must(r, `token for ServiceAccount ${w.ref.namespace}/${sa} (TokenRequest)`, 'token');
     const claims = jwtClaims(token.token);
@@ -39,9 +44,11 @@ export const projectedToken: Checkpoint = {
     const evidence: Evidence[] = [
       ev('iss', iss),
       ev('sub', sub, sub === expected ? 'ok' : 'fail'),
-      ev('aud', aud.join(', '), aud.includes(TOKEN_AUDIENCE) ? 'ok' : 'fail'),
+      ev('aud', aud.join(', '), aud.includes(audience) ? 'ok' : 'fail'),
       ev('exp', exp ? new Date(exp * 1000).toISOString() : 'none'),
-      ev('federated credential must have', `issuer ${iss} · subject ${expected} · audience ${TOKEN_AUDIENCE}`, 'info'),
+      binding
+        ? ev('exchanged by', `AKS's identity binding proxy (the pod template asks for ${USE_IDENTITY_BINDING}), with the identity's credential ${IDENTITY_BINDING_CREDENTIAL}: no credential for this issuer and subject is needed`, 'info')
+        : ev('federated credential must have', `issuer ${iss} · subject ${expected} · audience ${TOKEN_AUDIENCE}`, 'info'),
     ];
     const problems: string[] = [];
     const issuer = ctx.state.issuer;
@@ -51,9 +58,10 @@ export const projectedToken: Checkpoint = {
       problems.push(`the token's issuer ${JSON.stringify(iss)} differs from the discovery document's ${JSON.stringify(issuer)} (${difference(iss, issuer)}): Entra fetches keys from the token's issuer and compares it with the federated credential character for character`);
     }
     if (sub !== expected) problems.push(`the token's subject is ${JSON.stringify(sub)}, expected ${JSON.stringify(expected)}`);
-    if (!aud.includes(TOKEN_AUDIENCE)) problems.push(`the token's audience is ${aud.join(', ')}, not ${TOKEN_AUDIENCE}`);
-    const remediation = [{ text: 'Decode the same claims yourself (only the middle, claims part of the token is printed).', command: `${kubectl(ctx, `create token ${shq(sa)} --audience ${shq(TOKEN_AUDIENCE)}`)} | cut -d. -f2 | tr '_-' '/+' | base64 -d 2>/dev/null` }];
+    if (!aud.includes(audience)) problems.push(`the token's audience is ${aud.join(', ')}, not ${audience}`);
+    const remediation = [{ text: 'Decode the same claims yourself (only the middle, claims part of the token is printed).', command: `${kubectl(ctx, `create token ${shq(sa)} --audience ${shq(audience)}`)} | cut -d. -f2 | tr '_-' '/+' | base64 -d 2>/dev/null` }];
     if (problems.length) return { status: 'fail', summary: `${problems[0]!.charAt(0).toUpperCase()}${problems[0]!.slice(1)}.`, evidence, remediation };
+    if (binding) return { status: 'pass', summary: `A token for ${expected} is issued by ${iss} for ${audience}: AKS's identity binding proxy exchanges it, so no federated credential names this issuer and subject.`, evidence, remediation: [] };
     return { status: 'pass', summary: `A token for ${expected} is issued by ${iss} for ${TOKEN_AUDIENCE}: the federated credential must match these three values exactly.`, evidence, remediation: [] };
   },
 };

@@ -25,7 +25,10 @@ export type CheckpointId =
   | 'token-exchange'
   // A diagnosis that starts from a consumer object (issue 18) adds these two.
   | 'consumer-identity'
-  | 'consumer-status';
+  | 'consumer-status'
+  // Only for pods that ask for an AKS identity binding (issue 19).
+  | 'identity-binding-rbac'
+  | 'identity-binding';
 
 /**
  * Each checkpoint's title, the name a person reads (the report, the verdict, "see …" references
@@ -46,6 +49,8 @@ export const CHECKPOINT_TITLES: Readonly<Record<CheckpointId, string>> = {
   'token-exchange': 'Token exchange at Entra ID',
   'consumer-identity': 'Whose identity',
   'consumer-status': "The controller's own report",
+  'identity-binding-rbac': 'Identity binding authorisation',
+  'identity-binding': 'Identity binding',
 };
 
 export type CheckpointStatus = 'pass' | 'warn' | 'fail' | 'skipped';

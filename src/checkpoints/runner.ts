@@ -132,6 +132,8 @@ async function runCheckpoints(checkpoints: readonly Checkpoint[], ctx: DiagnoseC
   const waitsFor = prerequisites(checkpoints);
   const phase: ('waiting' | 'running' | 'done')[] = checkpoints.map(() => 'waiting');
   const ran: boolean[] = checkpoints.map(() => false);
+  // Whether each has been found part of this chain (or not) yet: the onStart hooks wait for it, in order.
+  const decided: boolean[] = checkpoints.map((c) => !c.appliesTo);
   const out: CheckpointResult[] = [];
   let started = 0;
   let reported = 0;
@@ -144,16 +146,21 @@ async function runCheckpoints(checkpoints: readonly Checkpoint[], ctx: DiagnoseC
           const c = checkpoints[i]!;
           // step() turns a checkpoint's own errors into its result; should it still reject (a bug
           // in the runner), the diagnosis fails with it rather than waiting forever.
-          step(c, ctx, () => (ran[i] = true)).then((result) => {
-            ctx.results.set(c.id, result);
-            out[i] = result;
+          step(c, ctx, () => (ran[i] = true), () => {
+            decided[i] = true;
+            pump();
+          }).then((result) => {
+            if (result) {
+              ctx.results.set(c.id, result);
+              out[i] = result;
+            }
             phase[i] = 'done';
             pump();
           }, reject);
         }
         // The hooks in list order, as when the checkpoints ran one after another.
-        for (; started < n && phase[started] !== 'waiting'; started++) if (ran[started]) hooks?.onStart?.(checkpoints[started]!, started, n);
-        for (; reported < n && phase[reported] === 'done'; reported++) hooks?.onResult?.(out[reported]!);
+        for (; started < n && phase[started] !== 'waiting' && decided[started]; started++) if (ran[started]) hooks?.onStart?.(checkpoints[started]!, started, n);
+        for (; reported < n && phase[reported] === 'done'; reported++) if (out[reported]) hooks?.onResult?.(out[reported]!);
         if (reported === n) resolve();
       } catch (e) {
         reject(e);
@@ -162,7 +169,7 @@ async function runCheckpoints(checkpoints: readonly Checkpoint[], ctx: DiagnoseC
     pump();
   });
   if (!ctx.signal.aborted) reconcile(all, ctx);
-  return out.map((r) => ctx.results.get(r.id) ?? r);
+  return out.filter((r): r is CheckpointResult => r !== undefined).map((r) => ctx.results.get(r.id) ?? r);
 }
 
 /**
@@ -185,9 +192,30 @@ function prerequisites(checkpoints: readonly Checkpoint[]): number[][] {
   });
 }
 
-/** One checkpoint: skipped (cancelled, nothing to judge, a need failed) or run; `running` is called when it runs. */
-async function step(c: Checkpoint, ctx: DiagnoseContext, running: () => void): Promise<CheckpointResult> {
+/** Whether `c` is part of this workload's chain; a failure to tell (a read that failed) keeps it in, to report the failure. */
+async function applies(c: Checkpoint, ctx: DiagnoseContext): Promise<boolean> {
+  if (!c.appliesTo || ctx.notFound || ctx.signal.aborted) return true;
+  try {
+    return await c.appliesTo(ctx);
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * One checkpoint: left out (not part of this workload's chain: undefined), skipped (cancelled,
+ * nothing to judge, a need failed) or run; `running` is called when it runs.
+ */
+async function step(c: Checkpoint, ctx: DiagnoseContext, running: () => void, decided: () => void): Promise<CheckpointResult | undefined> {
   const t0 = Date.now();
+  // Only a checkpoint with appliesTo waits before it starts: the others start synchronously, in list order.
+  if (c.appliesTo) {
+    const yes = await applies(c, ctx);
+    if (!yes) {
+      decided();
+      return undefined;
+    }
+  }
   let outcome: CheckpointOutcome;
   if (ctx.signal.aborted) {
     outcome = skipped('Cancelled before this checkpoint ran.');
@@ -201,9 +229,11 @@ async function step(c: Checkpoint, ctx: DiagnoseContext, running: () => void): P
       outcome = skipped(skipReason(blocker));
     } else {
       running();
+      if (c.appliesTo) decided();
       outcome = await runAsCheckpoint(c.id, () => runOne(c, ctx));
     }
   }
+  if (c.appliesTo) decided();
   return { id: c.id, title: c.title, durationMs: Date.now() - t0, ...outcome };
 }
 

@@ -7,6 +7,8 @@
 import { Resources } from '../cluster/resources';
 import type { EnvFromSource, KubeObject, KubeResult } from '../cluster/types';
 import { CLIENT_ID } from '../manifests/workload-identity';
+import { IDENTITY_BINDING_AUDIENCE, IDENTITY_BINDING_ENV, OLD_TOKEN_PROXY_ENV } from '../manifests/identity-binding';
+import { usesIdentityBinding } from './identity-binding-mode';
 import type { Workload } from '../cluster/workloads';
 import type { DiagnoseContext } from './context';
 import { ev, kubectl, kubectlRef, listWords, podAge, recreateAdvice, restartRolloutFix, shq } from './shared';
@@ -16,6 +18,15 @@ import { isCredentialEnv, overridesClientId, podInjection, templateContainers } 
 import { capitalize } from '../util/words';
 
 const AUDIENCE = 'api://AzureADTokenExchange';
+
+/** In identity-binding mode: the proxy's variables every injected container needs, or the problem. */
+function bindingVariables(pod: string, containers: readonly { name: string; env?: readonly { name: string }[] }[]): { ok: boolean; text: string } {
+  const names = new Set(containers.flatMap((c) => (c.env ?? []).map((e) => e.name)));
+  const missing = IDENTITY_BINDING_ENV.filter((n) => !names.has(n));
+  if (!missing.length) return { ok: true, text: `identity binding: ${IDENTITY_BINDING_ENV.join(', ')}` };
+  if (missing.includes('AZURE_KUBERNETES_TOKEN_PROXY') && names.has(OLD_TOKEN_PROXY_ENV)) return { ok: false, text: `pod ${pod} has ${OLD_TOKEN_PROXY_ENV} instead of AZURE_KUBERNETES_TOKEN_PROXY: an older preview webhook injected it, and no SDK reads that name` };
+  return { ok: false, text: `pod ${pod} lacks ${listWords(missing)}: the webhook that created it does not serve identity bindings (upstream v1.6.0 with the feature on, or AKS's identity-binding webhook), so the SDK cannot reach AKS's token proxy` };
+}
 
 export const sdkEnvironment: Checkpoint = {
   id: 'sdk-environment',
@@ -28,6 +39,8 @@ export const sdkEnvironment: Checkpoint = {
   async run(ctx) {
     const w = await ctx.workload();
     const pods = await ctx.pods();
+    const binding = await usesIdentityBinding(ctx);
+    const audience = binding ? IDENTITY_BINDING_AUDIENCE : AUDIENCE;
     const evidence: Evidence[] = [];
     let sa = null;
     try {
@@ -69,7 +82,12 @@ export const sdkEnvironment: Checkpoint = {
         if (gaps.length) incomplete.push(pod.metadata.name);
         evidence.push(ev(`pod ${pod.metadata.name}`, `injected (${age} old): ${bits.join(', ')}${gaps.length ? `; missing ${listWords(gaps)}` : ''}`, gaps.length ? 'warn' : 'ok'));
       }
-      if (volume && volume.audience !== AUDIENCE) problems.push(`the token volume of pod ${pod.metadata.name} has audience ${volume.audience}, not ${AUDIENCE}`);
+      if (volume && volume.audience !== audience) problems.push(`the token volume of pod ${pod.metadata.name} has audience ${volume.audience}, not ${audience}${binding ? ' (the pod template asks for an identity binding)' : ''}`);
+      if (binding) {
+        const vars = bindingVariables(pod.metadata.name, containers);
+        evidence.push(ev(`pod ${pod.metadata.name}`, vars.text, vars.ok ? 'ok' : 'fail'));
+        if (!vars.ok) problems.push(vars.text);
+      }
     }
     if (notInjected.length || noClientId.length) {
       const names = [...notInjected, ...noClientId];

@@ -7,6 +7,7 @@
 // answer (5xx, throttling, a transient code) is retried, then "not checked" — never a broken link.
 
 import { LOG_SIGNATURES } from './log-signatures';
+import { usesIdentityBinding } from './identity-binding-mode';
 import { SkipCheckpoint, type DiagnoseContext } from './context';
 import { azureFailed } from './azure-shared';
 import { PROPAGATION_MS } from './credential-match';
@@ -28,6 +29,9 @@ export const tokenExchange: Checkpoint = {
   reads: [...POD_SIDE],
   fact: '| AADSTS70021 | no federated credential matches the token\'s issuer/subject/audience',
   async run(ctx) {
+    if (await usesIdentityBinding(ctx)) {
+      throw new SkipCheckpoint(`Skipped: with an identity binding, AKS's token proxy makes the exchange inside the cluster (through the API server, with the SNI name it injects into the pods); it cannot be made from here. What can be proven from outside is above: the binding and AKS's credential ("Identity binding", "Federated credential"), the ServiceAccount's authorisation ("Identity binding authorisation") and the proxy's variables in the pods ("SDK environment in the pods"); the SDK must also opt in to the proxy (WorkloadIdentityCredential with its token-proxy option).`);
+    }
     const token = ctx.state.token;
     const clientId = ctx.state.clientId;
     if (!token || !clientId) throw new SkipCheckpoint('Skipped: no token or client ID to exchange (see "Projected service account token" and "ServiceAccount annotation").');

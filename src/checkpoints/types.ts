@@ -33,4 +33,9 @@ export interface Checkpoint {
    * cannot read). Returns the revised outcome, or undefined to keep it.
    */
   reconcile?(own: CheckpointResult, ctx: DiagnoseContext): CheckpointOutcome | undefined;
+  /**
+   * Whether the checkpoint belongs to this workload's chain at all (the identity-binding ones only
+   * where the pods ask for it): when false it is left out of the report, and what needs it runs.
+   */
+  appliesTo?(ctx: DiagnoseContext): Promise<boolean>;
 }

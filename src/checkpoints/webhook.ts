@@ -3,6 +3,8 @@
 // a down webhook stops every labelled pod from being created.
 
 import { Resources } from '../cluster/resources';
+import { USE_IDENTITY_BINDING } from '../manifests/identity-binding';
+import { usesIdentityBinding } from './identity-binding-mode';
 import type { KubeEvent, KubeObject, LabelSelector } from '../cluster/types';
 import { WEBHOOK_CONFIGURATION } from '../manifests/workload-identity';
 import { ev, kubectl } from './shared';
@@ -72,6 +74,7 @@ export const webhook: Checkpoint = {
     const problems: string[] = [];
     const warnings: string[] = [];
     const remediation: Remediation[] = [];
+    const binding = await usesIdentityBinding(ctx);
 
     // Independent reads, sent together; evaluated in a fixed order so the evidence reads the same every time.
     const [depR, epR, evR, nsObj] = await Promise.all([
@@ -87,6 +90,12 @@ export const webhook: Checkpoint = {
       const image = d.spec?.template?.spec?.containers?.find((c) => c.image?.includes('workload-identity'))?.image ?? d.spec?.template?.spec?.containers?.[0]?.image;
       const version = image?.match(/:(v?[0-9][^@]*)/)?.[1];
       evidence.push(ev('version', version ?? 'unknown', 'info'));
+      // Identity bindings need a webhook that injects AKS's token proxy: upstream v1.6.0 (the feature on), or AKS's v1.6.0-alpha images.
+      if (binding && version !== undefined) {
+        const supports = versionAtLeast(version, [1, 6, 0]);
+        evidence.push(ev('identity bindings', supports ? `${version} can serve them (v1.6.0 or later)` : `${version} predates them (v1.6.0)`, supports ? 'ok' : 'fail'));
+        if (!supports) problems.push(`its version ${version} predates identity bindings (v1.6.0), and the pod template asks for one (${USE_IDENTITY_BINDING}): enable identity bindings on the cluster (the AKS add-on's webhook is then replaced) or remove the annotation`);
+      }
       evidence.push(ev('ready replicas', `${ready}/${want}`, ready === 0 ? 'fail' : ready < want ? 'warn' : 'ok'));
       if (ready === 0) {
         problems.push(`its Deployment ${ns}/${WEBHOOK_DEPLOYMENT} has no ready replica`);
@@ -143,3 +152,12 @@ export const webhook: Checkpoint = {
     return { status: 'pass', summary: `The webhook runs as ${where} and will mutate pods in "${ctx.target.namespace}".`, evidence, remediation };
   },
 };
+
+/** `v1.6.0-alpha.1`, `1.5.1` against [major, minor, patch]: a pre-release of the minimum counts (AKS ships identity bindings in v1.6.0-alpha images). */
+export function versionAtLeast(version: string, min: readonly [number, number, number]): boolean {
+  const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(version);
+  if (!m) return true;
+  const v = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
+  for (let i = 0; i < 3; i++) if (v[i] !== min[i]) return v[i]! > min[i]!;
+  return true;
+}

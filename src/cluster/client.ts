@@ -14,7 +14,7 @@ import { qualifiedResource, resourcePath } from './resources';
 import { displayUrl } from '../util/url';
 import {
   err, ok,
-  type ClusterApi, type ClusterIdentity, type KubeFailure, type KubeObject, type KubeResult, type ListOptions,
+  type AccessAnswer, type AccessQuestion, type ClusterApi, type ClusterIdentity, type KubeFailure, type KubeObject, type KubeResult, type ListOptions,
   type LogOptions, type PatchType, type ResourceType, type TokenRequestResult, type VersionInfo, type WriteOptions,
 } from './types';
 
@@ -123,6 +123,17 @@ export class KubeClient implements ClusterApi {
     const token = r.value.status?.token;
     if (!token) return err({ kind: 'server', message: `The API server answered the TokenRequest for ServiceAccount "${serviceAccount}" without a token.` });
     return ok({ token, expirationTimestamp: r.value.status?.expirationTimestamp });
+  }
+
+  async accessReview(user: string, groups: readonly string[], question: AccessQuestion, signal?: AbortSignal): Promise<KubeResult<AccessAnswer>> {
+    const path = '/apis/authorization.k8s.io/v1/subjectaccessreviews';
+    const resourceAttributes = { verb: question.verb, group: question.group, resource: question.resource, ...(question.namespace ? { namespace: question.namespace } : {}), ...(question.name ? { name: question.name } : {}) };
+    const body = { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec: { user, groups, resourceAttributes } };
+    const r = await this.json<{ status?: AccessAnswer }>('POST', path, { contentType: 'application/json', body: JSON.stringify(body) }, { verb: 'create', resource: 'subjectaccessreviews.authorization.k8s.io' }, signal);
+    if (!r.ok) return r;
+    const st = r.value.status;
+    if (!st || typeof st.allowed !== 'boolean') return err({ kind: 'server', message: 'The API server answered the SubjectAccessReview without a status.' });
+    return ok({ allowed: st.allowed, ...(st.denied ? { denied: true } : {}), ...(st.reason ? { reason: st.reason } : {}), ...(st.evaluationError ? { evaluationError: st.evaluationError } : {}) });
   }
 
   async podLog(namespace: string, pod: string, opts: LogOptions, signal?: AbortSignal): Promise<KubeResult<string>> {

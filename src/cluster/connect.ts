@@ -64,4 +64,5 @@ export class UnavailableCluster implements ClusterApi {
   patch = () => this.fail<never>();
   createToken = () => this.fail<never>();
   podLog = () => this.fail<never>();
+  accessReview = () => this.fail<never>();
 }

@@ -91,6 +91,23 @@ export interface VersionInfo {
   platform?: string;
 }
 
+/** What a SubjectAccessReview asks: may the subject do `verb` on `resource` of `group` (cluster-wide without a namespace)? */
+export interface AccessQuestion {
+  verb: string;
+  group: string;
+  resource: string;
+  namespace?: string;
+  name?: string;
+}
+
+/** The API server's answer (`status` of the SubjectAccessReview). */
+export interface AccessAnswer {
+  allowed: boolean;
+  denied?: boolean;
+  reason?: string;
+  evaluationError?: string;
+}
+
 export interface TokenRequestResult {
   /** The raw token. Callers decode its claims and must never print, log or store it. */
   token: string;
@@ -110,6 +127,8 @@ export interface ClusterApi {
   patch<T = KubeObject>(type: ResourceType, namespace: string | undefined, name: string, patchType: PatchType, body: unknown, opts?: WriteOptions, signal?: AbortSignal): Promise<KubeResult<T>>;
   createToken(namespace: string, serviceAccount: string, audiences: string[], expirationSeconds: number, signal?: AbortSignal): Promise<KubeResult<TokenRequestResult>>;
   podLog(namespace: string, pod: string, opts: LogOptions, signal?: AbortSignal): Promise<KubeResult<string>>;
+  /** A SubjectAccessReview for another subject (a ServiceAccount): the API server's own answer, from every authorizer it runs. */
+  accessReview(user: string, groups: readonly string[], question: AccessQuestion, signal?: AbortSignal): Promise<KubeResult<AccessAnswer>>;
 }
 
 // Wire shapes: only the fields this extension reads, as the API serves them (JSON, not client models).

@@ -18,6 +18,8 @@ export const TOKEN_EXPIRATION = 'azure.workload.identity/service-account-token-e
 export const SKIP_CONTAINERS = 'azure.workload.identity/skip-containers';
 export const INJECT_PROXY_SIDECAR = 'azure.workload.identity/inject-proxy-sidecar';
 export const PROXY_SIDECAR_PORT = 'azure.workload.identity/proxy-sidecar-port';
+/** [Identity bindings] the pod annotation that asks for the AKS token proxy (src/manifests/identity-binding.ts). */
+export const USE_IDENTITY_BINDING = 'azure.workload.identity/use-identity-binding';
 
 /** Every key the webhook reads, for the unknown-annotation rule. */
 export const KNOWN_KEYS = [USE_LABEL, CLIENT_ID, TENANT_ID, TOKEN_EXPIRATION, SKIP_CONTAINERS, INJECT_PROXY_SIDECAR, PROXY_SIDECAR_PORT] as const;

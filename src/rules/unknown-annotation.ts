@@ -3,7 +3,7 @@ import { entries, findPair, getMap, keyOf, pairs, type Pair, type YAMLMap } from
 import { podTemplate, type K8sObject } from '../manifests/objects';
 import { isPlaceholder } from '../manifests/placeholders';
 import { editDistance } from '../util/edit-distance';
-import { KNOWN_KEYS, PREFIX } from '../manifests/workload-identity';
+import { KNOWN_KEYS, PREFIX, USE_IDENTITY_BINDING } from '../manifests/workload-identity';
 import { defineRule, named } from './shared';
 import type { Fix, Rule, Target } from './types';
 
@@ -19,7 +19,7 @@ export const METADATA_KINDS: readonly string[] = ['*'];
  * Keys under the prefix that the webhook reads but the facts sheet (v0.1.0 to v1.6.0) does
  * not list: `use-identity-binding` is AKS identity bindings (preview, newer webhooks).
  */
-const NOT_REPORTED = new Set([`${PREFIX}use-identity-binding`]);
+const NOT_REPORTED = new Set([USE_IDENTITY_BINDING]);
 
 const KNOWN_SUFFIXES: readonly string[] = KNOWN_KEYS.map((k) => k.slice(PREFIX.length));
 

@@ -16,6 +16,7 @@ import { FakeAzureServer, HttpError, jsonBody, type AzureService, type Ctx, type
 import { KqlError, parseQuery, run, type QueryResult, type Table } from './kql';
 import { FIC_TYPE, IDENTITY_TYPE, RESOURCE_COLUMNS, iso, type ArmResource, type CloudState, type FicRecord, type RoleAssignment, type RoleDefinition } from './state';
 import { dotnetTime, type AccessTokenClaims } from './tokens';
+import { IDENTITY_BINDING_API_VERSIONS, identityBindingsJson } from './identity-bindings';
 
 type Json = Record<string, any>;
 
@@ -323,6 +324,15 @@ export class FakeArm extends FakeAzureServer {
         throw this.methodNotAllowed(ctx);
       }
       throw this.noRoute(ctx, seg);
+    }
+
+    // .../managedClusters/{name}/identityBindings (list)
+    if (`${namespace}/${type}`.toLowerCase() === 'microsoft.containerservice/managedclusters' && lower[8] === 'identitybindings' && seg.length === 9) {
+      if (ctx.method !== 'GET') throw this.methodNotAllowed(ctx);
+      if (!IDENTITY_BINDING_API_VERSIONS.includes(apiVersion.toLowerCase())) throw this.badApiVersion(apiVersion, 'managedClusters/identityBindings', IDENTITY_BINDING_API_VERSIONS);
+      this.authorize(claims, 'arm', 'Microsoft.ContainerService/managedClusters/identityBindings/read', resourceId);
+      if (!this.state.resource(resourceId)) throw this.resourceNotFound(`${namespace}/${type}/${name}`, rg);
+      return this.send(ctx, 200, identityBindingsJson(this.state, resourceId));
     }
 
     if (seg.length === 8 && ctx.method === 'GET') {

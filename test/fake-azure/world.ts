@@ -25,7 +25,7 @@ export { CLIENT_ID, TENANT_ID };
  *   role-assignments       the identity holds a role on each Azure resource the workload uses (and no broad role it should not)
  *   token-exchange         Entra exchanges the service-account token for an access token
  */
-export type AzureCheckpoint = 'cluster-oidc-issuer' | 'managed-identity' | 'federated-credential' | 'role-assignments' | 'token-exchange';
+export type AzureCheckpoint = 'cluster-oidc-issuer' | 'managed-identity' | 'federated-credential' | 'role-assignments' | 'token-exchange' | 'identity-binding';
 
 /** Every checkpoint of a whole diagnosis, cluster and Azure (for the demo's expectations). */
 export type AnyCheckpoint = AzureCheckpoint | KubeCheckpoint;

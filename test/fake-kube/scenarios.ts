@@ -36,7 +36,7 @@ export const DEFAULT_ISSUER = `https://eastus.oic.prod-aks.azure.com/${TENANT_ID
  *   projected-token    a TokenRequest's iss/sub/aud, against the discovery document's issuer
  *   pod-logs           no Entra/SDK error signatures in the logs (current and previous)
  */
-export type Checkpoint = 'cluster-connection' | 'cluster-oidc-issuer' | 'webhook' | 'pod-label' | 'service-account' | 'sdk-environment' | 'projected-token' | 'pod-logs';
+export type Checkpoint = 'cluster-connection' | 'cluster-oidc-issuer' | 'webhook' | 'pod-label' | 'service-account' | 'sdk-environment' | 'projected-token' | 'pod-logs' | 'identity-binding-rbac';
 
 export interface ScenarioTarget {
   namespace: string;

@@ -9,6 +9,7 @@
 //   kube.writeKubeconfig('/tmp/kubeconfig');      // then: kubectl --kubeconfig /tmp/kubeconfig ...
 //   await kube.stop();
 
+import { authorize } from './rbac';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import type { ServerOptions as TlsServerOptions } from 'node:https';
@@ -1021,6 +1022,14 @@ class FakeKubeServer extends FakeHttpsServer<RequestRecord, Fault, Ctx> implemen
         const type = findResource(a.group ?? '', a.version || (a.group ? (types.find((r) => r.group === a.group && r.plural === a.resource)?.version ?? '') : 'v1'), a.resource ?? '', types) ?? { ...findResource('', 'v1', 'pods')!, plural: a.resource ?? '', group: a.group ?? '' };
         const denied = this.isForbidden(a.verb ?? '', type, a.subresource || undefined, a.namespace || undefined, a.name || undefined);
         return this.send(ctx, 201, { ...base, spec: body.spec ?? {}, status: denied ? { allowed: false, denied: true, reason: 'denied by fake-kube forbid rule' } : { allowed: true, reason: 'fake-kube allows it' } });
+      }
+      case 'SubjectAccessReview': {
+        // Another subject's access: asking needs `create subjectaccessreviews` (a forbid rule can take it away), then RBAC decides (rbac.ts).
+        const s = (body.spec ?? {}) as Json;
+        const a = (s.resourceAttributes ?? {}) as Json;
+        if (typeof s.user !== 'string' || !s.user) return this.send(ctx, 400, { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'SubjectAccessReview.authorization.k8s.io "" is invalid: spec.user: Invalid value: "": at least one of user or group must be specified', reason: 'Invalid', code: 400 });
+        const answer = authorize(this.store, { user: s.user, groups: (s.groups as string[] | undefined) ?? [], verb: a.verb ?? '', group: a.group ?? '', resource: a.resource ?? '', subresource: a.subresource || undefined, name: a.name || undefined, namespace: a.namespace || undefined });
+        return this.send(ctx, 201, { ...base, spec: s, status: answer.allowed ? { allowed: true, reason: answer.reason } : { allowed: false } });
       }
       case 'TokenReview': {
         const token: string = body.spec?.token ?? '';

@@ -25,6 +25,10 @@ export const SKIP_CONTAINERS_ANNOTATION = 'azure.workload.identity/skip-containe
 export const PROXY_SIDECAR_ANNOTATION = 'azure.workload.identity/inject-proxy-sidecar';
 export const PROXY_PORT_ANNOTATION = 'azure.workload.identity/proxy-sidecar-port';
 export const TOKEN_AUDIENCE = 'api://AzureADTokenExchange';
+/** The AKS suffix of the custom-token-endpoint annotation, and the audience of that mode's token. */
+export const IDENTITY_BINDING_ANNOTATION = 'azure.workload.identity/use-identity-binding';
+export const IDENTITY_BINDING_AUDIENCE = 'api://AKSIdentityBinding';
+const IDENTITY_BINDING_CA_FILE = '/var/run/secrets/azure/wi/ca-cert/ca.crt';
 export const TOKEN_FILE_NAME = 'azure-identity-token';
 
 const AUTHORITY_HOSTS: Record<string, string> = {
@@ -48,6 +52,12 @@ export interface WebhookState {
   config?: KubeObject;
   /** Why a call to it fails when it is down, e.g. `no endpoints available for service "..."`. */
   downReason?: string;
+  /**
+   * Identity bindings (custom token endpoint, upstream v1.6.0+ with the feature on, or AKS's
+   * v1.6.0-alpha images): the pod annotation's suffix and what the webhook's ConfigMap says the
+   * proxy is (AZURE_KUBERNETES_TOKEN_PROXY, AZURE_KUBERNETES_SNI_NAME).
+   */
+  identityBinding?: { annotation: string; proxy: string; sni: string };
 }
 
 /** `v1.6.0` >= `v1.5.1`? Unparsable versions count as the latest. */
@@ -89,6 +99,9 @@ export function webhookState(store: Store): WebhookState {
     environment: cm?.data?.AZURE_ENVIRONMENT ?? 'AzurePublicCloud',
     ...(config ? { config } : {}),
   };
+  const proxy = cm?.data?.AZURE_KUBERNETES_TOKEN_PROXY;
+  const sni = cm?.data?.AZURE_KUBERNETES_SNI_NAME;
+  if (proxy && sni && versionAtLeast(version, 'v1.6.0')) state.identityBinding = { annotation: IDENTITY_BINDING_ANNOTATION, proxy, sni };
   if (!hook) return state;
   const svc = store.get('Service', namespace, serviceName);
   const ep = store.get('Endpoints', namespace, serviceName);
@@ -130,6 +143,8 @@ export interface InjectOptions {
   authorityHost: string;
   version: string;
   expirationSeconds: number;
+  /** The pod asks for an identity binding and the webhook serves them: the proxy's variables and audience. */
+  identityBinding?: { proxy: string; sni: string };
 }
 
 /** The mutation itself, on a copy of the pod. */
@@ -149,6 +164,7 @@ export function injectWorkloadIdentity(pod: KubeObject, opts: InjectOptions): Ku
     ['AZURE_TENANT_ID', opts.tenantId],
     ['AZURE_FEDERATED_TOKEN_FILE', `${mountPath}/${TOKEN_FILE_NAME}`],
     ['AZURE_AUTHORITY_HOST', opts.authorityHost],
+    ...(opts.identityBinding ? ([['AZURE_KUBERNETES_TOKEN_PROXY', opts.identityBinding.proxy], ['AZURE_KUBERNETES_SNI_NAME', opts.identityBinding.sni], ['AZURE_KUBERNETES_CA_FILE', IDENTITY_BINDING_CA_FILE]] as [string, string][]) : []),
   ];
   for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])] as Json[]) {
     if (skip.has(c.name)) continue;
@@ -164,7 +180,10 @@ export function injectWorkloadIdentity(pod: KubeObject, opts: InjectOptions): Ku
       name: volumeName,
       projected: {
         defaultMode: 420,
-        sources: [{ serviceAccountToken: { audience: TOKEN_AUDIENCE, expirationSeconds: opts.expirationSeconds, path: TOKEN_FILE_NAME } }],
+        sources: [
+          { serviceAccountToken: { audience: opts.identityBinding ? IDENTITY_BINDING_AUDIENCE : TOKEN_AUDIENCE, expirationSeconds: opts.expirationSeconds, path: TOKEN_FILE_NAME } },
+          ...(opts.identityBinding ? [{ configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } }] : []),
+        ],
       },
     });
   }
@@ -230,6 +249,8 @@ export function runWebhook(store: Store, pod: KubeObject, state: WebhookState = 
     authorityHost: AUTHORITY_HOSTS[state.environment] ?? AUTHORITY_HOSTS.AzurePublicCloud!,
     version: state.version,
     expirationSeconds,
+    // The key exactly, its value "true" in any case (strings.EqualFold), and only where the webhook serves the mode.
+    ...(state.identityBinding && (podAnn[state.identityBinding.annotation] ?? '').toLowerCase() === 'true' ? { identityBinding: { proxy: state.identityBinding.proxy, sni: state.identityBinding.sni } } : {}),
   });
   // Only the key's presence counts, so "false" still injects the proxy (upstream issue 1210).
   if (Object.prototype.hasOwnProperty.call(podAnn, PROXY_SIDECAR_ANNOTATION)) {

@@ -56,6 +56,10 @@ export class StoreCluster implements ClusterApi {
     return this.refuse('create', 'serviceaccounts/token');
   }
 
+  accessReview(): Promise<KubeResult<never>> {
+    return this.refuse('create', 'subjectaccessreviews.authorization.k8s.io');
+  }
+
   podLog(): Promise<KubeResult<string>> {
     return this.refuse('get', 'pods/log');
   }

@@ -65,6 +65,10 @@ export class SeenObjects implements ClusterApi {
     return this.inner.createToken(...args);
   }
 
+  accessReview(...args: Parameters<ClusterApi['accessReview']>): ReturnType<ClusterApi['accessReview']> {
+    return this.inner.accessReview(...args);
+  }
+
   podLog(namespace: string, pod: string, opts: LogOptions, signal?: AbortSignal): Promise<KubeResult<string>> {
     return this.inner.podLog(namespace, pod, opts, signal);
   }

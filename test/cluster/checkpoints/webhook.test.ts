@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { diagnoseWith, evidence, serve } from './harness';
+import { IB_AUTHORISED, IB_OLD_WEBHOOK } from '../../fake-kube/scenarios-identity-binding';
 
 describe('webhook', () => {
   it('the AKS add-on in kube-system: configuration, version, replicas, endpoints, events, namespace', async () => {
@@ -64,5 +65,15 @@ describe('webhook', () => {
     const { byId } = await diagnoseWith({ scenario: 'healthy', forbid: [{ verb: 'get', resource: 'namespaces' }] });
     assert.equal(byId.webhook.status, 'warn');
     assert.match(byId.webhook.summary, /namespace "payments" could not be read/);
+  });
+
+  it('pods that ask for an identity binding need a webhook of v1.6.0 or later (AKS ships it as v1.6.0-alpha): v1.5.1 is the broken link', async () => {
+    const old = (await diagnoseWith({ scenario: IB_OLD_WEBHOOK })).byId;
+    assert.equal(old.webhook.status, 'fail');
+    assert.match(old.webhook.summary, /its version v1\.5\.1 predates identity bindings \(v1\.6\.0\), and the pod template asks for one/);
+    const ok = (await diagnoseWith({ scenario: IB_AUTHORISED })).byId;
+    assert.equal(ok.webhook.status, 'pass');
+    assert.ok(evidence(ok.webhook).includes('ok identity bindings: v1.6.0-alpha.1 can serve them (v1.6.0 or later)'), evidence(ok.webhook).join('\n'));
+    assert.ok(!evidence((await diagnoseWith({ scenario: 'healthy' })).byId.webhook).some((e) => e.includes('identity bindings')), 'not said where no pod asks');
   });
 });
