@@ -65,7 +65,7 @@ function mountedConfigs(index: WorkspaceIndex, obj: K8sObject): K8sObject[] {
   for (const v of items(volumes)) {
     const secret = getString(v, 'secret', 'secretName');
     const cm = getString(v, 'configMap', 'name');
-    const found = secret ? index.secret(secret, namespace) : cm ? index.configMap(cm, namespace) : undefined;
+    const found = secret ? index.configObject('Secret', secret, namespace) : cm ? index.configObject('ConfigMap', cm, namespace) : undefined;
     if (found) out.push(found);
   }
   return out;

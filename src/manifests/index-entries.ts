@@ -130,6 +130,11 @@ export function buildEntry(doc: ManifestDoc, contexts: readonly FileContext[], r
     const add = (key: string, value: K8sObject | WorkloadSummary) => items.push({ key, content: v.content, value, order, view: i });
     const scope = o.context?.scope ?? '';
     const expr = (n: string) => n.includes('{{');
+    // ClusterRoles and their bindings (identity bindings' authorisation): cluster-wide, listed whole.
+    if ((o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding') && o.apiVersion.startsWith('rbac.authorization.k8s.io/')) {
+      add(`RBAC|${ANY}|${o.kind}`, o);
+      return;
+    }
     if (INDEXED_KINDS.has(o.kind)) {
       const raw = o.name === undefined ? undefined : nameKey(o.name);
       const cluster = o.context?.clusterName ?? raw;

@@ -399,9 +399,7 @@ export class WorkspaceIndex {
     return nameKey(k.replace(/__[a-z0-9]+__/g, (m) => this.masks.get(m) ?? m));
   }
 
-  private here(): string {
-    return this.scope ?? ANY;
-  }
+  private here = (): string => this.scope ?? ANY;
 
   /** ServiceAccounts named `name` in `namespace` (any namespace when undefined; all of them when `name` is undefined), in the asker's project. */
   serviceAccounts(name?: string, namespace?: string): readonly K8sObject[] {
@@ -455,12 +453,14 @@ export class WorkspaceIndex {
     return this.lookup(`SA|${ANY}|${namespace ?? '~'}|${this.key(name)}`);
   }
 
-  configMap(name: string, namespace: string): K8sObject | undefined {
-    return this.lookup<K8sObject>(`ConfigMap|${this.here()}|${namespace}|${this.key(name)}`)[0];
+  /** The ConfigMap or Secret `name` in `namespace`, in the asker's project. */
+  configObject(kind: 'ConfigMap' | 'Secret', name: string, namespace: string): K8sObject | undefined {
+    return this.lookup<K8sObject>(`${kind}|${this.here()}|${namespace}|${this.key(name)}`)[0];
   }
 
-  secret(name: string, namespace: string): K8sObject | undefined {
-    return this.lookup<K8sObject>(`Secret|${this.here()}|${namespace}|${this.key(name)}`)[0];
+  /** Every ClusterRole or ClusterRoleBinding of the workspace (cluster-wide objects: in every project). */
+  clusterRbac(kind: 'ClusterRole' | 'ClusterRoleBinding'): readonly K8sObject[] {
+    return this.lookup(`RBAC|${ANY}|${kind}`);
   }
 
   /** A `Namespace` object of the workspace (for its labels), by name: namespaces are the cluster's, not a project's. */

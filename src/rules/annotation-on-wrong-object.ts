@@ -5,7 +5,7 @@ import { findPair, getMap, scalarText, type Pair, type YAMLMap } from '../manife
 import { isWorkloadKind, podTemplate, serviceAccountName, type K8sObject } from '../manifests/objects';
 import { isGuid } from '../manifests/placeholders';
 import type { TextEdit } from '../manifests/text';
-import { CLIENT_ID, INJECT_PROXY_SIDECAR, PROXY_SIDECAR_PORT, SKIP_CONTAINERS, TENANT_ID, TOKEN_EXPIRATION } from '../manifests/workload-identity';
+import { CLIENT_ID, INJECT_PROXY_SIDECAR, PROXY_SIDECAR_PORT, SKIP_CONTAINERS, TENANT_ID, TOKEN_EXPIRATION, USE_IDENTITY_BINDING } from '../manifests/workload-identity';
 import type { Fix, RelatedLocation, Rule, RuleContext } from './types';
 import { METADATA_KINDS } from './unknown-annotation';
 import { defineRule, named, objectTarget, shownNamespace, shownServiceAccount } from './shared';
@@ -18,8 +18,8 @@ import { defineRule, named, objectTarget, shownNamespace, shownServiceAccount } 
 
 const SA_KEYS = [CLIENT_ID, TENANT_ID] as const;
 /** Read from the pod's annotations (token expiration also from the ServiceAccount's). */
-const POD_KEYS = [TOKEN_EXPIRATION, SKIP_CONTAINERS, INJECT_PROXY_SIDECAR, PROXY_SIDECAR_PORT] as const;
-const POD_ONLY_KEYS = [SKIP_CONTAINERS, INJECT_PROXY_SIDECAR, PROXY_SIDECAR_PORT] as const;
+const POD_KEYS = [TOKEN_EXPIRATION, SKIP_CONTAINERS, INJECT_PROXY_SIDECAR, PROXY_SIDECAR_PORT, USE_IDENTITY_BINDING] as const;
+const POD_ONLY_KEYS = [SKIP_CONTAINERS, INJECT_PROXY_SIDECAR, PROXY_SIDECAR_PORT, USE_IDENTITY_BINDING] as const;
 
 type Kind = 'label' | 'annotation';
 

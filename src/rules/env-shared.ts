@@ -221,7 +221,7 @@ function computeEnvFromSources(c: ContainerRef, namespace: string, index: Worksp
       const nameNode = getNode(getMap(item, refKey), 'name');
       const name = stringValue(nameNode);
       if (!name || !isScalar(nameNode)) continue;
-      const object = kind === 'ConfigMap' ? index.configMap(name, namespace) : index.secret(name, namespace);
+      const object = kind === 'ConfigMap' ? index.configObject('ConfigMap', name, namespace) : index.configObject('Secret', name, namespace);
       const keys: EnvFromKey[] = [];
       if (object) {
         for (const section of SOURCE_MAPS[kind]) {

@@ -21,6 +21,8 @@ import { tokenExpirationRange } from './token-expiration-range';
 import { skipContainersFormat } from './skip-containers-format';
 import { proxySidecar } from './proxy-sidecar';
 import { proxySidecarPort } from './proxy-sidecar-port';
+import { identityBindingPod } from './identity-binding-pod';
+import { identityBindingClusterRole } from './identity-binding-cluster-role';
 // end group: annotations
 // group: env
 import { credentialEnv } from './credential-env';
@@ -63,6 +65,8 @@ export const ALL_RULES: readonly Rule[] = [
   skipContainersFormat,
   proxySidecar,
   proxySidecarPort,
+  identityBindingPod,
+  identityBindingClusterRole,
   // end group: annotations
   // group: env
   credentialEnv,

@@ -99,8 +99,8 @@ function answers(index: WorkspaceIndex, parsed: Map<string, ManifestFile>): { ou
           note(`first sa ${name}`, [index.firstServiceAccount(name, o.namespace, () => true)]);
           note(`workloads ${name}`, index.workloadsUsing(name, o.namespace));
           note(`workloads anywhere ${name}`, index.workloadsUsing(name, o.namespace, true));
-          note(`configmap ${name}`, [index.configMap(name, o.namespace)]);
-          note(`secret ${name}`, [index.secret(name, o.namespace)]);
+          note(`configmap ${name}`, [index.configObject('ConfigMap', name, o.namespace)]);
+          note(`secret ${name}`, [index.configObject('Secret', name, o.namespace)]);
           note(`namespace ${o.namespace}`, [index.namespaceObject(o.namespace)]);
         });
       }

@@ -149,6 +149,23 @@ spec:
           containers: []
 `;
 
+const IB_ON_DEPLOY = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  annotations:
+    azure.workload.identity/use-identity-binding: "true"
+spec:
+  template:
+    metadata:
+      labels:
+        azure.workload.identity/use: "true"
+    spec:
+      serviceAccountName: api-sa
+      containers: []
+`;
+const IB_MOVED = IB_ON_DEPLOY.replace('  annotations:\n    azure.workload.identity/use-identity-binding: "true"\n', '').replace('        azure.workload.identity/use: "true"\n', '        azure.workload.identity/use: "true"\n      annotations:\n        azure.workload.identity/use-identity-binding: "true"\n');
+
 runRuleTests(annotationOnWrongObject, {
   valid: [
     saWith(GUID),
@@ -403,6 +420,18 @@ ${bareSa}`,
         },
       ],
       output: null,
+    },
+    {
+      name: 'use-identity-binding on the ServiceAccount (as Microsoft\'s docs never put it): it belongs in the pod template',
+      code: `${bareSa}  annotations:\n    azure.workload.identity/client-id: "${GUID}"\n    azure.workload.identity/use-identity-binding: "true"\n`,
+      errors: [{ line: 8, column: 5, message: /^The azure\.workload\.identity\/use-identity-binding annotation on ServiceAccount "api-sa" does nothing: the webhook reads it only from the pod's annotations/, suggestions: [] }],
+      output: null,
+    },
+    {
+      name: "use-identity-binding on the Deployment's own metadata: moved into the pod template",
+      code: IB_ON_DEPLOY,
+      errors: [{ line: 6, column: 5, message: /^The azure\.workload\.identity\/use-identity-binding annotation on Deployment "api" does nothing: the webhook reads it only from the pod's annotations, so it belongs in spec\.template\.metadata\.annotations\.$/, suggestions: [{ title: 'Move to spec.template.metadata.annotations', output: IB_MOVED }] }],
+      output: IB_MOVED,
     },
   ],
 });
