@@ -270,6 +270,18 @@ export class AzureClient implements AzureApi {
     }
   }
 
+  async deleteFederatedCredential(identity: ManagedIdentity, name: string, signal?: AbortSignal): Promise<AzureResult<void>> {
+    const call = { what: `delete federated credential "${name}" of managed identity ${identity.name}`, role: 'Managed Identity Contributor' };
+    const none = this.notSignedIn<void>(call);
+    if (none) return none;
+    try {
+      await this.msiClient(identity.subscriptionId).federatedIdentityCredentials.delete(identity.resourceGroup, identity.name, name, { abortSignal: signal, requestOptions: { timeout: this.timeoutMs } });
+      return azOk(undefined);
+    } catch (e) {
+      return azErr(toAzureFailure(e, call, this.endpoints.cloud, signal));
+    }
+  }
+
   async listRoleAssignments(principalId: string, signal?: AbortSignal): Promise<AzureResult<RoleAssignment[]>> {
     return readRoleAssignments(this.rbac, principalId, { what: 'list the identity\'s role assignments with Resource Graph', role: 'Reader' }, signal);
   }

@@ -230,6 +230,8 @@ export interface AzureApi {
    * defines no ETag for federated credentials, so callers also read and compare just before.
    */
   createFederatedCredential(identity: ManagedIdentity, fc: FederatedCredential, signal?: AbortSignal, precondition?: WritePrecondition): Promise<AzureResult<FederatedCredential>>;
+  /** Deletes one federated credential (callers read it just before and compare: the API defines no ETag). */
+  deleteFederatedCredential(identity: ManagedIdentity, name: string, signal?: AbortSignal): Promise<AzureResult<void>>;
   /** The principal's role assignments, each with its role definition (permissions included) when it can be read. */
   listRoleAssignments(principalId: string, signal?: AbortSignal): Promise<AzureResult<RoleAssignment[]>>;
   /**

@@ -165,7 +165,9 @@ function fixFor(ctx: DiagnoseContext, identity: ManagedIdentity, creds: Federate
   const command = `az identity federated-credential create --name ${shq(name)} ${target} ${values}`;
   if (creds.length >= MAX_CREDENTIALS) {
     return [
-      { text: `Delete a credential you no longer need (the limit is ${MAX_CREDENTIALS}).`, command: `az identity federated-credential delete --name <credential-name> ${target}` },
+      { text: `Delete a credential you no longer need (the limit is ${MAX_CREDENTIALS}): this lists which still serve a cluster and which are stale, and deletes one after a yes.`, command: `wi-doctor identity ${shq(identity.clientId)}` },
+      { text: 'Or delete one with az.', command: `az identity federated-credential delete --name <credential-name> ${target}` },
+      { text: 'Or, for many clusters sharing this identity, use AKS identity bindings: one credential for every cluster.' },
       { text: "Then create one with the token's exact values.", command },
     ];
   }

@@ -32,7 +32,7 @@ export type ConnectFn = (opts: { kubeconfig?: string; context?: string; timeoutM
 /** How the CLI reaches Azure; tests pass one pointed at the local fake Azure. */
 export type AzureFn = (opts: { cloud: AzureCloudName; timeoutMs: number }) => AzureProvider;
 
-const defaultAzure: AzureFn = ({ cloud, timeoutMs }) => {
+export const defaultAzure: AzureFn = ({ cloud, timeoutMs }) => {
   const endpoints = CLOUDS[cloud];
   return azureProvider({
     endpoints,

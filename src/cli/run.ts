@@ -24,6 +24,8 @@ import { protect, say, type CliIO } from './output';
 import { rulesCommand } from './rules';
 import { EXIT_OK, EXIT_USAGE, HELP } from './usage';
 import { workloadsCommand } from './workloads';
+import { identityCommand } from './identity';
+import { connect as connectCluster } from '../cluster/connect';
 
 export type { CliIO, Output } from './output';
 export { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, HELP } from './usage';
@@ -62,7 +64,8 @@ export async function run(argv: readonly string[], rawIO: CliIO, deps: RunDeps =
     if (command === 'rules') return rulesCommand(rest, io, { rules: deps.rules });
     if (command === 'diagnose') return await diagnoseCommand(rest, io, { version, connect: deps.connect, azure: deps.azure, ask: deps.ask ?? (io.stdin ? terminalQuestion(io, io.stdin) : undefined) });
     if (command === 'workloads') return await workloadsCommand(rest, io);
-    throw new UsageError(command.startsWith('-') ? `unknown option ${command}` : `unknown command "${command}" (commands: lint, rules, diagnose, workloads)`);
+    if (command === 'identity') return await identityCommand(rest, io, { connect: deps.connect ?? connectCluster, azure: deps.azure, ask: deps.ask ?? (io.stdin ? terminalQuestion(io, io.stdin) : undefined) });
+    throw new UsageError(command.startsWith('-') ? `unknown option ${command}` : `unknown command "${command}" (commands: lint, rules, diagnose, workloads, identity)`);
   } catch (e) {
     if (e instanceof UsageError) {
       for (const m of e.messages) say(io, m);

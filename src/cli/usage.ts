@@ -21,6 +21,9 @@ Commands:
   workloads [-n ns]               Every workload's Workload Identity state, and the objects its
                                   controllers authenticate for, as the editor's sidebar shows
                                   them (see "wi-doctor workloads --help")
+  identity <client-id>            A managed identity's federated credentials (at most 20):
+                                  which still serve a cluster, which are stale; deletes one
+                                  on request (see "wi-doctor identity --help")
 
 Options for lint:
   -f, --format <text|json|sarif>  Output format (default: text)
