@@ -6,7 +6,7 @@ import { Resources } from '../cluster/resources';
 import { USE_IDENTITY_BINDING } from '../manifests/identity-binding';
 import { usesIdentityBinding } from './identity-binding-mode';
 import type { KubeEvent, KubeObject, LabelSelector } from '../cluster/types';
-import { WEBHOOK_CONFIGURATION } from '../manifests/workload-identity';
+import { INJECT_PROXY_SIDECAR, WEBHOOK_CONFIGURATION } from '../manifests/workload-identity';
 import { ev, kubectl } from './shared';
 import type { Checkpoint, Evidence, Remediation } from './types';
 import { CHECKPOINT_TITLES } from './results';
@@ -90,6 +90,14 @@ export const webhook: Checkpoint = {
       const image = d.spec?.template?.spec?.containers?.find((c) => c.image?.includes('workload-identity'))?.image ?? d.spec?.template?.spec?.containers?.[0]?.image;
       const version = image?.match(/:(v?[0-9][^@]*)/)?.[1];
       evidence.push(ev('version', version ?? 'unknown', 'info'));
+      // A Job's proxy sidecar runs forever before v1.5.0's native sidecar (upstream issue 773, PR 1442).
+      if (version !== undefined && !versionAtLeast(version, [1, 5, 0]) && (ctx.target.kind === 'Job' || ctx.target.kind === 'CronJob')) {
+        const w = await ctx.workload();
+        if (w.template.metadata?.annotations?.[INJECT_PROXY_SIDECAR] !== undefined) {
+          evidence.push(ev('known defect', `${version}: the azwi-proxy sidecar keeps a Job's pod running after its work (upstream issue 773; a native sidecar since v1.5.0 on Kubernetes 1.32+)`, 'warn'));
+          warnings.push(`its version ${version} injects the proxy sidecar this ${ctx.target.kind} asks for as an ordinary container, so its pods never complete (upstream issue 773; fixed in v1.5.0 on Kubernetes 1.32+)`);
+        }
+      }
       // Identity bindings need a webhook that injects AKS's token proxy: upstream v1.6.0 (the feature on), or AKS's v1.6.0-alpha images.
       if (binding && version !== undefined) {
         const supports = versionAtLeast(version, [1, 6, 0]);

@@ -224,6 +224,7 @@ export class ClusterBuilder {
     serviceAccountName?: string;
     containers: ContainerSpec[];
     podLabels?: Record<string, string>;
+    podAnnotations?: Record<string, string>;
     /** The CronJob's own labels. */
     labels?: Record<string, string>;
     created: Date | number;
@@ -242,7 +243,7 @@ export class ClusterBuilder {
           spec: {
             backoffLimit: 2,
             template: {
-              metadata: { labels: { app: s.name, ...(s.podLabels ?? {}) } },
+              metadata: { labels: { app: s.name, ...(s.podLabels ?? {}) }, ...(s.podAnnotations ? { annotations: s.podAnnotations } : {}) },
               spec: { restartPolicy: 'Never', ...(s.serviceAccountName ? { serviceAccountName: s.serviceAccountName } : {}), containers: structuredClone(s.containers) },
             },
           },

@@ -16,11 +16,16 @@ import { DAY, HOUR, iso, stableUid } from './workloads';
 const TARGET = { namespace: 'payments', kind: 'Deployment', name: 'api' } as const;
 export const IB_SNI = 'b8f1c0d2e3a4f5061728394a5b6c7d8e9f00112233445566778899aabbccddee.ests.aks';
 
-function identityBindingWebhook(b: ClusterBuilder, version: string): void {
+/** The AKS add-on's webhook at another version (its manager container's image tag). */
+export function setWebhookVersion(b: ClusterBuilder, version: string): void {
   const d = b.store.get('Deployment', 'kube-system', WEBHOOK_DEPLOYMENT)!;
   const containers = (d.spec as { template: { spec: { containers: { name: string; image: string }[] } } }).template.spec.containers;
   for (const c of containers) if (c.name === 'manager') c.image = c.image.replace(/:v[^@]+$/, `:${version}`);
   b.store.put(d);
+}
+
+function identityBindingWebhook(b: ClusterBuilder, version: string): void {
+  setWebhookVersion(b, version);
   const cm = b.store.get('ConfigMap', 'kube-system', WEBHOOK_CONFIGMAP)!;
   cm.data = { ...(cm.data as Record<string, string>), AZURE_KUBERNETES_TOKEN_PROXY: 'https://kubernetes.default.svc', AZURE_KUBERNETES_SNI_NAME: IB_SNI, AZURE_KUBERNETES_CA_CONFIGMAP_NAME: 'kube-root-ca.crt' };
   b.store.put(cm);
@@ -89,3 +94,42 @@ export const IB_OLD_WEBHOOK: Scenario = {
     rbac(b, 'api-sa');
   },
 };
+
+/**
+ * Webhook v1.5.0 (before upstream issue 1555's fix in v1.5.1): payments/api's pods were created
+ * while ServiceAccount api-sa had no client-id annotation, so they got AZURE_CLIENT_ID="" — and the
+ * annotation came afterwards. The empty variable is no client ID.
+ */
+export const EMPTY_CLIENT_ID_V150: Scenario = {
+  name: 'webhook-v1.5.0-empty-client-id',
+  description: 'Webhook v1.5.0; pods injected with AZURE_CLIENT_ID="" before api-sa got its client-id annotation.',
+  base: 'aks-addon',
+  target: TARGET,
+  failingCheckpoint: 'sdk-environment',
+  build(b) {
+    setWebhookVersion(b, 'v1.5.0');
+    const created = b.ago(10 * DAY);
+    b.namespace('payments', created - HOUR);
+    const sa = b.serviceAccount('payments', 'api-sa', created, { 'azure.workload.identity/tenant-id': TENANT_ID });
+    b.deployment({ namespace: 'payments', name: 'api', replicas: 1, serviceAccountName: 'api-sa', podLabels: { 'azure.workload.identity/use': 'true' }, containers: [{ name: 'api', image: 'contosoprod.azurecr.io/payments/api:3.2.0' }], created, rolledOut: b.ago(2 * DAY), revision: 2 });
+    sa.metadata.annotations = { ...(sa.metadata.annotations ?? {}), 'azure.workload.identity/client-id': CLIENT_ID };
+    b.store.put(sa);
+  },
+};
+
+/** Webhook v1.4.1: CronJob payments/nightly asks for the proxy sidecar, which that version injects as an ordinary container (upstream issue 773). */
+export const PROXY_JOB_V141: Scenario = {
+  name: 'webhook-v1.4.1-proxy-job',
+  description: 'Webhook v1.4.1; CronJob payments/nightly with inject-proxy-sidecar.',
+  base: 'aks-addon',
+  target: { namespace: 'payments', kind: 'CronJob', name: 'nightly' },
+  failingCheckpoint: null,
+  build(b) {
+    setWebhookVersion(b, 'v1.4.1');
+    const created = b.ago(10 * DAY);
+    b.namespace('payments', created - HOUR);
+    b.serviceAccount('payments', 'api-sa', created, { 'azure.workload.identity/client-id': CLIENT_ID });
+    b.cronJob({ namespace: 'payments', name: 'nightly', schedule: '0 2 * * *', serviceAccountName: 'api-sa', podLabels: { 'azure.workload.identity/use': 'true' }, podAnnotations: { 'azure.workload.identity/inject-proxy-sidecar': 'true' }, containers: [{ name: 'report', image: 'contosoprod.azurecr.io/payments/report:1.0.0' }], created, lastRun: b.ago(9 * HOUR) });
+  },
+};
+

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { diagnoseWith, evidence, serve } from './harness';
+import { EMPTY_CLIENT_ID_V150 } from '../../fake-kube/scenarios-identity-binding';
 
 describe('sdk-environment', () => {
   it('passes when every pod was injected and nothing overrides Workload Identity', async () => {
@@ -69,5 +70,13 @@ describe('sdk-environment', () => {
   it('is skipped when the webhook is down: restarting would not help', async () => {
     const { byId } = await diagnoseWith({ scenario: 'webhook-down' });
     assert.equal(byId['sdk-environment'].summary, 'Skipped: needs "Workload Identity webhook", which failed.');
+  });
+
+  it('an AZURE_CLIENT_ID injected empty (webhook v1.5.0, before the ServiceAccount was annotated) is no client ID: named, with the upstream issue', async () => {
+    const { byId } = await diagnoseWith({ scenario: EMPTY_CLIENT_ID_V150 });
+    const c = byId['sdk-environment'];
+    assert.equal(c.status, 'fail', c.summary);
+    assert.match(c.summary, /created before the ServiceAccount got its client-id annotation/);
+    assert.ok(evidence(c).some((e) => e.includes('injected with an empty AZURE_CLIENT_ID (a webhook up to v1.5.0 injects it empty, upstream issue 1555; v1.5.1+ leave it out)')), evidence(c).join('\n'));
   });
 });

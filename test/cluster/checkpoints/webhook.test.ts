@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { diagnoseWith, evidence, serve } from './harness';
-import { IB_AUTHORISED, IB_OLD_WEBHOOK } from '../../fake-kube/scenarios-identity-binding';
+import { IB_AUTHORISED, IB_OLD_WEBHOOK, PROXY_JOB_V141 } from '../../fake-kube/scenarios-identity-binding';
 
 describe('webhook', () => {
   it('the AKS add-on in kube-system: configuration, version, replicas, endpoints, events, namespace', async () => {
@@ -76,4 +76,11 @@ describe('webhook', () => {
     assert.ok(evidence(ok.webhook).includes('ok identity bindings: v1.6.0-alpha.1 can serve them (v1.6.0 or later)'), evidence(ok.webhook).join('\n'));
     assert.ok(!evidence((await diagnoseWith({ scenario: 'healthy' })).byId.webhook).some((e) => e.includes('identity bindings')), 'not said where no pod asks');
   });
+
+  it("a CronJob asking for the proxy sidecar on a webhook older than v1.5.0: a warning naming upstream issue 773", async () => {
+    const { byId } = await diagnoseWith({ scenario: PROXY_JOB_V141 }, { namespace: 'payments', kind: 'CronJob', name: 'nightly' });
+    assert.equal(byId.webhook.status, 'warn', byId.webhook.summary);
+    assert.match(byId.webhook.summary, /its version v1\.4\.1 injects the proxy sidecar this CronJob asks for as an ordinary container, so its pods never complete \(upstream issue 773/);
+  });
 });
+
