@@ -15,6 +15,7 @@ import type { AzureFixPlan, Checkpoint, Evidence, Remediation } from './types';
 import { CHECKPOINT_TITLES } from './results';
 import { capitalize } from '../util/words';
 import { bindingCredential } from './identity-binding-credential';
+import { auditIdentity } from '../azure/identity-audit';
 import { usesIdentityBinding } from './identity-binding-mode';
 
 const MAX_CREDENTIALS = 20;
@@ -76,6 +77,14 @@ export const federatedCredential: Checkpoint = {
     if (identity) remediation.push(...fixFor(ctx, identity, creds, want, near?.unsure ? undefined : near?.x, (await ctx.workload()).serviceAccountName));
     else {
       remediation.push({ text: `Add a federated credential to app registration "${app!.displayName}" with the token's exact values.`, command: `az ad app federated-credential create --id ${shq(app!.appId)} --parameters ${shq(JSON.stringify({ name: `fic-${ctx.target.namespace}`, issuer: want.issuer, subject: want.subject, audiences: ['api://AzureADTokenExchange'] }))}` });
+    }
+    // At the limit without a near miss to correct: which credentials are stale, to make room (the identity view's judgement).
+    if (identity && creds.length >= MAX_CREDENTIALS && !near) {
+      const audit = await auditIdentity(azure, identity, { api: ctx.cluster, issuer: claims.iss }, ctx.signal);
+      const stale = audit.ok ? audit.value.credentials.filter((c) => c.state === 'stale' || c.state === 'likely-stale') : [];
+      for (const c of stale.slice(0, MAX_OTHERS)) evidence.push(ev(`${c.state === 'stale' ? 'stale' : 'likely stale'}: credential "${c.credential.name}"`, c.reason, 'warn'));
+      const first = stale[0];
+      if (first) remediation.unshift({ text: `Make room: delete the ${first.state === 'stale' ? 'stale' : 'likely stale'} credential "${first.credential.name}" (${first.reason}), then create this one.`, command: `az identity federated-credential delete --name ${shq(first.credential.name)} --identity-name ${shq(identity.name)} --resource-group ${shq(identity.resourceGroup)} --subscription ${shq(identity.subscriptionId)}` });
     }
     const other = identity ? await identityWithMatch(ctx, azure, identity, want) : undefined;
     if (other) {

@@ -50,7 +50,12 @@ describe('federated-credential', () => {
     const c = byId['federated-credential'];
     assert.ok(evidence(c).includes('warn credentials: 20 on managed identity id-payments-api — the maximum: no more can be added'));
     assert.ok(!c.remediation.some((r) => r.azureFix));
-    assert.match(c.remediation[0]!.text, /Delete a credential you no longer need \(the limit is 20\)/);
+    // The identity view's judgement: this cluster's ServiceAccounts checkout/checkout-sa… do not exist, so their credentials are stale.
+    assert.match(c.remediation[0]!.text, /^Make room: delete the stale credential "aks-prod-checkout" \(ServiceAccount checkout\/checkout-sa does not exist in AKS cluster aks-prod/);
+    assert.match(c.remediation[0]!.command ?? '', /^az identity federated-credential delete --name aks-prod-checkout --identity-name id-payments-api /);
+    assert.ok(evidence(c).some((e) => e.startsWith('warn stale: credential "aks-prod-checkout"')), evidence(c).join('\n'));
+    assert.match(c.remediation[1]!.text, /Delete a credential you no longer need \(the limit is 20\)/);
+    assert.equal(c.remediation[1]!.command, 'wi-doctor identity 6f1c7d2a-3b4e-4c5d-9e8f-0a1b2c3d4e5f');
   });
 
   it('a credential created a minute ago matches but may not have propagated', async () => {
