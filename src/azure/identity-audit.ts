@@ -15,6 +15,7 @@ import type { ClusterApi } from '../cluster/types';
 import type { AksCluster, AzureApi, AzureResult, FederatedCredential, ManagedIdentity } from './types';
 
 export const MAX_CREDENTIALS = 20;
+const AUDIT_CONCURRENCY = 4;
 
 export type CredentialState = 'live' | 'stale' | 'likely-stale' | 'aks-managed' | 'not-judged';
 
@@ -50,7 +51,7 @@ export async function auditIdentity(azure: AzureApi, identity: ManagedIdentity, 
   const issuers = [...new Set(listed.value.map((c) => c.issuer).filter((i) => AKS_ISSUER.test(i)))];
   const found = await Promise.all(issuers.map(async (i) => [i, await azure.findClusterByIssuer(i, signal)] as const));
   const clusters = new Map(found.map(([i, r]) => [i, r]));
-  const credentials = await Promise.all(listed.value.map(async (credential): Promise<CredentialAudit> => {
+  const judge = async (credential: FederatedCredential): Promise<CredentialAudit> => {
     if (credential.name === 'aks-identity-binding' && /^https:\/\/ib\.oic\.prod-aks\.azure\.com\//i.test(credential.issuer)) {
       return { credential, state: 'aks-managed', reason: "AKS's credential for identity bindings: AKS manages it, and every binding of this identity needs it — never delete it by hand" };
     }
@@ -68,6 +69,9 @@ export async function auditIdentity(azure: AzureApi, identity: ManagedIdentity, 
     if (sa.ok) return { credential, state: 'live', reason: `ServiceAccount ${ns}/${name} exists in ${where}`, cluster };
     if (sa.failure.kind === 'not-found') return { credential, state: 'stale', reason: `ServiceAccount ${ns}/${name} does not exist in ${where}: no pod can present this subject`, cluster };
     return { credential, state: 'live', reason: `the issuer of ${where}; whether ServiceAccount ${ns}/${name} exists could not be read: ${sa.failure.message}`, cluster };
-  }));
+  };
+  // A few at a time: up to 20 lookups must not pile up on one AbortSignal (and one API server).
+  const credentials: CredentialAudit[] = [];
+  for (let i = 0; i < listed.value.length; i += AUDIT_CONCURRENCY) for (const a of await Promise.all(listed.value.slice(i, i + AUDIT_CONCURRENCY).map(judge))) credentials.push(a);
   return { ok: true, value: { identity, credentials, limit: MAX_CREDENTIALS } };
 }

@@ -1,4 +1,5 @@
-// Applies an AzureFixPlan (a federated credential created, or a near-miss one corrected) through
+// Applies an AzureFixPlan (a federated credential created, a near-miss one corrected, or a stale one
+// deleted to make room) through
 // the AzureApi the diagnosis used. ARM's federated-credential PUT creates or overwrites whatever
 // has that name, and the API defines no ETag for it (Microsoft.ManagedIdentity 2024-11-30:
 // FederatedIdentityCredential is a plain ProxyResource, and its PUT takes no If-Match), so there
@@ -40,6 +41,11 @@ export async function applyAzureFix(api: AzureApi, plan: AzureFixPlan, signal?: 
   if (!now.ok) return { ok: false, step: 'precondition', message: `${plan.title} was not made: could not read the credential first. ${now.failure.message}`, failure: now.failure };
   const changed = describeChange(before, now.value);
   if (changed) return { ok: false, step: 'precondition', message: `${plan.title} was not made: ${changed} since the diagnosis read it. Run the diagnosis again to see it as it is now.` };
+  if (plan.id === 'delete-federated-credential') {
+    // The stale credential, still exactly what the diagnosis judged (read just above): deleted.
+    const d = await api.deleteFederatedCredential(identity, credential.name, signal);
+    return d.ok ? { ok: true, credential } : { ok: false, step: 'write', message: `${plan.title} failed: ${d.failure.message}`, failure: d.failure };
+  }
   const r = await api.createFederatedCredential(identity, credential, signal, before ? 'present' : 'absent');
   if (!r.ok) {
     // Someone wrote between our read and our write: show what is there now, replace nothing.

@@ -84,7 +84,20 @@ export const federatedCredential: Checkpoint = {
       const stale = audit.ok ? audit.value.credentials.filter((c) => c.state === 'stale' || c.state === 'likely-stale') : [];
       for (const c of stale.slice(0, MAX_OTHERS)) evidence.push(ev(`${c.state === 'stale' ? 'stale' : 'likely stale'}: credential "${c.credential.name}"`, c.reason, 'warn'));
       const first = stale[0];
-      if (first) remediation.unshift({ text: `Make room: delete the ${first.state === 'stale' ? 'stale' : 'likely stale'} credential "${first.credential.name}" (${first.reason}), then create this one.`, command: `az identity federated-credential delete --name ${shq(first.credential.name)} --identity-name ${shq(identity.name)} --resource-group ${shq(identity.resourceGroup)} --subscription ${shq(identity.subscriptionId)}` });
+      if (first) {
+        const command = `az identity federated-credential delete --name ${shq(first.credential.name)} --identity-name ${shq(identity.name)} --resource-group ${shq(identity.resourceGroup)} --subscription ${shq(identity.subscriptionId)}`;
+        const azureFix: AzureFixPlan = {
+          id: 'delete-federated-credential',
+          title: `Delete ${first.state === 'stale' ? 'stale' : 'likely stale'} federated credential "${first.credential.name}" of ${identity.name}`,
+          changes: [`Managed identity ${identity.name} (resource group ${identity.resourceGroup}): federated credential "${first.credential.name}" deleted — issuer ${first.credential.issuer}, subject ${first.credential.subject}`, `Why: ${first.reason}.`, 'Then create the credential for this workload (run the diagnosis again).'],
+          command,
+          identity,
+          credential: first.credential,
+          before: first.credential,
+          rerun: ['federated-credential'],
+        };
+        remediation.unshift({ text: `Make room: delete the ${first.state === 'stale' ? 'stale' : 'likely stale'} credential "${first.credential.name}" (${first.reason}), then create this one.`, command, azureFix });
+      }
     }
     const other = identity ? await identityWithMatch(ctx, azure, identity, want) : undefined;
     if (other) {

@@ -104,8 +104,11 @@ export interface FixPlan {
 
 /** A fix in Azure (not a cluster patch): the editor confirms it, shows the az command, then applies it through the AzureApi. */
 export interface AzureFixPlan {
-  /** create: a new credential; update: correct the near-miss credential `before` in place (same name). */
-  id: 'create-federated-credential' | 'update-federated-credential';
+  /**
+   * create: a new credential; update: correct the near-miss credential `before` in place (same
+   * name); delete: remove the stale credential `before` (at the limit of 20, to make room).
+   */
+  id: 'create-federated-credential' | 'update-federated-credential' | 'delete-federated-credential';
   title: string;
   /** What will change, one line each. */
   changes: string[];

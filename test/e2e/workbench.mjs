@@ -83,22 +83,44 @@ export async function treeRow(page, labels) {
   return page.locator(`.part.sidebar .pane-body .monaco-list-row[data-index="${index}"]`);
 }
 
-/** Expands the tree rows along a label path, clicking each collapsed one as a user does. */
+/**
+ * In the browser: whether the row at a path of labels is expanded with its first child drawn below
+ * it — the row found anew each time (as treeRowIndex does), since the tree may redraw and shift its
+ * rows while it fills (a kind listed late adds rows above).
+ */
+export function treeRowExpanded(labels) {
+  const rows = [...document.querySelectorAll('.part.sidebar .pane-body .monaco-list-row')]
+    .map((r) => ({ el: r, index: Number(r.dataset.index), level: Number(r.getAttribute('aria-level')), label: r.querySelector('.label-name')?.textContent ?? '' }))
+    .sort((x, y) => x.index - y.index);
+  let at = rows.find((r) => r.level === 1);
+  for (const label of labels) {
+    if (!at) return false;
+    const parent = at;
+    const after = rows.filter((r) => r.index > parent.index);
+    const end = after.find((r) => r.level <= parent.level)?.index ?? Infinity;
+    at = after.find((r) => r.index < end && r.level === parent.level + 1 && r.label === label);
+  }
+  if (!at || at.el.getAttribute('aria-expanded') !== 'true') return false;
+  const next = rows.find((r) => r.index === at.index + 1);
+  return !!next && next.level === at.level + 1;
+}
+
+/**
+ * Expands the tree rows along a label path, clicking each collapsed one as a user does. A click
+ * that a redraw sent elsewhere is made again (the row is located anew), within one deadline.
+ */
 export async function expandTree(page, labels) {
   for (let depth = 1; depth <= labels.length; depth++) {
-    const row = await treeRow(page, labels.slice(0, depth));
-    if ((await row.getAttribute('aria-expanded')) === 'true') continue;
-    await row.locator('.label-name').click();
-    // Expanded, with its first child drawn below it.
-    const index = Number(await row.getAttribute('data-index'));
-    await page.waitForFunction(
-      (i) => {
-        const at = (n) => document.querySelector(`.part.sidebar .pane-body .monaco-list-row[data-index="${n}"]`);
-        return at(i)?.getAttribute('aria-expanded') === 'true' && Number(at(i + 1)?.getAttribute('aria-level')) === Number(at(i).getAttribute('aria-level')) + 1;
-      },
-      index,
-      { timeout: 30_000 },
-    );
+    const path = labels.slice(0, depth);
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const row = await treeRow(page, path);
+      if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.label-name').click();
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`the tree row ${path.join(' > ')} did not expand within 30 s`);
+      const expanded = await page.waitForFunction(treeRowExpanded, path, { timeout: Math.min(left, 5_000) }).then(() => true, () => false);
+      if (expanded) break;
+    }
   }
 }
 

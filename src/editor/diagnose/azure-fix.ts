@@ -16,11 +16,14 @@ import type { DiagnosePrompts } from '../prompts';
 
 export const CREATE_ACTION = 'Create';
 export const UPDATE_ACTION = 'Update';
+export const DELETE_ACTION = 'Delete';
 
 /** The modal's message, detail and action for a plan. */
 export function azureFixConfirmation(plan: AzureFixPlan): { message: string; detail: string; action: string } {
-  const action = plan.id === 'update-federated-credential' ? UPDATE_ACTION : CREATE_ACTION;
-  const precondition = plan.before
+  const action = plan.id === 'update-federated-credential' ? UPDATE_ACTION : plan.id === 'delete-federated-credential' ? DELETE_ACTION : CREATE_ACTION;
+  const precondition = plan.id === 'delete-federated-credential'
+    ? `Just before deleting, credential "${plan.credential.name}" is read again: if it is no longer what the diagnosis saw, nothing is deleted.`
+    : plan.before
     ? `Just before writing, credential "${plan.before.name}" is read again: if it is no longer what the diagnosis saw, nothing is written. The write is sent with If-Match: *, so a credential deleted meanwhile is not re-created.`
     : `Just before writing, Azure is asked again: if a credential named "${plan.credential.name}" appeared meanwhile, nothing is written. The write is sent with If-None-Match: *, so Azure refuses it rather than replace one created in the last instant, and what is there is shown.`;
   const detail = [...plan.changes, '', 'The same with the Azure CLI:', plan.command, '', `Nothing is written in Azure unless you choose ${action}. ${precondition}`].join('\n');
@@ -40,7 +43,7 @@ export async function azureFix(prompts: DiagnosePrompts, entry: DiagnosisEntry, 
   return {
     title: plan.title,
     rerun: plan.rerun,
-    note: 'Entra can take a few minutes to use a new or changed credential.',
+    note: plan.id === 'delete-federated-credential' ? 'The stale credential is deleted: there is room for this workload\'s now.' : 'Entra can take a few minutes to use a new or changed credential.',
     confirm: async (ask): Promise<FixWrite | undefined> => {
       const c = azureFixConfirmation(plan);
       if ((await ask.confirm(c.message, c.detail, c.action)) !== c.action) return undefined;

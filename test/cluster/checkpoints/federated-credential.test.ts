@@ -45,11 +45,11 @@ describe('federated-credential', () => {
     }
   });
 
-  it('20 credentials: warns that no more can be added and offers no create fix', async () => {
+  it('20 credentials: warns that no more can be added; no create fix, but a delete fix for the first stale one', async () => {
     const { byId } = await diagnoseCloud({ scenario: 'twenty-credentials' });
     const c = byId['federated-credential'];
     assert.ok(evidence(c).includes('warn credentials: 20 on managed identity id-payments-api — the maximum: no more can be added'));
-    assert.ok(!c.remediation.some((r) => r.azureFix));
+    assert.deepEqual(c.remediation.filter((r) => r.azureFix).map((r) => r.azureFix!.id), ['delete-federated-credential']);
     // The identity view's judgement: this cluster's ServiceAccounts checkout/checkout-sa… do not exist, so their credentials are stale.
     assert.match(c.remediation[0]!.text, /^Make room: delete the stale credential "aks-prod-checkout" \(ServiceAccount checkout\/checkout-sa does not exist in AKS cluster aks-prod/);
     assert.match(c.remediation[0]!.command ?? '', /^az identity federated-credential delete --name aks-prod-checkout --identity-name id-payments-api /);
@@ -78,6 +78,40 @@ describe('federated-credential', () => {
     // A corrected credential propagates anew: it matches, with the propagation warning of a change.
     assert.equal(again.byId['federated-credential'].status, 'warn', again.byId['federated-credential'].summary);
     assert.match(again.byId['federated-credential'].summary, /^Credential "aks-prod-payments-api-sa" matches the token, but it was changed \d+ s ago and Entra can take a few minutes/);
+  });
+
+  it('at the limit, the delete fix (after confirmation in the editor) removes the stale credential only while it is what was judged', async () => {
+    // Twenty credentials judged: no "possible EventTarget memory leak" warning for the user's terminal.
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => void warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    const { byId, cloud } = await diagnoseCloud({ scenario: 'twenty-credentials' });
+    await new Promise((r) => setImmediate(r));
+    process.off('warning', onWarning);
+    assert.deepEqual(warnings.filter((w) => w.startsWith('MaxListenersExceededWarning')), []);
+    const fix = byId['federated-credential'].remediation[0]!.azureFix!;
+    assert.equal(fix.id, 'delete-federated-credential');
+    assert.equal(fix.title, 'Delete stale federated credential "aks-prod-checkout" of id-payments-api');
+    const { azureProvider } = await import('../../../src/azure/provider');
+    const { applyAzureFix } = await import('../../../src/checkpoints/apply-azure-fix');
+    const { azureFixConfirmation } = await import('../../../src/editor/diagnose/azure-fix');
+    assert.equal(azureFixConfirmation(fix).action, 'Delete');
+    assert.match(azureFixConfirmation(fix).detail, /Just before deleting, credential "aks-prod-checkout" is read again/);
+    const p = await azureProvider({ endpoints: cloud.endpoints, credential: async () => cloud.signIn(), notSignedIn: 'x' })();
+    assert.ok('api' in p);
+    const identity = cloud.state.identities().find((i) => i.name === IDENTITY_NAME)!;
+    // Changed meanwhile (someone repointed it): not deleted.
+    const fic = cloud.state.ficsOf(identity).find((f) => f.name === 'aks-prod-checkout')!;
+    const subject = fic.subject;
+    fic.subject = 'system:serviceaccount:checkout:new-sa';
+    const refused = await applyAzureFix(p.api, fix);
+    assert.ok(!refused.ok && refused.step === 'precondition', JSON.stringify(refused));
+    assert.ok(cloud.state.ficsOf(identity).some((f) => f.name === 'aks-prod-checkout'));
+    fic.subject = subject;
+    const applied = await applyAzureFix(p.api, fix);
+    assert.ok(applied.ok, JSON.stringify(applied));
+    assert.equal(cloud.state.ficsOf(identity).length, 19);
+    assert.ok(!cloud.state.ficsOf(identity).some((f) => f.name === 'aks-prod-checkout'));
   });
 
   it('the precondition: a credential changed (or created) since the diagnosis read it is never overwritten', async () => {
