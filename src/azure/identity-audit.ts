@@ -12,10 +12,21 @@
 
 import { Resources } from '../cluster/resources';
 import type { ClusterApi } from '../cluster/types';
+import { shq } from '../util/shell';
 import type { AksCluster, AzureApi, AzureResult, FederatedCredential, ManagedIdentity } from './types';
 
 export const MAX_CREDENTIALS = 20;
 const AUDIT_CONCURRENCY = 4;
+
+/** `--identity-name … --resource-group … --subscription …`: the identity in an `az identity` command. */
+export function azIdentityArgs(identity: ManagedIdentity): string {
+  return `--identity-name ${shq(identity.name)} --resource-group ${shq(identity.resourceGroup)} --subscription ${shq(identity.subscriptionId)}`;
+}
+
+/** The `az` command that deletes one federated credential of `identity`. */
+export function azDeleteCredential(identity: ManagedIdentity, name: string): string {
+  return `az identity federated-credential delete --name ${shq(name)} ${azIdentityArgs(identity)}`;
+}
 
 export type CredentialState = 'live' | 'stale' | 'likely-stale' | 'aks-managed' | 'not-judged';
 

@@ -115,36 +115,18 @@ async function clusterWorld(cluster: ClusterApi, use: ConsumerUse, signal: Abort
   const problems: string[] = [];
   const token = use.token;
   if (token?.via === 'mounting-pods' && use.name) {
-    const ns = use.namespace ?? 'default';
-    const pods = await cluster.list<Pod>(Resources.pods, ns, {}, signal);
-    if (!pods.ok) problems.push(pods.failure.message);
-    const seen = new Set<string>();
-    for (const p of pods.ok ? pods.value : []) {
-      const spec = p.spec as Template['spec'];
-      const volumes = (spec?.volumes ?? []).filter((v) => v.csi?.driver === CSI_DRIVER && v.csi.volumeAttributes?.secretProviderClass === use.name);
-      if (volumes.length === 0) continue;
+    await podCarriers(cluster, use.namespace ?? 'default', signal, { owners: mounting, carriers, problems }, (p) => {
+      const volumes = ((p.spec as Template['spec'])?.volumes ?? []).filter((v) => v.csi?.driver === CSI_DRIVER && v.csi.volumeAttributes?.secretProviderClass === use.name);
+      if (volumes.length === 0) return undefined;
       mountingPods.push({ name: p.metadata.name, volumes: volumes.map((v) => v.name ?? '').filter(Boolean) });
-      const o = await ownerOf(cluster, p, signal);
-      if (seen.has(`${o.kind}/${o.name}`)) continue;
-      seen.add(`${o.kind}/${o.name}`);
-      mounting.push(podOwner(o.kind, o.name, ns, { metadata: p.metadata, spec }));
-      carriers.push({ ref: { namespace: ns, kind: o.kind, name: o.name }, note: `${o.kind.toLowerCase()}/${o.name} mounts it` });
-    }
+      return 'mounts it';
+    });
   } else if (token?.via === 'app-pods') {
     // The pods running a Dapr sidecar whose app ID the component's scopes name (any, without scopes).
-    const ns = use.namespace ?? 'default';
-    const pods = await cluster.list<Pod>(Resources.pods, ns, {}, signal);
-    if (!pods.ok) problems.push(pods.failure.message);
-    const seen = new Set<string>();
-    for (const p of pods.ok ? pods.value : []) {
+    await podCarriers(cluster, use.namespace ?? 'default', signal, { owners: apps, carriers, problems }, (p) => {
       const app = daprAppOfPod(p);
-      if (app === undefined || (token.appIds.length > 0 && !token.appIds.includes(app))) continue;
-      const o = await ownerOf(cluster, p, signal);
-      if (seen.has(`${o.kind}/${o.name}`)) continue;
-      seen.add(`${o.kind}/${o.name}`);
-      apps.push(podOwner(o.kind, o.name, ns, { metadata: p.metadata, spec: p.spec as Template['spec'] }));
-      carriers.push({ ref: { namespace: ns, kind: o.kind, name: o.name }, note: `${o.kind.toLowerCase()}/${o.name} runs Dapr app ${app} that loads it` });
-    }
+      return app === undefined || (token.appIds.length > 0 && !token.appIds.includes(app)) ? undefined : `runs Dapr app ${app} that loads it`;
+    });
   } else if (token?.via === 'controller') {
     // ExternalDNS's azure.json is read only by the ExternalDNS whose pod mounts it, in the holder's namespace.
     const holder = use.type === 'external-dns' && use.name ? { kind: use.kind, name: use.name, namespace: use.namespace ?? 'default' } : undefined;
@@ -176,6 +158,25 @@ async function clusterWorld(cluster: ClusterApi, use: ConsumerUse, signal: Abort
     daprApps: () => apps,
   };
   return { world, carriers, problems, mountingPods };
+}
+
+/**
+ * The workloads owning the pods of `ns` that `pick` selects (it says how each one carries the
+ * identity: `mounts it`), one per owner (through its ReplicaSet or Job), into `into`.
+ */
+async function podCarriers(cluster: ClusterApi, ns: string, signal: AbortSignal, into: { owners: PodOwner[]; carriers: { ref: WorkloadRef; note: string }[]; problems: string[] }, pick: (p: Pod) => string | undefined): Promise<void> {
+  const pods = await cluster.list<Pod>(Resources.pods, ns, {}, signal);
+  if (!pods.ok) into.problems.push(pods.failure.message);
+  const seen = new Set<string>();
+  for (const p of pods.ok ? pods.value : []) {
+    const how = pick(p);
+    if (how === undefined) continue;
+    const o = await ownerOf(cluster, p, signal);
+    if (seen.has(`${o.kind}/${o.name}`)) continue;
+    seen.add(`${o.kind}/${o.name}`);
+    into.owners.push(podOwner(o.kind, o.name, ns, { metadata: p.metadata, spec: p.spec as Template['spec'] }));
+    into.carriers.push({ ref: { namespace: ns, kind: o.kind, name: o.name }, note: `${o.kind.toLowerCase()}/${o.name} ${how}` });
+  }
 }
 
 /** A pod's Dapr app ID when it runs the sidecar: the label the injector adds, else the annotation, else the pod's name (the injector's fallback). */

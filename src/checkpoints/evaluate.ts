@@ -113,10 +113,15 @@ export function podInjection(pod: Pod, saHasClientId: boolean): PodInjection {
   const containers = allContainers(pod).filter((c) => !skip.has(c.name));
   const missing = new Set<string>();
   // An empty AZURE_CLIENT_ID is none: webhooks up to v1.5.0 injected it empty when the ServiceAccount had no client-id annotation (upstream issue 1555).
-  for (const c of containers) for (const n of INJECTED_ENV) if (!c.env?.some((e) => e.name === n && !(n === 'AZURE_CLIENT_ID' && e.value === '' && !e.valueFrom))) missing.add(n);
+  for (const c of containers) for (const n of INJECTED_ENV) if (!c.env?.some((e) => e.name === n && !emptyClientId(e))) missing.add(n);
   const volume = tokenVolume(pod);
   const state = !volume && missing.has('AZURE_FEDERATED_TOKEN_FILE') ? 'not-injected' : missing.has('AZURE_CLIENT_ID') && saHasClientId ? 'injected-without-client-id' : 'injected';
   return { state, missing, volume, containers };
+}
+
+/** An AZURE_CLIENT_ID set to "" (no client ID): what webhooks up to v1.5.0 injected without a client-id annotation. */
+export function emptyClientId(e: EnvVar): boolean {
+  return e.name === 'AZURE_CLIENT_ID' && e.value === '' && !e.valueFrom;
 }
 
 /** An env entry that makes DefaultAzureCredential choose EnvironmentCredential. */

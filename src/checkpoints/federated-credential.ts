@@ -15,10 +15,9 @@ import type { AzureFixPlan, Checkpoint, Evidence, Remediation } from './types';
 import { CHECKPOINT_TITLES } from './results';
 import { capitalize } from '../util/words';
 import { bindingCredential } from './identity-binding-credential';
-import { auditIdentity } from '../azure/identity-audit';
+import { auditIdentity, azDeleteCredential, azIdentityArgs, MAX_CREDENTIALS } from '../azure/identity-audit';
 import { usesIdentityBinding } from './identity-binding-mode';
 
-const MAX_CREDENTIALS = 20;
 
 export const federatedCredential: Checkpoint = {
   id: 'federated-credential',
@@ -85,7 +84,7 @@ export const federatedCredential: Checkpoint = {
       for (const c of stale.slice(0, MAX_OTHERS)) evidence.push(ev(`${c.state === 'stale' ? 'stale' : 'likely stale'}: credential "${c.credential.name}"`, c.reason, 'warn'));
       const first = stale[0];
       if (first) {
-        const command = `az identity federated-credential delete --name ${shq(first.credential.name)} --identity-name ${shq(identity.name)} --resource-group ${shq(identity.resourceGroup)} --subscription ${shq(identity.subscriptionId)}`;
+        const command = azDeleteCredential(identity, first.credential.name);
         const azureFix: AzureFixPlan = {
           id: 'delete-federated-credential',
           title: `Delete ${first.state === 'stale' ? 'stale' : 'likely stale'} federated credential "${first.credential.name}" of ${identity.name}`,
@@ -158,7 +157,7 @@ async function nearMiss(ctx: DiagnoseContext, compared: Comparison[]): Promise<{
  * credential with the token's exact values; at the limit of 20, delete one first.
  */
 function fixFor(ctx: DiagnoseContext, identity: ManagedIdentity, creds: FederatedCredential[], want: TokenValues, near: Comparison | undefined, serviceAccount: string): Remediation[] {
-  const target = `--identity-name ${shq(identity.name)} --resource-group ${shq(identity.resourceGroup)} --subscription ${shq(identity.subscriptionId)}`;
+  const target = azIdentityArgs(identity);
   const values = `--issuer ${shq(want.issuer)} --subject ${shq(want.subject)} --audiences ${shq(want.audience)}`;
   const credential = (name: string): FederatedCredential => ({ name, issuer: want.issuer, subject: want.subject, audiences: [want.audience] });
   if (near) {

@@ -6,12 +6,12 @@
 // (`https://ib.oic.prod-aks.azure.com/<tenant>/<client-id>`). Its subject is AKS's own and not
 // documented: it is shown, not compared.
 
+import { azIdentityArgs, MAX_CREDENTIALS } from '../azure/identity-audit';
 import type { FederatedCredential, ManagedIdentity } from '../azure/types';
 import { IDENTITY_BINDING_CREDENTIAL, identityBindingIssuer, USE_IDENTITY_BINDING } from '../manifests/identity-binding';
 import { ev, shq } from './shared';
 import type { CheckpointOutcome, Evidence } from './types';
 
-const MAX_CREDENTIALS = 20;
 
 export function bindingCredential(identity: ManagedIdentity | undefined, appName: string | undefined, creds: readonly FederatedCredential[]): CheckpointOutcome {
   if (!identity) {
@@ -22,7 +22,7 @@ export function bindingCredential(identity: ManagedIdentity | undefined, appName
     ev('mode', `identity binding (${USE_IDENTITY_BINDING} on the pod template): AKS's proxy exchanges the token through ${IDENTITY_BINDING_CREDENTIAL}`, 'info'),
     ev('credentials', `${creds.length} on managed identity ${identity.name}${creds.length >= MAX_CREDENTIALS ? ' — the maximum' : ''}`, creds.length >= MAX_CREDENTIALS ? 'warn' : undefined),
   ];
-  const target = `--identity-name ${shq(identity.name)} --resource-group ${shq(identity.resourceGroup)} --subscription ${shq(identity.subscriptionId)}`;
+  const target = azIdentityArgs(identity);
   const cred = creds.find((c) => c.name === IDENTITY_BINDING_CREDENTIAL);
   if (!cred) {
     return {

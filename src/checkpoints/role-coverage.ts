@@ -34,6 +34,8 @@ export const roleOf = (a: RoleAssignment): string => a.definition?.roleName ?? a
 const at = (a: RoleAssignment): string => `${roleOf(a)} at ${describeScope(a.scope)}`;
 /** "a, b or c". */
 const either = (words: readonly string[]): string => (words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`);
+/** What a role must cover: the entity the configuration names (a queue, a container), whose own assignments count as well as those above it, else the resource. */
+const coveredId = (used: UsedResource, res: AzureResource): string => (used.entity ? `${res.id}${used.entity.path}` : res.id);
 export const resourceGroupOf = (id: string): string | undefined => /\/resourceGroups\/([^/]+)/i.exec(id)?.[1];
 
 /** Whether `identity` may use `res` (found for `used`), with the evidence and the way out. */
@@ -43,9 +45,7 @@ export function coverage(used: UsedResource, res: AzureResource, assignments: re
   const caps = capabilities(used, res.type);
   if (!caps.length) return { granted: false, evidence: [ev(label, `used (${used.seenIn}); what its data plane needs is not known here (type ${res.type})`, 'info')], remediation: [] };
   const groups = managementGroupsOf(res);
-  // Assignments at the entity the configuration names (a queue, a container) count as well as those above it.
-  const target = used.entity ? `${res.id}${used.entity.path}` : res.id;
-  const verdicts = evaluateNeeds(assignments, target, caps, groups);
+  const verdicts = evaluateNeeds(assignments, coveredId(used, res), caps, groups);
   if (res.type.toLowerCase() === TYPES.keyVault && res.enableRbacAuthorization !== true) return accessPolicies(label, used, res, caps, verdicts, identity);
 
   const notes: Evidence[] = [];
@@ -102,7 +102,7 @@ function rbac(label: string, used: UsedResource, res: AzureResource, caps: Capab
     return { granted: false, evidence: [...evidence, ...notes], unverified: `${listWords(below.map(at))} may cover what the workload uses of ${label} (not verified: granted below the resource)`, remediation: [] };
   }
   // Nothing grants it: say what is there and why it does not count.
-  const over = covering(assignments, used.entity ? `${res.id}${used.entity.path}` : res.id, managementGroupsOf(res)).filter((a) => a.definition);
+  const over = covering(assignments, coveredId(used, res), managementGroupsOf(res)).filter((a) => a.definition);
   const evidence: Evidence[] = [ev(label, `used (${used.seenIn}); no role assignment grants ${either(caps.map((c) => c.label))} (roles through an Entra group are not seen)`, 'fail')];
   const listsKeys = (a: RoleAssignment) => res.type.toLowerCase() === TYPES.storage && grants(a.definition!, 'Microsoft.Storage/storageAccounts/listKeys/action', 'control');
   for (const a of over) evidence.push(ev(roleOf(a), `at ${describeScope(a.scope)}: ${whyNot(a, caps)}${listsKeys(a) ? `; it can list the account keys, which work only through Shared Key${res.allowSharedKeyAccess === false ? ', and this account refuses Shared Key' : ''}` : ''}`, 'info'));

@@ -14,7 +14,7 @@ import type { DiagnoseContext } from './context';
 import { ev, kubectl, kubectlRef, listWords, podAge, recreateAdvice, restartRolloutFix, shq } from './shared';
 import type { Checkpoint, Evidence, Remediation } from './types';
 import { CHECKPOINT_TITLES } from './results';
-import { isCredentialEnv, overridesClientId, podInjection, templateContainers } from './evaluate';
+import { emptyClientId, isCredentialEnv, overridesClientId, podInjection, templateContainers } from './evaluate';
 import { capitalize } from '../util/words';
 
 const AUDIENCE = 'api://AzureADTokenExchange';
@@ -70,8 +70,8 @@ export const sdkEnvironment: Checkpoint = {
       ctx.state.podTenantId ??= containers.flatMap((c) => c.env ?? []).find((e) => e.name === 'AZURE_TENANT_ID')?.value;
       const mounted = volume && containers.some((c) => c.volumeMounts?.some((m) => m.name === volume.name && tokenFile?.startsWith(m.mountPath.replace(/\/?$/, '/'))));
       const bits = [`AZURE_FEDERATED_TOKEN_FILE=${tokenFile ?? '(unset)'}`, volume ? `volume ${volume.name} (audience ${volume.audience})` : 'no token volume'];
-      const emptyClientId = containers.some((c) => c.env?.some((e) => e.name === 'AZURE_CLIENT_ID' && e.value === '' && !e.valueFrom));
-      const without = emptyClientId ? 'with an empty AZURE_CLIENT_ID (a webhook up to v1.5.0 injects it empty, upstream issue 1555; v1.5.1+ leave it out)' : 'without AZURE_CLIENT_ID';
+      const injectedEmpty = containers.some((c) => c.env?.some(emptyClientId));
+      const without = injectedEmpty ? 'with an empty AZURE_CLIENT_ID (a webhook up to v1.5.0 injects it empty, upstream issue 1555; v1.5.1+ leave it out)' : 'without AZURE_CLIENT_ID';
       if (state === 'injected-without-client-id') {
         noClientId.push(pod.metadata.name);
         evidence.push(ev(`pod ${pod.metadata.name}`, `created ${age} ago — injected ${without} (before the ServiceAccount was annotated); ${bits.join(', ')}`, 'fail'));
@@ -80,7 +80,7 @@ export const sdkEnvironment: Checkpoint = {
         problems.push(`in pod ${pod.metadata.name}, AZURE_FEDERATED_TOKEN_FILE (${tokenFile}) is not inside the projected token volume — a hard-coded path from an older webhook version?`);
       } else {
         // Without the ServiceAccount annotation the webhook (v1.5.1+) leaves AZURE_CLIENT_ID out: the SDK cannot name the identity.
-        const gaps = [...missing].map((n) => (n === 'AZURE_CLIENT_ID' ? (emptyClientId ? 'AZURE_CLIENT_ID (injected empty: the ServiceAccount has no client-id annotation, and a webhook up to v1.5.0 injects it empty — upstream issue 1555 — where it wins over an envFrom value)' : 'AZURE_CLIENT_ID (the ServiceAccount has no client-id annotation)') : n));
+        const gaps = [...missing].map((n) => (n === 'AZURE_CLIENT_ID' ? (injectedEmpty ? 'AZURE_CLIENT_ID (injected empty: the ServiceAccount has no client-id annotation, and a webhook up to v1.5.0 injects it empty — upstream issue 1555 — where it wins over an envFrom value)' : 'AZURE_CLIENT_ID (the ServiceAccount has no client-id annotation)') : n));
         if (gaps.length) incomplete.push(pod.metadata.name);
         evidence.push(ev(`pod ${pod.metadata.name}`, `injected (${age} old): ${bits.join(', ')}${gaps.length ? `; missing ${listWords(gaps)}` : ''}`, gaps.length ? 'warn' : 'ok'));
       }

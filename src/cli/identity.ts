@@ -8,10 +8,10 @@
 // credentials; 2 it could not be looked up (not signed in, not found, Azure failed), or a usage error.
 
 import { CLOUDS, type AzureCloudName } from '../azure/types';
-import { auditIdentity, MAX_CREDENTIALS, type CredentialAudit, type IdentityAudit, type ReachableCluster } from '../azure/identity-audit';
+import { auditIdentity, azDeleteCredential, MAX_CREDENTIALS, type CredentialAudit, type IdentityAudit, type ReachableCluster } from '../azure/identity-audit';
 import type { AzureApi } from '../azure/types';
 import type { ClusterApi } from '../cluster/types';
-import { shq } from '../util/shell';
+import { isGuid } from '../manifests/placeholders';
 import { neutralise } from '../util/terminal';
 import { CLUSTER_OPTIONS, parseArgs, timeoutSeconds, UsageError, type OptionSpec } from './args';
 import { defaultAzure, type AzureFn, type ConnectFn } from './diagnose';
@@ -64,7 +64,7 @@ function render(a: IdentityAudit, context: string | undefined): string {
   lines.push('');
   if (stale.length) {
     lines.push(`${stale.length} to remove, one at a time (wi-doctor identity ${id.clientId} --delete <name>), or with az:`);
-    for (const c of stale) lines.push(`  az identity federated-credential delete --name ${shq(c.credential.name)} --identity-name ${shq(id.name)} --resource-group ${shq(id.resourceGroup)} --subscription ${shq(id.subscriptionId)}`);
+    for (const c of stale) lines.push(`  ${azDeleteCredential(id, c.credential.name)}`);
   } else lines.push('No stale credential found.');
   if (a.credentials.length >= a.limit && !stale.length) lines.push('At the limit with none stale: identity bindings (AKS) let many clusters share one credential.');
   return `${lines.join('\n')}\n`;
@@ -80,7 +80,7 @@ export async function identityCommand(argv: readonly string[], io: SafeIO, deps:
   if (format !== 'text' && format !== 'json') throw new UsageError(`unknown format "${format}" (formats: text, json)`);
   if (parsed.positionals.length !== 1) throw new UsageError('which identity? e.g. wi-doctor identity 6f1c7d2a-3b4e-4c5d-9e8f-0a1b2c3d4e5f');
   const clientId = parsed.positionals[0]!.trim();
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(clientId)) throw new UsageError(`"${clientId}" is not a client ID (a GUID)`);
+  if (!isGuid(clientId)) throw new UsageError(`"${clientId}" is not a client ID (a GUID)`);
   const cloud = (parsed.options.get('--cloud')?.[0] ?? 'AzureCloud') as AzureCloudName;
   if (!(cloud in CLOUDS)) throw new UsageError(`unknown cloud "${cloud}" (clouds: ${Object.keys(CLOUDS).join(', ')})`);
   const timeout = timeoutSeconds(parsed);
@@ -115,7 +115,7 @@ async function deleteOne(io: SafeIO, azure: AzureApi, audit: IdentityAudit, name
   const c = audit.credentials.find((x) => x.credential.name === name);
   if (!c) return fail(`Managed identity ${id.name} has no federated credential "${name}".`);
   if (c.state === 'aks-managed') return fail(`"${name}" is AKS's credential for identity bindings: AKS manages it, and every binding of ${id.name} needs it. It is not deleted.`);
-  const command = `az identity federated-credential delete --name ${shq(name)} --identity-name ${shq(id.name)} --resource-group ${shq(id.resourceGroup)} --subscription ${shq(id.subscriptionId)}`;
+  const command = azDeleteCredential(id, name);
   io.stderr.write(`Delete federated credential "${name}" of ${id.name} (${LABEL[c.state]}: ${c.reason})?\n  issuer ${c.credential.issuer}\n  subject ${c.credential.subject}\n  the same as: ${command}\n`);
   const confirmed = yes || (ask ? await ask('Delete it?') : false);
   if (!confirmed) return fail(yes || ask ? 'Not deleted.' : 'Not deleted: no terminal to ask; pass --yes to confirm.');

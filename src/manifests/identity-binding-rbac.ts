@@ -8,7 +8,8 @@ import type { K8sObject } from './objects';
 import type { WorkspaceIndex } from './workspace-index';
 import { IDENTITY_BINDING_API_GROUP, USE_MANAGED_IDENTITY_VERB } from './identity-binding';
 
-const list = (m: unknown, key: string): string[] => items(getSeq(m, key)).map((n) => stringValue(n)).filter((s): s is string => s !== undefined);
+/** The strings of the sequence at `key` (RBAC rules' verbs, apiGroups, resources…). */
+export const list = (m: unknown, key: string): string[] => items(getSeq(m, key)).map((n) => stringValue(n)).filter((s): s is string => s !== undefined);
 
 /** The rules of a ClusterRole (or Role) that name the identity-binding API group (or `*`). */
 export function bindingRules(role: K8sObject): unknown[] {

@@ -1,5 +1,5 @@
 import { isGuid, isPlaceholder } from '../manifests/placeholders';
-import { bindingRules } from '../manifests/identity-binding-rbac';
+import { bindingRules, list } from '../manifests/identity-binding-rbac';
 import { getNode, getSeq, items, stringValue, findPair } from '../manifests/nodes';
 import { CLIENT_ID } from '../manifests/workload-identity';
 import { IDENTITY_BINDING_API_GROUP, USE_MANAGED_IDENTITY_VERB } from '../manifests/identity-binding';
@@ -32,12 +32,11 @@ export const identityBindingClusterRole: Rule = defineRule({
     // The client IDs the workspace's ServiceAccounts carry (in the asker's project).
     const used = new Set(ctx.index.serviceAccounts().map((sa) => stringValue(getNode(sa.map, 'metadata', 'annotations', CLIENT_ID))?.toLowerCase()).filter(Boolean));
     for (const r of rules) {
-      const verbs = items(getSeq(r, 'verbs')).map((v) => stringValue(v));
+      const verbs = list(r, 'verbs');
       if (!verbs.includes(USE_MANAGED_IDENTITY_VERB) && !verbs.includes('*')) {
         ctx.report({ at: (findPair(r as never, 'verbs')?.key ?? r) as never, message: `This rule of ${named(obj)} names the API group ${IDENTITY_BINDING_API_GROUP} without the verb ${USE_MANAGED_IDENTITY_VERB}: it lets no ServiceAccount use an identity through AKS's token proxy.` });
       }
-      const names = getSeq(r, 'resourceNames');
-      if (items(names).length) {
+      if (list(r, 'resourceNames').length) {
         ctx.report({ at: findPair(r as never, 'resourceNames')!.key as never, message: `This rule of ${named(obj)} restricts ${IDENTITY_BINDING_API_GROUP} to resourceNames: the proxy's question names no object, so the rule never matches — the client ID goes in resources (Microsoft's docs: resources: ["<client-id>"]).` });
       }
       for (const node of items(getSeq(r, 'resources'))) {
